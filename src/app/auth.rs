@@ -1,0 +1,139 @@
+//! Passwords and sign-in. Argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane); the
+//! password text is wiped from memory after use. Every sign-in and failure is in the access log.
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use zeroize::Zeroizing;
+
+use super::{clock, AppError, Clock, Result, Session};
+use crate::store::{access_log, users, Store, StoreError};
+
+/// Shortest password accepted for a real account.
+pub const MIN_PASSWORD_LEN: usize = 8;
+
+fn hasher() -> Argon2<'static> {
+    // 19 MiB, 2 passes, 1 lane: constant, valid parameters.
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes a password into a PHC string.
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(AppError::from)
+}
+
+/// True when `password` matches the stored PHC string.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Refuses passwords shorter than [`MIN_PASSWORD_LEN`] characters.
+pub fn check_strength(password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(AppError::WeakPassword {
+            min: MIN_PASSWORD_LEN,
+        });
+    }
+    Ok(())
+}
+
+/// Signs `username` in; records the success or failure in the access log.
+pub fn login(
+    store: &mut Store,
+    username: &str,
+    password: Zeroizing<String>,
+    clock: &dyn Clock,
+) -> Result<Session> {
+    let at = clock::rfc3339(clock.now());
+    let user = users::by_username(store.conn(), username)?;
+    let outcome = match &user {
+        None => Err(AppError::BadLogin),
+        Some(u) if !verify_password(&password, &u.password_hash) => Err(AppError::BadLogin),
+        Some(u) if u.disabled => Err(AppError::AccountDisabled),
+        Some(u) => Ok(Session {
+            username: u.username.clone(),
+            grants: u.grants.clone(),
+        }),
+    };
+    drop(password);
+    let event = match &outcome {
+        Ok(_) => "login",
+        Err(AppError::AccountDisabled) => "login_disabled",
+        Err(_) => "login_failed",
+    };
+    // The attempted name is recorded as typed (it is an account name, not personal data),
+    // bounded so that a pasted paragraph cannot bloat the log.
+    let shown: String = username
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect();
+    access_log::append_now(store, &at, &shown, event, "", "").map_err(AppError::from)?;
+    outcome
+}
+
+/// Sets a new password for `username` without the old one: for the operating-system owner
+/// of the data directory (`jiuzhu user reset`). Written to the access log.
+pub fn reset_password(
+    store: &mut Store,
+    username: &str,
+    password: Zeroizing<String>,
+    os_user: &str,
+    clock: &dyn Clock,
+) -> Result<()> {
+    check_strength(&password)?;
+    let hash = hash_password(&password)?;
+    drop(password);
+    let at = clock::rfc3339(clock.now());
+    store.write_local(|tx| {
+        if !users::set_password(tx, username, &hash, &at)? {
+            return Err(AppError::NotFound {
+                what: "record.user",
+            });
+        }
+        access_log::append(tx, &at, os_user, "password_reset", username, "")?;
+        Ok::<_, AppError>(())
+    })
+}
+
+impl From<argon2::password_hash::Error> for AppError {
+    fn from(_: argon2::password_hash::Error) -> Self {
+        AppError::Store(StoreError::Corrupt {
+            table: "users",
+            column: "password_hash",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_then_verify() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong horse", &h));
+        assert!(!verify_password("x", "not a phc string"));
+    }
+
+    #[test]
+    fn short_passwords_refused() {
+        assert!(matches!(
+            check_strength("1234567"),
+            Err(AppError::WeakPassword { min: 8 })
+        ));
+        assert!(check_strength("12345678").is_ok());
+    }
+}

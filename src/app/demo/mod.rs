@@ -1,0 +1,449 @@
+//! Demo and training data (`jiuzhu demo`): a demo subdistrict workstation hosting its
+//! communities, its users, and synthetic people with clues and cases in every state.
+//! Synthetic people never mix with real ones: only a demo workstation accepts them.
+
+pub mod people;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use chrono::Duration;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use zeroize::Zeroizing;
+
+use self::people::{weighted_code, Material, PeopleMaker};
+use super::setup::{create_workstation, InitParams, NewUser};
+use super::{clock, AppError, Clock, Ctx, Result};
+use crate::domain::case::{Case, CaseEvent, CaseState};
+use crate::domain::clue::{Clue, ClueEvent, ClueState};
+use crate::domain::org::{OrgTree, Tier};
+use crate::domain::permission::{Action, Grant, Role};
+use crate::domain::person::{Person, PersonStatus};
+use crate::domain::record::RecordMeta;
+use crate::store::{cases, clues, counters, orgs, persons, workstation, Store, WriteTx};
+
+/// The demo subdistrict (洪都街道).
+pub const DEMO_ORG: &str = "360104001";
+/// The first demo community, where single-community roles sit.
+pub const DEMO_COMMUNITY: &str = "360104001001";
+
+/// A demo account, printed so people can sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoUser {
+    pub username: String,
+    pub password: String,
+    pub grants: Vec<Grant>,
+}
+
+/// The demo accounts: `demo` with every role of both tiers, and one account per role whose
+/// password is its name.
+pub fn demo_users() -> Vec<DemoUser> {
+    let g = |role, org: &str| Grant {
+        role,
+        org: org.to_string(),
+    };
+    let mut out = vec![DemoUser {
+        username: "demo".into(),
+        password: "demo".into(),
+        grants: vec![
+            g(Role::Admin, DEMO_ORG),
+            g(Role::InfoOfficer, DEMO_ORG),
+            g(Role::CommunityStaff, DEMO_ORG),
+            g(Role::SubdistrictCaseworker, DEMO_ORG),
+            g(Role::Supervisor, DEMO_ORG),
+        ],
+    }];
+    for role in Role::ALL {
+        let org = match role {
+            Role::InfoOfficer | Role::CommunityStaff => DEMO_COMMUNITY,
+            Role::DistrictAdmin => "360104",
+            _ => DEMO_ORG,
+        };
+        out.push(DemoUser {
+            username: role.code().to_string(),
+            password: role.code().to_string(),
+            grants: vec![g(role, org)],
+        });
+    }
+    out
+}
+
+/// Sets up the demo workstation in an empty data directory.
+pub fn setup(data_dir: &Path, db_path: &Path, clock: &dyn Clock) -> Result<(Store, Vec<DemoUser>)> {
+    let tree = OrgTree::demo();
+    let name = tree.name_of(DEMO_ORG).to_string();
+    let params = InitParams {
+        tier: Tier::Subdistrict,
+        org_code: DEMO_ORG.into(),
+        org_name: name,
+        parent: Some("360104".into()),
+        admin: "demo".into(),
+        demo: true,
+    };
+    let users = demo_users();
+    let new_users = users
+        .iter()
+        .map(|u| NewUser {
+            username: u.username.clone(),
+            display_name: u.username.clone(),
+            password: Zeroizing::new(u.password.clone()),
+            grants: u.grants.clone(),
+        })
+        .collect();
+    let store = create_workstation(data_dir, db_path, &params, new_users, clock)?;
+    Ok((store, users))
+}
+
+/// What `generate` made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub persons: usize,
+    pub clues: usize,
+    pub cases: usize,
+    pub enrolled: usize,
+    pub change_entries: usize,
+}
+
+/// The communities this workstation keeps records for.
+fn hosted_communities(ctx: &Ctx<'_>) -> Result<Vec<String>> {
+    let hosted = orgs::hosted(ctx.store.conn())?;
+    Ok(hosted
+        .into_iter()
+        .filter(|c| ctx.tree.get(c).is_some_and(|u| u.tier() == Tier::Community))
+        .collect())
+}
+
+/// Generates `n` synthetic persons with clues and cases on a demo workstation; the same
+/// seed on the same workstation state gives the same content. `progress(done, total)` is
+/// called now and then.
+pub fn generate(
+    ctx: &mut Ctx<'_>,
+    n: usize,
+    seed: u64,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Summary> {
+    let ws = workstation::require(ctx.store.conn())?;
+    if !ws.demo {
+        return Err(AppError::NotDemo);
+    }
+    ctx.require(Action::GenerateDemo, &ws.org_code)?;
+    let communities = hosted_communities(ctx)?;
+    if communities.is_empty() {
+        return Err(AppError::UnknownOrg(ws.org_code));
+    }
+    let material = Material::builtin().ok_or(AppError::NotYetAvailable("demo material"))?;
+    let existing: HashSet<String> = persons::search_entries(ctx.store.conn())?
+        .into_iter()
+        .filter_map(|e| e.id_number.map(String::from))
+        .collect();
+    let today = ctx.clock.today();
+    let now = ctx.clock.now();
+    let at = clock::rfc3339(now);
+    let actor = ctx.session.username.clone();
+    // Cards are numbered by the issuing subdistrict: this one, or a community's parent.
+    let subdistrict = match ws.tier {
+        Tier::Community => ctx
+            .tree
+            .get(&ws.org_code)
+            .and_then(|u| u.parent.clone())
+            .unwrap_or(ws.org_code.clone()),
+        _ => ws.org_code.clone(),
+    };
+    ctx.store.write(&actor, &at, |w| {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut maker = PeopleMaker::new(&material, today, existing);
+        let mut summary = Summary::default();
+        for i in 0..n {
+            if i % 2000 == 0 {
+                progress(i, n);
+            }
+            let community = &communities[rng.gen_range(0..communities.len())];
+            let s = maker.make(&mut rng, community);
+            let id = clock::new_id(now, &mut rng);
+            let status = if rng.gen_bool(0.03) {
+                PersonStatus::MovedOut
+            } else if s.age >= 85 && rng.gen_bool(0.05) {
+                PersonStatus::Deceased
+            } else {
+                PersonStatus::Active
+            };
+            let person = Person {
+                meta: RecordMeta::new(id.clone(), w.origin(), &at),
+                facts: s.facts,
+                service_no: None,
+                status,
+            };
+            persons::insert(w, &person)?;
+            summary.persons += 1;
+            let has_clue = status == PersonStatus::Active
+                && rng.gen_bool(if s.recipient { 0.95 } else { 0.05 });
+            if has_clue {
+                history(
+                    w,
+                    &mut rng,
+                    &maker,
+                    &person,
+                    &subdistrict,
+                    today,
+                    &mut summary,
+                )?;
+            }
+        }
+        progress(n, n);
+        summary.change_entries = w.appended();
+        Ok(summary)
+    })
+}
+
+/// A clue for `person`, walked to a state drawn in realistic proportions, and for accepted
+/// clues a case walked on the same way. Each step is a real change entry.
+fn history(
+    w: &mut WriteTx<'_>,
+    rng: &mut ChaCha8Rng,
+    maker: &PeopleMaker<'_>,
+    person: &Person,
+    subdistrict: &str,
+    today: chrono::NaiveDate,
+    summary: &mut Summary,
+) -> Result<()> {
+    let target = weighted_code(
+        rng,
+        &[
+            ("recorded", 4),
+            ("verified", 2),
+            ("unfounded", 3),
+            ("reported", 3),
+            ("accepted", 85),
+            ("withdrawn", 3),
+        ],
+    );
+    let days_ago = if target == "accepted" {
+        rng.gen_range(20..720)
+    } else {
+        rng.gen_range(0..20)
+    };
+    let found_on = today - Duration::days(days_ago);
+    let stamp = |d: i64| {
+        format!(
+            "{}T02:00:00.000Z",
+            (found_on + Duration::days(d)).format("%Y-%m-%d")
+        )
+    };
+    let key_groups: Vec<String> = match person.facts.self_care.as_deref() {
+        Some("fully_disabled") | Some("partly_disabled") => vec!["disabled_or_dementia".into()],
+        _ if person.facts.diseases.is_some() => vec!["seriously_ill".into()],
+        _ if person.facts.disability_type.is_some() => vec!["severely_disabled".into()],
+        _ => vec!["without_support".into()],
+    };
+    let source = weighted_code(
+        rng,
+        &[
+            ("visit", 40),
+            ("phone", 15),
+            ("neighbour", 20),
+            ("window", 10),
+            ("monthly_roster", 12),
+            ("other", 3),
+        ],
+    );
+    let mut clue = Clue {
+        meta: RecordMeta::new(clock::new_id(parse_at(w.at()), rng), w.origin(), w.at()),
+        person_id: person.meta.id.clone(),
+        community: person.facts.community.clone(),
+        difficulty: maker.difficulty(rng),
+        key_groups,
+        source: source.to_string(),
+        reporter: if source == "neighbour" || source == "phone" {
+            Some(maker.reporter(rng))
+        } else {
+            None
+        },
+        found_on,
+        state: ClueState::Recorded,
+        recorded_by: "info_officer".into(),
+        verified_at: None,
+        verify_note: None,
+        reported_at: None,
+        accepted_at: None,
+        closed_at: None,
+        close_reason: None,
+    };
+    clues::insert(w, &clue)?;
+    summary.clues += 1;
+    let path: &[ClueEvent] = match target {
+        "recorded" => &[],
+        "verified" => &[ClueEvent::Verify { real: true }],
+        "unfounded" => &[ClueEvent::Verify { real: false }],
+        "reported" => &[ClueEvent::Verify { real: true }, ClueEvent::Report],
+        "withdrawn" => &[ClueEvent::Withdraw],
+        _ => &[
+            ClueEvent::Verify { real: true },
+            ClueEvent::Report,
+            ClueEvent::Accept,
+        ],
+    };
+    for (i, ev) in path.iter().enumerate() {
+        let mut next = clue.clone();
+        next.state = clue.state.apply(*ev)?;
+        let when = stamp(i as i64 + 1);
+        match ev {
+            ClueEvent::Verify { real } => {
+                next.verified_at = Some(when.clone());
+                if !real {
+                    next.closed_at = Some(when);
+                }
+            }
+            ClueEvent::Report => next.reported_at = Some(when),
+            ClueEvent::Accept => next.accepted_at = Some(when),
+            ClueEvent::Withdraw => next.closed_at = Some(when),
+        }
+        clue = clues::update(
+            w,
+            &next,
+            &format!("clue.{}", ev.label_key().trim_start_matches("clue_event.")),
+        )?;
+    }
+    if clue.state != ClueState::Accepted {
+        return Ok(());
+    }
+    let case_target = weighted_code(
+        rng,
+        &[
+            ("accepted", 3),
+            ("surveyed", 3),
+            ("assessed", 3),
+            ("approved", 2),
+            ("denied", 4),
+            ("in_service", 70),
+            ("suspended", 4),
+            ("stopped", 9),
+            ("withdrawn", 2),
+        ],
+    );
+    let mut case = Case {
+        meta: RecordMeta::new(clock::new_id(parse_at(w.at()), rng), w.origin(), w.at()),
+        person_id: person.meta.id.clone(),
+        clue_id: Some(clue.meta.id.clone()),
+        community: clue.community.clone(),
+        state: CaseState::Accepted,
+        state_changed_at: stamp(4),
+        category: None,
+        self_care: None,
+        needs: Vec::new(),
+        survey_date: None,
+        survey_staff: None,
+        survey_findings: None,
+        decision_note: None,
+        card_no: None,
+        card_valid_until: None,
+        stop_reason: None,
+    };
+    cases::insert(w, &case)?;
+    summary.cases += 1;
+    use CaseEvent as E;
+    let path: &[CaseEvent] = match case_target {
+        "accepted" => &[],
+        "surveyed" => &[E::Survey],
+        "assessed" => &[E::Survey, E::Assess],
+        "approved" => &[E::Survey, E::Assess, E::Approve],
+        "denied" => &[E::Survey, E::Assess, E::Deny],
+        "suspended" => &[E::Survey, E::Assess, E::Approve, E::IssueCard, E::Suspend],
+        "stopped" => &[E::Survey, E::Assess, E::Approve, E::IssueCard, E::Stop],
+        "withdrawn" => &[E::Withdraw],
+        _ => &[E::Survey, E::Assess, E::Approve, E::IssueCard],
+    };
+    let mut enrolled = false;
+    for (i, ev) in path.iter().enumerate() {
+        let mut next = case.clone();
+        next.state = case.state.apply(*ev)?;
+        let day = 5 + 3 * i as i64;
+        next.state_changed_at = stamp(day);
+        match ev {
+            E::Survey => {
+                next.survey_date = Some(found_on + Duration::days(day));
+                next.survey_staff = Some("subdistrict_caseworker".into());
+            }
+            E::Assess => {
+                next.category = Some(category_for(person).to_string());
+                next.self_care = person.facts.self_care.clone();
+                next.needs = needs_for(rng, person);
+            }
+            E::IssueCard => {
+                let n = counters::next(w.conn(), &format!("card_no:{subdistrict}"))?;
+                next.card_no = Some(format!("{subdistrict}-K{n:05}"));
+                next.card_valid_until = Some(found_on + Duration::days(day + 365));
+                enrolled = true;
+            }
+            E::Stop => {
+                next.stop_reason = Some(
+                    weighted_code(
+                        rng,
+                        &[
+                            ("death", 3),
+                            ("moved_out", 2),
+                            ("eligibility_ended", 3),
+                            ("entered_institution", 1),
+                            ("improved", 2),
+                            ("own_request", 1),
+                        ],
+                    )
+                    .to_string(),
+                );
+            }
+            _ => {}
+        }
+        let kind = format!("case.{}", ev.label_key().trim_start_matches("case_event."));
+        case = cases::update(w, &next, &kind)?;
+    }
+    if enrolled {
+        let mut p = persons::get(w.conn(), &person.meta.id)?.ok_or(AppError::NotFound {
+            what: "record.person",
+        })?;
+        p.service_no = Some(super::person::next_service_no(w, &p.facts.community)?);
+        persons::update(w, &p, "person.enrol")?;
+        summary.enrolled += 1;
+    }
+    Ok(())
+}
+
+fn parse_at(at: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_default()
+}
+
+fn category_for(p: &Person) -> &'static str {
+    match p.facts.assistance_status.as_str() {
+        "extreme_poverty" => "extreme_poverty",
+        "urban_minimum_living" | "rural_minimum_living" => "minimum_living",
+        "low_income" => "low_income_dependent",
+        "expenditure_poverty" => "expenditure_poverty_ill",
+        "emergency_stranded" => "stranded_non_local",
+        _ => "no_independent_living",
+    }
+}
+
+fn needs_for(rng: &mut ChaCha8Rng, p: &Person) -> Vec<String> {
+    let mut pool: Vec<&str> = vec!["meal_delivery", "cleaning", "shopping", "information"];
+    if p.facts.self_care.as_deref() != Some("independent") {
+        pool.extend(["home_care", "personal_care", "day_care"]);
+    }
+    if p.facts.diseases.is_some() {
+        pool.extend([
+            "medicine_delivery",
+            "escort_to_doctor",
+            "home_sickbed",
+            "rehabilitation",
+        ]);
+    }
+    if p.facts.lives_alone {
+        pool.push("love_doorbell");
+    }
+    let k = rng.gen_range(1..=3.min(pool.len()));
+    let mut out: Vec<String> = rand::seq::SliceRandom::choose_multiple(pool.as_slice(), rng, k)
+        .map(|s| s.to_string())
+        .collect();
+    out.sort();
+    out
+}

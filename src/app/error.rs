@@ -1,0 +1,93 @@
+//! What a use case can refuse with; every variant reads as one line in the user's language.
+
+use std::path::PathBuf;
+
+use crate::domain::permission::Action;
+use crate::domain::transition::TransitionError;
+use crate::domain::validation::ValidationError;
+use crate::i18n::{t, tf, Lang, Localize};
+use crate::store::StoreError;
+
+/// A refusal or failure of a use case.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A field value was refused.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// A workflow step the record's state does not allow.
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// The database refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The user's roles do not allow this here.
+    #[error("not permitted: {action:?}")]
+    Denied { action: Action },
+    /// No such record (key of the record kind in the string table).
+    #[error("not found: {what}")]
+    NotFound { what: &'static str },
+    /// Wrong username or password (never says which).
+    #[error("bad login")]
+    BadLogin,
+    /// The account is disabled.
+    #[error("account disabled")]
+    AccountDisabled,
+    /// `init` on a data directory that already holds a workstation.
+    #[error("already initialised: {0}")]
+    AlreadyInitialised(PathBuf),
+    /// Demo data asked of a real workstation.
+    #[error("not a demo workstation")]
+    NotDemo,
+    /// Another person already holds this ID number.
+    #[error("duplicate ID number")]
+    DuplicateIdNumber { existing_id: String },
+    /// A password too short for a real workstation.
+    #[error("password too short")]
+    WeakPassword { min: usize },
+    /// A command whose feature arrives in a later release.
+    #[error("not yet available: {0}")]
+    NotYetAvailable(&'static str),
+    /// A command that reads or writes personal data was run without `--user`.
+    #[error("--user needed")]
+    NeedsUser,
+    /// The two typed passwords differ.
+    #[error("passwords differ")]
+    PasswordsDiffer,
+    /// The org unit is not one this workstation knows.
+    #[error("unknown org unit {0}")]
+    UnknownOrg(String),
+}
+
+impl Localize for AppError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            AppError::Validation(e) => e.localize(lang),
+            AppError::Transition(e) => e.localize(lang),
+            AppError::Store(e) => e.localize(lang),
+            AppError::Denied { action } => tf(
+                lang,
+                "error.denied",
+                &[("action", t(lang, action.label_key()))],
+            ),
+            AppError::NotFound { what } => tf(lang, "error.not_found", &[("what", t(lang, what))]),
+            AppError::BadLogin => t(lang, "error.bad_login").to_string(),
+            AppError::AccountDisabled => t(lang, "error.account_disabled").to_string(),
+            AppError::AlreadyInitialised(p) => tf(
+                lang,
+                "error.already_initialised",
+                &[("path", &p.display().to_string())],
+            ),
+            AppError::NotDemo => t(lang, "error.not_demo").to_string(),
+            AppError::DuplicateIdNumber { .. } => t(lang, "error.duplicate_id_number").to_string(),
+            AppError::WeakPassword { min } => {
+                tf(lang, "error.weak_password", &[("min", &min.to_string())])
+            }
+            AppError::NotYetAvailable(what) => {
+                tf(lang, "error.not_yet_available", &[("what", what)])
+            }
+            AppError::NeedsUser => t(lang, "error.needs_user").to_string(),
+            AppError::PasswordsDiffer => t(lang, "error.passwords_differ").to_string(),
+            AppError::UnknownOrg(code) => tf(lang, "error.unknown_org", &[("code", code)]),
+        }
+    }
+}

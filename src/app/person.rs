@@ -1,0 +1,95 @@
+//! Persons: create, edit, read, enrol into the archive (服务号).
+
+use super::{AppError, Ctx, Result};
+use crate::domain::catalogue::Catalogue;
+use crate::domain::permission::Action;
+use crate::domain::person::{Person, PersonDraft, PersonStatus};
+use crate::domain::record::RecordMeta;
+use crate::store::{counters, persons};
+
+/// Creates a person from a filled-in form; returns the new record id. An ID number that
+/// another person already has is refused with that person's id, so the caller can open them.
+pub fn create(ctx: &mut Ctx<'_>, draft: &PersonDraft) -> Result<String> {
+    let facts = draft.validate(ctx.clock.today(), Catalogue::builtin())?;
+    if ctx.tree.get(&facts.community).is_none() {
+        return Err(AppError::UnknownOrg(facts.community));
+    }
+    ctx.require(Action::EditPerson, &facts.community)?;
+    let id = ctx.new_id();
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    ctx.store.write(&actor, &at, |w| {
+        if let Some(number) = &facts.id_number {
+            if let Some(existing_id) = persons::id_by_id_number(w.conn(), number.as_str())? {
+                return Err(AppError::DuplicateIdNumber { existing_id });
+            }
+        }
+        let person = Person {
+            meta: RecordMeta::new(id.clone(), w.origin(), &at),
+            facts,
+            service_no: None,
+            status: PersonStatus::Active,
+        };
+        persons::insert(w, &person)?;
+        Ok(())
+    })?;
+    Ok(id)
+}
+
+/// Reads a person the session may see.
+pub fn get(ctx: &Ctx<'_>, id: &str) -> Result<Person> {
+    let p = persons::get(ctx.store.conn(), id)?.ok_or(AppError::NotFound {
+        what: "record.person",
+    })?;
+    ctx.require(Action::ViewPerson, &p.facts.community)?;
+    Ok(p)
+}
+
+/// Saves an edited person; `version` is the version the form was loaded from, so a save over
+/// someone else's newer save is refused instead of silently overwriting it.
+pub fn update(ctx: &mut Ctx<'_>, id: &str, version: i64, draft: &PersonDraft) -> Result<Person> {
+    let facts = draft.validate(ctx.clock.today(), Catalogue::builtin())?;
+    let current = get(ctx, id)?;
+    ctx.require(Action::EditPerson, &current.facts.community)?;
+    ctx.require(Action::EditPerson, &facts.community)?;
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    ctx.store.write(&actor, &at, |w| {
+        if let Some(number) = &facts.id_number {
+            if let Some(existing_id) = persons::id_by_id_number(w.conn(), number.as_str())? {
+                if existing_id != id {
+                    return Err(AppError::DuplicateIdNumber { existing_id });
+                }
+            }
+        }
+        let mut next = current.clone();
+        next.meta.version = version;
+        next.facts = facts;
+        Ok(persons::update(w, &next, "person.update")?)
+    })
+}
+
+/// Gives a person the next 服务号 of their community (`<community>-<0001>`); numbers are
+/// never reused. A person already enrolled keeps their number.
+pub fn enrol(ctx: &mut Ctx<'_>, id: &str) -> Result<String> {
+    let current = get(ctx, id)?;
+    ctx.require(Action::Enrol, &current.facts.community)?;
+    if let Some(no) = current.service_no {
+        return Ok(no);
+    }
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    ctx.store.write(&actor, &at, |w| {
+        let no = next_service_no(w, &current.facts.community)?;
+        let mut next = current.clone();
+        next.service_no = Some(no.clone());
+        persons::update(w, &next, "person.enrol")?;
+        Ok(no)
+    })
+}
+
+/// Allocates the next service number of `community` inside the caller's transaction.
+pub(crate) fn next_service_no(w: &crate::store::WriteTx<'_>, community: &str) -> Result<String> {
+    let n = counters::next(w.conn(), &format!("service_no:{community}"))?;
+    Ok(format!("{community}-{n:04}"))
+}

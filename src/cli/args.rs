@@ -1,0 +1,209 @@
+//! The command-line contract (DESIGN.md): scripts and tests rely on every name here.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// 救助 jiuzhu — 服务类社会救助工作站 / workstation for service-type social assistance.
+#[derive(Debug, Parser)]
+#[command(name = "jiuzhu", version, about, long_about = None, disable_help_subcommand = true)]
+pub struct Cli {
+    /// 数据目录 / data directory (default: per-user data folder)
+    #[arg(long, global = true, env = "JIUZHU_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// 数据库文件，覆盖数据目录中的 jiuzhu.db / database file, overrides DIR/jiuzhu.db
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+
+    /// 界面语言 / language: zh-CN | en
+    #[arg(long, global = true, default_value = "zh-CN", value_name = "LANG")]
+    pub lang: String,
+
+    /// 以该用户身份执行（密码取自 JIUZHU_PASSWORD 或提示输入）/ act as this user
+    #[arg(long, global = true, value_name = "U")]
+    pub user: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands; none starts the terminal UI.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 初始化工作站 / set up a workstation
+    Init(InitArgs),
+    /// 生成演示数据（仅演示工作站）/ synthetic data on a demo workstation
+    Demo(DemoArgs),
+    /// 用户管理 / user accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// 密钥 / keys
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// 数据包交换 / bundle exchange
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+    /// 月度名单导入 / monthly roster
+    #[command(subcommand)]
+    Roster(RosterCommand),
+    /// 查找人员 / search persons
+    Find(FindArgs),
+    /// 统计报表 / reports
+    #[command(subcommand)]
+    Report(ReportCommand),
+    /// 审计 / audit
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// 在线加密备份 / online encrypted backup
+    Backup {
+        /// 输出文件 / output file
+        #[arg(long, value_name = "F")]
+        out: PathBuf,
+    },
+    /// 从备份恢复 / restore from a backup
+    Restore {
+        /// 备份文件 / backup file
+        file: PathBuf,
+    },
+    /// 完整性与一致性检查 / integrity and invariant checks
+    Check,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// community | subdistrict | district
+    #[arg(long)]
+    pub tier: String,
+    /// 本单位代码 / org code
+    #[arg(long = "org-code", value_name = "C")]
+    pub org_code: String,
+    /// 本单位名称 / org name
+    #[arg(long = "org-name", value_name = "N")]
+    pub org_name: String,
+    /// 上级单位代码 / parent org code
+    #[arg(long, value_name = "C")]
+    pub parent: Option<String>,
+    /// 首个管理员用户名 / first administrator
+    #[arg(long, value_name = "U")]
+    pub admin: String,
+    /// 演示/培训工作站 / demo or training workstation
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// 人数 / number of persons
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    pub persons: usize,
+    /// 随机种子：相同种子生成相同内容 / same seed, same content
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// 姓名、拼音首字母或全拼、身份证号或尾号、电话、服务号；"-" 从标准输入逐行读取
+    pub query: String,
+    /// 最多显示条数 / most matches shown
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// 添加用户 / add a user
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long, value_name = "C")]
+        org: Option<String>,
+    },
+    /// 停用用户 / disable a user
+    Disable { username: String },
+    /// 重置密码（数据目录所有者）/ reset a password (data directory owner)
+    Reset { username: String },
+    /// 列出用户 / list users
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// 显示本机公钥 / show this workstation's keys
+    Show {
+        #[arg(long)]
+        fingerprint: bool,
+    },
+    /// 导出公钥卡 / export the public card
+    Export {
+        #[arg(long, value_name = "F")]
+        out: PathBuf,
+    },
+    /// 信任对方公钥 / trust a peer's card
+    Trust {
+        file: PathBuf,
+        #[arg(long, value_name = "FP")]
+        fingerprint: String,
+    },
+    /// 吊销 / revoke
+    Revoke { fingerprint: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// 导出数据包 / export a bundle
+    Export {
+        #[arg(long, value_name = "ORG_CODE")]
+        to: String,
+        #[arg(long, value_name = "F")]
+        out: PathBuf,
+    },
+    /// 导入数据包 / import a bundle
+    Import { file: PathBuf },
+    /// 查看数据包清单 / show a bundle's manifest
+    Inspect { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RosterCommand {
+    /// 导入月度名单 / import a monthly roster
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// 月度统计 / monthly statistics
+    Monthly {
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        #[arg(long, value_name = "F")]
+        out: PathBuf,
+    },
+    /// 年度绩效评估 / yearly evaluation
+    Evaluation {
+        #[arg(long, value_name = "YYYY")]
+        year: String,
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        #[arg(long, value_name = "F")]
+        out: PathBuf,
+    },
+    /// 公示名单 / public posting list
+    Posting {
+        #[arg(long, value_name = "C")]
+        community: Option<String>,
+        #[arg(long, default_value = "xlsx")]
+        format: String,
+        #[arg(long, value_name = "F")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// 校验哈希链 / walk every hash chain
+    Verify,
+}

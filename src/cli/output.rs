@@ -1,0 +1,219 @@
+//! What the command line prints for people, in the chosen language.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{io_err, show_path, Paths};
+use crate::app::check::{break_key, Finding, Report};
+use crate::app::demo::{DemoUser, Summary};
+use crate::app::setup::InitParams;
+use crate::app::AppError;
+use crate::domain::id_number::IdNumber;
+use crate::domain::org::OrgTree;
+use crate::domain::search::SearchEntry;
+use crate::domain::text::for_display;
+use crate::i18n::{t, tf, Lang};
+use crate::store::records::Entity;
+
+type Out<'a> = std::io::StdoutLock<'a>;
+
+/// `init` finished.
+pub fn init_done(
+    out: &mut Out<'_>,
+    lang: Lang,
+    p: &InitParams,
+    paths: &Paths,
+) -> Result<(), AppError> {
+    writeln!(
+        out,
+        "{}",
+        tf(
+            lang,
+            "init.done",
+            &[
+                ("org", &p.org_name),
+                ("code", &p.org_code),
+                ("tier", t(lang, p.tier.label_key())),
+                ("admin", &p.admin)
+            ]
+        )
+    )
+    .map_err(io_err)?;
+    writeln!(
+        out,
+        "{}",
+        tf(lang, "init.database", &[("path", &show_path(&paths.db))])
+    )
+    .map_err(io_err)
+}
+
+/// `demo` finished: what was made and, for a new demo workstation, who can sign in.
+pub fn demo_done(
+    out: &mut Out<'_>,
+    lang: Lang,
+    s: &Summary,
+    users: Option<&[DemoUser]>,
+    paths: &Paths,
+) -> Result<(), AppError> {
+    writeln!(
+        out,
+        "{}",
+        tf(
+            lang,
+            "demo.done",
+            &[
+                ("persons", &s.persons.to_string()),
+                ("clues", &s.clues.to_string()),
+                ("cases", &s.cases.to_string()),
+                ("enrolled", &s.enrolled.to_string()),
+                ("entries", &s.change_entries.to_string()),
+            ]
+        )
+    )
+    .map_err(io_err)?;
+    writeln!(
+        out,
+        "{}",
+        tf(lang, "init.database", &[("path", &show_path(&paths.db))])
+    )
+    .map_err(io_err)?;
+    if let Some(users) = users {
+        writeln!(out, "{}", t(lang, "demo.users_heading")).map_err(io_err)?;
+        for u in users {
+            let roles: Vec<String> = u
+                .grants
+                .iter()
+                .map(|g| t(lang, g.role.label_key()).to_string())
+                .collect();
+            writeln!(
+                out,
+                "  {:<24} {:<24} {}",
+                u.username,
+                u.password,
+                roles.join("、")
+            )
+            .map_err(io_err)?;
+        }
+    }
+    Ok(())
+}
+
+/// One line per match: 服务号 or `-`, name, masked ID number, community, status.
+pub fn matches(
+    out: &mut Out<'_>,
+    lang: Lang,
+    tree: &OrgTree,
+    found: &[&SearchEntry],
+) -> Result<(), AppError> {
+    for e in found {
+        let id = match e
+            .id_number
+            .as_deref()
+            .map(|s| IdNumber::try_from(s.to_string()))
+        {
+            Some(Ok(id)) => id.masked(),
+            _ => t(lang, "find.no_id").to_string(),
+        };
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}",
+            e.service_no.as_deref().unwrap_or("-"),
+            for_display(&e.name),
+            id,
+            for_display(tree.name_of(&e.community)),
+            t(lang, e.status.label_key()),
+        )
+        .map_err(io_err)?;
+    }
+    Ok(())
+}
+
+fn entity_key(e: Entity) -> &'static str {
+    match e {
+        Entity::Person => "record.person",
+        Entity::Clue => "record.clue",
+        Entity::Case => "record.case",
+    }
+}
+
+/// The report of `check` (with records) or `audit verify` (chains only).
+pub fn check_report(
+    out: &mut Out<'_>,
+    lang: Lang,
+    db: &Path,
+    r: &Report,
+    with_records: bool,
+) -> Result<(), AppError> {
+    let mut say = |s: String| writeln!(out, "{s}").map_err(io_err);
+    say(tf(lang, "check.database", &[("path", &show_path(db))]))?;
+    let total: i64 = r.chains.iter().map(|c| c.entries).sum();
+    say(tf(
+        lang,
+        "check.chains",
+        &[
+            ("chains", &r.chains.len().to_string()),
+            ("entries", &total.to_string()),
+        ],
+    ))?;
+    for c in &r.chains {
+        let short: String = c.origin.chars().take(8).collect();
+        let head: String = c.head.chars().take(16).collect();
+        say(tf(
+            lang,
+            "check.chain_line",
+            &[
+                ("origin", &short),
+                ("epoch", &c.epoch.to_string()),
+                ("entries", &c.entries.to_string()),
+                ("head", &head),
+            ],
+        ))?;
+    }
+    say(tf(
+        lang,
+        "check.access_log",
+        &[("entries", &r.access_entries.to_string())],
+    ))?;
+    if with_records {
+        say(tf(
+            lang,
+            "check.records",
+            &[("n", &r.records_compared.to_string())],
+        ))?;
+    }
+    for f in &r.findings {
+        let line = match f {
+            Finding::SqliteIntegrity(msg) => tf(lang, "check.sqlite_failed", &[("msg", msg)]),
+            Finding::ForeignKeys(n) => {
+                tf(lang, "check.foreign_keys_failed", &[("n", &n.to_string())])
+            }
+            Finding::ChainBroken(c) => match &c.broken {
+                Some(b) => tf(
+                    lang,
+                    "check.chain_broken",
+                    &[
+                        ("origin", &b.origin),
+                        ("epoch", &b.epoch.to_string()),
+                        ("seq", &b.seq.to_string()),
+                        ("why", t(lang, break_key(&b.kind))),
+                    ],
+                ),
+                None => continue,
+            },
+            Finding::AccessLogBroken(seq) => {
+                tf(lang, "check.access_broken", &[("seq", &seq.to_string())])
+            }
+            Finding::RecordMismatch(m) => tf(
+                lang,
+                if m.unlogged {
+                    "check.record_unlogged"
+                } else {
+                    "check.record_mismatch"
+                },
+                &[("kind", t(lang, entity_key(m.entity))), ("id", &m.id)],
+            ),
+        };
+        say(line)?;
+    }
+    say(t(lang, if r.ok() { "check.ok" } else { "check.failed" }).to_string())
+}

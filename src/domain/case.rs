@@ -1,0 +1,272 @@
+//! 需求认定 to 动态管理: a case (救助服务个案) opened when the subdistrict accepts a reported
+//! clue, and its state machine.
+//!
+//! accepted ─survey→ surveyed ─assess→ assessed ─approve→ approved ─issue card→ in service
+//!                                        └─deny→ denied
+//! in service ─suspend→ suspended ─resume→ in service;  in service | suspended ─stop→ stopped
+//! in service ─review→ in service (continue or change items; the card gets a new version)
+//! accepted | surveyed | assessed ─withdraw→ withdrawn
+
+use chrono::NaiveDate;
+
+use super::record::RecordMeta;
+use super::transition::TransitionError;
+
+/// A stored case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// Identity and version.
+    pub meta: RecordMeta,
+    /// The person it serves.
+    pub person_id: String,
+    /// The clue it came from, if any.
+    pub clue_id: Option<String>,
+    /// The person's community.
+    pub community: String,
+    /// Where it stands.
+    pub state: CaseState,
+    /// When it entered that state (RFC 3339).
+    pub state_changed_at: String,
+    /// Recipient category code (one of six), set at assessment.
+    pub category: Option<String>,
+    /// Self-care level code, set at assessment.
+    pub self_care: Option<String>,
+    /// Service item codes assessed as needed.
+    pub needs: Vec<String>,
+    /// Day of the home survey.
+    pub survey_date: Option<NaiveDate>,
+    /// Who surveyed.
+    pub survey_staff: Option<String>,
+    /// What the survey found.
+    pub survey_findings: Option<String>,
+    /// The decision's note or reason.
+    pub decision_note: Option<String>,
+    /// 服务卡 number, once issued.
+    pub card_no: Option<String>,
+    /// The card's last valid day.
+    pub card_valid_until: Option<NaiveDate>,
+    /// Stop reason code, once stopped.
+    pub stop_reason: Option<String>,
+}
+
+/// Where a case stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CaseState {
+    /// 待入户调查
+    Accepted,
+    /// 已入户调查，待评估
+    Surveyed,
+    /// 已评估，待认定
+    Assessed,
+    /// 认定通过，待发卡
+    Approved,
+    /// 不予认定 (closed)
+    Denied,
+    /// 服务中
+    InService,
+    /// 暂停服务
+    Suspended,
+    /// 已终止 (closed, with a reason)
+    Stopped,
+    /// 已撤销 (closed)
+    Withdrawn,
+}
+
+/// A step on a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseEvent {
+    /// 入户调查
+    Survey,
+    /// 需求评估
+    Assess,
+    /// 认定通过
+    Approve,
+    /// 不予认定
+    Deny,
+    /// 发放服务卡
+    IssueCard,
+    /// 复核 (continue, or change items)
+    Review,
+    /// 暂停
+    Suspend,
+    /// 恢复
+    Resume,
+    /// 终止
+    Stop,
+    /// 撤销
+    Withdraw,
+}
+
+impl CaseState {
+    /// Every state, in workflow order.
+    pub const ALL: [CaseState; 9] = [
+        CaseState::Accepted,
+        CaseState::Surveyed,
+        CaseState::Assessed,
+        CaseState::Approved,
+        CaseState::Denied,
+        CaseState::InService,
+        CaseState::Suspended,
+        CaseState::Stopped,
+        CaseState::Withdrawn,
+    ];
+
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            CaseState::Accepted => "accepted",
+            CaseState::Surveyed => "surveyed",
+            CaseState::Assessed => "assessed",
+            CaseState::Approved => "approved",
+            CaseState::Denied => "denied",
+            CaseState::InService => "in_service",
+            CaseState::Suspended => "suspended",
+            CaseState::Stopped => "stopped",
+            CaseState::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(s: &str) -> Option<CaseState> {
+        CaseState::ALL.into_iter().find(|st| st.code() == s)
+    }
+
+    /// String-table key of the label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            CaseState::Accepted => "case_state.accepted",
+            CaseState::Surveyed => "case_state.surveyed",
+            CaseState::Assessed => "case_state.assessed",
+            CaseState::Approved => "case_state.approved",
+            CaseState::Denied => "case_state.denied",
+            CaseState::InService => "case_state.in_service",
+            CaseState::Suspended => "case_state.suspended",
+            CaseState::Stopped => "case_state.stopped",
+            CaseState::Withdrawn => "case_state.withdrawn",
+        }
+    }
+
+    /// True when no further step is possible.
+    pub fn is_closed(self) -> bool {
+        matches!(
+            self,
+            CaseState::Denied | CaseState::Stopped | CaseState::Withdrawn
+        )
+    }
+
+    /// The state after `event`, or the refusal.
+    pub fn apply(self, event: CaseEvent) -> Result<CaseState, TransitionError> {
+        use CaseEvent as E;
+        use CaseState::*;
+        match (self, event) {
+            (Accepted, E::Survey) => Ok(Surveyed),
+            (Surveyed, E::Assess) => Ok(Assessed),
+            (Assessed, E::Approve) => Ok(Approved),
+            (Assessed, E::Deny) => Ok(Denied),
+            (Approved, E::IssueCard) => Ok(InService),
+            (InService, E::Review) => Ok(InService),
+            (InService, E::Suspend) => Ok(Suspended),
+            (Suspended, E::Resume) => Ok(InService),
+            (InService | Suspended, E::Stop) => Ok(Stopped),
+            (Accepted | Surveyed | Assessed, E::Withdraw) => Ok(Withdrawn),
+            _ => Err(TransitionError {
+                record_key: "record.case",
+                from_key: self.label_key(),
+                event_key: event.label_key(),
+            }),
+        }
+    }
+}
+
+impl CaseEvent {
+    /// Every step.
+    pub const ALL: [CaseEvent; 10] = [
+        CaseEvent::Survey,
+        CaseEvent::Assess,
+        CaseEvent::Approve,
+        CaseEvent::Deny,
+        CaseEvent::IssueCard,
+        CaseEvent::Review,
+        CaseEvent::Suspend,
+        CaseEvent::Resume,
+        CaseEvent::Stop,
+        CaseEvent::Withdraw,
+    ];
+
+    /// String-table key of the step's name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            CaseEvent::Survey => "case_event.survey",
+            CaseEvent::Assess => "case_event.assess",
+            CaseEvent::Approve => "case_event.approve",
+            CaseEvent::Deny => "case_event.deny",
+            CaseEvent::IssueCard => "case_event.issue_card",
+            CaseEvent::Review => "case_event.review",
+            CaseEvent::Suspend => "case_event.suspend",
+            CaseEvent::Resume => "case_event.resume",
+            CaseEvent::Stop => "case_event.stop",
+            CaseEvent::Withdraw => "case_event.withdraw",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use CaseEvent as E;
+    use CaseState::*;
+
+    #[test]
+    fn the_whole_path_to_a_stopped_service() {
+        let mut s = Accepted;
+        for ev in [
+            E::Survey,
+            E::Assess,
+            E::Approve,
+            E::IssueCard,
+            E::Review,
+            E::Suspend,
+            E::Resume,
+            E::Stop,
+        ] {
+            s = s
+                .apply(ev)
+                .unwrap_or_else(|e| panic!("{ev:?} from {s:?}: {e}"));
+        }
+        assert_eq!(s, Stopped);
+    }
+
+    #[test]
+    fn no_card_for_a_case_never_assessed() {
+        for st in [Accepted, Surveyed, Assessed] {
+            let e = st.apply(E::IssueCard).unwrap_err();
+            assert_eq!(e.event_key, "case_event.issue_card");
+            assert_eq!(e.record_key, "record.case");
+        }
+        assert!(Accepted.apply(E::Approve).is_err());
+        assert!(Surveyed.apply(E::Approve).is_err());
+    }
+
+    #[test]
+    fn closed_cases_refuse_every_step() {
+        for st in CaseState::ALL.into_iter().filter(|s| s.is_closed()) {
+            for ev in CaseEvent::ALL {
+                assert!(st.apply(ev).is_err(), "{st:?} must refuse {ev:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_services_can_be_suspended_and_reviewed() {
+        assert!(Approved.apply(E::Suspend).is_err());
+        assert!(Suspended.apply(E::Review).is_err());
+        assert!(InService.apply(E::Withdraw).is_err());
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for st in CaseState::ALL {
+            assert_eq!(CaseState::from_code(st.code()), Some(st));
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! The service catalogue: categories, key groups, provider kinds, measures, service items and
+//! the other code lists, loaded from `assets/catalogue.toml` so that the district can adjust
+//! labels and items without touching code.
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+
+use crate::i18n::Lang;
+
+const BUILTIN: &str = include_str!("../../assets/catalogue.toml");
+
+/// One code list of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ListKind {
+    /// 服务对象类别 (six).
+    RecipientCategory,
+    /// 重点人群 (four).
+    KeyGroup,
+    /// 服务供给主体 (five).
+    ProviderKind,
+    /// 七项措施.
+    Measure,
+    /// 三大类服务.
+    ServiceCategory,
+    /// Every service item: the 18 of the three categories plus the extra services.
+    ServiceItem,
+    /// 线索来源.
+    ClueSource,
+    /// 自理能力.
+    SelfCare,
+    /// 救助身份.
+    AssistanceStatus,
+    /// 残疾类别.
+    DisabilityType,
+    /// 残疾等级.
+    DisabilityGrade,
+    /// 终止原因.
+    StopReason,
+    /// 与户主关系.
+    HouseholdRelation,
+}
+
+/// One coded entry with its labels.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Entry {
+    /// Stable code, stored and exchanged.
+    pub code: String,
+    /// Chinese label.
+    pub zh: String,
+    /// English label.
+    pub en: String,
+    /// For service items: the category code, or `None` for an extra service.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// For measures: the service items the measure delivers.
+    #[serde(default)]
+    pub items: Vec<String>,
+}
+
+impl Entry {
+    /// The label in `lang`.
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::ZhCn => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CategoryFile {
+    code: String,
+    zh: String,
+    en: String,
+    items: Vec<Entry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogueFile {
+    version: u32,
+    recipient_category: Vec<Entry>,
+    key_group: Vec<Entry>,
+    provider_kind: Vec<Entry>,
+    measure: Vec<Entry>,
+    service_category: Vec<CategoryFile>,
+    extra_service: Vec<Entry>,
+    clue_source: Vec<Entry>,
+    self_care: Vec<Entry>,
+    assistance_status: Vec<Entry>,
+    disability_type: Vec<Entry>,
+    disability_grade: Vec<Entry>,
+    stop_reason: Vec<Entry>,
+    household_relation: Vec<Entry>,
+}
+
+/// A catalogue that failed to load: what is wrong, in English for the maintainer who edits it.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CatalogueError {
+    /// Not valid TOML or not the expected shape.
+    #[error("catalogue is malformed: {0}")]
+    Malformed(String),
+    /// A code appears twice in one list.
+    #[error("catalogue list {list:?} has the code {code:?} twice")]
+    DuplicateCode { list: ListKind, code: String },
+    /// A code that is not lower-case ASCII with underscores.
+    #[error("catalogue code {0:?} must be lower-case letters, digits and underscores")]
+    BadCode(String),
+    /// A measure names a service item that does not exist.
+    #[error("measure {measure:?} names the unknown service item {item:?}")]
+    UnknownItem { measure: String, item: String },
+    /// A required list is empty.
+    #[error("catalogue list {0:?} is empty")]
+    EmptyList(ListKind),
+}
+
+/// The loaded catalogue.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    /// Format version of the catalogue file.
+    pub version: u32,
+    lists: BTreeMap<ListKind, Vec<Entry>>,
+}
+
+impl Catalogue {
+    /// The catalogue compiled in from `assets/catalogue.toml` (checked by the tests below, so
+    /// loading it cannot fail in a released binary).
+    pub fn builtin() -> &'static Catalogue {
+        static CAT: OnceLock<Catalogue> = OnceLock::new();
+        CAT.get_or_init(|| {
+            Catalogue::parse(BUILTIN).unwrap_or_else(|_| Catalogue {
+                version: 0,
+                lists: BTreeMap::new(),
+            })
+        })
+    }
+
+    /// Parses and checks a catalogue file.
+    pub fn parse(src: &str) -> Result<Catalogue, CatalogueError> {
+        let file: CatalogueFile =
+            toml::from_str(src).map_err(|e| CatalogueError::Malformed(e.message().to_string()))?;
+        let mut items = Vec::new();
+        let mut categories = Vec::new();
+        for cat in file.service_category {
+            for mut item in cat.items {
+                item.category = Some(cat.code.clone());
+                items.push(item);
+            }
+            categories.push(Entry {
+                code: cat.code,
+                zh: cat.zh,
+                en: cat.en,
+                category: None,
+                items: Vec::new(),
+            });
+        }
+        items.extend(file.extra_service);
+        let mut lists = BTreeMap::new();
+        lists.insert(ListKind::RecipientCategory, file.recipient_category);
+        lists.insert(ListKind::KeyGroup, file.key_group);
+        lists.insert(ListKind::ProviderKind, file.provider_kind);
+        lists.insert(ListKind::Measure, file.measure);
+        lists.insert(ListKind::ServiceCategory, categories);
+        lists.insert(ListKind::ServiceItem, items);
+        lists.insert(ListKind::ClueSource, file.clue_source);
+        lists.insert(ListKind::SelfCare, file.self_care);
+        lists.insert(ListKind::AssistanceStatus, file.assistance_status);
+        lists.insert(ListKind::DisabilityType, file.disability_type);
+        lists.insert(ListKind::DisabilityGrade, file.disability_grade);
+        lists.insert(ListKind::StopReason, file.stop_reason);
+        lists.insert(ListKind::HouseholdRelation, file.household_relation);
+        let cat = Catalogue {
+            version: file.version,
+            lists,
+        };
+        cat.check()?;
+        Ok(cat)
+    }
+
+    fn check(&self) -> Result<(), CatalogueError> {
+        for (kind, entries) in &self.lists {
+            if entries.is_empty() {
+                return Err(CatalogueError::EmptyList(*kind));
+            }
+            let mut seen = HashSet::new();
+            for e in entries {
+                let code_ok = !e.code.is_empty()
+                    && e.code
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                if !code_ok {
+                    return Err(CatalogueError::BadCode(e.code.clone()));
+                }
+                if !seen.insert(e.code.as_str()) {
+                    return Err(CatalogueError::DuplicateCode {
+                        list: *kind,
+                        code: e.code.clone(),
+                    });
+                }
+            }
+        }
+        for m in self.entries(ListKind::Measure) {
+            for item in &m.items {
+                if self.get(ListKind::ServiceItem, item).is_none() {
+                    return Err(CatalogueError::UnknownItem {
+                        measure: m.code.clone(),
+                        item: item.clone(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every entry of one list, in catalogue order.
+    pub fn entries(&self, kind: ListKind) -> &[Entry] {
+        self.lists.get(&kind).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The entry with `code`, if the list holds it.
+    pub fn get(&self, kind: ListKind, code: &str) -> Option<&Entry> {
+        self.entries(kind).iter().find(|e| e.code == code)
+    }
+
+    /// True when the list holds `code`.
+    pub fn contains(&self, kind: ListKind, code: &str) -> bool {
+        self.get(kind, code).is_some()
+    }
+
+    /// The label of `code`, or the code itself when unknown (data from a newer catalogue).
+    pub fn label<'a>(&'a self, kind: ListKind, code: &'a str, lang: Lang) -> &'a str {
+        self.get(kind, code).map(|e| e.label(lang)).unwrap_or(code)
+    }
+
+    /// The service items of one of the three categories.
+    pub fn items_of_category<'a>(
+        &'a self,
+        category: &'a str,
+    ) -> impl Iterator<Item = &'a Entry> + 'a {
+        self.entries(ListKind::ServiceItem)
+            .iter()
+            .filter(move |e| e.category.as_deref() == Some(category))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalogue_loads_with_the_plans_counts() {
+        let cat = Catalogue::parse(BUILTIN).expect("built-in catalogue must load");
+        assert_eq!(cat.entries(ListKind::RecipientCategory).len(), 6);
+        assert_eq!(cat.entries(ListKind::KeyGroup).len(), 4);
+        assert_eq!(cat.entries(ListKind::ProviderKind).len(), 5);
+        assert_eq!(cat.entries(ListKind::Measure).len(), 7);
+        assert_eq!(cat.entries(ListKind::ServiceCategory).len(), 3);
+        let categorised = cat
+            .entries(ListKind::ServiceItem)
+            .iter()
+            .filter(|e| e.category.is_some())
+            .count();
+        assert_eq!(categorised, 18);
+        assert_eq!(cat.items_of_category("daily_care").count(), 7);
+        assert_eq!(cat.items_of_category("health_care").count(), 6);
+        assert_eq!(cat.items_of_category("capacity_building").count(), 5);
+        assert_eq!(cat.entries(ListKind::ClueSource).len(), 6);
+        assert_eq!(cat.entries(ListKind::StopReason).len(), 7);
+    }
+
+    #[test]
+    fn labels_in_both_languages() {
+        let cat = Catalogue::builtin();
+        assert_eq!(
+            cat.label(ListKind::ServiceItem, "meal_delivery", Lang::ZhCn),
+            "供餐送餐"
+        );
+        assert_eq!(
+            cat.label(ListKind::ServiceItem, "meal_delivery", Lang::En),
+            "Meals and meal delivery"
+        );
+        assert_eq!(
+            cat.label(ListKind::KeyGroup, "unknown_code", Lang::ZhCn),
+            "unknown_code"
+        );
+        assert!(cat.contains(ListKind::ServiceItem, "love_doorbell"));
+    }
+
+    #[test]
+    fn refuses_duplicate_codes() {
+        let src = BUILTIN.replacen(
+            "code = \"severely_disabled\"",
+            "code = \"seriously_ill\"",
+            1,
+        );
+        assert_eq!(
+            Catalogue::parse(&src).unwrap_err(),
+            CatalogueError::DuplicateCode {
+                list: ListKind::KeyGroup,
+                code: "seriously_ill".into()
+            }
+        );
+    }
+
+    #[test]
+    fn refuses_measure_naming_unknown_item() {
+        let src = BUILTIN.replacen(
+            "\"party_pairing\", \"visit_comfort\"",
+            "\"party_pairing\", \"flying\"",
+            1,
+        );
+        assert!(matches!(
+            Catalogue::parse(&src),
+            Err(CatalogueError::UnknownItem { .. })
+        ));
+    }
+
+    #[test]
+    fn refuses_malformed_and_bad_codes() {
+        assert!(matches!(
+            Catalogue::parse("version = "),
+            Err(CatalogueError::Malformed(_))
+        ));
+        let src = BUILTIN.replacen("code = \"visit\"", "code = \"Visit Home\"", 1);
+        assert_eq!(
+            Catalogue::parse(&src).unwrap_err(),
+            CatalogueError::BadCode("Visit Home".into())
+        );
+    }
+}

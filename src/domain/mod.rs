@@ -1,0 +1,16 @@
+//! Pure types and rules: ids, validation, catalogue, org tree, permissions, state machines and
+//! search. Nothing here touches a file, a database or a terminal.
+
+pub mod case;
+pub mod catalogue;
+pub mod clue;
+pub mod id_number;
+pub mod org;
+pub mod permission;
+pub mod person;
+pub mod pinyin_keys;
+pub mod record;
+pub mod search;
+pub mod text;
+pub mod transition;
+pub mod validation;

@@ -1,0 +1,332 @@
+//! A person in the archive: the facts DOMAIN.md lists, validated from what people type.
+
+use chrono::NaiveDate;
+
+use super::catalogue::{Catalogue, ListKind};
+use super::id_number::{IdNumber, Sex};
+use super::org::parse_org_code;
+use super::text::{clean_line, clean_multiline, half_width, optional_line, required_line};
+use super::validation::{Field, Reason, ValidationError};
+
+/// Longest name accepted (minority names with `·` can be long).
+pub const NAME_MAX: usize = 30;
+/// Longest address accepted.
+pub const ADDRESS_MAX: usize = 100;
+/// Longest free-text note accepted.
+pub const NOTE_MAX: usize = 2000;
+
+/// Where a person's record stands; nothing is deleted, a record ends with a status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonStatus {
+    /// 在册
+    Active,
+    /// 已迁出
+    MovedOut,
+    /// 已故
+    Deceased,
+    /// 已注销 (entered by mistake or merged)
+    Cancelled,
+}
+
+impl PersonStatus {
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            PersonStatus::Active => "active",
+            PersonStatus::MovedOut => "moved_out",
+            PersonStatus::Deceased => "deceased",
+            PersonStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses a stored code.
+    pub fn from_code(s: &str) -> Option<PersonStatus> {
+        Some(match s {
+            "active" => PersonStatus::Active,
+            "moved_out" => PersonStatus::MovedOut,
+            "deceased" => PersonStatus::Deceased,
+            "cancelled" => PersonStatus::Cancelled,
+            _ => return None,
+        })
+    }
+
+    /// String-table key of the label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            PersonStatus::Active => "person_status.active",
+            PersonStatus::MovedOut => "person_status.moved_out",
+            PersonStatus::Deceased => "person_status.deceased",
+            PersonStatus::Cancelled => "person_status.cancelled",
+        }
+    }
+}
+
+/// What a person types into the person form; every field is raw text.
+#[derive(Debug, Clone, Default)]
+pub struct PersonDraft {
+    pub name: String,
+    pub id_number: String,
+    pub phone: String,
+    pub address: String,
+    pub community: String,
+    pub hukou_local: bool,
+    pub assistance_status: String,
+    pub assistance_certificate: String,
+    pub self_care: String,
+    pub disability_type: String,
+    pub disability_grade: String,
+    pub disability_cert: String,
+    pub diseases: String,
+    pub lives_alone: bool,
+    pub guardian_name: String,
+    pub guardian_phone: String,
+    pub emergency_contact: String,
+    pub note: String,
+}
+
+/// The validated facts of a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonFacts {
+    pub name: String,
+    /// `None` for a person without an ID number at hand (flagged in lists).
+    pub id_number: Option<IdNumber>,
+    pub sex: Option<Sex>,
+    pub birth_date: Option<NaiveDate>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub community: String,
+    pub hukou_local: bool,
+    pub assistance_status: String,
+    pub assistance_certificate: Option<String>,
+    pub self_care: Option<String>,
+    pub disability_type: Option<String>,
+    pub disability_grade: Option<String>,
+    pub disability_cert: Option<String>,
+    pub diseases: Option<String>,
+    pub lives_alone: bool,
+    pub guardian_name: Option<String>,
+    pub guardian_phone: Option<String>,
+    pub emergency_contact: Option<String>,
+    pub note: Option<String>,
+}
+
+impl PersonFacts {
+    /// True when the person has no ID number recorded: lists show a flag.
+    pub fn lacks_id_number(&self) -> bool {
+        self.id_number.is_none()
+    }
+}
+
+fn optional_code(
+    cat: &Catalogue,
+    kind: ListKind,
+    field: Field,
+    input: &str,
+) -> Result<Option<String>, ValidationError> {
+    let s = clean_line(field, input, 40)?;
+    if s.is_empty() {
+        return Ok(None);
+    }
+    if !cat.contains(kind, &s) {
+        return Err(ValidationError::new(
+            field,
+            Reason::NotInCatalogue { code: s },
+        ));
+    }
+    Ok(Some(s))
+}
+
+/// Checks a phone number: an 11-digit mobile number or a landline with area code, spaces
+/// and hyphens as people write them; stored without spaces.
+pub fn parse_phone(field: Field, input: &str) -> Result<Option<String>, ValidationError> {
+    let s = clean_line(field, &half_width(input), 30)?;
+    let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let digits = s.strip_prefix("+86").unwrap_or(&s);
+    let plain: String = digits.chars().filter(|&c| c != '-').collect();
+    let all_digits = plain.bytes().all(|b| b.is_ascii_digit());
+    let mobile = all_digits
+        && plain.len() == 11
+        && plain.starts_with('1')
+        && matches!(plain.as_bytes()[1], b'3'..=b'9');
+    let landline = all_digits && (7..=12).contains(&plain.len()) && !plain.starts_with('1');
+    if mobile {
+        Ok(Some(plain))
+    } else if landline {
+        Ok(Some(digits.to_string()))
+    } else {
+        Err(ValidationError::new(
+            field,
+            Reason::BadFormat {
+                example: "example.phone",
+            },
+        ))
+    }
+}
+
+impl PersonDraft {
+    /// Validates every field, the first refusal naming its field.
+    pub fn validate(
+        &self,
+        today: NaiveDate,
+        cat: &Catalogue,
+    ) -> Result<PersonFacts, ValidationError> {
+        let name = required_line(Field::Name, &self.name, NAME_MAX)?;
+        let id_number = if self.id_number.trim().is_empty() {
+            None
+        } else {
+            Some(IdNumber::parse(&self.id_number, today)?)
+        };
+        let community = parse_org_code(Field::Community, &self.community)?;
+        let status_in = if self.assistance_status.trim().is_empty() {
+            "none"
+        } else {
+            self.assistance_status.as_str()
+        };
+        let assistance_status = optional_code(
+            cat,
+            ListKind::AssistanceStatus,
+            Field::AssistanceStatus,
+            status_in,
+        )?
+        .unwrap_or_else(|| "none".to_string());
+        Ok(PersonFacts {
+            sex: id_number.as_ref().map(IdNumber::sex),
+            birth_date: id_number.as_ref().map(IdNumber::birth_date),
+            id_number,
+            name,
+            phone: parse_phone(Field::Phone, &self.phone)?,
+            address: optional_line(Field::Address, &self.address, ADDRESS_MAX)?,
+            community,
+            hukou_local: self.hukou_local,
+            assistance_status,
+            assistance_certificate: optional_line(
+                Field::CertificateNo,
+                &self.assistance_certificate,
+                40,
+            )?,
+            self_care: optional_code(cat, ListKind::SelfCare, Field::SelfCare, &self.self_care)?,
+            disability_type: optional_code(
+                cat,
+                ListKind::DisabilityType,
+                Field::DisabilityType,
+                &self.disability_type,
+            )?,
+            disability_grade: optional_code(
+                cat,
+                ListKind::DisabilityGrade,
+                Field::DisabilityGrade,
+                &self.disability_grade,
+            )?,
+            disability_cert: optional_line(Field::DisabilityCert, &self.disability_cert, 40)?,
+            diseases: optional_line(Field::Diseases, &self.diseases, 200)?,
+            lives_alone: self.lives_alone,
+            guardian_name: optional_line(Field::GuardianName, &self.guardian_name, NAME_MAX)?,
+            guardian_phone: parse_phone(Field::GuardianPhone, &self.guardian_phone)?,
+            emergency_contact: optional_line(
+                Field::EmergencyContact,
+                &self.emergency_contact,
+                100,
+            )?,
+            note: Some(clean_multiline(Field::Note, &self.note, NOTE_MAX)?)
+                .filter(|s| !s.is_empty()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+    }
+
+    fn draft() -> PersonDraft {
+        PersonDraft {
+            name: " 张三 ".into(),
+            id_number: "11010519491231002x".into(),
+            community: "360104001001".into(),
+            phone: "138 0000 1234".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn derives_birth_and_sex_from_id() {
+        let f = draft().validate(today(), Catalogue::builtin()).unwrap();
+        assert_eq!(f.name, "张三");
+        assert_eq!(f.sex, Some(Sex::Female));
+        assert_eq!(f.birth_date, NaiveDate::from_ymd_opt(1949, 12, 31));
+        assert_eq!(f.phone.as_deref(), Some("13800001234"));
+        assert_eq!(f.assistance_status, "none");
+        assert!(!f.lacks_id_number());
+    }
+
+    #[test]
+    fn a_person_without_id_is_allowed_and_flagged() {
+        let mut d = draft();
+        d.id_number = "  ".into();
+        let f = d.validate(today(), Catalogue::builtin()).unwrap();
+        assert!(f.lacks_id_number());
+        assert_eq!(f.birth_date, None);
+    }
+
+    #[test]
+    fn refusals_name_the_field() {
+        let cat = Catalogue::builtin();
+        let mut d = draft();
+        d.name = "".into();
+        assert_eq!(d.validate(today(), cat).unwrap_err().field, Field::Name);
+        let mut d = draft();
+        d.phone = "12345".into();
+        assert_eq!(d.validate(today(), cat).unwrap_err().field, Field::Phone);
+        let mut d = draft();
+        d.self_care = "flying".into();
+        let e = d.validate(today(), cat).unwrap_err();
+        assert_eq!(e.field, Field::SelfCare);
+        assert_eq!(
+            e.reason,
+            Reason::NotInCatalogue {
+                code: "flying".into()
+            }
+        );
+        let mut d = draft();
+        d.address = "南昌\u{1b}[2J".into();
+        assert_eq!(d.validate(today(), cat).unwrap_err().field, Field::Address);
+    }
+
+    #[test]
+    fn phones_as_people_write_them() {
+        assert_eq!(
+            parse_phone(Field::Phone, "+86 139-0000-1111")
+                .unwrap()
+                .as_deref(),
+            Some("13900001111")
+        );
+        assert_eq!(
+            parse_phone(Field::Phone, "0791-88123456")
+                .unwrap()
+                .as_deref(),
+            Some("0791-88123456")
+        );
+        assert_eq!(parse_phone(Field::Phone, "").unwrap(), None);
+        assert!(parse_phone(Field::Phone, "1230000111").is_err());
+        assert!(parse_phone(Field::Phone, "abc").is_err());
+    }
+}
+
+/// A stored person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Identity and version.
+    pub meta: super::record::RecordMeta,
+    /// The facts.
+    pub facts: PersonFacts,
+    /// 服务号, once enrolled in the archive.
+    pub service_no: Option<String>,
+    /// Where the record stands.
+    pub status: PersonStatus,
+}

@@ -1,0 +1,262 @@
+//! Pinyin search keys of a name: initials (张三 → `zs`) and full pinyin (`zhangsan`), with
+//! surnames read as surnames (曾 → zeng, 单 → shan) and every reading of a polyphonic
+//! character kept, so that whatever reading a caseworker has in mind finds the person.
+
+use pinyin::ToPinyinMulti;
+
+/// At most this many spelling variants are kept per name; beyond it, later characters keep
+/// only their first reading. Names of three characters rarely reach it.
+const MAX_VARIANTS: usize = 16;
+
+/// Readings of single-character surnames that differ from the character's usual reading.
+const SURNAME_READINGS: &[(char, &str)] = &[
+    ('曾', "zeng"),
+    ('单', "shan"),
+    ('解', "xie"),
+    ('仇', "qiu"),
+    ('区', "ou"),
+    ('朴', "piao"),
+    ('查', "zha"),
+    ('覃', "qin"),
+    ('翟', "zhai"),
+    ('缪', "miao"),
+    ('乐', "yue"),
+    ('盖', "ge"),
+    ('尉', "yu"),
+    ('繁', "po"),
+    ('重', "chong"),
+    ('种', "chong"),
+    ('谌', "chen"),
+    ('员', "yun"),
+    ('折', "she"),
+    ('秘', "bi"),
+    ('句', "gou"),
+    ('召', "shao"),
+    ('冼', "xian"),
+    ('隗', "wei"),
+    ('郇', "huan"),
+    ('洗', "xian"),
+    ('逄', "pang"),
+    ('黑', "he"),
+    ('柏', "bai"),
+    ('藏', "zang"),
+    ('长', "chang"),
+    ('车', "che"),
+    ('贾', "jia"),
+    ('石', "shi"),
+    ('莘', "shen"),
+    ('宓', "mi"),
+    ('阚', "kan"),
+    ('燕', "yan"),
+    ('那', "na"),
+    ('叶', "ye"),
+    ('沈', "shen"),
+    ('纪', "ji"),
+    ('任', "ren"),
+    ('华', "hua"),
+    ('薄', "bo"),
+    ('都', "du"),
+    ('眭', "sui"),
+    ('鲜', "xian"),
+];
+
+/// Two-character surnames, with their readings where these differ from the usual ones.
+const COMPOUND_SURNAMES: &[(&str, Option<[&str; 2]>)] = &[
+    ("欧阳", None),
+    ("司马", None),
+    ("上官", None),
+    ("诸葛", None),
+    ("东方", None),
+    ("皇甫", None),
+    ("公孙", None),
+    ("慕容", None),
+    ("宇文", None),
+    ("司徒", None),
+    ("夏侯", None),
+    ("令狐", None),
+    ("轩辕", None),
+    ("端木", None),
+    ("独孤", None),
+    ("南宫", None),
+    ("西门", None),
+    ("呼延", None),
+    ("闻人", None),
+    ("申屠", None),
+    ("太史", None),
+    ("钟离", None),
+    ("司空", None),
+    ("尉迟", Some(["yu", "chi"])),
+    ("万俟", Some(["mo", "qi"])),
+    ("长孙", Some(["zhang", "sun"])),
+    ("澹台", Some(["tan", "tai"])),
+    ("单于", Some(["chan", "yu"])),
+];
+
+/// The search keys of one name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PinyinKeys {
+    /// Initials variants, most likely first (`zs`).
+    pub initials: Vec<String>,
+    /// Full-pinyin variants, most likely first (`zhangsan`).
+    pub full: Vec<String>,
+}
+
+impl PinyinKeys {
+    /// The keys as stored: variants separated by single spaces.
+    pub fn joined(&self) -> (String, String) {
+        (self.initials.join(" "), self.full.join(" "))
+    }
+}
+
+/// The spellings of one character: pinyin readings in the crate's order, `ü` written `v` as
+/// input methods do; a letter or digit stands for itself; other marks (`·`) have none.
+fn readings(c: char) -> Vec<String> {
+    if c.is_ascii_alphanumeric() {
+        return vec![c.to_ascii_lowercase().to_string()];
+    }
+    match c.to_pinyin_multi() {
+        Some(multi) => {
+            let mut out: Vec<String> = Vec::new();
+            for p in multi {
+                let s = p.plain().replace('ü', "v");
+                if !out.contains(&s) {
+                    out.push(s);
+                }
+            }
+            out
+        }
+        None => Vec::new(),
+    }
+}
+
+fn put_first(list: &mut Vec<String>, reading: &str) {
+    list.retain(|r| r != reading);
+    list.insert(0, reading.to_string());
+}
+
+/// Per-character readings of a name, with surname readings moved to the front.
+fn name_readings(name: &str) -> Vec<Vec<String>> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out: Vec<Vec<String>> = chars.iter().map(|&c| readings(c)).collect();
+    let head: String = chars.iter().take(2).collect();
+    let compound = COMPOUND_SURNAMES.iter().find(|(s, _)| *s == head);
+    match compound {
+        Some((_, Some(special))) => {
+            for (i, r) in special.iter().enumerate() {
+                put_first(&mut out[i], r);
+            }
+        }
+        Some((_, None)) => {}
+        None => {
+            if let Some(first) = chars.first() {
+                if let Some((_, r)) = SURNAME_READINGS.iter().find(|(c, _)| c == first) {
+                    put_first(&mut out[0], r);
+                }
+            }
+        }
+    }
+    out.retain(|r| !r.is_empty());
+    out
+}
+
+/// Computes the search keys of a name.
+pub fn keys_of(name: &str) -> PinyinKeys {
+    let per_char = name_readings(name);
+    let mut full: Vec<String> = vec![String::new()];
+    let mut initials: Vec<String> = vec![String::new()];
+    for options in &per_char {
+        let take = if full.len() * options.len() > MAX_VARIANTS {
+            1
+        } else {
+            options.len()
+        };
+        let mut next_full = Vec::with_capacity(full.len() * take);
+        let mut next_init = Vec::with_capacity(full.len() * take);
+        for (f, i) in full.iter().zip(&initials) {
+            for r in options.iter().take(take) {
+                next_full.push(format!("{f}{r}"));
+                let initial = r.chars().next().map(String::from).unwrap_or_default();
+                next_init.push(format!("{i}{initial}"));
+            }
+        }
+        full = next_full;
+        initials = next_init;
+    }
+    dedup_keep_order(&mut full);
+    dedup_keep_order(&mut initials);
+    full.retain(|s| !s.is_empty());
+    initials.retain(|s| !s.is_empty());
+    PinyinKeys { initials, full }
+}
+
+fn dedup_keep_order(v: &mut Vec<String>) {
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|s| seen.insert(s.clone()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_names() {
+        let k = keys_of("张三");
+        assert_eq!(k.initials[0], "zs");
+        assert_eq!(k.full[0], "zhangsan");
+    }
+
+    #[test]
+    fn surnames_read_as_surnames() {
+        for (name, full, initials) in [
+            ("曾国强", "zengguoqiang", "zgq"),
+            ("单雄信", "shanxiongxin", "sxx"),
+            ("解缙", "xiejin", "xj"),
+            ("仇英", "qiuying", "qy"),
+            ("区明", "ouming", "om"),
+            ("朴槿", "piaojin", "pj"),
+            ("查良镛", "zhaliangyong", "zly"),
+            ("覃海", "qinhai", "qh"),
+            ("翟峰", "zhaifeng", "zf"),
+            ("缪青", "miaoqing", "mq"),
+        ] {
+            let k = keys_of(name);
+            assert_eq!(k.full[0], full, "{name}: {k:?}");
+            assert_eq!(k.initials[0], initials, "{name}: {k:?}");
+        }
+    }
+
+    #[test]
+    fn compound_surnames() {
+        assert_eq!(keys_of("尉迟恭").full[0], "yuchigong");
+        assert_eq!(keys_of("欧阳修").initials[0], "oyx");
+        assert_eq!(keys_of("长孙无忌").full[0], "zhangsunwuji");
+    }
+
+    #[test]
+    fn every_reading_of_a_polyphonic_given_name_matches() {
+        // 乐 in a given name may be le or yue.
+        let k = keys_of("王乐");
+        assert!(k.full.contains(&"wangle".to_string()), "{k:?}");
+        assert!(k.full.contains(&"wangyue".to_string()), "{k:?}");
+        assert!(k.initials.contains(&"wl".to_string()));
+        assert!(k.initials.contains(&"wy".to_string()));
+    }
+
+    #[test]
+    fn u_umlaut_is_typed_as_v() {
+        assert_eq!(keys_of("吕布").full[0], "lvbu");
+    }
+
+    #[test]
+    fn minority_names_skip_the_dot() {
+        let k = keys_of("买买提·艾力");
+        assert_eq!(k.initials[0], "mmtal");
+    }
+
+    #[test]
+    fn variants_are_bounded() {
+        let k = keys_of("长乐行重朝乐");
+        assert!(k.full.len() <= MAX_VARIANTS);
+        assert!(!k.full.is_empty());
+    }
+}

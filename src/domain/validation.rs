@@ -1,0 +1,196 @@
+//! Field-level validation errors: which field, and why, in words a caseworker reads.
+
+use crate::i18n::{t, tf, Lang, Localize};
+
+/// A field a person fills in; its label comes from the string table (`field.*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    IdNumber,
+    Phone,
+    Address,
+    BirthDate,
+    Date,
+    OrgCode,
+    OrgName,
+    ParentCode,
+    Tier,
+    Username,
+    Password,
+    Role,
+    Community,
+    Difficulty,
+    KeyGroup,
+    Source,
+    Reporter,
+    Note,
+    Reason,
+    Category,
+    SelfCare,
+    AssistanceStatus,
+    CertificateNo,
+    DisabilityType,
+    DisabilityGrade,
+    DisabilityCert,
+    Diseases,
+    GuardianName,
+    GuardianPhone,
+    EmergencyContact,
+    Query,
+    Persons,
+}
+
+impl Field {
+    /// The string-table key of this field's label.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Name => "field.name",
+            Field::IdNumber => "field.id_number",
+            Field::Phone => "field.phone",
+            Field::Address => "field.address",
+            Field::BirthDate => "field.birth_date",
+            Field::Date => "field.date",
+            Field::OrgCode => "field.org_code",
+            Field::OrgName => "field.org_name",
+            Field::ParentCode => "field.parent_code",
+            Field::Tier => "field.tier",
+            Field::Username => "field.username",
+            Field::Password => "field.password",
+            Field::Role => "field.role",
+            Field::Community => "field.community",
+            Field::Difficulty => "field.difficulty",
+            Field::KeyGroup => "field.key_group",
+            Field::Source => "field.source",
+            Field::Reporter => "field.reporter",
+            Field::Note => "field.note",
+            Field::Reason => "field.reason",
+            Field::Category => "field.category",
+            Field::SelfCare => "field.self_care",
+            Field::AssistanceStatus => "field.assistance_status",
+            Field::CertificateNo => "field.certificate_no",
+            Field::DisabilityType => "field.disability_type",
+            Field::DisabilityGrade => "field.disability_grade",
+            Field::DisabilityCert => "field.disability_cert",
+            Field::Diseases => "field.diseases",
+            Field::GuardianName => "field.guardian_name",
+            Field::GuardianPhone => "field.guardian_phone",
+            Field::EmergencyContact => "field.emergency_contact",
+            Field::Query => "field.query",
+            Field::Persons => "field.persons",
+        }
+    }
+}
+
+/// Why a value was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// Nothing was given where something is needed.
+    Required,
+    /// Longer than `max` characters.
+    TooLong { max: usize },
+    /// Contains a control character or escape sequence.
+    ControlCharacter,
+    /// An 18-digit ID number of another length.
+    WrongLength { len: usize },
+    /// A character that may not stand at `position` (1-based).
+    BadCharacter { position: usize },
+    /// The first six digits are not a region code.
+    BadRegion,
+    /// Not a real calendar date.
+    BadDate,
+    /// A date that has not happened yet.
+    FutureDate,
+    /// The 18th character does not match; `expected` is the right one.
+    BadCheckDigit { expected: char },
+    /// Not in the expected shape (the string-table key `example` shows one).
+    BadFormat { example: &'static str },
+    /// A code that the catalogue does not hold.
+    NotInCatalogue { code: String },
+    /// A number outside `min..=max`.
+    OutOfRange { min: i64, max: i64 },
+    /// Already used by another record.
+    Duplicate,
+}
+
+impl Localize for Reason {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Reason::Required => t(lang, "reason.required").to_string(),
+            Reason::TooLong { max } => tf(lang, "reason.too_long", &[("max", &max.to_string())]),
+            Reason::ControlCharacter => t(lang, "reason.control_character").to_string(),
+            Reason::WrongLength { len } => {
+                tf(lang, "reason.wrong_length", &[("len", &len.to_string())])
+            }
+            Reason::BadCharacter { position } => tf(
+                lang,
+                "reason.bad_character",
+                &[("position", &position.to_string())],
+            ),
+            Reason::BadRegion => t(lang, "reason.bad_region").to_string(),
+            Reason::BadDate => t(lang, "reason.bad_date").to_string(),
+            Reason::FutureDate => t(lang, "reason.future_date").to_string(),
+            Reason::BadCheckDigit { expected } => tf(
+                lang,
+                "reason.bad_check_digit",
+                &[("expected", &expected.to_string())],
+            ),
+            Reason::BadFormat { example } => {
+                tf(lang, "reason.bad_format", &[("example", t(lang, example))])
+            }
+            Reason::NotInCatalogue { code } => {
+                tf(lang, "reason.not_in_catalogue", &[("code", code)])
+            }
+            Reason::OutOfRange { min, max } => tf(
+                lang,
+                "reason.out_of_range",
+                &[("min", &min.to_string()), ("max", &max.to_string())],
+            ),
+            Reason::Duplicate => t(lang, "reason.duplicate").to_string(),
+        }
+    }
+}
+
+/// A refused field value: the field and the reason, never the value itself (it may be personal).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {field:?}: {reason:?}")]
+pub struct ValidationError {
+    /// Which field.
+    pub field: Field,
+    /// Why.
+    pub reason: Reason,
+}
+
+impl ValidationError {
+    /// Shorthand constructor.
+    pub fn new(field: Field, reason: Reason) -> Self {
+        ValidationError { field, reason }
+    }
+}
+
+impl Localize for ValidationError {
+    fn localize(&self, lang: Lang) -> String {
+        tf(
+            lang,
+            "error.validation",
+            &[
+                ("field", t(lang, self.field.key())),
+                ("reason", &self.reason.localize(lang)),
+            ],
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_names_field_and_reason_in_both_languages() {
+        let e = ValidationError::new(Field::IdNumber, Reason::BadCheckDigit { expected: 'X' });
+        let zh = e.localize(Lang::ZhCn);
+        assert!(zh.contains("身份证号"), "{zh}");
+        assert!(zh.contains('X'), "{zh}");
+        let en = e.localize(Lang::En);
+        assert!(en.contains("ID number"), "{en}");
+    }
+}

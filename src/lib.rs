@@ -1,0 +1,11 @@
+//! jiuzhu (救助): the workstation for service-type social assistance in Qingyunpu District.
+//!
+//! Layers, arrows only downward: `cli` and `tui` call `app`; `app` calls `store` (and later
+//! `sync` and `report`); everything may use `domain` and `i18n`.
+
+pub mod app;
+pub mod cli;
+pub mod domain;
+pub mod i18n;
+pub mod store;
+pub mod tui;

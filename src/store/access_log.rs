@@ -1,0 +1,133 @@
+//! The access log: events that change no record (logins, failed logins, locks, reveals,
+//! exports, refused imports, password resets). Hash-chained like the change log, kept on this
+//! workstation only. It never holds personal data: subjects are record ids, never ID numbers.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use super::{Result, StoreError};
+
+const DOMAIN: &[u8] = b"jiuzhu-access-v1\0";
+
+/// One access event as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessEvent {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub event: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+fn hash_of(e: &AccessEvent, prev: &[u8; 32]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(DOMAIN);
+    h.update(e.seq.to_be_bytes());
+    for part in [&e.at, &e.actor, &e.event, &e.subject, &e.detail] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    h.update(prev);
+    h.finalize().into()
+}
+
+fn to_hash(bytes: Vec<u8>) -> Result<[u8; 32]> {
+    bytes.try_into().map_err(|_| StoreError::Corrupt {
+        table: "access_log",
+        column: "hash",
+    })
+}
+
+/// Appends one event; call inside the caller's transaction when the event belongs to one.
+pub fn append(
+    conn: &Connection,
+    at: &str,
+    actor: &str,
+    event: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<()> {
+    let head: Option<(i64, Vec<u8>)> = conn
+        .query_row(
+            "SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (seq, prev) = match head {
+        Some((s, h)) => (s + 1, to_hash(h)?),
+        None => (1, [0u8; 32]),
+    };
+    let e = AccessEvent {
+        seq,
+        at: at.to_string(),
+        actor: actor.to_string(),
+        event: event.to_string(),
+        subject: subject.to_string(),
+        detail: detail.to_string(),
+    };
+    let hash = hash_of(&e, &prev);
+    conn.execute(
+        "INSERT INTO access_log (seq, at, actor, event, subject, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![e.seq, e.at, e.actor, e.event, e.subject, e.detail, prev.as_slice(), hash.as_slice()],
+    )?;
+    Ok(())
+}
+
+/// Appends one event in its own IMMEDIATE transaction.
+pub fn append_now(
+    store: &mut super::Store,
+    at: &str,
+    actor: &str,
+    event: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<()> {
+    store.write_local(|tx| append(tx, at, actor, event, subject, detail))
+}
+
+/// The first entry whose hash or link does not verify, or `None` when the chain is whole;
+/// also the number of entries walked.
+pub fn verify(conn: &Connection) -> Result<(i64, Option<i64>)> {
+    let mut stmt = conn.prepare("SELECT seq, at, actor, event, subject, detail, prev_hash, hash FROM access_log ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    let mut prev = [0u8; 32];
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        n += 1;
+        let e = AccessEvent {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            event: r.get(3)?,
+            subject: r.get(4)?,
+            detail: r.get(5)?,
+        };
+        let stored_prev = to_hash(r.get(6)?)?;
+        let stored = to_hash(r.get(7)?)?;
+        if e.seq != n || stored_prev != prev || hash_of(&e, &prev) != stored {
+            return Ok((n, Some(e.seq)));
+        }
+        prev = stored;
+    }
+    Ok((n, None))
+}
+
+/// The latest `limit` events, newest first.
+pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<AccessEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, event, subject, detail FROM access_log ORDER BY seq DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit], |r| {
+        Ok(AccessEvent {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            event: r.get(3)?,
+            subject: r.get(4)?,
+            detail: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}

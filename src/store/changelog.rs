@@ -1,0 +1,299 @@
+//! The change log: every mutation of a replicated record appends, in the same transaction,
+//! an entry holding the record after the change, chained by hash to the previous entry of the
+//! same (origin, epoch). It is the audit trail of the data and what bundles carry.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+
+use super::records::{record_json, Entity};
+use super::{Result, StoreError};
+
+/// Domain-separation prefix of change-entry hashes.
+const DOMAIN: &[u8] = b"jiuzhu-change-v1\0";
+
+/// The fields of one entry that its hash covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeEntry {
+    pub origin: String,
+    pub epoch: i64,
+    pub seq: i64,
+    pub actor: String,
+    pub at: String,
+    pub kind: String,
+    pub entity: String,
+    pub record_id: String,
+    pub record: String,
+    pub prev_hash: [u8; 32],
+}
+
+fn put_lp(h: &mut Sha256, bytes: &[u8]) {
+    h.update((bytes.len() as u64).to_be_bytes());
+    h.update(bytes);
+}
+
+impl ChangeEntry {
+    /// The entry's hash: SHA-256 over a domain prefix and every field, length-prefixed.
+    pub fn hash(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(DOMAIN);
+        put_lp(&mut h, self.origin.as_bytes());
+        h.update(self.epoch.to_be_bytes());
+        h.update(self.seq.to_be_bytes());
+        put_lp(&mut h, self.actor.as_bytes());
+        put_lp(&mut h, self.at.as_bytes());
+        put_lp(&mut h, self.kind.as_bytes());
+        put_lp(&mut h, self.entity.as_bytes());
+        put_lp(&mut h, self.record_id.as_bytes());
+        put_lp(&mut h, self.record.as_bytes());
+        h.update(self.prev_hash);
+        h.finalize().into()
+    }
+}
+
+/// A write transaction that knows where this workstation's chain stands.
+pub struct WriteTx<'c> {
+    tx: Transaction<'c>,
+    origin: String,
+    epoch: i64,
+    next_seq: i64,
+    prev_hash: [u8; 32],
+    actor: String,
+    at: String,
+    appended: usize,
+}
+
+impl<'c> WriteTx<'c> {
+    pub(crate) fn begin(tx: Transaction<'c>, actor: &str, at: &str) -> Result<WriteTx<'c>> {
+        let ws: Option<(String, i64)> = tx
+            .query_row("SELECT id, epoch FROM workstation", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let (origin, epoch) = ws.ok_or(StoreError::NotInitialised)?;
+        let head: Option<(i64, Vec<u8>)> = tx
+            .query_row(
+                "SELECT seq, hash FROM change_log WHERE origin = ?1 AND epoch = ?2 ORDER BY seq DESC LIMIT 1",
+                params![origin, epoch],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (last_seq, prev_hash) = match head {
+            Some((seq, hash)) => (seq, to_hash(&hash)?),
+            None => (0, [0u8; 32]),
+        };
+        Ok(WriteTx {
+            tx,
+            origin,
+            epoch,
+            next_seq: last_seq + 1,
+            prev_hash,
+            actor: actor.to_string(),
+            at: at.to_string(),
+            appended: 0,
+        })
+    }
+
+    /// The connection inside the transaction, for the store modules' statements.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// This workstation's id (the origin of the entries it writes).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The acting user.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The transaction's timestamp (RFC 3339 UTC).
+    pub fn at(&self) -> &str {
+        &self.at
+    }
+
+    /// How many change entries this transaction has appended.
+    pub fn appended(&self) -> usize {
+        self.appended
+    }
+
+    /// Appends the entry for record `id` as it now stands; `kind` names the step
+    /// (`person.create`, `clue.verify` …).
+    pub(crate) fn log_change(&mut self, kind: &str, entity: Entity, id: &str) -> Result<()> {
+        let record = record_json(&self.tx, entity, id)?.ok_or(StoreError::Corrupt {
+            table: entity.table(),
+            column: "id",
+        })?;
+        let entry = ChangeEntry {
+            origin: self.origin.clone(),
+            epoch: self.epoch,
+            seq: self.next_seq,
+            actor: self.actor.clone(),
+            at: self.at.clone(),
+            kind: kind.to_string(),
+            entity: entity.code().to_string(),
+            record_id: id.to_string(),
+            record,
+            prev_hash: self.prev_hash,
+        };
+        let hash = entry.hash();
+        self.tx
+            .prepare_cached(
+                "INSERT INTO change_log (origin, epoch, seq, actor, at, kind, entity, record_id, record, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                entry.origin,
+                entry.epoch,
+                entry.seq,
+                entry.actor,
+                entry.at,
+                entry.kind,
+                entry.entity,
+                entry.record_id,
+                entry.record,
+                entry.prev_hash.as_slice(),
+                hash.as_slice(),
+            ])?;
+        self.prev_hash = hash;
+        self.next_seq += 1;
+        self.appended += 1;
+        Ok(())
+    }
+
+    pub(crate) fn commit(self) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+fn to_hash(bytes: &[u8]) -> Result<[u8; 32]> {
+    bytes.try_into().map_err(|_| StoreError::Corrupt {
+        table: "change_log",
+        column: "hash",
+    })
+}
+
+/// Why a chain does not verify.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BreakKind {
+    /// The entry's stored hash is not the hash of its content: it was edited.
+    ContentChanged,
+    /// The entry does not link to the one before: an entry was removed or reordered.
+    LinkBroken,
+    /// A sequence number is missing.
+    SequenceGap { expected: i64 },
+}
+
+/// The first broken entry of one chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    pub origin: String,
+    pub epoch: i64,
+    pub seq: i64,
+    pub kind: BreakKind,
+}
+
+/// One verified chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainSummary {
+    pub origin: String,
+    pub epoch: i64,
+    pub entries: i64,
+    /// Hex of the last entry's hash: the head a bundle manifest will carry.
+    pub head: String,
+    /// The first break, if any.
+    pub broken: Option<ChainBreak>,
+}
+
+/// Walks every (origin, epoch) chain of the change log in sequence order.
+pub fn verify_chains(conn: &Connection) -> Result<Vec<ChainSummary>> {
+    let mut stmt = conn.prepare(
+        "SELECT origin, epoch, seq, actor, at, kind, entity, record_id, record, prev_hash, hash
+         FROM change_log ORDER BY origin, epoch, seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut out: Vec<ChainSummary> = Vec::new();
+    let mut prev = [0u8; 32];
+    while let Some(r) = rows.next()? {
+        let prev_hash = to_hash(&r.get::<_, Vec<u8>>(9)?)?;
+        let entry = ChangeEntry {
+            origin: r.get(0)?,
+            epoch: r.get(1)?,
+            seq: r.get(2)?,
+            actor: r.get(3)?,
+            at: r.get(4)?,
+            kind: r.get(5)?,
+            entity: r.get(6)?,
+            record_id: r.get(7)?,
+            record: r.get(8)?,
+            prev_hash,
+        };
+        let stored = to_hash(&r.get::<_, Vec<u8>>(10)?)?;
+        let new_chain = out
+            .last()
+            .is_none_or(|c| c.origin != entry.origin || c.epoch != entry.epoch);
+        if new_chain {
+            out.push(ChainSummary {
+                origin: entry.origin.clone(),
+                epoch: entry.epoch,
+                entries: 0,
+                head: String::new(),
+                broken: None,
+            });
+            prev = [0u8; 32];
+        }
+        let Some(chain) = out.last_mut() else {
+            continue;
+        };
+        let expected_seq = chain.entries + 1;
+        chain.entries += 1;
+        chain.head = hex::encode(stored);
+        if chain.broken.is_some() {
+            continue;
+        }
+        let kind = if entry.seq != expected_seq {
+            Some(BreakKind::SequenceGap {
+                expected: expected_seq,
+            })
+        } else if entry.hash() != stored {
+            Some(BreakKind::ContentChanged)
+        } else if entry.prev_hash != prev {
+            Some(BreakKind::LinkBroken)
+        } else {
+            None
+        };
+        if let Some(kind) = kind {
+            chain.broken = Some(ChainBreak {
+                origin: entry.origin.clone(),
+                epoch: entry.epoch,
+                seq: entry.seq,
+                kind,
+            });
+        }
+        prev = stored;
+    }
+    Ok(out)
+}
+
+/// The latest applied change entry's record for every record id of `entity`.
+pub fn latest_records(
+    conn: &Connection,
+    entity: Entity,
+) -> Result<std::collections::HashMap<String, String>> {
+    let mut stmt = conn.prepare(
+        "SELECT record_id, record FROM change_log WHERE entity = ?1 AND applied = 1 ORDER BY local_order",
+    )?;
+    let mut rows = stmt.query([entity.code()])?;
+    let mut map = std::collections::HashMap::new();
+    while let Some(r) = rows.next()? {
+        map.insert(r.get::<_, String>(0)?, r.get::<_, String>(1)?);
+    }
+    Ok(map)
+}
+
+/// Number of change entries held.
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))?)
+}

@@ -1,0 +1,127 @@
+//! The data directory: where the database, keys and each user's outbox live.
+//!
+//! Default per user (from the `directories` crate), or `--data-dir` / `JIUZHU_DATA_DIR`.
+//! Created owner-only. For a shared server the administrator prepares a group-owned folder
+//! with the setgid bit (`chmod 2770`); the program sees the bit and then creates files
+//! group-readable and -writable (never for others), so every staff account can use the
+//! database and its WAL files. SQLite gives the `-wal` and `-shm` files the database file's mode.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::{Result, StoreError};
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "jiuzhu.db";
+
+fn io_err(path: &Path, source: std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// The per-user default data directory, if the platform has one.
+pub fn default_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("cn", "qingyunpu", "jiuzhu").map(|d| d.data_dir().to_path_buf())
+}
+
+/// True when `dir` is set up for a shared server (group-owned, setgid).
+#[cfg(unix)]
+pub fn is_group_mode(dir: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(dir)
+        .map(|m| m.permissions().mode() & 0o2000 != 0)
+        .unwrap_or(false)
+}
+
+/// True when `dir` is set up for a shared server (never on Windows).
+#[cfg(not(unix))]
+pub fn is_group_mode(_dir: &Path) -> bool {
+    false
+}
+
+/// Mode for files created in `dir`: owner-only, or group read/write in group mode.
+pub fn file_mode_for(dir: &Path) -> u32 {
+    if is_group_mode(dir) {
+        0o660
+    } else {
+        0o600
+    }
+}
+
+/// Creates `dir` (and parents) if missing; a new folder is owner-only.
+pub fn ensure_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| io_err(dir, e))?;
+    }
+    Ok(())
+}
+
+/// Creates an empty file with `mode` (unix), failing if it already exists.
+pub fn create_private_file(path: &Path, mode: u32) -> Result<()> {
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let file = opts.open(path).map_err(|e| io_err(path, e))?;
+    // The process umask may have narrowed the mode; group mode needs it exactly.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(|e| io_err(path, e))?;
+    }
+    drop(file);
+    Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn new_dir_and_file_are_owner_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data");
+        ensure_dir(&dir).unwrap();
+        assert_eq!(
+            fs::metadata(&dir).unwrap().permissions().mode() & 0o7777,
+            0o700
+        );
+        assert!(!is_group_mode(&dir));
+        let f = dir.join("x.db");
+        create_private_file(&f, file_mode_for(&dir)).unwrap();
+        assert_eq!(
+            fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    #[test]
+    fn setgid_dir_means_group_mode() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("shared");
+        fs::create_dir(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o2770)).unwrap();
+        assert!(is_group_mode(&dir));
+        let f = dir.join("x.db");
+        create_private_file(&f, file_mode_for(&dir)).unwrap();
+        assert_eq!(
+            fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o660
+        );
+    }
+}

@@ -1,0 +1,216 @@
+//! Persons: rows, their derived search keys, and the rows the search index loads.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use super::records::Entity;
+use super::{Result, WriteTx};
+use crate::domain::id_number::{IdNumber, Sex};
+use crate::domain::person::{Person, PersonFacts, PersonStatus};
+use crate::domain::pinyin_keys::keys_of;
+use crate::domain::record::RecordMeta;
+use crate::domain::search::SearchEntry;
+
+const COLUMNS: [&str; 27] = [
+    "id",
+    "origin",
+    "version",
+    "created_at",
+    "updated_at",
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "phone",
+    "address",
+    "community",
+    "hukou_local",
+    "assistance_status",
+    "assistance_certificate",
+    "self_care",
+    "disability_type",
+    "disability_grade",
+    "disability_cert",
+    "diseases",
+    "lives_alone",
+    "guardian_name",
+    "guardian_phone",
+    "emergency_contact",
+    "note",
+    "service_no",
+    "status",
+];
+
+fn corrupt(column: &'static str) -> rusqlite::Error {
+    super::corrupt("persons", column)
+}
+
+fn date_of(s: Option<String>, column: &'static str) -> rusqlite::Result<Option<NaiveDate>> {
+    s.map(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| corrupt(column)))
+        .transpose()
+}
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+    let id_number: Option<String> = r.get(6)?;
+    let id_number = id_number
+        .map(IdNumber::try_from)
+        .transpose()
+        .map_err(|_| corrupt("id_number"))?;
+    let sex: Option<String> = r.get(7)?;
+    let status: String = r.get(26)?;
+    Ok(Person {
+        meta: RecordMeta {
+            id: r.get(0)?,
+            origin: r.get(1)?,
+            version: r.get(2)?,
+            created_at: r.get(3)?,
+            updated_at: r.get(4)?,
+        },
+        facts: PersonFacts {
+            name: r.get(5)?,
+            id_number,
+            sex: sex.as_deref().and_then(Sex::from_code),
+            birth_date: date_of(r.get(8)?, "birth_date")?,
+            phone: r.get(9)?,
+            address: r.get(10)?,
+            community: r.get(11)?,
+            hukou_local: r.get(12)?,
+            assistance_status: r.get(13)?,
+            assistance_certificate: r.get(14)?,
+            self_care: r.get(15)?,
+            disability_type: r.get(16)?,
+            disability_grade: r.get(17)?,
+            disability_cert: r.get(18)?,
+            diseases: r.get(19)?,
+            lives_alone: r.get(20)?,
+            guardian_name: r.get(21)?,
+            guardian_phone: r.get(22)?,
+            emergency_contact: r.get(23)?,
+            note: r.get(24)?,
+        },
+        service_no: r.get(25)?,
+        status: PersonStatus::from_code(&status).ok_or_else(|| corrupt("status"))?,
+    })
+}
+
+/// The person with record id `id`.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<Person>> {
+    conn.prepare_cached(&format!(
+        "SELECT {} FROM persons WHERE id = ?1",
+        COLUMNS.join(", ")
+    ))?
+    .query_row([id], from_row)
+    .optional()
+    .map_err(super::row_error)
+}
+
+/// The record id of the person holding ID number `id_number`.
+pub fn id_by_id_number(conn: &Connection, id_number: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM persons WHERE id_number = ?1")?
+        .query_row([id_number], |r| r.get(0))
+        .optional()?)
+}
+
+fn write_search_keys(conn: &Connection, id: &str, name: &str) -> Result<()> {
+    let (initials, full) = keys_of(name).joined();
+    conn.prepare_cached(
+        "INSERT INTO person_search (person_id, initials, full) VALUES (?1, ?2, ?3)
+         ON CONFLICT(person_id) DO UPDATE SET initials = excluded.initials, full = excluded.full",
+    )?
+    .execute(params![id, initials, full])?;
+    Ok(())
+}
+
+fn values(p: &Person) -> Vec<Box<dyn rusqlite::ToSql + '_>> {
+    let f = &p.facts;
+    vec![
+        Box::new(&p.meta.id),
+        Box::new(&p.meta.origin),
+        Box::new(p.meta.version),
+        Box::new(&p.meta.created_at),
+        Box::new(&p.meta.updated_at),
+        Box::new(&f.name),
+        Box::new(f.id_number.as_ref().map(IdNumber::as_str)),
+        Box::new(f.sex.map(Sex::code)),
+        Box::new(f.birth_date.map(|d| d.format("%Y-%m-%d").to_string())),
+        Box::new(&f.phone),
+        Box::new(&f.address),
+        Box::new(&f.community),
+        Box::new(f.hukou_local),
+        Box::new(&f.assistance_status),
+        Box::new(&f.assistance_certificate),
+        Box::new(&f.self_care),
+        Box::new(&f.disability_type),
+        Box::new(&f.disability_grade),
+        Box::new(&f.disability_cert),
+        Box::new(&f.diseases),
+        Box::new(f.lives_alone),
+        Box::new(&f.guardian_name),
+        Box::new(&f.guardian_phone),
+        Box::new(&f.emergency_contact),
+        Box::new(&f.note),
+        Box::new(&p.service_no),
+        Box::new(p.status.code()),
+    ]
+}
+
+/// Inserts a new person and logs `person.create`.
+pub fn insert(w: &mut WriteTx<'_>, p: &Person) -> Result<()> {
+    super::insert_row(w, "persons", &COLUMNS, &values(p))?;
+    write_search_keys(w.conn(), &p.meta.id, &p.facts.name)?;
+    w.log_change("person.create", Entity::Person, &p.meta.id)
+}
+
+/// Saves a changed person whose stored version is still `p.meta.version`, bumping the
+/// version; refuses with [`StoreError::Stale`] when someone else saved it meanwhile.
+pub fn update(w: &mut WriteTx<'_>, p: &Person, kind: &str) -> Result<Person> {
+    let mut next = p.clone();
+    next.meta.version = p.meta.version + 1;
+    next.meta.updated_at = w.at().to_string();
+    super::update_row(w, "persons", &COLUMNS, &values(&next), p.meta.version)?;
+    write_search_keys(w.conn(), &next.meta.id, &next.facts.name)?;
+    w.log_change(kind, Entity::Person, &next.meta.id)?;
+    Ok(next)
+}
+
+/// Rebuilds every person's search keys (migration step and repair).
+pub fn rebuild_search_keys(tx: &Transaction<'_>) -> Result<()> {
+    let mut stmt = tx.prepare("SELECT id, name FROM persons")?;
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    for (id, name) in rows {
+        write_search_keys(tx, &id, &name)?;
+    }
+    Ok(())
+}
+
+/// Every person as the search index holds them.
+pub fn search_entries(conn: &Connection) -> Result<Vec<SearchEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.name, s.initials, s.full, p.id_number, p.phone, p.service_no, p.community, p.status
+         FROM persons p LEFT JOIN person_search s ON s.person_id = p.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let status: String = r.get(8)?;
+        Ok(SearchEntry {
+            id: r.get::<_, String>(0)?.into(),
+            name: r.get::<_, String>(1)?.into(),
+            initials: r.get::<_, Option<String>>(2)?.unwrap_or_default().into(),
+            full: r.get::<_, Option<String>>(3)?.unwrap_or_default().into(),
+            id_number: r.get::<_, Option<String>>(4)?.map(Into::into),
+            phone: r.get::<_, Option<String>>(5)?.map(Into::into),
+            service_no: r.get::<_, Option<String>>(6)?.map(Into::into),
+            community: r.get::<_, String>(7)?.into(),
+            status: PersonStatus::from_code(&status).ok_or_else(|| corrupt("status"))?,
+        })
+    })?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// Number of persons.
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))?)
+}
