@@ -19,6 +19,8 @@ pub enum Finding {
     AccessLogBroken(i64),
     /// Records differ from their latest change entry.
     RecordMismatch(RecordMismatch),
+    /// Persons whose search projection is stale.
+    SearchStale(i64),
 }
 
 /// What a check run found, with what it covered.
@@ -80,6 +82,10 @@ pub fn run(ctx: &Ctx<'_>) -> Result<Report> {
     audit_into(ctx.store, &mut report)?;
     let (compared, mismatches) = checks::records_match_log(conn, 20)?;
     report.records_compared = compared;
+    let stale = checks::stale_search_rows(conn)?;
+    if stale > 0 {
+        report.findings.push(Finding::SearchStale(stale));
+    }
     report
         .findings
         .extend(mismatches.into_iter().map(Finding::RecordMismatch));

@@ -12,7 +12,7 @@ use clap::Parser;
 use zeroize::Zeroizing;
 
 use self::args::{AuditCommand, Cli, Command};
-use crate::app::search::SearchIndex;
+
 use crate::app::{auth, check, demo, setup, AppError, Clock, Ctx, Session, SystemClock};
 use crate::i18n::{t, tf, Lang, Localize};
 use crate::store::{data_dir, OpenOptions, Store, StoreError};
@@ -111,6 +111,12 @@ pub fn run() -> i32 {
     let clock = SystemClock;
     match dispatch(&cli, lang, &clock) {
         Ok(code) => code,
+        // A reader such as `head` closed the pipe: what it wanted was printed.
+        Err(AppError::Store(StoreError::Io { source, .. }))
+            if source.kind() == io::ErrorKind::BrokenPipe =>
+        {
+            0
+        }
         Err(e) => {
             eprintln!("{}{}", t(lang, "error.prefix"), e.localize(lang));
             1
@@ -203,7 +209,7 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
             let session = sign_in(&mut store, cli, lang, clock)?;
             let ctx = Ctx::new(&mut store, session, clock)?;
             ctx.require_somewhere(crate::domain::permission::Action::ViewPerson)?;
-            let index = SearchIndex::load(&ctx)?;
+            let index = crate::app::search::load(&ctx)?;
             if a.query == "-" {
                 let stdin = io::stdin();
                 for line in stdin.lock().lines() {

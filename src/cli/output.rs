@@ -203,6 +203,7 @@ pub fn check_report(
             Finding::AccessLogBroken(seq) => {
                 tf(lang, "check.access_broken", &[("seq", &seq.to_string())])
             }
+            Finding::SearchStale(n) => tf(lang, "check.search_stale", &[("n", &n.to_string())]),
             Finding::RecordMismatch(m) => tf(
                 lang,
                 if m.unlogged {

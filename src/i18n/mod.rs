@@ -78,7 +78,7 @@ fn table(lang: Lang) -> &'static Table {
 }
 
 /// The text for `key` in `lang`; a missing key shows itself, so a gap is visible, never fatal.
-pub fn t<'a>(lang: Lang, key: &'a str) -> &'a str {
+pub fn t(lang: Lang, key: &str) -> &str {
     match table(lang).get(key).or_else(|| table(Lang::ZhCn).get(key)) {
         Some(s) => s.as_str(),
         None => key,

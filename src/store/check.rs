@@ -74,3 +74,16 @@ pub fn records_match_log(conn: &Connection, max: usize) -> Result<(u64, Vec<Reco
 pub fn chains(conn: &Connection) -> Result<Vec<ChainSummary>> {
     verify_chains(conn)
 }
+
+/// Persons whose search projection is missing or differs from the record (derived data
+/// edited by hand or left behind by a bug); the index would show them wrongly.
+pub fn stale_search_rows(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM persons p LEFT JOIN person_search s ON s.person_id = p.id
+         WHERE s.person_id IS NULL OR s.name IS NOT p.name OR s.id_number IS NOT p.id_number
+            OR s.phone IS NOT p.phone OR s.service_no IS NOT p.service_no
+            OR s.community IS NOT p.community OR s.status IS NOT p.status",
+        [],
+        |r| r.get(0),
+    )?)
+}

@@ -9,7 +9,7 @@ use crate::domain::id_number::{IdNumber, Sex};
 use crate::domain::person::{Person, PersonFacts, PersonStatus};
 use crate::domain::pinyin_keys::keys_of;
 use crate::domain::record::RecordMeta;
-use crate::domain::search::SearchEntry;
+use crate::domain::search::SearchRow;
 
 const COLUMNS: [&str; 27] = [
     "id",
@@ -112,13 +112,24 @@ pub fn id_by_id_number(conn: &Connection, id_number: &str) -> Result<Option<Stri
         .optional()?)
 }
 
-fn write_search_keys(conn: &Connection, id: &str, name: &str) -> Result<()> {
-    let (initials, full) = keys_of(name).joined();
+fn write_search_row(conn: &Connection, p: &Person) -> Result<()> {
+    let (initials, full) = keys_of(&p.facts.name).joined();
     conn.prepare_cached(
-        "INSERT INTO person_search (person_id, initials, full) VALUES (?1, ?2, ?3)
-         ON CONFLICT(person_id) DO UPDATE SET initials = excluded.initials, full = excluded.full",
+        "INSERT OR REPLACE INTO person_search
+             (person_id, name, initials, full, id_number, phone, service_no, community, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![id, initials, full])?;
+    .execute(params![
+        p.meta.id,
+        p.facts.name,
+        initials,
+        full,
+        p.facts.id_number.as_ref().map(IdNumber::as_str),
+        p.facts.phone,
+        p.service_no,
+        p.facts.community,
+        p.status.code(),
+    ])?;
     Ok(())
 }
 
@@ -158,7 +169,7 @@ fn values(p: &Person) -> Vec<Box<dyn rusqlite::ToSql + '_>> {
 /// Inserts a new person and logs `person.create`.
 pub fn insert(w: &mut WriteTx<'_>, p: &Person) -> Result<()> {
     super::insert_row(w, "persons", &COLUMNS, &values(p))?;
-    write_search_keys(w.conn(), &p.meta.id, &p.facts.name)?;
+    write_search_row(w.conn(), p)?;
     w.log_change("person.create", Entity::Person, &p.meta.id)
 }
 
@@ -169,40 +180,41 @@ pub fn update(w: &mut WriteTx<'_>, p: &Person, kind: &str) -> Result<Person> {
     next.meta.version = p.meta.version + 1;
     next.meta.updated_at = w.at().to_string();
     super::update_row(w, "persons", &COLUMNS, &values(&next), p.meta.version)?;
-    write_search_keys(w.conn(), &next.meta.id, &next.facts.name)?;
+    write_search_row(w.conn(), &next)?;
     w.log_change(kind, Entity::Person, &next.meta.id)?;
     Ok(next)
 }
 
-/// Rebuilds every person's search keys (migration step and repair).
+/// Rebuilds the search projection of every person (migration step and repair).
 pub fn rebuild_search_keys(tx: &Transaction<'_>) -> Result<()> {
-    let mut stmt = tx.prepare("SELECT id, name FROM persons")?;
-    let rows: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<std::result::Result<_, _>>()?;
-    for (id, name) in rows {
-        write_search_keys(tx, &id, &name)?;
+    let people: Vec<Person> = tx
+        .prepare(&format!("SELECT {} FROM persons", COLUMNS.join(", ")))?
+        .query_map([], from_row)?
+        .collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)?;
+    for p in &people {
+        write_search_row(tx, p)?;
     }
     Ok(())
 }
 
 /// Every person as the search index holds them.
-pub fn search_entries(conn: &Connection) -> Result<Vec<SearchEntry>> {
+pub fn search_rows(conn: &Connection) -> Result<Vec<SearchRow>> {
     let mut stmt = conn.prepare(
-        "SELECT p.id, p.name, s.initials, s.full, p.id_number, p.phone, p.service_no, p.community, p.status
-         FROM persons p LEFT JOIN person_search s ON s.person_id = p.id",
+        "SELECT person_id, name, initials, full, id_number, phone, service_no, community, status
+         FROM person_search",
     )?;
     let rows = stmt.query_map([], |r| {
         let status: String = r.get(8)?;
-        Ok(SearchEntry {
-            id: r.get::<_, String>(0)?.into(),
-            name: r.get::<_, String>(1)?.into(),
-            initials: r.get::<_, Option<String>>(2)?.unwrap_or_default().into(),
-            full: r.get::<_, Option<String>>(3)?.unwrap_or_default().into(),
-            id_number: r.get::<_, Option<String>>(4)?.map(Into::into),
-            phone: r.get::<_, Option<String>>(5)?.map(Into::into),
-            service_no: r.get::<_, Option<String>>(6)?.map(Into::into),
-            community: r.get::<_, String>(7)?.into(),
+        Ok(SearchRow {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            initials: r.get(2)?,
+            full: r.get(3)?,
+            id_number: r.get(4)?,
+            phone: r.get(5)?,
+            service_no: r.get(6)?,
+            community: r.get(7)?,
             status: PersonStatus::from_code(&status).ok_or_else(|| corrupt("status"))?,
         })
     })?;

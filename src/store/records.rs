@@ -81,7 +81,6 @@ fn canonical(row: &rusqlite::Row<'_>, names: &[(usize, String)]) -> Result<Strin
 fn sorted_columns(stmt: &rusqlite::Statement<'_>) -> Vec<(usize, String)> {
     let mut names: Vec<(usize, String)> = stmt
         .column_names()
-        .into_iter()
         .enumerate()
         .map(|(i, n)| (i, n.to_string()))
         .collect();

@@ -133,9 +133,9 @@ pub fn generate(
         return Err(AppError::UnknownOrg(ws.org_code));
     }
     let material = Material::builtin().ok_or(AppError::NotYetAvailable("demo material"))?;
-    let existing: HashSet<String> = persons::search_entries(ctx.store.conn())?
+    let existing: HashSet<String> = persons::search_rows(ctx.store.conn())?
         .into_iter()
-        .filter_map(|e| e.id_number.map(String::from))
+        .filter_map(|e| e.id_number)
         .collect();
     let today = ctx.clock.today();
     let now = ctx.clock.now();

@@ -68,7 +68,7 @@ fn weighted<'a, T>(rng: &mut ChaCha8Rng, items: &'a [(T, u32)]) -> &'a T {
 
 /// Weighted choice among codes.
 pub fn weighted_code<'a>(rng: &mut ChaCha8Rng, items: &'a [(&'a str, u32)]) -> &'a str {
-    *weighted(rng, items)
+    weighted::<&str>(rng, items)
 }
 
 /// One synthetic person before storage.

@@ -50,11 +50,18 @@ CREATE TABLE cases (
 CREATE INDEX cases_state ON cases(community, state);
 CREATE INDEX cases_person ON cases(person_id);
 
--- Derived from persons.name; rebuilt at will, never replicated.
+-- A narrow projection of persons for the search index (one sequential scan loads it), with
+-- the pinyin keys of the name. Derived: rebuilt at will, never replicated.
 CREATE TABLE person_search (
-    person_id  TEXT PRIMARY KEY REFERENCES persons(id),
-    initials   TEXT NOT NULL,
-    full       TEXT NOT NULL
+    person_id   TEXT PRIMARY KEY REFERENCES persons(id),
+    name        TEXT NOT NULL,
+    initials    TEXT NOT NULL,
+    full        TEXT NOT NULL,
+    id_number   TEXT,
+    phone       TEXT,
+    service_no  TEXT,
+    community   TEXT NOT NULL,
+    status      TEXT NOT NULL
 );
 
 CREATE TRIGGER clues_no_delete BEFORE DELETE ON clues

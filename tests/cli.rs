@@ -1,0 +1,416 @@
+//! The command line, run as the real binary against real SQLite files.
+
+mod common;
+
+use common::{jiuzhu, run};
+use std::fs;
+
+fn demo_dir(persons: &str, seed: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) =
+        run(jiuzhu(dir.path()).args(["demo", "--persons", persons, "--seed", seed]));
+    assert_eq!(code, 0, "demo failed: {out}{err}");
+    dir
+}
+
+#[test]
+fn help_lists_the_contract() {
+    let (code, out, _) = run(jiuzhu(std::path::Path::new("/nonexistent")).arg("--help"));
+    assert_eq!(code, 0);
+    for cmd in [
+        "init", "demo", "user", "keys", "bundle", "roster", "find", "report", "audit", "backup",
+        "restore", "check",
+    ] {
+        assert!(out.contains(cmd), "--help lacks {cmd}: {out}");
+    }
+    let (code, out, _) = run(jiuzhu(std::path::Path::new("/nonexistent")).args(["init", "--help"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("--org-code"));
+}
+
+#[test]
+fn init_then_refuses_a_second_init() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let args = [
+        "init",
+        "--tier",
+        "community",
+        "--org-code",
+        "360104002001",
+        "--org-name",
+        "京山社区",
+        "--admin",
+        "wangli",
+    ];
+    let (code, out, err) = run(jiuzhu(&data)
+        .args(args)
+        .env("JIUZHU_PASSWORD", "s3cret-pass"));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("京山社区") && out.contains("wangli"), "{out}");
+    assert!(
+        out.contains(&data.join("jiuzhu.db").display().to_string()),
+        "full path shown: {out}"
+    );
+    let (code, _, err) = run(jiuzhu(&data)
+        .args(args)
+        .env("JIUZHU_PASSWORD", "s3cret-pass"));
+    assert_eq!(code, 1);
+    assert!(err.contains("已经初始化"), "{err}");
+    // The administrator can sign in and check the fresh workstation.
+    let (code, out, err) = run(jiuzhu(&data)
+        .args(["--user", "wangli", "check"])
+        .env("JIUZHU_PASSWORD", "s3cret-pass"));
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn data_directory_and_database_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (code, _, err) = run(jiuzhu(&data).args(["demo", "--persons", "5"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        fs::metadata(&data).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    for f in ["jiuzhu.db", "jiuzhu.db-wal"] {
+        let p = data.join(f);
+        if p.exists() {
+            assert_eq!(
+                fs::metadata(&p).unwrap().permissions().mode() & 0o077,
+                0,
+                "{f} readable by others"
+            );
+        }
+    }
+}
+
+#[test]
+fn init_refuses_bad_input_naming_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &[
+                "--tier",
+                "community",
+                "--org-code",
+                "36-01",
+                "--org-name",
+                "x社区",
+                "--parent",
+                "360104001",
+            ],
+            "单位代码",
+        ),
+        (
+            &[
+                "--tier",
+                "province",
+                "--org-code",
+                "36",
+                "--org-name",
+                "江西",
+            ],
+            "层级",
+        ),
+        (
+            &[
+                "--tier",
+                "community",
+                "--org-code",
+                "999",
+                "--org-name",
+                "无名社区",
+            ],
+            "上级单位代码",
+        ),
+        (
+            &[
+                "--tier",
+                "district",
+                "--org-code",
+                "360104",
+                "--org-name",
+                "青云谱\u{1b}[2J区",
+            ],
+            "单位名称",
+        ),
+    ];
+    for (args, field) in cases {
+        let (code, _, err) = run(jiuzhu(dir.path())
+            .arg("init")
+            .args(args)
+            .args(["--admin", "admin"])
+            .env("JIUZHU_PASSWORD", "s3cret-pass"));
+        assert_eq!(code, 1, "{args:?}");
+        assert!(err.contains(field), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+    }
+    assert!(
+        !dir.path().join("jiuzhu.db").exists(),
+        "nothing half-written"
+    );
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args([
+            "--lang",
+            "en",
+            "init",
+            "--tier",
+            "district",
+            "--org-code",
+            "360104",
+            "--org-name",
+            "Qingyunpu",
+            "--admin",
+            "admin",
+        ])
+        .env("JIUZHU_PASSWORD", "short"));
+    assert_eq!(code, 1);
+    assert!(err.contains("Password") && err.contains('8'), "{err}");
+}
+
+#[test]
+fn demo_find_check_and_audit() {
+    let dir = demo_dir("400", "11");
+    let user = |c: &mut std::process::Command| {
+        c.args(["--user", "demo"]).env("JIUZHU_PASSWORD", "demo");
+    };
+    let mut c = jiuzhu(dir.path());
+    user(&mut c);
+    let (code, out, err) = run(c.args(["find", "z", "--limit", "7"]));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 7, "{out}");
+    for l in &lines {
+        let cols: Vec<&str> = l.split('\t').collect();
+        assert_eq!(cols.len(), 5, "{l}");
+        assert!(
+            cols[2].contains("**********") || cols[2].contains("无身份证号"),
+            "ID masked: {l}"
+        );
+    }
+    let mut c = jiuzhu(dir.path());
+    user(&mut c);
+    let (code, out, err) = run(c.arg("check"));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("全部通过"), "{out}");
+    let mut c = jiuzhu(dir.path());
+    user(&mut c);
+    let (code, out, _) = run(c.args(["--lang", "en", "audit", "verify"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("all checks passed"), "{out}");
+}
+
+#[test]
+fn same_seed_same_people() {
+    let a = demo_dir("150", "5");
+    let b = demo_dir("150", "5");
+    let c = demo_dir("150", "6");
+    let list = |d: &tempfile::TempDir| {
+        let (code, out, err) = run(jiuzhu(d.path())
+            .args(["--user", "demo", "find", "-", "--limit", "1000"])
+            .env("JIUZHU_PASSWORD", "demo")
+            .stdin_str("z\nw\nl\nc\ny\nh\n"));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let la = list(&a);
+    assert!(la.lines().count() > 50, "{la}");
+    assert_eq!(la, list(&b));
+    assert_ne!(la, list(&c));
+}
+
+#[test]
+fn find_needs_a_user_and_the_right_password() {
+    let dir = demo_dir("20", "1");
+    let (code, _, err) = run(jiuzhu(dir.path()).args(["find", "zs"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("--user"), "{err}");
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args(["--user", "demo", "find", "zs"])
+        .env("JIUZHU_PASSWORD", "wrong"));
+    assert_eq!(code, 1);
+    assert!(err.contains("用户名或密码错误"), "{err}");
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args(["--user", "nobody", "find", "zs"])
+        .env("JIUZHU_PASSWORD", "demo"));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("用户名或密码错误"),
+        "same message for an unknown user: {err}"
+    );
+}
+
+#[test]
+fn provider_staff_may_not_search_people() {
+    let dir = demo_dir("20", "1");
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args(["--user", "provider_staff", "find", "zs"])
+        .env("JIUZHU_PASSWORD", "provider_staff"));
+    assert_eq!(code, 1);
+    assert!(err.contains("无权"), "{err}");
+}
+
+#[test]
+fn demo_refuses_a_real_workstation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args([
+            "init",
+            "--tier",
+            "subdistrict",
+            "--org-code",
+            "360104002",
+            "--org-name",
+            "京山街道",
+            "--admin",
+            "admin",
+        ])
+        .env("JIUZHU_PASSWORD", "s3cret-pass"));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args(["--user", "admin", "demo", "--persons", "10"])
+        .env("JIUZHU_PASSWORD", "s3cret-pass"));
+    assert_eq!(code, 1);
+    assert!(err.contains("不是演示工作站"), "{err}");
+}
+
+#[test]
+fn demo_adds_to_an_init_demo_workstation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args([
+            "init",
+            "--demo",
+            "--tier",
+            "community",
+            "--org-code",
+            "360104002001",
+            "--org-name",
+            "京山社区",
+            "--admin",
+            "trainer",
+        ])
+        .env("JIUZHU_PASSWORD", "trainer1"));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(jiuzhu(dir.path())
+        .args(["--user", "trainer", "demo", "--persons", "30"])
+        .env("JIUZHU_PASSWORD", "trainer1"));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("人员 30 人"), "{out}");
+    let (code, out, _) = run(jiuzhu(dir.path())
+        .args(["--user", "trainer", "find", "-", "--limit", "100"])
+        .env("JIUZHU_PASSWORD", "trainer1")
+        .stdin_str("a\ni\nu\n"));
+    assert_eq!(code, 0);
+    assert!(
+        out.lines()
+            .filter(|l| !l.is_empty())
+            .all(|l| l.contains("京山社区")),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("jiuzhu.db"),
+        "这不是数据库 not a database ".repeat(200),
+    )
+    .unwrap();
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args(["--user", "demo", "check"])
+        .env("JIUZHU_PASSWORD", "demo"));
+    assert_eq!(code, 1);
+    assert!(err.contains("不是 SQLite 数据库"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn another_programs_database_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("jiuzhu.db");
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("CREATE TABLE invoices(id INTEGER); INSERT INTO invoices VALUES (1);")
+        .unwrap();
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args(["--user", "demo", "check"])
+        .env("JIUZHU_PASSWORD", "demo"));
+    assert_eq!(code, 1);
+    assert!(err.contains("不是救助系统的数据库"), "{err}");
+    let n: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1, "no table added to the foreign database");
+}
+
+#[test]
+fn a_database_from_a_newer_release() {
+    let dir = demo_dir("5", "1");
+    rusqlite::Connection::open(dir.path().join("jiuzhu.db"))
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args(["--user", "demo", "check"])
+        .env("JIUZHU_PASSWORD", "demo"));
+    assert_eq!(code, 1);
+    assert!(err.contains("更新版本") && err.contains("99"), "{err}");
+}
+
+#[test]
+fn a_writer_holding_the_lock_past_the_timeout() {
+    let dir = demo_dir("5", "1");
+    let conn = rusqlite::Connection::open(dir.path().join("jiuzhu.db")).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args(["--user", "demo", "demo", "--persons", "5"])
+        .env("JIUZHU_PASSWORD", "demo")
+        .env("JIUZHU_BUSY_TIMEOUT_MS", "300"));
+    assert_eq!(code, 1);
+    assert!(err.contains("占用"), "{err}");
+    conn.execute_batch("ROLLBACK").unwrap();
+    let (code, out, err) = run(jiuzhu(dir.path())
+        .args(["--user", "demo", "demo", "--persons", "5"])
+        .env("JIUZHU_PASSWORD", "demo"));
+    assert_eq!(code, 0, "works once the lock is gone: {out}{err}");
+}
+
+#[test]
+fn commands_of_later_releases_say_so() {
+    let dir = demo_dir("5", "1");
+    let (code, _, err) = run(jiuzhu(dir.path())
+        .args(["--user", "demo", "bundle", "inspect", "x.bundle"])
+        .env("JIUZHU_PASSWORD", "demo"));
+    assert_eq!(code, 1);
+    assert!(err.contains("尚未提供"), "{err}");
+}
+
+#[test]
+fn unknown_language_is_refused() {
+    let (code, _, err) =
+        run(jiuzhu(std::path::Path::new("/nonexistent")).args(["--lang", "fr", "check"]));
+    assert_eq!(code, 1);
+    assert!(err.contains("zh-CN"), "{err}");
+}
+
+/// Feeds a string to the child's standard input.
+trait StdinStr {
+    fn stdin_str(&mut self, s: &str) -> &mut Self;
+}
+
+impl StdinStr for std::process::Command {
+    fn stdin_str(&mut self, s: &str) -> &mut Self {
+        let path =
+            std::env::temp_dir().join(format!("jiuzhu-stdin-{}-{}", std::process::id(), s.len()));
+        fs::write(&path, s).unwrap();
+        self.stdin(fs::File::open(&path).unwrap())
+    }
+}

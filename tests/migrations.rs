@@ -1,0 +1,89 @@
+//! A database made by an older schema opens in this release and keeps its data.
+
+use jiuzhu::store::migrations::{self, latest};
+use jiuzhu::store::{OpenOptions, Store};
+use rusqlite::Connection;
+
+#[test]
+fn schema_1_database_migrates_and_keeps_its_people() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let mut c = Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut c, &path, 1).unwrap();
+        assert_eq!(migrations::version(&c).unwrap(), 1);
+        c.execute_batch(
+            "INSERT INTO workstation (id, org_code, tier, demo, epoch, created_at)
+                 VALUES ('ws-1', '360104001', 'subdistrict', 0, 1, '2026-01-01T00:00:00.000Z');
+             INSERT INTO org_units (code, name, kind, parent, hosted) VALUES ('360104001001', '洪都新村社区', 'community', NULL, 1);
+             INSERT INTO persons (id, origin, version, created_at, updated_at, name, id_number, community,
+                 hukou_local, assistance_status, lives_alone, status)
+               VALUES ('p-1', 'ws-1', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '曾小红',
+                 '11010519491231002X', '360104001001', 1, 'urban_minimum_living', 0, 'active');",
+        )
+        .unwrap();
+        let tables: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'clues'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 0, "schema 1 has no clues table");
+    }
+    let store = Store::open(&path, &OpenOptions::default()).unwrap();
+    drop(store);
+    let c = Connection::open(&path).unwrap();
+    assert_eq!(migrations::version(&c).unwrap(), latest());
+    let name: String = c
+        .query_row("SELECT name FROM persons WHERE id = 'p-1'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(name, "曾小红");
+    let (initials, full): (String, String) = c
+        .query_row(
+            "SELECT initials, full FROM person_search WHERE person_id = 'p-1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(initials.split(' ').any(|v| v == "zxh"), "{initials}");
+    assert!(full.split(' ').any(|v| v == "zengxiaohong"), "{full}");
+    let clues: i64 = c
+        .query_row("SELECT count(*) FROM clues", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(clues, 0);
+}
+
+#[test]
+fn pragmas_are_set_on_every_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.db");
+    let store = Store::open(
+        &path,
+        &OpenOptions {
+            create: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    drop(store);
+    let c = Connection::open(&path).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "WAL persists in the file");
+    let app_id: i64 = c
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(app_id, jiuzhu::store::APPLICATION_ID);
+}
+
+#[test]
+fn opening_a_missing_database_without_create_says_not_initialised() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = Store::open(&dir.path().join("none.db"), &OpenOptions::default()).unwrap_err();
+    assert!(matches!(e, jiuzhu::store::StoreError::NotInitialised));
+    assert!(!dir.path().join("none.db").exists());
+}

@@ -1,0 +1,304 @@
+//! The core of the first steps through `app`, without a terminal: persons, clues, cases,
+//! service numbers, and the refusals of the state machines and the permission table.
+
+mod common;
+
+use common::{with_ctx, DemoWs};
+use jiuzhu::app::{case, check, clue, person, AppError};
+use jiuzhu::domain::case::{CaseEvent, CaseState};
+use jiuzhu::domain::clue::ClueState;
+use jiuzhu::domain::person::PersonDraft;
+use jiuzhu::domain::validation::Field;
+use jiuzhu::i18n::{Lang, Localize};
+use jiuzhu::store::StoreError;
+
+const C1: &str = "360104001001";
+
+fn draft(name: &str, id: &str) -> PersonDraft {
+    PersonDraft {
+        name: name.into(),
+        id_number: id.into(),
+        community: C1.into(),
+        address: "广州路1号".into(),
+        ..Default::default()
+    }
+}
+
+fn new_clue(ws: &mut DemoWs, person_id: &str) -> String {
+    with_ctx(ws, "info_officer", |ctx| {
+        clue::record(
+            ctx,
+            &clue::ClueDraft {
+                person_id: person_id.into(),
+                difficulty: "独居，行动不便".into(),
+                key_groups: vec!["disabled_or_dementia".into()],
+                source: "visit".into(),
+                reporter: "楼栋长".into(),
+                found_on: None,
+            },
+        )
+        .unwrap()
+    })
+}
+
+#[test]
+fn from_clue_to_stopped_service() {
+    let mut ws = DemoWs::new();
+    let pid = with_ctx(&mut ws, "info_officer", |ctx| {
+        person::create(ctx, &draft("王桂英", "11010519491231002X")).unwrap()
+    });
+    let cid = new_clue(&mut ws, &pid);
+    let c = with_ctx(&mut ws, "info_officer", |ctx| {
+        clue::verify(ctx, &cid, true, "属实").unwrap()
+    });
+    assert_eq!(c.state, ClueState::Verified);
+    with_ctx(&mut ws, "info_officer", |ctx| {
+        clue::report(ctx, &cid).unwrap()
+    });
+    let case_id = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
+        clue::accept(ctx, &cid).unwrap()
+    });
+    let steps = [
+        CaseEvent::Survey,
+        CaseEvent::Assess,
+        CaseEvent::Approve,
+        CaseEvent::IssueCard,
+        CaseEvent::Stop,
+    ];
+    for ev in steps {
+        with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
+            case::step(ctx, &case_id, ev, |_| {}).unwrap()
+        });
+    }
+    let c = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
+        case::get(ctx, &case_id).unwrap()
+    });
+    assert_eq!(c.state, CaseState::Stopped);
+    assert_eq!(c.meta.version, 1 + steps.len() as i64);
+    let report = with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap());
+    assert!(report.ok(), "{:?}", report.findings);
+    let entries: i64 = rusqlite::Connection::open(ws.db())
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM change_log WHERE record_id IN (?1, ?2, ?3)",
+            [&pid, &cid, &case_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // person 1 + clue (record, verify, report, accept) 4 + case (open + 5 steps) 6
+    assert_eq!(entries, 11);
+}
+
+#[test]
+fn state_machines_refuse_skipped_steps_with_a_clear_message() {
+    let mut ws = DemoWs::new();
+    let pid = with_ctx(&mut ws, "info_officer", |ctx| {
+        person::create(ctx, &draft("李明", "")).unwrap()
+    });
+    let cid = new_clue(&mut ws, &pid);
+    let e = with_ctx(&mut ws, "info_officer", |ctx| {
+        clue::report(ctx, &cid).unwrap_err()
+    });
+    let msg = e.localize(Lang::ZhCn);
+    assert!(msg.contains("待核实") && msg.contains("上报街道"), "{msg}");
+    with_ctx(&mut ws, "info_officer", |ctx| {
+        clue::verify(ctx, &cid, true, "").unwrap()
+    });
+    with_ctx(&mut ws, "info_officer", |ctx| {
+        clue::report(ctx, &cid).unwrap()
+    });
+    let case_id = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
+        clue::accept(ctx, &cid).unwrap()
+    });
+    let e = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
+        case::step(ctx, &case_id, CaseEvent::IssueCard, |_| {}).unwrap_err()
+    });
+    assert!(matches!(e, AppError::Transition(_)));
+    assert!(
+        e.localize(Lang::ZhCn).contains("发放服务卡"),
+        "{}",
+        e.localize(Lang::ZhCn)
+    );
+    // Nothing was written by the refusals.
+    let c = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
+        case::get(ctx, &case_id).unwrap()
+    });
+    assert_eq!((c.state, c.meta.version), (CaseState::Accepted, 1));
+    // A clue accepted once cannot be accepted again.
+    let e = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
+        clue::accept(ctx, &cid).unwrap_err()
+    });
+    assert!(matches!(e, AppError::Transition(_)));
+}
+
+#[test]
+fn roles_are_checked_in_the_core() {
+    let mut ws = DemoWs::new();
+    let pid = with_ctx(&mut ws, "info_officer", |ctx| {
+        person::create(ctx, &draft("赵六", "")).unwrap()
+    });
+    let cid = new_clue(&mut ws, &pid);
+    // The supervisor reads but changes nothing; the officer cannot decide cases.
+    let e = with_ctx(&mut ws, "supervisor", |ctx| {
+        clue::verify(ctx, &cid, true, "").unwrap_err()
+    });
+    assert!(matches!(e, AppError::Denied { .. }));
+    assert!(with_ctx(&mut ws, "supervisor", |ctx| person::get(ctx, &pid)).is_ok());
+    with_ctx(&mut ws, "info_officer", |ctx| {
+        clue::verify(ctx, &cid, true, "").unwrap()
+    });
+    with_ctx(&mut ws, "info_officer", |ctx| {
+        clue::report(ctx, &cid).unwrap()
+    });
+    let e = with_ctx(&mut ws, "info_officer", |ctx| {
+        clue::accept(ctx, &cid).unwrap_err()
+    });
+    assert!(
+        e.localize(Lang::ZhCn).contains("无权受理上报"),
+        "{}",
+        e.localize(Lang::ZhCn)
+    );
+}
+
+#[test]
+fn bad_person_input_names_the_field_and_writes_nothing() {
+    let mut ws = DemoWs::new();
+    let cases = [
+        (draft("", ""), Field::Name),
+        (draft("张三", "110105194912310021"), Field::IdNumber),
+        (
+            PersonDraft {
+                phone: "555".into(),
+                ..draft("张三", "")
+            },
+            Field::Phone,
+        ),
+        (
+            PersonDraft {
+                note: "a\u{1b}]52;c;x\u{7}".into(),
+                ..draft("张三", "")
+            },
+            Field::Note,
+        ),
+        (draft(&"长".repeat(31), ""), Field::Name),
+    ];
+    for (d, field) in cases {
+        let e = with_ctx(&mut ws, "info_officer", |ctx| {
+            person::create(ctx, &d).unwrap_err()
+        });
+        match e {
+            AppError::Validation(v) => assert_eq!(v.field, field),
+            other => panic!("{other:?}"),
+        }
+    }
+    let en = with_ctx(&mut ws, "info_officer", |ctx| {
+        person::create(ctx, &draft("张三", "110105194912310021")).unwrap_err()
+    });
+    assert!(
+        en.localize(Lang::En).contains("ID number"),
+        "{}",
+        en.localize(Lang::En)
+    );
+    let n: i64 = rusqlite::Connection::open(ws.db())
+        .unwrap()
+        .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn one_id_number_one_person() {
+    let mut ws = DemoWs::new();
+    let first = with_ctx(&mut ws, "info_officer", |ctx| {
+        person::create(ctx, &draft("王五", "11010519491231002X")).unwrap()
+    });
+    let e = with_ctx(&mut ws, "info_officer", |ctx| {
+        person::create(ctx, &draft("王伍", "11010519491231002x")).unwrap_err()
+    });
+    match e {
+        AppError::DuplicateIdNumber { existing_id } => assert_eq!(existing_id, first),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn service_numbers_are_sequential_per_community_and_kept() {
+    let mut ws = DemoWs::new();
+    let mut ids = Vec::new();
+    for (i, name) in ["甲", "乙", "丙"].iter().enumerate() {
+        let community = if i == 2 { "360104001002" } else { C1 };
+        let d = PersonDraft {
+            community: community.into(),
+            ..draft(&format!("王{name}"), "")
+        };
+        ids.push(with_ctx(&mut ws, "demo", |ctx| {
+            person::create(ctx, &d).unwrap()
+        }));
+    }
+    let nos: Vec<String> = ids
+        .iter()
+        .map(|id| with_ctx(&mut ws, "community_staff", |ctx| person::enrol(ctx, id)))
+        .map(|r| r.unwrap_or_else(|e| format!("{e:?}")))
+        .collect();
+    assert_eq!(nos[0], "360104001001-0001");
+    assert_eq!(nos[1], "360104001001-0002");
+    // community_staff works in 001 only.
+    assert!(nos[2].contains("Denied"), "{}", nos[2]);
+    let third = with_ctx(&mut ws, "demo", |ctx| person::enrol(ctx, &ids[2]).unwrap());
+    assert_eq!(third, "360104001002-0001");
+    let again = with_ctx(&mut ws, "demo", |ctx| person::enrol(ctx, &ids[0]).unwrap());
+    assert_eq!(again, nos[0], "enrolling twice keeps the number");
+}
+
+#[test]
+fn a_save_over_someone_elses_newer_save_is_refused() {
+    let mut ws = DemoWs::new();
+    let id = with_ctx(&mut ws, "demo", |ctx| {
+        person::create(ctx, &draft("孙七", "")).unwrap()
+    });
+    let d = PersonDraft {
+        phone: "13900001111".into(),
+        ..draft("孙七", "")
+    };
+    let saved = with_ctx(&mut ws, "demo", |ctx| {
+        person::update(ctx, &id, 1, &d).unwrap()
+    });
+    assert_eq!(saved.meta.version, 2);
+    let e = with_ctx(&mut ws, "demo", |ctx| {
+        person::update(ctx, &id, 1, &d).unwrap_err()
+    });
+    assert!(matches!(e, AppError::Store(StoreError::Stale)), "{e:?}");
+}
+
+#[test]
+fn search_over_stored_people_ranks_and_respects_scope() {
+    let mut ws = DemoWs::new();
+    for (name, community) in [
+        ("张三", C1),
+        ("张珊珊", C1),
+        ("曾三", C1),
+        ("章山", "360104001002"),
+    ] {
+        let d = PersonDraft {
+            community: community.into(),
+            ..draft(name, "")
+        };
+        with_ctx(&mut ws, "demo", |ctx| person::create(ctx, &d).unwrap());
+    }
+    let names = |ws: &mut DemoWs, user: &str, q: &str| -> Vec<String> {
+        with_ctx(ws, user, |ctx| {
+            let idx = jiuzhu::app::search::load(ctx).unwrap();
+            idx.find(q, 20).iter().map(|e| e.name.to_string()).collect()
+        })
+    };
+    assert_eq!(
+        names(&mut ws, "demo", "zs"),
+        vec!["曾三", "张三", "章山", "张珊珊"]
+    );
+    assert_eq!(names(&mut ws, "demo", "zengsan"), vec!["曾三"]);
+    // The information officer of community 001 does not see 章山 of community 002.
+    assert_eq!(
+        names(&mut ws, "info_officer", "zs"),
+        vec!["曾三", "张三", "张珊珊"]
+    );
+}
