@@ -50,6 +50,9 @@ pub enum AppError {
     /// A command that reads or writes personal data was run without `--user`.
     #[error("--user needed")]
     NeedsUser,
+    /// No terminal to ask the password on, and `JIUZHU_PASSWORD` not set.
+    #[error("no terminal for the password prompt")]
+    NoPasswordPrompt,
     /// The two typed passwords differ.
     #[error("passwords differ")]
     PasswordsDiffer,
@@ -86,6 +89,7 @@ impl Localize for AppError {
                 tf(lang, "error.not_yet_available", &[("what", what)])
             }
             AppError::NeedsUser => t(lang, "error.needs_user").to_string(),
+            AppError::NoPasswordPrompt => t(lang, "error.no_password_prompt").to_string(),
             AppError::PasswordsDiffer => t(lang, "error.passwords_differ").to_string(),
             AppError::UnknownOrg(code) => tf(lang, "error.unknown_org", &[("code", code)]),
         }

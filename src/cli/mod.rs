@@ -67,12 +67,7 @@ fn read_password(lang: Lang, prompt_key: &str) -> Result<Zeroizing<String>, AppE
     }
     rpassword::prompt_password(t(lang, prompt_key))
         .map(Zeroizing::new)
-        .map_err(|e| {
-            AppError::Store(StoreError::Io {
-                path: PathBuf::from("/dev/tty"),
-                source: e,
-            })
-        })
+        .map_err(|_| AppError::NoPasswordPrompt)
 }
 
 fn sign_in(

@@ -118,8 +118,17 @@ fn readings(c: char) -> Vec<String> {
         Some(multi) => {
             let mut out: Vec<String> = Vec::new();
             for p in multi {
-                let s = p.plain().replace('ü', "v");
-                if !out.contains(&s) {
+                let s: String = p
+                    .plain()
+                    .chars()
+                    .map(|c| match c {
+                        'ü' => 'v',
+                        'ê' => 'e',
+                        _ => c,
+                    })
+                    .filter(char::is_ascii_lowercase)
+                    .collect();
+                if !s.is_empty() && !out.contains(&s) {
                     out.push(s);
                 }
             }
@@ -251,6 +260,16 @@ mod tests {
     fn minority_names_skip_the_dot() {
         let k = keys_of("买买提·艾力");
         assert_eq!(k.initials[0], "mmtal");
+    }
+
+    #[test]
+    fn every_common_character_reads_as_plain_ascii() {
+        for cp in 0x4e00..=0x9fa5u32 {
+            let c = char::from_u32(cp).unwrap();
+            for r in readings(c) {
+                assert!(!r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase()), "{c}: {r:?}");
+            }
+        }
     }
 
     #[test]
