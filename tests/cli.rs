@@ -420,12 +420,24 @@ fn audit_verify_names_the_first_broken_entry() {
     let dir = demo_dir("30", "2");
     let db = dir.path().join("jiuzhu.db");
     let c = rusqlite::Connection::open(&db).unwrap();
-    c.execute_batch("DROP TRIGGER change_log_no_update").unwrap();
-    c.execute("UPDATE change_log SET actor = 'intruder' WHERE seq = 17", []).unwrap();
+    c.execute_batch("DROP TRIGGER change_log_no_update")
+        .unwrap();
+    c.execute(
+        "UPDATE change_log SET actor = 'intruder' WHERE seq = 17",
+        [],
+    )
+    .unwrap();
     drop(c);
-    let (code, out, _) = run(jiuzhu(dir.path()).args(["--user", "supervisor", "audit", "verify"]).env("JIUZHU_PASSWORD", "supervisor"));
+    let (code, out, _) = run(jiuzhu(dir.path())
+        .args(["--user", "supervisor", "audit", "verify"])
+        .env("JIUZHU_PASSWORD", "supervisor"));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("序号 17") && out.contains("内容被修改"), "{out}");
-    let (code, out, _) = run(jiuzhu(dir.path()).args(["--user", "supervisor", "check"]).env("JIUZHU_PASSWORD", "supervisor"));
+    assert!(
+        out.contains("序号 17") && out.contains("内容被修改"),
+        "{out}"
+    );
+    let (code, out, _) = run(jiuzhu(dir.path())
+        .args(["--user", "supervisor", "check"])
+        .env("JIUZHU_PASSWORD", "supervisor"));
     assert_eq!(code, 1, "{out}");
 }

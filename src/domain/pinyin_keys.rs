@@ -267,7 +267,10 @@ mod tests {
         for cp in 0x4e00..=0x9fa5u32 {
             let c = char::from_u32(cp).unwrap();
             for r in readings(c) {
-                assert!(!r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase()), "{c}: {r:?}");
+                assert!(
+                    !r.is_empty() && r.bytes().all(|b| b.is_ascii_lowercase()),
+                    "{c}: {r:?}"
+                );
             }
         }
     }

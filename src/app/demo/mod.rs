@@ -160,7 +160,7 @@ pub fn generate(
             }
             let community = &communities[rng.gen_range(0..communities.len())];
             let s = maker.make(&mut rng, community);
-            let id = clock::new_id(now, &mut rng);
+            let id = clock::new_id(now, &mut rand::rngs::OsRng);
             let status = if rng.gen_bool(0.03) {
                 PersonStatus::MovedOut
             } else if s.age >= 85 && rng.gen_bool(0.05) {
@@ -248,7 +248,11 @@ fn history(
         ],
     );
     let mut clue = Clue {
-        meta: RecordMeta::new(clock::new_id(parse_at(w.at()), rng), w.origin(), w.at()),
+        meta: RecordMeta::new(
+            clock::new_id(parse_at(w.at()), &mut rand::rngs::OsRng),
+            w.origin(),
+            w.at(),
+        ),
         person_id: person.meta.id.clone(),
         community: person.facts.community.clone(),
         difficulty: maker.difficulty(rng),
@@ -322,7 +326,11 @@ fn history(
         ],
     );
     let mut case = Case {
-        meta: RecordMeta::new(clock::new_id(parse_at(w.at()), rng), w.origin(), w.at()),
+        meta: RecordMeta::new(
+            clock::new_id(parse_at(w.at()), &mut rand::rngs::OsRng),
+            w.origin(),
+            w.at(),
+        ),
         person_id: person.meta.id.clone(),
         clue_id: Some(clue.meta.id.clone()),
         community: clue.community.clone(),
