@@ -20,15 +20,16 @@ fn states(ws: &DemoWs, table: &str) -> BTreeSet<String> {
         .collect()
 }
 
-fn content(
-    ws: &DemoWs,
-) -> Vec<(
+/// (name, ID number, phone, service number, community) of every person, in insertion order.
+type Content = Vec<(
     String,
     Option<String>,
     Option<String>,
     Option<String>,
     String,
-)> {
+)>;
+
+fn content(ws: &DemoWs) -> Content {
     let c = Connection::open(ws.db()).unwrap();
     let mut stmt = c
         .prepare("SELECT name, id_number, phone, service_no, community FROM persons ORDER BY rowid")
