@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::{AppError, Ctx, Result};
-use crate::domain::case::{Case, CaseState};
+use crate::domain::case::Case;
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::clue::{Clue, ClueEvent, ClueState};
 use crate::domain::permission::Action;
@@ -179,24 +179,12 @@ pub fn accept(ctx: &mut Ctx<'_>, id: &str) -> Result<String> {
         next.state = next_state;
         next.accepted_at = Some(at.clone());
         clues::update(w, &next, "clue.accept")?;
-        let case = Case {
-            meta: RecordMeta::new(case_id.clone(), w.origin(), &at),
-            person_id: clue.person_id.clone(),
-            clue_id: Some(clue.meta.id.clone()),
-            community: clue.community.clone(),
-            state: CaseState::Accepted,
-            state_changed_at: at.clone(),
-            category: None,
-            self_care: None,
-            needs: Vec::new(),
-            survey_date: None,
-            survey_staff: None,
-            survey_findings: None,
-            decision_note: None,
-            card_no: None,
-            card_valid_until: None,
-            stop_reason: None,
-        };
+        let case = Case::open(
+            RecordMeta::new(case_id.clone(), w.origin(), &at),
+            clue.person_id.clone(),
+            Some(clue.meta.id.clone()),
+            clue.community.clone(),
+        );
         cases::insert(w, &case)?;
         Ok::<_, AppError>(())
     })?;

@@ -72,6 +72,35 @@ pub enum CaseState {
     Withdrawn,
 }
 
+impl Case {
+    /// A case just opened by accepting a clue (or directly): waiting for the home survey.
+    pub fn open(
+        meta: RecordMeta,
+        person_id: String,
+        clue_id: Option<String>,
+        community: String,
+    ) -> Case {
+        Case {
+            state_changed_at: meta.created_at.clone(),
+            meta,
+            person_id,
+            clue_id,
+            community,
+            state: CaseState::Accepted,
+            category: None,
+            self_care: None,
+            needs: Vec::new(),
+            survey_date: None,
+            survey_staff: None,
+            survey_findings: None,
+            decision_note: None,
+            card_no: None,
+            card_valid_until: None,
+            stop_reason: None,
+        }
+    }
+}
+
 /// A step on a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseEvent {

@@ -300,63 +300,6 @@ pub(crate) fn row_error(e: rusqlite::Error) -> StoreError {
     StoreError::from(e)
 }
 
-/// Inserts one row of a replicated table; `values` in `columns` order.
-pub(crate) fn insert_row(
-    w: &WriteTx<'_>,
-    table: &'static str,
-    columns: &[&str],
-    values: &[Box<dyn rusqlite::ToSql + '_>],
-) -> Result<()> {
-    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}) VALUES ({})",
-        columns.join(", "),
-        placeholders.join(", ")
-    );
-    w.conn()
-        .prepare_cached(&sql)?
-        .execute(rusqlite::params_from_iter(
-            values.iter().map(|b| b.as_ref()),
-        ))?;
-    Ok(())
-}
-
-/// Overwrites one row of a replicated table (the first column is `id`) if its stored
-/// version is still `expected_version`; otherwise someone else saved it first.
-pub(crate) fn update_row(
-    w: &WriteTx<'_>,
-    table: &'static str,
-    columns: &[&str],
-    values: &[Box<dyn rusqlite::ToSql + '_>],
-    expected_version: i64,
-) -> Result<()> {
-    let sets: Vec<String> = columns
-        .iter()
-        .enumerate()
-        .skip(1)
-        .map(|(i, c)| format!("{c} = ?{}", i + 1))
-        .collect();
-    let sql = format!(
-        "UPDATE {table} SET {} WHERE id = ?1 AND version = ?{}",
-        sets.join(", "),
-        columns.len() + 1
-    );
-    let version: Box<dyn rusqlite::ToSql> = Box::new(expected_version);
-    let n = w
-        .conn()
-        .prepare_cached(&sql)?
-        .execute(rusqlite::params_from_iter(
-            values
-                .iter()
-                .map(|b| b.as_ref())
-                .chain(std::iter::once(version.as_ref())),
-        ))?;
-    if n != 1 {
-        return Err(StoreError::Stale);
-    }
-    Ok(())
-}
-
 /// Read-only helpers exposed to `app` without handing out the connection.
 impl Store {
     /// This workstation, or `NotInitialised`.

@@ -1,45 +1,15 @@
-//! Persons: rows, their derived search keys, and the rows the search index loads.
+//! Persons: rows, their search projection, and the rows the search index loads.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, Transaction};
 
-use super::records::Entity;
+use super::records::{self, meta_from_row, meta_values, Entity, RecordTable};
 use super::{Result, WriteTx};
 use crate::domain::id_number::{IdNumber, Sex};
 use crate::domain::person::{Person, PersonFacts, PersonStatus};
 use crate::domain::pinyin_keys::keys_of;
 use crate::domain::record::RecordMeta;
 use crate::domain::search::SearchRow;
-
-const COLUMNS: [&str; 27] = [
-    "id",
-    "origin",
-    "version",
-    "created_at",
-    "updated_at",
-    "name",
-    "id_number",
-    "sex",
-    "birth_date",
-    "phone",
-    "address",
-    "community",
-    "hukou_local",
-    "assistance_status",
-    "assistance_certificate",
-    "self_care",
-    "disability_type",
-    "disability_grade",
-    "disability_cert",
-    "diseases",
-    "lives_alone",
-    "guardian_name",
-    "guardian_phone",
-    "emergency_contact",
-    "note",
-    "service_no",
-    "status",
-];
 
 fn corrupt(column: &'static str) -> rusqlite::Error {
     super::corrupt("persons", column)
@@ -50,58 +20,117 @@ fn date_of(s: Option<String>, column: &'static str) -> rusqlite::Result<Option<N
         .transpose()
 }
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
-    let id_number: Option<String> = r.get(6)?;
-    let id_number = id_number
-        .map(IdNumber::try_from)
-        .transpose()
-        .map_err(|_| corrupt("id_number"))?;
-    let sex: Option<String> = r.get(7)?;
-    let status: String = r.get(26)?;
-    Ok(Person {
-        meta: RecordMeta {
-            id: r.get(0)?,
-            origin: r.get(1)?,
-            version: r.get(2)?,
-            created_at: r.get(3)?,
-            updated_at: r.get(4)?,
-        },
-        facts: PersonFacts {
-            name: r.get(5)?,
-            id_number,
-            sex: sex.as_deref().and_then(Sex::from_code),
-            birth_date: date_of(r.get(8)?, "birth_date")?,
-            phone: r.get(9)?,
-            address: r.get(10)?,
-            community: r.get(11)?,
-            hukou_local: r.get(12)?,
-            assistance_status: r.get(13)?,
-            assistance_certificate: r.get(14)?,
-            self_care: r.get(15)?,
-            disability_type: r.get(16)?,
-            disability_grade: r.get(17)?,
-            disability_cert: r.get(18)?,
-            diseases: r.get(19)?,
-            lives_alone: r.get(20)?,
-            guardian_name: r.get(21)?,
-            guardian_phone: r.get(22)?,
-            emergency_contact: r.get(23)?,
-            note: r.get(24)?,
-        },
-        service_no: r.get(25)?,
-        status: PersonStatus::from_code(&status).ok_or_else(|| corrupt("status"))?,
-    })
+impl RecordTable for Person {
+    const ENTITY: Entity = Entity::Person;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "origin",
+        "version",
+        "created_at",
+        "updated_at",
+        "name",
+        "id_number",
+        "sex",
+        "birth_date",
+        "phone",
+        "address",
+        "community",
+        "hukou_local",
+        "assistance_status",
+        "assistance_certificate",
+        "self_care",
+        "disability_type",
+        "disability_grade",
+        "disability_cert",
+        "diseases",
+        "lives_alone",
+        "guardian_name",
+        "guardian_phone",
+        "emergency_contact",
+        "note",
+        "service_no",
+        "status",
+    ];
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
+        let f = &self.facts;
+        let mut v = meta_values(&self.meta);
+        v.extend::<[Box<dyn ToSql + '_>; 22]>([
+            Box::new(&f.name),
+            Box::new(f.id_number.as_ref().map(IdNumber::as_str)),
+            Box::new(f.sex.map(Sex::code)),
+            Box::new(f.birth_date.map(|d| d.format("%Y-%m-%d").to_string())),
+            Box::new(&f.phone),
+            Box::new(&f.address),
+            Box::new(&f.community),
+            Box::new(f.hukou_local),
+            Box::new(&f.assistance_status),
+            Box::new(&f.assistance_certificate),
+            Box::new(&f.self_care),
+            Box::new(&f.disability_type),
+            Box::new(&f.disability_grade),
+            Box::new(&f.disability_cert),
+            Box::new(&f.diseases),
+            Box::new(f.lives_alone),
+            Box::new(&f.guardian_name),
+            Box::new(&f.guardian_phone),
+            Box::new(&f.emergency_contact),
+            Box::new(&f.note),
+            Box::new(&self.service_no),
+            Box::new(self.status.code()),
+        ]);
+        v
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Person> {
+        let id_number: Option<String> = r.get(6)?;
+        let id_number = id_number
+            .map(IdNumber::try_from)
+            .transpose()
+            .map_err(|_| corrupt("id_number"))?;
+        let sex: Option<String> = r.get(7)?;
+        let status: String = r.get(26)?;
+        Ok(Person {
+            meta: meta_from_row(r)?,
+            facts: PersonFacts {
+                name: r.get(5)?,
+                id_number,
+                sex: sex.as_deref().and_then(Sex::from_code),
+                birth_date: date_of(r.get(8)?, "birth_date")?,
+                phone: r.get(9)?,
+                address: r.get(10)?,
+                community: r.get(11)?,
+                hukou_local: r.get(12)?,
+                assistance_status: r.get(13)?,
+                assistance_certificate: r.get(14)?,
+                self_care: r.get(15)?,
+                disability_type: r.get(16)?,
+                disability_grade: r.get(17)?,
+                disability_cert: r.get(18)?,
+                diseases: r.get(19)?,
+                lives_alone: r.get(20)?,
+                guardian_name: r.get(21)?,
+                guardian_phone: r.get(22)?,
+                emergency_contact: r.get(23)?,
+                note: r.get(24)?,
+            },
+            service_no: r.get(25)?,
+            status: PersonStatus::from_code(&status).ok_or_else(|| corrupt("status"))?,
+        })
+    }
 }
 
 /// The person with record id `id`.
 pub fn get(conn: &Connection, id: &str) -> Result<Option<Person>> {
-    conn.prepare_cached(&format!(
-        "SELECT {} FROM persons WHERE id = ?1",
-        COLUMNS.join(", ")
-    ))?
-    .query_row([id], from_row)
-    .optional()
-    .map_err(super::row_error)
+    records::get(conn, id)
 }
 
 /// The record id of the person holding ID number `id_number`.
@@ -112,6 +141,7 @@ pub fn id_by_id_number(conn: &Connection, id_number: &str) -> Result<Option<Stri
         .optional()?)
 }
 
+/// Writes the person's row of the search projection (derived, so not in the change log).
 fn write_search_row(conn: &Connection, p: &Person) -> Result<()> {
     let (initials, full) = keys_of(&p.facts.name).joined();
     conn.prepare_cached(
@@ -133,63 +163,27 @@ fn write_search_row(conn: &Connection, p: &Person) -> Result<()> {
     Ok(())
 }
 
-fn values(p: &Person) -> Vec<Box<dyn rusqlite::ToSql + '_>> {
-    let f = &p.facts;
-    vec![
-        Box::new(&p.meta.id),
-        Box::new(&p.meta.origin),
-        Box::new(p.meta.version),
-        Box::new(&p.meta.created_at),
-        Box::new(&p.meta.updated_at),
-        Box::new(&f.name),
-        Box::new(f.id_number.as_ref().map(IdNumber::as_str)),
-        Box::new(f.sex.map(Sex::code)),
-        Box::new(f.birth_date.map(|d| d.format("%Y-%m-%d").to_string())),
-        Box::new(&f.phone),
-        Box::new(&f.address),
-        Box::new(&f.community),
-        Box::new(f.hukou_local),
-        Box::new(&f.assistance_status),
-        Box::new(&f.assistance_certificate),
-        Box::new(&f.self_care),
-        Box::new(&f.disability_type),
-        Box::new(&f.disability_grade),
-        Box::new(&f.disability_cert),
-        Box::new(&f.diseases),
-        Box::new(f.lives_alone),
-        Box::new(&f.guardian_name),
-        Box::new(&f.guardian_phone),
-        Box::new(&f.emergency_contact),
-        Box::new(&f.note),
-        Box::new(&p.service_no),
-        Box::new(p.status.code()),
-    ]
-}
-
 /// Inserts a new person and logs `person.create`.
 pub fn insert(w: &mut WriteTx<'_>, p: &Person) -> Result<()> {
-    super::insert_row(w, "persons", &COLUMNS, &values(p))?;
-    write_search_row(w.conn(), p)?;
-    w.log_change("person.create", Entity::Person, &p.meta.id)
+    records::insert(w, p, "person.create")?;
+    write_search_row(w.conn(), p)
 }
 
-/// Saves a changed person whose stored version is still `p.meta.version`, bumping the
-/// version; refuses with [`StoreError::Stale`] when someone else saved it meanwhile.
+/// Saves a changed person (optimistic on version) and logs `kind`.
 pub fn update(w: &mut WriteTx<'_>, p: &Person, kind: &str) -> Result<Person> {
-    let mut next = p.clone();
-    next.meta.version = p.meta.version + 1;
-    next.meta.updated_at = w.at().to_string();
-    super::update_row(w, "persons", &COLUMNS, &values(&next), p.meta.version)?;
+    let next = records::update(w, p, kind)?;
     write_search_row(w.conn(), &next)?;
-    w.log_change(kind, Entity::Person, &next.meta.id)?;
     Ok(next)
 }
 
 /// Rebuilds the search projection of every person (migration step and repair).
 pub fn rebuild_search_keys(tx: &Transaction<'_>) -> Result<()> {
     let people: Vec<Person> = tx
-        .prepare(&format!("SELECT {} FROM persons", COLUMNS.join(", ")))?
-        .query_map([], from_row)?
+        .prepare(&format!(
+            "SELECT {} FROM persons",
+            Person::COLUMNS.join(", ")
+        ))?
+        .query_map([], Person::from_row)?
         .collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)?;
     for p in &people {
@@ -198,7 +192,7 @@ pub fn rebuild_search_keys(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Every person as the search index holds them.
+/// Every person as the search index holds them: one scan of the narrow projection.
 pub fn search_rows(conn: &Connection) -> Result<Vec<SearchRow>> {
     let mut stmt = conn.prepare(
         "SELECT person_id, name, initials, full, id_number, phone, service_no, community, status

@@ -5,9 +5,10 @@
 //! column added by a migration is covered without code here changing.
 
 use rusqlite::types::ValueRef;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension, Row, ToSql};
 
-use super::{Result, StoreError};
+use super::{Result, StoreError, WriteTx};
+use crate::domain::record::RecordMeta;
 
 /// A kind of replicated record, one table each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -116,6 +117,128 @@ pub fn for_each_record(
         f(&id, json)?;
     }
     Ok(())
+}
+
+/// A replicated record kind kept in one table, one column per field, the first being `id`.
+pub trait RecordTable: Sized + Clone {
+    /// Its kind.
+    const ENTITY: Entity;
+    /// Its columns, `id` first, in the order of [`RecordTable::values`].
+    const COLUMNS: &'static [&'static str];
+    /// Identity and version.
+    fn meta(&self) -> &RecordMeta;
+    /// Identity and version, to bump on save.
+    fn meta_mut(&mut self) -> &mut RecordMeta;
+    /// The column values, in [`RecordTable::COLUMNS`] order.
+    fn values(&self) -> Vec<Box<dyn ToSql + '_>>;
+    /// Reads a row selected with [`RecordTable::COLUMNS`].
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self>;
+}
+
+/// The record with id `id`.
+pub(crate) fn get<T: RecordTable>(conn: &Connection, id: &str) -> Result<Option<T>> {
+    let sql = format!(
+        "SELECT {} FROM {} WHERE id = ?1",
+        T::COLUMNS.join(", "),
+        T::ENTITY.table()
+    );
+    conn.prepare_cached(&sql)?
+        .query_row([id], T::from_row)
+        .optional()
+        .map_err(super::row_error)
+}
+
+/// Inserts a new record and logs `kind`.
+pub(crate) fn insert<T: RecordTable>(w: &mut WriteTx<'_>, rec: &T, kind: &str) -> Result<()> {
+    let placeholders: Vec<String> = (1..=T::COLUMNS.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        T::ENTITY.table(),
+        T::COLUMNS.join(", "),
+        placeholders.join(", ")
+    );
+    let values = rec.values();
+    w.conn()
+        .prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(
+            values.iter().map(|b| b.as_ref()),
+        ))?;
+    w.log_change(kind, T::ENTITY, &rec.meta().id)
+}
+
+/// Saves a changed record whose stored version is still `rec.meta().version`, with the
+/// version bumped and the transaction's time, and logs `kind`. Someone else's newer save
+/// is refused with [`StoreError::Stale`] rather than overwritten.
+pub(crate) fn update<T: RecordTable>(w: &mut WriteTx<'_>, rec: &T, kind: &str) -> Result<T> {
+    let mut next = rec.clone();
+    next.meta_mut().version = rec.meta().version + 1;
+    next.meta_mut().updated_at = w.at().to_string();
+    let sets: Vec<String> = T::COLUMNS
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(i, c)| format!("{c} = ?{}", i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE {} SET {} WHERE id = ?1 AND version = ?{}",
+        T::ENTITY.table(),
+        sets.join(", "),
+        T::COLUMNS.len() + 1
+    );
+    let n = {
+        let values = next.values();
+        let expected: Box<dyn ToSql> = Box::new(rec.meta().version);
+        w.conn()
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(
+                values
+                    .iter()
+                    .map(|b| b.as_ref())
+                    .chain(std::iter::once(expected.as_ref())),
+            ))?
+    };
+    if n != 1 {
+        return Err(StoreError::Stale);
+    }
+    w.log_change(kind, T::ENTITY, &next.meta().id)?;
+    Ok(next)
+}
+
+/// Number of records whose `column` (a fixed column name) equals `value`.
+pub(crate) fn count_where<T: RecordTable>(
+    conn: &Connection,
+    column: &str,
+    value: &str,
+) -> Result<i64> {
+    let sql = format!(
+        "SELECT count(*) FROM {} WHERE {column} = ?1",
+        T::ENTITY.table()
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([value], |r| r.get(0))?)
+}
+
+/// Reads the identity columns (the first five of every record table).
+pub(crate) fn meta_from_row(r: &Row<'_>) -> rusqlite::Result<RecordMeta> {
+    Ok(RecordMeta {
+        id: r.get(0)?,
+        origin: r.get(1)?,
+        version: r.get(2)?,
+        created_at: r.get(3)?,
+        updated_at: r.get(4)?,
+    })
+}
+
+/// The identity column values, in the order [`meta_from_row`] reads them.
+pub(crate) fn meta_values(m: &RecordMeta) -> Vec<Box<dyn ToSql + '_>> {
+    vec![
+        Box::new(&m.id),
+        Box::new(&m.origin),
+        Box::new(m.version),
+        Box::new(&m.created_at),
+        Box::new(&m.updated_at),
+    ]
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 use self::people::{weighted_code, Material, PeopleMaker};
 use super::setup::{create_workstation, InitParams, NewUser};
 use super::{clock, AppError, Clock, Ctx, Result};
-use crate::domain::case::{Case, CaseEvent, CaseState};
+use crate::domain::case::{Case, CaseEvent};
 use crate::domain::clue::{Clue, ClueEvent, ClueState};
 use crate::domain::org::{OrgTree, Tier};
 use crate::domain::permission::{Action, Grant, Role};
@@ -325,28 +325,17 @@ fn history(
             ("withdrawn", 2),
         ],
     );
-    let mut case = Case {
-        meta: RecordMeta::new(
+    let mut case = Case::open(
+        RecordMeta::new(
             clock::new_id(parse_at(w.at()), &mut rand::rngs::OsRng),
             w.origin(),
             w.at(),
         ),
-        person_id: person.meta.id.clone(),
-        clue_id: Some(clue.meta.id.clone()),
-        community: clue.community.clone(),
-        state: CaseState::Accepted,
-        state_changed_at: stamp(4),
-        category: None,
-        self_care: None,
-        needs: Vec::new(),
-        survey_date: None,
-        survey_staff: None,
-        survey_findings: None,
-        decision_note: None,
-        card_no: None,
-        card_valid_until: None,
-        stop_reason: None,
-    };
+        person.meta.id.clone(),
+        Some(clue.meta.id.clone()),
+        clue.community.clone(),
+    );
+    case.state_changed_at = stamp(4);
     cases::insert(w, &case)?;
     summary.cases += 1;
     use CaseEvent as E;
