@@ -8,6 +8,7 @@ pub mod clock;
 pub mod clue;
 pub mod demo;
 pub mod error;
+pub mod inbox;
 pub mod person;
 pub mod search;
 pub mod setup;

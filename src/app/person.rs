@@ -2,10 +2,12 @@
 
 use super::{AppError, Ctx, Result};
 use crate::domain::catalogue::Catalogue;
+use crate::domain::org::{OrgUnit, Tier};
 use crate::domain::permission::Action;
 use crate::domain::person::{Person, PersonDraft, PersonStatus};
 use crate::domain::record::RecordMeta;
-use crate::store::{counters, persons};
+use crate::store::changelog::{self, TimelineEntry};
+use crate::store::{counters, orgs, persons};
 
 /// Creates a person from a filled-in form; returns the new record id. An ID number that
 /// another person already has is refused with that person's id, so the caller can open them.
@@ -92,4 +94,28 @@ pub fn enrol(ctx: &mut Ctx<'_>, id: &str) -> Result<String> {
 pub(crate) fn next_service_no(w: &crate::store::WriteTx<'_>, community: &str) -> Result<String> {
     let n = counters::next(w.conn(), &format!("service_no:{community}"))?;
     Ok(format!("{community}-{n:04}"))
+}
+
+/// Everything recorded about a person (their record, clues and cases), oldest first.
+pub fn timeline(ctx: &Ctx<'_>, id: &str) -> Result<Vec<TimelineEntry>> {
+    get(ctx, id)?;
+    Ok(changelog::timeline(ctx.store.conn(), id)?)
+}
+
+/// True when the session may see this person's whole ID number (those who edit the record);
+/// everyone else sees it masked.
+pub fn may_see_id_number(ctx: &Ctx<'_>, person: &Person) -> bool {
+    ctx.require(Action::EditPerson, &person.facts.community)
+        .is_ok()
+}
+
+/// The communities whose records this workstation keeps, in code order.
+pub fn hosted_communities(ctx: &Ctx<'_>) -> Result<Vec<OrgUnit>> {
+    let hosted = orgs::hosted(ctx.store.conn())?;
+    Ok(hosted
+        .iter()
+        .filter_map(|c| ctx.tree.get(c))
+        .filter(|u| u.tier() == Tier::Community)
+        .cloned()
+        .collect())
 }

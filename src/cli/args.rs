@@ -23,6 +23,14 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "U")]
     pub user: Option<String>,
 
+    /// 终端界面只用 ASCII 边框和符号 / ASCII borders and symbols in the terminal UI
+    #[arg(long, global = true)]
+    pub ascii: bool,
+
+    /// 终端界面使用高对比度配色 / high-contrast colours in the terminal UI
+    #[arg(long = "high-contrast", global = true)]
+    pub high_contrast: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -125,12 +125,11 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
     match &cli.command {
         None => {
             drop(out);
-            crate::tui::run(&paths, lang).map_err(|e| {
-                AppError::Store(StoreError::Io {
-                    path: paths.db.clone(),
-                    source: e,
-                })
-            })?;
+            let look = crate::tui::Look {
+                ascii: cli.ascii,
+                high_contrast: cli.high_contrast,
+            };
+            crate::tui::run(&paths, lang, look)?;
             Ok(0)
         }
         Some(Command::Init(a)) => {

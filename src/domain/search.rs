@@ -101,7 +101,8 @@ pub fn classify(query: &str) -> Option<QueryKind> {
     })
 }
 
-/// Scores; higher is better. Alternate pinyin readings score below the primary reading.
+/// Scores; higher is better. A match on a rarer reading of a polyphonic character (the
+/// pinyin tables list readings such as 俊 shun) ranks after every match on the likely one.
 mod points {
     pub const NAME_EXACT: u8 = 100;
     pub const ID_EXACT: u8 = 100;
@@ -116,9 +117,12 @@ mod points {
     pub const NAME_CONTAINS: u8 = 70;
     pub const INITIALS_PREFIX: u8 = 66;
     pub const FULL_PREFIX: u8 = 64;
+    /// A rarer reading of a polyphonic character: after every match on the likely reading.
+    pub const ALT_INITIALS_EXACT: u8 = 60;
+    pub const ALT_FULL_EXACT: u8 = 58;
+    pub const ALT_INITIALS_PREFIX: u8 = 50;
+    pub const ALT_FULL_PREFIX: u8 = 48;
     pub const FULL_CONTAINS: u8 = 30;
-    /// Taken off for a match on a reading other than the most likely one.
-    pub const ALTERNATE: u8 = 10;
 }
 
 /// One field of every record, `\n`-separated, with each record's start offset.
@@ -188,6 +192,8 @@ pub struct SearchIndex {
     entries: Vec<SearchEntry>,
     /// Position of each entry in the tie-break order.
     rank: Vec<u32>,
+    /// Entries in the tie-break order (for browsing without a query).
+    order: Vec<u32>,
     names: Haystack,
     initials: Haystack,
     full: Haystack,
@@ -249,6 +255,7 @@ impl SearchIndex {
         for (pos, &i) in order.iter().enumerate() {
             idx.rank[i as usize] = pos as u32;
         }
+        idx.order = order;
         idx.entries = rows
             .into_iter()
             .map(|r| SearchEntry {
@@ -279,13 +286,29 @@ impl SearchIndex {
         &self.entries[i]
     }
 
+    /// `count` entries from position `start` of the browsing order (active, enrolled by
+    /// service number, then pinyin order), for a list without a query.
+    pub fn browse(&self, start: usize, count: usize) -> Vec<usize> {
+        self.order
+            .iter()
+            .skip(start)
+            .take(count)
+            .map(|&i| i as usize)
+            .collect()
+    }
+
     /// The best `limit` matches of `query`, best first, as entry positions.
     pub fn search(&self, query: &str, limit: usize) -> Vec<usize> {
+        self.search_counted(query, limit).0
+    }
+
+    /// The best `limit` matches, and how many matched in all.
+    pub fn search_counted(&self, query: &str, limit: usize) -> (Vec<usize>, usize) {
         let Some(q) = classify(query) else {
-            return Vec::new();
+            return (Vec::new(), 0);
         };
         if limit == 0 {
-            return Vec::new();
+            return (Vec::new(), 0);
         }
         let mut scores = vec![0u8; self.entries.len()];
         let mut touched: Vec<u32> = Vec::new();
@@ -310,30 +333,26 @@ impl SearchIndex {
             QueryKind::Pinyin(q) => {
                 self.initials.for_each(q.as_bytes(), |h| {
                     if h.at_start {
-                        let s = if h.at_end {
-                            INITIALS_EXACT
-                        } else {
-                            INITIALS_PREFIX
+                        let s = match (h.at_end, h.primary) {
+                            (true, true) => INITIALS_EXACT,
+                            (false, true) => INITIALS_PREFIX,
+                            (true, false) => ALT_INITIALS_EXACT,
+                            (false, false) => ALT_INITIALS_PREFIX,
                         };
-                        bump(h.record, if h.primary { s } else { s - ALTERNATE });
+                        bump(h.record, s);
                     }
                 });
                 // One letter is an initial; the initials already found every such prefix.
                 if q.len() >= 2 {
                     self.full.for_each(q.as_bytes(), |h| {
-                        let s = match (h.at_start, h.at_end) {
-                            (true, true) => FULL_EXACT,
-                            (true, false) => FULL_PREFIX,
+                        let s = match (h.at_start, h.at_end, h.primary) {
+                            (true, true, true) => FULL_EXACT,
+                            (true, false, true) => FULL_PREFIX,
+                            (true, true, false) => ALT_FULL_EXACT,
+                            (true, false, false) => ALT_FULL_PREFIX,
                             _ => FULL_CONTAINS,
                         };
-                        bump(
-                            h.record,
-                            if h.primary || s == FULL_CONTAINS {
-                                s
-                            } else {
-                                s - ALTERNATE
-                            },
-                        );
+                        bump(h.record, s);
                     });
                 }
             }
@@ -365,6 +384,7 @@ impl SearchIndex {
                     .for_each(q.as_bytes(), |h| bump(h.record, NAME_CONTAINS));
             }
         }
+        let total = touched.len();
         let key = |i: &u32| {
             (
                 std::cmp::Reverse(scores[*i as usize]),
@@ -376,7 +396,7 @@ impl SearchIndex {
             touched.truncate(limit);
         }
         touched.sort_unstable_by_key(key);
-        touched.into_iter().map(|i| i as usize).collect()
+        (touched.into_iter().map(|i| i as usize).collect(), total)
     }
 
     fn phone_matches(&self, q: &str, bump: &mut impl FnMut(usize, u8)) {
@@ -457,11 +477,12 @@ mod tests {
     fn initials_rank_exact_before_prefix() {
         let idx = sample();
         let got = names(&idx, "zs");
-        // 张三, 张珊, 赵四 and 周山 match exactly; 张三丰 by prefix; 周俊 only by a rare reading.
+        // 张三, 张珊, 赵四 and 周山 match exactly; 张三丰 by prefix; 周俊 only by a rare
+        // reading of 俊 (shun), so after every match on the likely readings.
         assert_eq!(&got[..3], &["张三", "张珊", "赵四"]);
         let pos = |n: &str| got.iter().position(|x| x == n).unwrap();
         assert!(pos("周山") < pos("周俊"), "{got:?}");
-        assert!(pos("周俊") < pos("张三丰"), "{got:?}");
+        assert!(pos("张三丰") < pos("周俊"), "{got:?}");
     }
 
     #[test]
@@ -535,6 +556,22 @@ mod tests {
         );
         assert!(idx.search("", 20).is_empty());
         assert!(idx.search("zs", 0).is_empty());
+    }
+
+    #[test]
+    fn browsing_and_totals() {
+        let idx = sample();
+        let all: Vec<String> = idx
+            .browse(0, 100)
+            .into_iter()
+            .map(|i| idx.entry(i).name.to_string())
+            .collect();
+        assert_eq!(all.len(), 7);
+        assert_eq!(all[0], "张三", "enrolled first");
+        assert_eq!(all.last().map(String::as_str), Some("周山"), "closed last");
+        assert_eq!(idx.browse(5, 10).len(), 2);
+        let (hits, total) = idx.search_counted("z", 2);
+        assert_eq!((hits.len(), total), (2, 7));
     }
 
     #[test]

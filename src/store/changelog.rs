@@ -297,3 +297,33 @@ pub fn latest_records(
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))?)
 }
+
+/// One line of a person's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    /// When (RFC 3339 UTC).
+    pub at: String,
+    /// What (`person.create`, `clue.verify` …).
+    pub kind: String,
+    /// Who.
+    pub actor: String,
+}
+
+/// Every change entry about a person, their clues and their cases, oldest first.
+pub fn timeline(conn: &Connection, person_id: &str) -> Result<Vec<TimelineEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, kind, actor FROM change_log
+         WHERE record_id = ?1
+            OR record_id IN (SELECT id FROM clues WHERE person_id = ?1)
+            OR record_id IN (SELECT id FROM cases WHERE person_id = ?1)
+         ORDER BY local_order",
+    )?;
+    let rows = stmt.query_map([person_id], |r| {
+        Ok(TimelineEntry {
+            at: r.get(0)?,
+            kind: r.get(1)?,
+            actor: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}

@@ -1,102 +1,137 @@
-//! The terminal UI. This release shows a welcome screen that says what the workstation holds
-//! and how to use the command line; the full shell arrives with its own release.
+//! The terminal UI: one loop — terminal events → key map → actions → state → view.
+//! Screens live in `screens`, widgets in `widgets`; nothing here writes SQL or decides a
+//! business rule: every change goes through `app`.
 
-use std::io;
+pub mod app;
+pub mod env;
+pub mod keys;
+pub mod screens;
+pub mod text;
+pub mod theme;
+pub mod widgets;
 
-use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
-use ratatui::layout::{Constraint, Layout};
-use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Text};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
-use ratatui::Frame;
+use std::io::{self, BufRead, Write};
+use std::time::Duration;
 
-use crate::cli::{show_path, Paths};
-use crate::i18n::{t, tf, Lang};
-use crate::store::{OpenOptions, Store};
+use crossterm::event::{self, Event};
 
-/// What the welcome screen shows.
-struct Welcome {
-    lines: Vec<String>,
+use self::app::App;
+use self::env::Env;
+use self::keys::Key;
+use self::theme::{Symbols, Theme};
+use crate::app::SystemClock;
+use crate::cli::Paths;
+use crate::i18n::Lang;
+use crate::store::{OpenOptions, Store, StoreError};
+
+/// How the UI looks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Look {
+    /// ASCII borders and symbols only (`--ascii` or `JIUZHU_ASCII=1`).
+    pub ascii: bool,
+    /// The high-contrast colour scheme (`--high-contrast`).
+    pub high_contrast: bool,
 }
 
-fn describe(paths: &Paths, lang: Lang) -> Welcome {
-    let mut lines = vec![tf(lang, "tui.database", &[("path", &show_path(&paths.db))])];
-    match Store::open(&paths.db, &OpenOptions::default()) {
-        Ok(store) => match store.workstation() {
-            Ok(ws) => {
-                let tree = crate::store::orgs::tree(store.conn()).unwrap_or_default();
-                lines.push(tf(
-                    lang,
-                    "tui.workstation",
-                    &[
-                        ("org", tree.name_of(&ws.org_code)),
-                        ("tier", t(lang, ws.tier.label_key())),
-                    ],
-                ));
-                if ws.demo {
-                    lines.push(t(lang, "tui.demo").to_string());
-                }
-            }
-            Err(_) => lines.push(t(lang, "tui.not_initialised").to_string()),
-        },
-        Err(_) => lines.push(t(lang, "tui.not_initialised").to_string()),
+/// The locale variable that decides the terminal's character set, if it is not UTF-8.
+fn non_utf8_locale() -> Option<String> {
+    if cfg!(windows) {
+        return None;
     }
-    lines.push(String::new());
-    lines.push(t(lang, "tui.placeholder").to_string());
-    Welcome { lines }
+    let value = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())?;
+    let lower = value.to_ascii_lowercase();
+    if lower.contains("utf-8") || lower.contains("utf8") {
+        None
+    } else {
+        Some(value)
+    }
 }
 
-fn render(frame: &mut Frame<'_>, w: &Welcome, lang: Lang) {
-    let [top, body, bottom] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
-    frame.render_widget(
-        Paragraph::new(t(lang, "tui.title"))
-            .style(Style::default().add_modifier(Modifier::REVERSED)),
-        top,
+/// Warns about a non-UTF-8 locale in plain text before the screen is taken; returns false
+/// when the user chose to stop.
+fn locale_warning_accepted() -> bool {
+    let Some(locale) = non_utf8_locale() else {
+        return true;
+    };
+    let mut out = io::stdout();
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::i18n::tf(Lang::ZhCn, "tui.locale_warning", &[("locale", &locale)])
     );
-    let text = Text::from(
-        w.lines
-            .iter()
-            .map(|l| Line::from(l.as_str()))
-            .collect::<Vec<_>>(),
+    let _ = writeln!(
+        out,
+        "{}",
+        crate::i18n::tf(Lang::En, "tui.locale_warning", &[("locale", &locale)])
     );
-    frame.render_widget(
-        Paragraph::new(text)
-            .wrap(Wrap { trim: false })
-            .block(Block::default().borders(Borders::ALL)),
-        body,
-    );
-    frame.render_widget(Paragraph::new(t(lang, "tui.keys")), bottom);
+    let _ = out.flush();
+    let mut line = String::new();
+    if io::stdin().lock().read_line(&mut line).is_err() {
+        return false;
+    }
+    !line.trim().eq_ignore_ascii_case("q")
 }
 
-/// Runs the welcome screen until the user quits; the terminal is restored on every exit,
-/// including a panic (ratatui's init installs the hook).
-pub fn run(paths: &Paths, lang: Lang) -> io::Result<()> {
-    let welcome = describe(paths, lang);
+/// Runs the UI on the database of `paths` until the user quits. The terminal is restored on
+/// every exit, including a panic (ratatui's init installs that hook after color-eyre's).
+pub fn run(paths: &Paths, lang: Lang, look: Look) -> Result<(), StoreError> {
+    let store = Store::open(&paths.db, &OpenOptions::default())?;
+    if !locale_warning_accepted() {
+        return Ok(());
+    }
+    let theme = Theme::from_env(look.high_contrast);
+    let ascii = look.ascii || std::env::var("JIUZHU_ASCII").is_ok_and(|v| v == "1");
+    let symbols = if ascii {
+        Symbols::ASCII
+    } else {
+        Symbols::STANDARD
+    };
+    let env = Env::new(
+        store,
+        paths.db.clone(),
+        Box::new(SystemClock),
+        lang,
+        theme,
+        symbols,
+    );
+    let mut app = App::new(env);
     let mut terminal = ratatui::init();
     let result = (|| -> io::Result<()> {
-        loop {
-            terminal.draw(|f| render(f, &welcome, lang))?;
-            if let Event::Key(k) = event::read()? {
-                // Only presses act: Windows also reports releases.
-                if k.kind != KeyEventKind::Press {
-                    continue;
-                }
-                let quit = matches!(k.code, KeyCode::Char('q') | KeyCode::Esc)
-                    || (k.code == KeyCode::Char('q')
-                        && k.modifiers.contains(KeyModifiers::CONTROL))
-                    || (k.code == KeyCode::Char('c')
-                        && k.modifiers.contains(KeyModifiers::CONTROL));
-                if quit {
-                    return Ok(());
-                }
+        while !app.quit {
+            app.size = terminal
+                .size()
+                .map(|s| ratatui::layout::Rect::new(0, 0, s.width, s.height))?;
+            terminal.draw(|f| app.render(f))?;
+            // Wake now and then for the clock and the background index load.
+            if !event::poll(Duration::from_millis(500))? {
+                app.tick();
+                continue;
             }
+            match event::read()? {
+                Event::Key(k) => {
+                    if let Some(key) = Key::from_event(&k) {
+                        app.handle_key(key);
+                    }
+                }
+                // Windows reports the buffer size, not the window's: redraw from the real size.
+                Event::Resize(_, _) => terminal.autoresize()?,
+                Event::Paste(text) => {
+                    for c in text.chars().filter(|c| !c.is_control()) {
+                        app.handle_key(Key::ch(c));
+                    }
+                }
+                _ => {}
+            }
+            app.tick();
         }
+        Ok(())
     })();
     ratatui::restore();
-    result
+    result.map_err(|e| StoreError::Io {
+        path: paths.db.clone(),
+        source: e,
+    })
 }

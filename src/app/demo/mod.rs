@@ -21,7 +21,7 @@ use crate::domain::org::{OrgTree, Tier};
 use crate::domain::permission::{Action, Grant, Role};
 use crate::domain::person::{Person, PersonStatus};
 use crate::domain::record::RecordMeta;
-use crate::store::{cases, clues, counters, orgs, persons, workstation, Store, WriteTx};
+use crate::store::{cases, clues, counters, persons, workstation, Store, WriteTx};
 
 /// The demo subdistrict (洪都街道).
 pub const DEMO_ORG: &str = "360104001";
@@ -105,15 +105,6 @@ pub struct Summary {
     pub change_entries: usize,
 }
 
-/// The communities this workstation keeps records for.
-fn hosted_communities(ctx: &Ctx<'_>) -> Result<Vec<String>> {
-    let hosted = orgs::hosted(ctx.store.conn())?;
-    Ok(hosted
-        .into_iter()
-        .filter(|c| ctx.tree.get(c).is_some_and(|u| u.tier() == Tier::Community))
-        .collect())
-}
-
 /// Generates `n` synthetic persons with clues and cases on a demo workstation; the same
 /// seed on the same workstation state gives the same content. `progress(done, total)` is
 /// called now and then.
@@ -128,7 +119,10 @@ pub fn generate(
         return Err(AppError::NotDemo);
     }
     ctx.require(Action::GenerateDemo, &ws.org_code)?;
-    let communities = hosted_communities(ctx)?;
+    let communities: Vec<String> = super::person::hosted_communities(ctx)?
+        .into_iter()
+        .map(|u| u.code)
+        .collect();
     if communities.is_empty() {
         return Err(AppError::UnknownOrg(ws.org_code));
     }

@@ -85,7 +85,7 @@ CREATE TABLE change_log (
     applied      INTEGER NOT NULL DEFAULT 1 CHECK (applied IN (0, 1)),
     UNIQUE (origin, epoch, seq)
 );
-CREATE INDEX change_log_record ON change_log(entity, record_id, local_order);
+CREATE INDEX change_log_record ON change_log(record_id, local_order);
 
 -- Events that change no record; hash-chained, kept locally, never replicated.
 CREATE TABLE access_log (

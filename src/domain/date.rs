@@ -1,0 +1,93 @@
+//! Dates as people type them: `2021-07-15`, `20210715`, `2021/7/15`, `2021.7.15`, `2021年7月15日`.
+
+use chrono::NaiveDate;
+
+use super::text::half_width;
+use super::validation::{Field, Reason, ValidationError};
+
+/// Parses a typed date; empty input is `Ok(None)`.
+pub fn parse_date(field: Field, input: &str) -> Result<Option<NaiveDate>, ValidationError> {
+    let s: String = half_width(input)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let bad = || {
+        ValidationError::new(
+            field,
+            Reason::BadFormat {
+                example: "example.date",
+            },
+        )
+    };
+    let parts: Vec<String> = if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
+        vec![
+            s[0..4].to_string(),
+            s[4..6].to_string(),
+            s[6..8].to_string(),
+        ]
+    } else {
+        s.replace(['年', '月', '/', '.'], "-")
+            .replace('日', "")
+            .split('-')
+            .map(str::to_string)
+            .collect()
+    };
+    if parts.len() != 3 || parts[0].len() != 4 {
+        return Err(bad());
+    }
+    let nums: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
+    if nums.len() != 3 {
+        return Err(bad());
+    }
+    NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2])
+        .map(Some)
+        .ok_or_else(|| ValidationError::new(field, Reason::BadDate))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, day)
+    }
+
+    #[test]
+    fn the_ways_people_write_dates() {
+        for s in [
+            "2021-07-15",
+            "20210715",
+            "2021/7/15",
+            "2021.7.15",
+            "2021年7月15日",
+            " ２０２１－０７－１５ ",
+        ] {
+            let got = parse_date(Field::Date, &s.replace('－', "-"));
+            assert_eq!(got, Ok(d(2021, 7, 15)), "{s}");
+        }
+        assert_eq!(parse_date(Field::Date, ""), Ok(None));
+    }
+
+    #[test]
+    fn refuses_impossible_and_malformed() {
+        assert_eq!(
+            parse_date(Field::Date, "2021-02-30").unwrap_err().reason,
+            Reason::BadDate
+        );
+        assert_eq!(
+            parse_date(Field::Date, "20211301").unwrap_err().reason,
+            Reason::BadDate
+        );
+        assert!(matches!(
+            parse_date(Field::Date, "15/7/2021").unwrap_err().reason,
+            Reason::BadFormat { .. }
+        ));
+        assert!(matches!(
+            parse_date(Field::Date, "yesterday").unwrap_err().reason,
+            Reason::BadFormat { .. }
+        ));
+    }
+}

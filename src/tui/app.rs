@@ -1,0 +1,409 @@
+//! The UI's one loop step: a key goes to the open dialog or help, then to the global
+//! commands, then to the screen's commands, then to the screen as typing. Rendering draws
+//! the top bar, the screen, the key bar, and any dialog or help on top.
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::env::Env;
+use super::keys::{self, Action, Command, Key};
+use super::screens::{home::Home, login::Login, person_list::PersonList, Outcome, Screen};
+use super::text::{fit, truncate, width};
+use super::widgets::dialog::{Answer, Dialog, Purpose};
+use crate::app::clock::china;
+use crate::i18n::{t, tf};
+
+/// Smallest usable terminal.
+pub const MIN_WIDTH: u16 = 80;
+/// Smallest usable terminal.
+pub const MIN_HEIGHT: u16 = 24;
+
+/// The running UI.
+pub struct App {
+    /// Shared state.
+    pub env: Env,
+    stack: Vec<Box<dyn Screen>>,
+    dialog: Option<Dialog>,
+    help: bool,
+    status: Option<String>,
+    /// Set when the user quit.
+    pub quit: bool,
+    /// The terminal size, for ignoring keys on a too-small screen.
+    pub size: Rect,
+}
+
+impl App {
+    /// Starts on the login screen (or the set-up notice on an uninitialised database).
+    pub fn new(env: Env) -> App {
+        App {
+            env,
+            stack: vec![Box::new(Login::new())],
+            dialog: None,
+            help: false,
+            status: None,
+            quit: false,
+            size: Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT),
+        }
+    }
+
+    /// Starts signed in (tests, and after a successful login).
+    pub fn signed_in(mut env: Env, session: crate::app::Session) -> App {
+        env.session = Some(session);
+        env.reload_index();
+        let home = Home::new().with_counts(&mut env);
+        let mut app = App::new(env);
+        app.stack = vec![Box::new(home)];
+        app
+    }
+
+    fn top(&self) -> &dyn Screen {
+        // The stack is never empty: Pop on the last screen is refused below.
+        self.stack
+            .last()
+            .map(|b| b.as_ref())
+            .unwrap_or_else(|| unreachable_screen())
+    }
+
+    fn too_small(&self) -> bool {
+        self.size.width < MIN_WIDTH || self.size.height < MIN_HEIGHT
+    }
+
+    /// The commands that work now: the screen's, then the global ones.
+    pub fn commands(&self) -> Vec<Command> {
+        let mut c = self.top().commands();
+        if self.env.session.is_some() {
+            c.extend(keys::global());
+        } else {
+            c.extend(
+                keys::global()
+                    .into_iter()
+                    .filter(|c| matches!(c.action, Action::Help | Action::Quit)),
+            );
+        }
+        c
+    }
+
+    /// Called when the background index load finished.
+    pub fn tick(&mut self) {
+        if self.env.poll_index() {
+            let App { env, stack, .. } = self;
+            if let Some(s) = stack.last_mut() {
+                s.on_index(env);
+            }
+        }
+    }
+
+    fn any_unsaved(&self) -> bool {
+        self.stack.iter().any(|s| s.unsaved())
+    }
+
+    /// Handles one key press.
+    pub fn handle_key(&mut self, key: Key) {
+        self.status = None;
+        if self.help {
+            if matches!(
+                key.code,
+                crossterm::event::KeyCode::Esc
+                    | crossterm::event::KeyCode::Enter
+                    | crossterm::event::KeyCode::F(1)
+            ) || key == Key::ch('q')
+                || key == Key::ch('?')
+            {
+                self.help = false;
+            }
+            return;
+        }
+        if let Some(d) = &self.dialog {
+            if let Some(answer) = d.answer(key) {
+                self.dialog = None;
+                self.answer(answer);
+            }
+            return;
+        }
+        let commands = self.commands();
+        let text_focused = self.top().text_focused();
+        let action = keys::lookup(&commands, key, text_focused);
+        if self.too_small() && action != Some(Action::Quit) {
+            return;
+        }
+        match action {
+            Some(Action::Quit) => {
+                if self.any_unsaved() {
+                    self.dialog = Some(Dialog::confirm(
+                        t(self.env.lang, "dialog.unsaved_title").into(),
+                        t(self.env.lang, "dialog.quit_unsaved").into(),
+                        Purpose::Quit,
+                    ));
+                } else {
+                    self.quit = true;
+                }
+            }
+            Some(Action::Help) => self.help = true,
+            Some(Action::Back) if self.top().unsaved() => {
+                self.dialog = Some(Dialog::confirm(
+                    t(self.env.lang, "dialog.unsaved_title").into(),
+                    t(self.env.lang, "dialog.leave_unsaved").into(),
+                    Purpose::Leave,
+                ));
+            }
+            Some(Action::Back) if self.stack.len() > 1 => self.pop(),
+            Some(Action::Persons) if self.env.session.is_some() => {
+                self.go_to(Box::new(PersonList::new(&self.env)))
+            }
+            Some(Action::Home) if self.env.session.is_some() => self.go_home(),
+            Some(a) => {
+                let outcome = {
+                    let App { env, stack, .. } = self;
+                    match stack.last_mut() {
+                        Some(s) => s.on_action(a, env),
+                        None => Outcome::None,
+                    }
+                };
+                self.apply(outcome);
+            }
+            None => {
+                let outcome = {
+                    let App { env, stack, .. } = self;
+                    match stack.last_mut() {
+                        Some(s) => s.on_key(key, env),
+                        None => Outcome::None,
+                    }
+                };
+                self.apply(outcome);
+            }
+        }
+    }
+
+    /// Closes the top screen (never the last) and lets the one below refresh.
+    fn pop(&mut self) {
+        if self.stack.len() > 1 {
+            self.stack.pop();
+            let App { env, stack, .. } = self;
+            if let Some(s) = stack.last_mut() {
+                s.on_resume(env);
+            }
+        }
+    }
+
+    fn go_home(&mut self) {
+        if self.any_unsaved() {
+            self.status = Some(t(self.env.lang, "status.save_first").into());
+            return;
+        }
+        self.stack = vec![Box::new(Home::new().with_counts(&mut self.env))];
+    }
+
+    fn go_to(&mut self, screen: Box<dyn Screen>) {
+        if self.any_unsaved() {
+            self.status = Some(t(self.env.lang, "status.save_first").into());
+            return;
+        }
+        self.stack.truncate(1);
+        self.stack.push(screen);
+    }
+
+    fn answer(&mut self, answer: Answer) {
+        match answer.purpose {
+            Purpose::Quit => self.quit = answer.yes,
+            Purpose::Leave => {
+                if answer.yes {
+                    self.pop();
+                }
+            }
+            Purpose::Screen(_) => {
+                let outcome = {
+                    let App { env, stack, .. } = self;
+                    match stack.last_mut() {
+                        Some(s) => s.on_answer(answer, env),
+                        None => Outcome::None,
+                    }
+                };
+                self.apply(outcome);
+            }
+        }
+    }
+
+    fn apply(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::None => {}
+            Outcome::Push(s) => self.stack.push(s),
+            Outcome::Pop => self.pop(),
+            Outcome::Replace(s) => {
+                self.stack.pop();
+                self.stack.push(s);
+            }
+            Outcome::Dialog(d) => self.dialog = Some(d),
+            Outcome::Status(s) => self.status = Some(s),
+            Outcome::Quit => self.quit = true,
+        }
+    }
+
+    /// Draws everything; the terminal cursor goes where the focused field wants it.
+    pub fn render(&self, frame: &mut Frame<'_>) {
+        let area = frame.area();
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let msg = tf(
+                self.env.lang,
+                "tui.too_small",
+                &[
+                    ("w", &area.width.to_string()),
+                    ("h", &area.height.to_string()),
+                ],
+            );
+            let y = area.y + area.height / 2;
+            frame.render_widget(
+                Paragraph::new(truncate(&msg, area.width as usize)),
+                Rect::new(area.x, y, area.width, 1),
+            );
+            return;
+        }
+        let [top, title, body, status, bottom] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.render_top_bar(frame, top);
+        let screen = self.top();
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!(" {}", screen.title(&self.env)),
+                self.env.theme.title,
+            )),
+            title,
+        );
+        screen.render(frame, body, &self.env);
+        if let Some(s) = &self.status {
+            frame.render_widget(
+                Paragraph::new(Line::styled(format!(" {s}"), self.env.theme.error)),
+                status,
+            );
+        }
+        self.render_key_bar(frame, bottom);
+        if self.help {
+            self.render_help(frame, body);
+        } else if let Some(d) = &self.dialog {
+            d.render(frame, body, &self.env);
+        } else if let Some(p) = screen.cursor(body, &self.env) {
+            frame.set_cursor_position(p);
+        }
+    }
+
+    /// Where the cursor was placed in the last frame (tests).
+    pub fn cursor_in(&self, body: Rect) -> Option<Position> {
+        self.top().cursor(body, &self.env)
+    }
+
+    fn render_top_bar(&self, frame: &mut Frame<'_>, area: Rect) {
+        let env = &self.env;
+        let lang = env.lang;
+        let sep = env.symbols.separator;
+        let mut parts = vec![t(lang, "tui.app_name").to_string()];
+        if let Some(ws) = &env.workstation {
+            parts.push(env.org_name(&ws.org_code).to_string());
+        }
+        if let Some(s) = &env.session {
+            let role = s
+                .grants
+                .first()
+                .map(|g| t(lang, g.role.label_key()).to_string())
+                .unwrap_or_default();
+            let more = if s.grants.len() > 1 {
+                t(lang, "tui.more_roles")
+            } else {
+                ""
+            };
+            parts.push(format!("{} {role}{more}", s.username));
+            parts.push(tf(lang, "tui.pending_bundles", &[("n", "0")]));
+        }
+        let left = format!(" {}", parts.join(sep));
+        let now = env
+            .clock
+            .now()
+            .with_timezone(&china())
+            .format("%Y-%m-%d %H:%M ")
+            .to_string();
+        let room = (area.width as usize).saturating_sub(width(&now));
+        let line = format!("{}{now}", fit(&left, room));
+        frame.render_widget(Paragraph::new(line).style(env.theme.bar), area);
+    }
+
+    fn render_key_bar(&self, frame: &mut Frame<'_>, area: Rect) {
+        let env = &self.env;
+        let mut spans = Vec::new();
+        let mut used = 0;
+        for c in self.commands().iter().filter(|c| c.in_bar) {
+            let Some(k) = c.keys.first() else { continue };
+            let key = k.label(env.lang);
+            let label = format!(" {} ", t(env.lang, c.label));
+            let w = width(&key) + width(&label) + 1;
+            if used + w > area.width as usize {
+                break;
+            }
+            used += w;
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(key, env.theme.bar_key));
+            spans.push(Span::raw(label));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    fn render_help(&self, frame: &mut Frame<'_>, area: Rect) {
+        let env = &self.env;
+        let mut lines = Vec::new();
+        for c in self.commands() {
+            let keys: Vec<String> = c.keys.iter().map(|k| k.label(env.lang)).collect();
+            lines.push(Line::from(vec![
+                Span::styled(
+                    fit(&keys.join(" / "), 22),
+                    env.theme.focused.add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(t(env.lang, c.label).to_string()),
+            ]));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::styled(t(env.lang, "help.typing"), env.theme.hint));
+        lines.push(Line::styled(t(env.lang, "help.close"), env.theme.hint));
+        let h = (lines.len() as u16 + 4).min(area.height);
+        let w = 64.min(area.width);
+        let rect = Rect::new(area.x + (area.width - w) / 2, area.y, w, h);
+        frame.render_widget(Clear, super::widgets::dialog::clear_area(rect, area));
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(ratatui::widgets::Wrap { trim: false })
+                .block(
+                    Block::default()
+                        .borders(Borders::ALL)
+                        .border_set(env.symbols.border)
+                        .title(Line::styled(
+                            format!(" {} ", t(env.lang, "help.title")),
+                            env.theme.title,
+                        )),
+                ),
+            rect,
+        );
+    }
+
+    /// The screen stack's depth (tests).
+    pub fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
+    /// The dialog shown, if any (tests).
+    pub fn dialog(&self) -> Option<&Dialog> {
+        self.dialog.as_ref()
+    }
+}
+
+fn unreachable_screen() -> &'static dyn Screen {
+    // Only reachable if the stack were emptied, which `apply` and `handle_key` never do; a
+    // static placeholder keeps that a blank screen rather than a panic.
+    static EMPTY: std::sync::OnceLock<super::screens::placeholder::Placeholder> =
+        std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| super::screens::placeholder::Placeholder::new("menu.home"))
+}

@@ -1,0 +1,80 @@
+//! Screens: each one handles keys, renders itself without changing, lists the commands that
+//! work now (the one source of the key bar and the F1 help) and says where the cursor goes.
+
+pub mod home;
+pub mod login;
+pub mod person_detail;
+pub mod person_form;
+pub mod person_list;
+pub mod placeholder;
+
+use ratatui::layout::{Position, Rect};
+use ratatui::Frame;
+
+use super::env::Env;
+use super::keys::{Action, Command, Key};
+use super::widgets::dialog::{Answer, Dialog};
+
+/// What a key led to.
+pub enum Outcome {
+    /// Nothing beyond the screen's own change.
+    None,
+    /// Open a screen on top.
+    Push(Box<dyn Screen>),
+    /// Close this screen.
+    Pop,
+    /// Swap this screen for another.
+    Replace(Box<dyn Screen>),
+    /// Ask or tell something; the answer comes back to this screen.
+    Dialog(Dialog),
+    /// A line in the status area.
+    Status(String),
+    /// Leave the program.
+    Quit,
+}
+
+/// One screen of the UI.
+pub trait Screen {
+    /// The title shown above the body.
+    fn title(&self, env: &Env) -> String;
+
+    /// The commands that work now.
+    fn commands(&self) -> Vec<Command>;
+
+    /// True while a text field has focus: printable keys type instead of commanding.
+    fn text_focused(&self) -> bool {
+        false
+    }
+
+    /// True when leaving would lose typed data.
+    fn unsaved(&self) -> bool {
+        false
+    }
+
+    /// Handles a bound action.
+    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome;
+
+    /// Handles a key no command took (typing).
+    fn on_key(&mut self, _key: Key, _env: &mut Env) -> Outcome {
+        Outcome::None
+    }
+
+    /// Handles the answer to a dialog this screen opened.
+    fn on_answer(&mut self, _answer: Answer, _env: &mut Env) -> Outcome {
+        Outcome::None
+    }
+
+    /// Called when the screen is on top again after the one above it closed.
+    fn on_resume(&mut self, _env: &mut Env) {}
+
+    /// Called when the search index finished loading.
+    fn on_index(&mut self, _env: &Env) {}
+
+    /// Draws the screen into `area`; never changes it.
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env);
+
+    /// Where the terminal cursor goes, if a text field has focus.
+    fn cursor(&self, _area: Rect, _env: &Env) -> Option<Position> {
+        None
+    }
+}

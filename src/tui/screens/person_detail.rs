@@ -1,0 +1,242 @@
+//! One person's file: facts, household, status, and the timeline of everything recorded.
+
+use crossterm::event::KeyCode;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::person_form::PersonForm;
+use super::{Outcome, Screen};
+use crate::app::clock::show_instant;
+use crate::app::person;
+use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::id_number::age_on;
+use crate::domain::person::Person;
+use crate::i18n::{t, tf, Localize};
+use crate::store::changelog::TimelineEntry;
+use crate::tui::env::Env;
+use crate::tui::keys::{Action, Command, Key};
+use crate::tui::text::{fit, safe};
+
+/// The person detail screen.
+pub struct PersonDetail {
+    person: Person,
+    timeline: Vec<TimelineEntry>,
+    full_id: bool,
+    scroll: usize,
+}
+
+impl PersonDetail {
+    /// Loads person `id`; the error is a message for the status line.
+    pub fn load(env: &mut Env, id: &str) -> Result<PersonDetail, String> {
+        let lang = env.lang;
+        let ctx = env.ctx().map_err(|e| e.localize(lang))?;
+        let person = person::get(&ctx, id).map_err(|e| e.localize(lang))?;
+        let timeline = person::timeline(&ctx, id).map_err(|e| e.localize(lang))?;
+        let full_id = person::may_see_id_number(&ctx, &person);
+        Ok(PersonDetail {
+            person,
+            timeline,
+            full_id,
+            scroll: 0,
+        })
+    }
+
+    fn facts(&self, env: &Env) -> Vec<Line<'static>> {
+        let lang = env.lang;
+        let cat = Catalogue::builtin();
+        let f = &self.person.facts;
+        let none = t(lang, "form.none").to_string();
+        let opt = |v: &Option<String>| v.as_deref().map(safe).unwrap_or_else(|| none.clone());
+        let code = |kind: ListKind, v: &Option<String>| {
+            v.as_deref()
+                .map(|c| cat.label(kind, c, lang).to_string())
+                .unwrap_or_else(|| none.clone())
+        };
+        let yes_no = |b: bool| t(lang, if b { "form.yes" } else { "form.no" }).to_string();
+        let pair = |k1: &str, v1: String, k2: &str, v2: String| {
+            Line::from(vec![
+                Span::styled(fit(t(lang, k1), 12), env.theme.label),
+                Span::raw(fit(&v1, 26)),
+                Span::styled(fit(t(lang, k2), 12), env.theme.label),
+                Span::raw(v2),
+            ])
+        };
+        let id_text = match &f.id_number {
+            Some(id) if self.full_id => id.to_string(),
+            Some(id) => id.masked(),
+            None => t(lang, "find.no_id").to_string(),
+        };
+        let today = env.clock.today();
+        let age = f
+            .birth_date
+            .map(|b| tf(lang, "detail.age", &[("n", &age_on(b, today).to_string())]))
+            .unwrap_or_default();
+        let sex = f
+            .sex
+            .map(|s| t(lang, s.label_key()).to_string())
+            .unwrap_or_default();
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled(safe(&f.name), env.theme.focused),
+                Span::raw(format!("  {sex}  {age}")),
+            ]),
+            pair(
+                "field.id_number",
+                id_text,
+                "detail.service_no",
+                self.person
+                    .service_no
+                    .clone()
+                    .unwrap_or_else(|| none.clone()),
+            ),
+            pair(
+                "field.birth_date",
+                f.birth_date
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|| none.clone()),
+                "detail.status",
+                t(lang, self.person.status.label_key()).to_string(),
+            ),
+            pair(
+                "field.phone",
+                opt(&f.phone),
+                "field.community",
+                safe(env.org_name(&f.community)),
+            ),
+            Line::from(vec![
+                Span::styled(fit(t(lang, "field.address"), 12), env.theme.label),
+                Span::raw(opt(&f.address)),
+            ]),
+            pair(
+                "field.assistance_status",
+                code(
+                    ListKind::AssistanceStatus,
+                    &Some(f.assistance_status.clone()),
+                ),
+                "field.certificate_no",
+                opt(&f.assistance_certificate),
+            ),
+            pair(
+                "field.self_care",
+                code(ListKind::SelfCare, &f.self_care),
+                "field.lives_alone",
+                yes_no(f.lives_alone),
+            ),
+            pair(
+                "field.disability_type",
+                format!(
+                    "{} {}",
+                    code(ListKind::DisabilityType, &f.disability_type),
+                    f.disability_grade
+                        .as_ref()
+                        .map(|g| cat.label(ListKind::DisabilityGrade, g, lang).to_string())
+                        .unwrap_or_default()
+                ),
+                "field.hukou_local",
+                yes_no(f.hukou_local),
+            ),
+            Line::from(vec![
+                Span::styled(fit(t(lang, "field.diseases"), 12), env.theme.label),
+                Span::raw(opt(&f.diseases)),
+            ]),
+            pair(
+                "field.guardian_name",
+                opt(&f.guardian_name),
+                "field.guardian_phone",
+                opt(&f.guardian_phone),
+            ),
+            Line::from(vec![
+                Span::styled(fit(t(lang, "detail.household"), 12), env.theme.label),
+                Span::styled(
+                    t(lang, "detail.household_later").to_string(),
+                    env.theme.hint,
+                ),
+            ]),
+        ];
+        lines.push(Line::from(""));
+        lines.push(Line::styled(
+            t(lang, "detail.timeline").to_string(),
+            env.theme.label,
+        ));
+        lines
+    }
+}
+
+impl Screen for PersonDetail {
+    fn title(&self, env: &Env) -> String {
+        tf(
+            env.lang,
+            "detail.title",
+            &[("name", &safe(&self.person.facts.name))],
+        )
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        vec![
+            Command::bar(
+                &[Key::ch('e'), Key::plain(KeyCode::Enter)],
+                Action::Edit,
+                "cmd.edit",
+            ),
+            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
+            Command::bar(
+                &[Key::plain(KeyCode::Down), Key::ch('j')],
+                Action::Down,
+                "cmd.scroll_down",
+            ),
+            Command::help_only(
+                &[Key::plain(KeyCode::Up), Key::ch('k')],
+                Action::Up,
+                "cmd.scroll_up",
+            ),
+        ]
+    }
+
+    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        match action {
+            Action::Edit => Outcome::Push(Box::new(PersonForm::edit(env, &self.person))),
+            Action::Down => {
+                self.scroll = (self.scroll + 1).min(self.timeline.len().saturating_sub(1));
+                Outcome::None
+            }
+            Action::Up => {
+                self.scroll = self.scroll.saturating_sub(1);
+                Outcome::None
+            }
+            _ => Outcome::None,
+        }
+    }
+
+    fn on_resume(&mut self, env: &mut Env) {
+        if let Ok(fresh) = PersonDetail::load(env, &self.person.meta.id) {
+            *self = PersonDetail {
+                scroll: self.scroll.min(fresh.timeline.len().saturating_sub(1)),
+                ..fresh
+            };
+        }
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        let mut lines = self.facts(env);
+        for e in self.timeline.iter().skip(self.scroll) {
+            let label = format!("kind.{}", e.kind);
+            let what = t(env.lang, &label);
+            let what = if what == label { e.kind.as_str() } else { what };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}  ", show_instant(&e.at)), env.theme.hint),
+                Span::raw(fit(what, 24)),
+                Span::styled(safe(&e.actor), env.theme.hint),
+            ]));
+        }
+        let lines: Vec<Line<'_>> = lines
+            .into_iter()
+            .map(|mut l| {
+                l.spans.insert(0, Span::raw(" "));
+                l
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}

@@ -1,0 +1,151 @@
+//! Dialogs: confirm (yes/no), message and error. A dialog takes every key until answered.
+
+use ratatui::layout::{Alignment, Rect};
+use ratatui::text::{Line, Text};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::i18n::t;
+use crate::tui::env::Env;
+use crate::tui::keys::Key;
+use crate::tui::text::width;
+use crossterm::event::KeyCode;
+
+/// What kind of dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A yes/no question.
+    Confirm,
+    /// Information; any confirming key closes it.
+    Message,
+    /// A refusal or failure.
+    Error,
+}
+
+/// Who asked, so the answer reaches the right place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Quit although a form is unsaved.
+    Quit,
+    /// Leave the current screen although its form is unsaved.
+    Leave,
+    /// The screen's own question, with its tag.
+    Screen(u32),
+}
+
+/// The answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    /// Who asked.
+    pub purpose: Purpose,
+    /// Yes (or acknowledged).
+    pub yes: bool,
+}
+
+/// A dialog on top of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dialog {
+    pub kind: Kind,
+    pub title: String,
+    pub text: String,
+    pub purpose: Purpose,
+}
+
+impl Dialog {
+    /// A yes/no question.
+    pub fn confirm(title: String, text: String, purpose: Purpose) -> Dialog {
+        Dialog {
+            kind: Kind::Confirm,
+            title,
+            text,
+            purpose,
+        }
+    }
+
+    /// An error message.
+    pub fn error(title: String, text: String) -> Dialog {
+        Dialog {
+            kind: Kind::Error,
+            title,
+            text,
+            purpose: Purpose::Screen(0),
+        }
+    }
+
+    /// An information message.
+    pub fn message(title: String, text: String) -> Dialog {
+        Dialog {
+            kind: Kind::Message,
+            title,
+            text,
+            purpose: Purpose::Screen(0),
+        }
+    }
+
+    /// The answer a key gives, if it gives one. Y/Enter say yes, N/Esc say no.
+    pub fn answer(&self, key: Key) -> Option<Answer> {
+        let yes = match (self.kind, key.code) {
+            (Kind::Confirm, KeyCode::Enter | KeyCode::Char('y' | 'Y')) => true,
+            (Kind::Confirm, KeyCode::Esc | KeyCode::Char('n' | 'N')) => false,
+            (_, KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' '))
+                if self.kind != Kind::Confirm =>
+            {
+                true
+            }
+            _ => return None,
+        };
+        Some(Answer {
+            purpose: self.purpose,
+            yes,
+        })
+    }
+
+    /// Draws the dialog centred in `area`.
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        let hint = match self.kind {
+            Kind::Confirm => t(env.lang, "dialog.confirm_keys"),
+            _ => t(env.lang, "dialog.ok_keys"),
+        };
+        let inner_w = (area.width.saturating_sub(8)).min(60);
+        let text_w = width(&self.text) as u16;
+        let lines = text_w / inner_w.max(1) + 1 + self.text.matches('\n').count() as u16;
+        let h = (lines + 4).min(area.height);
+        let w = inner_w + 4;
+        let rect = Rect::new(
+            area.x + area.width.saturating_sub(w) / 2,
+            area.y + area.height.saturating_sub(h) / 2,
+            w.min(area.width),
+            h,
+        );
+        let style = match self.kind {
+            Kind::Error => env.theme.error,
+            _ => env.theme.title,
+        };
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_set(env.symbols.border)
+            .title(Line::styled(format!(" {} ", self.title), style));
+        let body = Text::from(vec![
+            Line::from(self.text.clone()),
+            Line::from(""),
+            Line::styled(hint, env.theme.hint),
+        ]);
+        frame.render_widget(Clear, clear_area(rect, area));
+        frame.render_widget(
+            Paragraph::new(body)
+                .block(block)
+                .wrap(Wrap { trim: false })
+                .alignment(Alignment::Left),
+            rect,
+        );
+    }
+}
+
+/// The area to clear under an overlay: one column wider on each side, so that a double-width
+/// character straddling the overlay's edge is wiped whole instead of leaving half a glyph
+/// that terminals draw over the border.
+pub fn clear_area(rect: Rect, within: Rect) -> Rect {
+    let x = rect.x.saturating_sub(1).max(within.x);
+    let right = (rect.x + rect.width + 1).min(within.x + within.width);
+    Rect::new(x, rect.y, right.saturating_sub(x), rect.height)
+}

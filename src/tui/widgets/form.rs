@@ -1,0 +1,682 @@
+//! Forms: text, number, date, single and multiple choice from the catalogue, yes/no, and
+//! read-only lines. Tab/Shift+Tab, arrows and Enter move; a field is checked when the focus
+//! leaves it and the reason stands beside it; the cursor sits where the user types.
+
+use chrono::NaiveDate;
+use crossterm::event::KeyCode;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::domain::date::parse_date;
+use crate::domain::validation::{Field, Reason, ValidationError};
+use crate::i18n::{t, Lang, Localize};
+use crate::tui::env::Env;
+use crate::tui::keys::Key;
+use crate::tui::text::{fit, truncate};
+use crate::tui::widgets::text_field::TextField;
+
+/// Checks one field's text when the focus leaves it; gets today's date for checks that need it.
+pub type Validator = fn(&str, NaiveDate) -> Result<(), ValidationError>;
+
+/// What a field holds.
+#[derive(Debug, Clone)]
+pub enum FieldKind {
+    /// Free text.
+    Text,
+    /// A whole number in a range.
+    Number { min: i64, max: i64 },
+    /// A date as people type it.
+    Date,
+    /// One of the options (code, label); with `empty`, also none.
+    Choice {
+        options: Vec<(String, String)>,
+        empty: bool,
+    },
+    /// Any of the options.
+    Multi { options: Vec<(String, String)> },
+    /// Yes or no.
+    YesNo,
+    /// A line the screen fills; not focusable.
+    Info,
+}
+
+/// One field of a form.
+#[derive(Debug, Clone)]
+pub struct FormField {
+    /// The screen's name for it.
+    pub id: &'static str,
+    /// String-table key of its label.
+    pub label: &'static str,
+    /// What it holds.
+    pub kind: FieldKind,
+    /// The domain field whose refusals belong here.
+    pub field: Option<Field>,
+    /// Text of Text, Number, Date and Info fields.
+    pub text: TextField,
+    /// Choice: selected option (`None` for empty); Multi: the option under the cursor.
+    pub index: Option<usize>,
+    /// Multi: which options are chosen.
+    pub chosen: Vec<bool>,
+    /// YesNo: the value.
+    pub yes: bool,
+    /// Checked on leave.
+    pub validator: Option<Validator>,
+    /// The current refusal, shown beside the field.
+    pub error: Option<String>,
+}
+
+impl FormField {
+    fn base(id: &'static str, label: &'static str, kind: FieldKind) -> FormField {
+        let n = match &kind {
+            FieldKind::Multi { options } => options.len(),
+            _ => 0,
+        };
+        FormField {
+            id,
+            label,
+            kind,
+            field: None,
+            text: TextField::new(200),
+            index: None,
+            chosen: vec![false; n],
+            yes: false,
+            validator: None,
+            error: None,
+        }
+    }
+
+    /// A text field of at most `max` characters.
+    pub fn text(id: &'static str, label: &'static str, max: usize) -> FormField {
+        let mut f = FormField::base(id, label, FieldKind::Text);
+        f.text = TextField::new(max);
+        f
+    }
+
+    /// A whole-number field.
+    pub fn number(id: &'static str, label: &'static str, min: i64, max: i64) -> FormField {
+        let mut f = FormField::base(id, label, FieldKind::Number { min, max });
+        f.text = TextField::new(12);
+        f
+    }
+
+    /// A date field.
+    pub fn date(id: &'static str, label: &'static str) -> FormField {
+        let mut f = FormField::base(id, label, FieldKind::Date);
+        f.text = TextField::new(12);
+        f
+    }
+
+    /// A single choice.
+    pub fn choice(
+        id: &'static str,
+        label: &'static str,
+        options: Vec<(String, String)>,
+        empty: bool,
+    ) -> FormField {
+        let mut f = FormField::base(id, label, FieldKind::Choice { options, empty });
+        if !empty {
+            f.index = Some(0);
+        }
+        f
+    }
+
+    /// A multiple choice.
+    pub fn multi(
+        id: &'static str,
+        label: &'static str,
+        options: Vec<(String, String)>,
+    ) -> FormField {
+        let mut f = FormField::base(id, label, FieldKind::Multi { options });
+        f.index = Some(0);
+        f
+    }
+
+    /// A yes/no field.
+    pub fn yes_no(id: &'static str, label: &'static str) -> FormField {
+        FormField::base(id, label, FieldKind::YesNo)
+    }
+
+    /// A read-only line.
+    pub fn info(id: &'static str, label: &'static str) -> FormField {
+        FormField::base(id, label, FieldKind::Info)
+    }
+
+    /// Names the domain field whose refusals show here.
+    pub fn for_field(mut self, field: Field) -> FormField {
+        self.field = Some(field);
+        self
+    }
+
+    /// Adds a check run when the focus leaves.
+    pub fn checked(mut self, v: Validator) -> FormField {
+        self.validator = Some(v);
+        self
+    }
+
+    fn focusable(&self) -> bool {
+        !matches!(self.kind, FieldKind::Info)
+    }
+
+    fn is_text(&self) -> bool {
+        matches!(
+            self.kind,
+            FieldKind::Text | FieldKind::Number { .. } | FieldKind::Date
+        )
+    }
+
+    /// The refusal of the current value, if any.
+    fn check(&self, today: NaiveDate) -> Option<ValidationError> {
+        let field = self.field.unwrap_or(Field::Note);
+        let v = self.text.value();
+        match &self.kind {
+            FieldKind::Number { min, max } if !v.trim().is_empty() => match v.trim().parse::<i64>()
+            {
+                Ok(n) if (*min..=*max).contains(&n) => None,
+                _ => Some(ValidationError::new(
+                    field,
+                    Reason::OutOfRange {
+                        min: *min,
+                        max: *max,
+                    },
+                )),
+            },
+            FieldKind::Date => parse_date(self.field.unwrap_or(Field::Date), v).err(),
+            _ => None,
+        }
+        .or_else(|| match (self.is_text(), self.validator) {
+            (true, Some(check)) => check(v, today).err(),
+            _ => None,
+        })
+    }
+}
+
+/// A form: its fields and which has focus.
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    /// The fields, in order.
+    pub fields: Vec<FormField>,
+    /// The focused field.
+    pub focus: usize,
+    changed: bool,
+    /// Today, for checks that need it.
+    pub today: NaiveDate,
+}
+
+impl Form {
+    /// A form over `fields`, focus on the first focusable one.
+    pub fn new(fields: Vec<FormField>) -> Form {
+        let focus = fields.iter().position(FormField::focusable).unwrap_or(0);
+        Form {
+            fields,
+            focus,
+            changed: false,
+            today: NaiveDate::default(),
+        }
+    }
+
+    /// True once the user changed anything.
+    pub fn changed(&self) -> bool {
+        self.changed
+    }
+
+    /// Marks the form as saved.
+    pub fn mark_saved(&mut self) {
+        self.changed = false;
+    }
+
+    /// True when the focused field takes typed text.
+    pub fn text_focused(&self) -> bool {
+        self.fields.get(self.focus).is_some_and(FormField::is_text)
+    }
+
+    fn get(&self, id: &str) -> Option<&FormField> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    /// The field called `id`.
+    pub fn field_mut(&mut self, id: &str) -> Option<&mut FormField> {
+        self.fields.iter_mut().find(|f| f.id == id)
+    }
+
+    /// Text of a Text, Number, Date or Info field.
+    pub fn value(&self, id: &str) -> String {
+        self.get(id)
+            .map(|f| f.text.value().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Sets a field's text (loading a record, or an Info line).
+    pub fn set_value(&mut self, id: &str, value: &str) {
+        if let Some(f) = self.field_mut(id) {
+            f.text.set_value(value);
+        }
+    }
+
+    /// The chosen option's code of a Choice field, empty when none.
+    pub fn choice(&self, id: &str) -> String {
+        match self.get(id) {
+            Some(FormField {
+                kind: FieldKind::Choice { options, .. },
+                index: Some(i),
+                ..
+            }) => options.get(*i).map(|o| o.0.clone()).unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
+    /// Selects the option with `code` in a Choice field.
+    pub fn set_choice(&mut self, id: &str, code: &str) {
+        if let Some(f) = self.field_mut(id) {
+            if let FieldKind::Choice { options, .. } = &f.kind {
+                if let Some(i) = options.iter().position(|o| o.0 == code) {
+                    f.index = Some(i);
+                }
+            }
+        }
+    }
+
+    /// Codes chosen in a Multi field.
+    pub fn multi(&self, id: &str) -> Vec<String> {
+        match self.get(id) {
+            Some(FormField {
+                kind: FieldKind::Multi { options },
+                chosen,
+                ..
+            }) => options
+                .iter()
+                .zip(chosen)
+                .filter(|(_, c)| **c)
+                .map(|(o, _)| o.0.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Value of a YesNo field.
+    pub fn yes(&self, id: &str) -> bool {
+        self.get(id).is_some_and(|f| f.yes)
+    }
+
+    /// Sets a YesNo field.
+    pub fn set_yes(&mut self, id: &str, yes: bool) {
+        if let Some(f) = self.field_mut(id) {
+            f.yes = yes;
+        }
+    }
+
+    /// Shows a refusal beside the field it names and moves the focus there.
+    pub fn show_error(&mut self, e: &ValidationError, lang: Lang) -> bool {
+        match self.fields.iter().position(|f| f.field == Some(e.field)) {
+            Some(i) => {
+                self.fields[i].error = Some(e.reason.localize(lang));
+                self.focus = i;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn leave(&mut self, lang: Lang) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.error = f.check(self.today).map(|e| e.reason.localize(lang));
+        }
+    }
+
+    /// Moves the focus to the next focusable field, checking the one left.
+    pub fn next(&mut self, lang: Lang) {
+        self.leave(lang);
+        let n = self.fields.len();
+        for step in 1..=n {
+            let i = (self.focus + step) % n;
+            if self.fields[i].focusable() {
+                self.focus = i;
+                return;
+            }
+        }
+    }
+
+    /// Moves the focus to the previous focusable field, checking the one left.
+    pub fn prev(&mut self, lang: Lang) {
+        self.leave(lang);
+        let n = self.fields.len();
+        for step in 1..=n {
+            let i = (self.focus + n - step) % n;
+            if self.fields[i].focusable() {
+                self.focus = i;
+                return;
+            }
+        }
+    }
+
+    /// Checks every field; true when none is refused.
+    pub fn check_all(&mut self, lang: Lang) -> bool {
+        let mut first_bad = None;
+        let today = self.today;
+        for (i, f) in self.fields.iter_mut().enumerate() {
+            f.error = f.check(today).map(|e| e.reason.localize(lang));
+            if f.error.is_some() && first_bad.is_none() {
+                first_bad = Some(i);
+            }
+        }
+        if let Some(i) = first_bad {
+            self.focus = i;
+        }
+        first_bad.is_none()
+    }
+
+    /// Applies a key to the focused field; true when the form used it.
+    pub fn handle(&mut self, key: Key) -> bool {
+        let Some(f) = self.fields.get_mut(self.focus) else {
+            return false;
+        };
+        let used = match &f.kind {
+            FieldKind::Text | FieldKind::Number { .. } | FieldKind::Date => {
+                if TextField::takes(key) {
+                    if f.text.handle(key) {
+                        f.error = None;
+                        self.changed = true;
+                    }
+                    true
+                } else {
+                    false
+                }
+            }
+            FieldKind::Choice { options, empty } => {
+                let n = options.len() + usize::from(*empty);
+                let pos = match f.index {
+                    Some(i) => i + usize::from(*empty),
+                    None => 0,
+                };
+                let next = match key.code {
+                    KeyCode::Right | KeyCode::Char(' ') => Some((pos + 1) % n.max(1)),
+                    KeyCode::Left => Some((pos + n.max(1) - 1) % n.max(1)),
+                    _ => None,
+                };
+                match next {
+                    Some(p) => {
+                        f.index = if *empty { p.checked_sub(1) } else { Some(p) };
+                        self.changed = true;
+                        true
+                    }
+                    None => false,
+                }
+            }
+            FieldKind::Multi { options } => {
+                let n = options.len().max(1);
+                let i = f.index.unwrap_or(0);
+                match key.code {
+                    KeyCode::Right => f.index = Some((i + 1) % n),
+                    KeyCode::Left => f.index = Some((i + n - 1) % n),
+                    KeyCode::Char(' ') => {
+                        if let Some(c) = f.chosen.get_mut(i) {
+                            *c = !*c;
+                            self.changed = true;
+                        }
+                    }
+                    _ => return false,
+                }
+                true
+            }
+            FieldKind::YesNo => match key.code {
+                KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
+                    f.yes = !f.yes;
+                    self.changed = true;
+                    true
+                }
+                KeyCode::Char('y' | 'Y') => {
+                    f.yes = true;
+                    self.changed = true;
+                    true
+                }
+                KeyCode::Char('n' | 'N') => {
+                    f.yes = false;
+                    self.changed = true;
+                    true
+                }
+                _ => false,
+            },
+            FieldKind::Info => false,
+        };
+        used
+    }
+
+    const LABEL_W: u16 = 14;
+
+    fn input_width(area: Rect) -> u16 {
+        (area.width.saturating_sub(Self::LABEL_W + 2) * 5 / 9).clamp(10, 44)
+    }
+
+    fn first_row(&self, area: Rect) -> usize {
+        self.focus
+            .saturating_sub(area.height.saturating_sub(1) as usize)
+    }
+
+    fn shown_value(f: &FormField, lang: Lang) -> String {
+        match &f.kind {
+            FieldKind::Choice { options, .. } => {
+                let label = f
+                    .index
+                    .and_then(|i| options.get(i))
+                    .map(|o| o.1.as_str())
+                    .unwrap_or(t(lang, "form.none"));
+                format!("< {label} >")
+            }
+            FieldKind::Multi { options } => {
+                let chosen: Vec<&str> = options
+                    .iter()
+                    .zip(&f.chosen)
+                    .filter(|(_, c)| **c)
+                    .map(|(o, _)| o.1.as_str())
+                    .collect();
+                let under = f.index.and_then(|i| options.get(i)).map(|o| {
+                    let mark = if f.chosen.get(f.index.unwrap_or(0)).copied().unwrap_or(false) {
+                        "[x]"
+                    } else {
+                        "[ ]"
+                    };
+                    format!("{mark}{}", o.1)
+                });
+                format!(
+                    "{} | {}",
+                    under.unwrap_or_default(),
+                    if chosen.is_empty() {
+                        t(lang, "form.none").to_string()
+                    } else {
+                        chosen.join("、")
+                    }
+                )
+            }
+            FieldKind::YesNo => {
+                if f.yes {
+                    t(lang, "form.yes").to_string()
+                } else {
+                    t(lang, "form.no").to_string()
+                }
+            }
+            _ => f.text.value().to_string(),
+        }
+    }
+
+    /// Draws the form in `area`, one row a field, scrolled to keep the focus visible.
+    pub fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        let input_w = Self::input_width(area);
+        let first = self.first_row(area);
+        for (row, (i, f)) in self.fields.iter().enumerate().skip(first).enumerate() {
+            if row as u16 >= area.height {
+                break;
+            }
+            let y = area.y + row as u16;
+            let focused = i == self.focus;
+            let label_style = if focused {
+                env.theme.focused
+            } else {
+                env.theme.label
+            };
+            let label = fit(t(env.lang, f.label), Self::LABEL_W as usize - 1);
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!("{label} "), label_style)),
+                Rect::new(area.x, y, Self::LABEL_W, 1),
+            );
+            let input = Rect::new(
+                area.x + Self::LABEL_W,
+                y,
+                input_w.min(area.width.saturating_sub(Self::LABEL_W)),
+                1,
+            );
+            let style = if focused {
+                env.theme.selected
+            } else if matches!(f.kind, FieldKind::Info) {
+                env.theme.hint
+            } else {
+                env.theme
+                    .focused
+                    .remove_modifier(ratatui::style::Modifier::BOLD)
+            };
+            if f.is_text() {
+                frame.render_widget(
+                    Paragraph::new(" ".repeat(input.width as usize)).style(style),
+                    input,
+                );
+                f.text.render(frame, input, style, focused);
+            } else {
+                let shown = fit(&Self::shown_value(f, env.lang), input.width as usize);
+                frame.render_widget(Paragraph::new(Span::styled(shown, style)), input);
+            }
+            let msg_x = input.x + input.width + 1;
+            if let Some(err) = &f.error {
+                let room = (area.x + area.width).saturating_sub(msg_x) as usize;
+                frame.render_widget(
+                    Paragraph::new(Line::styled(truncate(err, room), env.theme.error)),
+                    Rect::new(msg_x, y, room as u16, 1),
+                );
+            }
+        }
+    }
+
+    /// Where the terminal cursor goes: in the focused text field.
+    pub fn cursor(&self, area: Rect) -> Option<Position> {
+        let f = self.fields.get(self.focus)?;
+        if !f.is_text() {
+            return None;
+        }
+        let row = self.focus - self.first_row(area);
+        let input = Rect::new(
+            area.x + Self::LABEL_W,
+            area.y + row as u16,
+            Self::input_width(area),
+            1,
+        );
+        Some(f.text.cursor(input))
+    }
+
+    /// The full text of the focused field's refusal (the row beside it may cut it).
+    pub fn focused_error(&self) -> Option<&str> {
+        self.fields.get(self.focus).and_then(|f| f.error.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> Form {
+        Form::new(vec![
+            FormField::info("hint", "form.none"),
+            FormField::text("name", "field.name", 30).for_field(Field::Name),
+            FormField::date("date", "field.date").for_field(Field::Date),
+            FormField::number("n", "field.persons", 1, 10),
+            FormField::choice(
+                "c",
+                "field.self_care",
+                vec![("a".into(), "甲".into()), ("b".into(), "乙".into())],
+                true,
+            ),
+            FormField::yes_no("alone", "field.lives_alone"),
+        ])
+    }
+
+    #[test]
+    fn focus_skips_info_and_wraps() {
+        let mut f = form();
+        assert_eq!(f.focus, 1);
+        for _ in 0..5 {
+            f.next(Lang::ZhCn);
+        }
+        assert_eq!(f.focus, 1, "wrapped past the info line");
+        f.prev(Lang::ZhCn);
+        assert_eq!(f.fields[f.focus].id, "alone");
+    }
+
+    #[test]
+    fn a_field_is_checked_when_left() {
+        let mut f = form();
+        f.next(Lang::ZhCn);
+        for c in "2021-02-30".chars() {
+            f.handle(Key::ch(c));
+        }
+        assert!(f.fields[2].error.is_none(), "not while typing");
+        f.next(Lang::ZhCn);
+        assert!(
+            f.fields[2]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("日期")),
+            "{:?}",
+            f.fields[2].error
+        );
+        for c in "11".chars() {
+            f.handle(Key::ch(c));
+        }
+        f.next(Lang::En);
+        assert!(f.fields[3]
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("between 1 and 10")));
+        assert!(!f.check_all(Lang::ZhCn));
+        assert_eq!(f.focus, 2, "focus goes to the first refused field");
+    }
+
+    #[test]
+    fn choices_cycle_and_yes_no_toggles() {
+        let mut f = form();
+        f.focus = 4;
+        assert_eq!(f.choice("c"), "");
+        f.handle(Key::plain(KeyCode::Right));
+        assert_eq!(f.choice("c"), "a");
+        f.handle(Key::plain(KeyCode::Right));
+        f.handle(Key::plain(KeyCode::Right));
+        assert_eq!(f.choice("c"), "", "back to none");
+        f.handle(Key::plain(KeyCode::Left));
+        assert_eq!(f.choice("c"), "b");
+        f.focus = 5;
+        f.handle(Key::ch(' '));
+        assert!(f.yes("alone"));
+        assert!(f.changed());
+    }
+
+    #[test]
+    fn multi_choice_toggles_the_option_under_the_cursor() {
+        let mut f = Form::new(vec![FormField::multi(
+            "m",
+            "field.key_group",
+            vec![("x".into(), "X".into()), ("y".into(), "Y".into())],
+        )]);
+        f.handle(Key::ch(' '));
+        f.handle(Key::plain(KeyCode::Right));
+        f.handle(Key::ch(' '));
+        assert_eq!(f.multi("m"), vec!["x".to_string(), "y".to_string()]);
+        f.handle(Key::ch(' '));
+        assert_eq!(f.multi("m"), vec!["x".to_string()]);
+    }
+
+    #[test]
+    fn refusals_from_the_core_land_on_their_field() {
+        let mut f = form();
+        let e = ValidationError::new(Field::Name, Reason::Required);
+        assert!(f.show_error(&e, Lang::ZhCn));
+        assert_eq!(f.focus, 1);
+        assert_eq!(f.focused_error(), Some("不能为空"));
+    }
+}
