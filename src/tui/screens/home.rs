@@ -160,6 +160,9 @@ impl Screen for Home {
         }
         right.push(Line::from(""));
         right.push(Line::styled(t(lang, "home.inbox_note"), env.theme.hint));
-        frame.render_widget(Paragraph::new(right), inbox_area);
+        frame.render_widget(
+            Paragraph::new(right).wrap(ratatui::widgets::Wrap { trim: false }),
+            inbox_area,
+        );
     }
 }

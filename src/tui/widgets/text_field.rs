@@ -183,7 +183,12 @@ mod tests {
 
     #[test]
     fn editing_keys() {
+        let mut f = typed("wang li");
+        f.handle(Key::ctrl('w'));
+        assert_eq!(f.value(), "wang ");
+        // Chinese has no spaces between words: Ctrl+W takes one character at a time.
         let mut f = typed("张三 李四");
+        f.handle(Key::ctrl('w'));
         f.handle(Key::ctrl('w'));
         assert_eq!(f.value(), "张三 ");
         f.handle(Key::ctrl('a'));

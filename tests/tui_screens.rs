@@ -1,0 +1,270 @@
+//! The terminal UI rendered into a test buffer: every screen at 80x24 and 120x40 in both
+//! languages (insta snapshots), and the key map driving state without a terminal.
+
+mod common;
+
+use common::clock;
+use crossterm::event::KeyCode;
+use jiuzhu::app::{demo, person, Ctx, Session};
+use jiuzhu::domain::person::PersonDraft;
+use jiuzhu::i18n::Lang;
+use jiuzhu::tui::app::App;
+use jiuzhu::tui::env::Env;
+use jiuzhu::tui::keys::Key;
+use jiuzhu::tui::theme::{Scheme, Symbols, Theme};
+use ratatui::backend::TestBackend;
+use ratatui::layout::Position;
+use ratatui::Terminal;
+
+/// A demo workstation with a few fixed people, and the `demo` session.
+fn workstation() -> (tempfile::TempDir, Session) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("jiuzhu.db");
+    let c = clock();
+    let (mut store, users) = demo::setup(dir.path(), &db, &c).unwrap();
+    let session = Session {
+        username: "demo".into(),
+        grants: users[0].grants.clone(),
+    };
+    let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+    let people = [
+        ("张三", "11010519491231002X", "360104001001", "13800001234"),
+        ("张珊珊", "", "360104001001", ""),
+        (
+            "曾小红",
+            "360104195003070027",
+            "360104001002",
+            "0791-88123456",
+        ),
+        ("欧阳修文", "", "360104001003", ""),
+        ("李四", "", "360104001004", "13912345678"),
+    ];
+    for (name, id, community, phone) in people {
+        let d = PersonDraft {
+            name: name.into(),
+            id_number: id.into(),
+            community: community.into(),
+            phone: phone.into(),
+            address: "南昌市青云谱区广州路1号".into(),
+            assistance_status: "urban_minimum_living".into(),
+            ..Default::default()
+        };
+        let pid = person::create(&mut ctx, &d).unwrap();
+        if name == "张三" {
+            person::enrol(&mut ctx, &pid).unwrap();
+        }
+    }
+    (dir, session)
+}
+
+fn env(dir: &tempfile::TempDir, lang: Lang) -> Env {
+    let db = dir.path().join("jiuzhu.db");
+    let store = jiuzhu::store::Store::open(&db, &Default::default()).unwrap();
+    let mut env = Env::new(
+        store,
+        db,
+        Box::new(clock()),
+        lang,
+        Theme::new(Scheme::Standard),
+        Symbols::STANDARD,
+    );
+    env.index_in_foreground = true;
+    env
+}
+
+fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    app.size = ratatui::layout::Rect::new(0, 0, w, h);
+    t.draw(|f| app.render(f)).unwrap();
+    t
+}
+
+fn press(app: &mut App, keys: &[Key]) {
+    for k in keys {
+        app.handle_key(*k);
+    }
+}
+
+fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        app.handle_key(Key::ch(c));
+    }
+}
+
+/// Row `y` of the screen as text, each double-width character once.
+fn row(t: &Terminal<TestBackend>, y: u16) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    let mut x = 0;
+    while x < buf.area.width {
+        let sym = buf[(x, y)].symbol();
+        out.push_str(sym);
+        x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+    }
+    out
+}
+
+fn k(code: KeyCode) -> Key {
+    Key::plain(code)
+}
+
+/// Every screen of the shell, in both languages and both sizes.
+#[test]
+fn screens_snapshot() {
+    let (dir, session) = workstation();
+    for lang in [Lang::ZhCn, Lang::En] {
+        for (w, h) in [(80u16, 24u16), (120, 40)] {
+            let tag = format!("{}_{w}x{h}", lang.code());
+            let snap = |app: &mut App, name: &str| {
+                let t = draw(app, w, h);
+                insta::assert_snapshot!(format!("{name}_{tag}"), t.backend());
+            };
+            let mut login = App::new(env(&dir, lang));
+            typed(&mut login, "demo");
+            snap(&mut login, "login");
+
+            let mut app = App::signed_in(env(&dir, lang), session.clone());
+            snap(&mut app, "home");
+            press(&mut app, &[k(KeyCode::F(2))]);
+            snap(&mut app, "persons");
+            typed(&mut app, "zs");
+            snap(&mut app, "persons_zs");
+            press(&mut app, &[k(KeyCode::Enter)]);
+            snap(&mut app, "detail");
+            press(&mut app, &[Key::ch('e')]);
+            snap(&mut app, "edit");
+            press(
+                &mut app,
+                &[
+                    k(KeyCode::Esc),
+                    k(KeyCode::Esc),
+                    Key::ctrl('a'),
+                    Key::ctrl('k'),
+                    Key::ctrl('n'),
+                ],
+            );
+            typed(&mut app, "王小明");
+            press(&mut app, &[k(KeyCode::Tab)]);
+            typed(&mut app, "110105194912310021");
+            press(&mut app, &[k(KeyCode::Tab)]);
+            snap(&mut app, "new_refused_id");
+            press(&mut app, &[k(KeyCode::F(1))]);
+            snap(&mut app, "help");
+        }
+        let mut app = App::signed_in(env(&dir, lang), session.clone());
+        let t = draw(&mut app, 60, 20);
+        insta::assert_snapshot!(format!("too_small_{}", lang.code()), t.backend());
+    }
+}
+
+#[test]
+fn cursor_sits_after_wide_characters() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('n')]);
+    typed(&mut app, "王小明");
+    let mut t = draw(&mut app, 80, 24);
+    // Body starts on row 2; the form on row 3, its input at column 1 + 14.
+    assert_eq!(t.get_cursor_position().unwrap(), Position::new(15 + 6, 3));
+    app.handle_key(k(KeyCode::Backspace));
+    t.draw(|f| app.render(f)).unwrap();
+    assert_eq!(t.get_cursor_position().unwrap(), Position::new(15 + 4, 3));
+}
+
+#[test]
+fn printable_keys_type_while_a_field_has_focus() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    press(&mut app, &[k(KeyCode::F(2))]);
+    // q, ? and digits go into the search box instead of quitting, helping or jumping.
+    typed(&mut app, "q?1");
+    assert!(!app.quit);
+    let t = draw(&mut app, 80, 24);
+    let line = row(&t, 2);
+    assert!(line.contains("q?1"), "{line}");
+    // On the home screen, with no field, 3 opens the archive (the person list).
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session_of(&dir));
+    assert_eq!(app.depth(), 1);
+    typed(&mut app, "3");
+    assert_eq!(app.depth(), 2);
+    press(&mut app, &[k(KeyCode::Esc)]);
+    assert_eq!(app.depth(), 1);
+    press(&mut app, &[Key::ctrl('q')]);
+    assert!(app.quit);
+}
+
+fn session_of(_dir: &tempfile::TempDir) -> Session {
+    Session {
+        username: "demo".into(),
+        grants: demo::demo_users()[0].grants.clone(),
+    }
+}
+
+#[test]
+fn leaving_a_changed_form_asks_first() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('n')]);
+    typed(&mut app, "赵");
+    press(&mut app, &[k(KeyCode::Esc)]);
+    assert!(app.dialog().is_some(), "Esc on a changed form asks");
+    press(&mut app, &[Key::ch('n')]);
+    assert!(app.dialog().is_none());
+    assert_eq!(app.depth(), 3, "still on the form");
+    press(&mut app, &[Key::ctrl('c')]);
+    assert!(!app.quit && app.dialog().is_some(), "Ctrl+C asks too");
+    press(&mut app, &[k(KeyCode::Esc)]);
+    press(&mut app, &[k(KeyCode::Esc), Key::ch('y')]);
+    assert_eq!(app.depth(), 2, "discarded, back on the list");
+    press(&mut app, &[Key::ctrl('q')]);
+    assert!(app.quit, "nothing unsaved: quits at once");
+}
+
+#[test]
+fn saving_a_new_person_from_the_form() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session.clone());
+    press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('n')]);
+    typed(&mut app, "钱七");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "360104198001010016");
+    press(&mut app, &[Key::ctrl('s')]);
+    let t = draw(&mut app, 80, 24);
+    let title = row(&t, 1);
+    assert!(
+        title.contains("钱七"),
+        "the detail of the new person: {title}"
+    );
+    // The index reloaded: searching qq finds her.
+    press(&mut app, &[k(KeyCode::Esc)]);
+    typed(&mut app, "qq");
+    let t = draw(&mut app, 80, 24);
+    let line = row(&t, 5);
+    assert!(line.contains("钱七"), "{line}");
+}
+
+#[test]
+fn only_presses_act() {
+    use crossterm::event::{KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+    let release = KeyEvent {
+        code: KeyCode::Char('3'),
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Release,
+        state: KeyEventState::NONE,
+    };
+    assert!(Key::from_event(&release).is_none());
+}
+
+#[test]
+fn every_screen_binds_each_key_once() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    let check = |app: &App| jiuzhu::tui::keys::check_unique(&app.commands()).unwrap();
+    check(&app);
+    press(&mut app, &[k(KeyCode::F(2))]);
+    check(&app);
+    press(&mut app, &[k(KeyCode::Enter)]);
+    check(&app);
+    press(&mut app, &[Key::ch('e')]);
+    check(&app);
+}
