@@ -19,6 +19,10 @@ struct Pty {
 
 impl Pty {
     fn spawn(args: &[&str]) -> Pty {
+        Pty::spawn_with_lang(args, "C.UTF-8")
+    }
+
+    fn spawn_with_lang(args: &[&str], lang: &str) -> Pty {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -29,7 +33,7 @@ impl Pty {
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_jiuzhu"));
         cmd.args(args);
-        cmd.env("LANG", "C.UTF-8");
+        cmd.env("LANG", lang);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("LC_ALL");
         cmd.env_remove("NO_COLOR");
@@ -143,4 +147,19 @@ fn sign_in_search_add_a_person_and_quit() {
         .query_row("SELECT count(*) FROM persons WHERE name = '王小明' AND id_number = '11010519491231002X'", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_locale_gets_a_plain_warning_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = common::run(common::jiuzhu(dir.path()).args(["demo", "--persons", "5"]));
+    assert_eq!(code, 0, "{err}");
+    let data = dir.path().to_str().unwrap().to_string();
+    let mut t = Pty::spawn_with_lang(&["--data-dir", &data], "zh_CN.GBK");
+    let shown = t.wait_for("not UTF-8");
+    assert!(shown.contains("zh_CN.GBK"), "{shown}");
+    t.send("q\r");
+    let status = t.child.wait().unwrap();
+    assert!(status.success());
 }

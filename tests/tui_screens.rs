@@ -131,7 +131,9 @@ fn screens_snapshot() {
             snap(&mut app, "persons_zs");
             press(&mut app, &[k(KeyCode::Enter)]);
             snap(&mut app, "detail");
-            press(&mut app, &[Key::ch('e')]);
+            press(&mut app, &[k(KeyCode::Tab)]);
+            snap(&mut app, "detail_timeline");
+            press(&mut app, &[k(KeyCode::Tab), Key::ch('e')]);
             snap(&mut app, "edit");
             press(
                 &mut app,
@@ -267,4 +269,75 @@ fn every_screen_binds_each_key_once() {
     check(&app);
     press(&mut app, &[Key::ch('e')]);
     check(&app);
+}
+
+#[test]
+fn ascii_mode_draws_no_box_lines() {
+    let (dir, session) = workstation();
+    let mut e = env(&dir, Lang::ZhCn);
+    e.symbols = Symbols::ASCII;
+    let mut app = App::signed_in(e, session);
+    press(&mut app, &[k(KeyCode::F(2)), k(KeyCode::F(1))]);
+    let t = draw(&mut app, 80, 24);
+    let buf = t.backend().buffer();
+    let mut plus = 0;
+    for cell in buf.content() {
+        for c in cell.symbol().chars() {
+            assert!(
+                !('\u{2500}'..='\u{257F}').contains(&c),
+                "box line {c:?} in ASCII mode"
+            );
+            if c == '+' {
+                plus += 1;
+            }
+        }
+    }
+    assert!(plus >= 4, "the help box has ASCII corners");
+}
+
+#[test]
+fn no_color_theme_has_no_colours() {
+    let th = Theme::new(Scheme::Monochrome);
+    for s in [
+        th.bar,
+        th.bar_key,
+        th.title,
+        th.selected,
+        th.matched,
+        th.label,
+        th.error,
+        th.hint,
+        th.focused,
+    ] {
+        assert_eq!((s.fg, s.bg), (None, None), "{s:?}");
+    }
+    assert_ne!(
+        th.selected.add_modifier,
+        ratatui::style::Modifier::empty(),
+        "selection still visible"
+    );
+}
+
+#[test]
+fn escape_sequences_in_stored_names_never_reach_the_screen() {
+    let (dir, session) = workstation();
+    let conn = rusqlite::Connection::open(dir.path().join("jiuzhu.db")).unwrap();
+    // Data edited outside the program (or from an old bundle) may hold anything.
+    conn.execute(
+        "UPDATE person_search SET name = '坏' || char(27) || '[2J' || char(27) || ']52;c;aGk=' || char(7) || '人' WHERE name = '李四'",
+        [],
+    )
+    .unwrap();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    press(&mut app, &[k(KeyCode::F(2))]);
+    let t = draw(&mut app, 120, 40);
+    let shown: String = (0..40).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
+    assert!(
+        shown.contains("坏[2J]52;c;aGk=人"),
+        "the name is shown without its control characters"
+    );
+    assert!(
+        !shown.chars().any(|c| c.is_control() && c != '\n'),
+        "no control character reached the buffer"
+    );
 }

@@ -6,6 +6,7 @@
 //! instead of failing with "database is locked".
 
 pub mod access_log;
+pub mod busy;
 pub mod cases;
 pub mod changelog;
 pub mod check;
@@ -192,7 +193,9 @@ impl Store {
     }
 
     fn configure(&mut self, opts: &OpenOptions) -> Result<()> {
-        self.conn.busy_timeout(opts.busy_timeout)?;
+        // A handler rather than a plain timeout, so a long wait can be shown (see `busy`).
+        busy::set_timeout(opts.busy_timeout);
+        self.conn.busy_handler(Some(busy::handler))?;
         // Reading the header first turns "file is not a database" into a clear refusal
         // before any pragma tries to change the file.
         let app_id: i64 = self

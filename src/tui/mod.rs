@@ -75,6 +75,29 @@ fn locale_warning_accepted() -> bool {
     !line.trim().eq_ignore_ascii_case("q")
 }
 
+/// The waiting notice: its text (in the user's language) and the status row it goes on.
+static WAIT_TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+static STATUS_ROW: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(22);
+
+/// Told by the store when a save has waited over a second for another user's: writes the
+/// notice straight onto the status row, since the loop itself is blocked in the save.
+fn show_waiting(_: Duration) {
+    use crossterm::{cursor, queue, style};
+    let Some(text) = WAIT_TEXT.get() else {
+        return;
+    };
+    let row = STATUS_ROW.load(std::sync::atomic::Ordering::Relaxed);
+    let mut out = io::stdout();
+    let _ = queue!(
+        out,
+        cursor::SavePosition,
+        cursor::MoveTo(0, row),
+        style::Print(text),
+        cursor::RestorePosition
+    );
+    let _ = out.flush();
+}
+
 /// Runs the UI on the database of `paths` until the user quits. The terminal is restored on
 /// every exit, including a panic (ratatui's init installs that hook after color-eyre's).
 pub fn run(paths: &Paths, lang: Lang, look: Look) -> Result<(), StoreError> {
@@ -97,6 +120,8 @@ pub fn run(paths: &Paths, lang: Lang, look: Look) -> Result<(), StoreError> {
         theme,
         symbols,
     );
+    let _ = WAIT_TEXT.set(format!(" {}", crate::i18n::t(lang, "tui.waiting")));
+    crate::store::busy::set_notifier(show_waiting, Duration::from_secs(1));
     let mut app = App::new(env);
     let mut terminal = ratatui::init();
     let result = (|| -> io::Result<()> {
@@ -104,6 +129,10 @@ pub fn run(paths: &Paths, lang: Lang, look: Look) -> Result<(), StoreError> {
             app.size = terminal
                 .size()
                 .map(|s| ratatui::layout::Rect::new(0, 0, s.width, s.height))?;
+            STATUS_ROW.store(
+                app.size.height.saturating_sub(2),
+                std::sync::atomic::Ordering::Relaxed,
+            );
             terminal.draw(|f| app.render(f))?;
             // Wake now and then for the clock and the background index load.
             if !event::poll(Duration::from_millis(500))? {

@@ -18,6 +18,7 @@ use crate::store::changelog::TimelineEntry;
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::{fit, safe};
+use crate::tui::widgets::tabs::tab_line;
 
 /// The person detail screen.
 pub struct PersonDetail {
@@ -25,6 +26,8 @@ pub struct PersonDetail {
     timeline: Vec<TimelineEntry>,
     full_id: bool,
     scroll: usize,
+    /// 0: the facts; 1: the timeline.
+    tab: usize,
 }
 
 impl PersonDetail {
@@ -40,6 +43,7 @@ impl PersonDetail {
             timeline,
             full_id,
             scroll: 0,
+            tab: 0,
         })
     }
 
@@ -77,7 +81,7 @@ impl PersonDetail {
             .sex
             .map(|s| t(lang, s.label_key()).to_string())
             .unwrap_or_default();
-        let mut lines = vec![
+        let lines = vec![
             Line::from(vec![
                 Span::styled(safe(&f.name), env.theme.focused),
                 Span::raw(format!("  {sex}  {age}")),
@@ -155,11 +159,6 @@ impl PersonDetail {
                 ),
             ]),
         ];
-        lines.push(Line::from(""));
-        lines.push(Line::styled(
-            t(lang, "detail.timeline").to_string(),
-            env.theme.label,
-        ));
         lines
     }
 }
@@ -182,6 +181,16 @@ impl Screen for PersonDetail {
             ),
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
             Command::bar(
+                &[
+                    Key::plain(KeyCode::Tab),
+                    Key::plain(KeyCode::BackTab),
+                    Key::plain(KeyCode::Right),
+                    Key::plain(KeyCode::Left),
+                ],
+                Action::NextField,
+                "cmd.next_tab",
+            ),
+            Command::bar(
                 &[Key::plain(KeyCode::Down), Key::ch('j')],
                 Action::Down,
                 "cmd.scroll_down",
@@ -197,6 +206,10 @@ impl Screen for PersonDetail {
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
         match action {
             Action::Edit => Outcome::Push(Box::new(PersonForm::edit(env, &self.person))),
+            Action::NextField => {
+                self.tab = 1 - self.tab;
+                Outcome::None
+            }
             Action::Down => {
                 self.scroll = (self.scroll + 1).min(self.timeline.len().saturating_sub(1));
                 Outcome::None
@@ -213,22 +226,35 @@ impl Screen for PersonDetail {
         if let Ok(fresh) = PersonDetail::load(env, &self.person.meta.id) {
             *self = PersonDetail {
                 scroll: self.scroll.min(fresh.timeline.len().saturating_sub(1)),
+                tab: self.tab,
                 ..fresh
             };
         }
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        let mut lines = self.facts(env);
-        for e in self.timeline.iter().skip(self.scroll) {
-            let label = format!("kind.{}", e.kind);
-            let what = t(env.lang, &label);
-            let what = if what == label { e.kind.as_str() } else { what };
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {}  ", show_instant(&e.at)), env.theme.hint),
-                Span::raw(fit(what, 24)),
-                Span::styled(safe(&e.actor), env.theme.hint),
-            ]));
+        let tabs = [
+            t(env.lang, "detail.facts").to_string(),
+            tf(
+                env.lang,
+                "detail.timeline_n",
+                &[("n", &self.timeline.len().to_string())],
+            ),
+        ];
+        let mut lines = vec![tab_line(&tabs, self.tab, &env.theme), Line::from("")];
+        if self.tab == 0 {
+            lines.extend(self.facts(env));
+        } else {
+            for e in self.timeline.iter().skip(self.scroll) {
+                let label = format!("kind.{}", e.kind);
+                let what = t(env.lang, &label);
+                let what = if what == label { e.kind.as_str() } else { what };
+                lines.push(Line::from(vec![
+                    Span::styled(format!(" {}  ", show_instant(&e.at)), env.theme.hint),
+                    Span::raw(fit(what, 24)),
+                    Span::styled(safe(&e.actor), env.theme.hint),
+                ]));
+            }
         }
         let lines: Vec<Line<'_>> = lines
             .into_iter()

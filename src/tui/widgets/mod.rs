@@ -2,5 +2,7 @@
 
 pub mod dialog;
 pub mod form;
+pub mod progress;
 pub mod table;
+pub mod tabs;
 pub mod text_field;
