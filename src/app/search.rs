@@ -7,24 +7,27 @@ use super::{Ctx, Result};
 use crate::domain::permission::{allows, Action};
 use crate::store::persons;
 
-pub use crate::domain::search::{SearchEntry, SearchIndex};
+pub use crate::domain::search::{SearchEntry, SearchIndex, SearchIndexBuilder};
 
 /// Default number of matches shown.
 pub const DEFAULT_LIMIT: usize = 20;
 
 /// Loads the index of the persons the session may view.
 pub fn load(ctx: &Ctx<'_>) -> Result<SearchIndex> {
-    let mut rows = persons::search_rows(ctx.store.conn())?;
     let mut visible: HashMap<String, bool> = HashMap::new();
-    rows.retain(|r| {
-        *visible.entry(r.community.clone()).or_insert_with(|| {
+    let mut builder = SearchIndexBuilder::new();
+    persons::for_each_search_row(ctx.store.conn(), |row| {
+        let may = *visible.entry(row.community.clone()).or_insert_with(|| {
             allows(
                 &ctx.session.grants,
                 Action::ViewPerson,
-                &r.community,
+                &row.community,
                 &ctx.tree,
             )
-        })
-    });
-    Ok(SearchIndex::build(rows))
+        });
+        if may {
+            builder.push(&row);
+        }
+    })?;
+    Ok(builder.finish())
 }

@@ -103,7 +103,7 @@ pub fn matches(
     out: &mut Out<'_>,
     lang: Lang,
     tree: &OrgTree,
-    found: &[&SearchEntry],
+    found: &[SearchEntry<'_>],
 ) -> Result<(), AppError> {
     for e in found {
         let id = match e
@@ -117,10 +117,10 @@ pub fn matches(
         writeln!(
             out,
             "{}\t{}\t{}\t{}\t{}",
-            e.service_no.as_deref().unwrap_or("-"),
-            for_display(&e.name),
+            e.service_no.unwrap_or("-"),
+            for_display(e.name),
             id,
-            for_display(tree.name_of(&e.community)),
+            for_display(tree.name_of(e.community)),
             t(lang, e.status.label_key()),
         )
         .map_err(io_err)?;

@@ -6,8 +6,6 @@
 //! contiguous text ("haystack", records separated by `\n`), so a keystroke is a few SIMD
 //! substring scans over a few megabytes instead of 100,000 scattered string comparisons.
 
-use std::collections::HashMap;
-
 use memchr::memmem;
 
 use super::person::PersonStatus;
@@ -36,26 +34,24 @@ pub struct SearchRow {
     pub status: PersonStatus,
 }
 
-/// What a match shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SearchEntry {
+/// What a match shows, borrowed from the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchEntry<'a> {
     /// Record id (UUID text).
-    pub id: Box<str>,
+    pub id: &'a str,
     /// Name as stored.
-    pub name: Box<str>,
+    pub name: &'a str,
     /// Normalised ID number, if any.
-    pub id_number: Option<Box<str>>,
-    /// Phone, if any.
-    pub phone: Option<Box<str>>,
+    pub id_number: Option<&'a str>,
     /// 服务号, if enrolled.
-    pub service_no: Option<Box<str>>,
+    pub service_no: Option<&'a str>,
     /// Community code.
-    pub community: Box<str>,
+    pub community: &'a str,
     /// Record status; active records rank before closed ones.
     pub status: PersonStatus,
 }
 
-impl SearchEntry {
+impl SearchEntry<'_> {
     /// True for an active record.
     pub fn active(&self) -> bool {
         self.status == PersonStatus::Active
@@ -128,7 +124,7 @@ mod points {
 /// One field of every record, `\n`-separated, with each record's start offset.
 #[derive(Debug, Default)]
 struct Haystack {
-    text: Vec<u8>,
+    text: String,
     /// `starts[i]` is where record `i` begins; one more entry marks the end.
     starts: Vec<u32>,
 }
@@ -146,13 +142,26 @@ struct Hit {
     at_record_start: bool,
     /// Reaches the end of the record.
     at_record_end: bool,
+    /// Byte offset of the match within its record.
+    offset: usize,
 }
 
 impl Haystack {
     fn push(&mut self, s: &str) {
         self.starts.push(self.text.len() as u32);
-        self.text.extend_from_slice(s.as_bytes());
-        self.text.push(b'\n');
+        // A line break inside a value would split its record; stored values never hold one
+        // (text input refuses control characters), so this only guards hand-edited data.
+        if s.contains('\n') {
+            self.text.push_str(&s.replace('\n', " "));
+        } else {
+            self.text.push_str(s);
+        }
+        self.text.push('\n');
+    }
+
+    fn record(&self, i: usize) -> &str {
+        let (a, b) = (self.starts[i] as usize, self.starts[i + 1] as usize - 1);
+        &self.text[a..b]
     }
 
     fn finish(&mut self) {
@@ -165,7 +174,8 @@ impl Haystack {
         if needle.is_empty() {
             return;
         }
-        for pos in memmem::find_iter(&self.text, needle) {
+        let text = self.text.as_bytes();
+        for pos in memmem::find_iter(text, needle) {
             let record = self.starts.partition_point(|&s| s as usize <= pos) - 1;
             let start = self.starts[record] as usize;
             let end = self.starts[record + 1] as usize - 1;
@@ -173,117 +183,164 @@ impl Haystack {
             if hi > end {
                 continue;
             }
-            let before = &self.text[start..pos];
+            let before = &text[start..pos];
             f(Hit {
                 record,
-                at_start: pos == start || self.text[pos - 1] == b' ',
-                at_end: hi == end || self.text[hi] == b' ',
+                at_start: pos == start || text[pos - 1] == b' ',
+                at_end: hi == end || text[hi] == b' ',
                 primary: !before.contains(&b' '),
                 at_record_start: pos == start,
                 at_record_end: hi == end,
+                offset: pos - start,
             });
         }
     }
 }
 
-/// The in-memory search index.
+/// The in-memory search index: every field in a contiguous haystack, nothing per person on
+/// the heap, so 100,000 persons take a few megabytes.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    entries: Vec<SearchEntry>,
+    ids: Haystack,
+    names: Haystack,
+    initials: Haystack,
+    full: Haystack,
+    id_numbers: Haystack,
+    phones: Haystack,
+    services: Haystack,
+    /// Index into `community_codes` per person.
+    communities: Vec<u16>,
+    community_codes: Vec<String>,
+    statuses: Vec<PersonStatus>,
     /// Position of each entry in the tie-break order.
     rank: Vec<u32>,
     /// Entries in the tie-break order (for browsing without a query).
     order: Vec<u32>,
-    names: Haystack,
-    initials: Haystack,
-    full: Haystack,
-    ids: Haystack,
-    phones: Haystack,
-    service_exact: HashMap<Box<str>, Vec<u32>>,
-    service_seq: HashMap<u32, Vec<u32>>,
 }
 
 fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
-impl SearchIndex {
-    /// Builds the index.
-    pub fn build(rows: Vec<SearchRow>) -> SearchIndex {
-        let mut idx = SearchIndex::default();
-        for (i, r) in rows.iter().enumerate() {
-            idx.names.push(&r.name);
-            idx.initials.push(&r.initials);
-            idx.full.push(&r.full);
-            idx.ids.push(r.id_number.as_deref().unwrap_or(""));
-            idx.phones
-                .push(&r.phone.as_deref().map(digits).unwrap_or_default());
-            if let Some(no) = &r.service_no {
-                idx.service_exact
-                    .entry(no.as_str().into())
-                    .or_default()
-                    .push(i as u32);
-                if let Some(seq) = no.rsplit('-').next().and_then(|s| s.parse::<u32>().ok()) {
-                    idx.service_seq.entry(seq).or_default().push(i as u32);
-                }
+/// Builds an index one row at a time, so the rows never need to sit in memory all at once.
+#[derive(Debug, Default)]
+pub struct SearchIndexBuilder {
+    idx: SearchIndex,
+}
+
+impl SearchIndexBuilder {
+    /// An empty builder.
+    pub fn new() -> SearchIndexBuilder {
+        SearchIndexBuilder::default()
+    }
+
+    /// Adds one person.
+    pub fn push(&mut self, r: &SearchRow) {
+        let idx = &mut self.idx;
+        idx.ids.push(&r.id);
+        idx.names.push(&r.name);
+        idx.initials.push(&r.initials);
+        idx.full.push(&r.full);
+        idx.id_numbers.push(r.id_number.as_deref().unwrap_or(""));
+        idx.phones
+            .push(&r.phone.as_deref().map(digits).unwrap_or_default());
+        idx.services.push(r.service_no.as_deref().unwrap_or(""));
+        let c = match idx.community_codes.iter().position(|c| *c == r.community) {
+            Some(i) => i,
+            None => {
+                idx.community_codes.push(r.community.clone());
+                idx.community_codes.len() - 1
             }
-        }
+        };
+        idx.communities.push(c as u16);
+        idx.statuses.push(r.status);
+    }
+
+    /// Finishes the index: the tie-break order is computed once here.
+    pub fn finish(self) -> SearchIndex {
+        let mut idx = self.idx;
         for h in [
+            &mut idx.ids,
             &mut idx.names,
             &mut idx.initials,
             &mut idx.full,
-            &mut idx.ids,
+            &mut idx.id_numbers,
             &mut idx.phones,
+            &mut idx.services,
         ] {
             h.finish();
         }
+        idx.communities.shrink_to_fit();
+        idx.statuses.shrink_to_fit();
+        let n = idx.statuses.len();
         // Ties go to active records, then enrolled ones by service number, then pinyin order
         // as Chinese lists are sorted, then the name, then load order: the same on every run.
-        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| {
-            let (ra, rb) = (&rows[a as usize], &rows[b as usize]);
-            let active = |r: &SearchRow| r.status == PersonStatus::Active;
-            active(rb)
-                .cmp(&active(ra))
-                .then_with(|| rb.service_no.is_some().cmp(&ra.service_no.is_some()))
-                .then_with(|| ra.service_no.cmp(&rb.service_no))
-                .then_with(|| ra.full.cmp(&rb.full))
-                .then_with(|| ra.name.cmp(&rb.name))
-                .then_with(|| a.cmp(&b))
-        });
-        idx.rank = vec![0; rows.len()];
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        {
+            let idx = &idx;
+            let active = |i: usize| idx.statuses[i] == PersonStatus::Active;
+            order.sort_unstable_by(|&a, &b| {
+                let (a, b) = (a as usize, b as usize);
+                let (sa, sb) = (idx.services.record(a), idx.services.record(b));
+                active(b)
+                    .cmp(&active(a))
+                    .then_with(|| (!sb.is_empty()).cmp(&!sa.is_empty()))
+                    .then_with(|| sa.cmp(sb))
+                    .then_with(|| idx.full.record(a).cmp(idx.full.record(b)))
+                    .then_with(|| idx.names.record(a).cmp(idx.names.record(b)))
+                    .then_with(|| a.cmp(&b))
+            });
+        }
+        idx.rank = vec![0; n];
         for (pos, &i) in order.iter().enumerate() {
             idx.rank[i as usize] = pos as u32;
         }
         idx.order = order;
-        idx.entries = rows
-            .into_iter()
-            .map(|r| SearchEntry {
-                id: r.id.into(),
-                name: r.name.into(),
-                id_number: r.id_number.map(Into::into),
-                phone: r.phone.map(Into::into),
-                service_no: r.service_no.map(Into::into),
-                community: r.community.into(),
-                status: r.status,
-            })
-            .collect();
         idx
+    }
+}
+
+impl SearchIndex {
+    /// Builds the index from rows at hand.
+    pub fn build(rows: Vec<SearchRow>) -> SearchIndex {
+        let mut b = SearchIndexBuilder::new();
+        for r in &rows {
+            b.push(r);
+        }
+        b.finish()
     }
 
     /// How many persons the index holds.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.statuses.len()
     }
 
     /// True when it holds nobody.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.statuses.is_empty()
     }
 
     /// The entry at `i`.
-    pub fn entry(&self, i: usize) -> &SearchEntry {
-        &self.entries[i]
+    pub fn entry(&self, i: usize) -> SearchEntry<'_> {
+        fn opt(s: &str) -> Option<&str> {
+            if s.is_empty() {
+                None
+            } else {
+                Some(s)
+            }
+        }
+        SearchEntry {
+            id: self.ids.record(i),
+            name: self.names.record(i),
+            id_number: opt(self.id_numbers.record(i)),
+            service_no: opt(self.services.record(i)),
+            community: self
+                .community_codes
+                .get(self.communities[i] as usize)
+                .map(String::as_str)
+                .unwrap_or(""),
+            status: self.statuses[i],
+        }
     }
 
     /// `count` entries from position `start` of the browsing order (active, enrolled by
@@ -310,7 +367,7 @@ impl SearchIndex {
         if limit == 0 {
             return (Vec::new(), 0);
         }
-        let mut scores = vec![0u8; self.entries.len()];
+        let mut scores = vec![0u8; self.len()];
         let mut touched: Vec<u32> = Vec::new();
         let mut bump = |i: usize, s: u8| {
             if scores[i] == 0 {
@@ -357,7 +414,7 @@ impl SearchIndex {
                 }
             }
             QueryKind::Number(q) => {
-                self.ids.for_each(q.as_bytes(), |h| {
+                self.id_numbers.for_each(q.as_bytes(), |h| {
                     if h.at_record_end && h.at_record_start {
                         bump(h.record, ID_EXACT);
                     } else if h.at_record_end && q.len() >= 4 {
@@ -365,16 +422,28 @@ impl SearchIndex {
                     }
                 });
                 self.phone_matches(q, &mut bump);
-                if let Some(seq) = q.parse::<u32>().ok().filter(|_| q.len() <= 6) {
-                    for &i in self.service_seq.get(&seq).into_iter().flatten() {
-                        bump(i as usize, SERVICE_SEQ);
-                    }
+                // The sequence part of a service number, with or without its leading zeros:
+                // 7 and 0007 both find 360104001001-0007.
+                let seq = q.trim_start_matches('0');
+                if !seq.is_empty() && q.len() <= 6 {
+                    self.services.for_each(seq.as_bytes(), |h| {
+                        let before = &self.services.record(h.record)[..h.offset];
+                        let padding = before.rsplit('-').next().unwrap_or(before);
+                        if h.at_record_end
+                            && before.contains('-')
+                            && padding.bytes().all(|b| b == b'0')
+                        {
+                            bump(h.record, SERVICE_SEQ);
+                        }
+                    });
                 }
             }
             QueryKind::Other(q) => {
-                for &i in self.service_exact.get(q.as_str()).into_iter().flatten() {
-                    bump(i as usize, SERVICE_EXACT);
-                }
+                self.services.for_each(q.as_bytes(), |h| {
+                    if h.at_record_start && h.at_record_end {
+                        bump(h.record, SERVICE_EXACT);
+                    }
+                });
                 if q.bytes()
                     .all(|b| b.is_ascii_digit() || b == b'-' || b == b'+')
                 {
@@ -410,10 +479,10 @@ impl SearchIndex {
     }
 
     /// The best `limit` matches of `query`, best first.
-    pub fn find(&self, query: &str, limit: usize) -> Vec<&SearchEntry> {
+    pub fn find(&self, query: &str, limit: usize) -> Vec<SearchEntry<'_>> {
         self.search(query, limit)
             .into_iter()
-            .map(|i| &self.entries[i])
+            .map(|i| self.entry(i))
             .collect()
     }
 }

@@ -192,15 +192,17 @@ pub fn rebuild_search_keys(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Every person as the search index holds them: one scan of the narrow projection.
-pub fn search_rows(conn: &Connection) -> Result<Vec<SearchRow>> {
+/// Calls `f` with every person as the search index holds them: one scan of the narrow
+/// projection, row by row, so the rows never sit in memory all at once.
+pub fn for_each_search_row(conn: &Connection, mut f: impl FnMut(SearchRow)) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT person_id, name, initials, full, id_number, phone, service_no, community, status
          FROM person_search",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
         let status: String = r.get(8)?;
-        Ok(SearchRow {
+        f(SearchRow {
             id: r.get(0)?,
             name: r.get(1)?,
             initials: r.get(2)?,
@@ -209,11 +211,13 @@ pub fn search_rows(conn: &Connection) -> Result<Vec<SearchRow>> {
             phone: r.get(5)?,
             service_no: r.get(6)?,
             community: r.get(7)?,
-            status: PersonStatus::from_code(&status).ok_or_else(|| corrupt("status"))?,
-        })
-    })?;
-    rows.collect::<std::result::Result<_, _>>()
-        .map_err(super::row_error)
+            status: PersonStatus::from_code(&status).ok_or(super::StoreError::Corrupt {
+                table: "person_search",
+                column: "status",
+            })?,
+        });
+    }
+    Ok(())
 }
 
 /// Number of persons.

@@ -127,10 +127,10 @@ pub fn generate(
         return Err(AppError::UnknownOrg(ws.org_code));
     }
     let material = Material::builtin().ok_or(AppError::NotYetAvailable("demo material"))?;
-    let existing: HashSet<String> = persons::search_rows(ctx.store.conn())?
-        .into_iter()
-        .filter_map(|e| e.id_number)
-        .collect();
+    let mut existing: HashSet<String> = HashSet::new();
+    persons::for_each_search_row(ctx.store.conn(), |row| {
+        existing.extend(row.id_number);
+    })?;
     let today = ctx.clock.today();
     let now = ctx.clock.now();
     let at = clock::rfc3339(now);

@@ -173,7 +173,7 @@ impl Screen for PersonDetail {
     }
 
     fn commands(&self) -> Vec<Command> {
-        vec![
+        let mut c = vec![
             Command::bar(
                 &[Key::ch('e'), Key::plain(KeyCode::Enter)],
                 Action::Edit,
@@ -190,17 +190,21 @@ impl Screen for PersonDetail {
                 Action::NextField,
                 "cmd.next_tab",
             ),
-            Command::bar(
+        ];
+        // Scrolling only means something on the timeline.
+        if self.tab == 1 {
+            c.push(Command::bar(
                 &[Key::plain(KeyCode::Down), Key::ch('j')],
                 Action::Down,
                 "cmd.scroll_down",
-            ),
-            Command::help_only(
+            ));
+            c.push(Command::bar(
                 &[Key::plain(KeyCode::Up), Key::ch('k')],
                 Action::Up,
                 "cmd.scroll_up",
-            ),
-        ]
+            ));
+        }
+        c
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {

@@ -87,7 +87,7 @@ impl PersonList {
         (top, shown)
     }
 
-    fn selected_entry<'e>(&self, env: &'e Env) -> Option<&'e SearchEntry> {
+    fn selected_entry<'e>(&self, env: &'e Env) -> Option<SearchEntry<'e>> {
         let index = env.index.as_ref()?;
         let i = if self.browsing() {
             index.browse(self.selected, 1).first().copied()?
@@ -274,7 +274,7 @@ impl Screen for PersonList {
                     vec![
                         Line::from(e.service_no.as_deref().unwrap_or("-").to_string()),
                         Self::name_cell(&e.name, &query, env),
-                        Line::from(Self::id_cell(e, env)),
+                        Line::from(Self::id_cell(&e, env)),
                         Line::from(safe(env.org_name(&e.community))),
                         Line::from(t(lang, e.status.label_key()).to_string()),
                     ]
