@@ -61,6 +61,19 @@ impl Key {
         Some(Key { code, mods })
     }
 
+    /// The key presses this event stands for. Nothing is bound to Alt (PuTTY and Xshell
+    /// send it unreliably), but a terminal reports Esc followed quickly by a key, as over a
+    /// slow SSH link, as Alt plus that key: such a key is read as Esc, then the key.
+    pub fn presses(self) -> Vec<Key> {
+        if self.mods.contains(KeyModifiers::ALT) {
+            let mut rest = self;
+            rest.mods.remove(KeyModifiers::ALT);
+            vec![Key::plain(KeyCode::Esc), rest]
+        } else {
+            vec![self]
+        }
+    }
+
     /// A character a text field should take: printable, no Control or Alt.
     pub fn typed_char(&self) -> Option<char> {
         match self.code {
@@ -331,6 +344,19 @@ mod tests {
         assert!(check_unique(&cmds).is_ok());
         cmds.push(Command::bar(&[Key::ch('?')], Action::Back, "cmd.back"));
         assert_eq!(check_unique(&cmds), Err(DuplicateBinding(Key::ch('?'))));
+    }
+
+    #[test]
+    fn esc_run_into_the_next_key_is_both_keys() {
+        let alt_ctrl_q = Key {
+            code: KeyCode::Char('q'),
+            mods: KeyModifiers::ALT | KeyModifiers::CONTROL,
+        };
+        assert_eq!(
+            alt_ctrl_q.presses(),
+            vec![Key::plain(KeyCode::Esc), Key::ctrl('q')]
+        );
+        assert_eq!(Key::ch('a').presses(), vec![Key::ch('a')]);
     }
 
     #[test]

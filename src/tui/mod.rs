@@ -141,7 +141,7 @@ pub fn run(paths: &Paths, lang: Lang, look: Look) -> Result<(), StoreError> {
             }
             match event::read()? {
                 Event::Key(k) => {
-                    if let Some(key) = Key::from_event(&k) {
+                    for key in Key::from_event(&k).map(Key::presses).unwrap_or_default() {
                         app.handle_key(key);
                     }
                 }
