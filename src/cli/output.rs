@@ -106,11 +106,7 @@ pub fn matches(
     found: &[SearchEntry<'_>],
 ) -> Result<(), AppError> {
     for e in found {
-        let id = match e
-            .id_number
-            .as_deref()
-            .map(|s| IdNumber::try_from(s.to_string()))
-        {
+        let id = match e.id_number.map(|s| IdNumber::try_from(s.to_string())) {
             Some(Ok(id)) => id.masked(),
             _ => t(lang, "find.no_id").to_string(),
         };

@@ -135,12 +135,8 @@ impl PersonList {
         }
     }
 
-    fn id_cell(e: &SearchEntry, env: &Env) -> String {
-        match e
-            .id_number
-            .as_deref()
-            .map(|s| IdNumber::try_from(s.to_string()))
-        {
+    fn id_cell(e: &SearchEntry<'_>, env: &Env) -> String {
+        match e.id_number.map(|s| IdNumber::try_from(s.to_string())) {
             Some(Ok(id)) => id.masked(),
             _ => t(env.lang, "find.no_id").to_string(),
         }
@@ -272,7 +268,7 @@ impl Screen for PersonList {
                 .map(|&i| {
                     let e = index.entry(i);
                     vec![
-                        Line::from(e.service_no.as_deref().unwrap_or("-").to_string()),
+                        Line::from(e.service_no.unwrap_or("-").to_string()),
                         Self::name_cell(&e.name, &query, env),
                         Line::from(Self::id_cell(&e, env)),
                         Line::from(safe(env.org_name(&e.community))),
