@@ -269,9 +269,9 @@ impl Screen for PersonList {
                     let e = index.entry(i);
                     vec![
                         Line::from(e.service_no.unwrap_or("-").to_string()),
-                        Self::name_cell(&e.name, &query, env),
+                        Self::name_cell(e.name, &query, env),
                         Line::from(Self::id_cell(&e, env)),
-                        Line::from(safe(env.org_name(&e.community))),
+                        Line::from(safe(env.org_name(e.community))),
                         Line::from(t(lang, e.status.label_key()).to_string()),
                     ]
                 })
