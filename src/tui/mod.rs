@@ -6,6 +6,7 @@ pub mod app;
 pub mod env;
 pub mod keys;
 pub mod screens;
+pub mod terminal;
 pub mod text;
 pub mod theme;
 pub mod widgets;
@@ -99,7 +100,7 @@ fn show_waiting(_: Duration) {
 }
 
 /// Runs the UI on the database of `paths` until the user quits. The terminal is restored on
-/// every exit, including a panic (ratatui's init installs that hook after color-eyre's).
+/// every exit, including a panic (see `terminal`).
 pub fn run(paths: &Paths, lang: Lang, look: Look) -> Result<(), StoreError> {
     let store = Store::open(&paths.db, &OpenOptions::default())?;
     if !locale_warning_accepted() {
@@ -123,7 +124,10 @@ pub fn run(paths: &Paths, lang: Lang, look: Look) -> Result<(), StoreError> {
     let _ = WAIT_TEXT.set(format!(" {}", crate::i18n::t(lang, "tui.waiting")));
     crate::store::busy::set_notifier(show_waiting, Duration::from_secs(1));
     let mut app = App::new(env);
-    let mut terminal = ratatui::init();
+    let mut terminal = terminal::enter().map_err(|e| StoreError::Io {
+        path: paths.db.clone(),
+        source: e,
+    })?;
     let result = (|| -> io::Result<()> {
         while !app.quit {
             app.size = terminal
@@ -158,7 +162,7 @@ pub fn run(paths: &Paths, lang: Lang, look: Look) -> Result<(), StoreError> {
         }
         Ok(())
     })();
-    ratatui::restore();
+    terminal::leave();
     result.map_err(|e| StoreError::Io {
         path: paths.db.clone(),
         source: e,
