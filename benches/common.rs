@@ -32,7 +32,7 @@ pub fn data_dir() -> PathBuf {
             grants: users[0].grants.clone(),
         };
         let mut ctx = Ctx::new(&mut store, session, &clock).expect("context");
-        demo::generate(&mut ctx, n, 1, &mut |_, _| {}).expect("demo data");
+        demo::generate(&mut ctx, n, 1, &mut |_, _| true).expect("demo data");
     }
     dir
 }

@@ -13,7 +13,7 @@ use rusqlite::Connection;
 fn populated() -> DemoWs {
     let mut ws = DemoWs::new();
     with_ctx(&mut ws, "demo", |ctx| {
-        demo::generate(ctx, 40, 9, &mut |_, _| {}).unwrap()
+        demo::generate(ctx, 40, 9, &mut |_, _| true).unwrap()
     });
     ws
 }

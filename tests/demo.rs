@@ -46,7 +46,7 @@ fn content(ws: &DemoWs) -> Content {
 fn every_clue_and_case_state_appears_and_checks_pass() {
     let mut ws = DemoWs::new();
     let s = with_ctx(&mut ws, "demo", |ctx| {
-        demo::generate(ctx, 1500, 4, &mut |_, _| {}).unwrap()
+        demo::generate(ctx, 1500, 4, &mut |_, _| true).unwrap()
     });
     assert_eq!(s.persons, 1500);
     assert!(s.clues > 200 && s.cases > 150 && s.enrolled > 100, "{s:?}");
@@ -72,7 +72,7 @@ fn every_clue_and_case_state_appears_and_checks_pass() {
 fn people_look_like_a_chinese_district() {
     let mut ws = DemoWs::new();
     with_ctx(&mut ws, "demo", |ctx| {
-        demo::generate(ctx, 600, 8, &mut |_, _| {}).unwrap()
+        demo::generate(ctx, 600, 8, &mut |_, _| true).unwrap()
     });
     let people = content(&ws);
     let with_id = people.iter().filter(|p| p.1.is_some()).count();
@@ -110,7 +110,7 @@ fn same_seed_same_content() {
     let make = |seed| {
         let mut ws = DemoWs::new();
         with_ctx(&mut ws, "demo", |ctx| {
-            demo::generate(ctx, 200, seed, &mut |_, _| {}).unwrap()
+            demo::generate(ctx, 200, seed, &mut |_, _| true).unwrap()
         });
         content(&ws)
     };
@@ -123,10 +123,10 @@ fn same_seed_same_content() {
 fn a_second_run_adds_people_without_repeating_id_numbers() {
     let mut ws = DemoWs::new();
     with_ctx(&mut ws, "demo", |ctx| {
-        demo::generate(ctx, 100, 3, &mut |_, _| {}).unwrap()
+        demo::generate(ctx, 100, 3, &mut |_, _| true).unwrap()
     });
     with_ctx(&mut ws, "demo", |ctx| {
-        demo::generate(ctx, 100, 3, &mut |_, _| {}).unwrap()
+        demo::generate(ctx, 100, 3, &mut |_, _| true).unwrap()
     });
     let people = content(&ws);
     assert_eq!(people.len(), 200);
@@ -138,7 +138,28 @@ fn a_second_run_adds_people_without_repeating_id_numbers() {
 fn only_administrators_generate() {
     let mut ws = DemoWs::new();
     let e = with_ctx(&mut ws, "info_officer", |ctx| {
-        demo::generate(ctx, 5, 1, &mut |_, _| {}).unwrap_err()
+        demo::generate(ctx, 5, 1, &mut |_, _| true).unwrap_err()
     });
     assert!(matches!(e, jiuzhu::app::AppError::Denied { .. }), "{e:?}");
+}
+
+#[test]
+fn cancelled_generation_keeps_nothing() {
+    let mut ws = DemoWs::new();
+    let before: i64 = Connection::open(ws.db())
+        .unwrap()
+        .query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))
+        .unwrap();
+    let e = with_ctx(&mut ws, "demo", |ctx| {
+        demo::generate(ctx, 3000, 1, &mut |done, _| done < 1000).unwrap_err()
+    });
+    assert!(matches!(e, jiuzhu::app::AppError::Cancelled), "{e:?}");
+    let c = Connection::open(ws.db()).unwrap();
+    let persons: i64 = c
+        .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
+        .unwrap();
+    let after: i64 = c
+        .query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((persons, after), (0, before), "all or nothing");
 }

@@ -123,9 +123,15 @@ fn screens_snapshot() {
             typed(&mut login, "demo");
             snap(&mut login, "login");
 
-            let mut app = App::signed_in(env(&dir, lang), session.clone());
+            let mut e = env(&dir, lang);
+            // The settings screen shows the database path; a temporary folder's name changes
+            // every run, so the snapshots show a fixed one (the screens never reopen it here).
+            e.db_path = std::path::PathBuf::from("/srv/jiuzhu/jiuzhu.db");
+            let mut app = App::signed_in(e, session.clone());
             snap(&mut app, "home");
-            press(&mut app, &[k(KeyCode::F(2))]);
+            typed(&mut app, "0");
+            snap(&mut app, "settings");
+            press(&mut app, &[k(KeyCode::Esc), k(KeyCode::F(2))]);
             snap(&mut app, "persons");
             typed(&mut app, "zs");
             snap(&mut app, "persons_zs");
@@ -340,4 +346,31 @@ fn escape_sequences_in_stored_names_never_reach_the_screen() {
         !shown.chars().any(|c| c.is_control() && c != '\n'),
         "no control character reached the buffer"
     );
+}
+
+#[test]
+fn long_work_shows_progress_and_ends_with_a_message() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    typed(&mut app, "0");
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 1).contains("系统设置"), "{}", row(&t, 1));
+    typed(&mut app, "g");
+    assert!(app.busy());
+    let t = draw(&mut app, 80, 24);
+    let shown: String = (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
+    assert!(shown.contains("Esc 取消") && shown.contains('['), "{shown}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while app.busy() {
+        assert!(std::time::Instant::now() < deadline, "the work never ended");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        app.tick();
+    }
+    let d = app.dialog().expect("a message at the end");
+    assert!(d.text.contains("1000"), "{}", d.text);
+    let n: i64 = rusqlite::Connection::open(dir.path().join("jiuzhu.db"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1005);
 }

@@ -56,6 +56,9 @@ pub enum AppError {
     /// The two typed passwords differ.
     #[error("passwords differ")]
     PasswordsDiffer,
+    /// The user stopped long work; nothing of it was kept.
+    #[error("cancelled")]
+    Cancelled,
     /// The org unit is not one this workstation knows.
     #[error("unknown org unit {0}")]
     UnknownOrg(String),
@@ -91,6 +94,7 @@ impl Localize for AppError {
             AppError::NeedsUser => t(lang, "error.needs_user").to_string(),
             AppError::NoPasswordPrompt => t(lang, "error.no_password_prompt").to_string(),
             AppError::PasswordsDiffer => t(lang, "error.passwords_differ").to_string(),
+            AppError::Cancelled => t(lang, "error.cancelled").to_string(),
             AppError::UnknownOrg(code) => tf(lang, "error.unknown_org", &[("code", code)]),
         }
     }

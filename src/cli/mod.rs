@@ -180,7 +180,7 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
             };
             let mut ctx = Ctx::new(&mut store, session, clock)?;
             let mut progress = |done: usize, total: usize| {
-                if total >= 20_000 {
+                if total >= 20_000 && done % 2000 == 0 {
                     eprint!(
                         "\r{}",
                         tf(
@@ -193,6 +193,7 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
                         eprintln!();
                     }
                 }
+                true
             };
             let summary = demo::generate(&mut ctx, a.persons, a.seed, &mut progress)?;
             output::demo_done(&mut out, lang, &summary, users.as_deref(), &paths)?;

@@ -29,6 +29,7 @@ pub struct App {
     dialog: Option<Dialog>,
     help: bool,
     status: Option<String>,
+    job: Option<super::job::Job>,
     /// Set when the user quit.
     pub quit: bool,
     /// The terminal size, for ignoring keys on a too-small screen.
@@ -44,6 +45,7 @@ impl App {
             dialog: None,
             help: false,
             status: None,
+            job: None,
             quit: false,
             size: Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT),
         }
@@ -86,8 +88,23 @@ impl App {
         c
     }
 
-    /// Called when the background index load finished.
+    /// Takes background results: the index load, and progress or the end of long work.
     pub fn tick(&mut self) {
+        if let Some(job) = &mut self.job {
+            if let Some(result) = job.poll() {
+                self.job = None;
+                let lang = self.env.lang;
+                self.dialog = Some(match result {
+                    Ok(msg) => Dialog::message(t(lang, "dialog.done_title").into(), msg),
+                    Err(msg) => Dialog::error(t(lang, "dialog.error_title").into(), msg),
+                });
+                self.env.reload_index();
+                let App { env, stack, .. } = self;
+                if let Some(s) = stack.last_mut() {
+                    s.on_resume(env);
+                }
+            }
+        }
         if self.env.poll_index() {
             let App { env, stack, .. } = self;
             if let Some(s) = stack.last_mut() {
@@ -100,9 +117,21 @@ impl App {
         self.stack.iter().any(|s| s.unsaved())
     }
 
+    /// True while long work runs.
+    pub fn busy(&self) -> bool {
+        self.job.is_some()
+    }
+
     /// Handles one key press.
     pub fn handle_key(&mut self, key: Key) {
         self.status = None;
+        if let Some(job) = &self.job {
+            // Long work takes no keys but the one that cancels it.
+            if key.code == crossterm::event::KeyCode::Esc {
+                job.cancel();
+            }
+            return;
+        }
         if self.help {
             if matches!(
                 key.code,
@@ -238,6 +267,7 @@ impl App {
             Outcome::Dialog(d) => self.dialog = Some(d),
             Outcome::Status(s) => self.status = Some(s),
             Outcome::Quit => self.quit = true,
+            Outcome::Job(j) => self.job = Some(j),
         }
     }
 
@@ -285,7 +315,9 @@ impl App {
             );
         }
         self.render_key_bar(frame, bottom);
-        if self.help {
+        if let Some(job) = &self.job {
+            self.render_job(frame, body, job);
+        } else if self.help {
             self.render_help(frame, body);
         } else if let Some(d) = &self.dialog {
             d.render(frame, body, &self.env);
@@ -351,6 +383,39 @@ impl App {
             spans.push(Span::raw(label));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+
+    fn render_job(&self, frame: &mut Frame<'_>, area: Rect, job: &super::job::Job) {
+        let env = &self.env;
+        let w = 64.min(area.width);
+        let rect = Rect::new(
+            area.x + (area.width - w) / 2,
+            area.y + area.height / 2 - 2,
+            w,
+            4,
+        );
+        let note = if job.cancelling() {
+            t(env.lang, "job.cancelling")
+        } else {
+            t(env.lang, "job.cancel_key")
+        };
+        let bar = super::widgets::progress::progress_line(
+            job.done,
+            job.total,
+            w as usize - 2,
+            note,
+            &env.theme,
+        );
+        frame.render_widget(Clear, super::widgets::dialog::clear_area(rect, area));
+        frame.render_widget(
+            Paragraph::new(vec![bar]).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_set(env.symbols.border)
+                    .title(Line::styled(format!(" {} ", job.title), env.theme.title)),
+            ),
+            rect,
+        );
     }
 
     fn render_help(&self, frame: &mut Frame<'_>, area: Rect) {

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod env;
+pub mod job;
 pub mod keys;
 pub mod screens;
 pub mod terminal;
@@ -139,7 +140,8 @@ pub fn run(paths: &Paths, lang: Lang, look: Look) -> Result<(), StoreError> {
             );
             terminal.draw(|f| app.render(f))?;
             // Wake now and then for the clock and the background index load.
-            if !event::poll(Duration::from_millis(500))? {
+            let wait = if app.busy() { 100 } else { 500 };
+            if !event::poll(Duration::from_millis(wait))? {
                 app.tick();
                 continue;
             }

@@ -107,12 +107,13 @@ pub struct Summary {
 
 /// Generates `n` synthetic persons with clues and cases on a demo workstation; the same
 /// seed on the same workstation state gives the same content. `progress(done, total)` is
-/// called now and then.
+/// called now and then; when it returns false the work stops and nothing is kept (it all
+/// runs in one transaction).
 pub fn generate(
     ctx: &mut Ctx<'_>,
     n: usize,
     seed: u64,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<Summary> {
     let ws = workstation::require(ctx.store.conn())?;
     if !ws.demo {
@@ -149,8 +150,8 @@ pub fn generate(
         let mut maker = PeopleMaker::new(&material, today, existing);
         let mut summary = Summary::default();
         for i in 0..n {
-            if i % 2000 == 0 {
-                progress(i, n);
+            if i % 500 == 0 && !progress(i, n) {
+                return Err(AppError::Cancelled);
             }
             let community = &communities[rng.gen_range(0..communities.len())];
             let s = maker.make(&mut rng, community);
@@ -184,7 +185,7 @@ pub fn generate(
                 )?;
             }
         }
-        progress(n, n);
+        let _ = progress(n, n);
         summary.change_entries = w.appended();
         Ok(summary)
     })

@@ -7,6 +7,7 @@ pub mod person_detail;
 pub mod person_form;
 pub mod person_list;
 pub mod placeholder;
+pub mod settings;
 
 use ratatui::layout::{Position, Rect};
 use ratatui::Frame;
@@ -31,6 +32,8 @@ pub enum Outcome {
     Status(String),
     /// Leave the program.
     Quit,
+    /// Run long work with a progress bar.
+    Job(super::job::Job),
 }
 
 /// One screen of the UI.
