@@ -53,3 +53,96 @@ proptest! {
         }
     }
 }
+
+mod chain {
+    use chrono::{DateTime, Utc};
+    use jiuzhu::app::setup::{create_workstation, InitParams};
+    use jiuzhu::app::FixedClock;
+    use jiuzhu::domain::org::Tier;
+    use jiuzhu::domain::person::{Person, PersonFacts, PersonStatus};
+    use jiuzhu::domain::record::RecordMeta;
+    use jiuzhu::store::changelog::{verify_chains, BreakKind};
+    use jiuzhu::store::persons;
+    use proptest::prelude::*;
+
+    fn facts(name: &str) -> PersonFacts {
+        PersonFacts {
+            name: name.into(),
+            id_number: None,
+            sex: None,
+            birth_date: None,
+            phone: None,
+            address: None,
+            community: "360104001001".into(),
+            hukou_local: true,
+            assistance_status: "none".into(),
+            assistance_certificate: None,
+            self_care: None,
+            disability_type: None,
+            disability_grade: None,
+            disability_cert: None,
+            diseases: None,
+            lives_alone: false,
+            guardian_name: None,
+            guardian_phone: None,
+            emergency_contact: None,
+            note: None,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Any sequence of writes, batched any way into transactions, gives one unbroken chain;
+        /// editing any one entry afterwards is found at exactly that entry.
+        #[test]
+        fn chains_verify_and_any_edited_entry_is_found(
+            names in proptest::collection::vec("[\u{4e00}-\u{9fa5}]{1,4}", 1..16),
+            batch in 1usize..5,
+            target in any::<proptest::sample::Index>(),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let db = dir.path().join("p.db");
+            let clock = FixedClock(DateTime::parse_from_rfc3339("2026-11-28T02:00:00Z").unwrap().with_timezone(&Utc));
+            let params = InitParams {
+                tier: Tier::Subdistrict,
+                org_code: "360104001".into(),
+                org_name: "洪都街道".into(),
+                parent: None,
+                admin: "admin".into(),
+                demo: true,
+            };
+            let mut store = create_workstation(dir.path(), &db, &params, Vec::new(), &clock).unwrap();
+            let mut n = 0;
+            for (k, chunk) in names.chunks(batch).enumerate() {
+                store
+                    .write("tester", &format!("2026-11-28T02:00:{k:02}.000Z"), |w| {
+                        for name in chunk {
+                            let p = Person {
+                                meta: RecordMeta::new(format!("p{n}"), w.origin(), w.at()),
+                                facts: facts(name),
+                                service_no: None,
+                                status: PersonStatus::Active,
+                            };
+                            persons::insert(w, &p)?;
+                            n += 1;
+                        }
+                        Ok::<_, jiuzhu::store::StoreError>(())
+                    })
+                    .unwrap();
+            }
+            let conn = rusqlite::Connection::open(&db).unwrap();
+            let chains = verify_chains(&conn).unwrap();
+            prop_assert_eq!(chains.len(), 1);
+            prop_assert_eq!(chains[0].entries, names.len() as i64);
+            prop_assert!(chains[0].broken.is_none());
+            let seq = target.index(names.len()) as i64 + 1;
+            conn.execute_batch("DROP TRIGGER change_log_no_update").unwrap();
+            conn.execute("UPDATE change_log SET record = record || ' ' WHERE seq = ?1", [seq]).unwrap();
+            let chains = verify_chains(&conn).unwrap();
+            let broken = chains[0].broken.clone().unwrap();
+            prop_assert_eq!(broken.seq, seq);
+            prop_assert_eq!(broken.kind, BreakKind::ContentChanged);
+        }
+    }
+}

@@ -147,6 +147,8 @@ pub struct OpenOptions {
     pub create: bool,
     /// File mode for a newly created database (unix); `0o600`, or `0o660` in group mode.
     pub file_mode: u32,
+    /// Open through SQLite's read-only flag: every write is refused as read-only.
+    pub read_only: bool,
 }
 
 impl Default for OpenOptions {
@@ -155,6 +157,7 @@ impl Default for OpenOptions {
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             create: false,
             file_mode: 0o600,
+            read_only: false,
         }
     }
 }
@@ -181,14 +184,25 @@ impl Store {
             }
             data_dir::create_private_file(path, opts.file_mode)?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = if opts.read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
         let conn = Connection::open_with_flags(path, flags).map_err(|e| at_path(e, path))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
         };
         store.configure(opts).map_err(|e| with_path(e, path))?;
-        migrations::migrate(&mut store.conn, path)?;
+        if opts.read_only {
+            // A read-only database cannot be migrated; an older one is refused as read-only.
+            if migrations::version(&store.conn)? < migrations::latest() {
+                return Err(StoreError::ReadOnly);
+            }
+        } else {
+            migrations::migrate(&mut store.conn, path)?;
+        }
         Ok(store)
     }
 
@@ -210,12 +224,14 @@ impl Store {
         let mode: String = self
             .conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
+        if !mode.eq_ignore_ascii_case("wal") && !opts.read_only {
             self.conn
                 .query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0))?;
         }
         self.conn.pragma_update(None, "foreign_keys", true)?;
-        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        if !opts.read_only {
+            self.conn.pragma_update(None, "synchronous", "FULL")?;
+        }
         Ok(())
     }
 

@@ -1,0 +1,145 @@
+//! Faults that must lose nothing: a full disk, a read-only database, and a process killed in
+//! the middle of a large write. After each, `check` passes and the data is all or nothing.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{jiuzhu, run, with_ctx, DemoWs};
+use jiuzhu::app::{check, demo, person, AppError};
+use jiuzhu::domain::person::PersonDraft;
+use jiuzhu::i18n::{Lang, Localize};
+use jiuzhu::store::{OpenOptions, Store, StoreError};
+use rusqlite::Connection;
+
+fn count(db: &std::path::Path, sql: &str) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_full_disk_refuses_the_write_and_keeps_the_data() {
+    let mut ws = DemoWs::new();
+    with_ctx(&mut ws, "demo", |ctx| {
+        demo::generate(ctx, 50, 1, &mut |_, _| true).unwrap()
+    });
+    let db = ws.db();
+    let persons = count(&db, "SELECT count(*) FROM persons");
+    let entries = count(&db, "SELECT count(*) FROM change_log");
+    // SQLite's own page limit stands in for a full disk (CI runs as root, which ignores modes).
+    let pages = count(&db, "PRAGMA page_count");
+    ws.store.set_max_page_count(pages as u64 + 2).unwrap();
+    let e = with_ctx(&mut ws, "demo", |ctx| {
+        demo::generate(ctx, 2000, 2, &mut |_, _| true).unwrap_err()
+    });
+    assert!(matches!(e, AppError::Store(StoreError::DiskFull)), "{e:?}");
+    assert!(
+        e.localize(Lang::ZhCn).contains("磁盘已满"),
+        "{}",
+        e.localize(Lang::ZhCn)
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM persons"), persons);
+    assert_eq!(count(&db, "SELECT count(*) FROM change_log"), entries);
+    let r = with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap());
+    assert!(r.ok(), "{:?}", r.findings);
+    // With room again, the same work succeeds.
+    ws.store.set_max_page_count(1 << 30).unwrap();
+    with_ctx(&mut ws, "demo", |ctx| {
+        demo::generate(ctx, 100, 2, &mut |_, _| true).unwrap()
+    });
+    assert_eq!(count(&db, "SELECT count(*) FROM persons"), persons + 100);
+}
+
+#[test]
+fn a_read_only_database_says_so_and_changes_nothing() {
+    let ws = DemoWs::new();
+    let db = ws.db();
+    drop(ws.store);
+    let mut ro = Store::open(
+        &db,
+        &OpenOptions {
+            read_only: true,
+            ..OpenOptions::default()
+        },
+    )
+    .unwrap();
+    let session = ws
+        .users
+        .iter()
+        .find(|u| u.username == "demo")
+        .map(|u| jiuzhu::app::Session {
+            username: u.username.clone(),
+            grants: u.grants.clone(),
+        });
+    let clock = common::clock();
+    let mut ctx = jiuzhu::app::Ctx::new(&mut ro, session.unwrap(), &clock).unwrap();
+    let d = PersonDraft {
+        name: "只读".into(),
+        community: "360104001001".into(),
+        ..Default::default()
+    };
+    let e = person::create(&mut ctx, &d).unwrap_err();
+    assert!(matches!(e, AppError::Store(StoreError::ReadOnly)), "{e:?}");
+    assert!(
+        e.localize(Lang::ZhCn).contains("不可写"),
+        "{}",
+        e.localize(Lang::ZhCn)
+    );
+    assert!(check::run(&ctx).unwrap().ok());
+    assert_eq!(count(&db, "SELECT count(*) FROM persons"), 0);
+}
+
+/// A large write (demo data in one transaction) killed with SIGKILL at points spread over the
+/// work: afterwards the database passes `check` and holds all of the work or none of it.
+#[cfg(unix)]
+#[test]
+fn killed_during_a_large_write_keeps_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(jiuzhu(dir.path()).args(["demo", "--persons", "20"]));
+    assert_eq!(code, 0, "{err}");
+    let db = dir.path().join("jiuzhu.db");
+    let kills: u64 = std::env::var("JIUZHU_FAULT_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    let mut expected = count(&db, "SELECT count(*) FROM persons");
+    let mut completed = 0;
+    for i in 0..kills {
+        let mut child = jiuzhu(dir.path())
+            .args([
+                "--user",
+                "demo",
+                "demo",
+                "--persons",
+                "400",
+                "--seed",
+                &i.to_string(),
+            ])
+            .env("JIUZHU_PASSWORD", "demo")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill points spread from the start of the work to past its end.
+        std::thread::sleep(Duration::from_millis(40 + i * 700 / kills));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let persons = count(&db, "SELECT count(*) FROM persons");
+        if status.success() {
+            expected += 400;
+            completed += 1;
+        }
+        assert!(
+            persons == expected || (!status.success() && persons == expected + 400),
+            "kill {i}: {persons} persons, expected {expected} (or all 400 more)"
+        );
+        expected = persons;
+        let (code, out, err) = run(jiuzhu(dir.path())
+            .args(["--user", "supervisor", "check"])
+            .env("JIUZHU_PASSWORD", "supervisor"));
+        assert_eq!(code, 0, "kill {i}: check failed: {out}{err}");
+    }
+    eprintln!("{kills} kills, {completed} runs finished before their kill");
+}
