@@ -129,6 +129,9 @@ fn screens_snapshot() {
             e.db_path = std::path::PathBuf::from("/srv/jiuzhu/jiuzhu.db");
             let mut app = App::signed_in(e, session.clone());
             snap(&mut app, "home");
+            typed(&mut app, "1");
+            snap(&mut app, "placeholder");
+            press(&mut app, &[k(KeyCode::Esc)]);
             typed(&mut app, "0");
             snap(&mut app, "settings");
             press(&mut app, &[k(KeyCode::Esc), k(KeyCode::F(2))]);
