@@ -7,7 +7,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use zeroize::Zeroizing;
 
 use super::{clock, AppError, Clock, Result, Session};
-use crate::store::{access_log, users, Store, StoreError};
+use crate::store::{access_log, users, Store};
 
 /// Shortest password accepted for a real account.
 pub const MIN_PASSWORD_LEN: usize = 8;
@@ -37,6 +37,12 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     }
 }
 
+/// A hash to verify against when the account does not exist.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("jiuzhu-no-such-user").unwrap_or_default())
+}
+
 /// Refuses passwords shorter than [`MIN_PASSWORD_LEN`] characters.
 pub fn check_strength(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_LEN {
@@ -57,7 +63,12 @@ pub fn login(
     let at = clock::rfc3339(clock.now());
     let user = users::by_username(store.conn(), username)?;
     let outcome = match &user {
-        None => Err(AppError::BadLogin),
+        None => {
+            // Spend the same work as for a real account, so the answer's timing does not
+            // tell whether the name exists.
+            let _ = verify_password(&password, dummy_hash());
+            Err(AppError::BadLogin)
+        }
         Some(u) if !verify_password(&password, &u.password_hash) => Err(AppError::BadLogin),
         Some(u) if u.disabled => Err(AppError::AccountDisabled),
         Some(u) => Ok(Session {
@@ -108,10 +119,7 @@ pub fn reset_password(
 
 impl From<argon2::password_hash::Error> for AppError {
     fn from(_: argon2::password_hash::Error) -> Self {
-        AppError::Store(StoreError::Corrupt {
-            table: "users",
-            column: "password_hash",
-        })
+        AppError::PasswordHashing
     }
 }
 

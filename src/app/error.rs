@@ -56,6 +56,9 @@ pub enum AppError {
     /// The two typed passwords differ.
     #[error("passwords differ")]
     PasswordsDiffer,
+    /// The password could not be hashed (no system randomness, for one).
+    #[error("password hashing failed")]
+    PasswordHashing,
     /// The user stopped long work; nothing of it was kept.
     #[error("cancelled")]
     Cancelled,
@@ -94,6 +97,7 @@ impl Localize for AppError {
             AppError::NeedsUser => t(lang, "error.needs_user").to_string(),
             AppError::NoPasswordPrompt => t(lang, "error.no_password_prompt").to_string(),
             AppError::PasswordsDiffer => t(lang, "error.passwords_differ").to_string(),
+            AppError::PasswordHashing => t(lang, "error.password_hashing").to_string(),
             AppError::Cancelled => t(lang, "error.cancelled").to_string(),
             AppError::UnknownOrg(code) => tf(lang, "error.unknown_org", &[("code", code)]),
         }

@@ -13,9 +13,7 @@ use crate::store::{counters, orgs, persons};
 /// another person already has is refused with that person's id, so the caller can open them.
 pub fn create(ctx: &mut Ctx<'_>, draft: &PersonDraft) -> Result<String> {
     let facts = draft.validate(ctx.clock.today(), Catalogue::builtin())?;
-    if ctx.tree.get(&facts.community).is_none() {
-        return Err(AppError::UnknownOrg(facts.community));
-    }
+    require_community(ctx, &facts.community)?;
     ctx.require(Action::EditPerson, &facts.community)?;
     let id = ctx.new_id();
     let at = ctx.now_text();
@@ -38,6 +36,14 @@ pub fn create(ctx: &mut Ctx<'_>, draft: &PersonDraft) -> Result<String> {
     Ok(id)
 }
 
+/// A person belongs to a community (or village) this workstation knows.
+fn require_community(ctx: &Ctx<'_>, code: &str) -> Result<()> {
+    match ctx.tree.get(code) {
+        Some(u) if u.tier() == Tier::Community => Ok(()),
+        _ => Err(AppError::UnknownOrg(code.to_string())),
+    }
+}
+
 /// Reads a person the session may see.
 pub fn get(ctx: &Ctx<'_>, id: &str) -> Result<Person> {
     let p = persons::get(ctx.store.conn(), id)?.ok_or(AppError::NotFound {
@@ -52,6 +58,9 @@ pub fn get(ctx: &Ctx<'_>, id: &str) -> Result<Person> {
 pub fn update(ctx: &mut Ctx<'_>, id: &str, version: i64, draft: &PersonDraft) -> Result<Person> {
     let facts = draft.validate(ctx.clock.today(), Catalogue::builtin())?;
     let current = get(ctx, id)?;
+    if facts.community != current.facts.community {
+        require_community(ctx, &facts.community)?;
+    }
     ctx.require(Action::EditPerson, &current.facts.community)?;
     ctx.require(Action::EditPerson, &facts.community)?;
     let at = ctx.now_text();

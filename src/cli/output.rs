@@ -90,7 +90,7 @@ pub fn demo_done(
                 "  {:<24} {:<24} {}",
                 u.username,
                 u.password,
-                roles.join("、")
+                roles.join(t(lang, "form.list_separator"))
             )
             .map_err(io_err)?;
         }
@@ -113,7 +113,7 @@ pub fn matches(
         writeln!(
             out,
             "{}\t{}\t{}\t{}\t{}",
-            e.service_no.unwrap_or("-"),
+            for_display(e.service_no.unwrap_or("-")),
             for_display(e.name),
             id,
             for_display(tree.name_of(e.community)),

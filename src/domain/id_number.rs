@@ -99,7 +99,8 @@ pub fn check_char(first17: &[u8]) -> char {
     let sum: u32 = first17
         .iter()
         .zip(WEIGHTS)
-        .map(|(d, w)| u32::from(d - b'0') * w)
+        // Callers pass digits; anything else counts as 0 rather than overflowing.
+        .map(|(d, w)| u32::from(d.wrapping_sub(b'0')).min(9) * w)
         .sum();
     CHECK_CHARS[(sum % 11) as usize]
 }

@@ -209,7 +209,7 @@ pub struct SearchIndex {
     phones: Haystack,
     services: Haystack,
     /// Index into `community_codes` per person.
-    communities: Vec<u16>,
+    communities: Vec<u32>,
     community_codes: Vec<String>,
     statuses: Vec<PersonStatus>,
     /// Position of each entry in the tie-break order.
@@ -252,7 +252,7 @@ impl SearchIndexBuilder {
                 idx.community_codes.len() - 1
             }
         };
-        idx.communities.push(c as u16);
+        idx.communities.push(c as u32);
         idx.statuses.push(r.status);
     }
 

@@ -87,11 +87,34 @@ pub fn t(lang: Lang, key: &str) -> &str {
 
 /// The text for `key` with each `{name}` replaced by its value.
 pub fn tf(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
-    let mut s = t(lang, key).to_string();
-    for (name, value) in args {
-        s = s.replace(&format!("{{{name}}}"), value);
+    // One pass over the template, so a value that itself holds `{name}` is not expanded again.
+    let template = t(lang, key);
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match args.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
     }
-    s
+    out.push_str(rest);
+    out
 }
 
 /// Every key of one language's table, for the parity test and tools.
@@ -136,6 +159,12 @@ mod tests {
         let s = tf(Lang::En, "reason.too_long", &[("max", "30")]);
         assert!(s.contains("30"), "{s}");
         assert!(!s.contains("{max}"));
+    }
+
+    #[test]
+    fn values_are_not_expanded_again() {
+        let s = tf(Lang::En, "reason.not_in_catalogue", &[("code", "{code}")]);
+        assert!(s.contains("\"{code}\""), "{s}");
     }
 
     #[test]

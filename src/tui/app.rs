@@ -117,6 +117,17 @@ impl App {
         self.stack.iter().any(|s| s.unsaved())
     }
 
+    /// Pasted text: typed into the focused text field, ignored when none has focus (so a
+    /// pasted `e` or `g` never acts as a command). Line breaks are dropped.
+    pub fn paste(&mut self, text: &str) {
+        if self.job.is_some() || self.dialog.is_some() || self.help || !self.top().text_focused() {
+            return;
+        }
+        for c in text.chars().filter(|c| !c.is_control()) {
+            self.handle_key(Key::ch(c));
+        }
+    }
+
     /// True while long work runs.
     pub fn busy(&self) -> bool {
         self.job.is_some()
@@ -389,8 +400,9 @@ impl App {
         let env = &self.env;
         let w = 64.min(area.width);
         let rect = Rect::new(
-            area.x + (area.width - w) / 2,
-            area.y + area.height / 2 - 2,
+            // `render` draws overlays only at 80x24 or more, but stays safe at any size.
+            area.x + area.width.saturating_sub(w) / 2,
+            area.y + (area.height / 2).saturating_sub(2),
             w,
             4,
         );
@@ -402,7 +414,7 @@ impl App {
         let bar = super::widgets::progress::progress_line(
             job.done,
             job.total,
-            w as usize - 2,
+            (w as usize).saturating_sub(2),
             note,
             &env.theme,
         );
@@ -436,7 +448,7 @@ impl App {
         lines.push(Line::styled(t(env.lang, "help.close"), env.theme.hint));
         let h = (lines.len() as u16 + 4).min(area.height);
         let w = 64.min(area.width);
-        let rect = Rect::new(area.x + (area.width - w) / 2, area.y, w, h);
+        let rect = Rect::new(area.x + area.width.saturating_sub(w) / 2, area.y, w, h);
         frame.render_widget(Clear, super::widgets::dialog::clear_area(rect, area));
         frame.render_widget(
             Paragraph::new(lines)

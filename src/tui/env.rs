@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, Receiver};
 use crate::app::search::{self as search, SearchIndex};
 use crate::app::{AppError, Clock, Ctx, Session, SystemClock};
 use crate::domain::org::OrgTree;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Localize};
 use crate::store::workstation::Workstation;
 use crate::store::{orgs, OpenOptions, Store};
 use crate::tui::theme::{Symbols, Theme};
@@ -35,6 +35,8 @@ pub struct Env {
     /// The search index, once loaded.
     pub index: Option<SearchIndex>,
     index_rx: Option<Receiver<Result<SearchIndex, String>>>,
+    /// Why the last index load failed, if it did.
+    pub index_error: Option<String>,
     /// Load the index on this thread (tests), not in the background.
     pub index_in_foreground: bool,
 }
@@ -63,6 +65,7 @@ impl Env {
             tree,
             index: None,
             index_rx: None,
+            index_error: None,
             index_in_foreground: false,
         }
     }
@@ -80,14 +83,15 @@ impl Env {
             return;
         };
         if self.index_in_foreground {
-            let loaded = self
-                .ctx()
-                .and_then(|ctx| search::load(&ctx))
-                .map_err(|e| format!("{e}"));
-            self.index = loaded.ok();
+            let lang = self.lang;
+            match self.ctx().and_then(|ctx| search::load(&ctx)) {
+                Ok(index) => self.index = Some(index),
+                Err(e) => self.index_error = Some(e.localize(lang)),
+            }
             return;
         }
         let (tx, rx) = mpsc::channel();
+        let lang = self.lang;
         let path = self.db_path.clone();
         std::thread::spawn(move || {
             let result = (|| -> Result<SearchIndex, AppError> {
@@ -96,7 +100,7 @@ impl Env {
                 let ctx = Ctx::new(&mut store, session, &clock)?;
                 search::load(&ctx)
             })();
-            let _ = tx.send(result.map_err(|e| format!("{e}")));
+            let _ = tx.send(result.map_err(|e| e.localize(lang)));
         });
         self.index_rx = Some(rx);
     }
@@ -109,10 +113,16 @@ impl Env {
         match rx.try_recv() {
             Ok(Ok(index)) => {
                 self.index = Some(index);
+                self.index_error = None;
                 self.index_rx = None;
                 true
             }
-            Ok(Err(_)) | Err(mpsc::TryRecvError::Disconnected) => {
+            Ok(Err(why)) => {
+                self.index_error = Some(why);
+                self.index_rx = None;
+                true
+            }
+            Err(mpsc::TryRecvError::Disconnected) => {
                 self.index_rx = None;
                 false
             }

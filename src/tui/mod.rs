@@ -153,11 +153,7 @@ pub fn run(paths: &Paths, lang: Lang, look: Look) -> Result<(), StoreError> {
                 }
                 // Windows reports the buffer size, not the window's: redraw from the real size.
                 Event::Resize(_, _) => terminal.autoresize()?,
-                Event::Paste(text) => {
-                    for c in text.chars().filter(|c| !c.is_control()) {
-                        app.handle_key(Key::ch(c));
-                    }
-                }
+                Event::Paste(text) => app.paste(&text),
                 _ => {}
             }
             app.tick();

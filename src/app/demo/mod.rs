@@ -128,10 +128,6 @@ pub fn generate(
         return Err(AppError::UnknownOrg(ws.org_code));
     }
     let material = Material::builtin().ok_or(AppError::NotYetAvailable("demo material"))?;
-    let mut existing: HashSet<String> = HashSet::new();
-    persons::for_each_search_row(ctx.store.conn(), |row| {
-        existing.extend(row.id_number);
-    })?;
     let today = ctx.clock.today();
     let now = ctx.clock.now();
     let at = clock::rfc3339(now);
@@ -146,6 +142,9 @@ pub fn generate(
         _ => ws.org_code.clone(),
     };
     ctx.store.write(&actor, &at, |w| {
+        // Read inside the write lock, so a person saved meanwhile by another user is seen.
+        let mut existing: HashSet<String> = HashSet::new();
+        persons::for_each_search_row(w.conn(), |row| existing.extend(row.id_number))?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut maker = PeopleMaker::new(&material, today, existing);
         let mut summary = Summary::default();
@@ -219,10 +218,11 @@ fn history(
         rng.gen_range(0..20)
     };
     let found_on = today - Duration::days(days_ago);
+    // Steps fall on the days after the clue was found, but never after today.
     let stamp = |d: i64| {
         format!(
             "{}T02:00:00.000Z",
-            (found_on + Duration::days(d)).format("%Y-%m-%d")
+            (found_on + Duration::days(d)).min(today).format("%Y-%m-%d")
         )
     };
     let key_groups: Vec<String> = match person.facts.self_care.as_deref() {
@@ -295,7 +295,10 @@ fn history(
             }
             ClueEvent::Report => next.reported_at = Some(when),
             ClueEvent::Accept => next.accepted_at = Some(when),
-            ClueEvent::Withdraw => next.closed_at = Some(when),
+            ClueEvent::Withdraw => {
+                next.closed_at = Some(when);
+                next.close_reason = Some(maker.withdraw_reason(rng));
+            }
         }
         clue = clues::update(
             w,

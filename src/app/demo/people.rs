@@ -22,6 +22,8 @@ pub struct Material {
     pub diseases: Vec<String>,
     pub difficulties: Vec<String>,
     pub reporters: Vec<String>,
+    pub withdraw_reasons: Vec<String>,
+    pub list_separator: String,
 }
 
 impl Material {
@@ -63,7 +65,9 @@ fn weighted<'a, T>(rng: &mut ChaCha8Rng, items: &'a [(T, u32)]) -> &'a T {
         }
         pick -= w;
     }
-    &items[items.len() - 1].0
+    // Only reached through rounding when `items` is not empty; an empty list is a bug in
+    // the compiled-in material, caught by `material_parses`.
+    &items[items.len().saturating_sub(1)].0
 }
 
 /// Weighted choice among codes.
@@ -275,7 +279,7 @@ impl<'m> PeopleMaker<'m> {
                     .iter()
                     .map(|s| s.as_str())
                     .collect::<Vec<_>>()
-                    .join("、"),
+                    .join(&self.material.list_separator),
             )
         } else {
             None
@@ -332,6 +336,15 @@ impl<'m> PeopleMaker<'m> {
     pub fn difficulty(&self, rng: &mut ChaCha8Rng) -> String {
         self.material
             .difficulties
+            .choose(rng)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Why a clue was withdrawn.
+    pub fn withdraw_reason(&self, rng: &mut ChaCha8Rng) -> String {
+        self.material
+            .withdraw_reasons
             .choose(rng)
             .cloned()
             .unwrap_or_default()

@@ -10,7 +10,7 @@ use super::person_list::PersonList;
 use super::placeholder::Placeholder;
 use super::{Outcome, Screen};
 use crate::app::inbox::{self, Waiting};
-use crate::i18n::t;
+use crate::i18n::{t, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::fit;
@@ -33,7 +33,8 @@ pub const MENU: [&str; 10] = [
 /// The home screen.
 pub struct Home {
     selected: usize,
-    waiting: Option<Vec<Waiting>>,
+    /// The counts, or why they cannot be shown (a role that may not see persons).
+    waiting: Option<Result<Vec<Waiting>, String>>,
 }
 
 impl Default for Home {
@@ -52,7 +53,12 @@ impl Home {
     }
 
     fn refresh(&mut self, env: &mut Env) {
-        self.waiting = env.ctx().and_then(|ctx| inbox::counts(&ctx)).ok();
+        let lang = env.lang;
+        self.waiting = Some(
+            env.ctx()
+                .and_then(|ctx| inbox::counts(&ctx))
+                .map_err(|e| e.localize(lang)),
+        );
     }
 
     fn open(&mut self, i: usize, env: &mut Env) -> Outcome {
@@ -149,7 +155,8 @@ impl Screen for Home {
         frame.render_widget(Paragraph::new(lines), menu_area);
         let mut right = vec![Line::styled(t(lang, "home.inbox"), env.theme.label)];
         match &self.waiting {
-            Some(items) => {
+            Some(Err(why)) => right.push(Line::styled(why.clone(), env.theme.hint)),
+            Some(Ok(items)) => {
                 for w in items {
                     right.push(Line::from(vec![
                         Span::raw(fit(t(lang, w.label), 24)),

@@ -252,7 +252,12 @@ impl Screen for PersonDetail {
             for e in self.timeline.iter().skip(self.scroll) {
                 let label = format!("kind.{}", e.kind);
                 let what = t(env.lang, &label);
-                let what = if what == label { e.kind.as_str() } else { what };
+                let raw_kind = safe(&e.kind);
+                let what = if what == label {
+                    raw_kind.as_str()
+                } else {
+                    what
+                };
                 lines.push(Line::from(vec![
                     Span::styled(format!(" {}  ", show_instant(&e.at)), env.theme.hint),
                     Span::raw(fit(what, 24)),

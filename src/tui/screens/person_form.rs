@@ -121,7 +121,8 @@ impl PersonForm {
                 .checked(check_guardian_phone),
             FormField::text("emergency_contact", "field.emergency_contact", 100)
                 .for_field(Field::EmergencyContact),
-            FormField::text("note", "field.note", 500).for_field(Field::Note),
+            FormField::text("note", "field.note", crate::domain::person::NOTE_MAX)
+                .for_field(Field::Note),
         ]);
         form.today = env.clock.today();
         form.set_choice("assistance_status", "none");
@@ -148,7 +149,7 @@ impl PersonForm {
             "id_number",
             f.id_number.as_ref().map(IdNumber::as_str).unwrap_or(""),
         );
-        form.set_choice("community", &f.community);
+        form.set_choice_labelled("community", &f.community, env.org_name(&f.community));
         for (id, v) in [
             ("phone", &f.phone),
             ("address", &f.address),
@@ -341,7 +342,11 @@ impl Screen for PersonForm {
             .get(left)
             .and_then(|f| f.error.as_ref().map(|e| (f.label, e)))
         {
-            Some((label, e)) => Outcome::Status(format!("{}：{e}", t(lang, label))),
+            Some((label, e)) => Outcome::Status(tf(
+                lang,
+                "error.validation",
+                &[("field", t(lang, label)), ("reason", e)],
+            )),
             None => Outcome::None,
         }
     }

@@ -221,7 +221,10 @@ impl Screen for PersonList {
         );
         self.query.render(frame, box_area, env.theme.selected, true);
         let count = match &env.index {
-            None => t(lang, "persons.loading").to_string(),
+            None => env
+                .index_error
+                .clone()
+                .unwrap_or_else(|| t(lang, "persons.loading").to_string()),
             Some(index) if self.browsing() => tf(
                 lang,
                 "persons.count_all",
@@ -268,7 +271,7 @@ impl Screen for PersonList {
                 .map(|&i| {
                     let e = index.entry(i);
                     vec![
-                        Line::from(e.service_no.unwrap_or("-").to_string()),
+                        Line::from(safe(e.service_no.unwrap_or("-"))),
                         Self::name_cell(e.name, &query, env),
                         Line::from(Self::id_cell(&e, env)),
                         Line::from(safe(env.org_name(e.community))),

@@ -107,8 +107,9 @@ impl Dialog {
             _ => t(env.lang, "dialog.ok_keys"),
         };
         let inner_w = (area.width.saturating_sub(8)).min(60);
-        let text_w = width(&self.text) as u16;
-        let lines = text_w / inner_w.max(1) + 1 + self.text.matches('\n').count() as u16;
+        let text_w = width(&self.text);
+        let lines = (text_w / usize::from(inner_w.max(1)) + 1 + self.text.matches('\n').count())
+            .min(usize::from(u16::MAX - 8)) as u16;
         let h = (lines + 4).min(area.height);
         let w = inner_w + 4;
         let rect = Rect::new(

@@ -267,12 +267,24 @@ impl Form {
     }
 
     /// Selects the option with `code` in a Choice field.
+    /// A code the options do not hold (a newer catalogue, another workstation's unit) is
+    /// added as an option of its own, so that saving the form never changes it unasked.
     pub fn set_choice(&mut self, id: &str, code: &str) {
+        self.set_choice_labelled(id, code, code);
+    }
+
+    /// As [`Form::set_choice`], with the label to show if the code has to be added.
+    pub fn set_choice_labelled(&mut self, id: &str, code: &str, label: &str) {
         if let Some(f) = self.field_mut(id) {
-            if let FieldKind::Choice { options, .. } = &f.kind {
-                if let Some(i) = options.iter().position(|o| o.0 == code) {
-                    f.index = Some(i);
-                }
+            if let FieldKind::Choice { options, .. } = &mut f.kind {
+                let i = match options.iter().position(|o| o.0 == code) {
+                    Some(i) => i,
+                    None => {
+                        options.push((code.to_string(), label.to_string()));
+                        options.len() - 1
+                    }
+                };
+                f.index = Some(i);
             }
         }
     }
@@ -484,7 +496,7 @@ impl Form {
                     if chosen.is_empty() {
                         t(lang, "form.none").to_string()
                     } else {
-                        chosen.join("、")
+                        chosen.join(t(lang, "form.list_separator"))
                     }
                 )
             }
@@ -654,6 +666,13 @@ mod tests {
         f.handle(Key::ch(' '));
         assert!(f.yes("alone"));
         assert!(f.changed());
+    }
+
+    #[test]
+    fn an_unknown_code_is_kept_not_replaced() {
+        let mut f = form();
+        f.set_choice("c", "zz");
+        assert_eq!(f.choice("c"), "zz");
     }
 
     #[test]
