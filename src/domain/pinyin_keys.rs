@@ -2,95 +2,57 @@
 //! surnames read as surnames (曾 → zeng, 单 → shan) and every reading of a polyphonic
 //! character kept, so that whatever reading a caseworker has in mind finds the person.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 use pinyin::ToPinyinMulti;
+use serde::Deserialize;
 
 /// At most this many spelling variants are kept per name; beyond it, later characters keep
 /// only their first reading. Names of three characters rarely reach it.
 const MAX_VARIANTS: usize = 16;
 
-/// Readings of single-character surnames that differ from the character's usual reading.
-const SURNAME_READINGS: &[(char, &str)] = &[
-    ('曾', "zeng"),
-    ('单', "shan"),
-    ('解', "xie"),
-    ('仇', "qiu"),
-    ('区', "ou"),
-    ('朴', "piao"),
-    ('查', "zha"),
-    ('覃', "qin"),
-    ('翟', "zhai"),
-    ('缪', "miao"),
-    ('乐', "yue"),
-    ('盖', "ge"),
-    ('尉', "yu"),
-    ('繁', "po"),
-    ('重', "chong"),
-    ('种', "chong"),
-    ('谌', "chen"),
-    ('员', "yun"),
-    ('折', "she"),
-    ('秘', "bi"),
-    ('句', "gou"),
-    ('召', "shao"),
-    ('冼', "xian"),
-    ('隗', "wei"),
-    ('郇', "huan"),
-    ('洗', "xian"),
-    ('逄', "pang"),
-    ('黑', "he"),
-    ('柏', "bai"),
-    ('藏', "zang"),
-    ('长', "chang"),
-    ('车', "che"),
-    ('贾', "jia"),
-    ('石', "shi"),
-    ('莘', "shen"),
-    ('宓', "mi"),
-    ('阚', "kan"),
-    ('燕', "yan"),
-    ('那', "na"),
-    ('叶', "ye"),
-    ('沈', "shen"),
-    ('纪', "ji"),
-    ('任', "ren"),
-    ('华', "hua"),
-    ('薄', "bo"),
-    ('都', "du"),
-    ('眭', "sui"),
-    ('鲜', "xian"),
-];
+/// Surname readings from `assets/surnames.toml` (checked by the tests below).
+struct Surnames {
+    single: HashMap<char, String>,
+    compound: HashMap<String, Option<[String; 2]>>,
+}
 
-/// Two-character surnames, with their readings where these differ from the usual ones.
-const COMPOUND_SURNAMES: &[(&str, Option<[&str; 2]>)] = &[
-    ("欧阳", None),
-    ("司马", None),
-    ("上官", None),
-    ("诸葛", None),
-    ("东方", None),
-    ("皇甫", None),
-    ("公孙", None),
-    ("慕容", None),
-    ("宇文", None),
-    ("司徒", None),
-    ("夏侯", None),
-    ("令狐", None),
-    ("轩辕", None),
-    ("端木", None),
-    ("独孤", None),
-    ("南宫", None),
-    ("西门", None),
-    ("呼延", None),
-    ("闻人", None),
-    ("申屠", None),
-    ("太史", None),
-    ("钟离", None),
-    ("司空", None),
-    ("尉迟", Some(["yu", "chi"])),
-    ("万俟", Some(["mo", "qi"])),
-    ("长孙", Some(["zhang", "sun"])),
-    ("澹台", Some(["tan", "tai"])),
-    ("单于", Some(["chan", "yu"])),
-];
+#[derive(Deserialize)]
+struct SurnameFile {
+    single: HashMap<String, String>,
+    compound: HashMap<String, String>,
+}
+
+fn surnames() -> &'static Surnames {
+    static S: OnceLock<Surnames> = OnceLock::new();
+    S.get_or_init(|| {
+        let file: SurnameFile = toml::from_str(include_str!("../../assets/surnames.toml"))
+            .unwrap_or(SurnameFile {
+                single: HashMap::new(),
+                compound: HashMap::new(),
+            });
+        Surnames {
+            single: file
+                .single
+                .into_iter()
+                .filter_map(|(k, v)| k.chars().next().map(|c| (c, v)))
+                .collect(),
+            compound: file
+                .compound
+                .into_iter()
+                .map(|(k, v)| {
+                    let mut parts = v.split_whitespace().map(str::to_string);
+                    let special = match (parts.next(), parts.next()) {
+                        (Some(a), Some(b)) => Some([a, b]),
+                        _ => None,
+                    };
+                    (k, special)
+                })
+                .collect(),
+        }
+    })
+}
 
 /// The search keys of one name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -148,18 +110,18 @@ fn name_readings(name: &str) -> Vec<Vec<String>> {
     let chars: Vec<char> = name.chars().collect();
     let mut out: Vec<Vec<String>> = chars.iter().map(|&c| readings(c)).collect();
     let head: String = chars.iter().take(2).collect();
-    let compound = COMPOUND_SURNAMES.iter().find(|(s, _)| *s == head);
-    match compound {
-        Some((_, Some(special))) => {
-            for (i, r) in special.iter().enumerate() {
-                put_first(&mut out[i], r);
+    let table = surnames();
+    match table.compound.get(&head) {
+        Some(Some(special)) => {
+            for (slot, r) in out.iter_mut().zip(special) {
+                put_first(slot, r);
             }
         }
-        Some((_, None)) => {}
+        Some(None) => {}
         None => {
-            if let Some(first) = chars.first() {
-                if let Some((_, r)) = SURNAME_READINGS.iter().find(|(c, _)| c == first) {
-                    put_first(&mut out[0], r);
+            if let (Some(first), Some(slot)) = (chars.first(), out.first_mut()) {
+                if let Some(r) = table.single.get(first) {
+                    put_first(slot, r);
                 }
             }
         }
@@ -232,6 +194,14 @@ mod tests {
             assert_eq!(k.full[0], full, "{name}: {k:?}");
             assert_eq!(k.initials[0], initials, "{name}: {k:?}");
         }
+    }
+
+    #[test]
+    fn the_surname_table_loads() {
+        let t = surnames();
+        assert!(t.single.len() > 40, "{}", t.single.len());
+        assert!(t.compound.len() > 20);
+        assert_eq!(t.single.get(&'曾').map(String::as_str), Some("zeng"));
     }
 
     #[test]
