@@ -3,10 +3,10 @@
 //! resident memory while browsing. `cargo bench --bench tui`.
 
 mod common;
+#[path = "../tests/common/pty.rs"]
+mod pty;
 
-use std::io::{Read, Write};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use crossterm::event::KeyCode;
@@ -16,94 +16,9 @@ use jiuzhu::tui::app::App;
 use jiuzhu::tui::env::Env;
 use jiuzhu::tui::keys::Key;
 use jiuzhu::tui::theme::{Scheme, Symbols, Theme};
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use pty::Pty;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-
-struct Pty {
-    writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    bytes: Arc<AtomicUsize>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-impl Pty {
-    fn spawn(data_dir: &str) -> Pty {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_jiuzhu"));
-        cmd.args(["--data-dir", data_dir]);
-        cmd.env("LANG", "C.UTF-8");
-        cmd.env("TERM", "xterm-256color");
-        let child = pair.slave.spawn_command(cmd).expect("spawn");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
-        let bytes = Arc::new(AtomicUsize::new(0));
-        let (sink, count) = (Arc::clone(&parser), Arc::clone(&bytes));
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 16384];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                count.fetch_add(n, Ordering::SeqCst);
-                sink.lock().expect("parser").process(&buf[..n]);
-            }
-        });
-        std::mem::forget(pair.master);
-        Pty {
-            writer,
-            parser,
-            bytes,
-            child,
-        }
-    }
-
-    fn send(&mut self, s: &str) {
-        self.writer.write_all(s.as_bytes()).expect("write");
-        self.writer.flush().expect("flush");
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().expect("parser").screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !self.screen().contains(text) {
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
-
-    /// Waits until no byte has arrived for `quiet`.
-    fn settle(&self, quiet: Duration) {
-        let mut last = self.bytes.load(Ordering::SeqCst);
-        let mut since = Instant::now();
-        loop {
-            std::thread::sleep(Duration::from_millis(2));
-            let now = self.bytes.load(Ordering::SeqCst);
-            if now != last {
-                last = now;
-                since = Instant::now();
-            } else if since.elapsed() >= quiet {
-                return;
-            }
-        }
-    }
-}
 
 fn rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -124,11 +39,11 @@ fn main() {
     let mut firsts = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let mut p = Pty::spawn(&data);
-        p.wait_for("演示工作站：用户名 demo");
+        let mut p = Pty::spawn(&["--data-dir", &data], "C.UTF-8");
+        p.wait_shown("演示工作站：用户名 demo");
         firsts.push(t.elapsed());
         p.send("\x11");
-        let _ = p.child.wait();
+        p.wait_exit(Duration::from_secs(20));
     }
     common::row(
         "open the TUI to the first complete frame",
@@ -137,18 +52,18 @@ fn main() {
     );
 
     // Browse: sign in, open the person list, move down it; bytes per keystroke and memory.
-    let mut p = Pty::spawn(&data);
-    p.wait_for("用户名");
+    let mut p = Pty::spawn(&["--data-dir", &data], "C.UTF-8");
+    p.wait_shown("用户名");
     let t = Instant::now();
     p.send("demo\rdemo\r");
-    p.wait_for("主菜单");
+    p.wait_shown("主菜单");
     common::row(
         "sign in to the home screen (Argon2id, counts)",
         common::stats(vec![t.elapsed()]),
         None,
     );
     p.send("\x1bOQ");
-    p.wait_for("共 ");
+    p.wait_shown("共 ");
     p.settle(Duration::from_millis(200));
     let mut per_key = Vec::new();
     for _ in 0..60 {
@@ -184,14 +99,8 @@ fn main() {
         }
     }
     p.send("\x11");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while p.child.try_wait().ok().flatten().is_none() {
-        if Instant::now() > deadline {
-            eprintln!("did not quit; screen:\n{}", p.screen());
-            let _ = p.child.kill();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    if !p.wait_exit(Duration::from_secs(20)) {
+        eprintln!("did not quit; screen:\n{}", p.screen());
     }
 
     // Render time of the busiest screen (the person list with a query) in process.

@@ -5,94 +5,9 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{native_pty_system, CommandBuilder, PtySize};
-
-struct Pty {
-    writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-}
-
-impl Pty {
-    fn spawn(args: &[&str]) -> Pty {
-        Pty::spawn_with_lang(args, "C.UTF-8")
-    }
-
-    fn spawn_with_lang(args: &[&str], lang: &str) -> Pty {
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_jiuzhu"));
-        cmd.args(args);
-        cmd.env("LANG", lang);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("LC_ALL");
-        cmd.env_remove("NO_COLOR");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
-        let sink = Arc::clone(&parser);
-        // Drain the terminal on a thread so the program never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        // Keep the master alive as long as the child runs.
-        std::mem::forget(pair.master);
-        Pty {
-            writer,
-            parser,
-            child,
-        }
-    }
-
-    fn send(&mut self, bytes: &str) {
-        self.writer.write_all(bytes.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn cursor(&self) -> (u16, u16) {
-        self.parser.lock().unwrap().screen().cursor_position()
-    }
-
-    /// Waits until the screen shows `text` and two reads in a row are the same frame.
-    fn wait_for(&self, text: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut last = String::new();
-        loop {
-            let now = self.screen();
-            if now.contains(text) && now == last {
-                return now;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {text:?}; screen:\n{now}"
-            );
-            last = now;
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
+use common::pty::Pty;
 
 #[cfg(unix)]
 #[test]
@@ -102,7 +17,7 @@ fn sign_in_search_add_a_person_and_quit() {
         common::run(common::jiuzhu(dir.path()).args(["demo", "--persons", "60", "--seed", "3"]));
     assert_eq!(code, 0, "{err}");
     let data = dir.path().to_str().unwrap().to_string();
-    let mut t = Pty::spawn(&["--data-dir", &data]);
+    let mut t = Pty::spawn(&["--data-dir", &data], "C.UTF-8");
     t.wait_for("用户名");
     t.send("demo\r");
     t.send("demo\r");
@@ -132,10 +47,9 @@ fn sign_in_search_add_a_person_and_quit() {
     let list = t.wait_for("匹配");
     assert!(list.contains("王小明"), "{list}");
     t.send("\x11"); // Ctrl+Q
-    let status = t.child.wait().unwrap();
-    assert!(status.success(), "{status:?}");
+    assert!(t.wait_exit(Duration::from_secs(20)), "quit with success");
     let deadline = Instant::now() + Duration::from_secs(5);
-    while t.parser.lock().unwrap().screen().alternate_screen() {
+    while t.alternate_screen() {
         assert!(
             Instant::now() < deadline,
             "terminal left in the alternate screen"
@@ -156,10 +70,9 @@ fn a_non_utf8_locale_gets_a_plain_warning_first() {
     let (code, _, err) = common::run(common::jiuzhu(dir.path()).args(["demo", "--persons", "5"]));
     assert_eq!(code, 0, "{err}");
     let data = dir.path().to_str().unwrap().to_string();
-    let mut t = Pty::spawn_with_lang(&["--data-dir", &data], "zh_CN.GBK");
+    let mut t = Pty::spawn(&["--data-dir", &data], "zh_CN.GBK");
     let shown = t.wait_for("not UTF-8");
     assert!(shown.contains("zh_CN.GBK"), "{shown}");
     t.send("q\r");
-    let status = t.child.wait().unwrap();
-    assert!(status.success());
+    assert!(t.wait_exit(Duration::from_secs(20)));
 }

@@ -1,6 +1,8 @@
 //! Shared test helpers: workstations in temporary folders, a fixed clock, the real binary.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
