@@ -53,6 +53,17 @@ fn workstation() -> (tempfile::TempDir, Session) {
         if name == "张三" {
             person::enrol(&mut ctx, &pid).unwrap();
         }
+        if name == "曾小红" {
+            let draft = jiuzhu::app::clue::ClueDraft {
+                person_id: pid.clone(),
+                difficulty: "独居，行动不便，无人照料".into(),
+                key_groups: vec!["disabled_or_dementia".into()],
+                source: "neighbour".into(),
+                reporter: "楼栋长".into(),
+                found_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+            };
+            jiuzhu::app::clue::record(&mut ctx, &draft).unwrap();
+        }
     }
     (dir, session)
 }
@@ -129,9 +140,20 @@ fn screens_snapshot() {
             e.db_path = std::path::PathBuf::from("/srv/jiuzhu/jiuzhu.db");
             let mut app = App::signed_in(e, session.clone());
             snap(&mut app, "home");
-            typed(&mut app, "1");
+            typed(&mut app, "2");
             snap(&mut app, "placeholder");
             press(&mut app, &[k(KeyCode::Esc)]);
+            typed(&mut app, "1");
+            snap(&mut app, "clues");
+            press(&mut app, &[k(KeyCode::Enter)]);
+            snap(&mut app, "clue_detail");
+            press(
+                &mut app,
+                &[k(KeyCode::Esc), Key::ctrl('n'), k(KeyCode::Enter)],
+            );
+            typed(&mut app, "独居");
+            snap(&mut app, "clue_form");
+            press(&mut app, &[k(KeyCode::Esc), Key::ch('y'), k(KeyCode::Esc)]);
             typed(&mut app, "0");
             snap(&mut app, "settings");
             press(&mut app, &[k(KeyCode::Esc), k(KeyCode::F(2))]);
@@ -376,4 +398,62 @@ fn long_work_shows_progress_and_ends_with_a_message() {
         .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, 1005);
+}
+
+#[test]
+fn a_clue_from_record_to_accepted_by_keys() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    // From the person file: x records a clue about this person.
+    press(&mut app, &[k(KeyCode::F(2))]);
+    typed(&mut app, "lisi");
+    press(&mut app, &[k(KeyCode::Enter), Key::ch('x')]);
+    typed(&mut app, "卧床，子女在外地");
+    press(&mut app, &[k(KeyCode::Tab), Key::ch(' '), Key::ctrl('s')]);
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 1).contains("李四"), "{}", row(&t, 1));
+    press(&mut app, &[Key::ch('v')]);
+    typed(&mut app, "属实");
+    press(
+        &mut app,
+        &[
+            Key::ctrl('s'),
+            Key::ch('r'),
+            Key::ch('y'),
+            Key::ch('a'),
+            Key::ch('y'),
+        ],
+    );
+    assert!(
+        app.dialog().is_some_and(|d| d.text.contains("个案")),
+        "{:?}",
+        app.dialog()
+    );
+    let db = dir.path().join("jiuzhu.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let state: String = conn
+        .query_row("SELECT c.state FROM clues c JOIN persons p ON p.id = c.person_id WHERE p.name = '李四'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(state, "accepted");
+    let cases: i64 = conn
+        .query_row("SELECT count(*) FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.name = '李四' AND c.state = 'accepted'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cases, 1);
+}
+
+#[test]
+fn clue_steps_the_state_forbids_are_not_offered() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    typed(&mut app, "1");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let labels: Vec<&str> = app.commands().iter().map(|c| c.label).collect();
+    assert!(
+        labels.contains(&"cmd.verify_real") && labels.contains(&"cmd.withdraw"),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.contains(&"cmd.report") && !labels.contains(&"cmd.accept"),
+        "a clue not yet verified cannot be reported"
+    );
 }

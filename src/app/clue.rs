@@ -9,6 +9,7 @@ use crate::domain::clue::{Clue, ClueEvent, ClueState};
 use crate::domain::permission::Action;
 use crate::domain::record::RecordMeta;
 use crate::domain::text::{clean_multiline, optional_line, required_line};
+use crate::domain::timeliness::{clue_limit, days_waiting, overdue};
 use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::store::{cases, clues, persons};
 
@@ -189,4 +190,59 @@ pub fn accept(ctx: &mut Ctx<'_>, id: &str) -> Result<String> {
         Ok::<_, AppError>(())
     })?;
     Ok(case_id)
+}
+
+/// One line of the clue list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClueLine {
+    /// The clue.
+    pub clue: Clue,
+    /// Its person's name.
+    pub person_name: String,
+    /// Days since it entered its waiting state (since found, for a recorded clue).
+    pub days: i64,
+    /// Waiting longer than the step allows.
+    pub overdue: bool,
+}
+
+/// Clues the session may see, newest first, optionally of one state; at most `limit`.
+pub fn list(ctx: &Ctx<'_>, state: Option<ClueState>, limit: usize) -> Result<Vec<ClueLine>> {
+    ctx.require_somewhere(Action::ViewPerson)?;
+    let today = ctx.clock.today();
+    let rows = clues::list(ctx.store.conn(), state, limit)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(c, _)| ctx.require(Action::ViewPerson, &c.community).is_ok())
+        .map(|(clue, person_name)| {
+            let since = waiting_since(&clue);
+            let days = days_waiting(since, today);
+            let overdue = overdue(since, today, clue_limit(clue.state));
+            ClueLine {
+                clue,
+                person_name,
+                days,
+                overdue,
+            }
+        })
+        .collect())
+}
+
+/// The day a clue entered its current state.
+fn waiting_since(c: &Clue) -> NaiveDate {
+    let stamp = match c.state {
+        ClueState::Verified => c.verified_at.as_deref(),
+        ClueState::Reported => c.reported_at.as_deref(),
+        _ => None,
+    };
+    stamp
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| super::clock::china_date(t.with_timezone(&chrono::Utc)))
+        .unwrap_or(c.found_on)
+}
+
+/// Reads one clue the session may see.
+pub fn get(ctx: &Ctx<'_>, id: &str) -> Result<Clue> {
+    let c = load(ctx, id)?;
+    ctx.require(Action::ViewPerson, &c.community)?;
+    Ok(c)
 }

@@ -13,5 +13,6 @@ pub mod pinyin_keys;
 pub mod record;
 pub mod search;
 pub mod text;
+pub mod timeliness;
 pub mod transition;
 pub mod validation;

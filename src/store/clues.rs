@@ -115,3 +115,26 @@ pub fn count_by_state(conn: &Connection) -> Result<Vec<(ClueState, i64)>> {
         .map(|st| Ok((st, records::count_where::<Clue>(conn, "state", st.code())?)))
         .collect()
 }
+
+/// Clues with the name of their person, newest first, optionally of one state only.
+pub fn list(
+    conn: &Connection,
+    state: Option<ClueState>,
+    limit: usize,
+) -> Result<Vec<(Clue, String)>> {
+    let cols: Vec<String> = Clue::COLUMNS.iter().map(|c| format!("c.{c}")).collect();
+    let sql = format!(
+        "SELECT {}, p.name FROM clues c JOIN persons p ON p.id = c.person_id
+         WHERE (?1 IS NULL OR c.state = ?1)
+         ORDER BY c.found_on DESC, c.created_at DESC LIMIT ?2",
+        cols.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let n = Clue::COLUMNS.len();
+    let rows = stmt.query_map(
+        rusqlite::params![state.map(ClueState::code), limit as i64],
+        |r| Ok((Clue::from_row(r)?, r.get::<_, String>(n)?)),
+    )?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}

@@ -65,6 +65,9 @@ impl Home {
         self.selected = i;
         match MENU.get(i) {
             Some(&"menu.archive") => Outcome::Push(Box::new(PersonList::new(env))),
+            Some(&"menu.discovery") => {
+                Outcome::Push(Box::new(super::clue_list::ClueList::new(env)))
+            }
             Some(&"menu.settings") => Outcome::Push(Box::new(super::settings::Settings::new(env))),
             Some(key) => Outcome::Push(Box::new(Placeholder::new(key))),
             None => Outcome::None,

@@ -1,6 +1,9 @@
 //! Screens: each one handles keys, renders itself without changing, lists the commands that
 //! work now (the one source of the key bar and the F1 help) and says where the cursor goes.
 
+pub mod clue_detail;
+pub mod clue_form;
+pub mod clue_list;
 pub mod home;
 pub mod login;
 pub mod person_detail;

@@ -179,6 +179,7 @@ impl Screen for PersonDetail {
                 Action::Edit,
                 "cmd.edit",
             ),
+            Command::bar(&[Key::ch('x')], Action::New, "cmd.new_clue"),
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
             Command::bar(
                 &[
@@ -210,6 +211,11 @@ impl Screen for PersonDetail {
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
         match action {
             Action::Edit => Outcome::Push(Box::new(PersonForm::edit(env, &self.person))),
+            Action::New => Outcome::Push(Box::new(super::clue_form::ClueForm::new(
+                env,
+                &self.person.meta.id,
+                &self.person.facts.name,
+            ))),
             Action::NextField => {
                 self.tab = 1 - self.tab;
                 Outcome::None

@@ -31,6 +31,8 @@ pub struct PersonList {
     hits: Vec<usize>,
     total: usize,
     selected: usize,
+    /// Choosing the person a new clue is about: Enter opens the clue form.
+    pick: bool,
 }
 
 impl PersonList {
@@ -41,8 +43,16 @@ impl PersonList {
             hits: Vec::new(),
             total: 0,
             selected: 0,
+            pick: false,
         };
         l.refilter(env);
+        l
+    }
+
+    /// The list as a chooser of the person a new clue is about.
+    pub fn picker(env: &Env) -> PersonList {
+        let mut l = PersonList::new(env);
+        l.pick = true;
         l
     }
 
@@ -145,7 +155,15 @@ impl PersonList {
 
 impl Screen for PersonList {
     fn title(&self, env: &Env) -> String {
-        t(env.lang, "persons.title").to_string()
+        t(
+            env.lang,
+            if self.pick {
+                "persons.pick_title"
+            } else {
+                "persons.title"
+            },
+        )
+        .to_string()
     }
 
     fn commands(&self) -> Vec<Command> {
@@ -181,6 +199,12 @@ impl Screen for PersonList {
             Action::Open => {
                 if let Some(e) = self.selected_entry(env) {
                     let id = e.id.to_string();
+                    if self.pick {
+                        let name = e.name.to_string();
+                        return Outcome::Replace(Box::new(super::clue_form::ClueForm::new(
+                            env, &id, &name,
+                        )));
+                    }
                     return match PersonDetail::load(env, &id) {
                         Ok(d) => Outcome::Push(Box::new(d)),
                         Err(msg) => Outcome::Status(msg),

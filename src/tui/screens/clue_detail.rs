@@ -1,0 +1,226 @@
+//! One clue: what was found, where it stands, and the steps its state allows.
+
+use crossterm::event::KeyCode;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::clue_form::{Step, StepForm};
+use super::{Outcome, Screen};
+use crate::app::clock::show_instant;
+use crate::app::{clue, person};
+use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::clue::{Clue, ClueEvent};
+use crate::i18n::{t, tf, Localize};
+use crate::tui::env::Env;
+use crate::tui::keys::{Action, Command, Key};
+use crate::tui::text::{fit, safe};
+use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
+
+/// Dialog tags of this screen.
+const ASK_REPORT: u32 = 1;
+const ASK_ACCEPT: u32 = 2;
+
+/// The clue detail screen.
+pub struct ClueDetail {
+    clue: Clue,
+    person_name: String,
+}
+
+impl ClueDetail {
+    /// Loads clue `id`; the error is a message for the status line.
+    pub fn load(env: &mut Env, id: &str) -> Result<ClueDetail, String> {
+        let lang = env.lang;
+        let ctx = env.ctx().map_err(|e| e.localize(lang))?;
+        let clue = clue::get(&ctx, id).map_err(|e| e.localize(lang))?;
+        let person_name = person::get(&ctx, &clue.person_id)
+            .map(|p| p.facts.name)
+            .unwrap_or_default();
+        Ok(ClueDetail { clue, person_name })
+    }
+
+    fn allows(&self, ev: ClueEvent) -> bool {
+        self.clue.state.apply(ev).is_ok()
+    }
+}
+
+impl Screen for ClueDetail {
+    fn title(&self, env: &Env) -> String {
+        tf(
+            env.lang,
+            "clues.detail_title",
+            &[("name", &safe(&self.person_name))],
+        )
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        let mut c = Vec::new();
+        if self.allows(ClueEvent::Verify { real: true }) {
+            c.push(Command::bar(
+                &[Key::ch('v')],
+                Action::Edit,
+                "cmd.verify_real",
+            ));
+            c.push(Command::bar(
+                &[Key::ch('u')],
+                Action::Toggle,
+                "cmd.verify_unfounded",
+            ));
+        }
+        if self.allows(ClueEvent::Report) {
+            c.push(Command::bar(&[Key::ch('r')], Action::Save, "cmd.report"));
+        }
+        if self.allows(ClueEvent::Accept) {
+            c.push(Command::bar(&[Key::ch('a')], Action::Open, "cmd.accept"));
+        }
+        if self.allows(ClueEvent::Withdraw) {
+            c.push(Command::bar(&[Key::ch('w')], Action::New, "cmd.withdraw"));
+        }
+        c.push(Command::bar(
+            &[Key::plain(KeyCode::Esc)],
+            Action::Back,
+            "cmd.back",
+        ));
+        c
+    }
+
+    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        let lang = env.lang;
+        let id = self.clue.meta.id.clone();
+        match action {
+            Action::Edit => Outcome::Push(Box::new(StepForm::new(&id, Step::VerifyReal))),
+            Action::Toggle => Outcome::Push(Box::new(StepForm::new(&id, Step::VerifyUnfounded))),
+            Action::New => Outcome::Push(Box::new(StepForm::new(&id, Step::Withdraw))),
+            Action::Save => Outcome::Dialog(Dialog::confirm(
+                t(lang, "clues.step_report").into(),
+                tf(
+                    lang,
+                    "clues.ask_report",
+                    &[("name", &safe(&self.person_name))],
+                ),
+                Purpose::Screen(ASK_REPORT),
+            )),
+            Action::Open => Outcome::Dialog(Dialog::confirm(
+                t(lang, "clues.step_accept").into(),
+                tf(
+                    lang,
+                    "clues.ask_accept",
+                    &[("name", &safe(&self.person_name))],
+                ),
+                Purpose::Screen(ASK_ACCEPT),
+            )),
+            _ => Outcome::None,
+        }
+    }
+
+    fn on_answer(&mut self, answer: Answer, env: &mut Env) -> Outcome {
+        if !answer.yes {
+            return Outcome::None;
+        }
+        let lang = env.lang;
+        let id = self.clue.meta.id.clone();
+        let result = match answer.purpose {
+            Purpose::Screen(ASK_REPORT) => env
+                .ctx()
+                .and_then(|mut ctx| clue::report(&mut ctx, &id).map(|_| String::new())),
+            Purpose::Screen(ASK_ACCEPT) => {
+                env.ctx().and_then(|mut ctx| clue::accept(&mut ctx, &id))
+            }
+            _ => return Outcome::None,
+        };
+        match result {
+            Ok(case_id) => {
+                self.on_resume(env);
+                if case_id.is_empty() {
+                    Outcome::Status(t(lang, "clues.reported").to_string())
+                } else {
+                    Outcome::Dialog(Dialog::message(
+                        t(lang, "dialog.done_title").into(),
+                        t(lang, "clues.accepted").into(),
+                    ))
+                }
+            }
+            Err(e) => Outcome::Dialog(Dialog::error(
+                t(lang, "dialog.error_title").into(),
+                e.localize(lang),
+            )),
+        }
+    }
+
+    fn on_resume(&mut self, env: &mut Env) {
+        if let Ok(fresh) = ClueDetail::load(env, &self.clue.meta.id) {
+            *self = fresh;
+        }
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        let lang = env.lang;
+        let cat = Catalogue::builtin();
+        let c = &self.clue;
+        let none = t(lang, "form.none").to_string();
+        let row = |k: &str, v: String| {
+            Line::from(vec![
+                Span::raw(" "),
+                Span::styled(fit(t(lang, k), 14), env.theme.label),
+                Span::raw(v),
+            ])
+        };
+        let groups: Vec<&str> = c
+            .key_groups
+            .iter()
+            .map(|g| cat.label(ListKind::KeyGroup, g, lang))
+            .collect();
+        let when = |s: &Option<String>| {
+            s.as_deref()
+                .map(show_instant)
+                .unwrap_or_else(|| none.clone())
+        };
+        let lines = vec![
+            Line::from(""),
+            row("clues.col_state", t(lang, c.state.label_key()).to_string()),
+            row("clues.col_name", safe(&self.person_name)),
+            row("field.community", safe(env.org_name(&c.community))),
+            row("field.difficulty", safe(&c.difficulty)),
+            row(
+                "field.key_group",
+                if groups.is_empty() {
+                    none.clone()
+                } else {
+                    groups.join(t(lang, "form.list_separator"))
+                },
+            ),
+            row(
+                "field.source",
+                cat.label(ListKind::ClueSource, &c.source, lang).to_string(),
+            ),
+            row(
+                "field.reporter",
+                c.reporter
+                    .as_deref()
+                    .map(safe)
+                    .unwrap_or_else(|| none.clone()),
+            ),
+            row("clues.found_on", c.found_on.format("%Y-%m-%d").to_string()),
+            row("clues.recorded_by", safe(&c.recorded_by)),
+            row("clues.verified_at", when(&c.verified_at)),
+            row(
+                "field.note",
+                c.verify_note
+                    .as_deref()
+                    .map(safe)
+                    .unwrap_or_else(|| none.clone()),
+            ),
+            row("clues.reported_at", when(&c.reported_at)),
+            row("clues.accepted_at", when(&c.accepted_at)),
+            row(
+                "field.reason",
+                c.close_reason
+                    .as_deref()
+                    .map(safe)
+                    .unwrap_or_else(|| none.clone()),
+            ),
+        ];
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}
