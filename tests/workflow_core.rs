@@ -302,3 +302,143 @@ fn search_over_stored_people_ranks_and_respects_scope() {
         vec!["曾三", "张三", "张珊珊"]
     );
 }
+
+fn accepted_case(ws: &mut DemoWs) -> (String, String) {
+    let pid = with_ctx(ws, "info_officer", |ctx| {
+        person::create(ctx, &draft("周六", "")).unwrap()
+    });
+    let cid = new_clue(ws, &pid);
+    with_ctx(ws, "info_officer", |ctx| {
+        clue::verify(ctx, &cid, true, "").unwrap()
+    });
+    with_ctx(ws, "info_officer", |ctx| clue::report(ctx, &cid).unwrap());
+    let case_id = with_ctx(ws, "subdistrict_caseworker", |ctx| {
+        clue::accept(ctx, &cid).unwrap()
+    });
+    (pid, case_id)
+}
+
+#[test]
+fn survey_assess_approve_and_issue_a_card() {
+    let mut ws = DemoWs::new();
+    let (pid, case_id) = accepted_case(&mut ws);
+    let cw = "subdistrict_caseworker";
+    let s = case::Survey {
+        date: None,
+        staff: "王干事".into(),
+        findings: "独居，行走困难".into(),
+    };
+    with_ctx(&mut ws, cw, |ctx| case::survey(ctx, &case_id, &s).unwrap());
+    let a = case::Assessment {
+        category: "no_independent_living".into(),
+        self_care: "partly_disabled".into(),
+        needs: vec!["meal_delivery".into(), "home_care".into()],
+    };
+    with_ctx(&mut ws, cw, |ctx| case::assess(ctx, &case_id, &a).unwrap());
+    with_ctx(&mut ws, cw, |ctx| case::approve(ctx, &case_id, "").unwrap());
+    let c = with_ctx(&mut ws, cw, |ctx| case::issue_card(ctx, &case_id).unwrap());
+    assert_eq!(c.state, CaseState::InService);
+    assert_eq!(c.card_no.as_deref(), Some("360104001-K00001"));
+    assert_eq!(
+        c.card_valid_until,
+        chrono::NaiveDate::from_ymd_opt(2027, 11, 28)
+    );
+    assert_eq!(
+        c.needs,
+        vec!["meal_delivery".to_string(), "home_care".to_string()]
+    );
+    let p = with_ctx(&mut ws, cw, |ctx| person::get(ctx, &pid).unwrap());
+    assert_eq!(
+        p.service_no.as_deref(),
+        Some("360104001001-0001"),
+        "the card enrols the person"
+    );
+    let lines = with_ctx(&mut ws, cw, |ctx| {
+        case::list(ctx, Some(CaseState::InService), 10).unwrap()
+    });
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].person_name, "周六");
+    assert!(with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap()).ok());
+}
+
+#[test]
+fn case_steps_refuse_bad_input_and_wrong_roles() {
+    let mut ws = DemoWs::new();
+    let (_, case_id) = accepted_case(&mut ws);
+    let cw = "subdistrict_caseworker";
+    let e = with_ctx(&mut ws, cw, |ctx| {
+        case::survey(ctx, &case_id, &case::Survey::default()).unwrap_err()
+    });
+    assert!(matches!(e, AppError::Validation(_)), "{e:?}");
+    let e = with_ctx(&mut ws, "info_officer", |ctx| {
+        case::survey(
+            ctx,
+            &case_id,
+            &case::Survey {
+                date: None,
+                staff: "x".into(),
+                findings: "y".into(),
+            },
+        )
+        .unwrap_err()
+    });
+    assert!(matches!(e, AppError::Denied { .. }), "{e:?}");
+    with_ctx(&mut ws, cw, |ctx| {
+        case::survey(
+            ctx,
+            &case_id,
+            &case::Survey {
+                date: None,
+                staff: "x".into(),
+                findings: "y".into(),
+            },
+        )
+        .unwrap()
+    });
+    let e = with_ctx(&mut ws, cw, |ctx| {
+        case::assess(
+            ctx,
+            &case_id,
+            &case::Assessment {
+                category: "minimum_living".into(),
+                self_care: String::new(),
+                needs: vec![],
+            },
+        )
+        .unwrap_err()
+    });
+    match e {
+        AppError::Validation(v) => assert_eq!(v.field, Field::Needs),
+        other => panic!("{other:?}"),
+    }
+    let e = with_ctx(&mut ws, cw, |ctx| {
+        case::issue_card(ctx, &case_id).unwrap_err()
+    });
+    assert!(
+        matches!(e, AppError::Transition(_)),
+        "no card before a decision: {e:?}"
+    );
+    with_ctx(&mut ws, cw, |ctx| {
+        case::assess(
+            ctx,
+            &case_id,
+            &case::Assessment {
+                category: "minimum_living".into(),
+                self_care: String::new(),
+                needs: vec!["cleaning".into()],
+            },
+        )
+        .unwrap()
+    });
+    let e = with_ctx(&mut ws, cw, |ctx| {
+        case::deny(ctx, &case_id, "  ").unwrap_err()
+    });
+    assert!(
+        matches!(e, AppError::Validation(_)),
+        "a refusal needs its reason"
+    );
+    let c = with_ctx(&mut ws, cw, |ctx| {
+        case::deny(ctx, &case_id, "已有同类服务").unwrap()
+    });
+    assert_eq!(c.state, CaseState::Denied);
+}

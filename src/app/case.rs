@@ -1,10 +1,20 @@
-//! Cases: the steps after acceptance. This release moves a case through its state machine
-//! with the step's essential fields; the assessment forms and cards arrive with the workflow.
+//! 需求认定: the steps of a case after the subdistrict accepted the report — home survey,
+//! needs assessment, decision, service card — each checked by the case state machine.
 
-use super::{AppError, Ctx, Result};
-use crate::domain::case::{Case, CaseEvent};
+use chrono::{Duration, NaiveDate};
+
+use super::{person, AppError, Ctx, Result};
+use crate::domain::case::{Case, CaseEvent, CaseState};
+use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::org::Tier;
 use crate::domain::permission::Action;
-use crate::store::cases;
+use crate::domain::text::{clean_multiline, required_line};
+use crate::domain::timeliness::{case_limit, days_waiting, overdue};
+use crate::domain::validation::{Field, Reason, ValidationError};
+use crate::store::{cases, counters, persons, WriteTx};
+
+/// How long a service card is valid by default.
+pub const CARD_VALID_DAYS: i64 = 365;
 
 /// Reads a case the session may see.
 pub fn get(ctx: &Ctx<'_>, id: &str) -> Result<Case> {
@@ -23,12 +33,24 @@ fn action_of(event: CaseEvent) -> Action {
     }
 }
 
-/// Applies `event` to case `id`; `edit` fills the step's own fields.
+/// Applies `event` to case `id`; `edit` fills the step's own fields inside the transaction.
 pub fn step(
     ctx: &mut Ctx<'_>,
     id: &str,
     event: CaseEvent,
     edit: impl FnOnce(&mut Case),
+) -> Result<Case> {
+    step_with(ctx, id, event, |c, _| {
+        edit(c);
+        Ok(())
+    })
+}
+
+fn step_with(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    event: CaseEvent,
+    edit: impl FnOnce(&mut Case, &mut WriteTx<'_>) -> Result<()>,
 ) -> Result<Case> {
     let case = get(ctx, id)?;
     ctx.require(action_of(event), &case.community)?;
@@ -45,7 +67,190 @@ pub fn step(
             next.state_changed_at = at.clone();
         }
         next.state = next_state;
-        edit(&mut next);
+        edit(&mut next, w)?;
         Ok(cases::update(w, &next, &kind)?)
     })
+}
+
+/// What the home survey (入户调查) found.
+#[derive(Debug, Clone, Default)]
+pub struct Survey {
+    pub date: Option<NaiveDate>,
+    pub staff: String,
+    pub findings: String,
+}
+
+/// 入户调查: records the visit.
+pub fn survey(ctx: &mut Ctx<'_>, id: &str, s: &Survey) -> Result<Case> {
+    let today = ctx.clock.today();
+    let date = s.date.unwrap_or(today);
+    if date > today {
+        return Err(ValidationError::new(Field::Date, Reason::FutureDate).into());
+    }
+    let staff = required_line(Field::Reporter, &s.staff, 50)?;
+    let findings = clean_multiline(Field::Note, &s.findings, 2000)?;
+    if findings.is_empty() {
+        return Err(ValidationError::new(Field::Note, Reason::Required).into());
+    }
+    step(ctx, id, CaseEvent::Survey, |c| {
+        c.survey_date = Some(date);
+        c.survey_staff = Some(staff);
+        c.survey_findings = Some(findings);
+    })
+}
+
+/// What the needs assessment (需求评估) decided.
+#[derive(Debug, Clone, Default)]
+pub struct Assessment {
+    /// One of the six recipient categories.
+    pub category: String,
+    /// Self-care level, if assessed.
+    pub self_care: String,
+    /// Service items needed.
+    pub needs: Vec<String>,
+}
+
+/// 需求评估: category, self-care level and the services needed, all from the catalogue.
+pub fn assess(ctx: &mut Ctx<'_>, id: &str, a: &Assessment) -> Result<Case> {
+    let cat = Catalogue::builtin();
+    if !cat.contains(ListKind::RecipientCategory, &a.category) {
+        return Err(ValidationError::new(
+            Field::Category,
+            Reason::NotInCatalogue {
+                code: a.category.clone(),
+            },
+        )
+        .into());
+    }
+    let self_care = if a.self_care.is_empty() {
+        None
+    } else if cat.contains(ListKind::SelfCare, &a.self_care) {
+        Some(a.self_care.clone())
+    } else {
+        return Err(ValidationError::new(
+            Field::SelfCare,
+            Reason::NotInCatalogue {
+                code: a.self_care.clone(),
+            },
+        )
+        .into());
+    };
+    if a.needs.is_empty() {
+        return Err(ValidationError::new(Field::Needs, Reason::Required).into());
+    }
+    if let Some(bad) = a
+        .needs
+        .iter()
+        .find(|n| !cat.contains(ListKind::ServiceItem, n))
+    {
+        return Err(ValidationError::new(
+            Field::Needs,
+            Reason::NotInCatalogue { code: bad.clone() },
+        )
+        .into());
+    }
+    let (category, needs) = (a.category.clone(), a.needs.clone());
+    step(ctx, id, CaseEvent::Assess, |c| {
+        c.category = Some(category);
+        c.self_care = self_care;
+        c.needs = needs;
+    })
+}
+
+/// 认定通过, with an optional note.
+pub fn approve(ctx: &mut Ctx<'_>, id: &str, note: &str) -> Result<Case> {
+    let note = clean_multiline(Field::Note, note, 1000)?;
+    step(ctx, id, CaseEvent::Approve, |c| {
+        c.decision_note = Some(note).filter(|n| !n.is_empty())
+    })
+}
+
+/// 不予认定, with the reason (required).
+pub fn deny(ctx: &mut Ctx<'_>, id: &str, reason: &str) -> Result<Case> {
+    let reason = required_line(Field::Reason, reason, 200)?;
+    step(ctx, id, CaseEvent::Deny, |c| c.decision_note = Some(reason))
+}
+
+/// 撤销 before a decision, with the reason (required).
+pub fn withdraw(ctx: &mut Ctx<'_>, id: &str, reason: &str) -> Result<Case> {
+    let reason = required_line(Field::Reason, reason, 200)?;
+    step(ctx, id, CaseEvent::Withdraw, |c| {
+        c.decision_note = Some(reason)
+    })
+}
+
+/// The subdistrict that numbers the cards of `community`'s people: its parent, or the
+/// workstation's own unit when the tree does not say.
+fn card_issuer(ctx: &Ctx<'_>, community: &str) -> String {
+    ctx.tree
+        .get(community)
+        .and_then(|u| u.parent.clone())
+        .filter(|p| {
+            ctx.tree
+                .get(p)
+                .is_some_and(|u| u.tier() == Tier::Subdistrict)
+        })
+        .unwrap_or_else(|| community.to_string())
+}
+
+/// The next card number of `issuer` (`<issuer>-K00001`), inside the caller's transaction.
+pub(crate) fn next_card_no(w: &WriteTx<'_>, issuer: &str) -> Result<String> {
+    let n = counters::next(w.conn(), &format!("card_no:{issuer}"))?;
+    Ok(format!("{issuer}-K{n:05}"))
+}
+
+/// 发放服务卡: numbers the card, makes it valid for a year, and enrols the person in the
+/// archive (服务号) in the same transaction if they have no number yet.
+pub fn issue_card(ctx: &mut Ctx<'_>, id: &str) -> Result<Case> {
+    let today = ctx.clock.today();
+    let case = get(ctx, id)?;
+    let issuer = card_issuer(ctx, &case.community);
+    step_with(ctx, id, CaseEvent::IssueCard, |c, w| {
+        c.card_no = Some(next_card_no(w, &issuer)?);
+        c.card_valid_until = Some(today + Duration::days(CARD_VALID_DAYS));
+        if let Some(mut p) = persons::get(w.conn(), &c.person_id)? {
+            if p.service_no.is_none() {
+                p.service_no = Some(person::next_service_no(w, &p.facts.community)?);
+                persons::update(w, &p, "person.enrol")?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// One line of the case list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseLine {
+    /// The case.
+    pub case: Case,
+    /// Its person's name.
+    pub person_name: String,
+    /// Days in its current state.
+    pub days: i64,
+    /// Waiting longer than the step allows.
+    pub overdue: bool,
+}
+
+/// Cases the session may see, most recently changed first, optionally of one state.
+pub fn list(ctx: &Ctx<'_>, state: Option<CaseState>, limit: usize) -> Result<Vec<CaseLine>> {
+    ctx.require_somewhere(Action::ViewPerson)?;
+    let today = ctx.clock.today();
+    let rows = cases::list(ctx.store.conn(), state, limit)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(c, _)| ctx.require(Action::ViewPerson, &c.community).is_ok())
+        .map(|(case, person_name)| {
+            let since = chrono::DateTime::parse_from_rfc3339(&case.state_changed_at)
+                .map(|t| super::clock::china_date(t.with_timezone(&chrono::Utc)))
+                .unwrap_or(today);
+            let days = days_waiting(since, today);
+            let overdue = overdue(since, today, case_limit(case.state));
+            CaseLine {
+                case,
+                person_name,
+                days,
+                overdue,
+            }
+        })
+        .collect())
 }

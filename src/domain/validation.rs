@@ -38,6 +38,7 @@ pub enum Field {
     EmergencyContact,
     Query,
     Persons,
+    Needs,
 }
 
 impl Field {
@@ -77,6 +78,7 @@ impl Field {
             Field::EmergencyContact => "field.emergency_contact",
             Field::Query => "field.query",
             Field::Persons => "field.persons",
+            Field::Needs => "field.needs",
         }
     }
 }

@@ -122,3 +122,27 @@ pub fn count_by_state(conn: &Connection) -> Result<Vec<(CaseState, i64)>> {
         .map(|st| Ok((st, records::count_where::<Case>(conn, "state", st.code())?)))
         .collect()
 }
+
+/// Cases with the name of their person, most recently changed first, optionally of one
+/// state only.
+pub fn list(
+    conn: &Connection,
+    state: Option<CaseState>,
+    limit: usize,
+) -> Result<Vec<(Case, String)>> {
+    let cols: Vec<String> = Case::COLUMNS.iter().map(|c| format!("c.{c}")).collect();
+    let sql = format!(
+        "SELECT {}, p.name FROM cases c JOIN persons p ON p.id = c.person_id
+         WHERE (?1 IS NULL OR c.state = ?1)
+         ORDER BY c.state_changed_at DESC LIMIT ?2",
+        cols.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let n = Case::COLUMNS.len();
+    let rows = stmt.query_map(
+        rusqlite::params![state.map(CaseState::code), limit as i64],
+        |r| Ok((Case::from_row(r)?, r.get::<_, String>(n)?)),
+    )?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}

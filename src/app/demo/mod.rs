@@ -21,7 +21,7 @@ use crate::domain::org::{OrgTree, Tier};
 use crate::domain::permission::{Action, Grant, Role};
 use crate::domain::person::{Person, PersonStatus};
 use crate::domain::record::RecordMeta;
-use crate::store::{cases, clues, counters, persons, workstation, Store, WriteTx};
+use crate::store::{cases, clues, persons, workstation, Store, WriteTx};
 
 /// The demo subdistrict (洪都街道).
 pub const DEMO_ORG: &str = "360104001";
@@ -365,8 +365,7 @@ fn history(
                 next.needs = needs_for(rng, person);
             }
             E::IssueCard => {
-                let n = counters::next(w.conn(), &format!("card_no:{subdistrict}"))?;
-                next.card_no = Some(format!("{subdistrict}-K{n:05}"));
+                next.card_no = Some(super::case::next_card_no(w, &subdistrict)?);
                 next.card_valid_until = Some(found_on + Duration::days(day + 365));
                 enrolled = true;
             }
