@@ -365,7 +365,7 @@ fn history(
                 next.needs = needs_for(rng, person);
             }
             E::IssueCard => {
-                next.card_no = Some(super::case::next_card_no(w, &subdistrict)?);
+                next.card_no = Some(super::case::next_card_no(w, subdistrict)?);
                 next.card_valid_until = Some(found_on + Duration::days(day + 365));
                 enrolled = true;
             }
