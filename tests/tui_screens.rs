@@ -64,6 +64,20 @@ fn workstation() -> (tempfile::TempDir, Session) {
             };
             jiuzhu::app::clue::record(&mut ctx, &draft).unwrap();
         }
+        if name == "欧阳修文" {
+            let draft = jiuzhu::app::clue::ClueDraft {
+                person_id: pid.clone(),
+                difficulty: "重病卧床".into(),
+                key_groups: vec!["seriously_ill".into()],
+                source: "visit".into(),
+                reporter: String::new(),
+                found_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 1),
+            };
+            let cid = jiuzhu::app::clue::record(&mut ctx, &draft).unwrap();
+            jiuzhu::app::clue::verify(&mut ctx, &cid, true, "属实").unwrap();
+            jiuzhu::app::clue::report(&mut ctx, &cid).unwrap();
+            jiuzhu::app::clue::accept(&mut ctx, &cid).unwrap();
+        }
     }
     (dir, session)
 }
@@ -154,6 +168,16 @@ fn screens_snapshot() {
             typed(&mut app, "独居");
             snap(&mut app, "clue_form");
             press(&mut app, &[k(KeyCode::Esc), Key::ch('y'), k(KeyCode::Esc)]);
+            typed(&mut app, "2");
+            snap(&mut app, "cases");
+            press(&mut app, &[k(KeyCode::Enter)]);
+            snap(&mut app, "case_detail");
+            press(&mut app, &[Key::ch('s')]);
+            snap(&mut app, "case_survey");
+            press(
+                &mut app,
+                &[k(KeyCode::Esc), k(KeyCode::Esc), k(KeyCode::Esc)],
+            );
             typed(&mut app, "0");
             snap(&mut app, "settings");
             press(&mut app, &[k(KeyCode::Esc), k(KeyCode::F(2))]);
@@ -456,4 +480,50 @@ fn clue_steps_the_state_forbids_are_not_offered() {
         !labels.contains(&"cmd.report") && !labels.contains(&"cmd.accept"),
         "a clue not yet verified cannot be reported"
     );
+}
+
+#[test]
+fn a_case_from_survey_to_card_by_keys() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    typed(&mut app, "2");
+    press(
+        &mut app,
+        &[
+            k(KeyCode::Enter),
+            Key::ch('s'),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+        ],
+    );
+    typed(&mut app, "卧床，需要送药和居家照料");
+    press(
+        &mut app,
+        &[
+            Key::ctrl('s'),
+            Key::ch('a'),
+            k(KeyCode::Right),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            Key::ch(' '),
+            Key::ctrl('s'),
+        ],
+    );
+    press(
+        &mut app,
+        &[Key::ch('y'), Key::ch('y'), Key::ch('c'), Key::ch('y')],
+    );
+    let d = app.dialog().expect("the card number is told");
+    assert!(d.text.contains("360104001-K00001"), "{}", d.text);
+    let conn = rusqlite::Connection::open(dir.path().join("jiuzhu.db")).unwrap();
+    let (state, needs, no): (String, String, Option<String>) = conn
+        .query_row(
+            "SELECT c.state, c.needs, p.service_no FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.name = '欧阳修文'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(state, "in_service");
+    assert_eq!(needs, r#"["meal_delivery"]"#);
+    assert_eq!(no.as_deref(), Some("360104001003-0001"));
 }

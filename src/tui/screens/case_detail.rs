@@ -1,0 +1,457 @@
+//! One case: what the survey found, what was assessed and decided, the card; and the steps
+//! its state allows, with the forms they need.
+
+use chrono::NaiveDate;
+use crossterm::event::KeyCode;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{Outcome, Screen};
+use crate::app::{case, person, AppError};
+use crate::domain::case::{Case, CaseEvent};
+use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::date::parse_date;
+use crate::domain::text::required_line;
+use crate::domain::validation::{Field, ValidationError};
+use crate::i18n::{t, tf, Localize};
+use crate::tui::env::Env;
+use crate::tui::keys::{Action, Command, Key};
+use crate::tui::text::{fit, safe};
+use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
+use crate::tui::widgets::form::{Form, FormField};
+
+const ASK_APPROVE: u32 = 1;
+const ASK_CARD: u32 = 2;
+
+/// The case detail screen.
+pub struct CaseDetail {
+    case: Case,
+    person_name: String,
+}
+
+impl CaseDetail {
+    /// Loads case `id`; the error is a message for the status line.
+    pub fn load(env: &mut Env, id: &str) -> Result<CaseDetail, String> {
+        let lang = env.lang;
+        let ctx = env.ctx().map_err(|e| e.localize(lang))?;
+        let case = case::get(&ctx, id).map_err(|e| e.localize(lang))?;
+        let person_name = person::get(&ctx, &case.person_id)
+            .map(|p| p.facts.name)
+            .unwrap_or_default();
+        Ok(CaseDetail { case, person_name })
+    }
+
+    fn allows(&self, ev: CaseEvent) -> bool {
+        self.case.state.apply(ev).is_ok()
+    }
+}
+
+impl Screen for CaseDetail {
+    fn title(&self, env: &Env) -> String {
+        tf(
+            env.lang,
+            "cases.detail_title",
+            &[("name", &safe(&self.person_name))],
+        )
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        let mut c = Vec::new();
+        if self.allows(CaseEvent::Survey) {
+            c.push(Command::bar(&[Key::ch('s')], Action::Edit, "cmd.survey"));
+        }
+        if self.allows(CaseEvent::Assess) {
+            c.push(Command::bar(&[Key::ch('a')], Action::Edit, "cmd.assess"));
+        }
+        if self.allows(CaseEvent::Approve) {
+            c.push(Command::bar(&[Key::ch('y')], Action::Save, "cmd.approve"));
+            c.push(Command::bar(&[Key::ch('n')], Action::Toggle, "cmd.deny"));
+        }
+        if self.allows(CaseEvent::IssueCard) {
+            c.push(Command::bar(
+                &[Key::ch('c')],
+                Action::Open,
+                "cmd.issue_card",
+            ));
+        }
+        if self.allows(CaseEvent::Withdraw) {
+            c.push(Command::bar(&[Key::ch('w')], Action::New, "cmd.withdraw"));
+        }
+        c.push(Command::bar(
+            &[Key::plain(KeyCode::Esc)],
+            Action::Back,
+            "cmd.back",
+        ));
+        c
+    }
+
+    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        let lang = env.lang;
+        let id = self.case.meta.id.clone();
+        let name = safe(&self.person_name);
+        match action {
+            Action::Edit if self.allows(CaseEvent::Survey) => {
+                Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Survey)))
+            }
+            Action::Edit => Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Assess))),
+            Action::Toggle => Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Deny))),
+            Action::New => Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Withdraw))),
+            Action::Save => Outcome::Dialog(Dialog::confirm(
+                t(lang, "cmd.approve").into(),
+                tf(lang, "cases.ask_approve", &[("name", &name)]),
+                Purpose::Screen(ASK_APPROVE),
+            )),
+            Action::Open => Outcome::Dialog(Dialog::confirm(
+                t(lang, "cmd.issue_card").into(),
+                tf(lang, "cases.ask_card", &[("name", &name)]),
+                Purpose::Screen(ASK_CARD),
+            )),
+            _ => Outcome::None,
+        }
+    }
+
+    fn on_answer(&mut self, answer: Answer, env: &mut Env) -> Outcome {
+        if !answer.yes {
+            return Outcome::None;
+        }
+        let lang = env.lang;
+        let id = self.case.meta.id.clone();
+        let result = match answer.purpose {
+            Purpose::Screen(ASK_APPROVE) => env
+                .ctx()
+                .and_then(|mut ctx| case::approve(&mut ctx, &id, "")),
+            Purpose::Screen(ASK_CARD) => env
+                .ctx()
+                .and_then(|mut ctx| case::issue_card(&mut ctx, &id)),
+            _ => return Outcome::None,
+        };
+        match result {
+            Ok(c) => {
+                env.reload_index();
+                self.on_resume(env);
+                match c.card_no {
+                    Some(no) => Outcome::Dialog(Dialog::message(
+                        t(lang, "dialog.done_title").into(),
+                        tf(lang, "cases.card_issued", &[("card", &no)]),
+                    )),
+                    None => Outcome::Status(t(lang, c.state.label_key()).to_string()),
+                }
+            }
+            Err(e) => Outcome::Dialog(Dialog::error(
+                t(lang, "dialog.error_title").into(),
+                e.localize(lang),
+            )),
+        }
+    }
+
+    fn on_resume(&mut self, env: &mut Env) {
+        if let Ok(fresh) = CaseDetail::load(env, &self.case.meta.id) {
+            *self = fresh;
+        }
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        let lang = env.lang;
+        let cat = Catalogue::builtin();
+        let c = &self.case;
+        let none = t(lang, "form.none").to_string();
+        let row = |k: &str, v: String| {
+            Line::from(vec![
+                Span::raw(" "),
+                Span::styled(fit(t(lang, k), 14), env.theme.label),
+                Span::raw(v),
+            ])
+        };
+        let opt = |v: &Option<String>| v.as_deref().map(safe).unwrap_or_else(|| none.clone());
+        let needs: Vec<&str> = c
+            .needs
+            .iter()
+            .map(|n| cat.label(ListKind::ServiceItem, n, lang))
+            .collect();
+        let lines = vec![
+            Line::from(""),
+            row("clues.col_state", t(lang, c.state.label_key()).to_string()),
+            row("clues.col_name", safe(&self.person_name)),
+            row("field.community", safe(env.org_name(&c.community))),
+            row(
+                "cases.survey_date",
+                c.survey_date
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|| none.clone()),
+            ),
+            row("cases.survey_staff", opt(&c.survey_staff)),
+            row("cases.findings", opt(&c.survey_findings)),
+            row(
+                "field.category",
+                c.category
+                    .as_deref()
+                    .map(|k| cat.label(ListKind::RecipientCategory, k, lang).to_string())
+                    .unwrap_or_else(|| none.clone()),
+            ),
+            row(
+                "field.self_care",
+                c.self_care
+                    .as_deref()
+                    .map(|k| cat.label(ListKind::SelfCare, k, lang).to_string())
+                    .unwrap_or_else(|| none.clone()),
+            ),
+            row(
+                "field.needs",
+                if needs.is_empty() {
+                    none.clone()
+                } else {
+                    needs.join(t(lang, "form.list_separator"))
+                },
+            ),
+            row("cases.decision_note", opt(&c.decision_note)),
+            row("cases.col_card", opt(&c.card_no)),
+            row(
+                "cases.valid_until",
+                c.card_valid_until
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|| none.clone()),
+            ),
+        ];
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+/// Which form of a case step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// 入户调查
+    Survey,
+    /// 需求评估
+    Assess,
+    /// 不予认定 (reason)
+    Deny,
+    /// 撤销 (reason)
+    Withdraw,
+}
+
+fn required_text(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
+    required_line(Field::Reason, v, 2000).map(|_| ())
+}
+
+fn options(kind: ListKind, env: &Env) -> Vec<(String, String)> {
+    Catalogue::builtin()
+        .entries(kind)
+        .iter()
+        .map(|e| (e.code.clone(), e.label(env.lang).to_string()))
+        .collect()
+}
+
+/// The form of one case step.
+pub struct CaseForm {
+    case_id: String,
+    kind: Kind,
+    form: Form,
+}
+
+impl CaseForm {
+    /// The form of step `kind` on case `case_id`.
+    pub fn new(env: &Env, case_id: &str, kind: Kind) -> CaseForm {
+        let fields = match kind {
+            Kind::Survey => vec![
+                FormField::date("date", "cases.survey_date").for_field(Field::Date),
+                FormField::text("staff", "cases.survey_staff", 50)
+                    .for_field(Field::Reporter)
+                    .checked(required_text),
+                FormField::text("findings", "cases.findings", 2000)
+                    .for_field(Field::Note)
+                    .checked(required_text),
+            ],
+            Kind::Assess => vec![
+                FormField::choice(
+                    "category",
+                    "field.category",
+                    options(ListKind::RecipientCategory, env),
+                    false,
+                )
+                .for_field(Field::Category),
+                FormField::choice(
+                    "self_care",
+                    "field.self_care",
+                    options(ListKind::SelfCare, env),
+                    true,
+                )
+                .for_field(Field::SelfCare),
+                FormField::multi(
+                    "needs",
+                    "field.needs",
+                    Catalogue::builtin()
+                        .entries(ListKind::ServiceItem)
+                        .iter()
+                        .filter(|e| e.category.is_some())
+                        .map(|e| (e.code.clone(), e.label(env.lang).to_string()))
+                        .collect(),
+                )
+                .for_field(Field::Needs),
+            ],
+            Kind::Deny | Kind::Withdraw => vec![FormField::text("reason", "field.reason", 200)
+                .for_field(Field::Reason)
+                .checked(required_text)],
+        };
+        let mut form = Form::new(fields);
+        form.today = env.clock.today();
+        if kind == Kind::Survey {
+            form.set_value("date", &env.clock.today().format("%Y-%m-%d").to_string());
+            if let Some(s) = &env.session {
+                form.set_value("staff", &s.username);
+            }
+            form.mark_saved();
+        }
+        CaseForm {
+            case_id: case_id.to_string(),
+            kind,
+            form,
+        }
+    }
+
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        let lang = env.lang;
+        if !self.form.check_all(lang) {
+            return Outcome::Status(t(lang, "form.fix_errors").to_string());
+        }
+        let id = self.case_id.clone();
+        let f = &self.form;
+        let result = match self.kind {
+            Kind::Survey => {
+                let s = case::Survey {
+                    date: parse_date(Field::Date, &f.value("date")).ok().flatten(),
+                    staff: f.value("staff"),
+                    findings: f.value("findings"),
+                };
+                env.ctx()
+                    .and_then(|mut ctx| case::survey(&mut ctx, &id, &s))
+            }
+            Kind::Assess => {
+                let a = case::Assessment {
+                    category: f.choice("category"),
+                    self_care: f.choice("self_care"),
+                    needs: f.multi("needs"),
+                };
+                env.ctx()
+                    .and_then(|mut ctx| case::assess(&mut ctx, &id, &a))
+            }
+            Kind::Deny => {
+                let r = f.value("reason");
+                env.ctx().and_then(|mut ctx| case::deny(&mut ctx, &id, &r))
+            }
+            Kind::Withdraw => {
+                let r = f.value("reason");
+                env.ctx()
+                    .and_then(|mut ctx| case::withdraw(&mut ctx, &id, &r))
+            }
+        };
+        match result {
+            Ok(_) => {
+                self.form.mark_saved();
+                Outcome::Pop
+            }
+            Err(AppError::Validation(v)) => {
+                self.form.show_error(&v, lang);
+                Outcome::Status(v.localize(lang))
+            }
+            Err(e) => Outcome::Dialog(Dialog::error(
+                t(lang, "dialog.error_title").into(),
+                e.localize(lang),
+            )),
+        }
+    }
+}
+
+impl Screen for CaseForm {
+    fn title(&self, env: &Env) -> String {
+        let key = match self.kind {
+            Kind::Survey => "cmd.survey",
+            Kind::Assess => "cmd.assess",
+            Kind::Deny => "cmd.deny",
+            Kind::Withdraw => "cmd.withdraw",
+        };
+        t(env.lang, key).to_string()
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        vec![
+            Command::bar(&[Key::ctrl('s')], Action::Save, "cmd.save"),
+            Command::bar(
+                &[
+                    Key::plain(KeyCode::Tab),
+                    Key::plain(KeyCode::Down),
+                    Key::plain(KeyCode::Enter),
+                ],
+                Action::NextField,
+                "cmd.next_field",
+            ),
+            Command::bar(
+                &[Key::plain(KeyCode::BackTab), Key::plain(KeyCode::Up)],
+                Action::PrevField,
+                "cmd.prev_field",
+            ),
+            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
+            Command::doc(
+                &[
+                    Key::plain(KeyCode::Left),
+                    Key::plain(KeyCode::Right),
+                    Key::ch(' '),
+                ],
+                "cmd.choose",
+            ),
+        ]
+    }
+
+    fn text_focused(&self) -> bool {
+        self.form.text_focused()
+    }
+
+    fn unsaved(&self) -> bool {
+        self.form.changed()
+    }
+
+    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        match action {
+            Action::Save => self.save(env),
+            Action::NextField => {
+                self.form.next(env.lang);
+                Outcome::None
+            }
+            Action::PrevField => {
+                self.form.prev(env.lang);
+                Outcome::None
+            }
+            _ => Outcome::None,
+        }
+    }
+
+    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
+        self.form.handle(key);
+        Outcome::None
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!(" {}", t(env.lang, "form.hint")),
+                env.theme.hint,
+            )),
+            Rect::new(area.x, area.y, area.width, 1),
+        );
+        self.form.render(frame, body(area), env);
+    }
+
+    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
+        self.form.cursor(body(area))
+    }
+}
+
+fn body(area: Rect) -> Rect {
+    Rect::new(
+        area.x + 1,
+        area.y + 2,
+        area.width.saturating_sub(1),
+        area.height.saturating_sub(2),
+    )
+}
