@@ -526,4 +526,44 @@ fn a_case_from_survey_to_card_by_keys() {
     assert_eq!(state, "in_service");
     assert_eq!(needs, r#"["meal_delivery"]"#);
     assert_eq!(no.as_deref(), Some("360104001003-0001"));
+    // 动态管理: suspend with a reason, resume, stop with a reason from the catalogue.
+    press(&mut app, &[k(KeyCode::Enter), Key::ch('p')]);
+    typed(&mut app, "住院治疗");
+    press(
+        &mut app,
+        &[
+            Key::ctrl('s'),
+            Key::ch('u'),
+            Key::ch('y'),
+            Key::ch('t'),
+            k(KeyCode::Right),
+            Key::ctrl('s'),
+        ],
+    );
+    let (state, reason): (String, Option<String>) = conn
+        .query_row(
+            "SELECT c.state, c.stop_reason FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.name = '欧阳修文'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (state.as_str(), reason.as_deref()),
+        ("stopped", Some("moved_out"))
+    );
+    let kinds: Vec<String> = conn
+        .prepare("SELECT kind FROM change_log WHERE kind LIKE 'case.%' ORDER BY local_order")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        kinds.ends_with(&[
+            "case.suspend".to_string(),
+            "case.resume".to_string(),
+            "case.stop".to_string()
+        ]),
+        "{kinds:?}"
+    );
 }

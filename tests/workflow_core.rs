@@ -442,3 +442,68 @@ fn case_steps_refuse_bad_input_and_wrong_roles() {
     });
     assert_eq!(c.state, CaseState::Denied);
 }
+
+#[test]
+fn dynamic_management_suspends_resumes_and_stops_for_good() {
+    let mut ws = DemoWs::new();
+    let (_, case_id) = accepted_case(&mut ws);
+    let cw = "subdistrict_caseworker";
+    with_ctx(&mut ws, cw, |ctx| {
+        case::survey(
+            ctx,
+            &case_id,
+            &case::Survey {
+                date: None,
+                staff: "x".into(),
+                findings: "y".into(),
+            },
+        )
+        .unwrap();
+        case::assess(
+            ctx,
+            &case_id,
+            &case::Assessment {
+                category: "minimum_living".into(),
+                self_care: String::new(),
+                needs: vec!["cleaning".into()],
+            },
+        )
+        .unwrap();
+        case::approve(ctx, &case_id, "").unwrap();
+        case::issue_card(ctx, &case_id).unwrap();
+    });
+    let c = with_ctx(&mut ws, cw, |ctx| {
+        case::review(
+            ctx,
+            &case_id,
+            "需求增加",
+            Some(vec!["cleaning".into(), "shopping".into()]),
+        )
+        .unwrap()
+    });
+    assert_eq!((c.state, c.needs.len()), (CaseState::InService, 2));
+    let e = with_ctx(&mut ws, cw, |ctx| {
+        case::suspend(ctx, &case_id, "").unwrap_err()
+    });
+    assert!(matches!(e, AppError::Validation(_)));
+    with_ctx(&mut ws, cw, |ctx| {
+        case::suspend(ctx, &case_id, "住院").unwrap()
+    });
+    with_ctx(&mut ws, cw, |ctx| case::resume(ctx, &case_id).unwrap());
+    let e = with_ctx(&mut ws, cw, |ctx| {
+        case::stop(ctx, &case_id, "gone", "").unwrap_err()
+    });
+    assert!(
+        matches!(e, AppError::Validation(_)),
+        "stop reasons come from the catalogue"
+    );
+    let c = with_ctx(&mut ws, cw, |ctx| {
+        case::stop(ctx, &case_id, "moved_out", "迁往东湖区").unwrap()
+    });
+    assert_eq!(
+        (c.state, c.stop_reason.as_deref()),
+        (CaseState::Stopped, Some("moved_out"))
+    );
+    let e = with_ctx(&mut ws, cw, |ctx| case::resume(ctx, &case_id).unwrap_err());
+    assert!(matches!(e, AppError::Transition(_)), "closed stays closed");
+}

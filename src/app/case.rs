@@ -254,3 +254,64 @@ pub fn list(ctx: &Ctx<'_>, state: Option<CaseState>, limit: usize) -> Result<Vec
         })
         .collect())
 }
+
+/// 复核 (动态管理): the case continues, with the reviewer's note; changed needs replace the old
+/// ones (the change log keeps every earlier version).
+pub fn review(ctx: &mut Ctx<'_>, id: &str, note: &str, needs: Option<Vec<String>>) -> Result<Case> {
+    let note = clean_multiline(Field::Note, note, 1000)?;
+    if let Some(n) = &needs {
+        let cat = Catalogue::builtin();
+        if n.is_empty() {
+            return Err(ValidationError::new(Field::Needs, Reason::Required).into());
+        }
+        if let Some(bad) = n.iter().find(|x| !cat.contains(ListKind::ServiceItem, x)) {
+            return Err(ValidationError::new(
+                Field::Needs,
+                Reason::NotInCatalogue { code: bad.clone() },
+            )
+            .into());
+        }
+    }
+    step(ctx, id, CaseEvent::Review, |c| {
+        if !note.is_empty() {
+            c.decision_note = Some(note);
+        }
+        if let Some(n) = needs {
+            c.needs = n;
+        }
+    })
+}
+
+/// 暂停服务, with the reason (required).
+pub fn suspend(ctx: &mut Ctx<'_>, id: &str, reason: &str) -> Result<Case> {
+    let reason = required_line(Field::Reason, reason, 200)?;
+    step(ctx, id, CaseEvent::Suspend, |c| {
+        c.decision_note = Some(reason)
+    })
+}
+
+/// 恢复服务.
+pub fn resume(ctx: &mut Ctx<'_>, id: &str) -> Result<Case> {
+    step(ctx, id, CaseEvent::Resume, |_| {})
+}
+
+/// 终止服务, with a stop reason from the catalogue (死亡, 迁出 …) and an optional note.
+pub fn stop(ctx: &mut Ctx<'_>, id: &str, reason: &str, note: &str) -> Result<Case> {
+    if !Catalogue::builtin().contains(ListKind::StopReason, reason) {
+        return Err(ValidationError::new(
+            Field::Reason,
+            Reason::NotInCatalogue {
+                code: reason.to_string(),
+            },
+        )
+        .into());
+    }
+    let note = clean_multiline(Field::Note, note, 1000)?;
+    let reason = reason.to_string();
+    step(ctx, id, CaseEvent::Stop, |c| {
+        c.stop_reason = Some(reason);
+        if !note.is_empty() {
+            c.decision_note = Some(note);
+        }
+    })
+}

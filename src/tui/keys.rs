@@ -158,6 +158,8 @@ pub enum Action {
     Home,
     /// Toggle or cycle the focused choice.
     Toggle,
+    /// A workflow step of the screen's record; each screen names its own steps.
+    Step(u8),
 }
 
 /// One binding: keys, what it does, its label, and whether the key bar shows it.

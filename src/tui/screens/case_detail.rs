@@ -22,8 +22,23 @@ use crate::tui::text::{fit, safe};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{Form, FormField};
 
+/// The steps a case file offers.
+mod step {
+    pub const SURVEY: u8 = 1;
+    pub const ASSESS: u8 = 2;
+    pub const APPROVE: u8 = 3;
+    pub const DENY: u8 = 4;
+    pub const CARD: u8 = 5;
+    pub const WITHDRAW: u8 = 6;
+    pub const REVIEW: u8 = 7;
+    pub const SUSPEND: u8 = 8;
+    pub const RESUME: u8 = 9;
+    pub const STOP: u8 = 10;
+}
+
 const ASK_APPROVE: u32 = 1;
 const ASK_CARD: u32 = 2;
+const ASK_RESUME: u32 = 3;
 
 /// The case detail screen.
 pub struct CaseDetail {
@@ -60,24 +75,72 @@ impl Screen for CaseDetail {
     fn commands(&self) -> Vec<Command> {
         let mut c = Vec::new();
         if self.allows(CaseEvent::Survey) {
-            c.push(Command::bar(&[Key::ch('s')], Action::Edit, "cmd.survey"));
+            c.push(Command::bar(
+                &[Key::ch('s')],
+                Action::Step(step::SURVEY),
+                "cmd.survey",
+            ));
         }
         if self.allows(CaseEvent::Assess) {
-            c.push(Command::bar(&[Key::ch('a')], Action::Edit, "cmd.assess"));
+            c.push(Command::bar(
+                &[Key::ch('a')],
+                Action::Step(step::ASSESS),
+                "cmd.assess",
+            ));
         }
         if self.allows(CaseEvent::Approve) {
-            c.push(Command::bar(&[Key::ch('y')], Action::Save, "cmd.approve"));
-            c.push(Command::bar(&[Key::ch('n')], Action::Toggle, "cmd.deny"));
+            c.push(Command::bar(
+                &[Key::ch('y')],
+                Action::Step(step::APPROVE),
+                "cmd.approve",
+            ));
+            c.push(Command::bar(
+                &[Key::ch('n')],
+                Action::Step(step::DENY),
+                "cmd.deny",
+            ));
         }
         if self.allows(CaseEvent::IssueCard) {
             c.push(Command::bar(
                 &[Key::ch('c')],
-                Action::Open,
+                Action::Step(step::CARD),
                 "cmd.issue_card",
             ));
         }
         if self.allows(CaseEvent::Withdraw) {
-            c.push(Command::bar(&[Key::ch('w')], Action::New, "cmd.withdraw"));
+            c.push(Command::bar(
+                &[Key::ch('w')],
+                Action::Step(step::WITHDRAW),
+                "cmd.withdraw",
+            ));
+        }
+        if self.allows(CaseEvent::Review) {
+            c.push(Command::bar(
+                &[Key::ch('r')],
+                Action::Step(step::REVIEW),
+                "cmd.review",
+            ));
+        }
+        if self.allows(CaseEvent::Suspend) {
+            c.push(Command::bar(
+                &[Key::ch('p')],
+                Action::Step(step::SUSPEND),
+                "cmd.suspend",
+            ));
+        }
+        if self.allows(CaseEvent::Resume) {
+            c.push(Command::bar(
+                &[Key::ch('u')],
+                Action::Step(step::RESUME),
+                "cmd.resume",
+            ));
+        }
+        if self.allows(CaseEvent::Stop) {
+            c.push(Command::bar(
+                &[Key::ch('t')],
+                Action::Step(step::STOP),
+                "cmd.stop",
+            ));
         }
         c.push(Command::bar(
             &[Key::plain(KeyCode::Esc)],
@@ -92,18 +155,40 @@ impl Screen for CaseDetail {
         let id = self.case.meta.id.clone();
         let name = safe(&self.person_name);
         match action {
-            Action::Edit if self.allows(CaseEvent::Survey) => {
+            Action::Step(step::SURVEY) => {
                 Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Survey)))
             }
-            Action::Edit => Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Assess))),
-            Action::Toggle => Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Deny))),
-            Action::New => Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Withdraw))),
-            Action::Save => Outcome::Dialog(Dialog::confirm(
+            Action::Step(step::ASSESS) => {
+                Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Assess)))
+            }
+            Action::Step(step::DENY) => {
+                Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Deny)))
+            }
+            Action::Step(step::WITHDRAW) => {
+                Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Withdraw)))
+            }
+            Action::Step(step::REVIEW) => {
+                let mut f = CaseForm::new(env, &id, Kind::Review);
+                f.preset_needs(&self.case.needs);
+                Outcome::Push(Box::new(f))
+            }
+            Action::Step(step::SUSPEND) => {
+                Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Suspend)))
+            }
+            Action::Step(step::STOP) => {
+                Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Stop)))
+            }
+            Action::Step(step::RESUME) => Outcome::Dialog(Dialog::confirm(
+                t(lang, "cmd.resume").into(),
+                tf(lang, "cases.ask_resume", &[("name", &name)]),
+                Purpose::Screen(ASK_RESUME),
+            )),
+            Action::Step(step::APPROVE) => Outcome::Dialog(Dialog::confirm(
                 t(lang, "cmd.approve").into(),
                 tf(lang, "cases.ask_approve", &[("name", &name)]),
                 Purpose::Screen(ASK_APPROVE),
             )),
-            Action::Open => Outcome::Dialog(Dialog::confirm(
+            Action::Step(step::CARD) => Outcome::Dialog(Dialog::confirm(
                 t(lang, "cmd.issue_card").into(),
                 tf(lang, "cases.ask_card", &[("name", &name)]),
                 Purpose::Screen(ASK_CARD),
@@ -125,18 +210,21 @@ impl Screen for CaseDetail {
             Purpose::Screen(ASK_CARD) => env
                 .ctx()
                 .and_then(|mut ctx| case::issue_card(&mut ctx, &id)),
+            Purpose::Screen(ASK_RESUME) => {
+                env.ctx().and_then(|mut ctx| case::resume(&mut ctx, &id))
+            }
             _ => return Outcome::None,
         };
         match result {
             Ok(c) => {
                 env.reload_index();
                 self.on_resume(env);
-                match c.card_no {
-                    Some(no) => Outcome::Dialog(Dialog::message(
+                match (answer.purpose, c.card_no) {
+                    (Purpose::Screen(ASK_CARD), Some(no)) => Outcome::Dialog(Dialog::message(
                         t(lang, "dialog.done_title").into(),
                         tf(lang, "cases.card_issued", &[("card", &no)]),
                     )),
-                    None => Outcome::Status(t(lang, c.state.label_key()).to_string()),
+                    _ => Outcome::Status(t(lang, c.state.label_key()).to_string()),
                 }
             }
             Err(e) => Outcome::Dialog(Dialog::error(
@@ -229,6 +317,12 @@ pub enum Kind {
     Deny,
     /// 撤销 (reason)
     Withdraw,
+    /// 复核 (note, needs)
+    Review,
+    /// 暂停 (reason)
+    Suspend,
+    /// 终止 (reason from the catalogue, note)
+    Stop,
 }
 
 fn required_text(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
@@ -290,9 +384,35 @@ impl CaseForm {
                 )
                 .for_field(Field::Needs),
             ],
-            Kind::Deny | Kind::Withdraw => vec![FormField::text("reason", "field.reason", 200)
-                .for_field(Field::Reason)
-                .checked(required_text)],
+            Kind::Deny | Kind::Withdraw | Kind::Suspend => {
+                vec![FormField::text("reason", "field.reason", 200)
+                    .for_field(Field::Reason)
+                    .checked(required_text)]
+            }
+            Kind::Review => vec![
+                FormField::text("note", "field.note", 1000).for_field(Field::Note),
+                FormField::multi(
+                    "needs",
+                    "field.needs",
+                    Catalogue::builtin()
+                        .entries(ListKind::ServiceItem)
+                        .iter()
+                        .filter(|e| e.category.is_some())
+                        .map(|e| (e.code.clone(), e.label(env.lang).to_string()))
+                        .collect(),
+                )
+                .for_field(Field::Needs),
+            ],
+            Kind::Stop => vec![
+                FormField::choice(
+                    "reason",
+                    "field.reason",
+                    options(ListKind::StopReason, env),
+                    false,
+                )
+                .for_field(Field::Reason),
+                FormField::text("note", "field.note", 1000).for_field(Field::Note),
+            ],
         };
         let mut form = Form::new(fields);
         form.today = env.clock.today();
@@ -307,6 +427,15 @@ impl CaseForm {
             case_id: case_id.to_string(),
             kind,
             form,
+        }
+    }
+
+    /// Ticks the services the case has now (a review starts from them).
+    pub fn preset_needs(&mut self, needs: &[String]) {
+        if let Some(f) = self.form.field_mut("needs") {
+            if let crate::tui::widgets::form::FieldKind::Multi { options } = &f.kind {
+                f.chosen = options.iter().map(|o| needs.contains(&o.0)).collect();
+            }
         }
     }
 
@@ -345,6 +474,21 @@ impl CaseForm {
                 env.ctx()
                     .and_then(|mut ctx| case::withdraw(&mut ctx, &id, &r))
             }
+            Kind::Suspend => {
+                let r = f.value("reason");
+                env.ctx()
+                    .and_then(|mut ctx| case::suspend(&mut ctx, &id, &r))
+            }
+            Kind::Review => {
+                let (note, needs) = (f.value("note"), f.multi("needs"));
+                env.ctx()
+                    .and_then(|mut ctx| case::review(&mut ctx, &id, &note, Some(needs)))
+            }
+            Kind::Stop => {
+                let (reason, note) = (f.choice("reason"), f.value("note"));
+                env.ctx()
+                    .and_then(|mut ctx| case::stop(&mut ctx, &id, &reason, &note))
+            }
         };
         match result {
             Ok(_) => {
@@ -370,6 +514,9 @@ impl Screen for CaseForm {
             Kind::Assess => "cmd.assess",
             Kind::Deny => "cmd.deny",
             Kind::Withdraw => "cmd.withdraw",
+            Kind::Review => "cmd.review",
+            Kind::Suspend => "cmd.suspend",
+            Kind::Stop => "cmd.stop",
         };
         t(env.lang, key).to_string()
     }

@@ -52,6 +52,17 @@ impl CaseList {
         l
     }
 
+    /// The list showing the cases in service (动态管理).
+    pub fn in_service(env: &mut Env) -> CaseList {
+        let mut l = CaseList {
+            filter: 5,
+            lines: Ok(Vec::new()),
+            selected: 0,
+        };
+        l.reload(env);
+        l
+    }
+
     fn reload(&mut self, env: &mut Env) {
         let lang = env.lang;
         let state = FILTERS[self.filter];

@@ -18,6 +18,13 @@ use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::{fit, safe};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 
+/// The steps a clue file offers.
+const REAL: u8 = 1;
+const UNFOUNDED: u8 = 2;
+const REPORT: u8 = 3;
+const ACCEPT: u8 = 4;
+const WITHDRAW: u8 = 5;
+
 /// Dialog tags of this screen.
 const ASK_REPORT: u32 = 1;
 const ASK_ACCEPT: u32 = 2;
@@ -59,23 +66,35 @@ impl Screen for ClueDetail {
         if self.allows(ClueEvent::Verify { real: true }) {
             c.push(Command::bar(
                 &[Key::ch('v')],
-                Action::Edit,
+                Action::Step(REAL),
                 "cmd.verify_real",
             ));
             c.push(Command::bar(
                 &[Key::ch('u')],
-                Action::Toggle,
+                Action::Step(UNFOUNDED),
                 "cmd.verify_unfounded",
             ));
         }
         if self.allows(ClueEvent::Report) {
-            c.push(Command::bar(&[Key::ch('r')], Action::Save, "cmd.report"));
+            c.push(Command::bar(
+                &[Key::ch('r')],
+                Action::Step(REPORT),
+                "cmd.report",
+            ));
         }
         if self.allows(ClueEvent::Accept) {
-            c.push(Command::bar(&[Key::ch('a')], Action::Open, "cmd.accept"));
+            c.push(Command::bar(
+                &[Key::ch('a')],
+                Action::Step(ACCEPT),
+                "cmd.accept",
+            ));
         }
         if self.allows(ClueEvent::Withdraw) {
-            c.push(Command::bar(&[Key::ch('w')], Action::New, "cmd.withdraw"));
+            c.push(Command::bar(
+                &[Key::ch('w')],
+                Action::Step(WITHDRAW),
+                "cmd.withdraw",
+            ));
         }
         c.push(Command::bar(
             &[Key::plain(KeyCode::Esc)],
@@ -89,10 +108,12 @@ impl Screen for ClueDetail {
         let lang = env.lang;
         let id = self.clue.meta.id.clone();
         match action {
-            Action::Edit => Outcome::Push(Box::new(StepForm::new(&id, Step::VerifyReal))),
-            Action::Toggle => Outcome::Push(Box::new(StepForm::new(&id, Step::VerifyUnfounded))),
-            Action::New => Outcome::Push(Box::new(StepForm::new(&id, Step::Withdraw))),
-            Action::Save => Outcome::Dialog(Dialog::confirm(
+            Action::Step(REAL) => Outcome::Push(Box::new(StepForm::new(&id, Step::VerifyReal))),
+            Action::Step(UNFOUNDED) => {
+                Outcome::Push(Box::new(StepForm::new(&id, Step::VerifyUnfounded)))
+            }
+            Action::Step(WITHDRAW) => Outcome::Push(Box::new(StepForm::new(&id, Step::Withdraw))),
+            Action::Step(REPORT) => Outcome::Dialog(Dialog::confirm(
                 t(lang, "clues.step_report").into(),
                 tf(
                     lang,
@@ -101,7 +122,7 @@ impl Screen for ClueDetail {
                 ),
                 Purpose::Screen(ASK_REPORT),
             )),
-            Action::Open => Outcome::Dialog(Dialog::confirm(
+            Action::Step(ACCEPT) => Outcome::Dialog(Dialog::confirm(
                 t(lang, "clues.step_accept").into(),
                 tf(
                     lang,
