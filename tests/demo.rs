@@ -163,3 +163,35 @@ fn cancelled_generation_keeps_nothing() {
         .unwrap();
     assert_eq!((persons, after), (0, before), "all or nothing");
 }
+
+#[test]
+fn demo_providers_cover_the_catalogue_they_name() {
+    let mut ws = DemoWs::new();
+    with_ctx(&mut ws, "demo", |ctx| {
+        demo::generate(ctx, 10, 1, &mut |_, _| true).unwrap()
+    });
+    let list = with_ctx(&mut ws, "demo", |ctx| {
+        jiuzhu::app::provider::list(ctx).unwrap()
+    });
+    assert!(list.len() >= 8, "{}", list.len());
+    let cat = jiuzhu::domain::catalogue::Catalogue::builtin();
+    for p in &list {
+        for i in &p.items {
+            assert!(
+                cat.contains(jiuzhu::domain::catalogue::ListKind::ServiceItem, i),
+                "{} offers unknown {i}",
+                p.name
+            );
+        }
+    }
+    // A second run adds people, not a second set of providers.
+    with_ctx(&mut ws, "demo", |ctx| {
+        demo::generate(ctx, 10, 2, &mut |_, _| true).unwrap()
+    });
+    assert_eq!(
+        with_ctx(&mut ws, "demo", |ctx| jiuzhu::app::provider::list(ctx)
+            .unwrap())
+        .len(),
+        list.len()
+    );
+}

@@ -27,6 +27,16 @@ fn workstation() -> (tempfile::TempDir, Session) {
         grants: users[0].grants.clone(),
     };
     let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+    let provider = jiuzhu::domain::provider::ProviderDraft {
+        name: "洪都街道居家养老服务中心".into(),
+        kind: "enterprise_institution".into(),
+        items: vec!["meal_delivery".into(), "home_care".into()],
+        contact: "刘敏".into(),
+        phone: "0791-88210001".into(),
+        area: "360104001".into(),
+        active: true,
+    };
+    jiuzhu::app::provider::create(&mut ctx, &provider).unwrap();
     let people = [
         ("张三", "11010519491231002X", "360104001001", "13800001234"),
         ("张珊珊", "", "360104001001", ""),
@@ -178,6 +188,9 @@ fn screens_snapshot() {
                 &mut app,
                 &[k(KeyCode::Esc), k(KeyCode::Esc), k(KeyCode::Esc)],
             );
+            typed(&mut app, "7");
+            snap(&mut app, "providers");
+            press(&mut app, &[k(KeyCode::Esc)]);
             typed(&mut app, "0");
             snap(&mut app, "settings");
             press(&mut app, &[k(KeyCode::Esc), k(KeyCode::F(2))]);

@@ -507,3 +507,64 @@ fn dynamic_management_suspends_resumes_and_stops_for_good() {
     let e = with_ctx(&mut ws, cw, |ctx| case::resume(ctx, &case_id).unwrap_err());
     assert!(matches!(e, AppError::Transition(_)), "closed stays closed");
 }
+
+#[test]
+fn providers_are_registered_checked_and_found_by_service() {
+    use jiuzhu::app::provider;
+    use jiuzhu::domain::provider::ProviderDraft;
+    let mut ws = DemoWs::new();
+    let d = ProviderDraft {
+        name: "爱心助餐点".into(),
+        kind: "enterprise_institution".into(),
+        items: vec!["meal_delivery".into()],
+        area: "360104001002".into(),
+        active: true,
+        ..Default::default()
+    };
+    let e = with_ctx(&mut ws, "info_officer", |ctx| {
+        provider::create(ctx, &d).unwrap_err()
+    });
+    assert!(matches!(e, AppError::Denied { .. }), "{e:?}");
+    let id = with_ctx(&mut ws, "admin", |ctx| provider::create(ctx, &d).unwrap());
+    let found = with_ctx(&mut ws, "demo", |ctx| {
+        provider::offering(ctx, "meal_delivery", "360104001002").unwrap()
+    });
+    assert_eq!(found.len(), 1);
+    assert!(
+        with_ctx(&mut ws, "demo", |ctx| provider::offering(
+            ctx,
+            "meal_delivery",
+            "360104001001"
+        )
+        .unwrap())
+        .is_empty(),
+        "another community"
+    );
+    let off = ProviderDraft {
+        active: false,
+        ..d.clone()
+    };
+    let p = with_ctx(&mut ws, "admin", |ctx| {
+        provider::update(ctx, &id, 1, &off).unwrap()
+    });
+    assert_eq!((p.active, p.meta.version), (false, 2));
+    assert!(
+        with_ctx(&mut ws, "demo", |ctx| provider::offering(
+            ctx,
+            "meal_delivery",
+            "360104001002"
+        )
+        .unwrap())
+        .is_empty(),
+        "inactive"
+    );
+    let bad = ProviderDraft {
+        items: vec!["teleport".into()],
+        ..d
+    };
+    let e = with_ctx(&mut ws, "admin", |ctx| {
+        provider::create(ctx, &bad).unwrap_err()
+    });
+    assert!(matches!(e, AppError::Validation(_)));
+    assert!(with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap()).ok());
+}

@@ -129,6 +129,7 @@ fn entity_key(e: Entity) -> &'static str {
         Entity::Person => "record.person",
         Entity::Clue => "record.clue",
         Entity::Case => "record.case",
+        Entity::Provider => "record.provider",
     }
 }
 

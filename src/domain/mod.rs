@@ -10,6 +10,7 @@ pub mod org;
 pub mod permission;
 pub mod person;
 pub mod pinyin_keys;
+pub mod provider;
 pub mod record;
 pub mod search;
 pub mod text;

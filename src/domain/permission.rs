@@ -116,8 +116,10 @@ pub enum Action {
     Enrol,
     /// 服务记录
     RecordService,
-    /// 目录与服务机构
+    /// 服务目录
     ManageCatalogue,
+    /// 服务机构登记
+    ManageProviders,
     /// 用户管理
     ManageUsers,
     /// 审计与检查
@@ -141,6 +143,7 @@ impl Action {
             Action::Enrol => "action.enrol",
             Action::RecordService => "action.record_service",
             Action::ManageCatalogue => "action.manage_catalogue",
+            Action::ManageProviders => "action.manage_providers",
             Action::ManageUsers => "action.manage_users",
             Action::Inspect => "action.inspect",
             Action::GenerateDemo => "action.generate_demo",
@@ -195,7 +198,10 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::Enrol,
         ) => Some(Subtree),
 
-        (R::DistrictAdmin, A::ViewPerson | A::ManageCatalogue | A::Inspect) => Some(All),
+        (
+            R::DistrictAdmin,
+            A::ViewPerson | A::ManageCatalogue | A::ManageProviders | A::Inspect,
+        ) => Some(All),
 
         // Provider staff see and serve only their assigned recipients; the assignment check
         // narrows this further once providers exist.

@@ -39,6 +39,8 @@ pub enum Field {
     Query,
     Persons,
     Needs,
+    ProviderName,
+    ProviderKind,
 }
 
 impl Field {
@@ -79,6 +81,8 @@ impl Field {
             Field::Query => "field.query",
             Field::Persons => "field.persons",
             Field::Needs => "field.needs",
+            Field::ProviderName => "field.provider_name",
+            Field::ProviderKind => "field.provider_kind",
         }
     }
 }

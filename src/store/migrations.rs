@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0002_workflow.sql"),
         after: Some(super::persons::rebuild_search_keys),
     },
+    Migration {
+        name: "provider registry",
+        sql: include_str!("sql/0003_providers.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

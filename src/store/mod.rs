@@ -16,6 +16,7 @@ pub mod data_dir;
 pub mod migrations;
 pub mod orgs;
 pub mod persons;
+pub mod providers;
 pub mod records;
 pub mod users;
 pub mod workstation;

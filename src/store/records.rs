@@ -19,11 +19,13 @@ pub enum Entity {
     Clue,
     /// `cases`
     Case,
+    /// `providers`
+    Provider,
 }
 
 impl Entity {
     /// Every replicated kind.
-    pub const ALL: [Entity; 3] = [Entity::Person, Entity::Clue, Entity::Case];
+    pub const ALL: [Entity; 4] = [Entity::Person, Entity::Clue, Entity::Case, Entity::Provider];
 
     /// Its table (a fixed name, never user input).
     pub fn table(self) -> &'static str {
@@ -31,6 +33,7 @@ impl Entity {
             Entity::Person => "persons",
             Entity::Clue => "clues",
             Entity::Case => "cases",
+            Entity::Provider => "providers",
         }
     }
 
@@ -40,6 +43,7 @@ impl Entity {
             Entity::Person => "person",
             Entity::Clue => "clue",
             Entity::Case => "case",
+            Entity::Provider => "provider",
         }
     }
 

@@ -20,8 +20,9 @@ use crate::domain::clue::{Clue, ClueEvent, ClueState};
 use crate::domain::org::{OrgTree, Tier};
 use crate::domain::permission::{Action, Grant, Role};
 use crate::domain::person::{Person, PersonStatus};
+use crate::domain::provider::Provider;
 use crate::domain::record::RecordMeta;
-use crate::store::{cases, clues, persons, workstation, Store, WriteTx};
+use crate::store::{cases, clues, persons, providers, workstation, Store, WriteTx};
 
 /// The demo subdistrict (洪都街道).
 pub const DEMO_ORG: &str = "360104001";
@@ -145,6 +146,25 @@ pub fn generate(
         // Read inside the write lock, so a person saved meanwhile by another user is seen.
         let mut existing: HashSet<String> = HashSet::new();
         persons::for_each_search_row(w.conn(), |row| existing.extend(row.id_number))?;
+        if providers::list(w.conn())?.is_empty() {
+            for p in &material.providers {
+                let provider = Provider {
+                    meta: RecordMeta::new(
+                        clock::new_id(now, &mut rand::rngs::OsRng),
+                        w.origin(),
+                        &at,
+                    ),
+                    name: p.name.clone(),
+                    kind: p.kind.clone(),
+                    items: p.items.clone(),
+                    contact: Some(p.contact.clone()),
+                    phone: Some(p.phone.clone()),
+                    area: ws.org_code.clone(),
+                    active: true,
+                };
+                providers::insert(w, &provider)?;
+            }
+        }
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut maker = PeopleMaker::new(&material, today, existing);
         let mut summary = Summary::default();

@@ -24,6 +24,17 @@ pub struct Material {
     pub reporters: Vec<String>,
     pub withdraw_reasons: Vec<String>,
     pub list_separator: String,
+    pub providers: Vec<DemoProvider>,
+}
+
+/// A provider of the demo district.
+#[derive(Debug, Deserialize)]
+pub struct DemoProvider {
+    pub name: String,
+    pub kind: String,
+    pub items: Vec<String>,
+    pub contact: String,
+    pub phone: String,
 }
 
 impl Material {

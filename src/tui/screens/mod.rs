@@ -12,6 +12,7 @@ pub mod person_detail;
 pub mod person_form;
 pub mod person_list;
 pub mod placeholder;
+pub mod providers;
 pub mod settings;
 
 use ratatui::layout::{Position, Rect};

@@ -1,0 +1,90 @@
+//! Providers (服务供给主体).
+
+use rusqlite::{Connection, Row, ToSql};
+
+use super::records::{self, meta_from_row, meta_values, Entity, RecordTable};
+use super::{Result, WriteTx};
+use crate::domain::provider::Provider;
+use crate::domain::record::RecordMeta;
+
+impl RecordTable for Provider {
+    const ENTITY: Entity = Entity::Provider;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "origin",
+        "version",
+        "created_at",
+        "updated_at",
+        "name",
+        "kind",
+        "items",
+        "contact",
+        "phone",
+        "area",
+        "active",
+    ];
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
+        let mut v = meta_values(&self.meta);
+        v.extend::<[Box<dyn ToSql + '_>; 7]>([
+            Box::new(&self.name),
+            Box::new(&self.kind),
+            Box::new(serde_json::to_string(&self.items).unwrap_or_else(|_| "[]".into())),
+            Box::new(&self.contact),
+            Box::new(&self.phone),
+            Box::new(&self.area),
+            Box::new(self.active),
+        ]);
+        v
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Provider> {
+        let items: String = r.get(7)?;
+        Ok(Provider {
+            meta: meta_from_row(r)?,
+            name: r.get(5)?,
+            kind: r.get(6)?,
+            items: serde_json::from_str(&items)
+                .map_err(|_| super::corrupt("providers", "items"))?,
+            contact: r.get(8)?,
+            phone: r.get(9)?,
+            area: r.get(10)?,
+            active: r.get(11)?,
+        })
+    }
+}
+
+/// The provider with record id `id`.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<Provider>> {
+    records::get(conn, id)
+}
+
+/// Inserts a new provider and logs `provider.create`.
+pub fn insert(w: &mut WriteTx<'_>, p: &Provider) -> Result<()> {
+    records::insert(w, p, "provider.create")
+}
+
+/// Saves a changed provider (optimistic on version).
+pub fn update(w: &mut WriteTx<'_>, p: &Provider) -> Result<Provider> {
+    records::update(w, p, "provider.update")
+}
+
+/// Every provider, active first, by name.
+pub fn list(conn: &Connection) -> Result<Vec<Provider>> {
+    let sql = format!(
+        "SELECT {} FROM providers ORDER BY active DESC, name",
+        Provider::COLUMNS.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], Provider::from_row)?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
