@@ -568,3 +568,147 @@ fn providers_are_registered_checked_and_found_by_service() {
     assert!(matches!(e, AppError::Validation(_)));
     assert!(with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap()).ok());
 }
+
+#[test]
+fn from_clue_to_services_to_stop_with_the_timeline() {
+    use jiuzhu::app::{provider, service};
+    use jiuzhu::domain::provider::ProviderDraft;
+    use jiuzhu::domain::service::Satisfaction;
+    let mut ws = DemoWs::new();
+    let (pid, case_id) = accepted_case(&mut ws);
+    let cw = "subdistrict_caseworker";
+    let c = with_ctx(&mut ws, cw, |ctx| {
+        case::survey(
+            ctx,
+            &case_id,
+            &case::Survey {
+                date: None,
+                staff: "王干事".into(),
+                findings: "独居".into(),
+            },
+        )
+        .unwrap();
+        case::assess(
+            ctx,
+            &case_id,
+            &case::Assessment {
+                category: "minimum_living".into(),
+                self_care: String::new(),
+                needs: vec!["meal_delivery".into()],
+            },
+        )
+        .unwrap();
+        case::approve(ctx, &case_id, "").unwrap();
+        case::issue_card(ctx, &case_id).unwrap()
+    });
+    let card = c.card_no.unwrap();
+    let pr = ProviderDraft {
+        name: "助餐中心".into(),
+        kind: "enterprise_institution".into(),
+        items: vec!["meal_delivery".into(), "cleaning".into()],
+        area: "360104001".into(),
+        active: true,
+        ..Default::default()
+    };
+    let prov = with_ctx(&mut ws, "admin", |ctx| provider::create(ctx, &pr).unwrap());
+    let meal = service::ServiceDraft {
+        provider_id: prov.clone(),
+        card_no: card.clone(),
+        item: "meal_delivery".into(),
+        served_on: None,
+        minutes: 30,
+        served_by: "李师傅".into(),
+        content: "送午餐一份".into(),
+        confirmed: true,
+        satisfaction: Some(Satisfaction::Satisfied),
+    };
+    let ps = "provider_staff";
+    let e = with_ctx(&mut ws, ps, |ctx| service::record(ctx, &meal).unwrap_err());
+    assert!(matches!(e, AppError::NotRegistered), "{e:?}");
+    let e = with_ctx(&mut ws, ps, |ctx| {
+        service::register(ctx, &prov, "NO-SUCH-CARD").unwrap_err()
+    });
+    assert!(matches!(e, AppError::UnknownCard), "{e:?}");
+    let reg = with_ctx(&mut ws, ps, |ctx| {
+        service::register(ctx, &prov, &card).unwrap()
+    });
+    assert_eq!(
+        with_ctx(&mut ws, ps, |ctx| service::register(ctx, &prov, &card)
+            .unwrap()),
+        reg,
+        "registering twice keeps one"
+    );
+    with_ctx(&mut ws, ps, |ctx| service::record(ctx, &meal).unwrap());
+    let cleaning = service::ServiceDraft {
+        item: "cleaning".into(),
+        ..meal.clone()
+    };
+    let e = with_ctx(&mut ws, ps, |ctx| {
+        service::record(ctx, &cleaning).unwrap_err()
+    });
+    assert!(
+        e.localize(Lang::ZhCn).contains("清洁卫生"),
+        "the card does not cover it: {}",
+        e.localize(Lang::ZhCn)
+    );
+    let e = with_ctx(&mut ws, ps, |ctx| {
+        service::record(
+            ctx,
+            &service::ServiceDraft {
+                minutes: 0,
+                ..meal.clone()
+            },
+        )
+        .unwrap_err()
+    });
+    assert!(matches!(e, AppError::Validation(_)));
+    with_ctx(&mut ws, cw, |ctx| {
+        case::suspend(ctx, &case_id, "住院").unwrap()
+    });
+    let e = with_ctx(&mut ws, ps, |ctx| service::record(ctx, &meal).unwrap_err());
+    assert!(
+        e.localize(Lang::ZhCn).contains("暂停服务"),
+        "{}",
+        e.localize(Lang::ZhCn)
+    );
+    with_ctx(&mut ws, cw, |ctx| case::resume(ctx, &case_id).unwrap());
+    with_ctx(&mut ws, ps, |ctx| service::record(ctx, &meal).unwrap());
+    with_ctx(&mut ws, cw, |ctx| {
+        case::stop(ctx, &case_id, "death", "").unwrap()
+    });
+    let e = with_ctx(&mut ws, ps, |ctx| service::record(ctx, &meal).unwrap_err());
+    assert!(
+        matches!(e, AppError::CardNotInService { .. }),
+        "a stopped card serves no more: {e:?}"
+    );
+    let records = with_ctx(&mut ws, cw, |ctx| service::of_case(ctx, &case_id).unwrap());
+    assert_eq!(records.len(), 2);
+    let kinds: Vec<String> = with_ctx(&mut ws, cw, |ctx| person::timeline(ctx, &pid).unwrap())
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    for k in [
+        "person.create",
+        "clue.create",
+        "clue.verify",
+        "clue.report",
+        "clue.accept",
+        "case.create",
+        "case.survey",
+        "case.assess",
+        "case.approve",
+        "case.issue_card",
+        "person.enrol",
+        "registration.create",
+        "service.create",
+        "case.suspend",
+        "case.resume",
+        "case.stop",
+    ] {
+        assert!(
+            kinds.iter().any(|x| x == k),
+            "timeline lacks {k}: {kinds:?}"
+        );
+    }
+    assert!(with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap()).ok());
+}

@@ -56,6 +56,24 @@ pub enum AppError {
     /// The two typed passwords differ.
     #[error("passwords differ")]
     PasswordsDiffer,
+    /// No case holds this service card number.
+    #[error("unknown card")]
+    UnknownCard,
+    /// The card's case is not in service (suspended, stopped …).
+    #[error("card not in service")]
+    CardNotInService { state: &'static str },
+    /// The card's validity has ended.
+    #[error("card expired")]
+    CardExpired,
+    /// The provider has not registered this recipient.
+    #[error("not registered")]
+    NotRegistered,
+    /// The card does not cover this service item.
+    #[error("not covered")]
+    NotCovered { item: String },
+    /// The provider no longer takes recipients.
+    #[error("provider inactive")]
+    ProviderInactive,
     /// The password could not be hashed (no system randomness, for one).
     #[error("password hashing failed")]
     PasswordHashing,
@@ -97,6 +115,27 @@ impl Localize for AppError {
             AppError::NeedsUser => t(lang, "error.needs_user").to_string(),
             AppError::NoPasswordPrompt => t(lang, "error.no_password_prompt").to_string(),
             AppError::PasswordsDiffer => t(lang, "error.passwords_differ").to_string(),
+            AppError::UnknownCard => t(lang, "error.unknown_card").to_string(),
+            AppError::CardNotInService { state } => tf(
+                lang,
+                "error.card_not_in_service",
+                &[("state", t(lang, state))],
+            ),
+            AppError::CardExpired => t(lang, "error.card_expired").to_string(),
+            AppError::NotRegistered => t(lang, "error.not_registered").to_string(),
+            AppError::NotCovered { item } => tf(
+                lang,
+                "error.not_covered",
+                &[(
+                    "item",
+                    crate::domain::catalogue::Catalogue::builtin().label(
+                        crate::domain::catalogue::ListKind::ServiceItem,
+                        item,
+                        lang,
+                    ),
+                )],
+            ),
+            AppError::ProviderInactive => t(lang, "error.provider_inactive").to_string(),
             AppError::PasswordHashing => t(lang, "error.password_hashing").to_string(),
             AppError::Cancelled => t(lang, "error.cancelled").to_string(),
             AppError::UnknownOrg(code) => tf(lang, "error.unknown_org", &[("code", code)]),

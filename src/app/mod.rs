@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod person;
 pub mod provider;
 pub mod search;
+pub mod service;
 pub mod setup;
 
 pub use clock::{Clock, FixedClock, SystemClock};

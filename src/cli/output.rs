@@ -130,6 +130,8 @@ fn entity_key(e: Entity) -> &'static str {
         Entity::Clue => "record.clue",
         Entity::Case => "record.case",
         Entity::Provider => "record.provider",
+        Entity::Registration => "record.registration",
+        Entity::Service => "record.service",
     }
 }
 

@@ -13,6 +13,7 @@ pub mod pinyin_keys;
 pub mod provider;
 pub mod record;
 pub mod search;
+pub mod service;
 pub mod text;
 pub mod timeliness;
 pub mod transition;

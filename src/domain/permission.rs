@@ -203,9 +203,9 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             A::ViewPerson | A::ManageCatalogue | A::ManageProviders | A::Inspect,
         ) => Some(All),
 
-        // Provider staff see and serve only their assigned recipients; the assignment check
-        // narrows this further once providers exist.
-        (R::ProviderStaff, A::RecordService) => Some(Own),
+        // Provider staff serve the card holders of the area their role is held at; tying
+        // an account to one provider (and only its registered recipients) comes with accounts.
+        (R::ProviderStaff, A::RecordService) => Some(Subtree),
 
         (R::Supervisor, A::ViewPerson | A::Inspect) => Some(Subtree),
 

@@ -41,6 +41,8 @@ pub enum Field {
     Needs,
     ProviderName,
     ProviderKind,
+    CardNo,
+    Minutes,
 }
 
 impl Field {
@@ -83,6 +85,8 @@ impl Field {
             Field::Needs => "field.needs",
             Field::ProviderName => "field.provider_name",
             Field::ProviderKind => "field.provider_kind",
+            Field::CardNo => "field.card_no",
+            Field::Minutes => "field.minutes",
         }
     }
 }

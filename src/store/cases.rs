@@ -146,3 +146,16 @@ pub fn list(
     rows.collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)
 }
+
+/// The case holding service card `card_no`.
+pub fn by_card(conn: &Connection, card_no: &str) -> Result<Option<Case>> {
+    let sql = format!(
+        "SELECT {} FROM cases WHERE card_no = ?1",
+        Case::COLUMNS.join(", ")
+    );
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(&sql)?
+        .query_row([card_no], Case::from_row)
+        .optional()
+        .map_err(super::row_error)
+}

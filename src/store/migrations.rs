@@ -36,6 +36,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0003_providers.sql"),
         after: None,
     },
+    Migration {
+        name: "registrations and service records",
+        sql: include_str!("sql/0004_services.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -18,6 +18,7 @@ pub mod orgs;
 pub mod persons;
 pub mod providers;
 pub mod records;
+pub mod services;
 pub mod users;
 pub mod workstation;
 

@@ -21,11 +21,22 @@ pub enum Entity {
     Case,
     /// `providers`
     Provider,
+    /// `registrations`
+    Registration,
+    /// `services`
+    Service,
 }
 
 impl Entity {
     /// Every replicated kind.
-    pub const ALL: [Entity; 4] = [Entity::Person, Entity::Clue, Entity::Case, Entity::Provider];
+    pub const ALL: [Entity; 6] = [
+        Entity::Person,
+        Entity::Clue,
+        Entity::Case,
+        Entity::Provider,
+        Entity::Registration,
+        Entity::Service,
+    ];
 
     /// Its table (a fixed name, never user input).
     pub fn table(self) -> &'static str {
@@ -34,6 +45,8 @@ impl Entity {
             Entity::Clue => "clues",
             Entity::Case => "cases",
             Entity::Provider => "providers",
+            Entity::Registration => "registrations",
+            Entity::Service => "services",
         }
     }
 
@@ -44,6 +57,8 @@ impl Entity {
             Entity::Clue => "clue",
             Entity::Case => "case",
             Entity::Provider => "provider",
+            Entity::Registration => "registration",
+            Entity::Service => "service",
         }
     }
 

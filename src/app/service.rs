@@ -1,0 +1,137 @@
+//! 温情服务: a provider registers a recipient by the service card before the first service,
+//! then records each service. A service the card does not cover, or for a card no longer in
+//! service, is refused with the reason.
+
+use chrono::NaiveDate;
+
+use super::{AppError, Ctx, Result};
+use crate::domain::case::{Case, CaseState};
+use crate::domain::permission::Action;
+use crate::domain::record::RecordMeta;
+use crate::domain::service::{Registration, Satisfaction, ServiceRecord};
+use crate::domain::text::{clean_multiline, required_line};
+use crate::domain::validation::{Field, Reason, ValidationError};
+use crate::store::{cases, providers, services};
+
+/// Why a card cannot be used.
+fn usable(case: &Case, today: NaiveDate) -> Result<()> {
+    if case.state != CaseState::InService {
+        return Err(AppError::CardNotInService {
+            state: case.state.label_key(),
+        });
+    }
+    if case.card_valid_until.is_some_and(|d| d < today) {
+        return Err(AppError::CardExpired);
+    }
+    Ok(())
+}
+
+fn case_by_card(ctx: &Ctx<'_>, card_no: &str) -> Result<Case> {
+    let no = required_line(Field::CardNo, card_no, 40)?;
+    let case = cases::by_card(ctx.store.conn(), &no)?.ok_or(AppError::UnknownCard)?;
+    ctx.require(Action::RecordService, &case.community)?;
+    Ok(case)
+}
+
+/// 登记: provider `provider_id` registers the holder of card `card_no`; returns the
+/// registration id (the existing one if already registered).
+pub fn register(ctx: &mut Ctx<'_>, provider_id: &str, card_no: &str) -> Result<String> {
+    let case = case_by_card(ctx, card_no)?;
+    usable(&case, ctx.clock.today())?;
+    let provider = providers::get(ctx.store.conn(), provider_id)?.ok_or(AppError::NotFound {
+        what: "record.provider",
+    })?;
+    if !provider.active {
+        return Err(AppError::ProviderInactive);
+    }
+    if let Some(r) = services::registration(ctx.store.conn(), provider_id, &case.meta.id)? {
+        return Ok(r.meta.id);
+    }
+    let id = ctx.new_id();
+    let at = ctx.now_text();
+    let today = ctx.clock.today();
+    let actor = ctx.session.username.clone();
+    let card = case.card_no.clone().unwrap_or_default();
+    ctx.store.write(&actor, &at, |w| {
+        let r = Registration {
+            meta: RecordMeta::new(id.clone(), w.origin(), &at),
+            provider_id: provider_id.to_string(),
+            case_id: case.meta.id.clone(),
+            card_no: card,
+            registered_on: today,
+        };
+        services::insert_registration(w, &r)?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(id)
+}
+
+/// What the service record form holds.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceDraft {
+    pub provider_id: String,
+    pub card_no: String,
+    pub item: String,
+    /// `None`: today.
+    pub served_on: Option<NaiveDate>,
+    pub minutes: i64,
+    pub served_by: String,
+    pub content: String,
+    pub confirmed: bool,
+    pub satisfaction: Option<Satisfaction>,
+}
+
+/// 服务开展记录: records one service; returns its id.
+pub fn record(ctx: &mut Ctx<'_>, d: &ServiceDraft) -> Result<String> {
+    let case = case_by_card(ctx, &d.card_no)?;
+    let today = ctx.clock.today();
+    usable(&case, today)?;
+    let reg = services::registration(ctx.store.conn(), &d.provider_id, &case.meta.id)?
+        .ok_or(AppError::NotRegistered)?;
+    if !case.needs.contains(&d.item) {
+        return Err(AppError::NotCovered {
+            item: d.item.clone(),
+        });
+    }
+    let served_on = d.served_on.unwrap_or(today);
+    if served_on > today {
+        return Err(ValidationError::new(Field::Date, Reason::FutureDate).into());
+    }
+    if !(1..=1440).contains(&d.minutes) {
+        return Err(
+            ValidationError::new(Field::Minutes, Reason::OutOfRange { min: 1, max: 1440 }).into(),
+        );
+    }
+    let served_by = required_line(Field::Reporter, &d.served_by, 50)?;
+    let content = clean_multiline(Field::Note, &d.content, 1000)?;
+    if content.is_empty() {
+        return Err(ValidationError::new(Field::Note, Reason::Required).into());
+    }
+    let id = ctx.new_id();
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    ctx.store.write(&actor, &at, |w| {
+        let s = ServiceRecord {
+            meta: RecordMeta::new(id.clone(), w.origin(), &at),
+            registration_id: reg.meta.id.clone(),
+            case_id: case.meta.id.clone(),
+            provider_id: d.provider_id.clone(),
+            item: d.item.clone(),
+            served_on,
+            minutes: d.minutes,
+            served_by,
+            content,
+            confirmed: d.confirmed,
+            satisfaction: d.satisfaction,
+        };
+        services::insert_service(w, &s)?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(id)
+}
+
+/// The services a case received, oldest first.
+pub fn of_case(ctx: &Ctx<'_>, case_id: &str) -> Result<Vec<ServiceRecord>> {
+    super::case::get(ctx, case_id)?;
+    Ok(services::of_case(ctx.store.conn(), case_id)?)
+}

@@ -1,0 +1,158 @@
+//! Registrations and service records (温情服务).
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Row, ToSql};
+
+use super::records::{self, meta_from_row, meta_values, Entity, RecordTable};
+use super::{Result, WriteTx};
+use crate::domain::record::RecordMeta;
+use crate::domain::service::{Registration, Satisfaction, ServiceRecord};
+
+fn date(s: String, table: &'static str, column: &'static str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| super::corrupt(table, column))
+}
+
+impl RecordTable for Registration {
+    const ENTITY: Entity = Entity::Registration;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "origin",
+        "version",
+        "created_at",
+        "updated_at",
+        "provider_id",
+        "case_id",
+        "card_no",
+        "registered_on",
+    ];
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
+        let mut v = meta_values(&self.meta);
+        v.extend::<[Box<dyn ToSql + '_>; 4]>([
+            Box::new(&self.provider_id),
+            Box::new(&self.case_id),
+            Box::new(&self.card_no),
+            Box::new(self.registered_on.format("%Y-%m-%d").to_string()),
+        ]);
+        v
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Registration> {
+        Ok(Registration {
+            meta: meta_from_row(r)?,
+            provider_id: r.get(5)?,
+            case_id: r.get(6)?,
+            card_no: r.get(7)?,
+            registered_on: date(r.get(8)?, "registrations", "registered_on")?,
+        })
+    }
+}
+
+impl RecordTable for ServiceRecord {
+    const ENTITY: Entity = Entity::Service;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "origin",
+        "version",
+        "created_at",
+        "updated_at",
+        "registration_id",
+        "case_id",
+        "provider_id",
+        "item",
+        "served_on",
+        "minutes",
+        "served_by",
+        "content",
+        "confirmed",
+        "satisfaction",
+    ];
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
+        let mut v = meta_values(&self.meta);
+        v.extend::<[Box<dyn ToSql + '_>; 10]>([
+            Box::new(&self.registration_id),
+            Box::new(&self.case_id),
+            Box::new(&self.provider_id),
+            Box::new(&self.item),
+            Box::new(self.served_on.format("%Y-%m-%d").to_string()),
+            Box::new(self.minutes),
+            Box::new(&self.served_by),
+            Box::new(&self.content),
+            Box::new(self.confirmed),
+            Box::new(self.satisfaction.map(Satisfaction::code)),
+        ]);
+        v
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<ServiceRecord> {
+        let satisfaction: Option<String> = r.get(14)?;
+        Ok(ServiceRecord {
+            meta: meta_from_row(r)?,
+            registration_id: r.get(5)?,
+            case_id: r.get(6)?,
+            provider_id: r.get(7)?,
+            item: r.get(8)?,
+            served_on: date(r.get(9)?, "services", "served_on")?,
+            minutes: r.get(10)?,
+            served_by: r.get(11)?,
+            content: r.get(12)?,
+            confirmed: r.get(13)?,
+            satisfaction: satisfaction.as_deref().and_then(Satisfaction::from_code),
+        })
+    }
+}
+
+/// The registration of `case_id` with `provider_id`, if the provider registered the recipient.
+pub fn registration(
+    conn: &Connection,
+    provider_id: &str,
+    case_id: &str,
+) -> Result<Option<Registration>> {
+    let sql = format!(
+        "SELECT {} FROM registrations WHERE provider_id = ?1 AND case_id = ?2",
+        Registration::COLUMNS.join(", ")
+    );
+    conn.prepare_cached(&sql)?
+        .query_row([provider_id, case_id], Registration::from_row)
+        .optional()
+        .map_err(super::row_error)
+}
+
+/// Inserts a registration and logs `registration.create`.
+pub fn insert_registration(w: &mut WriteTx<'_>, r: &Registration) -> Result<()> {
+    records::insert(w, r, "registration.create")
+}
+
+/// Inserts a service record and logs `service.create`.
+pub fn insert_service(w: &mut WriteTx<'_>, s: &ServiceRecord) -> Result<()> {
+    records::insert(w, s, "service.create")
+}
+
+/// The service records of a case, oldest first.
+pub fn of_case(conn: &Connection, case_id: &str) -> Result<Vec<ServiceRecord>> {
+    let sql = format!(
+        "SELECT {} FROM services WHERE case_id = ?1 ORDER BY served_on, created_at",
+        ServiceRecord::COLUMNS.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([case_id], ServiceRecord::from_row)?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
