@@ -188,6 +188,9 @@ fn screens_snapshot() {
                 &mut app,
                 &[k(KeyCode::Esc), k(KeyCode::Esc), k(KeyCode::Esc)],
             );
+            typed(&mut app, "4");
+            snap(&mut app, "service_desk");
+            press(&mut app, &[k(KeyCode::Esc)]);
             typed(&mut app, "7");
             snap(&mut app, "providers");
             press(&mut app, &[k(KeyCode::Esc)]);
@@ -579,4 +582,89 @@ fn a_case_from_survey_to_card_by_keys() {
         ]),
         "{kinds:?}"
     );
+}
+
+#[test]
+fn the_service_desk_registers_a_card_and_records_services() {
+    let (dir, session) = workstation();
+    // Carry the fixture's accepted case to a card covering meal delivery.
+    {
+        let store_path = dir.path().join("jiuzhu.db");
+        let mut store = jiuzhu::store::Store::open(&store_path, &Default::default()).unwrap();
+        let c = clock();
+        let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+        let line = jiuzhu::app::case::list(&ctx, None, 10).unwrap().remove(0);
+        let id = line.case.meta.id;
+        use jiuzhu::app::case;
+        case::survey(
+            &mut ctx,
+            &id,
+            &case::Survey {
+                date: None,
+                staff: "x".into(),
+                findings: "y".into(),
+            },
+        )
+        .unwrap();
+        case::assess(
+            &mut ctx,
+            &id,
+            &case::Assessment {
+                category: "minimum_living".into(),
+                self_care: String::new(),
+                needs: vec!["meal_delivery".into()],
+            },
+        )
+        .unwrap();
+        case::approve(&mut ctx, &id, "").unwrap();
+        case::issue_card(&mut ctx, &id).unwrap();
+    }
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    typed(&mut app, "4");
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 1).contains("温情服务"), "{}", row(&t, 1));
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "360104001-K00001");
+    press(&mut app, &[Key::ctrl('r')]);
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 22).contains("已登记"), "{}", row(&t, 22));
+    // item (meal delivery, the first), date, minutes, then who and what.
+    press(
+        &mut app,
+        &[
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+        ],
+    );
+    typed(&mut app, "李师傅");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "送午餐");
+    press(&mut app, &[Key::ctrl('s')]);
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 22).contains("服务已记录"), "{}", row(&t, 22));
+    // An item the card does not cover is refused with the reason.
+    for _ in 0..4 {
+        press(&mut app, &[k(KeyCode::BackTab)]);
+    }
+    press(
+        &mut app,
+        &[
+            k(KeyCode::Right),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+        ],
+    );
+    typed(&mut app, "打扫");
+    press(&mut app, &[Key::ctrl('s')]);
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 22).contains("不包含"), "{}", row(&t, 22));
+    let n: i64 = rusqlite::Connection::open(dir.path().join("jiuzhu.db"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM services", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
 }

@@ -65,6 +65,9 @@ impl Home {
         self.selected = i;
         match MENU.get(i) {
             Some(&"menu.archive") => Outcome::Push(Box::new(PersonList::new(env))),
+            Some(&"menu.service") => {
+                Outcome::Push(Box::new(super::service_form::ServiceDesk::new(env)))
+            }
             Some(&"menu.resources") => {
                 Outcome::Push(Box::new(super::providers::ProviderList::new(env)))
             }

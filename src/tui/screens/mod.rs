@@ -13,6 +13,7 @@ pub mod person_form;
 pub mod person_list;
 pub mod placeholder;
 pub mod providers;
+pub mod service_form;
 pub mod settings;
 
 use ratatui::layout::{Position, Rect};

@@ -1,0 +1,220 @@
+//! 温情服务: a provider registers a card holder, then records each service. The core refuses
+//! a card that is unknown, not in service or expired, a recipient not yet registered, and an
+//! item the card does not cover; the reason shows on the status line.
+
+use chrono::NaiveDate;
+use crossterm::event::KeyCode;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::{Outcome, Screen};
+use crate::app::{provider, service, AppError};
+use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::date::parse_date;
+use crate::domain::service::Satisfaction;
+use crate::domain::text::required_line;
+use crate::domain::validation::{Field, ValidationError};
+use crate::i18n::{t, Localize};
+use crate::tui::env::Env;
+use crate::tui::keys::{Action, Command, Key};
+use crate::tui::widgets::form::{Form, FormField};
+
+fn check_card(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
+    required_line(Field::CardNo, v, 40).map(|_| ())
+}
+
+/// The service desk screen.
+pub struct ServiceDesk {
+    form: Form,
+}
+
+impl ServiceDesk {
+    /// The desk, with the active providers to choose from.
+    pub fn new(env: &mut Env) -> ServiceDesk {
+        let lang = env.lang;
+        let providers: Vec<(String, String)> = env
+            .ctx()
+            .and_then(|ctx| provider::list(&ctx))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.active)
+            .map(|p| (p.meta.id, p.name))
+            .collect();
+        let items: Vec<(String, String)> = Catalogue::builtin()
+            .entries(ListKind::ServiceItem)
+            .iter()
+            .map(|e| (e.code.clone(), e.label(lang).to_string()))
+            .collect();
+        let satisfaction: Vec<(String, String)> = Satisfaction::ALL
+            .iter()
+            .map(|s| (s.code().to_string(), t(lang, s.label_key()).to_string()))
+            .collect();
+        let mut form = Form::new(vec![
+            FormField::choice("provider", "record.provider", providers, false),
+            FormField::text("card_no", "field.card_no", 40)
+                .for_field(Field::CardNo)
+                .checked(check_card),
+            FormField::choice("item", "services.item", items, false).for_field(Field::Needs),
+            FormField::date("served_on", "services.served_on").for_field(Field::Date),
+            FormField::number("minutes", "field.minutes", 1, 1440).for_field(Field::Minutes),
+            FormField::text("served_by", "services.served_by", 50).for_field(Field::Reporter),
+            FormField::text("content", "services.content", 1000).for_field(Field::Note),
+            FormField::yes_no("confirmed", "services.confirmed"),
+            FormField::choice("satisfaction", "services.satisfaction", satisfaction, true),
+        ]);
+        form.today = env.clock.today();
+        form.set_value(
+            "served_on",
+            &env.clock.today().format("%Y-%m-%d").to_string(),
+        );
+        form.set_value("minutes", "30");
+        form.set_yes("confirmed", true);
+        form.mark_saved();
+        ServiceDesk { form }
+    }
+
+    fn outcome(&mut self, r: Result<(), AppError>, ok_key: &str, env: &Env) -> Outcome {
+        let lang = env.lang;
+        match r {
+            Ok(()) => Outcome::Status(t(lang, ok_key).to_string()),
+            Err(AppError::Validation(v)) => {
+                self.form.show_error(&v, lang);
+                Outcome::Status(v.localize(lang))
+            }
+            Err(e) => Outcome::Status(e.localize(lang)),
+        }
+    }
+
+    fn register(&mut self, env: &mut Env) -> Outcome {
+        let (p, card) = (self.form.choice("provider"), self.form.value("card_no"));
+        let r = env
+            .ctx()
+            .and_then(|mut ctx| service::register(&mut ctx, &p, &card))
+            .map(|_| ());
+        self.outcome(r, "services.registered", env)
+    }
+
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        let lang = env.lang;
+        if !self.form.check_all(lang) {
+            return Outcome::Status(t(lang, "form.fix_errors").to_string());
+        }
+        let f = &self.form;
+        let d = service::ServiceDraft {
+            provider_id: f.choice("provider"),
+            card_no: f.value("card_no"),
+            item: f.choice("item"),
+            served_on: parse_date(Field::Date, &f.value("served_on"))
+                .ok()
+                .flatten(),
+            minutes: f.value("minutes").trim().parse().unwrap_or(0),
+            served_by: f.value("served_by"),
+            content: f.value("content"),
+            confirmed: f.yes("confirmed"),
+            satisfaction: Satisfaction::from_code(&f.choice("satisfaction")),
+        };
+        let r = env
+            .ctx()
+            .and_then(|mut ctx| service::record(&mut ctx, &d))
+            .map(|_| ());
+        let ok = r.is_ok();
+        let out = self.outcome(r, "services.recorded", env);
+        if ok {
+            // Ready for the next service of the same card.
+            self.form.set_value("content", "");
+            self.form.mark_saved();
+        }
+        out
+    }
+}
+
+impl Screen for ServiceDesk {
+    fn title(&self, env: &Env) -> String {
+        t(env.lang, "services.title").to_string()
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        vec![
+            Command::bar(&[Key::ctrl('r')], Action::Step(1), "cmd.register"),
+            Command::bar(&[Key::ctrl('s')], Action::Save, "cmd.record_service"),
+            Command::bar(
+                &[
+                    Key::plain(KeyCode::Tab),
+                    Key::plain(KeyCode::Down),
+                    Key::plain(KeyCode::Enter),
+                ],
+                Action::NextField,
+                "cmd.next_field",
+            ),
+            Command::help_only(
+                &[Key::plain(KeyCode::BackTab), Key::plain(KeyCode::Up)],
+                Action::PrevField,
+                "cmd.prev_field",
+            ),
+            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
+            Command::doc(
+                &[
+                    Key::plain(KeyCode::Left),
+                    Key::plain(KeyCode::Right),
+                    Key::ch(' '),
+                ],
+                "cmd.choose",
+            ),
+        ]
+    }
+
+    fn text_focused(&self) -> bool {
+        self.form.text_focused()
+    }
+
+    fn unsaved(&self) -> bool {
+        self.form.changed()
+    }
+
+    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        match action {
+            Action::Step(1) => self.register(env),
+            Action::Save => self.save(env),
+            Action::NextField => {
+                self.form.next(env.lang);
+                Outcome::None
+            }
+            Action::PrevField => {
+                self.form.prev(env.lang);
+                Outcome::None
+            }
+            _ => Outcome::None,
+        }
+    }
+
+    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
+        self.form.handle(key);
+        Outcome::None
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!(" {}", t(env.lang, "services.hint")),
+                env.theme.hint,
+            )),
+            Rect::new(area.x, area.y, area.width, 1),
+        );
+        self.form.render(frame, body(area), env);
+    }
+
+    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
+        self.form.cursor(body(area))
+    }
+}
+
+fn body(area: Rect) -> Rect {
+    Rect::new(
+        area.x + 1,
+        area.y + 2,
+        area.width.saturating_sub(1),
+        area.height.saturating_sub(2),
+    )
+}
