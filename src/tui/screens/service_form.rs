@@ -52,7 +52,7 @@ impl ServiceDesk {
             .map(|s| (s.code().to_string(), t(lang, s.label_key()).to_string()))
             .collect();
         let mut form = Form::new(vec![
-            FormField::choice("provider", "record.provider", providers, false),
+            FormField::choice("provider", "services.provider", providers, false),
             FormField::text("card_no", "field.card_no", 40)
                 .for_field(Field::CardNo)
                 .checked(check_card),
