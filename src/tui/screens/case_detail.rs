@@ -20,7 +20,7 @@ use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::{fit, safe};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
-use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
 
 /// The steps a case file offers.
 mod step {
@@ -522,32 +522,7 @@ impl Screen for CaseForm {
     }
 
     fn commands(&self) -> Vec<Command> {
-        vec![
-            Command::bar(&[Key::ctrl('s')], Action::Save, "cmd.save"),
-            Command::bar(
-                &[
-                    Key::plain(KeyCode::Tab),
-                    Key::plain(KeyCode::Down),
-                    Key::plain(KeyCode::Enter),
-                ],
-                Action::NextField,
-                "cmd.next_field",
-            ),
-            Command::bar(
-                &[Key::plain(KeyCode::BackTab), Key::plain(KeyCode::Up)],
-                Action::PrevField,
-                "cmd.prev_field",
-            ),
-            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
-            Command::doc(
-                &[
-                    Key::plain(KeyCode::Left),
-                    Key::plain(KeyCode::Right),
-                    Key::ch(' '),
-                ],
-                "cmd.choose",
-            ),
-        ]
+        form_screen::commands()
     }
 
     fn text_focused(&self) -> bool {
@@ -559,16 +534,11 @@ impl Screen for CaseForm {
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        if form_screen::navigate(&mut self.form, action, env.lang) {
+            return Outcome::None;
+        }
         match action {
             Action::Save => self.save(env),
-            Action::NextField => {
-                self.form.next(env.lang);
-                Outcome::None
-            }
-            Action::PrevField => {
-                self.form.prev(env.lang);
-                Outcome::None
-            }
             _ => Outcome::None,
         }
     }
@@ -579,26 +549,10 @@ impl Screen for CaseForm {
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                format!(" {}", t(env.lang, "form.hint")),
-                env.theme.hint,
-            )),
-            Rect::new(area.x, area.y, area.width, 1),
-        );
-        self.form.render(frame, body(area), env);
+        form_screen::render(&self.form, frame, area, env, "form.hint");
     }
 
     fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
-        self.form.cursor(body(area))
+        form_screen::cursor(&self.form, area)
     }
-}
-
-fn body(area: Rect) -> Rect {
-    Rect::new(
-        area.x + 1,
-        area.y + 2,
-        area.width.saturating_sub(1),
-        area.height.saturating_sub(2),
-    )
 }

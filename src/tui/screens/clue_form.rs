@@ -3,8 +3,6 @@
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::clue_detail::ClueDetail;
@@ -20,7 +18,7 @@ use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::Dialog;
-use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
 
 fn check_difficulty(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
     required_line(Field::Difficulty, v, 500).map(|_| ())
@@ -32,35 +30,6 @@ fn options(kind: ListKind, env: &Env) -> Vec<(String, String)> {
         .iter()
         .map(|e| (e.code.clone(), e.label(env.lang).to_string()))
         .collect()
-}
-
-fn form_commands() -> Vec<Command> {
-    vec![
-        Command::bar(&[Key::ctrl('s')], Action::Save, "cmd.save"),
-        Command::bar(
-            &[
-                Key::plain(KeyCode::Tab),
-                Key::plain(KeyCode::Down),
-                Key::plain(KeyCode::Enter),
-            ],
-            Action::NextField,
-            "cmd.next_field",
-        ),
-        Command::bar(
-            &[Key::plain(KeyCode::BackTab), Key::plain(KeyCode::Up)],
-            Action::PrevField,
-            "cmd.prev_field",
-        ),
-        Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
-        Command::doc(
-            &[
-                Key::plain(KeyCode::Left),
-                Key::plain(KeyCode::Right),
-                Key::ch(' '),
-            ],
-            "cmd.choose",
-        ),
-    ]
 }
 
 fn error_outcome(form: &mut Form, e: AppError, env: &Env) -> Outcome {
@@ -160,7 +129,7 @@ impl Screen for ClueForm {
     }
 
     fn commands(&self) -> Vec<Command> {
-        form_commands()
+        form_screen::commands()
     }
 
     fn text_focused(&self) -> bool {
@@ -172,16 +141,11 @@ impl Screen for ClueForm {
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        if form_screen::navigate(&mut self.form, action, env.lang) {
+            return Outcome::None;
+        }
         match action {
             Action::Save => self.save(env),
-            Action::NextField => {
-                self.form.next(env.lang);
-                Outcome::None
-            }
-            Action::PrevField => {
-                self.form.prev(env.lang);
-                Outcome::None
-            }
             _ => Outcome::None,
         }
     }
@@ -192,28 +156,12 @@ impl Screen for ClueForm {
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                format!(" {}", t(env.lang, "form.hint")),
-                env.theme.hint,
-            )),
-            Rect::new(area.x, area.y, area.width, 1),
-        );
-        self.form.render(frame, body(area), env);
+        form_screen::render(&self.form, frame, area, env, "form.hint");
     }
 
     fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
-        self.form.cursor(body(area))
+        form_screen::cursor(&self.form, area)
     }
-}
-
-fn body(area: Rect) -> Rect {
-    Rect::new(
-        area.x + 1,
-        area.y + 2,
-        area.width.saturating_sub(1),
-        area.height.saturating_sub(2),
-    )
 }
 
 /// A step of a clue that takes a note or a reason.
@@ -328,10 +276,10 @@ impl Screen for StepForm {
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        self.form.render(frame, body(area), env);
+        self.form.render(frame, form_screen::body(area), env);
     }
 
     fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
-        self.form.cursor(body(area))
+        form_screen::cursor(&self.form, area)
     }
 }

@@ -2,7 +2,6 @@
 //! birth date and sex it holds are shown at once.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -20,7 +19,7 @@ use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::widgets::dialog::Dialog;
-use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
 
 fn check_name(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
     required_line(Field::Name, v, NAME_MAX).map(|_| ())
@@ -289,32 +288,7 @@ impl Screen for PersonForm {
     }
 
     fn commands(&self) -> Vec<Command> {
-        vec![
-            Command::bar(&[Key::ctrl('s')], Action::Save, "cmd.save"),
-            Command::bar(
-                &[
-                    Key::plain(KeyCode::Tab),
-                    Key::plain(KeyCode::Down),
-                    Key::plain(KeyCode::Enter),
-                ],
-                Action::NextField,
-                "cmd.next_field",
-            ),
-            Command::bar(
-                &[Key::plain(KeyCode::BackTab), Key::plain(KeyCode::Up)],
-                Action::PrevField,
-                "cmd.prev_field",
-            ),
-            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
-            Command::doc(
-                &[
-                    Key::plain(KeyCode::Left),
-                    Key::plain(KeyCode::Right),
-                    Key::ch(' '),
-                ],
-                "cmd.choose",
-            ),
-        ]
+        form_screen::commands()
     }
 
     fn text_focused(&self) -> bool {

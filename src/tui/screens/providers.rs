@@ -19,7 +19,7 @@ use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::Dialog;
-use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
 use crate::tui::widgets::table::{column_widths, row_line};
 
 /// The provider list.
@@ -308,32 +308,7 @@ impl Screen for ProviderForm {
     }
 
     fn commands(&self) -> Vec<Command> {
-        vec![
-            Command::bar(&[Key::ctrl('s')], Action::Save, "cmd.save"),
-            Command::bar(
-                &[
-                    Key::plain(KeyCode::Tab),
-                    Key::plain(KeyCode::Down),
-                    Key::plain(KeyCode::Enter),
-                ],
-                Action::NextField,
-                "cmd.next_field",
-            ),
-            Command::bar(
-                &[Key::plain(KeyCode::BackTab), Key::plain(KeyCode::Up)],
-                Action::PrevField,
-                "cmd.prev_field",
-            ),
-            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
-            Command::doc(
-                &[
-                    Key::plain(KeyCode::Left),
-                    Key::plain(KeyCode::Right),
-                    Key::ch(' '),
-                ],
-                "cmd.choose",
-            ),
-        ]
+        form_screen::commands()
     }
 
     fn text_focused(&self) -> bool {
@@ -345,16 +320,11 @@ impl Screen for ProviderForm {
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        if form_screen::navigate(&mut self.form, action, env.lang) {
+            return Outcome::None;
+        }
         match action {
             Action::Save => self.save(env),
-            Action::NextField => {
-                self.form.next(env.lang);
-                Outcome::None
-            }
-            Action::PrevField => {
-                self.form.prev(env.lang);
-                Outcome::None
-            }
             _ => Outcome::None,
         }
     }

@@ -5,8 +5,6 @@
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{Outcome, Screen};
@@ -19,7 +17,7 @@ use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::widgets::form::{Form, FormField};
+use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
 
 fn check_card(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
     required_line(Field::CardNo, v, 40).map(|_| ())
@@ -195,26 +193,10 @@ impl Screen for ServiceDesk {
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        frame.render_widget(
-            Paragraph::new(Line::styled(
-                format!(" {}", t(env.lang, "services.hint")),
-                env.theme.hint,
-            )),
-            Rect::new(area.x, area.y, area.width, 1),
-        );
-        self.form.render(frame, body(area), env);
+        form_screen::render(&self.form, frame, area, env, "services.hint");
     }
 
     fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
-        self.form.cursor(body(area))
+        form_screen::cursor(&self.form, area)
     }
-}
-
-fn body(area: Rect) -> Rect {
-    Rect::new(
-        area.x + 1,
-        area.y + 2,
-        area.width.saturating_sub(1),
-        area.height.saturating_sub(2),
-    )
 }

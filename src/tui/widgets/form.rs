@@ -699,3 +699,85 @@ mod tests {
         assert_eq!(f.focused_error(), Some("不能为空"));
     }
 }
+
+/// What every form screen shares: its key commands, moving between fields, the hint line
+/// above the fields, and the cursor.
+pub mod screen {
+    use crossterm::event::KeyCode;
+    use ratatui::layout::{Position, Rect};
+    use ratatui::text::Line;
+    use ratatui::widgets::Paragraph;
+    use ratatui::Frame;
+
+    use super::Form;
+    use crate::i18n::{t, Lang};
+    use crate::tui::env::Env;
+    use crate::tui::keys::{Action, Command, Key};
+
+    /// Save, next and previous field, back, and the choosing keys.
+    pub fn commands() -> Vec<Command> {
+        vec![
+            Command::bar(&[Key::ctrl('s')], Action::Save, "cmd.save"),
+            Command::bar(
+                &[
+                    Key::plain(KeyCode::Tab),
+                    Key::plain(KeyCode::Down),
+                    Key::plain(KeyCode::Enter),
+                ],
+                Action::NextField,
+                "cmd.next_field",
+            ),
+            Command::bar(
+                &[Key::plain(KeyCode::BackTab), Key::plain(KeyCode::Up)],
+                Action::PrevField,
+                "cmd.prev_field",
+            ),
+            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
+            Command::doc(
+                &[
+                    Key::plain(KeyCode::Left),
+                    Key::plain(KeyCode::Right),
+                    Key::ch(' '),
+                ],
+                "cmd.choose",
+            ),
+        ]
+    }
+
+    /// Moves the focus for NextField / PrevField; true when the action was one of them.
+    pub fn navigate(form: &mut Form, action: Action, lang: Lang) -> bool {
+        match action {
+            Action::NextField => form.next(lang),
+            Action::PrevField => form.prev(lang),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Where the fields go: below a hint line and an empty line.
+    pub fn body(area: Rect) -> Rect {
+        Rect::new(
+            area.x + 1,
+            area.y + 2,
+            area.width.saturating_sub(1),
+            area.height.saturating_sub(2),
+        )
+    }
+
+    /// Draws the hint line (`hint_key`) and the form.
+    pub fn render(form: &Form, frame: &mut Frame<'_>, area: Rect, env: &Env, hint_key: &str) {
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                format!(" {}", t(env.lang, hint_key)),
+                env.theme.hint,
+            )),
+            Rect::new(area.x, area.y, area.width, 1),
+        );
+        form.render(frame, body(area), env);
+    }
+
+    /// The cursor of the form drawn by [`render`].
+    pub fn cursor(form: &Form, area: Rect) -> Option<Position> {
+        form.cursor(body(area))
+    }
+}
