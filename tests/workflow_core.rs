@@ -712,3 +712,52 @@ fn from_clue_to_services_to_stop_with_the_timeline() {
     }
     assert!(with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap()).ok());
 }
+
+#[test]
+fn the_inbox_counts_only_what_the_user_may_see() {
+    use jiuzhu::app::inbox;
+    let mut ws = DemoWs::new();
+    for community in ["360104001001", "360104001002"] {
+        let d = PersonDraft {
+            community: community.into(),
+            ..draft("钱八", "")
+        };
+        let pid = with_ctx(&mut ws, "demo", |ctx| person::create(ctx, &d).unwrap());
+        new_clue_as(&mut ws, "demo", &pid);
+    }
+    let count = |ws: &mut DemoWs, user: &str, label: &str| -> i64 {
+        with_ctx(ws, user, |ctx| inbox::counts(ctx).unwrap())
+            .into_iter()
+            .find(|w| w.label == label)
+            .unwrap()
+            .count
+    };
+    assert_eq!(count(&mut ws, "demo", "inbox.clues_to_verify"), 2);
+    assert_eq!(
+        count(&mut ws, "info_officer", "inbox.clues_to_verify"),
+        1,
+        "community 001 only"
+    );
+    assert_eq!(count(&mut ws, "info_officer", "inbox.persons"), 1);
+    let e = with_ctx(&mut ws, "provider_staff", |ctx| {
+        inbox::counts(ctx).unwrap_err()
+    });
+    assert!(matches!(e, AppError::Denied { .. }));
+}
+
+fn new_clue_as(ws: &mut DemoWs, user: &str, person_id: &str) -> String {
+    with_ctx(ws, user, |ctx| {
+        clue::record(
+            ctx,
+            &clue::ClueDraft {
+                person_id: person_id.into(),
+                difficulty: "困难".into(),
+                key_groups: vec![],
+                source: "phone".into(),
+                reporter: String::new(),
+                found_on: None,
+            },
+        )
+        .unwrap()
+    })
+}

@@ -1,6 +1,6 @@
-//! 待办: what waits for this workstation's users, by workflow step. This release counts the
-//! clues and cases in each waiting state; the per-user inbox with ages and thresholds comes
-//! with the workflow.
+//! 待办: what waits, by workflow step, in the communities the user may see. The per-task
+//! inbox with ages and configurable thresholds comes later; the lists of each step already
+//! mark overdue items.
 
 use super::{Ctx, Result};
 use crate::domain::case::CaseState;
@@ -17,24 +17,32 @@ pub struct Waiting {
     pub count: i64,
 }
 
-/// The counts shown on the home screen.
+/// The counts shown on the home screen, over the communities the session may see.
 pub fn counts(ctx: &Ctx<'_>) -> Result<Vec<Waiting>> {
     ctx.require_somewhere(Action::ViewPerson)?;
     let conn = ctx.store.conn();
-    let clue = clues::count_by_state(conn)?;
-    let case = cases::count_by_state(conn)?;
-    let of_clue = |s: ClueState| {
-        clue.iter()
-            .find(|(st, _)| *st == s)
-            .map(|(_, n)| *n)
-            .unwrap_or(0)
+    let visible = |community: &str| ctx.require(Action::ViewPerson, community).is_ok();
+    let clue_counts = clues::count_by_community_and_state(conn)?;
+    let case_counts = cases::count_by_community_and_state(conn)?;
+    let of_clue = |s: ClueState| -> i64 {
+        clue_counts
+            .iter()
+            .filter(|(c, st, _)| *st == s && visible(c))
+            .map(|(_, _, n)| n)
+            .sum()
     };
-    let of_case = |s: CaseState| {
-        case.iter()
-            .find(|(st, _)| *st == s)
-            .map(|(_, n)| *n)
-            .unwrap_or(0)
+    let of_case = |s: CaseState| -> i64 {
+        case_counts
+            .iter()
+            .filter(|(c, st, _)| *st == s && visible(c))
+            .map(|(_, _, n)| n)
+            .sum()
     };
+    let persons: i64 = persons::count_by_community(conn)?
+        .iter()
+        .filter(|(c, _)| visible(c))
+        .map(|(_, n)| n)
+        .sum();
     Ok(vec![
         Waiting {
             label: "inbox.clues_to_verify",
@@ -70,7 +78,7 @@ pub fn counts(ctx: &Ctx<'_>) -> Result<Vec<Waiting>> {
         },
         Waiting {
             label: "inbox.persons",
-            count: persons::count(conn)?,
+            count: persons,
         },
     ])
 }

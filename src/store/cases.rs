@@ -115,14 +115,6 @@ pub fn update(w: &mut WriteTx<'_>, c: &Case, kind: &str) -> Result<Case> {
     records::update(w, c, kind)
 }
 
-/// Number of cases in each state, over the whole database.
-pub fn count_by_state(conn: &Connection) -> Result<Vec<(CaseState, i64)>> {
-    CaseState::ALL
-        .into_iter()
-        .map(|st| Ok((st, records::count_where::<Case>(conn, "state", st.code())?)))
-        .collect()
-}
-
 /// Cases with the name of their person, most recently changed first, optionally of one
 /// state only.
 pub fn list(
@@ -157,5 +149,21 @@ pub fn by_card(conn: &Connection, card_no: &str) -> Result<Option<Case>> {
     conn.prepare_cached(&sql)?
         .query_row([card_no], Case::from_row)
         .optional()
+        .map_err(super::row_error)
+}
+
+/// Number of cases per (community, state).
+pub fn count_by_community_and_state(conn: &Connection) -> Result<Vec<(String, CaseState, i64)>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT community, state, count(*) FROM cases GROUP BY community, state")?;
+    let rows = stmt.query_map([], |r| {
+        let state: String = r.get(1)?;
+        Ok((
+            r.get::<_, String>(0)?,
+            CaseState::from_code(&state).ok_or_else(|| corrupt("state"))?,
+            r.get(2)?,
+        ))
+    })?;
+    rows.collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)
 }

@@ -108,14 +108,6 @@ pub fn update(w: &mut WriteTx<'_>, c: &Clue, kind: &str) -> Result<Clue> {
     records::update(w, c, kind)
 }
 
-/// Number of clues in each state, over the whole database.
-pub fn count_by_state(conn: &Connection) -> Result<Vec<(ClueState, i64)>> {
-    ClueState::ALL
-        .into_iter()
-        .map(|st| Ok((st, records::count_where::<Clue>(conn, "state", st.code())?)))
-        .collect()
-}
-
 /// Clues with the name of their person, newest first, optionally of one state only.
 pub fn list(
     conn: &Connection,
@@ -135,6 +127,22 @@ pub fn list(
         rusqlite::params![state.map(ClueState::code), limit as i64],
         |r| Ok((Clue::from_row(r)?, r.get::<_, String>(n)?)),
     )?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// Number of clues per (community, state).
+pub fn count_by_community_and_state(conn: &Connection) -> Result<Vec<(String, ClueState, i64)>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT community, state, count(*) FROM clues GROUP BY community, state")?;
+    let rows = stmt.query_map([], |r| {
+        let state: String = r.get(1)?;
+        Ok((
+            r.get::<_, String>(0)?,
+            ClueState::from_code(&state).ok_or_else(|| corrupt("state"))?,
+            r.get(2)?,
+        ))
+    })?;
     rows.collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)
 }

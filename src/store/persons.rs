@@ -224,3 +224,11 @@ pub fn for_each_search_row(conn: &Connection, mut f: impl FnMut(SearchRow)) -> R
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))?)
 }
+
+/// Number of persons per community.
+pub fn count_by_community(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT community, count(*) FROM persons GROUP BY community")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}

@@ -223,21 +223,6 @@ pub(crate) fn update<T: RecordTable>(w: &mut WriteTx<'_>, rec: &T, kind: &str) -
     Ok(next)
 }
 
-/// Number of records whose `column` (a fixed column name) equals `value`.
-pub(crate) fn count_where<T: RecordTable>(
-    conn: &Connection,
-    column: &str,
-    value: &str,
-) -> Result<i64> {
-    let sql = format!(
-        "SELECT count(*) FROM {} WHERE {column} = ?1",
-        T::ENTITY.table()
-    );
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([value], |r| r.get(0))?)
-}
-
 /// Reads the identity columns (the first five of every record table).
 pub(crate) fn meta_from_row(r: &Row<'_>) -> rusqlite::Result<RecordMeta> {
     Ok(RecordMeta {
