@@ -225,8 +225,8 @@ pub struct CaseLine {
     pub case: Case,
     /// Its person's name.
     pub person_name: String,
-    /// Days in its current state.
-    pub days: i64,
+    /// Days it has waited for its next step; `None` when it waits for none.
+    pub days: Option<i64>,
     /// Waiting longer than the step allows.
     pub overdue: bool,
 }
@@ -243,7 +243,7 @@ pub fn list(ctx: &Ctx<'_>, state: Option<CaseState>, limit: usize) -> Result<Vec
             let since = chrono::DateTime::parse_from_rfc3339(&case.state_changed_at)
                 .map(|t| super::clock::china_date(t.with_timezone(&chrono::Utc)))
                 .unwrap_or(today);
-            let days = days_waiting(since, today);
+            let days = case_limit(case.state).map(|_| days_waiting(since, today));
             let overdue = overdue(since, today, case_limit(case.state));
             CaseLine {
                 case,

@@ -199,8 +199,8 @@ pub struct ClueLine {
     pub clue: Clue,
     /// Its person's name.
     pub person_name: String,
-    /// Days since it entered its waiting state (since found, for a recorded clue).
-    pub days: i64,
+    /// Days it has waited for its next step; `None` when it waits for none (closed).
+    pub days: Option<i64>,
     /// Waiting longer than the step allows.
     pub overdue: bool,
 }
@@ -215,7 +215,7 @@ pub fn list(ctx: &Ctx<'_>, state: Option<ClueState>, limit: usize) -> Result<Vec
         .filter(|(c, _)| ctx.require(Action::ViewPerson, &c.community).is_ok())
         .map(|(clue, person_name)| {
             let since = waiting_since(&clue);
-            let days = days_waiting(since, today);
+            let days = clue_limit(clue.state).map(|_| days_waiting(since, today));
             let overdue = overdue(since, today, clue_limit(clue.state));
             ClueLine {
                 clue,
