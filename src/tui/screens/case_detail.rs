@@ -36,6 +36,21 @@ mod step {
     pub const STOP: u8 = 10;
 }
 
+/// The steps of a case file: the state-machine event that must be allowed, its key, the
+/// step, its label.
+const STEPS: [(CaseEvent, char, u8, &str); 10] = [
+    (CaseEvent::Survey, 's', step::SURVEY, "cmd.survey"),
+    (CaseEvent::Assess, 'a', step::ASSESS, "cmd.assess"),
+    (CaseEvent::Approve, 'y', step::APPROVE, "cmd.approve"),
+    (CaseEvent::Deny, 'n', step::DENY, "cmd.deny"),
+    (CaseEvent::IssueCard, 'c', step::CARD, "cmd.issue_card"),
+    (CaseEvent::Withdraw, 'w', step::WITHDRAW, "cmd.withdraw"),
+    (CaseEvent::Review, 'r', step::REVIEW, "cmd.review"),
+    (CaseEvent::Suspend, 'p', step::SUSPEND, "cmd.suspend"),
+    (CaseEvent::Resume, 'u', step::RESUME, "cmd.resume"),
+    (CaseEvent::Stop, 't', step::STOP, "cmd.stop"),
+];
+
 const ASK_APPROVE: u32 = 1;
 const ASK_CARD: u32 = 2;
 const ASK_RESUME: u32 = 3;
@@ -73,75 +88,12 @@ impl Screen for CaseDetail {
     }
 
     fn commands(&self) -> Vec<Command> {
-        let mut c = Vec::new();
-        if self.allows(CaseEvent::Survey) {
-            c.push(Command::bar(
-                &[Key::ch('s')],
-                Action::Step(step::SURVEY),
-                "cmd.survey",
-            ));
-        }
-        if self.allows(CaseEvent::Assess) {
-            c.push(Command::bar(
-                &[Key::ch('a')],
-                Action::Step(step::ASSESS),
-                "cmd.assess",
-            ));
-        }
-        if self.allows(CaseEvent::Approve) {
-            c.push(Command::bar(
-                &[Key::ch('y')],
-                Action::Step(step::APPROVE),
-                "cmd.approve",
-            ));
-            c.push(Command::bar(
-                &[Key::ch('n')],
-                Action::Step(step::DENY),
-                "cmd.deny",
-            ));
-        }
-        if self.allows(CaseEvent::IssueCard) {
-            c.push(Command::bar(
-                &[Key::ch('c')],
-                Action::Step(step::CARD),
-                "cmd.issue_card",
-            ));
-        }
-        if self.allows(CaseEvent::Withdraw) {
-            c.push(Command::bar(
-                &[Key::ch('w')],
-                Action::Step(step::WITHDRAW),
-                "cmd.withdraw",
-            ));
-        }
-        if self.allows(CaseEvent::Review) {
-            c.push(Command::bar(
-                &[Key::ch('r')],
-                Action::Step(step::REVIEW),
-                "cmd.review",
-            ));
-        }
-        if self.allows(CaseEvent::Suspend) {
-            c.push(Command::bar(
-                &[Key::ch('p')],
-                Action::Step(step::SUSPEND),
-                "cmd.suspend",
-            ));
-        }
-        if self.allows(CaseEvent::Resume) {
-            c.push(Command::bar(
-                &[Key::ch('u')],
-                Action::Step(step::RESUME),
-                "cmd.resume",
-            ));
-        }
-        if self.allows(CaseEvent::Stop) {
-            c.push(Command::bar(
-                &[Key::ch('t')],
-                Action::Step(step::STOP),
-                "cmd.stop",
-            ));
-        }
+        // Each step is offered only when the case's state allows it (the core checks again).
+        let mut c: Vec<Command> = STEPS
+            .iter()
+            .filter(|(event, ..)| self.allows(*event))
+            .map(|(_, key, step, label)| Command::bar(&[Key::ch(*key)], Action::Step(*step), label))
+            .collect();
         c.push(Command::bar(
             &[Key::plain(KeyCode::Esc)],
             Action::Back,

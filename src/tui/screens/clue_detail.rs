@@ -25,6 +25,26 @@ const REPORT: u8 = 3;
 const ACCEPT: u8 = 4;
 const WITHDRAW: u8 = 5;
 
+/// The steps of a clue file: the state-machine event that must be allowed, its key, the
+/// step, its label.
+const STEPS: [(ClueEvent, char, u8, &str); 5] = [
+    (
+        ClueEvent::Verify { real: true },
+        'v',
+        REAL,
+        "cmd.verify_real",
+    ),
+    (
+        ClueEvent::Verify { real: false },
+        'u',
+        UNFOUNDED,
+        "cmd.verify_unfounded",
+    ),
+    (ClueEvent::Report, 'r', REPORT, "cmd.report"),
+    (ClueEvent::Accept, 'a', ACCEPT, "cmd.accept"),
+    (ClueEvent::Withdraw, 'w', WITHDRAW, "cmd.withdraw"),
+];
+
 /// Dialog tags of this screen.
 const ASK_REPORT: u32 = 1;
 const ASK_ACCEPT: u32 = 2;
@@ -62,40 +82,12 @@ impl Screen for ClueDetail {
     }
 
     fn commands(&self) -> Vec<Command> {
-        let mut c = Vec::new();
-        if self.allows(ClueEvent::Verify { real: true }) {
-            c.push(Command::bar(
-                &[Key::ch('v')],
-                Action::Step(REAL),
-                "cmd.verify_real",
-            ));
-            c.push(Command::bar(
-                &[Key::ch('u')],
-                Action::Step(UNFOUNDED),
-                "cmd.verify_unfounded",
-            ));
-        }
-        if self.allows(ClueEvent::Report) {
-            c.push(Command::bar(
-                &[Key::ch('r')],
-                Action::Step(REPORT),
-                "cmd.report",
-            ));
-        }
-        if self.allows(ClueEvent::Accept) {
-            c.push(Command::bar(
-                &[Key::ch('a')],
-                Action::Step(ACCEPT),
-                "cmd.accept",
-            ));
-        }
-        if self.allows(ClueEvent::Withdraw) {
-            c.push(Command::bar(
-                &[Key::ch('w')],
-                Action::Step(WITHDRAW),
-                "cmd.withdraw",
-            ));
-        }
+        // Each step is offered only when the clue's state allows it (the core checks again).
+        let mut c: Vec<Command> = STEPS
+            .iter()
+            .filter(|(event, ..)| self.allows(*event))
+            .map(|(_, key, step, label)| Command::bar(&[Key::ch(*key)], Action::Step(*step), label))
+            .collect();
         c.push(Command::bar(
             &[Key::plain(KeyCode::Esc)],
             Action::Back,
