@@ -38,6 +38,8 @@ const TAB_IN_SERVICE: usize = 5;
 
 /// The case list screen.
 pub struct CaseList {
+    /// String-table key of the title: the list serves 需求认定 and 动态管理.
+    title: &'static str,
     table: FilteredTable,
     lines: Result<Vec<CaseLine>, String>,
 }
@@ -45,16 +47,17 @@ pub struct CaseList {
 impl CaseList {
     /// The list on the cases waiting for a survey.
     pub fn new(env: &mut Env) -> CaseList {
-        CaseList::on_tab(env, TAB_TO_SURVEY)
+        CaseList::on_tab(env, TAB_TO_SURVEY, "cases.title")
     }
 
     /// The list on the cases in service (动态管理).
     pub fn in_service(env: &mut Env) -> CaseList {
-        CaseList::on_tab(env, TAB_IN_SERVICE)
+        CaseList::on_tab(env, TAB_IN_SERVICE, "cases.title_dynamic")
     }
 
-    fn on_tab(env: &mut Env, tab: usize) -> CaseList {
+    fn on_tab(env: &mut Env, tab: usize, title: &'static str) -> CaseList {
         let mut l = CaseList {
+            title,
             table: FilteredTable::new(FILTERS.len(), tab),
             lines: Ok(Vec::new()),
         };
@@ -75,7 +78,7 @@ impl CaseList {
 
 impl Screen for CaseList {
     fn title(&self, env: &Env) -> String {
-        t(env.lang, "cases.title").to_string()
+        t(env.lang, self.title).to_string()
     }
 
     fn commands(&self) -> Vec<Command> {
