@@ -7,5 +7,6 @@ pub mod app;
 pub mod cli;
 pub mod domain;
 pub mod i18n;
+pub mod report;
 pub mod store;
 pub mod tui;

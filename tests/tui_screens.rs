@@ -668,3 +668,69 @@ fn the_service_desk_registers_a_card_and_records_services() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+/// The case file of a person in service: the plan table, adjusting a line, the print menu, and
+/// a print landing in the user's outbox.
+#[test]
+fn case_plan_and_print_screens() {
+    let (dir, session) = workstation();
+    {
+        let db = dir.path().join("jiuzhu.db");
+        let mut store = jiuzhu::store::Store::open(&db, &Default::default()).unwrap();
+        let c = clock();
+        let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+        let id = jiuzhu::app::case::list(&ctx, None, 10).unwrap()[0]
+            .case
+            .meta
+            .id
+            .clone();
+        use jiuzhu::app::case;
+        case::survey(
+            &mut ctx,
+            &id,
+            &case::Survey {
+                date: None,
+                staff: "王干事".into(),
+                findings: "卧床，需人照料".into(),
+            },
+        )
+        .unwrap();
+        case::assess(
+            &mut ctx,
+            &id,
+            &case::Assessment {
+                category: "expenditure_poverty_ill".into(),
+                self_care: "fully_disabled".into(),
+                needs: vec!["meal_delivery".into(), "cleaning".into()],
+            },
+        )
+        .unwrap();
+        case::approve(&mut ctx, &id, "").unwrap();
+        case::issue_card(&mut ctx, &id).unwrap();
+    }
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    typed(&mut app, "5");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let snap = |app: &mut App, name: &str| {
+        let t = draw(app, 80, 24);
+        insta::assert_snapshot!(name.to_string(), t.backend());
+    };
+    snap(&mut app, "case_in_service_zh-CN_80x24");
+    press(&mut app, &[k(KeyCode::Down), Key::ch('e')]);
+    snap(&mut app, "plan_line_zh-CN_80x24");
+    press(&mut app, &[k(KeyCode::Right), Key::ctrl('s')]);
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 4).contains("第 2 版"), "{}", row(&t, 4));
+    press(&mut app, &[Key::ch('d')]);
+    snap(&mut app, "print_menu_zh-CN_80x24");
+    typed(&mut app, "3");
+    let outbox = dir.path().join("outbox").join("demo");
+    let files: Vec<String> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files, ["needs-form_360104001003-0001.html"]);
+    let t = draw(&mut app, 80, 24);
+    let screen: String = (0..24).map(|y| row(&t, y)).collect();
+    assert!(screen.contains("已生成"), "{screen}");
+}

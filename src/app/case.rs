@@ -3,8 +3,10 @@
 
 use chrono::{Duration, NaiveDate};
 
-use super::{person, AppError, Ctx, Result};
-use crate::domain::case::{Case, CaseEvent, CaseState};
+use super::{person, provider, AppError, Ctx, Result};
+use crate::domain::case::{
+    Case, CaseEvent, CaseState, PlannedItem, DEFAULT_FREQUENCY, DEFAULT_PRIORITY,
+};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::org::Tier;
 use crate::domain::permission::Action;
@@ -110,6 +112,108 @@ pub struct Assessment {
     pub needs: Vec<String>,
 }
 
+/// A plan line for each of `needs`: the line the case already has for that item, else the
+/// default frequency and priority and the first active provider offering the item to the
+/// person's community — a proposal the assessor then adjusts line by line.
+fn propose_plan(
+    ctx: &Ctx<'_>,
+    community: &str,
+    needs: &[String],
+    old: &[PlannedItem],
+) -> Result<Vec<PlannedItem>> {
+    let providers = provider::list(ctx)?;
+    Ok(needs
+        .iter()
+        .map(|item| {
+            old.iter()
+                .find(|p| &p.item == item)
+                .cloned()
+                .unwrap_or_else(|| PlannedItem {
+                    item: item.clone(),
+                    frequency: DEFAULT_FREQUENCY.into(),
+                    priority: DEFAULT_PRIORITY.into(),
+                    provider_id: providers
+                        .iter()
+                        .find(|p| {
+                            p.active
+                                && p.items.iter().any(|i| i == item)
+                                && ctx.tree.is_within(community, &p.area)
+                        })
+                        .map(|p| p.meta.id.clone()),
+                })
+        })
+        .collect())
+}
+
+/// Changes one line of a case's service plan (frequency, priority, provider). After the card
+/// is issued this changes the card, so the card gets a new version; the change log keeps
+/// every earlier one.
+pub fn set_plan_line(ctx: &mut Ctx<'_>, id: &str, line: &PlannedItem) -> Result<Case> {
+    let case = get(ctx, id)?;
+    let action = match case.state {
+        CaseState::Assessed => Action::SurveyAndAssess,
+        CaseState::Approved | CaseState::InService | CaseState::Suspended => Action::DecideCase,
+        _ => {
+            return Err(crate::domain::transition::TransitionError {
+                record_key: "record.case",
+                from_key: case.state.label_key(),
+                event_key: "case_event.plan",
+            }
+            .into())
+        }
+    };
+    ctx.require(action, &case.community)?;
+    let cat = Catalogue::builtin();
+    if !case.needs.contains(&line.item) {
+        return Err(ValidationError::new(
+            Field::Needs,
+            Reason::NotInCatalogue {
+                code: line.item.clone(),
+            },
+        )
+        .into());
+    }
+    for (kind, field, code) in [
+        (ListKind::Frequency, Field::Frequency, &line.frequency),
+        (ListKind::Priority, Field::Priority, &line.priority),
+    ] {
+        if !cat.contains(kind, code) {
+            return Err(
+                ValidationError::new(field, Reason::NotInCatalogue { code: code.clone() }).into(),
+            );
+        }
+    }
+    if let Some(pid) = &line.provider_id {
+        let p = crate::store::providers::get(ctx.store.conn(), pid)?.ok_or(AppError::NotFound {
+            what: "record.provider",
+        })?;
+        if !p.active {
+            return Err(AppError::ProviderInactive);
+        }
+        if !p.items.contains(&line.item) {
+            return Err(AppError::NotOffered {
+                item: line.item.clone(),
+            });
+        }
+    }
+    let mut next = case.clone();
+    next.plan = next
+        .plan_lines()
+        .into_iter()
+        .map(|p| if p.item == line.item { line.clone() } else { p })
+        .collect();
+    if next.plan == case.plan_lines() && !case.plan.is_empty() {
+        return Ok(case);
+    }
+    if next.card_version > 0 {
+        next.card_version += 1;
+    }
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    ctx.store
+        .write(&actor, &at, |w| Ok(cases::update(w, &next, "case.plan")?))
+}
+
 /// 需求评估: category, self-care level and the services needed, all from the catalogue.
 pub fn assess(ctx: &mut Ctx<'_>, id: &str, a: &Assessment) -> Result<Case> {
     let cat = Catalogue::builtin();
@@ -150,10 +254,13 @@ pub fn assess(ctx: &mut Ctx<'_>, id: &str, a: &Assessment) -> Result<Case> {
         .into());
     }
     let (category, needs) = (a.category.clone(), a.needs.clone());
+    let case = get(ctx, id)?;
+    let plan = propose_plan(ctx, &case.community, &needs, &case.plan)?;
     step(ctx, id, CaseEvent::Assess, |c| {
         c.category = Some(category);
         c.self_care = self_care;
         c.needs = needs;
+        c.plan = plan;
     })
 }
 
@@ -208,6 +315,7 @@ pub fn issue_card(ctx: &mut Ctx<'_>, id: &str) -> Result<Case> {
     step_with(ctx, id, CaseEvent::IssueCard, |c, w| {
         c.card_no = Some(next_card_no(w, &issuer)?);
         c.card_valid_until = Some(today + Duration::days(CARD_VALID_DAYS));
+        c.card_version = 1;
         if let Some(mut p) = persons::get(w.conn(), &c.person_id)? {
             if p.service_no.is_none() {
                 p.service_no = Some(person::next_service_no(w, &p.facts.community)?);
@@ -272,12 +380,23 @@ pub fn review(ctx: &mut Ctx<'_>, id: &str, note: &str, needs: Option<Vec<String>
             .into());
         }
     }
+    let plan = match &needs {
+        Some(n) => {
+            let case = get(ctx, id)?;
+            Some(propose_plan(ctx, &case.community, n, &case.plan_lines())?)
+        }
+        None => None,
+    };
     step(ctx, id, CaseEvent::Review, |c| {
         if !note.is_empty() {
             c.decision_note = Some(note);
         }
-        if let Some(n) = needs {
+        if let (Some(n), Some(plan)) = (needs, plan) {
+            if n != c.needs {
+                c.card_version += 1;
+            }
             c.needs = n;
+            c.plan = plan;
         }
     })
 }

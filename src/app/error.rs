@@ -71,6 +71,15 @@ pub enum AppError {
     /// The card does not cover this service item.
     #[error("not covered")]
     NotCovered { item: String },
+    /// The case has no service card yet.
+    #[error("no card")]
+    NoCard,
+    /// A file could not be built (the spreadsheet writer refused).
+    #[error("export failed: {0}")]
+    Export(String),
+    /// The provider does not offer this service item.
+    #[error("not offered")]
+    NotOffered { item: String },
     /// The provider no longer takes recipients.
     #[error("provider inactive")]
     ProviderInactive,
@@ -126,6 +135,20 @@ impl Localize for AppError {
             AppError::NotCovered { item } => tf(
                 lang,
                 "error.not_covered",
+                &[(
+                    "item",
+                    crate::domain::catalogue::Catalogue::builtin().label(
+                        crate::domain::catalogue::ListKind::ServiceItem,
+                        item,
+                        lang,
+                    ),
+                )],
+            ),
+            AppError::NoCard => t(lang, "error.no_card").to_string(),
+            AppError::Export(detail) => tf(lang, "error.export", &[("detail", detail)]),
+            AppError::NotOffered { item } => tf(
+                lang,
+                "error.not_offered",
                 &[(
                     "item",
                     crate::domain::catalogue::Catalogue::builtin().label(

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod inbox;
 pub mod person;
+pub mod print;
 pub mod provider;
 pub mod search;
 pub mod service;

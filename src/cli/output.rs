@@ -66,6 +66,7 @@ pub fn demo_done(
                 ("clues", &s.clues.to_string()),
                 ("cases", &s.cases.to_string()),
                 ("enrolled", &s.enrolled.to_string()),
+                ("services", &s.services.to_string()),
                 ("entries", &s.change_entries.to_string()),
             ]
         )
@@ -132,6 +133,10 @@ fn entity_key(e: Entity) -> &'static str {
         Entity::Provider => "record.provider",
         Entity::Registration => "record.registration",
         Entity::Service => "record.service",
+        Entity::Document => "record.document",
+        Entity::Posting => "record.posting",
+        Entity::Complaint => "record.complaint",
+        Entity::Inspection => "record.inspection",
     }
 }
 

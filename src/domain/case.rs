@@ -47,6 +47,52 @@ pub struct Case {
     pub card_valid_until: Option<NaiveDate>,
     /// Stop reason code, once stopped.
     pub stop_reason: Option<String>,
+    /// The service plan: one line per assessed need, in the order of `needs`.
+    pub plan: Vec<PlannedItem>,
+    /// Version of the service card: 0 before issue, then 1, 2, … as its items change.
+    pub card_version: i64,
+}
+
+/// One line of the service plan (服务计划): an assessed need, how often and how urgently it is
+/// served, and the provider proposed for it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlannedItem {
+    /// Service item code.
+    pub item: String,
+    /// Frequency code (catalogue `frequency`).
+    pub frequency: String,
+    /// Priority code (catalogue `priority`).
+    pub priority: String,
+    /// The proposed provider's record id, if one was found.
+    #[serde(default)]
+    pub provider_id: Option<String>,
+}
+
+/// Frequency proposed for a need until someone says otherwise.
+pub const DEFAULT_FREQUENCY: &str = "weekly";
+/// Priority proposed for a need until someone says otherwise.
+pub const DEFAULT_PRIORITY: &str = "normal";
+
+impl Case {
+    /// The plan line of each need, in the order of `needs`; a need without a line gets the
+    /// defaults and no provider (older cases were assessed before plans existed).
+    pub fn plan_lines(&self) -> Vec<PlannedItem> {
+        self.needs
+            .iter()
+            .map(|item| {
+                self.plan
+                    .iter()
+                    .find(|p| &p.item == item)
+                    .cloned()
+                    .unwrap_or_else(|| PlannedItem {
+                        item: item.clone(),
+                        frequency: DEFAULT_FREQUENCY.into(),
+                        priority: DEFAULT_PRIORITY.into(),
+                        provider_id: None,
+                    })
+            })
+            .collect()
+    }
 }
 
 /// Where a case stands.
@@ -97,6 +143,8 @@ impl Case {
             card_no: None,
             card_valid_until: None,
             stop_reason: None,
+            plan: Vec::new(),
+            card_version: 0,
         }
     }
 }

@@ -39,6 +39,16 @@ pub enum ListKind {
     StopReason,
     /// 与户主关系.
     HouseholdRelation,
+    /// 服务频次.
+    Frequency,
+    /// 优先级.
+    Priority,
+    /// 档案材料.
+    DocumentKind,
+    /// 投诉与异议的来源.
+    ComplaintChannel,
+    /// 督查结论.
+    InspectionResult,
 }
 
 /// One coded entry with its labels.
@@ -93,6 +103,11 @@ struct CatalogueFile {
     disability_grade: Vec<Entry>,
     stop_reason: Vec<Entry>,
     household_relation: Vec<Entry>,
+    frequency: Vec<Entry>,
+    priority: Vec<Entry>,
+    document_kind: Vec<Entry>,
+    complaint_channel: Vec<Entry>,
+    inspection_result: Vec<Entry>,
 }
 
 /// A catalogue that failed to load: what is wrong, in English for the maintainer who edits it.
@@ -170,6 +185,11 @@ impl Catalogue {
         lists.insert(ListKind::DisabilityGrade, file.disability_grade);
         lists.insert(ListKind::StopReason, file.stop_reason);
         lists.insert(ListKind::HouseholdRelation, file.household_relation);
+        lists.insert(ListKind::Frequency, file.frequency);
+        lists.insert(ListKind::Priority, file.priority);
+        lists.insert(ListKind::DocumentKind, file.document_kind);
+        lists.insert(ListKind::ComplaintChannel, file.complaint_channel);
+        lists.insert(ListKind::InspectionResult, file.inspection_result);
         let cat = Catalogue {
             version: file.version,
             lists,

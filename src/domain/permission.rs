@@ -124,6 +124,8 @@ pub enum Action {
     ManageUsers,
     /// 审计与检查
     Inspect,
+    /// 监督管理: posting periods, complaints and objections, inspections of services
+    Supervise,
     /// 生成演示数据
     GenerateDemo,
 }
@@ -146,6 +148,7 @@ impl Action {
             Action::ManageProviders => "action.manage_providers",
             Action::ManageUsers => "action.manage_users",
             Action::Inspect => "action.inspect",
+            Action::Supervise => "action.supervise",
             Action::GenerateDemo => "action.generate_demo",
         }
     }
@@ -184,7 +187,8 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::RecordClue
             | A::ReportClue
             | A::Enrol
-            | A::RecordService,
+            | A::RecordService
+            | A::Supervise,
         ) => Some(Subtree),
 
         (
@@ -195,12 +199,13 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::AcceptReport
             | A::SurveyAndAssess
             | A::DecideCase
-            | A::Enrol,
+            | A::Enrol
+            | A::Supervise,
         ) => Some(Subtree),
 
         (
             R::DistrictAdmin,
-            A::ViewPerson | A::ManageCatalogue | A::ManageProviders | A::Inspect,
+            A::ViewPerson | A::ManageCatalogue | A::ManageProviders | A::Inspect | A::Supervise,
         ) => Some(All),
 
         // Provider staff serve the card holders of the area their role is held at; tying

@@ -43,6 +43,17 @@ pub enum Field {
     ProviderKind,
     CardNo,
     Minutes,
+    Frequency,
+    Priority,
+    Provider,
+    DocumentKind,
+    File,
+    Place,
+    Channel,
+    Content,
+    InspectionResult,
+    PeriodEnd,
+    Answer,
 }
 
 impl Field {
@@ -87,6 +98,17 @@ impl Field {
             Field::ProviderKind => "field.provider_kind",
             Field::CardNo => "field.card_no",
             Field::Minutes => "field.minutes",
+            Field::Frequency => "field.frequency",
+            Field::Priority => "field.priority",
+            Field::Provider => "field.provider",
+            Field::DocumentKind => "field.document_kind",
+            Field::File => "field.file",
+            Field::Place => "field.place",
+            Field::Channel => "field.channel",
+            Field::Content => "field.content",
+            Field::InspectionResult => "field.inspection_result",
+            Field::PeriodEnd => "field.period_end",
+            Field::Answer => "field.answer",
         }
     }
 }

@@ -44,6 +44,8 @@ impl RecordTable for Case {
         "card_no",
         "card_valid_until",
         "stop_reason",
+        "plan",
+        "card_version",
     ];
 
     fn meta(&self) -> &RecordMeta {
@@ -56,7 +58,7 @@ impl RecordTable for Case {
 
     fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
         let mut v = meta_values(&self.meta);
-        v.extend::<[Box<dyn ToSql + '_>; 15]>([
+        v.extend::<[Box<dyn ToSql + '_>; 17]>([
             Box::new(&self.person_id),
             Box::new(&self.clue_id),
             Box::new(&self.community),
@@ -72,6 +74,8 @@ impl RecordTable for Case {
             Box::new(&self.card_no),
             Box::new(date_text(self.card_valid_until)),
             Box::new(&self.stop_reason),
+            Box::new(serde_json::to_string(&self.plan).unwrap_or_else(|_| "[]".into())),
+            Box::new(self.card_version),
         ]);
         v
     }
@@ -79,6 +83,7 @@ impl RecordTable for Case {
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Case> {
         let state: String = r.get(8)?;
         let needs: String = r.get(12)?;
+        let plan: String = r.get(20)?;
         Ok(Case {
             meta: meta_from_row(r)?,
             person_id: r.get(5)?,
@@ -96,6 +101,8 @@ impl RecordTable for Case {
             card_no: r.get(17)?,
             card_valid_until: date(r.get(18)?, "card_valid_until")?,
             stop_reason: r.get(19)?,
+            plan: serde_json::from_str(&plan).map_err(|_| corrupt("plan"))?,
+            card_version: r.get(21)?,
         })
     }
 }
@@ -164,6 +171,22 @@ pub fn count_by_community_and_state(conn: &Connection) -> Result<Vec<(String, Ca
             r.get(2)?,
         ))
     })?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// Cases in service, optionally of one community, in the order of their persons' service
+/// numbers (persons without one last, by name).
+pub fn in_service(conn: &Connection, community: Option<&str>) -> Result<Vec<Case>> {
+    let cols: Vec<String> = Case::COLUMNS.iter().map(|c| format!("c.{c}")).collect();
+    let sql = format!(
+        "SELECT {} FROM cases c JOIN persons p ON p.id = c.person_id
+         WHERE c.state = 'in_service' AND (?1 IS NULL OR c.community = ?1)
+         ORDER BY p.service_no IS NULL, p.service_no, p.name",
+        cols.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([community], Case::from_row)?;
     rows.collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)
 }

@@ -1,6 +1,9 @@
 //! Integrity and invariant checks (`jiuzhu check`, `jiuzhu audit verify`).
 
+use std::collections::BTreeMap;
+
 use rusqlite::Connection;
+use serde_json::Value;
 
 use super::changelog::{latest_records, verify_chains, ChainSummary};
 use super::records::{for_each_record, Entity};
@@ -48,11 +51,16 @@ pub fn records_match_log(conn: &Connection, max: usize) -> Result<(u64, Vec<Reco
     let mut out = Vec::new();
     for entity in Entity::ALL {
         let latest = latest_records(conn, entity)?;
+        let defaults = column_defaults(conn, entity.table())?;
         for_each_record(conn, entity, |id, json| {
             compared += 1;
             let mismatch = match latest.get(id) {
                 None => Some(true),
-                Some(logged) if *logged != json => Some(false),
+                Some(logged)
+                    if *logged != json && !equal_but_newer_columns(logged, &json, &defaults) =>
+                {
+                    Some(false)
+                }
                 Some(_) => None,
             };
             if let Some(unlogged) = mismatch {
@@ -68,6 +76,51 @@ pub fn records_match_log(conn: &Connection, max: usize) -> Result<(u64, Vec<Reco
         })?;
     }
     Ok((compared, out))
+}
+
+/// The declared default of every column of `table` that has one, as canonical JSON values.
+fn column_defaults(conn: &Connection, table: &str) -> Result<BTreeMap<String, Value>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(1)?, r.get::<_, Option<String>>(4)?))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (name, default) = row?;
+        let value = match default.as_deref() {
+            None => continue,
+            Some("NULL") => Value::Null,
+            Some(d) if d.len() >= 2 && d.starts_with('\'') && d.ends_with('\'') => {
+                Value::from(d[1..d.len() - 1].replace("''", "'"))
+            }
+            Some(d) => match d.parse::<i64>() {
+                Ok(i) => Value::from(i),
+                Err(_) => continue,
+            },
+        };
+        out.insert(name, value);
+    }
+    Ok(out)
+}
+
+/// True when `current` equals `logged` except for columns a later migration added, which
+/// still hold their defaults: an entry logged before the migration cannot name them.
+fn equal_but_newer_columns(
+    logged: &str,
+    current: &str,
+    defaults: &BTreeMap<String, Value>,
+) -> bool {
+    let (Ok(Value::Object(logged)), Ok(Value::Object(current))) = (
+        serde_json::from_str::<Value>(logged),
+        serde_json::from_str::<Value>(current),
+    ) else {
+        return false;
+    };
+    logged.iter().all(|(k, v)| current.get(k) == Some(v))
+        && current
+            .iter()
+            .filter(|(k, _)| !logged.contains_key(*k))
+            .all(|(k, v)| defaults.get(k) == Some(v))
 }
 
 /// Every chain of the change log, verified.

@@ -87,6 +87,57 @@ pub fn create_private_file(path: &Path, mode: u32) -> Result<()> {
     Ok(())
 }
 
+/// The per-user outbox beside the database (`outbox/<user>`), created owner-only (or for the
+/// group in group mode): prints, exports and bundles go there so people can find them.
+pub fn outbox(db_dir: &Path, user: &str) -> Result<PathBuf> {
+    let safe: String = user
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let dir = db_dir.join("outbox").join(safe);
+    if !dir.is_dir() {
+        fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = if is_group_mode(db_dir) { 0o2770 } else { 0o700 };
+            for d in [db_dir.join("outbox"), dir.clone()] {
+                fs::set_permissions(&d, fs::Permissions::from_mode(mode))
+                    .map_err(|e| io_err(&d, e))?;
+            }
+        }
+    }
+    Ok(dir)
+}
+
+/// Writes `bytes` to `path` whole or not at all (a temporary file renamed into place), with
+/// the data directory's file mode; an older file of that name is replaced.
+pub fn write_file_atomically(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
+    use std::io::Write as _;
+    let tmp = path.with_extension(format!(
+        "{}.part",
+        path.extension().and_then(|e| e.to_str()).unwrap_or("")
+    ));
+    let _ = fs::remove_file(&tmp);
+    create_private_file(&tmp, mode)?;
+    let write = || -> std::io::Result<()> {
+        let mut f = fs::OpenOptions::new().write(true).open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_err(path, e)
+    })
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -108,6 +159,22 @@ mod tests {
             fs::metadata(&f).unwrap().permissions().mode() & 0o777,
             0o600
         );
+    }
+
+    #[test]
+    fn outbox_files_are_private_and_replaced_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = outbox(tmp.path(), "zhang/../san").unwrap();
+        assert!(dir.ends_with("outbox/zhang____san"));
+        let f = dir.join("a.html");
+        write_file_atomically(&f, b"one", 0o600).unwrap();
+        write_file_atomically(&f, b"two", 0o600).unwrap();
+        assert_eq!(fs::read(&f).unwrap(), b"two");
+        assert_eq!(
+            fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
     }
 
     #[test]

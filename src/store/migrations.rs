@@ -41,6 +41,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0004_services.sql"),
         after: None,
     },
+    Migration {
+        name:
+            "service plans and card versions, archive documents, postings, complaints, inspections",
+        sql: include_str!("sql/0005_plan_archive_supervision.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

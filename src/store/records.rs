@@ -25,17 +25,29 @@ pub enum Entity {
     Registration,
     /// `services`
     Service,
+    /// `documents`
+    Document,
+    /// `postings`
+    Posting,
+    /// `complaints`
+    Complaint,
+    /// `inspections`
+    Inspection,
 }
 
 impl Entity {
     /// Every replicated kind.
-    pub const ALL: [Entity; 6] = [
+    pub const ALL: [Entity; 10] = [
         Entity::Person,
         Entity::Clue,
         Entity::Case,
         Entity::Provider,
         Entity::Registration,
         Entity::Service,
+        Entity::Document,
+        Entity::Posting,
+        Entity::Complaint,
+        Entity::Inspection,
     ];
 
     /// Its table (a fixed name, never user input).
@@ -47,6 +59,10 @@ impl Entity {
             Entity::Provider => "providers",
             Entity::Registration => "registrations",
             Entity::Service => "services",
+            Entity::Document => "documents",
+            Entity::Posting => "postings",
+            Entity::Complaint => "complaints",
+            Entity::Inspection => "inspections",
         }
     }
 
@@ -59,6 +75,10 @@ impl Entity {
             Entity::Provider => "provider",
             Entity::Registration => "registration",
             Entity::Service => "service",
+            Entity::Document => "document",
+            Entity::Posting => "posting",
+            Entity::Complaint => "complaint",
+            Entity::Inspection => "inspection",
         }
     }
 

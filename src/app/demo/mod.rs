@@ -15,14 +15,17 @@ use zeroize::Zeroizing;
 use self::people::{weighted_code, Material, PeopleMaker};
 use super::setup::{create_workstation, InitParams, NewUser};
 use super::{clock, AppError, Clock, Ctx, Result};
-use crate::domain::case::{Case, CaseEvent};
+use crate::domain::case::{Case, CaseEvent, CaseState, PlannedItem};
+use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::clue::{Clue, ClueEvent, ClueState};
 use crate::domain::org::{OrgTree, Tier};
 use crate::domain::permission::{Action, Grant, Role};
 use crate::domain::person::{Person, PersonStatus};
 use crate::domain::provider::Provider;
 use crate::domain::record::RecordMeta;
-use crate::store::{cases, clues, persons, providers, workstation, Store, WriteTx};
+use crate::domain::service::{Registration, Satisfaction, ServiceRecord};
+use crate::i18n::Lang;
+use crate::store::{cases, clues, persons, providers, services, workstation, Store, WriteTx};
 
 /// The demo subdistrict (洪都街道).
 pub const DEMO_ORG: &str = "360104001";
@@ -103,6 +106,7 @@ pub struct Summary {
     pub clues: usize,
     pub cases: usize,
     pub enrolled: usize,
+    pub services: usize,
     pub change_entries: usize,
 }
 
@@ -165,6 +169,7 @@ pub fn generate(
                 providers::insert(w, &provider)?;
             }
         }
+        let provider_list = providers::list(w.conn())?;
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut maker = PeopleMaker::new(&material, today, existing);
         let mut summary = Summary::default();
@@ -193,15 +198,13 @@ pub fn generate(
             let has_clue = status == PersonStatus::Active
                 && rng.gen_bool(if s.recipient { 0.95 } else { 0.05 });
             if has_clue {
-                history(
-                    w,
-                    &mut rng,
-                    &maker,
-                    &person,
-                    &subdistrict,
+                let world = World {
+                    maker: &maker,
+                    providers: &provider_list,
+                    subdistrict: &subdistrict,
                     today,
-                    &mut summary,
-                )?;
+                };
+                history(w, &mut rng, &world, &person, &mut summary)?;
             }
         }
         let _ = progress(n, n);
@@ -210,17 +213,30 @@ pub fn generate(
     })
 }
 
+/// What every person's history is made from.
+#[derive(Clone, Copy)]
+struct World<'a> {
+    maker: &'a PeopleMaker<'a>,
+    providers: &'a [Provider],
+    subdistrict: &'a str,
+    today: chrono::NaiveDate,
+}
+
 /// A clue for `person`, walked to a state drawn in realistic proportions, and for accepted
 /// clues a case walked on the same way. Each step is a real change entry.
 fn history(
     w: &mut WriteTx<'_>,
     rng: &mut ChaCha8Rng,
-    maker: &PeopleMaker<'_>,
+    world: &World<'_>,
     person: &Person,
-    subdistrict: &str,
-    today: chrono::NaiveDate,
     summary: &mut Summary,
 ) -> Result<()> {
+    let World {
+        maker,
+        providers: provider_list,
+        subdistrict,
+        today,
+    } = *world;
     let target = weighted_code(
         rng,
         &[
@@ -369,6 +385,7 @@ fn history(
         _ => &[E::Survey, E::Assess, E::Approve, E::IssueCard],
     };
     let mut enrolled = false;
+    let mut issued_on = None;
     for (i, ev) in path.iter().enumerate() {
         let mut next = case.clone();
         next.state = case.state.apply(*ev)?;
@@ -383,10 +400,13 @@ fn history(
                 next.category = Some(category_for(person).to_string());
                 next.self_care = person.facts.self_care.clone();
                 next.needs = needs_for(rng, person);
+                next.plan = plan_for(&next.needs, person, provider_list);
             }
             E::IssueCard => {
                 next.card_no = Some(super::case::next_card_no(w, subdistrict)?);
                 next.card_valid_until = Some(found_on + Duration::days(day + 365));
+                next.card_version = 1;
+                issued_on = Some((found_on + Duration::days(day)).min(today));
                 enrolled = true;
             }
             E::Stop => {
@@ -409,6 +429,16 @@ fn history(
         }
         let kind = format!("case.{}", ev.label_key().trim_start_matches("case_event."));
         case = cases::update(w, &next, &kind)?;
+    }
+    if let (Some(card_no), Some(issued)) = (case.card_no.clone(), issued_on) {
+        let until = match case.state {
+            CaseState::Stopped | CaseState::Suspended => {
+                chrono::NaiveDate::parse_from_str(&case.state_changed_at[..10], "%Y-%m-%d")
+                    .unwrap_or(today)
+            }
+            _ => today,
+        };
+        served(w, rng, maker, &case, &card_no, issued, until, summary)?;
     }
     if enrolled {
         let mut p = persons::get(w.conn(), &person.meta.id)?.ok_or(AppError::NotFound {
@@ -436,6 +466,118 @@ fn category_for(p: &Person) -> &'static str {
         "emergency_stranded" => "stranded_non_local",
         _ => "no_independent_living",
     }
+}
+
+/// Services of a carded case from `from` to `to`: the providers of its plan register the
+/// card, then serve each item at about its planned frequency, at most a few dozen times.
+#[allow(clippy::too_many_arguments)]
+fn served(
+    w: &mut WriteTx<'_>,
+    rng: &mut ChaCha8Rng,
+    maker: &PeopleMaker<'_>,
+    case: &Case,
+    card_no: &str,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    summary: &mut Summary,
+) -> Result<()> {
+    let days = (to - from).num_days();
+    if days < 1 {
+        return Ok(());
+    }
+    let cat = Catalogue::builtin();
+    let mut registered: Vec<(String, String)> = Vec::new();
+    for line in case.plan_lines() {
+        let Some(provider_id) = line.provider_id.clone() else {
+            continue;
+        };
+        let reg_id = match registered.iter().find(|(p, _)| *p == provider_id) {
+            Some((_, r)) => r.clone(),
+            None => {
+                let r = Registration {
+                    meta: RecordMeta::new(
+                        clock::new_id(parse_at(w.at()), &mut rand::rngs::OsRng),
+                        w.origin(),
+                        w.at(),
+                    ),
+                    provider_id: provider_id.clone(),
+                    case_id: case.meta.id.clone(),
+                    card_no: card_no.to_string(),
+                    registered_on: from,
+                };
+                services::insert_registration(w, &r)?;
+                registered.push((provider_id.clone(), r.meta.id.clone()));
+                r.meta.id
+            }
+        };
+        let every = match line.frequency.as_str() {
+            "daily" => 1,
+            "twice_weekly" => 3,
+            "weekly" => 7,
+            "twice_monthly" => 15,
+            "monthly" => 30,
+            _ => 45,
+        };
+        let n = (days / every).clamp(1, 24);
+        let label = cat.label(ListKind::ServiceItem, &line.item, Lang::ZhCn);
+        for _ in 0..n {
+            let served_on = from + Duration::days(rng.gen_range(0..=days));
+            let s = ServiceRecord {
+                meta: RecordMeta::new(
+                    clock::new_id(parse_at(w.at()), &mut rand::rngs::OsRng),
+                    w.origin(),
+                    w.at(),
+                ),
+                registration_id: reg_id.clone(),
+                case_id: case.meta.id.clone(),
+                provider_id: provider_id.clone(),
+                item: line.item.clone(),
+                served_on,
+                minutes: rng.gen_range(2..=12) * 10,
+                served_by: maker.service_staff(rng),
+                content: maker.service_content(label),
+                confirmed: rng.gen_bool(0.97),
+                satisfaction: Some(match rng.gen_range(0..100) {
+                    0..=84 => Satisfaction::Satisfied,
+                    85..=97 => Satisfaction::Basic,
+                    _ => Satisfaction::Unsatisfied,
+                }),
+            };
+            services::insert_service(w, &s)?;
+            summary.services += 1;
+        }
+    }
+    Ok(())
+}
+
+/// A plan without drawing from the generator (so adding plans changed no one's other data):
+/// a frequency that suits the item, priority by self-care, the first provider offering it.
+fn plan_for(needs: &[String], p: &Person, provider_list: &[Provider]) -> Vec<PlannedItem> {
+    let urgent = matches!(
+        p.facts.self_care.as_deref(),
+        Some("fully_disabled") | Some("partly_disabled")
+    );
+    needs
+        .iter()
+        .map(|item| PlannedItem {
+            item: item.clone(),
+            frequency: match item.as_str() {
+                "meal_delivery" | "home_care" | "personal_care" | "day_care" | "love_doorbell" => {
+                    "daily"
+                }
+                "cleaning" | "home_sickbed" | "rehabilitation" => "twice_weekly",
+                "shopping" | "medicine_delivery" => "weekly",
+                "escort_to_doctor" => "monthly",
+                _ => "as_needed",
+            }
+            .into(),
+            priority: if urgent { "high" } else { "normal" }.into(),
+            provider_id: provider_list
+                .iter()
+                .find(|x| x.active && x.items.contains(item))
+                .map(|x| x.meta.id.clone()),
+        })
+        .collect()
 }
 
 fn needs_for(rng: &mut ChaCha8Rng, p: &Person) -> Vec<String> {

@@ -25,6 +25,8 @@ pub struct Material {
     pub withdraw_reasons: Vec<String>,
     pub list_separator: String,
     pub providers: Vec<DemoProvider>,
+    pub service_staff: Vec<String>,
+    pub service_content: String,
 }
 
 /// A provider of the demo district.
@@ -362,6 +364,20 @@ impl<'m> PeopleMaker<'m> {
     }
 
     /// A reporter for a clue.
+    /// Someone who serves, for a demo service record.
+    pub fn service_staff(&self, rng: &mut ChaCha8Rng) -> String {
+        self.material
+            .service_staff
+            .choose(rng)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// What a demo service record says was done for `item_label`.
+    pub fn service_content(&self, item_label: &str) -> String {
+        self.material.service_content.replace("{item}", item_label)
+    }
+
     pub fn reporter(&self, rng: &mut ChaCha8Rng) -> String {
         self.material
             .reporters

@@ -4,15 +4,19 @@
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::plan_form::PlanLineForm;
+use super::print_menu::PrintMenu;
 use super::{Outcome, Screen};
-use crate::app::{case, person, AppError};
-use crate::domain::case::{Case, CaseEvent};
+use crate::app::{case, person, provider, AppError};
+use crate::domain::case::{Case, CaseEvent, CaseState};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::date::parse_date;
+use crate::domain::provider::Provider;
 use crate::domain::text::required_line;
 use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, tf, Localize};
@@ -21,6 +25,7 @@ use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::{fit, safe};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
+use crate::tui::widgets::table::{column_widths, row_line};
 
 /// The steps a case file offers.
 mod step {
@@ -34,6 +39,8 @@ mod step {
     pub const SUSPEND: u8 = 8;
     pub const RESUME: u8 = 9;
     pub const STOP: u8 = 10;
+    pub const PLAN: u8 = 11;
+    pub const PRINT: u8 = 12;
 }
 
 /// The steps of a case file: the state-machine event that must be allowed, its key, the
@@ -59,6 +66,10 @@ const ASK_RESUME: u32 = 3;
 pub struct CaseDetail {
     case: Case,
     person_name: String,
+    /// Every provider, to name those of the plan.
+    providers: Vec<Provider>,
+    /// The selected line of the service plan.
+    selected: usize,
 }
 
 impl CaseDetail {
@@ -70,7 +81,21 @@ impl CaseDetail {
         let person_name = person::get(&ctx, &case.person_id)
             .map(|p| p.facts.name)
             .unwrap_or_default();
-        Ok(CaseDetail { case, person_name })
+        let providers = provider::list(&ctx).unwrap_or_default();
+        Ok(CaseDetail {
+            case,
+            person_name,
+            providers,
+            selected: 0,
+        })
+    }
+
+    /// The plan may be adjusted once assessed, until the case ends.
+    fn plan_editable(&self) -> bool {
+        matches!(
+            self.case.state,
+            CaseState::Assessed | CaseState::Approved | CaseState::InService | CaseState::Suspended
+        ) && !self.case.needs.is_empty()
     }
 
     fn allows(&self, ev: CaseEvent) -> bool {
@@ -94,6 +119,28 @@ impl Screen for CaseDetail {
             .filter(|(event, ..)| self.allows(*event))
             .map(|(_, key, step, label)| Command::bar(&[Key::ch(*key)], Action::Step(*step), label))
             .collect();
+        if self.plan_editable() {
+            c.push(Command::bar(
+                &[Key::ch('e')],
+                Action::Step(step::PLAN),
+                "cmd.plan",
+            ));
+            c.push(Command::help_only(
+                &[Key::plain(KeyCode::Up)],
+                Action::Up,
+                "cmd.up",
+            ));
+            c.push(Command::help_only(
+                &[Key::plain(KeyCode::Down)],
+                Action::Down,
+                "cmd.down",
+            ));
+        }
+        c.push(Command::bar(
+            &[Key::ch('d')],
+            Action::Step(step::PRINT),
+            "cmd.print",
+        ));
         c.push(Command::bar(
             &[Key::plain(KeyCode::Esc)],
             Action::Back,
@@ -107,6 +154,28 @@ impl Screen for CaseDetail {
         let id = self.case.meta.id.clone();
         let name = safe(&self.person_name);
         match action {
+            Action::Up => {
+                self.selected = self.selected.saturating_sub(1);
+                Outcome::None
+            }
+            Action::Down => {
+                if self.selected + 1 < self.case.needs.len() {
+                    self.selected += 1;
+                }
+                Outcome::None
+            }
+            Action::Step(step::PLAN) => match self.case.plan_lines().get(self.selected) {
+                Some(line) => Outcome::Push(Box::new(PlanLineForm::new(
+                    env,
+                    &self.case,
+                    line,
+                    &self.providers,
+                ))),
+                None => Outcome::None,
+            },
+            Action::Step(step::PRINT) => {
+                Outcome::Push(Box::new(PrintMenu::new(&self.case, &self.person_name)))
+            }
             Action::Step(step::SURVEY) => {
                 Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Survey)))
             }
@@ -188,7 +257,9 @@ impl Screen for CaseDetail {
 
     fn on_resume(&mut self, env: &mut Env) {
         if let Ok(fresh) = CaseDetail::load(env, &self.case.meta.id) {
+            let selected = self.selected.min(fresh.case.needs.len().saturating_sub(1));
             *self = fresh;
+            self.selected = selected;
         }
     }
 
@@ -197,63 +268,128 @@ impl Screen for CaseDetail {
         let cat = Catalogue::builtin();
         let c = &self.case;
         let none = t(lang, "form.none").to_string();
-        let row = |k: &str, v: String| {
+        let label = |k: &str| Span::styled(format!("{} ", fit(t(lang, k), 12)), env.theme.label);
+        let half = (area.width as usize).saturating_sub(2) / 2;
+        // Two facts a line, each in half the width, so the plan keeps most of the screen.
+        let pair = |k1: &str, v1: String, k2: &str, v2: String| {
             Line::from(vec![
                 Span::raw(" "),
-                Span::styled(fit(t(lang, k), 14), env.theme.label),
-                Span::raw(v),
+                label(k1),
+                Span::raw(format!("{} ", fit(&v1, half.saturating_sub(14)))),
+                label(k2),
+                Span::raw(v2),
             ])
         };
+        let row = |k: &str, v: String| Line::from(vec![Span::raw(" "), label(k), Span::raw(v)]);
         let opt = |v: &Option<String>| v.as_deref().map(safe).unwrap_or_else(|| none.clone());
-        let needs: Vec<&str> = c
-            .needs
-            .iter()
-            .map(|n| cat.label(ListKind::ServiceItem, n, lang))
-            .collect();
-        let lines = vec![
-            Line::from(""),
-            row("clues.col_state", t(lang, c.state.label_key()).to_string()),
-            row("clues.col_name", safe(&self.person_name)),
+        let day = |d: Option<NaiveDate>| {
+            d.map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| none.clone())
+        };
+        let coded = |kind: ListKind, v: &Option<String>| {
+            v.as_deref()
+                .map(|k| cat.label(kind, k, lang).to_string())
+                .unwrap_or_else(|| none.clone())
+        };
+        let card = match &c.card_no {
+            Some(no) => tf(
+                lang,
+                "cases.card_line",
+                &[
+                    ("card", no),
+                    ("version", &c.card_version.to_string()),
+                    ("until", &day(c.card_valid_until)),
+                ],
+            ),
+            None => none.clone(),
+        };
+        let mut lines = vec![
+            pair(
+                "clues.col_name",
+                safe(&self.person_name),
+                "clues.col_state",
+                t(lang, c.state.label_key()).to_string(),
+            ),
             row("field.community", safe(env.org_name(&c.community))),
-            row(
+            row("cases.col_card", card),
+            pair(
                 "cases.survey_date",
-                c.survey_date
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-                    .unwrap_or_else(|| none.clone()),
+                day(c.survey_date),
+                "cases.survey_staff",
+                opt(&c.survey_staff),
             ),
-            row("cases.survey_staff", opt(&c.survey_staff)),
             row("cases.findings", opt(&c.survey_findings)),
-            row(
+            pair(
                 "field.category",
-                c.category
-                    .as_deref()
-                    .map(|k| cat.label(ListKind::RecipientCategory, k, lang).to_string())
-                    .unwrap_or_else(|| none.clone()),
-            ),
-            row(
+                coded(ListKind::RecipientCategory, &c.category),
                 "field.self_care",
-                c.self_care
-                    .as_deref()
-                    .map(|k| cat.label(ListKind::SelfCare, k, lang).to_string())
-                    .unwrap_or_else(|| none.clone()),
-            ),
-            row(
-                "field.needs",
-                if needs.is_empty() {
-                    none.clone()
-                } else {
-                    needs.join(t(lang, "form.list_separator"))
-                },
+                coded(ListKind::SelfCare, &c.self_care),
             ),
             row("cases.decision_note", opt(&c.decision_note)),
-            row("cases.col_card", opt(&c.card_no)),
-            row(
-                "cases.valid_until",
-                c.card_valid_until
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-                    .unwrap_or_else(|| none.clone()),
-            ),
+            Line::from(""),
         ];
+        let plan = c.plan_lines();
+        if plan.is_empty() {
+            lines.push(row("field.needs", none.clone()));
+        } else {
+            let headers: Vec<String> = [
+                "cases.plan_item",
+                "field.frequency",
+                "field.priority",
+                "field.provider",
+            ]
+            .iter()
+            .map(|k| t(lang, k).to_string())
+            .collect();
+            let cells: Vec<Vec<Line<'static>>> = plan
+                .iter()
+                .map(|p| {
+                    let provider = p
+                        .provider_id
+                        .as_deref()
+                        .and_then(|id| self.providers.iter().find(|x| x.meta.id == id))
+                        .map(|x| safe(&x.name))
+                        .unwrap_or_else(|| t(lang, "print.provider_pending").to_string());
+                    vec![
+                        Line::from(cat.label(ListKind::ServiceItem, &p.item, lang).to_string()),
+                        Line::from(
+                            cat.label(ListKind::Frequency, &p.frequency, lang)
+                                .to_string(),
+                        ),
+                        Line::from(cat.label(ListKind::Priority, &p.priority, lang).to_string()),
+                        Line::from(provider),
+                    ]
+                })
+                .collect();
+            let widths = column_widths(&headers, &cells, area.width.saturating_sub(3) as usize, 3);
+            let head: Vec<Line<'_>> = headers.iter().map(|h| Line::from(h.as_str())).collect();
+            let mut header = row_line(&head, &widths, env.theme.label);
+            header.spans.insert(0, Span::raw("  "));
+            lines.push(header);
+            let room = (area.height as usize).saturating_sub(lines.len()).max(1);
+            let top = (self.selected / room) * room;
+            for (n, r) in cells.iter().enumerate().skip(top).take(room) {
+                let chosen = n == self.selected && self.plan_editable();
+                let mut l = row_line(
+                    r,
+                    &widths,
+                    if chosen {
+                        env.theme.selected
+                    } else {
+                        Style::default()
+                    },
+                );
+                l.spans.insert(
+                    0,
+                    Span::raw(if chosen {
+                        format!("{} ", env.symbols.marker)
+                    } else {
+                        "  ".into()
+                    }),
+                );
+                lines.push(l);
+            }
+        }
         frame.render_widget(Paragraph::new(lines), area);
     }
 }

@@ -12,6 +12,8 @@ pub mod person_detail;
 pub mod person_form;
 pub mod person_list;
 pub mod placeholder;
+pub mod plan_form;
+pub mod print_menu;
 pub mod providers;
 pub mod service_form;
 pub mod settings;

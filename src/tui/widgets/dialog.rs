@@ -107,8 +107,12 @@ impl Dialog {
             _ => t(env.lang, "dialog.ok_keys"),
         };
         let inner_w = (area.width.saturating_sub(8)).min(60);
-        let text_w = width(&self.text);
-        let lines = (text_w / usize::from(inner_w.max(1)) + 1 + self.text.matches('\n').count())
+        // Each paragraph of the text wraps on its own.
+        let lines = self
+            .text
+            .split('\n')
+            .map(|p| width(p) / usize::from(inner_w.max(1)) + 1)
+            .sum::<usize>()
             .min(usize::from(u16::MAX - 8)) as u16;
         let h = (lines + 4).min(area.height);
         let w = inner_w + 4;
@@ -126,11 +130,10 @@ impl Dialog {
             .borders(Borders::ALL)
             .border_set(env.symbols.border)
             .title(Line::styled(format!(" {} ", self.title), style));
-        let body = Text::from(vec![
-            Line::from(self.text.clone()),
-            Line::from(""),
-            Line::styled(hint, env.theme.hint),
-        ]);
+        let mut body: Vec<Line<'_>> = self.text.split('\n').map(Line::from).collect();
+        body.push(Line::from(""));
+        body.push(Line::styled(hint, env.theme.hint));
+        let body = Text::from(body);
         frame.render_widget(Clear, clear_area(rect, area));
         frame.render_widget(
             Paragraph::new(body)

@@ -1,0 +1,372 @@
+//! Printing and exporting a person's forms and the lists others receive: each use case checks
+//! the permission, builds the document from the records, writes it whole into the user's
+//! outbox (owner-only) and records in the access log who printed whose data.
+
+use std::path::PathBuf;
+
+use super::{person, AppError, Ctx, Result};
+use crate::domain::case::{Case, CaseState};
+use crate::domain::permission::Action;
+use crate::domain::person::Person;
+use crate::i18n::Lang;
+use crate::report::forms::{self, PersonSheet};
+use crate::report::lists::{self, PostingFrame, Served};
+use crate::store::{access_log, clues, data_dir, persons, providers, services};
+
+/// The two layouts of the service card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardLayout {
+    /// A full A4 page with every item and provider.
+    A4,
+    /// A wallet card (front and back) to cut out.
+    Compact,
+}
+
+/// A posting list's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFormat {
+    /// A page to print.
+    Html,
+    /// A spreadsheet.
+    Xlsx,
+    /// Comma-separated, UTF-8 with BOM.
+    Csv,
+}
+
+impl ListFormat {
+    /// Parses `html`, `xlsx` or `csv`.
+    pub fn parse(s: &str) -> Option<ListFormat> {
+        match s.to_ascii_lowercase().as_str() {
+            "html" | "htm" => Some(ListFormat::Html),
+            "xlsx" => Some(ListFormat::Xlsx),
+            "csv" => Some(ListFormat::Csv),
+            _ => None,
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            ListFormat::Html => "html",
+            ListFormat::Xlsx => "xlsx",
+            ListFormat::Csv => "csv",
+        }
+    }
+}
+
+/// The folder the session's prints go to.
+pub fn outbox(ctx: &Ctx<'_>) -> Result<PathBuf> {
+    let dir = ctx
+        .store
+        .path()
+        .parent()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_default();
+    Ok(data_dir::outbox(&dir, &ctx.session.username)?)
+}
+
+fn file_mode(ctx: &Ctx<'_>) -> u32 {
+    ctx.store
+        .path()
+        .parent()
+        .map(data_dir::file_mode_for)
+        .unwrap_or(0o600)
+}
+
+/// Writes `bytes` to `path` and logs the export of `subject`'s data as `what`.
+fn deliver(
+    ctx: &mut Ctx<'_>,
+    path: PathBuf,
+    bytes: &[u8],
+    what: &str,
+    subject: &str,
+) -> Result<PathBuf> {
+    data_dir::write_file_atomically(&path, bytes, file_mode(ctx))?;
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    let file = path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    access_log::append_now(
+        ctx.store,
+        &at,
+        &actor,
+        "print",
+        subject,
+        &format!("{what} {file}"),
+    )?;
+    Ok(path)
+}
+
+/// A file name made only of ASCII letters, digits, `-` and `_` (safe over SFTP clients and
+/// zip tools that mangle other names).
+fn file_stem(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|p| {
+            p.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+struct Loaded {
+    person: Person,
+    case: Case,
+    id_number: String,
+    community_name: String,
+    issuer_name: String,
+}
+
+fn load(ctx: &Ctx<'_>, case_id: &str, full_id: bool) -> Result<Loaded> {
+    let case = super::case::get(ctx, case_id)?;
+    let person = person::get(ctx, &case.person_id)?;
+    let id_number = match &person.facts.id_number {
+        Some(n) if full_id && person::may_see_id_number(ctx, &person) => n.as_str().to_string(),
+        Some(n) => n.masked(),
+        None => String::new(),
+    };
+    let community_name = ctx.tree.name_of(&case.community).to_string();
+    let issuer_name = ctx
+        .tree
+        .get(&case.community)
+        .and_then(|u| u.parent.as_deref())
+        .map(|p| ctx.tree.name_of(p).to_string())
+        .unwrap_or_else(|| community_name.clone());
+    Ok(Loaded {
+        person,
+        case,
+        id_number,
+        community_name,
+        issuer_name,
+    })
+}
+
+fn sheet<'a>(
+    ctx: &'a Ctx<'_>,
+    l: &'a Loaded,
+    providers: &'a [crate::domain::provider::Provider],
+) -> PersonSheet<'a> {
+    PersonSheet {
+        person: &l.person,
+        id_number: l.id_number.clone(),
+        community_name: &l.community_name,
+        issuer_name: &l.issuer_name,
+        providers,
+        printed_on: ctx.clock.today(),
+        printed_by: &ctx.session.username,
+    }
+}
+
+/// Prints the service card of case `case_id` (the ID number masked: the card travels).
+pub fn card(ctx: &mut Ctx<'_>, case_id: &str, layout: CardLayout, lang: Lang) -> Result<PathBuf> {
+    let l = load(ctx, case_id, false)?;
+    let Some(card_no) = l.case.card_no.clone() else {
+        return Err(AppError::NoCard);
+    };
+    let all = providers::list(ctx.store.conn())?;
+    let s = sheet(ctx, &l, &all);
+    let (html, kind) = match layout {
+        CardLayout::A4 => (forms::card_a4(&s, &l.case, lang), "card"),
+        CardLayout::Compact => (forms::card_compact(&s, &l.case, lang), "card-compact"),
+    };
+    let name = format!(
+        "{}.html",
+        file_stem(&[kind, &card_no, &format!("v{}", l.case.card_version)])
+    );
+    let path = outbox(ctx)?.join(name);
+    deliver(ctx, path, html.as_bytes(), kind, &l.person.meta.id)
+}
+
+/// Prints the 需求认定表 of case `case_id`, with the whole ID number for those who may see it.
+pub fn needs_form(ctx: &mut Ctx<'_>, case_id: &str, lang: Lang) -> Result<PathBuf> {
+    let l = load(ctx, case_id, true)?;
+    let clue = match &l.case.clue_id {
+        Some(id) => clues::get(ctx.store.conn(), id)?,
+        None => None,
+    };
+    let all = providers::list(ctx.store.conn())?;
+    let html = forms::needs_form(&sheet(ctx, &l, &all), &l.case, clue.as_ref(), lang);
+    let key = l
+        .person
+        .service_no
+        .clone()
+        .unwrap_or_else(|| l.case.meta.id.clone());
+    let path = outbox(ctx)?.join(format!("{}.html", file_stem(&["needs-form", &key])));
+    deliver(ctx, path, html.as_bytes(), "needs-form", &l.person.meta.id)
+}
+
+/// Prints the 接受救助服务情况表 of case `case_id`.
+pub fn service_form(ctx: &mut Ctx<'_>, case_id: &str, lang: Lang) -> Result<PathBuf> {
+    let l = load(ctx, case_id, true)?;
+    let recs = services::of_case(ctx.store.conn(), case_id)?;
+    let all = providers::list(ctx.store.conn())?;
+    let html = forms::service_form(&sheet(ctx, &l, &all), &l.case, &recs, lang);
+    let key = l
+        .person
+        .service_no
+        .clone()
+        .unwrap_or_else(|| l.case.meta.id.clone());
+    let path = outbox(ctx)?.join(format!("{}.html", file_stem(&["service-form", &key])));
+    deliver(
+        ctx,
+        path,
+        html.as_bytes(),
+        "service-form",
+        &l.person.meta.id,
+    )
+}
+
+/// Writes provider `provider_id`'s name list (xlsx): every recipient in service whose plan
+/// names it, with the items it serves them. Returns the file and how many are on it.
+pub fn name_list(ctx: &mut Ctx<'_>, provider_id: &str, lang: Lang) -> Result<(PathBuf, usize)> {
+    ctx.require_somewhere(Action::ViewPerson)?;
+    let provider = providers::get(ctx.store.conn(), provider_id)?.ok_or(AppError::NotFound {
+        what: "record.provider",
+    })?;
+    let mut rows = Vec::new();
+    for case in crate::store::cases::in_service(ctx.store.conn(), None)? {
+        if ctx.require(Action::ViewPerson, &case.community).is_err() {
+            continue;
+        }
+        let items: Vec<String> = case
+            .plan_lines()
+            .into_iter()
+            .filter(|l| l.provider_id.as_deref() == Some(provider_id))
+            .map(|l| l.item)
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        if let Some(p) = persons::get(ctx.store.conn(), &case.person_id)? {
+            rows.push((p, case, items));
+        }
+    }
+    let names: Vec<String> = rows
+        .iter()
+        .map(|(_, c, _)| ctx.tree.name_of(&c.community).to_string())
+        .collect();
+    let served: Vec<(Served<'_>, Vec<String>)> = rows
+        .iter()
+        .zip(&names)
+        .map(|((p, c, items), n)| {
+            (
+                Served {
+                    person: p,
+                    case: c,
+                    community_name: n,
+                },
+                items.clone(),
+            )
+        })
+        .collect();
+    let today = ctx.clock.today();
+    let bytes = lists::name_list_xlsx(&provider.name, &served, lang, today)
+        .map_err(|e| AppError::Export(e.to_string()))?;
+    let n = served.len();
+    let path = outbox(ctx)?.join(format!(
+        "{}.xlsx",
+        file_stem(&[
+            "name-list",
+            &provider.meta.id[..8.min(provider.meta.id.len())],
+            &today.format("%Y%m%d").to_string()
+        ])
+    ));
+    let path = deliver(ctx, path, &bytes, "name-list", provider_id)?;
+    Ok((path, n))
+}
+
+/// What a posting list is for: community, period, place.
+#[derive(Debug, Clone)]
+pub struct PostingRequest {
+    /// Community code.
+    pub community: String,
+    /// First day.
+    pub from: chrono::NaiveDate,
+    /// Last day.
+    pub to: chrono::NaiveDate,
+    /// Where it is posted.
+    pub place: String,
+}
+
+/// Builds community `r.community`'s posting list in `format`; returns the bytes and how many
+/// persons it lists. Writing it and recording the period is the caller's business.
+pub fn posting_bytes(
+    ctx: &Ctx<'_>,
+    r: &PostingRequest,
+    format: ListFormat,
+    lang: Lang,
+) -> Result<(Vec<u8>, usize)> {
+    ctx.require(Action::ViewPerson, &r.community)?;
+    let cases = crate::store::cases::in_service(ctx.store.conn(), Some(&r.community))?;
+    let mut people = Vec::with_capacity(cases.len());
+    for c in &cases {
+        if let Some(p) = persons::get(ctx.store.conn(), &c.person_id)? {
+            people.push(p);
+        }
+    }
+    let community_name = ctx.tree.name_of(&r.community).to_string();
+    let served: Vec<Served<'_>> = cases
+        .iter()
+        .zip(&people)
+        .filter(|(c, _)| c.state == CaseState::InService)
+        .map(|(c, p)| Served {
+            person: p,
+            case: c,
+            community_name: &community_name,
+        })
+        .collect();
+    let contact = crate::i18n::tf(
+        lang,
+        "posting.contact_default",
+        &[("community", &community_name)],
+    );
+    let frame = PostingFrame {
+        community_name: &community_name,
+        from: r.from,
+        to: r.to,
+        place: &r.place,
+        contact: &contact,
+    };
+    let bytes = match format {
+        ListFormat::Html => lists::posting_html(&frame, &served, lang).into_bytes(),
+        ListFormat::Xlsx => lists::posting_xlsx(&frame, &served, lang, ctx.clock.today())
+            .map_err(|e| AppError::Export(e.to_string()))?,
+        ListFormat::Csv => lists::posting_csv(&served, lang),
+    };
+    Ok((bytes, served.len()))
+}
+
+/// Writes community `r.community`'s posting list to `path` (or to the outbox when `None`).
+pub fn posting(
+    ctx: &mut Ctx<'_>,
+    r: &PostingRequest,
+    format: ListFormat,
+    path: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(PathBuf, usize)> {
+    let (bytes, n) = posting_bytes(ctx, r, format, lang)?;
+    let path = match path {
+        Some(p) => p,
+        None => outbox(ctx)?.join(format!(
+            "{}.{}",
+            file_stem(&[
+                "posting",
+                &r.community,
+                &r.from.format("%Y%m%d").to_string()
+            ]),
+            format.extension()
+        )),
+    };
+    let community = r.community.clone();
+    let path = deliver(ctx, path, &bytes, "posting", &community)?;
+    Ok((path, n))
+}

@@ -1,0 +1,530 @@
+//! The printable forms of one person: the service card (社会救助服务卡, on A4 or as a compact
+//! wallet card), the needs determination form (需求认定表) and the record of services received
+//! (接受救助服务情况表). Built from the records; the caller decides what the reader may see
+//! (the ID number arrives already masked when it must be).
+
+use chrono::NaiveDate;
+
+use super::html::{escape, Cell, Doc, Sheet};
+use crate::domain::case::{Case, CaseState};
+use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::clue::Clue;
+use crate::domain::person::Person;
+use crate::domain::provider::Provider;
+use crate::domain::service::ServiceRecord;
+use crate::i18n::{t, tf, Lang};
+
+/// What every form of a person is printed with.
+pub struct PersonSheet<'a> {
+    /// The person.
+    pub person: &'a Person,
+    /// Their ID number as this reader may see it (full or masked), or empty.
+    pub id_number: String,
+    /// Name of the person's community.
+    pub community_name: &'a str,
+    /// Name of the unit that issues and files the form (the subdistrict).
+    pub issuer_name: &'a str,
+    /// Every provider, to name those of the plan and of the services.
+    pub providers: &'a [Provider],
+    /// The day it is printed.
+    pub printed_on: NaiveDate,
+    /// Who prints it (username).
+    pub printed_by: &'a str,
+}
+
+fn label(kind: ListKind, code: &str, lang: Lang) -> &str {
+    Catalogue::builtin().label(kind, code, lang)
+}
+
+fn opt_label(kind: ListKind, code: Option<&str>, lang: Lang) -> String {
+    code.map(|c| label(kind, c, lang).to_string())
+        .unwrap_or_default()
+}
+
+fn date_text(d: Option<NaiveDate>, lang: Lang) -> String {
+    match (d, lang) {
+        (Some(d), Lang::ZhCn) => d.format("%Y年%m月%d日").to_string(),
+        (Some(d), Lang::En) => d.format("%Y-%m-%d").to_string(),
+        (None, _) => String::new(),
+    }
+}
+
+fn provider_of<'a>(s: &PersonSheet<'a>, id: Option<&str>) -> Option<&'a Provider> {
+    id.and_then(|id| s.providers.iter().find(|p| p.meta.id == id))
+}
+
+fn footer(s: &PersonSheet<'_>, lang: Lang) -> String {
+    tf(
+        lang,
+        "print.footer",
+        &[
+            ("user", s.printed_by),
+            ("date", &date_text(Some(s.printed_on), lang)),
+        ],
+    )
+}
+
+fn sex_text(p: &Person, lang: Lang) -> String {
+    p.facts
+        .sex
+        .map(|x| t(lang, x.label_key()).to_string())
+        .unwrap_or_default()
+}
+
+/// The rows of the plan: number, item, frequency, provider, its phone.
+fn plan_rows(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> Vec<Vec<String>> {
+    case.plan_lines()
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let p = provider_of(s, line.provider_id.as_deref());
+            vec![
+                (i + 1).to_string(),
+                label(ListKind::ServiceItem, &line.item, lang).to_string(),
+                label(ListKind::Frequency, &line.frequency, lang).to_string(),
+                p.map(|p| p.name.clone())
+                    .unwrap_or_else(|| t(lang, "print.provider_pending").to_string()),
+                p.and_then(|p| p.phone.clone()).unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+/// The service card on A4: the holder, the card, and every item with who serves it.
+pub fn card_a4(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
+    let p = s.person;
+    let mut d = Doc::new(Sheet::A4Portrait, t(lang, "print.card_title"));
+    d.heading(t(lang, "print.card_title")).meta(
+        &tf(lang, "print.issuer", &[("org", s.issuer_name)]),
+        &tf(
+            lang,
+            "print.card_no_version",
+            &[
+                ("card", case.card_no.as_deref().unwrap_or("")),
+                ("version", &case.card_version.to_string()),
+            ],
+        ),
+    );
+    d.grid(&[
+        vec![
+            Cell::label(t(lang, "field.name")),
+            Cell::data(&p.facts.name),
+            Cell::label(t(lang, "field.sex")),
+            Cell::data(sex_text(p, lang)),
+            Cell::label(t(lang, "detail.service_no")),
+            Cell::data(p.service_no.clone().unwrap_or_default()),
+        ],
+        vec![
+            Cell::label(t(lang, "field.id_number")),
+            Cell::data(&s.id_number).span(3),
+            Cell::label(t(lang, "field.community")),
+            Cell::data(s.community_name),
+        ],
+        vec![
+            Cell::label(t(lang, "field.category")),
+            Cell::data(opt_label(
+                ListKind::RecipientCategory,
+                case.category.as_deref(),
+                lang,
+            ))
+            .span(3),
+            Cell::label(t(lang, "field.self_care")),
+            Cell::data(opt_label(
+                ListKind::SelfCare,
+                case.self_care.as_deref(),
+                lang,
+            )),
+        ],
+        vec![
+            Cell::label(t(lang, "print.valid_until")),
+            Cell::data(date_text(case.card_valid_until, lang)).span(5),
+        ],
+    ]);
+    d.section(t(lang, "print.items"));
+    d.list(
+        &[
+            t(lang, "print.no"),
+            t(lang, "print.item"),
+            t(lang, "field.frequency"),
+            t(lang, "field.provider"),
+            t(lang, "field.phone"),
+        ],
+        &plan_rows(s, case, lang),
+        &[0],
+    );
+    d.note(t(lang, "print.card_rules"));
+    d.signatures(&[t(lang, "print.seal_issuer")], t(lang, "print.date_line"));
+    d.footer(&footer(s, lang));
+    d.finish()
+}
+
+const CARD_CSS: &str = r#"
+.cards{display:flex;flex-wrap:wrap;gap:6mm}
+.card{width:85.6mm;height:54mm;border:0.8pt dashed #000;border-radius:3mm;padding:3mm 4mm;overflow:hidden;font-size:8.5pt;line-height:1.35;page-break-inside:avoid}
+.card h3{margin:0 0 1.5mm;font-size:11pt;text-align:center;font-family:"SimHei","黑体","Heiti SC","Noto Sans CJK SC",sans-serif}
+.card .big{font-size:12pt;font-weight:bold}
+.card table{margin:0}
+.card td,.card th{border:0.5pt solid #000;padding:0.4mm 1mm;font-size:7.5pt}
+.cut{font-size:8pt;color:#555;margin-top:3mm}
+"#;
+
+/// The compact card: front and back of a wallet-size (85.6 × 54 mm) card, to cut out along
+/// the dashed lines and fold or laminate.
+pub fn card_compact(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
+    let p = s.person;
+    let mut d = Doc::new(Sheet::A4Portrait, t(lang, "print.card_title")).with_css(CARD_CSS);
+    let mut front = String::new();
+    front.push_str("<div class=\"cards\"><div class=\"card\">");
+    front.push_str(&format!("<h3>{}</h3>", escape(t(lang, "print.card_title"))));
+    let line = |k: &str, v: &str| {
+        format!(
+            "<div>{}：<span class=\"big\">{}</span></div>",
+            escape(k),
+            escape(v)
+        )
+    };
+    front.push_str(&line(t(lang, "field.name"), &p.facts.name));
+    front.push_str(&line(
+        t(lang, "detail.service_no"),
+        p.service_no.as_deref().unwrap_or(""),
+    ));
+    front.push_str(&format!(
+        "<div>{}：{}（{}）</div>",
+        escape(t(lang, "field.card_no")),
+        escape(case.card_no.as_deref().unwrap_or("")),
+        escape(&tf(
+            lang,
+            "print.version",
+            &[("version", &case.card_version.to_string())]
+        ))
+    ));
+    front.push_str(&format!(
+        "<div>{}：{}</div><div>{}：{}</div><div>{}</div></div>",
+        escape(t(lang, "field.community")),
+        escape(s.community_name),
+        escape(t(lang, "print.valid_until")),
+        escape(&date_text(case.card_valid_until, lang)),
+        escape(&tf(lang, "print.issuer", &[("org", s.issuer_name)])),
+    ));
+    front.push_str("<div class=\"card\"><table><tr>");
+    for h in [
+        t(lang, "print.item"),
+        t(lang, "field.provider"),
+        t(lang, "field.phone"),
+    ] {
+        front.push_str(&format!("<th>{}</th>", escape(h)));
+    }
+    front.push_str("</tr>");
+    for row in plan_rows(s, case, lang) {
+        front.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&row[1]),
+            escape(&row[3]),
+            escape(&row[4])
+        ));
+    }
+    front.push_str("</table></div></div>");
+    front.push_str(&format!(
+        "<p class=\"cut\">{}</p>",
+        escape(t(lang, "print.cut_here"))
+    ));
+    d.markup(&front);
+    d.footer(&footer(s, lang));
+    d.finish()
+}
+
+/// 需求认定表: the person, the clue, the home survey, the assessment with its plan, the decision,
+/// and boxes for the community's and the subdistrict's opinion and seal.
+pub fn needs_form(s: &PersonSheet<'_>, case: &Case, clue: Option<&Clue>, lang: Lang) -> String {
+    let p = s.person;
+    let f = &p.facts;
+    let yes_no = |b: bool| t(lang, if b { "print.yes" } else { "print.no_word" }).to_string();
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let mut d = Doc::new(Sheet::A4Portrait, t(lang, "print.needs_form_title"));
+    d.heading(t(lang, "print.needs_form_title")).meta(
+        &tf(
+            lang,
+            "print.community_line",
+            &[("community", s.community_name)],
+        ),
+        &tf(
+            lang,
+            "print.service_no_line",
+            &[("no", p.service_no.as_deref().unwrap_or("—"))],
+        ),
+    );
+    d.section(t(lang, "print.section_person"));
+    let birth = f
+        .birth_date
+        .map(|b| date_text(Some(b), lang))
+        .unwrap_or_default();
+    d.grid(&[
+        vec![
+            Cell::label(t(lang, "field.name")),
+            Cell::data(&f.name),
+            Cell::label(t(lang, "field.sex")),
+            Cell::data(sex_text(p, lang)),
+            Cell::label(t(lang, "field.birth_date")),
+            Cell::data(birth),
+        ],
+        vec![
+            Cell::label(t(lang, "field.id_number")),
+            Cell::data(&s.id_number).span(3),
+            Cell::label(t(lang, "field.phone")),
+            Cell::data(opt(&f.phone)),
+        ],
+        vec![
+            Cell::label(t(lang, "field.address")),
+            Cell::data(opt(&f.address)).span(5),
+        ],
+        vec![
+            Cell::label(t(lang, "field.assistance_status")),
+            Cell::data(label(
+                ListKind::AssistanceStatus,
+                &f.assistance_status,
+                lang,
+            )),
+            Cell::label(t(lang, "field.hukou_local")),
+            Cell::data(yes_no(f.hukou_local)),
+            Cell::label(t(lang, "field.lives_alone")),
+            Cell::data(yes_no(f.lives_alone)),
+        ],
+        vec![
+            Cell::label(t(lang, "field.disability_type")),
+            Cell::data(opt_label(
+                ListKind::DisabilityType,
+                f.disability_type.as_deref(),
+                lang,
+            )),
+            Cell::label(t(lang, "field.disability_grade")),
+            Cell::data(opt_label(
+                ListKind::DisabilityGrade,
+                f.disability_grade.as_deref(),
+                lang,
+            )),
+            Cell::label(t(lang, "field.diseases")),
+            Cell::data(opt(&f.diseases)),
+        ],
+        vec![
+            Cell::label(t(lang, "field.guardian_name")),
+            Cell::data(opt(&f.guardian_name)),
+            Cell::label(t(lang, "field.guardian_phone")),
+            Cell::data(opt(&f.guardian_phone)),
+            Cell::label(t(lang, "field.emergency_contact")),
+            Cell::data(opt(&f.emergency_contact)),
+        ],
+    ]);
+    if let Some(c) = clue {
+        d.section(t(lang, "print.section_discovery"));
+        let groups: Vec<&str> = c
+            .key_groups
+            .iter()
+            .map(|g| label(ListKind::KeyGroup, g, lang))
+            .collect();
+        d.grid(&[
+            vec![
+                Cell::label(t(lang, "field.date")),
+                Cell::data(date_text(Some(c.found_on), lang)),
+                Cell::label(t(lang, "field.source")),
+                Cell::data(label(ListKind::ClueSource, &c.source, lang)),
+                Cell::label(t(lang, "field.reporter")),
+                Cell::data(opt(&c.reporter)),
+            ],
+            vec![
+                Cell::label(t(lang, "field.key_group")),
+                Cell::data(groups.join("、")).span(5),
+            ],
+            vec![
+                Cell::label(t(lang, "field.difficulty")),
+                Cell::data(&c.difficulty).span(5),
+            ],
+            vec![
+                Cell::label(t(lang, "print.verify_note")),
+                Cell::data(opt(&c.verify_note)).span(5),
+            ],
+        ]);
+    }
+    d.section(t(lang, "print.section_survey"));
+    d.grid(&[
+        vec![
+            Cell::label(t(lang, "cases.survey_date")),
+            Cell::data(date_text(case.survey_date, lang)),
+            Cell::label(t(lang, "cases.survey_staff")),
+            Cell::data(opt(&case.survey_staff)).span(3),
+        ],
+        vec![
+            Cell::label(t(lang, "cases.findings")),
+            Cell::data(opt(&case.survey_findings)).span(5),
+        ],
+    ]);
+    d.section(t(lang, "print.section_assessment"));
+    d.grid(&[vec![
+        Cell::label(t(lang, "field.category")),
+        Cell::data(opt_label(
+            ListKind::RecipientCategory,
+            case.category.as_deref(),
+            lang,
+        ))
+        .span(3),
+        Cell::label(t(lang, "field.self_care")),
+        Cell::data(opt_label(
+            ListKind::SelfCare,
+            case.self_care.as_deref(),
+            lang,
+        )),
+    ]]);
+    let rows: Vec<Vec<String>> = case
+        .plan_lines()
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            vec![
+                (i + 1).to_string(),
+                label(ListKind::ServiceItem, &line.item, lang).to_string(),
+                label(ListKind::Frequency, &line.frequency, lang).to_string(),
+                label(ListKind::Priority, &line.priority, lang).to_string(),
+                provider_of(s, line.provider_id.as_deref())
+                    .map(|p| p.name.clone())
+                    .unwrap_or_else(|| t(lang, "print.provider_pending").to_string()),
+            ]
+        })
+        .collect();
+    d.list(
+        &[
+            t(lang, "print.no"),
+            t(lang, "print.item"),
+            t(lang, "field.frequency"),
+            t(lang, "field.priority"),
+            t(lang, "print.proposed_provider"),
+        ],
+        &rows,
+        &[0],
+    );
+    d.section(t(lang, "print.section_decision"));
+    d.grid(&[vec![
+        Cell::label(t(lang, "print.decision")),
+        Cell::data(t(lang, decision_key(case.state))),
+        Cell::label(t(lang, "print.decision_note")),
+        Cell::data(opt(&case.decision_note)).span(3),
+    ]]);
+    d.signatures(
+        &[
+            t(lang, "print.sign_applicant"),
+            t(lang, "print.sign_community"),
+            t(lang, "print.sign_subdistrict"),
+        ],
+        t(lang, "print.date_line"),
+    );
+    d.footer(&footer(s, lang));
+    d.finish()
+}
+
+/// What the decision was, as the form states it (the case may have moved on since).
+fn decision_key(state: CaseState) -> &'static str {
+    match state {
+        CaseState::Approved | CaseState::InService | CaseState::Suspended | CaseState::Stopped => {
+            "print.decision_approved"
+        }
+        CaseState::Denied => "print.decision_denied",
+        CaseState::Withdrawn => "print.decision_withdrawn",
+        CaseState::Accepted | CaseState::Surveyed | CaseState::Assessed => "print.decision_pending",
+    }
+}
+
+/// 接受救助服务情况表: every service recorded on the case, with the recipient's confirmation
+/// and satisfaction, and the totals.
+pub fn service_form(
+    s: &PersonSheet<'_>,
+    case: &Case,
+    services: &[ServiceRecord],
+    lang: Lang,
+) -> String {
+    let p = s.person;
+    let mut d = Doc::new(Sheet::A4Landscape, t(lang, "print.service_form_title"));
+    d.heading(t(lang, "print.service_form_title")).meta(
+        &tf(
+            lang,
+            "print.community_line",
+            &[("community", s.community_name)],
+        ),
+        &tf(
+            lang,
+            "print.card_no_version",
+            &[
+                ("card", case.card_no.as_deref().unwrap_or("—")),
+                ("version", &case.card_version.to_string()),
+            ],
+        ),
+    );
+    d.grid(&[vec![
+        Cell::label(t(lang, "field.name")),
+        Cell::data(&p.facts.name),
+        Cell::label(t(lang, "detail.service_no")),
+        Cell::data(p.service_no.clone().unwrap_or_default()),
+        Cell::label(t(lang, "field.id_number")),
+        Cell::data(&s.id_number),
+    ]]);
+    let mut minutes = 0i64;
+    let rows: Vec<Vec<String>> = services
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            minutes += r.minutes;
+            vec![
+                (i + 1).to_string(),
+                date_text(Some(r.served_on), lang),
+                label(ListKind::ServiceItem, &r.item, lang).to_string(),
+                r.minutes.to_string(),
+                provider_of(s, Some(&r.provider_id))
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+                r.served_by.clone(),
+                r.content.clone(),
+                t(
+                    lang,
+                    if r.confirmed {
+                        "print.yes"
+                    } else {
+                        "print.no_word"
+                    },
+                )
+                .to_string(),
+                r.satisfaction
+                    .map(|x| t(lang, x.label_key()).to_string())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    d.list(
+        &[
+            t(lang, "print.no"),
+            t(lang, "print.served_on"),
+            t(lang, "print.item"),
+            t(lang, "print.minutes"),
+            t(lang, "field.provider"),
+            t(lang, "print.served_by"),
+            t(lang, "print.content"),
+            t(lang, "print.confirmed"),
+            t(lang, "print.satisfaction"),
+        ],
+        &rows,
+        &[0, 3],
+    );
+    d.para(&tf(
+        lang,
+        "print.service_totals",
+        &[
+            ("count", &services.len().to_string()),
+            ("minutes", &minutes.to_string()),
+        ],
+    ));
+    d.signatures(
+        &[
+            t(lang, "print.sign_recipient"),
+            t(lang, "print.sign_community"),
+        ],
+        t(lang, "print.date_line"),
+    );
+    d.footer(&footer(s, lang));
+    d.finish()
+}

@@ -1,0 +1,241 @@
+//! Lists printed for others: the public posting list (公示名单) of a community and each
+//! provider's name list (服务对象名单). Both are built from a whitelist of columns — a field
+//! not named here never leaves the workstation through them.
+
+use chrono::NaiveDate;
+
+use super::html::{Doc, Sheet};
+use super::xlsx::{self, SheetData, XlsxError};
+use crate::domain::case::Case;
+use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::id_number::age_on;
+use crate::domain::person::Person;
+use crate::i18n::{t, tf, Lang};
+
+/// One served person with their case.
+pub struct Served<'a> {
+    /// The person.
+    pub person: &'a Person,
+    /// Their case in service.
+    pub case: &'a Case,
+    /// Name of their community.
+    pub community_name: &'a str,
+}
+
+/// How the posting list is framed.
+pub struct PostingFrame<'a> {
+    /// Community name.
+    pub community_name: &'a str,
+    /// First day posted.
+    pub from: NaiveDate,
+    /// Last day posted.
+    pub to: NaiveDate,
+    /// Where it hangs.
+    pub place: &'a str,
+    /// Who to tell of an objection (the community's office, a phone).
+    pub contact: &'a str,
+}
+
+fn items_text(case: &Case, lang: Lang) -> String {
+    let cat = Catalogue::builtin();
+    case.needs
+        .iter()
+        .map(|i| cat.label(ListKind::ServiceItem, i, lang))
+        .collect::<Vec<_>>()
+        .join(if lang == Lang::ZhCn { "、" } else { ", " })
+}
+
+/// The posting list's columns: 序号, name, masked ID number, address down to the community,
+/// category, service items. Never health details, phone or street address.
+pub fn posting_rows(served: &[Served<'_>], lang: Lang) -> Vec<Vec<String>> {
+    let cat = Catalogue::builtin();
+    served
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            vec![
+                (i + 1).to_string(),
+                s.person.facts.name.clone(),
+                s.person
+                    .facts
+                    .id_number
+                    .as_ref()
+                    .map(|n| n.masked())
+                    .unwrap_or_default(),
+                s.community_name.to_string(),
+                s.case
+                    .category
+                    .as_deref()
+                    .map(|c| cat.label(ListKind::RecipientCategory, c, lang).to_string())
+                    .unwrap_or_default(),
+                items_text(s.case, lang),
+            ]
+        })
+        .collect()
+}
+
+/// Headers of the posting list.
+pub fn posting_headers(lang: Lang) -> [&'static str; 6] {
+    [
+        t(lang, "print.no"),
+        t(lang, "field.name"),
+        t(lang, "field.id_number"),
+        t(lang, "field.community"),
+        t(lang, "field.category"),
+        t(lang, "print.item"),
+    ]
+}
+
+fn posting_title(f: &PostingFrame<'_>, lang: Lang) -> String {
+    tf(lang, "posting.title", &[("community", f.community_name)])
+}
+
+fn posting_period(f: &PostingFrame<'_>, lang: Lang) -> String {
+    tf(
+        lang,
+        "posting.period",
+        &[
+            ("from", &f.from.format("%Y-%m-%d").to_string()),
+            ("to", &f.to.format("%Y-%m-%d").to_string()),
+            ("place", f.place),
+        ],
+    )
+}
+
+/// The posting list as a page to print and hang.
+pub fn posting_html(f: &PostingFrame<'_>, served: &[Served<'_>], lang: Lang) -> String {
+    let title = posting_title(f, lang);
+    let mut d = Doc::new(Sheet::A4Landscape, &title);
+    d.heading(&title)
+        .meta(
+            &posting_period(f, lang),
+            &tf(lang, "posting.count", &[("n", &served.len().to_string())]),
+        )
+        .list(&posting_headers(lang), &posting_rows(served, lang), &[0])
+        .para(&tf(lang, "posting.objection", &[("contact", f.contact)]))
+        .signatures(
+            &[t(lang, "print.sign_community")],
+            t(lang, "print.date_line"),
+        );
+    d.finish()
+}
+
+/// The posting list as a spreadsheet.
+pub fn posting_xlsx(
+    f: &PostingFrame<'_>,
+    served: &[Served<'_>],
+    lang: Lang,
+    created: NaiveDate,
+) -> Result<Vec<u8>, XlsxError> {
+    let rows = posting_rows(served, lang);
+    let title = posting_title(f, lang);
+    let subtitle = posting_period(f, lang);
+    xlsx::workbook(
+        &[SheetData {
+            name: f.community_name,
+            title: &title,
+            subtitle: &subtitle,
+            headers: &posting_headers(lang),
+            rows: &rows,
+            widths: &[6.0, 10.0, 22.0, 16.0, 30.0, 40.0],
+        }],
+        created,
+    )
+}
+
+/// The posting list as CSV.
+pub fn posting_csv(served: &[Served<'_>], lang: Lang) -> Vec<u8> {
+    xlsx::csv(&posting_headers(lang), &posting_rows(served, lang))
+}
+
+/// A provider's name list: who to serve, where to reach them, what to do. The full phone and
+/// address are there because the provider goes to the door; the ID number and health details
+/// are not.
+pub fn name_list_xlsx(
+    provider_name: &str,
+    served: &[(Served<'_>, Vec<String>)],
+    lang: Lang,
+    today: NaiveDate,
+) -> Result<Vec<u8>, XlsxError> {
+    let cat = Catalogue::builtin();
+    let headers = [
+        t(lang, "print.no"),
+        t(lang, "detail.service_no"),
+        t(lang, "field.name"),
+        t(lang, "field.sex"),
+        t(lang, "name_list.age"),
+        t(lang, "field.phone"),
+        t(lang, "field.address"),
+        t(lang, "field.community"),
+        t(lang, "print.item"),
+        t(lang, "field.card_no"),
+        t(lang, "print.valid_until"),
+        t(lang, "field.emergency_contact"),
+    ];
+    let rows: Vec<Vec<String>> = served
+        .iter()
+        .enumerate()
+        .map(|(i, (s, items))| {
+            let f = &s.person.facts;
+            let plan = s.case.plan_lines();
+            let items: Vec<String> = items
+                .iter()
+                .map(|item| {
+                    let freq = plan
+                        .iter()
+                        .find(|p| &p.item == item)
+                        .map(|p| cat.label(ListKind::Frequency, &p.frequency, lang))
+                        .unwrap_or("");
+                    format!(
+                        "{}（{}）",
+                        cat.label(ListKind::ServiceItem, item, lang),
+                        freq
+                    )
+                })
+                .collect();
+            vec![
+                (i + 1).to_string(),
+                s.person.service_no.clone().unwrap_or_default(),
+                f.name.clone(),
+                f.sex
+                    .map(|x| t(lang, x.label_key()).to_string())
+                    .unwrap_or_default(),
+                f.birth_date
+                    .map(|b| age_on(b, today).to_string())
+                    .unwrap_or_default(),
+                f.phone.clone().unwrap_or_default(),
+                f.address.clone().unwrap_or_default(),
+                s.community_name.to_string(),
+                items.join("、"),
+                s.case.card_no.clone().unwrap_or_default(),
+                s.case
+                    .card_valid_until
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+                f.emergency_contact.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let title = tf(lang, "name_list.title", &[("provider", provider_name)]);
+    let subtitle = tf(
+        lang,
+        "name_list.subtitle",
+        &[
+            ("date", &today.format("%Y-%m-%d").to_string()),
+            ("n", &served.len().to_string()),
+        ],
+    );
+    xlsx::workbook(
+        &[SheetData {
+            name: provider_name,
+            title: &title,
+            subtitle: &subtitle,
+            headers: &headers,
+            rows: &rows,
+            widths: &[
+                6.0, 16.0, 10.0, 6.0, 6.0, 14.0, 30.0, 14.0, 36.0, 18.0, 12.0, 20.0,
+            ],
+        }],
+        today,
+    )
+}

@@ -1,0 +1,336 @@
+//! Printable forms and exported lists: the service card, the two archive forms, a provider's
+//! name list and the posting list — written whole into the user's outbox, owner-only, with
+//! only the fields each reader may have, and every print in the access log.
+
+mod common;
+
+use common::{with_ctx, DemoWs};
+use jiuzhu::app::print::{self, CardLayout, ListFormat, PostingRequest};
+use jiuzhu::app::{case, clue, person, provider, service, AppError};
+use jiuzhu::domain::case::PlannedItem;
+use jiuzhu::domain::person::PersonDraft;
+use jiuzhu::domain::provider::ProviderDraft;
+use jiuzhu::domain::service::Satisfaction;
+use jiuzhu::i18n::Lang;
+
+const C1: &str = "360104001001";
+const ID: &str = "360104195003070027";
+const CW: &str = "subdistrict_caseworker";
+
+struct Served {
+    case_id: String,
+    provider_id: String,
+}
+
+/// 王秀英, assessed for meals and cleaning with a provider found for meals, carded, served once.
+fn served(ws: &mut DemoWs) -> Served {
+    let provider_id = with_ctx(ws, "admin", |ctx| {
+        provider::create(
+            ctx,
+            &ProviderDraft {
+                name: "洪都助餐中心".into(),
+                kind: "enterprise_institution".into(),
+                items: vec!["meal_delivery".into()],
+                phone: "0791-88123456".into(),
+                area: "360104001".into(),
+                active: true,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    let pid = with_ctx(ws, "info_officer", |ctx| {
+        person::create(
+            ctx,
+            &PersonDraft {
+                name: "王秀英".into(),
+                id_number: ID.into(),
+                community: C1.into(),
+                address: "洪都中大道8栋3单元201".into(),
+                phone: "13807911234".into(),
+                diseases: "高血压、糖尿病".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    let cid = with_ctx(ws, "info_officer", |ctx| {
+        let cid = clue::record(
+            ctx,
+            &clue::ClueDraft {
+                person_id: pid.clone(),
+                difficulty: "独居，做饭困难".into(),
+                key_groups: vec!["seriously_ill".into()],
+                source: "visit".into(),
+                reporter: "楼栋长".into(),
+                found_on: None,
+            },
+        )
+        .unwrap();
+        clue::verify(ctx, &cid, true, "属实").unwrap();
+        clue::report(ctx, &cid).unwrap();
+        cid
+    });
+    let case_id = with_ctx(ws, CW, |ctx| {
+        let case_id = clue::accept(ctx, &cid).unwrap();
+        case::survey(
+            ctx,
+            &case_id,
+            &case::Survey {
+                date: None,
+                staff: "王干事".into(),
+                findings: "独居，行走困难".into(),
+            },
+        )
+        .unwrap();
+        let c = case::assess(
+            ctx,
+            &case_id,
+            &case::Assessment {
+                category: "minimum_living".into(),
+                self_care: "partly_disabled".into(),
+                needs: vec!["meal_delivery".into(), "cleaning".into()],
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            c.plan[0].provider_id.as_deref(),
+            Some(provider_id.as_str()),
+            "the assessment proposes the provider offering the item"
+        );
+        assert_eq!(c.plan[1].provider_id, None, "no one offers cleaning");
+        case::approve(ctx, &case_id, "").unwrap();
+        case::issue_card(ctx, &case_id).unwrap();
+        case_id
+    });
+    let card = with_ctx(ws, CW, |ctx| case::get(ctx, &case_id).unwrap())
+        .card_no
+        .unwrap();
+    with_ctx(ws, "provider_staff", |ctx| {
+        service::register(ctx, &provider_id, &card).unwrap();
+        service::record(
+            ctx,
+            &service::ServiceDraft {
+                provider_id: provider_id.clone(),
+                card_no: card.clone(),
+                item: "meal_delivery".into(),
+                served_on: None,
+                minutes: 30,
+                served_by: "李师傅".into(),
+                content: "送午餐一份".into(),
+                confirmed: true,
+                satisfaction: Some(Satisfaction::Satisfied),
+            },
+        )
+        .unwrap();
+    });
+    Served {
+        case_id,
+        provider_id,
+    }
+}
+
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn the_card_names_items_and_providers_and_masks_the_id_number() {
+    let mut ws = DemoWs::new();
+    let s = served(&mut ws);
+    let a4 = with_ctx(&mut ws, CW, |ctx| {
+        print::card(ctx, &s.case_id, CardLayout::A4, Lang::ZhCn).unwrap()
+    });
+    assert!(a4.starts_with(ws.dir.path().join("outbox").join(CW)));
+    let html = read(&a4);
+    for want in [
+        "社会救助服务卡",
+        "王秀英",
+        "360104001-K00001",
+        "360104001001-0001",
+        "供餐送餐",
+        "洪都助餐中心",
+        "0791-88123456",
+        "清洁卫生",
+        "待安排",
+        "3601**********0027",
+        "2027年11月28日",
+        "size:A4 portrait",
+    ] {
+        assert!(html.contains(want), "card lacks {want}");
+    }
+    assert!(!html.contains(ID), "the card carries the ID number masked");
+    assert!(!html.contains("糖尿病"), "no health details on the card");
+    #[cfg(unix)]
+    assert_eq!(mode(&a4), 0o600);
+    let compact = with_ctx(&mut ws, CW, |ctx| {
+        print::card(ctx, &s.case_id, CardLayout::Compact, Lang::ZhCn).unwrap()
+    });
+    let html = read(&compact);
+    assert!(html.contains("85.6mm") && html.contains("王秀英") && html.contains("洪都助餐中心"));
+    assert_ne!(compact, a4);
+}
+
+#[test]
+fn a_plan_change_after_issue_makes_a_new_card_version() {
+    let mut ws = DemoWs::new();
+    let s = served(&mut ws);
+    let line = PlannedItem {
+        item: "meal_delivery".into(),
+        frequency: "daily".into(),
+        priority: "high".into(),
+        provider_id: Some(s.provider_id.clone()),
+    };
+    let c = with_ctx(&mut ws, CW, |ctx| {
+        case::set_plan_line(ctx, &s.case_id, &line).unwrap()
+    });
+    assert_eq!(c.card_version, 2);
+    assert_eq!(c.plan[0].frequency, "daily");
+    let same = with_ctx(&mut ws, CW, |ctx| {
+        case::set_plan_line(ctx, &s.case_id, &line).unwrap()
+    });
+    assert_eq!(same.card_version, 2, "saving the same line changes nothing");
+    let wrong = PlannedItem {
+        item: "cleaning".into(),
+        provider_id: Some(s.provider_id.clone()),
+        ..line.clone()
+    };
+    let e = with_ctx(&mut ws, CW, |ctx| {
+        case::set_plan_line(ctx, &s.case_id, &wrong).unwrap_err()
+    });
+    assert!(matches!(e, AppError::NotOffered { .. }), "{e:?}");
+    let e = with_ctx(&mut ws, "info_officer", |ctx| {
+        case::set_plan_line(ctx, &s.case_id, &line).unwrap_err()
+    });
+    assert!(matches!(e, AppError::Denied { .. }), "{e:?}");
+    let path = with_ctx(&mut ws, CW, |ctx| {
+        print::card(ctx, &s.case_id, CardLayout::A4, Lang::ZhCn).unwrap()
+    });
+    assert!(path.to_string_lossy().ends_with("_v2.html"));
+    assert!(read(&path).contains("第 2 版"));
+}
+
+#[test]
+fn the_two_archive_forms_come_from_the_records() {
+    let mut ws = DemoWs::new();
+    let s = served(&mut ws);
+    let needs = with_ctx(&mut ws, CW, |ctx| {
+        print::needs_form(ctx, &s.case_id, Lang::ZhCn).unwrap()
+    });
+    let html = read(&needs);
+    for want in [
+        "需求认定表",
+        ID,
+        "独居，做饭困难",
+        "属实",
+        "王干事",
+        "独居，行走困难",
+        "最低生活保障人员",
+        "半失能",
+        "每周1次",
+        "一般",
+        "街道意见（签字、盖章）",
+        "认定通过",
+    ] {
+        assert!(html.contains(want), "needs form lacks {want}");
+    }
+    let services = with_ctx(&mut ws, CW, |ctx| {
+        print::service_form(ctx, &s.case_id, Lang::ZhCn).unwrap()
+    });
+    let html = read(&services);
+    for want in [
+        "接受救助服务情况表",
+        "送午餐一份",
+        "李师傅",
+        "满意",
+        "合计：服务 1 次，共 30 分钟",
+    ] {
+        assert!(html.contains(want), "service form lacks {want}");
+    }
+    assert!(html.contains("size:A4 landscape"));
+    // A supervisor may read the file but not the whole ID number.
+    let needs = with_ctx(&mut ws, "supervisor", |ctx| {
+        print::needs_form(ctx, &s.case_id, Lang::ZhCn).unwrap()
+    });
+    let html = read(&needs);
+    assert!(!html.contains(ID) && html.contains("3601**********0027"));
+    let c = rusqlite::Connection::open(ws.db()).unwrap();
+    let actors: Vec<String> = c
+        .prepare("SELECT actor FROM access_log WHERE event = 'print' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        actors,
+        [CW, CW, "supervisor"],
+        "every print is in the access log"
+    );
+}
+
+#[test]
+fn the_provider_name_list_is_a_spreadsheet_of_its_recipients() {
+    let mut ws = DemoWs::new();
+    let s = served(&mut ws);
+    let (path, n) = with_ctx(&mut ws, CW, |ctx| {
+        print::name_list(ctx, &s.provider_id, Lang::ZhCn).unwrap()
+    });
+    assert_eq!(n, 1);
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "an xlsx is a zip");
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[test]
+fn the_posting_list_shows_only_what_may_be_posted() {
+    let mut ws = DemoWs::new();
+    let _ = served(&mut ws);
+    let r = PostingRequest {
+        community: C1.into(),
+        from: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+        place: "社区公示栏".into(),
+    };
+    let (path, n) = with_ctx(&mut ws, CW, |ctx| {
+        print::posting(ctx, &r, ListFormat::Html, None, Lang::ZhCn).unwrap()
+    });
+    assert_eq!(n, 1);
+    let html = read(&path);
+    for want in [
+        "王秀英",
+        "3601**********0027",
+        "最低生活保障人员",
+        "供餐送餐",
+        "社区公示栏",
+    ] {
+        assert!(html.contains(want), "posting lacks {want}");
+    }
+    for never in [
+        ID,
+        "糖尿病",
+        "高血压",
+        "洪都中大道",
+        "13807911234",
+        "半失能",
+    ] {
+        assert!(!html.contains(never), "posting must not show {never}");
+    }
+    let (csv, _) = with_ctx(&mut ws, CW, |ctx| {
+        print::posting(ctx, &r, ListFormat::Csv, None, Lang::ZhCn).unwrap()
+    });
+    let text = read(&csv);
+    assert!(text.starts_with('\u{feff}'));
+    assert!(text.contains("\"王秀英\",\"3601**********0027\""));
+    let (xlsx, _) = with_ctx(&mut ws, CW, |ctx| {
+        print::posting(ctx, &r, ListFormat::Xlsx, None, Lang::ZhCn).unwrap()
+    });
+    assert_eq!(&std::fs::read(xlsx).unwrap()[..2], b"PK");
+}
