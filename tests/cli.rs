@@ -441,3 +441,54 @@ fn audit_verify_names_the_first_broken_entry() {
         .env("JIUZHU_PASSWORD", "supervisor"));
     assert_eq!(code, 1, "{out}");
 }
+
+#[test]
+fn report_posting_writes_one_list_per_community_or_the_one_asked() {
+    let dir = demo_dir("300", "5");
+    let as_demo = |args: &[&str]| {
+        let mut c = jiuzhu(dir.path());
+        c.args(["--user", "demo"]).env("JIUZHU_PASSWORD", "demo");
+        run(c.args(args))
+    };
+    let folder = dir.path().join("posting");
+    let (code, out, err) = as_demo(&[
+        "report",
+        "posting",
+        "--format",
+        "csv",
+        "--out",
+        folder.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 4, "one line per community: {out}");
+    assert_eq!(fs::read_dir(&folder).unwrap().count(), 4);
+    for f in fs::read_dir(&folder).unwrap() {
+        let text = fs::read_to_string(f.unwrap().path()).unwrap();
+        assert!(
+            text.starts_with("\u{feff}\"序号\",\"姓名\",\"身份证号\""),
+            "{text}"
+        );
+        // Every ID number on the list is masked: 4 digits, 10 stars, 4 characters.
+        for line in text.lines().skip(1) {
+            let id = line.split(',').nth(2).unwrap().trim_matches('"');
+            assert!(id.is_empty() || id[4..14] == *"**********", "{line}");
+        }
+    }
+    let one = dir.path().join("one.html");
+    let (code, out, err) = as_demo(&[
+        "report",
+        "posting",
+        "--community",
+        "360104001002",
+        "--format",
+        "html",
+        "--out",
+        one.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("顺化门社区"), "{out}");
+    assert!(fs::read_to_string(&one).unwrap().contains("公示名单"));
+    let (code, _, err) = as_demo(&["report", "posting", "--format", "pdf", "--out", "x.pdf"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("文件格式"), "{err}");
+}

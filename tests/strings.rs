@@ -53,6 +53,11 @@ fn every_key_named_in_the_code_is_in_the_table() {
     );
     let mut missing = Vec::new();
     for (file, src) in &files {
+        // The store's record modules name change-log kinds (`posting.create`), not strings.
+        let store = Path::new(file).parent().is_some_and(|d| d.ends_with("store"));
+        if store && !file.ends_with("mod.rs") {
+            continue;
+        }
         for key in keys_named(src, &sections) {
             if t(Lang::ZhCn, &key) == key {
                 missing.push(format!("{file}: {key}"));

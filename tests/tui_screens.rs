@@ -734,3 +734,54 @@ fn case_plan_and_print_screens() {
     let screen: String = (0..24).map(|y| row(&t, y)).collect();
     assert!(screen.contains("已生成"), "{screen}");
 }
+
+/// 监督管理: a posting made from the form, an objection recorded and answered, all on screen.
+#[test]
+fn supervision_screens() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    let snap = |app: &mut App, name: &str| {
+        let t = draw(app, 80, 24);
+        insta::assert_snapshot!(name.to_string(), t.backend());
+    };
+    typed(&mut app, "6");
+    snap(&mut app, "supervision_postings_zh-CN_80x24");
+    press(&mut app, &[Key::ch('n')]);
+    snap(&mut app, "posting_form_zh-CN_80x24");
+    press(&mut app, &[Key::ctrl('s'), k(KeyCode::Enter)]);
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 5).contains("社区居务公开栏"), "{}", row(&t, 5));
+    let posted = std::fs::read_dir(dir.path().join("outbox").join("demo"))
+        .unwrap()
+        .count();
+    assert_eq!(posted, 1, "the list was written to the outbox");
+    press(&mut app, &[k(KeyCode::Tab), Key::ch('n')]);
+    press(
+        &mut app,
+        &[
+            k(KeyCode::Tab),
+            k(KeyCode::Right),
+            k(KeyCode::Right),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+        ],
+    );
+    typed(&mut app, "匿名");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "名单中某户家有小汽车");
+    snap(&mut app, "complaint_form_zh-CN_80x24");
+    press(&mut app, &[Key::ctrl('s')]);
+    snap(&mut app, "supervision_complaints_zh-CN_80x24");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    typed(&mut app, "已入户核实，车辆为亲属所有");
+    press(&mut app, &[Key::ctrl('s'), Key::ch('c'), Key::ch('y')]);
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 5).contains("已办结"), "{}", row(&t, 5));
+    press(&mut app, &[k(KeyCode::Tab), Key::ch('n')]);
+    let t = draw(&mut app, 80, 24);
+    let screen: String = (0..24).map(|y| row(&t, y)).collect();
+    assert!(
+        screen.contains("还没有服务记录可供抽查"),
+        "no services to draw yet: {screen}"
+    );
+}

@@ -15,6 +15,7 @@ pub mod provider;
 pub mod search;
 pub mod service;
 pub mod setup;
+pub mod supervision;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

@@ -73,7 +73,7 @@ fn file_mode(ctx: &Ctx<'_>) -> u32 {
 }
 
 /// Writes `bytes` to `path` and logs the export of `subject`'s data as `what`.
-fn deliver(
+pub(crate) fn deliver(
     ctx: &mut Ctx<'_>,
     path: PathBuf,
     bytes: &[u8],
@@ -282,6 +282,22 @@ pub fn name_list(ctx: &mut Ctx<'_>, provider_id: &str, lang: Lang) -> Result<(Pa
     ));
     let path = deliver(ctx, path, &bytes, "name-list", provider_id)?;
     Ok((path, n))
+}
+
+/// Days a posting hangs unless people say otherwise (the usual 公示期 of seven days).
+pub const POSTING_DAYS: i64 = 7;
+
+/// The outbox file name of a posting list.
+pub fn posting_file_name(r: &PostingRequest, format: ListFormat) -> String {
+    format!(
+        "{}.{}",
+        file_stem(&[
+            "posting",
+            &r.community,
+            &r.from.format("%Y%m%d").to_string()
+        ]),
+        format.extension()
+    )
 }
 
 /// What a posting list is for: community, period, place.

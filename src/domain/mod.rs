@@ -14,6 +14,7 @@ pub mod provider;
 pub mod record;
 pub mod search;
 pub mod service;
+pub mod supervision;
 pub mod text;
 pub mod timeliness;
 pub mod transition;

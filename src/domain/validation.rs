@@ -54,6 +54,7 @@ pub enum Field {
     InspectionResult,
     PeriodEnd,
     Answer,
+    Format,
 }
 
 impl Field {
@@ -109,6 +110,7 @@ impl Field {
             Field::InspectionResult => "field.inspection_result",
             Field::PeriodEnd => "field.period_end",
             Field::Answer => "field.answer",
+            Field::Format => "field.format",
         }
     }
 }

@@ -156,3 +156,36 @@ pub fn of_case(conn: &Connection, case_id: &str) -> Result<Vec<ServiceRecord>> {
     rows.collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)
 }
+
+/// Number of service records of people in `community` (every community when `None`).
+pub fn count_in(conn: &Connection, community: Option<&str>) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM services s JOIN cases c ON c.id = s.case_id
+         WHERE ?1 IS NULL OR c.community = ?1",
+        [community],
+        |r| r.get(0),
+    )?)
+}
+
+/// The `n`-th service record (0-based, in id order) of people in `community`: with a random
+/// `n` below [`count_in`], a uniform draw for an inspection.
+pub fn nth_in(conn: &Connection, community: Option<&str>, n: i64) -> Result<Option<ServiceRecord>> {
+    let cols: Vec<String> = ServiceRecord::COLUMNS
+        .iter()
+        .map(|c| format!("s.{c}"))
+        .collect();
+    let sql = format!(
+        "SELECT {} FROM services s JOIN cases c ON c.id = s.case_id
+         WHERE ?1 IS NULL OR c.community = ?1 ORDER BY s.id LIMIT 1 OFFSET ?2",
+        cols.join(", ")
+    );
+    conn.prepare_cached(&sql)?
+        .query_row(rusqlite::params![community, n], ServiceRecord::from_row)
+        .optional()
+        .map_err(super::row_error)
+}
+
+/// The service record with id `id`.
+pub fn get(conn: &Connection, id: &str) -> Result<Option<ServiceRecord>> {
+    records::get(conn, id)
+}

@@ -59,6 +59,7 @@ CREATE TABLE complaints (
     posting_id   TEXT REFERENCES postings(id),
     person_id    TEXT REFERENCES persons(id),
     provider_id  TEXT REFERENCES providers(id),
+    service_id   TEXT REFERENCES services(id),
     received_on  TEXT NOT NULL,
     complainant  TEXT,
     content      TEXT NOT NULL,

@@ -71,6 +71,9 @@ impl Home {
             Some(&"menu.resources") => {
                 Outcome::Push(Box::new(super::providers::ProviderList::new(env)))
             }
+            Some(&"menu.supervision") => {
+                Outcome::Push(Box::new(super::supervision::SupervisionScreen::new(env)))
+            }
             Some(&"menu.dynamic") => {
                 Outcome::Push(Box::new(super::case_list::CaseList::in_service(env)))
             }

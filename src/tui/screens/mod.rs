@@ -17,6 +17,7 @@ pub mod print_menu;
 pub mod providers;
 pub mod service_form;
 pub mod settings;
+pub mod supervision;
 
 use ratatui::layout::{Position, Rect};
 use ratatui::Frame;

@@ -1,0 +1,272 @@
+//! 监督管理 records: posting periods, complaints and objections, inspections.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, Row, ToSql};
+
+use super::records::{self, meta_from_row, meta_values, Entity, RecordTable};
+use super::{Result, WriteTx};
+use crate::domain::record::RecordMeta;
+use crate::domain::supervision::{Complaint, ComplaintState, Inspection, Posting};
+
+fn day(s: String, table: &'static str, column: &'static str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| super::corrupt(table, column))
+}
+
+fn day_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+impl RecordTable for Posting {
+    const ENTITY: Entity = Entity::Posting;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "origin",
+        "version",
+        "created_at",
+        "updated_at",
+        "community",
+        "period_from",
+        "period_to",
+        "place",
+        "persons",
+        "list_sha256",
+        "posted_by",
+    ];
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
+        let mut v = meta_values(&self.meta);
+        v.extend::<[Box<dyn ToSql + '_>; 7]>([
+            Box::new(&self.community),
+            Box::new(day_text(self.period_from)),
+            Box::new(day_text(self.period_to)),
+            Box::new(&self.place),
+            Box::new(self.persons),
+            Box::new(&self.list_sha256),
+            Box::new(&self.posted_by),
+        ]);
+        v
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Posting> {
+        Ok(Posting {
+            meta: meta_from_row(r)?,
+            community: r.get(5)?,
+            period_from: day(r.get(6)?, "postings", "period_from")?,
+            period_to: day(r.get(7)?, "postings", "period_to")?,
+            place: r.get(8)?,
+            persons: r.get(9)?,
+            list_sha256: r.get(10)?,
+            posted_by: r.get(11)?,
+        })
+    }
+}
+
+impl RecordTable for Complaint {
+    const ENTITY: Entity = Entity::Complaint;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "origin",
+        "version",
+        "created_at",
+        "updated_at",
+        "community",
+        "channel",
+        "posting_id",
+        "person_id",
+        "provider_id",
+        "service_id",
+        "received_on",
+        "complainant",
+        "content",
+        "assigned_to",
+        "state",
+        "answer",
+        "answered_at",
+        "closed_at",
+    ];
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
+        let mut v = meta_values(&self.meta);
+        v.extend::<[Box<dyn ToSql + '_>; 14]>([
+            Box::new(&self.community),
+            Box::new(&self.channel),
+            Box::new(&self.posting_id),
+            Box::new(&self.person_id),
+            Box::new(&self.provider_id),
+            Box::new(&self.service_id),
+            Box::new(day_text(self.received_on)),
+            Box::new(&self.complainant),
+            Box::new(&self.content),
+            Box::new(&self.assigned_to),
+            Box::new(self.state.code()),
+            Box::new(&self.answer),
+            Box::new(&self.answered_at),
+            Box::new(&self.closed_at),
+        ]);
+        v
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Complaint> {
+        let state: String = r.get(15)?;
+        Ok(Complaint {
+            meta: meta_from_row(r)?,
+            community: r.get(5)?,
+            channel: r.get(6)?,
+            posting_id: r.get(7)?,
+            person_id: r.get(8)?,
+            provider_id: r.get(9)?,
+            service_id: r.get(10)?,
+            received_on: day(r.get(11)?, "complaints", "received_on")?,
+            complainant: r.get(12)?,
+            content: r.get(13)?,
+            assigned_to: r.get(14)?,
+            state: ComplaintState::from_code(&state)
+                .ok_or_else(|| super::corrupt("complaints", "state"))?,
+            answer: r.get(16)?,
+            answered_at: r.get(17)?,
+            closed_at: r.get(18)?,
+        })
+    }
+}
+
+impl RecordTable for Inspection {
+    const ENTITY: Entity = Entity::Inspection;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "origin",
+        "version",
+        "created_at",
+        "updated_at",
+        "community",
+        "service_id",
+        "inspected_on",
+        "inspector",
+        "result",
+        "finding",
+    ];
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
+        let mut v = meta_values(&self.meta);
+        v.extend::<[Box<dyn ToSql + '_>; 6]>([
+            Box::new(&self.community),
+            Box::new(&self.service_id),
+            Box::new(day_text(self.inspected_on)),
+            Box::new(&self.inspector),
+            Box::new(&self.result),
+            Box::new(&self.finding),
+        ]);
+        v
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Inspection> {
+        Ok(Inspection {
+            meta: meta_from_row(r)?,
+            community: r.get(5)?,
+            service_id: r.get(6)?,
+            inspected_on: day(r.get(7)?, "inspections", "inspected_on")?,
+            inspector: r.get(8)?,
+            result: r.get(9)?,
+            finding: r.get(10)?,
+        })
+    }
+}
+
+/// Inserts a posting period and logs `posting.create`.
+pub fn insert_posting(w: &mut WriteTx<'_>, p: &Posting) -> Result<()> {
+    records::insert(w, p, "posting.create")
+}
+
+/// Inserts a complaint and logs `complaint.create`.
+pub fn insert_complaint(w: &mut WriteTx<'_>, c: &Complaint) -> Result<()> {
+    records::insert(w, c, "complaint.create")
+}
+
+/// Saves a changed complaint (optimistic on version) and logs `kind`.
+pub fn update_complaint(w: &mut WriteTx<'_>, c: &Complaint, kind: &str) -> Result<Complaint> {
+    records::update(w, c, kind)
+}
+
+/// The complaint with record id `id`.
+pub fn complaint(conn: &Connection, id: &str) -> Result<Option<Complaint>> {
+    records::get(conn, id)
+}
+
+/// Inserts an inspection and logs `inspection.create`.
+pub fn insert_inspection(w: &mut WriteTx<'_>, i: &Inspection) -> Result<()> {
+    records::insert(w, i, "inspection.create")
+}
+
+fn all<T: RecordTable>(
+    conn: &Connection,
+    table: &str,
+    order: &str,
+    limit: usize,
+) -> Result<Vec<T>> {
+    let sql = format!(
+        "SELECT {} FROM {table} ORDER BY {order} LIMIT ?1",
+        T::COLUMNS.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([limit as i64], T::from_row)?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// Posting periods, latest first.
+pub fn postings(conn: &Connection, limit: usize) -> Result<Vec<Posting>> {
+    all(conn, "postings", "period_from DESC, created_at DESC", limit)
+}
+
+/// Complaints, open ones first, then newest first.
+pub fn complaints(conn: &Connection, limit: usize) -> Result<Vec<Complaint>> {
+    all(
+        conn,
+        "complaints",
+        "state = 'closed', received_on DESC, created_at DESC",
+        limit,
+    )
+}
+
+/// Inspections, latest first.
+pub fn inspections(conn: &Connection, limit: usize) -> Result<Vec<Inspection>> {
+    all(
+        conn,
+        "inspections",
+        "inspected_on DESC, created_at DESC",
+        limit,
+    )
+}
+
+/// Complaints not yet closed, per community.
+pub fn open_complaints_by_community(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT community, count(*) FROM complaints WHERE state != 'closed' GROUP BY community",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}

@@ -1,0 +1,661 @@
+//! 监督管理: three lists behind tabs — posting periods (公示), complaints and objections
+//! (投诉与异议), inspections (督查) — and the forms that add to them.
+
+use crossterm::event::KeyCode;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Line;
+use ratatui::Frame;
+
+use super::{Outcome, Screen};
+use crate::app::print::{ListFormat, PostingRequest, POSTING_DAYS};
+use crate::app::supervision::{self, ComplaintDraft, Drawn, InspectionDraft, InspectionLine};
+use crate::app::{person, AppError};
+use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::date::parse_date;
+use crate::domain::supervision::{Complaint, ComplaintState, Posting};
+use crate::domain::validation::Field;
+use crate::i18n::{t, tf, Localize};
+use crate::tui::env::Env;
+use crate::tui::keys::{Action, Command, Key};
+use crate::tui::text::safe;
+use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
+use crate::tui::widgets::filtered_table::{FilteredTable, Row};
+use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
+
+const TAB_POSTINGS: usize = 0;
+const TAB_COMPLAINTS: usize = 1;
+const TABS: [&str; 3] = [
+    "supervision.tab_postings",
+    "supervision.tab_complaints",
+    "supervision.tab_inspections",
+];
+const ASK_CLOSE: u32 = 1;
+
+/// What the open tab lists.
+enum Items {
+    Postings(Vec<Posting>),
+    Complaints(Vec<Complaint>),
+    Inspections(Vec<InspectionLine>),
+}
+
+impl Items {
+    fn len(&self) -> usize {
+        match self {
+            Items::Postings(v) => v.len(),
+            Items::Complaints(v) => v.len(),
+            Items::Inspections(v) => v.len(),
+        }
+    }
+}
+
+/// The 监督管理 screen.
+pub struct SupervisionScreen {
+    table: FilteredTable,
+    items: Result<Items, String>,
+}
+
+impl SupervisionScreen {
+    /// Opens on the posting tab.
+    pub fn new(env: &mut Env) -> SupervisionScreen {
+        let mut s = SupervisionScreen {
+            table: FilteredTable::new(TABS.len(), TAB_POSTINGS),
+            items: Ok(Items::Postings(Vec::new())),
+        };
+        s.reload(env);
+        s
+    }
+
+    fn reload(&mut self, env: &mut Env) {
+        let lang = env.lang;
+        let tab = self.table.filter;
+        self.items = env
+            .ctx()
+            .and_then(|ctx| {
+                Ok(match tab {
+                    TAB_POSTINGS => Items::Postings(supervision::postings(&ctx)?),
+                    TAB_COMPLAINTS => Items::Complaints(supervision::complaints(&ctx)?),
+                    _ => Items::Inspections(supervision::inspections(&ctx)?),
+                })
+            })
+            .map_err(|e| e.localize(lang));
+        self.table.clamp(self.items.as_ref().map_or(0, Items::len));
+    }
+
+    fn selected_complaint(&self) -> Option<&Complaint> {
+        match &self.items {
+            Ok(Items::Complaints(v)) => v.get(self.table.selected),
+            _ => None,
+        }
+    }
+}
+
+fn error_dialog(lang: crate::i18n::Lang, e: &AppError) -> Outcome {
+    Outcome::Dialog(Dialog::error(
+        t(lang, "dialog.error_title").into(),
+        e.localize(lang),
+    ))
+}
+
+impl Screen for SupervisionScreen {
+    fn title(&self, env: &Env) -> String {
+        t(env.lang, "supervision.title").to_string()
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        let new_label = match self.table.filter {
+            TAB_POSTINGS => "supervision.new_posting",
+            TAB_COMPLAINTS => "supervision.new_complaint",
+            _ => "supervision.new_inspection",
+        };
+        let mut c = vec![Command::bar(
+            &[Key::ctrl('n'), Key::ch('n')],
+            Action::New,
+            new_label,
+        )];
+        if self.table.filter == TAB_COMPLAINTS {
+            c.push(Command::bar(
+                &[Key::plain(KeyCode::Enter)],
+                Action::Open,
+                "supervision.answer",
+            ));
+            c.push(Command::bar(
+                &[Key::ch('c')],
+                Action::Step(1),
+                "supervision.close",
+            ));
+        }
+        c.extend(FilteredTable::commands());
+        c
+    }
+
+    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        let lang = env.lang;
+        let n = self.items.as_ref().map_or(0, Items::len);
+        match self.table.handle(action, n) {
+            Some(true) => {
+                self.reload(env);
+                return Outcome::None;
+            }
+            Some(false) => return Outcome::None,
+            None => {}
+        }
+        match (action, self.table.filter) {
+            (Action::New, TAB_POSTINGS) => Outcome::Push(Box::new(SupervisionForm::posting(env))),
+            (Action::New, TAB_COMPLAINTS) => {
+                Outcome::Push(Box::new(SupervisionForm::complaint(env)))
+            }
+            (Action::New, _) => {
+                let mut rng = rand::rngs::OsRng;
+                match env
+                    .ctx()
+                    .and_then(|ctx| supervision::draw_service(&ctx, None, &mut rng))
+                {
+                    Ok(Some(d)) => Outcome::Push(Box::new(SupervisionForm::inspection(env, d))),
+                    Ok(None) => Outcome::Status(t(lang, "supervision.nothing_to_draw").to_string()),
+                    Err(e) => error_dialog(lang, &e),
+                }
+            }
+            (Action::Open, TAB_COMPLAINTS) => match self.selected_complaint() {
+                Some(c) if c.state != ComplaintState::Closed => {
+                    Outcome::Push(Box::new(SupervisionForm::answer(c)))
+                }
+                Some(_) => Outcome::Status(t(lang, "supervision.already_closed").to_string()),
+                None => Outcome::None,
+            },
+            (Action::Step(1), TAB_COMPLAINTS) => match self.selected_complaint() {
+                Some(c) => Outcome::Dialog(Dialog::confirm(
+                    t(lang, "supervision.close").into(),
+                    tf(
+                        lang,
+                        "supervision.ask_close",
+                        &[("content", &safe(&c.content))],
+                    ),
+                    Purpose::Screen(ASK_CLOSE),
+                )),
+                None => Outcome::None,
+            },
+            _ => Outcome::None,
+        }
+    }
+
+    fn on_answer(&mut self, answer: Answer, env: &mut Env) -> Outcome {
+        if !answer.yes || answer.purpose != Purpose::Screen(ASK_CLOSE) {
+            return Outcome::None;
+        }
+        let lang = env.lang;
+        let Some(id) = self.selected_complaint().map(|c| c.meta.id.clone()) else {
+            return Outcome::None;
+        };
+        match env
+            .ctx()
+            .and_then(|mut ctx| supervision::close(&mut ctx, &id))
+        {
+            Ok(_) => {
+                self.reload(env);
+                Outcome::Status(t(lang, "complaint_state.closed").to_string())
+            }
+            Err(e) => error_dialog(lang, &e),
+        }
+    }
+
+    fn on_resume(&mut self, env: &mut Env) {
+        self.reload(env);
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        let lang = env.lang;
+        let cat = Catalogue::builtin();
+        let tabs: Vec<String> = TABS.iter().map(|k| t(lang, k).to_string()).collect();
+        let top = self.table.top(area);
+        let page = FilteredTable::rows(area);
+        let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+        let (headers, rows, flex, count): (&[&str], Vec<Row>, usize, Result<String, String>) =
+            match &self.items {
+                Err(why) => (&[], Vec::new(), 0, Err(why.clone())),
+                Ok(Items::Postings(v)) => (
+                    &[
+                        "supervision.col_period",
+                        "field.community",
+                        "supervision.col_persons",
+                        "field.place",
+                        "supervision.col_by",
+                    ],
+                    v.iter()
+                        .skip(top)
+                        .take(page)
+                        .map(|p| Row {
+                            cells: vec![
+                                Line::from(format!(
+                                    "{} ~ {}",
+                                    day(p.period_from),
+                                    p.period_to.format("%m-%d")
+                                )),
+                                Line::from(safe(env.org_name(&p.community))),
+                                Line::from(p.persons.to_string()),
+                                Line::from(safe(&p.place)),
+                                Line::from(safe(&p.posted_by)),
+                            ],
+                            overdue: false,
+                        })
+                        .collect(),
+                    3,
+                    Ok(tf(
+                        lang,
+                        "supervision.count",
+                        &[("n", &v.len().to_string())],
+                    )),
+                ),
+                Ok(Items::Complaints(v)) => (
+                    &[
+                        "supervision.col_received",
+                        "field.community",
+                        "field.channel",
+                        "clues.col_state",
+                        "field.content",
+                    ],
+                    v.iter()
+                        .skip(top)
+                        .take(page)
+                        .map(|c| Row {
+                            cells: vec![
+                                Line::from(day(c.received_on)),
+                                Line::from(safe(env.org_name(&c.community))),
+                                Line::from(
+                                    cat.label(ListKind::ComplaintChannel, &c.channel, lang)
+                                        .to_string(),
+                                ),
+                                Line::from(t(lang, c.state.label_key()).to_string()),
+                                Line::from(safe(&c.content)),
+                            ],
+                            overdue: c.state == ComplaintState::Open,
+                        })
+                        .collect(),
+                    4,
+                    Ok(tf(
+                        lang,
+                        "supervision.count_open",
+                        &[
+                            ("n", &v.len().to_string()),
+                            (
+                                "open",
+                                &v.iter()
+                                    .filter(|c| c.state != ComplaintState::Closed)
+                                    .count()
+                                    .to_string(),
+                            ),
+                        ],
+                    )),
+                ),
+                Ok(Items::Inspections(v)) => (
+                    &[
+                        "supervision.col_inspected",
+                        "clues.col_name",
+                        "print.item",
+                        "field.inspection_result",
+                        "field.content",
+                    ],
+                    v.iter()
+                        .skip(top)
+                        .take(page)
+                        .map(|l| Row {
+                            cells: vec![
+                                Line::from(day(l.inspection.inspected_on)),
+                                Line::from(safe(&l.drawn.person_name)),
+                                Line::from(
+                                    cat.label(ListKind::ServiceItem, &l.drawn.service.item, lang)
+                                        .to_string(),
+                                ),
+                                Line::from(
+                                    cat.label(
+                                        ListKind::InspectionResult,
+                                        &l.inspection.result,
+                                        lang,
+                                    )
+                                    .to_string(),
+                                ),
+                                Line::from(safe(&l.inspection.finding)),
+                            ],
+                            overdue: l.inspection.result == "failed",
+                        })
+                        .collect(),
+                    4,
+                    Ok(tf(
+                        lang,
+                        "supervision.count",
+                        &[("n", &v.len().to_string())],
+                    )),
+                ),
+            };
+        let headers: Vec<String> = headers.iter().map(|k| t(lang, k).to_string()).collect();
+        self.table.render(
+            frame,
+            area,
+            env,
+            &tabs,
+            count,
+            &headers,
+            &rows,
+            flex,
+            t(lang, "supervision.none"),
+        );
+    }
+}
+
+/// Which form.
+enum Kind {
+    /// A new posting period (writes the list).
+    Posting,
+    /// A complaint or objection received.
+    Complaint,
+    /// The answer to complaint (id).
+    Answer(String),
+    /// The finding of an inspection of a drawn service.
+    Inspection(Box<Drawn>),
+}
+
+/// The forms of 监督管理.
+pub struct SupervisionForm {
+    kind: Kind,
+    form: Form,
+    /// Saved: the next acknowledged message closes the form.
+    done: bool,
+}
+
+fn options(kind: ListKind, env: &Env) -> Vec<(String, String)> {
+    Catalogue::builtin()
+        .entries(kind)
+        .iter()
+        .map(|e| (e.code.clone(), e.label(env.lang).to_string()))
+        .collect()
+}
+
+fn communities(env: &mut Env) -> Vec<(String, String)> {
+    env.ctx()
+        .and_then(|ctx| person::hosted_communities(&ctx))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| (u.code, u.name))
+        .collect()
+}
+
+impl SupervisionForm {
+    fn with(kind: Kind, mut form: Form, env: &Env) -> SupervisionForm {
+        form.today = env.clock.today();
+        form.mark_saved();
+        SupervisionForm {
+            kind,
+            form,
+            done: false,
+        }
+    }
+
+    /// A new posting: community, period, place, file format.
+    pub fn posting(env: &mut Env) -> SupervisionForm {
+        let today = env.clock.today();
+        let mut form = Form::new(vec![
+            FormField::choice("community", "field.community", communities(env), false)
+                .for_field(Field::Community),
+            FormField::date("from", "supervision.from").for_field(Field::Date),
+            FormField::date("to", "field.period_end").for_field(Field::PeriodEnd),
+            FormField::text("place", "field.place", 100).for_field(Field::Place),
+            FormField::choice(
+                "format",
+                "field.format",
+                ["html", "xlsx", "csv"]
+                    .iter()
+                    .map(|f| (f.to_string(), f.to_string()))
+                    .collect(),
+                false,
+            )
+            .for_field(Field::Format),
+        ]);
+        form.set_value("from", &today.format("%Y-%m-%d").to_string());
+        form.set_value(
+            "to",
+            &(today + chrono::Duration::days(POSTING_DAYS - 1))
+                .format("%Y-%m-%d")
+                .to_string(),
+        );
+        form.set_value("place", t(env.lang, "posting.place_default"));
+        SupervisionForm::with(Kind::Posting, form, env)
+    }
+
+    /// A complaint or objection received.
+    pub fn complaint(env: &mut Env) -> SupervisionForm {
+        let form = Form::new(vec![
+            FormField::choice("community", "field.community", communities(env), false)
+                .for_field(Field::Community),
+            FormField::choice(
+                "channel",
+                "field.channel",
+                options(ListKind::ComplaintChannel, env),
+                false,
+            )
+            .for_field(Field::Channel),
+            FormField::date("date", "supervision.col_received").for_field(Field::Date),
+            FormField::text("complainant", "supervision.complainant", 50).for_field(Field::Name),
+            FormField::text("content", "field.content", 2000).for_field(Field::Content),
+            FormField::text("assigned_to", "supervision.assigned_to", 50)
+                .for_field(Field::Username),
+        ]);
+        let mut f = SupervisionForm::with(Kind::Complaint, form, env);
+        f.form
+            .set_value("date", &env.clock.today().format("%Y-%m-%d").to_string());
+        f.form.mark_saved();
+        f
+    }
+
+    /// The answer to complaint `c`.
+    pub fn answer(c: &Complaint) -> SupervisionForm {
+        let mut form = Form::new(vec![
+            FormField::info("content", "field.content"),
+            FormField::text("answer", "field.answer", 2000).for_field(Field::Answer),
+        ]);
+        form.set_value("content", &safe(&c.content));
+        if let Some(a) = &c.answer {
+            form.set_value("answer", a);
+        }
+        form.mark_saved();
+        SupervisionForm {
+            kind: Kind::Answer(c.meta.id.clone()),
+            form,
+            done: false,
+        }
+    }
+
+    /// The finding of an inspection of `d`.
+    pub fn inspection(env: &mut Env, d: Drawn) -> SupervisionForm {
+        let lang = env.lang;
+        let cat = Catalogue::builtin();
+        let mut form = Form::new(vec![
+            FormField::info("person", "clues.col_name"),
+            FormField::info("service", "print.item"),
+            FormField::info("provider", "field.provider"),
+            FormField::info("served_by", "print.served_by"),
+            FormField::text("inspector", "supervision.inspector", 50).for_field(Field::Reporter),
+            FormField::choice(
+                "result",
+                "field.inspection_result",
+                options(ListKind::InspectionResult, env),
+                false,
+            )
+            .for_field(Field::InspectionResult),
+            FormField::text("finding", "field.content", 2000).for_field(Field::Content),
+        ]);
+        let phone = d.person_phone.as_deref().map(safe).unwrap_or_default();
+        form.set_value(
+            "person",
+            &format!(
+                "{}  {}  {}",
+                safe(&d.person_name),
+                env.org_name(&d.community),
+                phone
+            ),
+        );
+        form.set_value(
+            "service",
+            &tf(
+                lang,
+                "supervision.service_line",
+                &[
+                    ("date", &d.service.served_on.format("%Y-%m-%d").to_string()),
+                    (
+                        "item",
+                        cat.label(ListKind::ServiceItem, &d.service.item, lang),
+                    ),
+                    ("minutes", &d.service.minutes.to_string()),
+                ],
+            ),
+        );
+        form.set_value("provider", &safe(&d.provider_name));
+        form.set_value("served_by", &safe(&d.service.served_by));
+        if let Some(s) = &env.session {
+            form.set_value("inspector", &s.username);
+        }
+        SupervisionForm::with(Kind::Inspection(Box::new(d)), form, env)
+    }
+
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        let lang = env.lang;
+        if !self.form.check_all(lang) {
+            return Outcome::Status(t(lang, "form.fix_errors").to_string());
+        }
+        let f = &self.form;
+        let date = |id: &str| parse_date(Field::Date, &f.value(id)).ok().flatten();
+        let result: Result<Option<String>, AppError> = match &self.kind {
+            Kind::Posting => {
+                let today = env.clock.today();
+                let r = PostingRequest {
+                    community: f.choice("community"),
+                    from: date("from").unwrap_or(today),
+                    to: date("to").unwrap_or(today),
+                    place: f.value("place"),
+                };
+                let format = ListFormat::parse(&f.choice("format")).unwrap_or(ListFormat::Html);
+                env.ctx()
+                    .and_then(|mut ctx| supervision::post(&mut ctx, &r, format, lang))
+                    .map(|p| {
+                        Some(tf(
+                            lang,
+                            "supervision.posted",
+                            &[
+                                ("n", &p.posting.persons.to_string()),
+                                ("path", &safe(&p.path.display().to_string())),
+                            ],
+                        ))
+                    })
+            }
+            Kind::Complaint => {
+                let d = ComplaintDraft {
+                    community: f.choice("community"),
+                    channel: f.choice("channel"),
+                    received_on: date("date"),
+                    complainant: f.value("complainant"),
+                    content: f.value("content"),
+                    assigned_to: f.value("assigned_to"),
+                    ..Default::default()
+                };
+                env.ctx()
+                    .and_then(|mut ctx| supervision::receive(&mut ctx, &d))
+                    .map(|_| None)
+            }
+            Kind::Answer(id) => {
+                let (id, text) = (id.clone(), f.value("answer"));
+                env.ctx()
+                    .and_then(|mut ctx| supervision::answer(&mut ctx, &id, &text))
+                    .map(|_| None)
+            }
+            Kind::Inspection(d) => {
+                let draft = InspectionDraft {
+                    service_id: d.service.meta.id.clone(),
+                    inspected_on: None,
+                    inspector: f.value("inspector"),
+                    result: f.choice("result"),
+                    finding: f.value("finding"),
+                };
+                env.ctx()
+                    .and_then(|mut ctx| supervision::inspect(&mut ctx, &draft))
+                    .map(|_| None)
+            }
+        };
+        match result {
+            Ok(None) => {
+                self.form.mark_saved();
+                Outcome::Pop
+            }
+            Ok(Some(message)) => {
+                self.form.mark_saved();
+                self.done = true;
+                Outcome::Dialog(Dialog::message(
+                    t(lang, "dialog.done_title").into(),
+                    message,
+                ))
+            }
+            Err(AppError::Validation(v)) => {
+                self.form.show_error(&v, lang);
+                Outcome::Status(v.localize(lang))
+            }
+            Err(e) => error_dialog(lang, &e),
+        }
+    }
+}
+
+impl Screen for SupervisionForm {
+    fn title(&self, env: &Env) -> String {
+        let key = match self.kind {
+            Kind::Posting => "supervision.new_posting",
+            Kind::Complaint => "supervision.new_complaint",
+            Kind::Answer(_) => "supervision.answer",
+            Kind::Inspection(_) => "supervision.new_inspection",
+        };
+        t(env.lang, key).to_string()
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        form_screen::commands()
+    }
+
+    fn text_focused(&self) -> bool {
+        self.form.text_focused()
+    }
+
+    fn unsaved(&self) -> bool {
+        self.form.changed()
+    }
+
+    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        if form_screen::navigate(&mut self.form, action, env.lang) {
+            return Outcome::None;
+        }
+        match action {
+            Action::Save => self.save(env),
+            _ => Outcome::None,
+        }
+    }
+
+    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
+        self.form.handle(key);
+        Outcome::None
+    }
+
+    fn on_answer(&mut self, _answer: Answer, _env: &mut Env) -> Outcome {
+        if self.done {
+            Outcome::Pop
+        } else {
+            Outcome::None
+        }
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        let hint = match self.kind {
+            Kind::Posting => "supervision.posting_hint",
+            Kind::Inspection(_) => "supervision.inspection_hint",
+            _ => "form.hint",
+        };
+        form_screen::render(&self.form, frame, area, env, hint);
+    }
+
+    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
+        form_screen::cursor(&self.form, area)
+    }
+}
