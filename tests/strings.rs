@@ -54,7 +54,9 @@ fn every_key_named_in_the_code_is_in_the_table() {
     let mut missing = Vec::new();
     for (file, src) in &files {
         // The store's record modules name change-log kinds (`posting.create`), not strings.
-        let store = Path::new(file).parent().is_some_and(|d| d.ends_with("store"));
+        let store = Path::new(file)
+            .parent()
+            .is_some_and(|d| d.ends_with("store"));
         if store && !file.ends_with("mod.rs") {
             continue;
         }

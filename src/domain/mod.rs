@@ -5,6 +5,7 @@ pub mod case;
 pub mod catalogue;
 pub mod clue;
 pub mod date;
+pub mod document;
 pub mod id_number;
 pub mod org;
 pub mod permission;

@@ -319,6 +319,8 @@ pub fn timeline(conn: &Connection, person_id: &str) -> Result<Vec<TimelineEntry>
             OR record_id IN (SELECT id FROM cases WHERE person_id = ?1)
             OR record_id IN (SELECT s.id FROM services s JOIN cases c ON c.id = s.case_id WHERE c.person_id = ?1)
             OR record_id IN (SELECT r.id FROM registrations r JOIN cases c ON c.id = r.case_id WHERE c.person_id = ?1)
+            OR record_id IN (SELECT id FROM documents WHERE person_id = ?1)
+            OR record_id IN (SELECT id FROM complaints WHERE person_id = ?1)
          ORDER BY local_order",
     )?;
     let rows = stmt.query_map([person_id], |r| {

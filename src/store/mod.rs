@@ -13,6 +13,7 @@ pub mod check;
 pub mod clues;
 pub mod counters;
 pub mod data_dir;
+pub mod documents;
 pub mod migrations;
 pub mod orgs;
 pub mod persons;
