@@ -11,9 +11,11 @@ pub mod error;
 pub mod inbox;
 pub mod person;
 pub mod provider;
+pub mod roster;
 pub mod search;
 pub mod service;
 pub mod setup;
+pub mod task;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

@@ -41,6 +41,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0004_services.sql"),
         after: None,
     },
+    Migration {
+        name: "monthly roster: follow-up tasks and the imports' receipts",
+        sql: include_str!("sql/0005_roster.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

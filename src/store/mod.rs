@@ -19,6 +19,7 @@ pub mod persons;
 pub mod providers;
 pub mod records;
 pub mod services;
+pub mod tasks;
 pub mod users;
 pub mod workstation;
 

@@ -25,17 +25,20 @@ pub enum Entity {
     Registration,
     /// `services`
     Service,
+    /// `tasks`
+    Task,
 }
 
 impl Entity {
     /// Every replicated kind.
-    pub const ALL: [Entity; 6] = [
+    pub const ALL: [Entity; 7] = [
         Entity::Person,
         Entity::Clue,
         Entity::Case,
         Entity::Provider,
         Entity::Registration,
         Entity::Service,
+        Entity::Task,
     ];
 
     /// Its table (a fixed name, never user input).
@@ -47,6 +50,7 @@ impl Entity {
             Entity::Provider => "providers",
             Entity::Registration => "registrations",
             Entity::Service => "services",
+            Entity::Task => "tasks",
         }
     }
 
@@ -59,6 +63,7 @@ impl Entity {
             Entity::Provider => "provider",
             Entity::Registration => "registration",
             Entity::Service => "service",
+            Entity::Task => "task",
         }
     }
 

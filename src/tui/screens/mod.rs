@@ -13,8 +13,10 @@ pub mod person_form;
 pub mod person_list;
 pub mod placeholder;
 pub mod providers;
+pub mod roster;
 pub mod service_form;
 pub mod settings;
+pub mod tasks;
 
 use ratatui::layout::{Position, Rect};
 use ratatui::Frame;
