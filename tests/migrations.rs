@@ -87,3 +87,46 @@ fn opening_a_missing_database_without_create_says_not_initialised() {
     assert!(matches!(e, jiuzhu::store::StoreError::NotInitialised));
     assert!(!dir.path().join("none.db").exists());
 }
+
+#[test]
+fn schema_4_database_gains_the_task_tables_and_keeps_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v4.db");
+    {
+        let mut c = Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut c, &path, 4).unwrap();
+        c.execute_batch(
+            "INSERT INTO workstation (id, org_code, tier, demo, epoch, created_at)
+                 VALUES ('ws-1', '360104001', 'subdistrict', 0, 1, '2026-01-01T00:00:00.000Z');
+             INSERT INTO org_units (code, name, kind, parent, hosted) VALUES ('360104001001', '洪都新村社区', 'community', NULL, 1);
+             INSERT INTO persons (id, origin, version, created_at, updated_at, name, id_number, community,
+                 hukou_local, assistance_status, lives_alone, status)
+               VALUES ('p-1', 'ws-1', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', '曾小红',
+                 '11010519491231002X', '360104001001', 1, 'urban_minimum_living', 0, 'active');",
+        )
+        .unwrap();
+        let tasks: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'tasks'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tasks, 0, "schema 4 has no tasks table");
+    }
+    drop(Store::open(&path, &OpenOptions::default()).unwrap());
+    let c = Connection::open(&path).unwrap();
+    assert_eq!(migrations::version(&c).unwrap(), latest());
+    let name: String = c
+        .query_row("SELECT name FROM persons WHERE id = 'p-1'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(name, "曾小红");
+    for table in ["tasks", "roster_imports"] {
+        let n: i64 = c
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+}

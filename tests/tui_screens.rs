@@ -785,3 +785,92 @@ fn supervision_screens() {
         "no services to draw yet: {screen}"
     );
 }
+
+/// Runs background work to its end, taking its result as the UI loop does.
+fn finish_job(app: &mut App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while app.busy() {
+        assert!(std::time::Instant::now() < deadline, "the work never ended");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        app.tick();
+    }
+}
+
+/// 动态管理 → I imports the monthly roster (the receipt lists refused rows and notes), T lists
+/// the follow-up tasks, Enter opens the person, D marks a task done.
+#[test]
+fn roster_import_and_follow_up_tasks_by_keys() {
+    for lang in [Lang::ZhCn, Lang::En] {
+        let (dir, session) = workstation();
+        // A fixed, short path: the receipt shows the file's full path, and a snapshot must
+        // not depend on where the temporary folder or the checkout is.
+        let folder = std::path::Path::new("/tmp").join(format!("jiuzhu-roster-{}", lang.code()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let file = folder.join("3月名单.csv");
+        std::fs::copy(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/roster/monthly-utf8-bom.csv"),
+            &file,
+        )
+        .unwrap();
+        let tag = format!("{}_80x24", lang.code());
+        let snap = |app: &mut App, name: &str| {
+            let t = draw(app, 80, 24);
+            insta::assert_snapshot!(format!("{name}_{tag}"), t.backend());
+        };
+        let mut app = App::signed_in(env(&dir, lang), session.clone());
+        typed(&mut app, "5");
+        snap(&mut app, "cases_dynamic");
+        typed(&mut app, "i");
+        // Enter on an empty path asks for one.
+        press(&mut app, &[k(KeyCode::Enter)]);
+        assert!(!app.busy());
+        // A file that is not there: the reason, with the full path, and nothing imported.
+        typed(&mut app, "/nonexistent/名单.csv");
+        press(&mut app, &[k(KeyCode::Enter)]);
+        finish_job(&mut app);
+        let d = app.dialog().expect("the refusal is told");
+        assert!(d.text.contains("/nonexistent/名单.csv"), "{}", d.text);
+        press(&mut app, &[k(KeyCode::Enter), Key::ctrl('u')]);
+        typed(&mut app, &file.display().to_string());
+        press(&mut app, &[k(KeyCode::Enter)]);
+        finish_job(&mut app);
+        let d = app.dialog().expect("a message at the end");
+        assert!(d.text.contains('4'), "{}", d.text);
+        press(&mut app, &[k(KeyCode::Enter)]);
+        snap(&mut app, "roster_receipt");
+        // The table scrolls to its last line and back.
+        press(&mut app, &[k(KeyCode::PageDown), k(KeyCode::PageDown)]);
+        let t = draw(&mut app, 80, 24);
+        let shown: String = (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
+        assert!(shown.contains("11"), "the last row's line: {shown}");
+        press(&mut app, &[k(KeyCode::PageUp), k(KeyCode::PageUp)]);
+        press(&mut app, &[k(KeyCode::Esc)]);
+        typed(&mut app, "t");
+        snap(&mut app, "tasks");
+        press(&mut app, &[k(KeyCode::Enter)]);
+        let t = draw(&mut app, 80, 24);
+        assert!(row(&t, 1).contains("王桂英"), "{}", row(&t, 1));
+        press(&mut app, &[k(KeyCode::Esc), Key::ch('d')]);
+        typed(&mut app, "已入户走访，暂无服务需求");
+        snap(&mut app, "task_done");
+        press(&mut app, &[Key::ctrl('s')]);
+        let t = draw(&mut app, 80, 24);
+        let shown: String = (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
+        assert!(!shown.contains("王桂英"), "done, off the list: {shown}");
+        let conn = rusqlite::Connection::open(dir.path().join("jiuzhu.db")).unwrap();
+        let (state, note): (String, String) = conn
+            .query_row(
+                "SELECT t.state, t.note FROM tasks t JOIN persons p ON p.id = t.person_id
+                 WHERE p.name = '王桂英'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (state.as_str(), note.as_str()),
+            ("done", "已入户走访，暂无服务需求")
+        );
+        std::fs::remove_dir_all(&folder).unwrap();
+    }
+}

@@ -92,6 +92,9 @@ pub enum AppError {
     /// The org unit is not one this workstation knows.
     #[error("unknown org unit {0}")]
     UnknownOrg(String),
+    /// A roster file refused as a whole (nothing of it was used).
+    #[error(transparent)]
+    Roster(#[from] crate::domain::roster::FileRefusal),
 }
 
 impl Localize for AppError {
@@ -162,6 +165,7 @@ impl Localize for AppError {
             AppError::PasswordHashing => t(lang, "error.password_hashing").to_string(),
             AppError::Cancelled => t(lang, "error.cancelled").to_string(),
             AppError::UnknownOrg(code) => tf(lang, "error.unknown_org", &[("code", code)]),
+            AppError::Roster(e) => e.localize(lang),
         }
     }
 }

@@ -77,6 +77,10 @@ pub fn counts(ctx: &Ctx<'_>) -> Result<Vec<Waiting>> {
             count: of_case(CaseState::InService),
         },
         Waiting {
+            label: "inbox.roster_follow_ups",
+            count: super::task::counts(ctx)?.total(),
+        },
+        Waiting {
             label: "inbox.complaints_open",
             count: supervision::open_complaints_by_community(conn)?
                 .iter()

@@ -12,10 +12,12 @@ pub mod inbox;
 pub mod person;
 pub mod print;
 pub mod provider;
+pub mod roster;
 pub mod search;
 pub mod service;
 pub mod setup;
 pub mod supervision;
+pub mod task;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

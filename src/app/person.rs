@@ -4,10 +4,10 @@ use super::{AppError, Ctx, Result};
 use crate::domain::catalogue::Catalogue;
 use crate::domain::org::{OrgUnit, Tier};
 use crate::domain::permission::Action;
-use crate::domain::person::{Person, PersonDraft, PersonStatus};
+use crate::domain::person::{Person, PersonDraft, PersonFacts, PersonStatus};
 use crate::domain::record::RecordMeta;
 use crate::store::changelog::{self, TimelineEntry};
-use crate::store::{counters, orgs, persons};
+use crate::store::{counters, orgs, persons, WriteTx};
 
 /// Creates a person from a filled-in form; returns the new record id. An ID number that
 /// another person already has is refused with that person's id, so the caller can open them.
@@ -18,22 +18,28 @@ pub fn create(ctx: &mut Ctx<'_>, draft: &PersonDraft) -> Result<String> {
     let id = ctx.new_id();
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();
-    ctx.store.write(&actor, &at, |w| {
-        if let Some(number) = &facts.id_number {
-            if let Some(existing_id) = persons::id_by_id_number(w.conn(), number.as_str())? {
-                return Err(AppError::DuplicateIdNumber { existing_id });
-            }
-        }
-        let person = Person {
-            meta: RecordMeta::new(id.clone(), w.origin(), &at),
-            facts,
-            service_no: None,
-            status: PersonStatus::Active,
-        };
-        persons::insert(w, &person)?;
-        Ok(())
-    })?;
+    ctx.store
+        .write(&actor, &at, |w| insert_new(w, id.clone(), facts))?;
     Ok(id)
+}
+
+/// Inserts a new person with validated `facts` inside the caller's transaction, refusing an
+/// ID number someone already has. The caller has checked the community and the permission;
+/// the roster import makes many persons this way in one transaction.
+pub(crate) fn insert_new(w: &mut WriteTx<'_>, id: String, facts: PersonFacts) -> Result<()> {
+    if let Some(number) = &facts.id_number {
+        if let Some(existing_id) = persons::id_by_id_number(w.conn(), number.as_str())? {
+            return Err(AppError::DuplicateIdNumber { existing_id });
+        }
+    }
+    let person = Person {
+        meta: RecordMeta::new(id, w.origin(), w.at()),
+        facts,
+        service_no: None,
+        status: PersonStatus::Active,
+    };
+    persons::insert(w, &person)?;
+    Ok(())
 }
 
 /// A person belongs to a community (or village) this workstation knows.
@@ -66,18 +72,25 @@ pub fn update(ctx: &mut Ctx<'_>, id: &str, version: i64, draft: &PersonDraft) ->
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();
     ctx.store.write(&actor, &at, |w| {
-        if let Some(number) = &facts.id_number {
-            if let Some(existing_id) = persons::id_by_id_number(w.conn(), number.as_str())? {
-                if existing_id != id {
-                    return Err(AppError::DuplicateIdNumber { existing_id });
-                }
-            }
-        }
         let mut next = current.clone();
         next.meta.version = version;
         next.facts = facts;
-        Ok(persons::update(w, &next, "person.update")?)
+        save_in(w, &next, "person.update")
     })
+}
+
+/// Saves a changed person inside the caller's transaction and logs `kind`, refusing an ID
+/// number another person has; `next.meta.version` is the version it was read at. The caller
+/// has checked the permission (the roster import updates many persons in one transaction).
+pub(crate) fn save_in(w: &mut WriteTx<'_>, next: &Person, kind: &str) -> Result<Person> {
+    if let Some(number) = &next.facts.id_number {
+        if let Some(existing_id) = persons::id_by_id_number(w.conn(), number.as_str())? {
+            if existing_id != next.meta.id {
+                return Err(AppError::DuplicateIdNumber { existing_id });
+            }
+        }
+    }
+    Ok(persons::update(w, next, kind)?)
 }
 
 /// Gives a person the next 服务号 of their community (`<community>-<0001>`); numbers are
@@ -100,7 +113,7 @@ pub fn enrol(ctx: &mut Ctx<'_>, id: &str) -> Result<String> {
 }
 
 /// Allocates the next service number of `community` inside the caller's transaction.
-pub(crate) fn next_service_no(w: &crate::store::WriteTx<'_>, community: &str) -> Result<String> {
+pub(crate) fn next_service_no(w: &WriteTx<'_>, community: &str) -> Result<String> {
     let n = counters::next(w.conn(), &format!("service_no:{community}"))?;
     Ok(format!("{community}-{n:04}"))
 }

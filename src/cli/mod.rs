@@ -11,10 +11,12 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use zeroize::Zeroizing;
 
-use self::args::{AuditCommand, Cli, Command, ReportCommand};
+use self::args::{AuditCommand, Cli, Command, ReportCommand, RosterCommand};
 
 use crate::app::print::{self, ListFormat, PostingRequest};
-use crate::app::{auth, check, demo, person, setup, AppError, Clock, Ctx, Session, SystemClock};
+use crate::app::{
+    auth, check, demo, person, roster, setup, AppError, Clock, Ctx, Session, SystemClock,
+};
 use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::i18n::{t, tf, Lang, Localize};
 use crate::store::{data_dir, OpenOptions, Store, StoreError};
@@ -247,7 +249,6 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
         Some(Command::User(_)) => Err(AppError::NotYetAvailable("user")),
         Some(Command::Keys(_)) => Err(AppError::NotYetAvailable("keys")),
         Some(Command::Bundle(_)) => Err(AppError::NotYetAvailable("bundle")),
-        Some(Command::Roster(_)) => Err(AppError::NotYetAvailable("roster")),
         Some(Command::Report(ReportCommand::Posting {
             community,
             format,
@@ -308,6 +309,16 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
                 )
                 .map_err(io_err)?;
             }
+            Ok(0)
+        }
+        Some(Command::Roster(RosterCommand::Import { file })) => {
+            let mut store = open_existing(&paths)?;
+            let session = sign_in(&mut store, cli, lang, clock)?;
+            let mut ctx = Ctx::new(&mut store, session, clock)?;
+            let receipt = roster::import_file(&mut ctx, file, &mut |_, _| true)?;
+            output::roster_receipt(&mut out, lang, &receipt)?;
+            // The file was read and its good rows are in: refused rows are reported, not a
+            // failure of the command (exit 1 is for a file refused as a whole).
             Ok(0)
         }
         Some(Command::Report(_)) => Err(AppError::NotYetAvailable("report")),

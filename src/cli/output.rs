@@ -6,6 +6,7 @@ use std::path::Path;
 use super::{io_err, show_path, Paths};
 use crate::app::check::{break_key, Finding, Report};
 use crate::app::demo::{DemoUser, Summary};
+use crate::app::roster::Receipt;
 use crate::app::setup::InitParams;
 use crate::app::AppError;
 use crate::domain::id_number::IdNumber;
@@ -137,6 +138,7 @@ fn entity_key(e: Entity) -> &'static str {
         Entity::Posting => "record.posting",
         Entity::Complaint => "record.complaint",
         Entity::Inspection => "record.inspection",
+        Entity::Task => "record.task",
     }
 }
 
@@ -221,4 +223,13 @@ pub fn check_report(
         say(line)?;
     }
     say(t(lang, if r.ok() { "check.ok" } else { "check.failed" }).to_string())
+}
+
+/// The receipt of `roster import`: what was read and done, then one line per refused row and
+/// one per note.
+pub fn roster_receipt(out: &mut Out<'_>, lang: Lang, r: &Receipt) -> Result<(), AppError> {
+    for line in crate::app::roster::receipt_lines(r, lang) {
+        writeln!(out, "{}", for_display(&line)).map_err(io_err)?;
+    }
+    Ok(())
 }

@@ -55,6 +55,12 @@ pub enum Field {
     PeriodEnd,
     Answer,
     Format,
+    /// 救助类别 of a roster row.
+    AssistanceCategory,
+    /// 审批日期 of a roster row.
+    ApprovalDate,
+    /// 状态 (新增, 变更, 注销) of a roster row.
+    RosterStatus,
 }
 
 impl Field {
@@ -111,6 +117,9 @@ impl Field {
             Field::PeriodEnd => "field.period_end",
             Field::Answer => "field.answer",
             Field::Format => "field.format",
+            Field::AssistanceCategory => "field.assistance_category",
+            Field::ApprovalDate => "field.approval_date",
+            Field::RosterStatus => "field.roster_status",
         }
     }
 }
@@ -144,6 +153,20 @@ pub enum Reason {
     OutOfRange { min: i64, max: i64 },
     /// Already used by another record.
     Duplicate,
+    /// A spreadsheet turned an ID number into a floating-point number: its digits are lost.
+    ScientificNotation,
+    /// A value that is none of the accepted words; `accepted` is the string-table key
+    /// listing them.
+    NotAccepted {
+        value: String,
+        accepted: &'static str,
+    },
+    /// A name that several org units share.
+    AmbiguousName,
+    /// The list names someone else than the archive does for the same ID number.
+    NameMismatch { listed: String, stored: String },
+    /// The user may not change records of this community.
+    NotPermitted { community: String },
 }
 
 impl Localize for Reason {
@@ -180,6 +203,21 @@ impl Localize for Reason {
                 &[("min", &min.to_string()), ("max", &max.to_string())],
             ),
             Reason::Duplicate => t(lang, "reason.duplicate").to_string(),
+            Reason::ScientificNotation => t(lang, "reason.scientific_notation").to_string(),
+            Reason::NotAccepted { value, accepted } => tf(
+                lang,
+                "reason.not_accepted",
+                &[("value", value), ("accepted", t(lang, accepted))],
+            ),
+            Reason::AmbiguousName => t(lang, "reason.ambiguous_name").to_string(),
+            Reason::NameMismatch { listed, stored } => tf(
+                lang,
+                "reason.name_mismatch",
+                &[("listed", listed), ("stored", stored)],
+            ),
+            Reason::NotPermitted { community } => {
+                tf(lang, "reason.not_permitted", &[("community", community)])
+            }
         }
     }
 }

@@ -159,6 +159,18 @@ pub fn by_card(conn: &Connection, card_no: &str) -> Result<Option<Case>> {
         .map_err(super::row_error)
 }
 
+/// Every case of person `person_id`, the most recently changed first.
+pub fn of_person(conn: &Connection, person_id: &str) -> Result<Vec<Case>> {
+    let sql = format!(
+        "SELECT {} FROM cases WHERE person_id = ?1 ORDER BY state_changed_at DESC",
+        Case::COLUMNS.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([person_id], Case::from_row)?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
 /// Number of cases per (community, state).
 pub fn count_by_community_and_state(conn: &Connection) -> Result<Vec<(String, CaseState, i64)>> {
     let mut stmt = conn

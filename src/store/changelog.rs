@@ -309,8 +309,8 @@ pub struct TimelineEntry {
     pub actor: String,
 }
 
-/// Every change entry about a person, their clues, cases, registrations and services, oldest
-/// first.
+/// Every change entry about a person, their clues, cases, registrations, services and
+/// follow-up tasks, oldest first.
 pub fn timeline(conn: &Connection, person_id: &str) -> Result<Vec<TimelineEntry>> {
     let mut stmt = conn.prepare_cached(
         "SELECT at, kind, actor FROM change_log
@@ -321,6 +321,7 @@ pub fn timeline(conn: &Connection, person_id: &str) -> Result<Vec<TimelineEntry>
             OR record_id IN (SELECT r.id FROM registrations r JOIN cases c ON c.id = r.case_id WHERE c.person_id = ?1)
             OR record_id IN (SELECT id FROM documents WHERE person_id = ?1)
             OR record_id IN (SELECT id FROM complaints WHERE person_id = ?1)
+            OR record_id IN (SELECT id FROM tasks WHERE person_id = ?1)
          ORDER BY local_order",
     )?;
     let rows = stmt.query_map([person_id], |r| {

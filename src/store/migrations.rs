@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0005_plan_archive_supervision.sql"),
         after: None,
     },
+    Migration {
+        name: "monthly roster: follow-up tasks and the imports' receipts",
+        sql: include_str!("sql/0006_roster.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -21,6 +21,7 @@ pub mod providers;
 pub mod records;
 pub mod services;
 pub mod supervision;
+pub mod tasks;
 pub mod users;
 pub mod workstation;
 

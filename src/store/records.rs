@@ -33,11 +33,13 @@ pub enum Entity {
     Complaint,
     /// `inspections`
     Inspection,
+    /// `tasks`
+    Task,
 }
 
 impl Entity {
     /// Every replicated kind.
-    pub const ALL: [Entity; 10] = [
+    pub const ALL: [Entity; 11] = [
         Entity::Person,
         Entity::Clue,
         Entity::Case,
@@ -48,6 +50,7 @@ impl Entity {
         Entity::Posting,
         Entity::Complaint,
         Entity::Inspection,
+        Entity::Task,
     ];
 
     /// Its table (a fixed name, never user input).
@@ -63,6 +66,7 @@ impl Entity {
             Entity::Posting => "postings",
             Entity::Complaint => "complaints",
             Entity::Inspection => "inspections",
+            Entity::Task => "tasks",
         }
     }
 
@@ -79,6 +83,7 @@ impl Entity {
             Entity::Posting => "posting",
             Entity::Complaint => "complaint",
             Entity::Inspection => "inspection",
+            Entity::Task => "task",
         }
     }
 

@@ -7,6 +7,8 @@ use ratatui::text::Line;
 use ratatui::Frame;
 
 use super::case_detail::CaseDetail;
+use super::roster::RosterImport;
+use super::tasks::TaskList;
 use super::{Outcome, Screen};
 use crate::app::case::{self, CaseLine};
 use crate::domain::case::CaseState;
@@ -36,10 +38,17 @@ const TAB_TO_SURVEY: usize = 1;
 /// Tab of the cases in service (动态管理 opens here).
 const TAB_IN_SERVICE: usize = 5;
 
+/// 动态管理's step: import the monthly roster.
+const STEP_IMPORT: u8 = 0;
+/// 动态管理's step: the follow-up tasks.
+const STEP_TASKS: u8 = 1;
+
 /// The case list screen.
 pub struct CaseList {
     /// String-table key of the title: the list serves 需求认定 and 动态管理.
     title: &'static str,
+    /// Opened from 动态管理: the monthly roster and its follow-up tasks are reached from here.
+    dynamic: bool,
     table: FilteredTable,
     lines: Result<Vec<CaseLine>, String>,
 }
@@ -47,17 +56,18 @@ pub struct CaseList {
 impl CaseList {
     /// The list on the cases waiting for a survey.
     pub fn new(env: &mut Env) -> CaseList {
-        CaseList::on_tab(env, TAB_TO_SURVEY, "cases.title")
+        CaseList::on_tab(env, TAB_TO_SURVEY, "cases.title", false)
     }
 
     /// The list on the cases in service (动态管理).
     pub fn in_service(env: &mut Env) -> CaseList {
-        CaseList::on_tab(env, TAB_IN_SERVICE, "cases.title_dynamic")
+        CaseList::on_tab(env, TAB_IN_SERVICE, "cases.title_dynamic", true)
     }
 
-    fn on_tab(env: &mut Env, tab: usize, title: &'static str) -> CaseList {
+    fn on_tab(env: &mut Env, tab: usize, title: &'static str, dynamic: bool) -> CaseList {
         let mut l = CaseList {
             title,
+            dynamic,
             table: FilteredTable::new(FILTERS.len(), tab),
             lines: Ok(Vec::new()),
         };
@@ -87,6 +97,18 @@ impl Screen for CaseList {
             Action::Open,
             "cmd.open",
         )];
+        if self.dynamic {
+            c.push(Command::bar(
+                &[Key::ch('i')],
+                Action::Step(STEP_IMPORT),
+                "cmd.import_roster",
+            ));
+            c.push(Command::bar(
+                &[Key::ch('t')],
+                Action::Step(STEP_TASKS),
+                "cmd.tasks",
+            ));
+        }
         c.extend(FilteredTable::commands());
         c
     }
@@ -101,8 +123,15 @@ impl Screen for CaseList {
             Some(false) => return Outcome::None,
             None => {}
         }
-        if action != Action::Open {
-            return Outcome::None;
+        match action {
+            Action::Step(STEP_IMPORT) if self.dynamic => {
+                return Outcome::Push(Box::new(RosterImport::new()))
+            }
+            Action::Step(STEP_TASKS) if self.dynamic => {
+                return Outcome::Push(Box::new(TaskList::new(env)))
+            }
+            Action::Open => {}
+            _ => return Outcome::None,
         }
         let id = self
             .lines

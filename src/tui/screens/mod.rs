@@ -15,9 +15,11 @@ pub mod placeholder;
 pub mod plan_form;
 pub mod print_menu;
 pub mod providers;
+pub mod roster;
 pub mod service_form;
 pub mod settings;
 pub mod supervision;
+pub mod tasks;
 
 use ratatui::layout::{Position, Rect};
 use ratatui::Frame;
