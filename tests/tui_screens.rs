@@ -874,3 +874,26 @@ fn roster_import_and_follow_up_tasks_by_keys() {
         std::fs::remove_dir_all(&folder).unwrap();
     }
 }
+
+/// 建立档案: the documents tab of a person's file, filing a scan by its path.
+#[test]
+fn documents_tab_files_a_scan() {
+    let (dir, session) = workstation();
+    let scan = dir.path().join("idcard.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\n").unwrap();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    press(&mut app, &[k(KeyCode::F(2))]);
+    typed(&mut app, "zs");
+    press(
+        &mut app,
+        &[k(KeyCode::Enter), k(KeyCode::Tab), k(KeyCode::Tab)],
+    );
+    let t = draw(&mut app, 80, 24);
+    insta::assert_snapshot!("documents_tab_zh-CN_80x24", t.backend());
+    press(&mut app, &[Key::ch('a'), k(KeyCode::Tab)]);
+    typed(&mut app, &scan.display().to_string());
+    press(&mut app, &[Key::ctrl('s')]);
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 2).contains("档案材料（1/7）"), "{}", row(&t, 2));
+    assert!(row(&t, 5).contains("idcard.pdf"), "{}", row(&t, 5));
+}

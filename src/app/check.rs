@@ -21,6 +21,8 @@ pub enum Finding {
     RecordMismatch(RecordMismatch),
     /// Persons whose search projection is stale.
     SearchStale(i64),
+    /// A document's stored bytes are missing or no longer match their hash.
+    DocumentBroken(String),
 }
 
 /// What a check run found, with what it covered.
@@ -82,6 +84,11 @@ pub fn run(ctx: &Ctx<'_>) -> Result<Report> {
     audit_into(ctx.store, &mut report)?;
     let (compared, mismatches) = checks::records_match_log(conn, 20)?;
     report.records_compared = compared;
+    report.findings.extend(
+        crate::store::documents::broken(conn)?
+            .into_iter()
+            .map(Finding::DocumentBroken),
+    );
     let stale = checks::stale_search_rows(conn)?;
     if stale > 0 {
         report.findings.push(Finding::SearchStale(stale));

@@ -71,6 +71,9 @@ pub enum AppError {
     /// The card does not cover this service item.
     #[error("not covered")]
     NotCovered { item: String },
+    /// The document was withdrawn already.
+    #[error("already withdrawn")]
+    AlreadyWithdrawn,
     /// The case has no service card yet.
     #[error("no card")]
     NoCard,
@@ -148,6 +151,7 @@ impl Localize for AppError {
                 )],
             ),
             AppError::NoCard => t(lang, "error.no_card").to_string(),
+            AppError::AlreadyWithdrawn => t(lang, "error.already_withdrawn").to_string(),
             AppError::Export(detail) => tf(lang, "error.export", &[("detail", detail)]),
             AppError::NotOffered { item } => tf(
                 lang,

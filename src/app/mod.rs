@@ -7,6 +7,7 @@ pub mod check;
 pub mod clock;
 pub mod clue;
 pub mod demo;
+pub mod document;
 pub mod error;
 pub mod inbox;
 pub mod person;

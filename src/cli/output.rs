@@ -210,6 +210,7 @@ pub fn check_report(
                 tf(lang, "check.access_broken", &[("seq", &seq.to_string())])
             }
             Finding::SearchStale(n) => tf(lang, "check.search_stale", &[("n", &n.to_string())]),
+            Finding::DocumentBroken(key) => tf(lang, "check.document_broken", &[("key", key)]),
             Finding::RecordMismatch(m) => tf(
                 lang,
                 if m.unlogged {

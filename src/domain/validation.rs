@@ -153,6 +153,12 @@ pub enum Reason {
     OutOfRange { min: i64, max: i64 },
     /// Already used by another record.
     Duplicate,
+    /// A path that is not a regular file (a folder, a device).
+    NotAFile,
+    /// A file larger than `max_mb` megabytes.
+    FileTooLarge { max_mb: u64 },
+    /// Not a scan: not PDF, JPEG, PNG, TIFF or OFD by its first bytes.
+    NotAScan,
     /// A spreadsheet turned an ID number into a floating-point number: its digits are lost.
     ScientificNotation,
     /// A value that is none of the accepted words; `accepted` is the string-table key
@@ -203,6 +209,13 @@ impl Localize for Reason {
                 &[("min", &min.to_string()), ("max", &max.to_string())],
             ),
             Reason::Duplicate => t(lang, "reason.duplicate").to_string(),
+            Reason::NotAFile => t(lang, "reason.not_a_file").to_string(),
+            Reason::FileTooLarge { max_mb } => tf(
+                lang,
+                "reason.file_too_large",
+                &[("max", &max_mb.to_string())],
+            ),
+            Reason::NotAScan => t(lang, "reason.not_a_scan").to_string(),
             Reason::ScientificNotation => t(lang, "reason.scientific_notation").to_string(),
             Reason::NotAccepted { value, accepted } => tf(
                 lang,

@@ -10,6 +10,7 @@ pub mod screens;
 pub mod terminal;
 pub mod text;
 pub mod theme;
+pub mod viewer;
 pub mod widgets;
 
 use std::io::{self, BufRead, Write};

@@ -9,6 +9,7 @@ pub mod clue_list;
 pub mod home;
 pub mod login;
 pub mod person_detail;
+pub mod person_documents;
 pub mod person_form;
 pub mod person_list;
 pub mod placeholder;

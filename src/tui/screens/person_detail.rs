@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::person_documents::DocumentsTab;
 use super::person_form::PersonForm;
 use super::{Outcome, Screen};
 use crate::app::clock::show_instant;
@@ -26,9 +27,14 @@ pub struct PersonDetail {
     timeline: Vec<TimelineEntry>,
     full_id: bool,
     scroll: usize,
-    /// 0: the facts; 1: the timeline.
+    /// 0: the facts; 1: the timeline; 2: the documents.
     tab: usize,
+    /// The 档案材料 checklist, or why it cannot be shown.
+    documents: Result<DocumentsTab, String>,
 }
+
+/// The documents tab.
+const TAB_DOCUMENTS: usize = 2;
 
 impl PersonDetail {
     /// Loads person `id`; the error is a message for the status line.
@@ -38,12 +44,15 @@ impl PersonDetail {
         let person = person::get(&ctx, id).map_err(|e| e.localize(lang))?;
         let timeline = person::timeline(&ctx, id).map_err(|e| e.localize(lang))?;
         let full_id = person::may_see_id_number(&ctx, &person);
+        drop(ctx);
+        let documents = DocumentsTab::load(env, id);
         Ok(PersonDetail {
             person,
             timeline,
             full_id,
             scroll: 0,
             tab: 0,
+            documents,
         })
     }
 
@@ -173,12 +182,14 @@ impl Screen for PersonDetail {
     }
 
     fn commands(&self) -> Vec<Command> {
+        // On the documents tab Enter opens the selected document; elsewhere it edits.
+        let edit_keys = if self.tab == TAB_DOCUMENTS {
+            vec![Key::ch('e')]
+        } else {
+            vec![Key::ch('e'), Key::plain(KeyCode::Enter)]
+        };
         let mut c = vec![
-            Command::bar(
-                &[Key::ch('e'), Key::plain(KeyCode::Enter)],
-                Action::Edit,
-                "cmd.edit",
-            ),
+            Command::bar(&edit_keys, Action::Edit, "cmd.edit"),
             Command::bar(&[Key::ch('x')], Action::New, "cmd.new_clue"),
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
             Command::bar(
@@ -192,6 +203,9 @@ impl Screen for PersonDetail {
                 "cmd.next_tab",
             ),
         ];
+        if self.tab == TAB_DOCUMENTS {
+            c.extend(DocumentsTab::commands());
+        }
         // Scrolling only means something on the timeline.
         if self.tab == 1 {
             c.push(Command::bar(
@@ -209,6 +223,17 @@ impl Screen for PersonDetail {
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        if self.tab == TAB_DOCUMENTS
+            && matches!(
+                action,
+                Action::Open | Action::Up | Action::Down | Action::Step(_)
+            )
+        {
+            return match &mut self.documents {
+                Ok(d) => d.on_action(action, env),
+                Err(_) => Outcome::None,
+            };
+        }
         match action {
             Action::Edit => Outcome::Push(Box::new(PersonForm::edit(env, &self.person))),
             Action::New => Outcome::Push(Box::new(super::clue_form::ClueForm::new(
@@ -217,7 +242,7 @@ impl Screen for PersonDetail {
                 &self.person.facts.name,
             ))),
             Action::NextField => {
-                self.tab = 1 - self.tab;
+                self.tab = (self.tab + 1) % 3;
                 Outcome::None
             }
             Action::Down => {
@@ -234,15 +259,30 @@ impl Screen for PersonDetail {
 
     fn on_resume(&mut self, env: &mut Env) {
         if let Ok(fresh) = PersonDetail::load(env, &self.person.meta.id) {
+            let selected = self.documents.as_ref().map_or(0, DocumentsTab::selected);
             *self = PersonDetail {
                 scroll: self.scroll.min(fresh.timeline.len().saturating_sub(1)),
                 tab: self.tab,
                 ..fresh
             };
+            if let Ok(d) = &mut self.documents {
+                d.keep_selection(selected);
+            }
         }
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        let docs = match &self.documents {
+            Ok(d) => {
+                let (done, total) = d.progress();
+                tf(
+                    env.lang,
+                    "documents.tab",
+                    &[("done", &done.to_string()), ("total", &total.to_string())],
+                )
+            }
+            Err(_) => t(env.lang, "documents.tab_plain").to_string(),
+        };
         let tabs = [
             t(env.lang, "detail.facts").to_string(),
             tf(
@@ -250,10 +290,16 @@ impl Screen for PersonDetail {
                 "detail.timeline_n",
                 &[("n", &self.timeline.len().to_string())],
             ),
+            docs,
         ];
         let mut lines = vec![tab_line(&tabs, self.tab, &env.theme), Line::from("")];
         if self.tab == 0 {
             lines.extend(self.facts(env));
+        } else if self.tab == TAB_DOCUMENTS {
+            match &self.documents {
+                Ok(d) => lines.extend(d.lines(env, (area.height as usize).saturating_sub(2))),
+                Err(why) => lines.push(Line::styled(why.clone(), env.theme.error)),
+            }
         } else {
             for e in self.timeline.iter().skip(self.scroll) {
                 let label = format!("kind.{}", e.kind);

@@ -1,0 +1,200 @@
+//! 一人一档: the document checklist of a person's archive — scans filed with their hash,
+//! withdrawn (never deleted) when wrong, exported for viewing — and the two forms the program
+//! generates from the records.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::{person, print, AppError, Ctx, Result};
+use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::document::{clean_file_name, Document, ScanFormat, GENERATED, MAX_BYTES};
+use crate::domain::permission::Action;
+use crate::domain::record::RecordMeta;
+use crate::domain::text::required_line;
+use crate::domain::validation::{Field, Reason, ValidationError};
+use crate::store::{cases, documents, StoreError};
+
+/// One line of the checklist: a kind of document and what the archive holds of it.
+#[derive(Debug, Clone)]
+pub struct ChecklistLine {
+    /// Catalogue `document_kind` code.
+    pub kind: String,
+    /// The filed scans of this kind that stand (not withdrawn), oldest first.
+    pub documents: Vec<Document>,
+    /// For the forms the program makes: the case they are made from, when there is one.
+    pub generated_from: Option<String>,
+}
+
+impl ChecklistLine {
+    /// True when the archive has this document (a scan, or a form that can be generated).
+    pub fn complete(&self) -> bool {
+        !self.documents.is_empty() || self.generated_from.is_some()
+    }
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> AppError {
+    AppError::Store(StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Files the scan at `path` as a document of `kind` in person `person_id`'s archive; returns
+/// the document's id. The size is checked before anything is read, the format by the file's
+/// first bytes; the bytes are stored once per content hash.
+pub fn attach(ctx: &mut Ctx<'_>, person_id: &str, kind: &str, path: &Path) -> Result<String> {
+    let p = person::get(ctx, person_id)?;
+    ctx.require(Action::EditPerson, &p.facts.community)?;
+    if !Catalogue::builtin().contains(ListKind::DocumentKind, kind) {
+        return Err(ValidationError::new(
+            Field::DocumentKind,
+            Reason::NotInCatalogue {
+                code: kind.to_string(),
+            },
+        )
+        .into());
+    }
+    let meta = std::fs::metadata(path).map_err(|e| io_err(path, e))?;
+    if !meta.is_file() {
+        return Err(ValidationError::new(Field::File, Reason::NotAFile).into());
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(ValidationError::new(
+            Field::File,
+            Reason::FileTooLarge {
+                max_mb: MAX_BYTES / (1024 * 1024),
+            },
+        )
+        .into());
+    }
+    let mut content = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut content))
+        .map_err(|e| io_err(path, e))?;
+    if content.len() as u64 > MAX_BYTES {
+        // Grew between the size check and the read.
+        return Err(ValidationError::new(
+            Field::File,
+            Reason::FileTooLarge {
+                max_mb: MAX_BYTES / (1024 * 1024),
+            },
+        )
+        .into());
+    }
+    let file_name = clean_file_name(&path.to_string_lossy());
+    if ScanFormat::sniff(&content, &file_name).is_none() {
+        return Err(ValidationError::new(Field::File, Reason::NotAScan).into());
+    }
+    let sha256 = hex::encode(Sha256::digest(&content));
+    let id = ctx.new_id();
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    ctx.store.write(&actor, &at, |w| {
+        let d = Document {
+            meta: RecordMeta::new(id.clone(), w.origin(), &at),
+            person_id: person_id.to_string(),
+            kind: kind.to_string(),
+            file_name,
+            size: content.len() as i64,
+            sha256,
+            added_by: actor.clone(),
+            withdrawn_at: None,
+            withdraw_reason: None,
+        };
+        documents::insert(w, &d, &content)?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(id)
+}
+
+fn get(ctx: &Ctx<'_>, id: &str) -> Result<Document> {
+    let d = documents::get(ctx.store.conn(), id)?.ok_or(AppError::NotFound {
+        what: "record.document",
+    })?;
+    // Seeing the person is what allows seeing their documents.
+    person::get(ctx, &d.person_id)?;
+    Ok(d)
+}
+
+/// Withdraws a wrongly filed document with the reason; the record and its bytes stay.
+pub fn withdraw(ctx: &mut Ctx<'_>, id: &str, reason: &str) -> Result<Document> {
+    let d = get(ctx, id)?;
+    let p = person::get(ctx, &d.person_id)?;
+    ctx.require(Action::EditPerson, &p.facts.community)?;
+    if d.withdrawn_at.is_some() {
+        return Err(AppError::AlreadyWithdrawn);
+    }
+    let reason = required_line(Field::Reason, reason, 200)?;
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    ctx.store.write(&actor, &at, |w| {
+        let mut next = d.clone();
+        next.withdrawn_at = Some(at.clone());
+        next.withdraw_reason = Some(reason);
+        Ok(documents::update(w, &next, "document.withdraw")?)
+    })
+}
+
+/// The checklist of person `person_id`: every kind of the catalogue in its order.
+pub fn checklist(ctx: &Ctx<'_>, person_id: &str) -> Result<Vec<ChecklistLine>> {
+    person::get(ctx, person_id)?;
+    let conn = ctx.store.conn();
+    let docs = documents::of_person(conn, person_id)?;
+    // The forms come from the person's latest case that reached an assessment.
+    let case = cases::of_person(conn, person_id)?
+        .into_iter()
+        .filter(|c| c.category.is_some())
+        .max_by(|a, b| a.meta.created_at.cmp(&b.meta.created_at))
+        .map(|c| c.meta.id);
+    Ok(Catalogue::builtin()
+        .entries(ListKind::DocumentKind)
+        .iter()
+        .map(|e| ChecklistLine {
+            kind: e.code.clone(),
+            documents: docs
+                .iter()
+                .filter(|d| d.kind == e.code && d.withdrawn_at.is_none())
+                .cloned()
+                .collect(),
+            generated_from: if GENERATED.contains(&e.code.as_str()) {
+                case.clone()
+            } else {
+                None
+            },
+        })
+        .collect())
+}
+
+/// Writes document `id` into the session's outbox under its file name (prefixed with the
+/// person's service number or id) to be opened or copied; logged as an export of personal data.
+pub fn export(ctx: &mut Ctx<'_>, id: &str) -> Result<PathBuf> {
+    let d = get(ctx, id)?;
+    let p = person::get(ctx, &d.person_id)?;
+    let content = documents::content(ctx.store.conn(), &d.sha256)?.ok_or(AppError::NotFound {
+        what: "record.document",
+    })?;
+    let prefix = p.service_no.clone().unwrap_or_else(|| p.meta.id.clone());
+    let name = format!("{prefix}_{}", d.file_name);
+    let path = print::outbox(ctx)?.join(clean_file_name(&name));
+    print::deliver(ctx, path, &content, "document", &d.person_id)
+}
+
+/// Makes one of the forms the program generates (`needs_form`, `service_form`) for the
+/// checklist line's case.
+pub fn generate(
+    ctx: &mut Ctx<'_>,
+    line: &ChecklistLine,
+    lang: crate::i18n::Lang,
+) -> Result<PathBuf> {
+    let Some(case_id) = &line.generated_from else {
+        return Err(AppError::NotFound {
+            what: "record.case",
+        });
+    };
+    match line.kind.as_str() {
+        "needs_form" => print::needs_form(ctx, case_id, lang),
+        _ => print::service_form(ctx, case_id, lang),
+    }
+}
