@@ -67,6 +67,7 @@ impl Screen for ProviderList {
                 Action::New,
                 "cmd.new_provider",
             ),
+            Command::bar(&[Key::ch('l')], Action::Step(1), "providers.name_list"),
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
             Command::help_only(
                 &[Key::plain(KeyCode::Up), Key::ch('k')],
@@ -87,6 +88,38 @@ impl Screen for ProviderList {
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
             Action::New => return Outcome::Push(Box::new(ProviderForm::new(env, None))),
+            Action::Step(1) => {
+                let lang = env.lang;
+                let Some(id) = self
+                    .items
+                    .as_ref()
+                    .ok()
+                    .and_then(|l| l.get(self.selected))
+                    .map(|p| p.meta.id.clone())
+                else {
+                    return Outcome::None;
+                };
+                return match env
+                    .ctx()
+                    .and_then(|mut ctx| crate::app::print::name_list(&mut ctx, &id, lang))
+                {
+                    Ok((path, n)) => Outcome::Dialog(Dialog::message(
+                        t(lang, "dialog.done_title").into(),
+                        tf(
+                            lang,
+                            "providers.name_list_written",
+                            &[
+                                ("n", &n.to_string()),
+                                ("path", &safe(&path.display().to_string())),
+                            ],
+                        ),
+                    )),
+                    Err(e) => Outcome::Dialog(Dialog::error(
+                        t(lang, "dialog.error_title").into(),
+                        e.localize(lang),
+                    )),
+                };
+            }
             Action::Edit => {
                 if let Some(p) = self
                     .items
