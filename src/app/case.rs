@@ -27,6 +27,15 @@ pub fn get(ctx: &Ctx<'_>, id: &str) -> Result<Case> {
     Ok(c)
 }
 
+/// The case opened when clue `clue_id` was accepted, if any.
+pub fn of_clue(ctx: &Ctx<'_>, clue_id: &str) -> Result<Option<Case>> {
+    let found = cases::of_clue(ctx.store.conn(), clue_id)?;
+    if let Some(c) = &found {
+        ctx.require(Action::ViewPerson, &c.community)?;
+    }
+    Ok(found)
+}
+
 /// The permission a step needs.
 fn action_of(event: CaseEvent) -> Action {
     match event {
@@ -122,6 +131,7 @@ fn propose_plan(
     old: &[PlannedItem],
 ) -> Result<Vec<PlannedItem>> {
     let providers = provider::list(ctx)?;
+    let cat = Catalogue::builtin();
     Ok(needs
         .iter()
         .map(|item| {
@@ -130,7 +140,10 @@ fn propose_plan(
                 .cloned()
                 .unwrap_or_else(|| PlannedItem {
                     item: item.clone(),
-                    frequency: DEFAULT_FREQUENCY.into(),
+                    frequency: cat
+                        .proposed_frequency(item)
+                        .unwrap_or(DEFAULT_FREQUENCY)
+                        .into(),
                     priority: DEFAULT_PRIORITY.into(),
                     provider_id: providers
                         .iter()

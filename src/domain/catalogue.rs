@@ -66,6 +66,9 @@ pub struct Entry {
     /// For measures: the service items the measure delivers.
     #[serde(default)]
     pub items: Vec<String>,
+    /// For service items: the frequency an assessment proposes (a `frequency` code).
+    #[serde(default)]
+    pub frequency: Option<String>,
 }
 
 impl Entry {
@@ -125,6 +128,9 @@ pub enum CatalogueError {
     /// A measure names a service item that does not exist.
     #[error("measure {measure:?} names the unknown service item {item:?}")]
     UnknownItem { measure: String, item: String },
+    /// A service item proposes a frequency that does not exist.
+    #[error("service item {item:?} proposes the unknown frequency {frequency:?}")]
+    UnknownFrequency { item: String, frequency: String },
     /// A required list is empty.
     #[error("catalogue list {0:?} is empty")]
     EmptyList(ListKind),
@@ -168,6 +174,7 @@ impl Catalogue {
                 en: cat.en,
                 category: None,
                 items: Vec::new(),
+                frequency: None,
             });
         }
         items.extend(file.extra_service);
@@ -220,6 +227,16 @@ impl Catalogue {
                 }
             }
         }
+        for item in self.entries(ListKind::ServiceItem) {
+            if let Some(f) = &item.frequency {
+                if self.get(ListKind::Frequency, f).is_none() {
+                    return Err(CatalogueError::UnknownFrequency {
+                        item: item.code.clone(),
+                        frequency: f.clone(),
+                    });
+                }
+            }
+        }
         for m in self.entries(ListKind::Measure) {
             for item in &m.items {
                 if self.get(ListKind::ServiceItem, item).is_none() {
@@ -251,6 +268,12 @@ impl Catalogue {
     /// The label of `code`, or the code itself when unknown (data from a newer catalogue).
     pub fn label<'a>(&'a self, kind: ListKind, code: &'a str, lang: Lang) -> &'a str {
         self.get(kind, code).map(|e| e.label(lang)).unwrap_or(code)
+    }
+
+    /// The frequency an assessment proposes for service item `item`, if the catalogue says.
+    pub fn proposed_frequency(&self, item: &str) -> Option<&str> {
+        self.get(ListKind::ServiceItem, item)
+            .and_then(|e| e.frequency.as_deref())
     }
 
     /// The service items of one of the three categories.

@@ -202,3 +202,16 @@ pub fn in_service(conn: &Connection, community: Option<&str>) -> Result<Vec<Case
     rows.collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)
 }
+
+/// The case opened from clue `clue_id`, if it was accepted.
+pub fn of_clue(conn: &Connection, clue_id: &str) -> Result<Option<Case>> {
+    let sql = format!(
+        "SELECT {} FROM cases WHERE clue_id = ?1 ORDER BY created_at DESC LIMIT 1",
+        Case::COLUMNS.join(", ")
+    );
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(&sql)?
+        .query_row([clue_id], Case::from_row)
+        .optional()
+        .map_err(super::row_error)
+}

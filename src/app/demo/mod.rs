@@ -551,7 +551,7 @@ fn served(
 }
 
 /// A plan without drawing from the generator (so adding plans changed no one's other data):
-/// a frequency that suits the item, priority by self-care, the first provider offering it.
+/// the catalogue's frequency for the item, priority by self-care, the first provider offering it.
 fn plan_for(needs: &[String], p: &Person, provider_list: &[Provider]) -> Vec<PlannedItem> {
     let urgent = matches!(
         p.facts.self_care.as_deref(),
@@ -561,16 +561,10 @@ fn plan_for(needs: &[String], p: &Person, provider_list: &[Provider]) -> Vec<Pla
         .iter()
         .map(|item| PlannedItem {
             item: item.clone(),
-            frequency: match item.as_str() {
-                "meal_delivery" | "home_care" | "personal_care" | "day_care" | "love_doorbell" => {
-                    "daily"
-                }
-                "cleaning" | "home_sickbed" | "rehabilitation" => "twice_weekly",
-                "shopping" | "medicine_delivery" => "weekly",
-                "escort_to_doctor" => "monthly",
-                _ => "as_needed",
-            }
-            .into(),
+            frequency: Catalogue::builtin()
+                .proposed_frequency(item)
+                .unwrap_or(crate::domain::case::DEFAULT_FREQUENCY)
+                .into(),
             priority: if urgent { "high" } else { "normal" }.into(),
             provider_id: provider_list
                 .iter()

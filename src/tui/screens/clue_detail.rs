@@ -24,6 +24,7 @@ const UNFOUNDED: u8 = 2;
 const REPORT: u8 = 3;
 const ACCEPT: u8 = 4;
 const WITHDRAW: u8 = 5;
+const OPEN_CASE: u8 = 6;
 
 /// The steps of a clue file: the state-machine event that must be allowed, its key, the
 /// step, its label.
@@ -88,6 +89,13 @@ impl Screen for ClueDetail {
             .filter(|(event, ..)| self.allows(*event))
             .map(|(_, key, step, label)| Command::bar(&[Key::ch(*key)], Action::Step(*step), label))
             .collect();
+        if self.clue.state == crate::domain::clue::ClueState::Accepted {
+            c.push(Command::bar(
+                &[Key::ch('g'), Key::plain(KeyCode::Enter)],
+                Action::Step(OPEN_CASE),
+                "clues.open_case",
+            ));
+        }
         c.push(Command::bar(
             &[Key::plain(KeyCode::Esc)],
             Action::Back,
@@ -100,6 +108,20 @@ impl Screen for ClueDetail {
         let lang = env.lang;
         let id = self.clue.meta.id.clone();
         match action {
+            Action::Step(OPEN_CASE) => {
+                let found = env
+                    .ctx()
+                    .and_then(|ctx| crate::app::case::of_clue(&ctx, &id))
+                    .map_err(|e| e.localize(lang));
+                match found {
+                    Ok(Some(c)) => match super::case_detail::CaseDetail::load(env, &c.meta.id) {
+                        Ok(d) => Outcome::Push(Box::new(d)),
+                        Err(msg) => Outcome::Status(msg),
+                    },
+                    Ok(None) => Outcome::None,
+                    Err(msg) => Outcome::Status(msg),
+                }
+            }
             Action::Step(REAL) => Outcome::Push(Box::new(StepForm::new(&id, Step::VerifyReal))),
             Action::Step(UNFOUNDED) => {
                 Outcome::Push(Box::new(StepForm::new(&id, Step::VerifyUnfounded)))

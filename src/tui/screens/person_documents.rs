@@ -34,7 +34,7 @@ enum DocRow {
     /// A kind with nothing filed.
     Missing(String),
     /// A filed scan.
-    Filed(Document),
+    Filed(Box<Document>),
     /// A form the program makes, from line `usize` of the checklist.
     Generated(usize),
 }
@@ -68,7 +68,7 @@ impl DocumentsTab {
             if l.generated_from.is_some() {
                 rows.push(DocRow::Generated(i));
             }
-            rows.extend(l.documents.iter().cloned().map(DocRow::Filed));
+            rows.extend(l.documents.iter().cloned().map(|d| DocRow::Filed(Box::new(d))));
             if !l.complete() {
                 rows.push(DocRow::Missing(l.kind.clone()));
             }

@@ -45,6 +45,8 @@ pub struct PersonForm {
     form: Form,
     /// The person being edited; `None` when creating.
     editing: Option<Person>,
+    /// Created while choosing the person of a new clue: the clue form follows the save.
+    for_clue: bool,
 }
 
 fn options(kind: ListKind, env: &Env) -> Vec<(String, String)> {
@@ -134,8 +136,16 @@ impl PersonForm {
         let mut f = PersonForm {
             form: Self::fields(env),
             editing: None,
+            for_clue: false,
         };
         f.update_derived(env);
+        f
+    }
+
+    /// An empty form for a person met while recording a clue; saving goes on to the clue.
+    pub fn create_for_clue(env: &mut Env) -> PersonForm {
+        let mut f = Self::create(env);
+        f.for_clue = true;
         f
     }
 
@@ -177,6 +187,7 @@ impl PersonForm {
         let mut pf = PersonForm {
             form,
             editing: Some(p.clone()),
+            for_clue: false,
         };
         pf.update_derived(env);
         pf.form.mark_saved();
@@ -251,6 +262,12 @@ impl PersonForm {
                 env.reload_index();
                 if self.editing.is_some() {
                     return Outcome::Pop;
+                }
+                if self.for_clue {
+                    let name = draft.name.trim().to_string();
+                    return Outcome::Replace(Box::new(super::clue_form::ClueForm::new(
+                        env, &id, &name,
+                    )));
                 }
                 match PersonDetail::load(env, &id) {
                     Ok(d) => Outcome::Replace(Box::new(d)),

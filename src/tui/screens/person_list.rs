@@ -211,6 +211,10 @@ impl Screen for PersonList {
                     };
                 }
             }
+            Action::New if self.pick => {
+                // The picker gives way to the form, which goes on to the clue once saved.
+                return Outcome::Replace(Box::new(PersonForm::create_for_clue(env)));
+            }
             Action::New => return Outcome::Push(Box::new(PersonForm::create(env))),
             _ => {}
         }
