@@ -6,6 +6,8 @@
 pub mod app;
 pub mod cli;
 pub mod domain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod report;
 pub mod store;
