@@ -46,7 +46,10 @@ pub fn roster(data: &[u8]) {
                 .map(|e| e.line)
                 .chain(parsed.refused.iter().map(|r| r.line));
             for line in lines {
-                assert!(line <= max_line, "line {line} beyond the sheet's {max_line}");
+                assert!(
+                    line <= max_line,
+                    "line {line} beyond the sheet's {max_line}"
+                );
             }
         }
     }

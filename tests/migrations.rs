@@ -130,3 +130,74 @@ fn schema_4_database_gains_the_task_tables_and_keeps_its_data() {
         assert_eq!(n, 0, "{table}");
     }
 }
+
+#[test]
+fn schema_6_database_gains_review_dates_and_settings_and_schedules_old_cards() {
+    use jiuzhu::app::{inbox, Ctx, FixedClock, Session};
+    use jiuzhu::domain::permission::{Grant, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v6.db");
+    {
+        let mut c = Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut c, &path, 6).unwrap();
+        c.execute_batch(
+            "INSERT INTO workstation (id, org_code, tier, demo, epoch, created_at)
+                 VALUES ('ws-1', '360104001', 'subdistrict', 0, 1, '2025-01-01T00:00:00.000Z');
+             INSERT INTO org_units (code, name, kind, parent, hosted) VALUES
+                 ('360104001', '洪都街道', 'subdistrict', NULL, 0),
+                 ('360104001001', '洪都新村社区', 'community', '360104001', 1);
+             INSERT INTO persons (id, origin, version, created_at, updated_at, name, community,
+                 hukou_local, assistance_status, lives_alone, status)
+               VALUES ('p-1', 'ws-1', 1, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z',
+                 '曾小红', '360104001001', 1, 'urban_minimum_living', 0, 'active');
+             INSERT INTO cases (id, origin, version, created_at, updated_at, person_id, community,
+                 state, state_changed_at, needs, card_no, card_valid_until, card_version)
+               VALUES ('c-1', 'ws-1', 5, '2025-11-20T00:00:00.000Z', '2025-12-01T00:00:00.000Z',
+                 'p-1', '360104001001', 'in_service', '2025-12-01T02:00:00.000Z',
+                 '[\"meal_delivery\"]', '360104001-K00001', '2026-12-01', 1);",
+        )
+        .unwrap();
+    }
+    let mut store = Store::open(&path, &OpenOptions::default()).unwrap();
+    {
+        let c = Connection::open(&path).unwrap();
+        assert_eq!(migrations::version(&c).unwrap(), latest());
+        let reviewed: Option<String> = c
+            .query_row("SELECT reviewed_on FROM cases WHERE id = 'c-1'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(reviewed, None, "old cases keep no review date");
+        let settings: i64 = c
+            .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(settings, 0, "defaults until an administrator sets them");
+    }
+    // The old card was issued 2025-12-01 (a year before its last valid day): its review fell
+    // due on 2026-05-30, and the card runs out within the month.
+    let clock = FixedClock(
+        chrono::DateTime::parse_from_rfc3339("2026-11-28T02:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc),
+    );
+    let session = Session {
+        username: "admin".into(),
+        grants: vec![Grant {
+            role: Role::Admin,
+            org: "360104001".into(),
+        }],
+    };
+    let ctx = Ctx::new(&mut store, session, &clock).unwrap();
+    let items = inbox::tasks(&ctx).unwrap().items;
+    let kinds: Vec<(inbox::InboxKind, String)> = items
+        .iter()
+        .map(|i| (i.kind, i.since.to_string()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (inbox::InboxKind::ReviewDue, "2026-05-30".to_string()),
+            (inbox::InboxKind::CardExpiring, "2026-11-01".to_string()),
+        ]
+    );
+}

@@ -897,3 +897,201 @@ fn documents_tab_files_a_scan() {
     assert!(row(&t, 2).contains("档案材料（1/7）"), "{}", row(&t, 2));
     assert!(row(&t, 5).contains("idcard.pdf"), "{}", row(&t, 5));
 }
+
+/// A workstation with something of every kind waiting: a clue overdue for verification, a
+/// case to survey, a service due for review, a card about to run out, a complaint, and the
+/// follow-up tasks of a monthly roster; a service recorded, so the timeliness table has
+/// every step.
+fn inbox_workstation() -> common::DemoWs {
+    use common::history::{accepted, carded, day, in_service, new_clue, new_person, on, C1, C2};
+    let mut ws = common::DemoWs::new();
+    let p = new_person(&mut ws, "曾小红", C2);
+    new_clue(&mut ws, &p, "2026-11-20");
+    let p = new_person(&mut ws, "欧阳修文", C1);
+    let c = new_clue(&mut ws, &p, "2026-11-18");
+    accepted(&mut ws, &c, "2026-11-19", "2026-11-20", "2026-11-25");
+    in_service(&mut ws, "刘桂兰", C1, "2026-05-01");
+    in_service(&mut ws, "陈建华", C2, "2025-12-10");
+    let p = new_person(&mut ws, "张三", C1);
+    let c = new_clue(&mut ws, &p, "2026-10-08");
+    let case_id = accepted(&mut ws, &c, "2026-10-09", "2026-10-12", "2026-10-13");
+    carded(&mut ws, &case_id, "2026-10-16", "2026-10-27", "2026-10-28");
+    let provider = on(&mut ws, "2026-10-28", "demo", |ctx| {
+        let provider = jiuzhu::app::provider::create(
+            ctx,
+            &jiuzhu::domain::provider::ProviderDraft {
+                name: "洪都街道居家养老服务中心".into(),
+                kind: "enterprise_institution".into(),
+                items: vec!["meal_delivery".into()],
+                contact: "刘敏".into(),
+                phone: "0791-88210001".into(),
+                area: "360104001".into(),
+                active: true,
+            },
+        )
+        .unwrap();
+        let card = jiuzhu::app::case::get(ctx, &case_id)
+            .unwrap()
+            .card_no
+            .unwrap();
+        jiuzhu::app::service::register(ctx, &provider, &card).unwrap();
+        (provider, card)
+    });
+    on(&mut ws, "2026-10-30", "demo", |ctx| {
+        jiuzhu::app::service::record(
+            ctx,
+            &jiuzhu::app::service::ServiceDraft {
+                provider_id: provider.0.clone(),
+                card_no: provider.1.clone(),
+                item: "meal_delivery".into(),
+                served_on: Some(day("2026-10-30")),
+                minutes: 30,
+                served_by: "刘敏".into(),
+                content: "送午餐".into(),
+                confirmed: true,
+                satisfaction: None,
+            },
+        )
+        .unwrap()
+    });
+    common::with_ctx(&mut ws, "demo", |ctx| {
+        jiuzhu::app::supervision::receive(
+            ctx,
+            &jiuzhu::app::supervision::ComplaintDraft {
+                community: C1.into(),
+                channel: "hotline".into(),
+                received_on: Some(day("2026-11-10")),
+                complainant: "邻居".into(),
+                content: "送餐不按时".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let roster = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/roster/monthly-utf8-bom.csv");
+        jiuzhu::app::roster::import_file(ctx, &roster, &mut |_, _| true).unwrap();
+    });
+    ws
+}
+
+/// The home screen's inbox: overdue first, Tab between menu and inbox, Enter straight to the
+/// task's record; the timeliness table and the time-limit form.
+#[test]
+fn inbox_home_and_timeliness_screens() {
+    let ws = inbox_workstation();
+    for lang in [Lang::ZhCn, Lang::En] {
+        let mut app = App::signed_in(env(&ws.dir, lang), ws.session("demo"));
+        let t = draw(&mut app, 80, 24);
+        insta::assert_snapshot!(format!("inbox_home_{}_80x24", lang.code()), t.backend());
+    }
+    let mut app = App::signed_in(env(&ws.dir, Lang::ZhCn), ws.session("demo"));
+    let screen = |app: &mut App| -> String {
+        let t = draw(app, 80, 24);
+        (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n")
+    };
+    // F1 lists every binding of the home screen, in two columns to fit 80x24.
+    press(&mut app, &[k(KeyCode::F(1))]);
+    let help = screen(&mut app);
+    for key in [
+        "Tab / Shift+Tab",
+        "PgDn",
+        "F10",
+        "Ctrl+Q",
+        "按 Esc、F1 或回车关闭帮助",
+    ] {
+        assert!(help.contains(key), "{key} missing from the help:\n{help}");
+    }
+    press(&mut app, &[k(KeyCode::Esc)]);
+    // The focus starts on the most urgent task: the review due since 2026-06-08.
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 4).contains("> 到期复核"), "{}", row(&t, 4));
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let s = screen(&mut app);
+    assert!(
+        s.contains("个案：陈建华") && s.contains("下次复核     2026-06-08"),
+        "{s}"
+    );
+    // Esc comes back to the inbox, the selection where it was.
+    press(&mut app, &[k(KeyCode::Esc), k(KeyCode::Down)]);
+    let t = draw(&mut app, 80, 24);
+    assert!(row(&t, 5).starts_with("  "), "{}", row(&t, 5));
+    assert!(row(&t, 5).contains('>'), "{}", row(&t, 5));
+    // Down to the complaint: Enter opens 监督管理 on its tab with it selected.
+    let pos = |app: &mut App, what: &str| -> usize {
+        let t = draw(app, 80, 24);
+        (4..22u16)
+            .find(|y| row(&t, *y).contains(what))
+            .map(usize::from)
+            .unwrap_or_else(|| panic!("{what} not listed"))
+    };
+    let at = pos(&mut app, "投诉与异议");
+    let mut now = pos(&mut app, ">");
+    while now < at {
+        press(&mut app, &[k(KeyCode::Down)]);
+        now += 1;
+    }
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let s = screen(&mut app);
+    assert!(s.contains("送餐不按时") && s.contains("> "), "{s}");
+    assert!(
+        s.lines()
+            .any(|l| l.contains('>') && l.contains("送餐不按时")),
+        "{s}"
+    );
+    // A roster task opens the follow-up list on that task.
+    press(&mut app, &[k(KeyCode::Esc)]);
+    let at = pos(&mut app, "名单新增走访");
+    let mut now = pos(&mut app, ">");
+    while now < at {
+        press(&mut app, &[k(KeyCode::Down)]);
+        now += 1;
+    }
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(
+        screen(&mut app).contains("跟进任务"),
+        "{}",
+        screen(&mut app)
+    );
+    // Tab gives the menu the keys: Down and Enter open 需求认定; digits work from either side.
+    press(&mut app, &[k(KeyCode::Esc), k(KeyCode::Tab)]);
+    assert!(screen(&mut app).contains("> 1  主动发现"));
+    press(&mut app, &[k(KeyCode::Down), k(KeyCode::Enter)]);
+    assert!(
+        screen(&mut app).contains("需求认定："),
+        "{}",
+        screen(&mut app)
+    );
+    press(&mut app, &[k(KeyCode::Esc), k(KeyCode::Right)]);
+    assert!(
+        !screen(&mut app).contains("> 2  需求认定"),
+        "the inbox has the keys again"
+    );
+    typed(&mut app, "9");
+    let t = draw(&mut app, 80, 24);
+    insta::assert_snapshot!("timeliness_zh-CN_80x24", t.backend());
+    press(&mut app, &[k(KeyCode::Tab)]);
+    let t = draw(&mut app, 80, 24);
+    insta::assert_snapshot!("timeliness_counts_zh-CN_80x24", t.backend());
+    // The time limits: a 10-day verification makes the clue found 8 days ago not overdue.
+    press(&mut app, &[k(KeyCode::Esc)]);
+    typed(&mut app, "0");
+    press(&mut app, &[Key::ch('e')]);
+    let t = draw(&mut app, 80, 24);
+    insta::assert_snapshot!("limits_form_zh-CN_80x24", t.backend());
+    press(&mut app, &[k(KeyCode::Backspace)]);
+    typed(&mut app, "10");
+    press(&mut app, &[Key::ctrl('s')]);
+    assert!(
+        screen(&mut app).contains("核实线索 10 天"),
+        "{}",
+        screen(&mut app)
+    );
+    press(&mut app, &[k(KeyCode::Esc)]);
+    let s = screen(&mut app);
+    let clue_line = s.lines().find(|l| l.contains("曾小红")).unwrap();
+    assert!(
+        clue_line.trim_end().ends_with('8'),
+        "8 days, not overdue: {clue_line}"
+    );
+    assert!(!clue_line.contains('!'), "{clue_line}");
+}

@@ -11,12 +11,12 @@ use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::org::Tier;
 use crate::domain::permission::Action;
 use crate::domain::text::{clean_multiline, required_line};
-use crate::domain::timeliness::{case_limit, days_waiting, overdue};
+use crate::domain::timeliness::{Thresholds, Wait};
 use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::store::{cases, counters, persons, WriteTx};
 
-/// How long a service card is valid by default.
-pub const CARD_VALID_DAYS: i64 = 365;
+/// How long a service card is valid from its issue or its last review.
+pub use crate::domain::case::CARD_VALID_DAYS;
 
 /// Reads a case the session may see.
 pub fn get(ctx: &Ctx<'_>, id: &str) -> Result<Case> {
@@ -319,8 +319,9 @@ pub(crate) fn next_card_no(w: &WriteTx<'_>, issuer: &str) -> Result<String> {
     Ok(format!("{issuer}-K{n:05}"))
 }
 
-/// 发放服务卡: numbers the card, makes it valid for a year, and enrols the person in the
-/// archive (服务号) in the same transaction if they have no number yet.
+/// 发放服务卡: numbers the card, makes it valid for a year, starts the review schedule, and
+/// enrols the person in the archive (服务号) in the same transaction if they have no number
+/// yet.
 pub fn issue_card(ctx: &mut Ctx<'_>, id: &str) -> Result<Case> {
     let today = ctx.clock.today();
     let case = get(ctx, id)?;
@@ -329,6 +330,8 @@ pub fn issue_card(ctx: &mut Ctx<'_>, id: &str) -> Result<Case> {
         c.card_no = Some(next_card_no(w, &issuer)?);
         c.card_valid_until = Some(today + Duration::days(CARD_VALID_DAYS));
         c.card_version = 1;
+        // The decision that issued the card is the first review: the schedule counts from it.
+        c.reviewed_on = Some(today);
         if let Some(mut p) = persons::get(w.conn(), &c.person_id)? {
             if p.service_no.is_none() {
                 p.service_no = Some(person::next_service_no(w, &p.facts.community)?);
@@ -356,16 +359,15 @@ pub struct CaseLine {
 pub fn list(ctx: &Ctx<'_>, state: Option<CaseState>, limit: usize) -> Result<Vec<CaseLine>> {
     ctx.require_somewhere(Action::ViewPerson)?;
     let today = ctx.clock.today();
+    let thresholds = super::settings::thresholds(ctx)?;
     let rows = cases::list(ctx.store.conn(), state, limit)?;
     Ok(rows
         .into_iter()
         .filter(|(c, _)| ctx.require(Action::ViewPerson, &c.community).is_ok())
         .map(|(case, person_name)| {
-            let since = chrono::DateTime::parse_from_rfc3339(&case.state_changed_at)
-                .map(|t| super::clock::china_date(t.with_timezone(&chrono::Utc)))
-                .unwrap_or(today);
-            let days = case_limit(case.state).map(|_| days_waiting(since, today));
-            let overdue = overdue(since, today, case_limit(case.state));
+            let wait = wait_of(&case, &thresholds, today);
+            let days = wait.map(|w| w.days(today));
+            let overdue = wait.is_some_and(|w| w.overdue(today));
             CaseLine {
                 case,
                 person_name,
@@ -376,9 +378,37 @@ pub fn list(ctx: &Ctx<'_>, state: Option<CaseState>, limit: usize) -> Result<Vec
         .collect())
 }
 
+/// What a case waits for under `t`: its next step since it entered its state (decision and
+/// card since the survey); `None` for a case in service or closed (a service waits on its
+/// review schedule instead, see [`next_review`]).
+pub fn wait_of(case: &Case, t: &Thresholds, today: NaiveDate) -> Option<Wait> {
+    let limit = t.case_limit(case.state)?;
+    let changed = super::clock::stored_day(&case.state_changed_at).unwrap_or(today);
+    let since = match case.state {
+        CaseState::Accepted => changed,
+        _ => case.survey_date.unwrap_or(changed),
+    };
+    Some(Wait {
+        since,
+        limit: t.get(limit),
+    })
+}
+
+/// The day the service of a case in service is next due for review under `t`.
+pub fn next_review(case: &Case, t: &Thresholds) -> Option<NaiveDate> {
+    if case.state != CaseState::InService {
+        return None;
+    }
+    case.review_from()
+        .map(|from| crate::domain::timeliness::next_review(from, t))
+}
+
 /// 复核 (动态管理): the case continues, with the reviewer's note; changed needs replace the old
-/// ones (the change log keeps every earlier version).
+/// ones (the card gets a new version; the change log keeps every earlier one). The review
+/// restarts the schedule, and renews the card for a year from today, since a service found
+/// still needed must stay servable (providers refuse an expired card).
 pub fn review(ctx: &mut Ctx<'_>, id: &str, note: &str, needs: Option<Vec<String>>) -> Result<Case> {
+    let today = ctx.clock.today();
     let note = clean_multiline(Field::Note, note, 1000)?;
     if let Some(n) = &needs {
         let cat = Catalogue::builtin();
@@ -401,6 +431,9 @@ pub fn review(ctx: &mut Ctx<'_>, id: &str, note: &str, needs: Option<Vec<String>
         None => None,
     };
     step(ctx, id, CaseEvent::Review, |c| {
+        c.reviewed_on = Some(today);
+        let renewed = today + Duration::days(CARD_VALID_DAYS);
+        c.card_valid_until = Some(c.card_valid_until.map_or(renewed, |d| d.max(renewed)));
         if !note.is_empty() {
             c.decision_note = Some(note);
         }

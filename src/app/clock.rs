@@ -66,6 +66,13 @@ pub fn new_id(t: DateTime<Utc>, rng: &mut dyn RngCore) -> String {
         .to_string()
 }
 
+/// The China date of a stored instant (RFC 3339), if it parses.
+pub fn stored_day(stored: &str) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc3339(stored)
+        .ok()
+        .map(|t| china_date(t.with_timezone(&Utc)))
+}
+
 /// Shows a stored instant in China time, `YYYY-MM-DD HH:MM`.
 pub fn show_instant(stored: &str) -> String {
     DateTime::parse_from_rfc3339(stored)

@@ -9,7 +9,7 @@ use crate::domain::clue::{Clue, ClueEvent, ClueState};
 use crate::domain::permission::Action;
 use crate::domain::record::RecordMeta;
 use crate::domain::text::{clean_multiline, optional_line, required_line};
-use crate::domain::timeliness::{clue_limit, days_waiting, overdue};
+use crate::domain::timeliness::{Thresholds, Wait};
 use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::store::{cases, clues, persons};
 
@@ -209,14 +209,15 @@ pub struct ClueLine {
 pub fn list(ctx: &Ctx<'_>, state: Option<ClueState>, limit: usize) -> Result<Vec<ClueLine>> {
     ctx.require_somewhere(Action::ViewPerson)?;
     let today = ctx.clock.today();
+    let thresholds = super::settings::thresholds(ctx)?;
     let rows = clues::list(ctx.store.conn(), state, limit)?;
     Ok(rows
         .into_iter()
         .filter(|(c, _)| ctx.require(Action::ViewPerson, &c.community).is_ok())
         .map(|(clue, person_name)| {
-            let since = waiting_since(&clue);
-            let days = clue_limit(clue.state).map(|_| days_waiting(since, today));
-            let overdue = overdue(since, today, clue_limit(clue.state));
+            let wait = wait_of(&clue, &thresholds);
+            let days = wait.map(|w| w.days(today));
+            let overdue = wait.is_some_and(|w| w.overdue(today));
             ClueLine {
                 clue,
                 person_name,
@@ -227,6 +228,16 @@ pub fn list(ctx: &Ctx<'_>, state: Option<ClueState>, limit: usize) -> Result<Vec
         .collect())
 }
 
+/// What a clue waits for under `t`: since the day it entered its state, for that step's
+/// days; `None` for a closed clue.
+pub fn wait_of(c: &Clue, t: &Thresholds) -> Option<Wait> {
+    let limit = t.clue_limit(c.state)?;
+    Some(Wait {
+        since: waiting_since(c),
+        limit: t.get(limit),
+    })
+}
+
 /// The day a clue entered its current state.
 fn waiting_since(c: &Clue) -> NaiveDate {
     let stamp = match c.state {
@@ -235,8 +246,7 @@ fn waiting_since(c: &Clue) -> NaiveDate {
         _ => None,
     };
     stamp
-        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| super::clock::china_date(t.with_timezone(&chrono::Utc)))
+        .and_then(super::clock::stored_day)
         .unwrap_or(c.found_on)
 }
 

@@ -1,12 +1,18 @@
-//! 待办: what waits, by workflow step, in the communities the user may see. The per-task
-//! inbox with ages and configurable thresholds comes later; the lists of each step already
-//! mark overdue items.
+//! 待办: what waits in the communities the user may see — the counts by workflow step, and
+//! the per-task inbox of the home screen: one item per waiting record the session's roles
+//! may act on, with its age against the workstation's time limits, overdue first.
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
 
 use super::{Ctx, Result};
 use crate::domain::case::CaseState;
 use crate::domain::clue::ClueState;
 use crate::domain::permission::Action;
-use crate::store::{cases, clues, persons, supervision};
+use crate::domain::task::TaskKind;
+use crate::domain::timeliness::{card_expiring, review_due, Limit, Thresholds, Wait};
+use crate::store::{cases, clues, persons, supervision, tasks};
 
 /// One line of the inbox: the string-table key of what waits, and how many.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,4 +99,348 @@ pub fn counts(ctx: &Ctx<'_>) -> Result<Vec<Waiting>> {
             count: persons,
         },
     ])
+}
+
+/// Most items the inbox lists; the rest are counted (a workstation that far behind needs the
+/// step lists, whose filters reach every record, more than a longer inbox).
+pub const INBOX_MAX: usize = 500;
+
+/// A row limit no workstation reaches: every open task is read, so the total is right.
+const EVERY_ROW: usize = 1 << 30;
+
+/// What an inbox item asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InboxKind {
+    /// A recorded clue to verify.
+    VerifyClue,
+    /// A verified clue to report to the subdistrict.
+    ReportClue,
+    /// A report to accept (opens a case).
+    AcceptReport,
+    /// A case waiting for the home survey.
+    Survey,
+    /// A surveyed case waiting for the needs assessment.
+    Assess,
+    /// An assessed case waiting for the decision.
+    Decide,
+    /// An approved case waiting for its card.
+    IssueCard,
+    /// A service card about to expire, or expired.
+    CardExpiring,
+    /// A service due for its scheduled review.
+    ReviewDue,
+    /// A roster follow-up: visit the newly approved.
+    RosterVisit,
+    /// A roster follow-up: review the services of a changed or cancelled recipient.
+    RosterReview,
+    /// A complaint or objection not yet closed.
+    Complaint,
+}
+
+impl InboxKind {
+    /// Every kind.
+    pub const ALL: [InboxKind; 12] = [
+        InboxKind::VerifyClue,
+        InboxKind::ReportClue,
+        InboxKind::AcceptReport,
+        InboxKind::Survey,
+        InboxKind::Assess,
+        InboxKind::Decide,
+        InboxKind::IssueCard,
+        InboxKind::CardExpiring,
+        InboxKind::ReviewDue,
+        InboxKind::RosterVisit,
+        InboxKind::RosterReview,
+        InboxKind::Complaint,
+    ];
+
+    /// String-table key of the label.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            InboxKind::VerifyClue => "inbox.kind_verify",
+            InboxKind::ReportClue => "inbox.kind_report",
+            InboxKind::AcceptReport => "inbox.kind_accept",
+            InboxKind::Survey => "inbox.kind_survey",
+            InboxKind::Assess => "inbox.kind_assess",
+            InboxKind::Decide => "inbox.kind_decide",
+            InboxKind::IssueCard => "inbox.kind_card",
+            InboxKind::CardExpiring => "inbox.kind_card_expiring",
+            InboxKind::ReviewDue => "inbox.kind_review",
+            InboxKind::RosterVisit => "inbox.kind_roster_visit",
+            InboxKind::RosterReview => "inbox.kind_roster_review",
+            InboxKind::Complaint => "inbox.kind_complaint",
+        }
+    }
+
+    /// The permission the item's step needs: the inbox lists an item only to a session that
+    /// may take that step in the record's community.
+    pub fn action(self) -> Action {
+        match self {
+            InboxKind::VerifyClue => Action::VerifyClue,
+            InboxKind::ReportClue => Action::ReportClue,
+            InboxKind::AcceptReport => Action::AcceptReport,
+            InboxKind::Survey | InboxKind::Assess => Action::SurveyAndAssess,
+            InboxKind::Decide
+            | InboxKind::IssueCard
+            | InboxKind::CardExpiring
+            | InboxKind::ReviewDue => Action::DecideCase,
+            InboxKind::RosterVisit | InboxKind::RosterReview => Action::EditPerson,
+            InboxKind::Complaint => Action::Supervise,
+        }
+    }
+}
+
+/// The record an inbox item opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A clue (its record id).
+    Clue(String),
+    /// A case.
+    Case(String),
+    /// A follow-up task, and the person it concerns.
+    Task { id: String, person_id: String },
+    /// A complaint or objection.
+    Complaint(String),
+}
+
+impl Target {
+    /// The record id.
+    pub fn id(&self) -> &str {
+        match self {
+            Target::Clue(id) | Target::Case(id) | Target::Complaint(id) => id,
+            Target::Task { id, .. } => id,
+        }
+    }
+}
+
+/// One thing waiting for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxItem {
+    /// What it asks for.
+    pub kind: InboxKind,
+    /// The person's name (for a complaint about no one, the complainant's, or empty).
+    pub name: String,
+    /// The record's community code.
+    pub community: String,
+    /// What Enter opens.
+    pub target: Target,
+    /// The day it started waiting.
+    pub since: NaiveDate,
+    /// Whole days waited.
+    pub days: i64,
+    /// The days it may wait.
+    pub limit: i64,
+    /// Waited longer than it may.
+    pub overdue: bool,
+}
+
+/// The inbox: the first [`INBOX_MAX`] items in order, and how many there are in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inbox {
+    /// The items listed, overdue first, then oldest first.
+    pub items: Vec<InboxItem>,
+    /// Every item waiting, listed or not.
+    pub total: usize,
+    /// How many of all are overdue.
+    pub overdue: usize,
+}
+
+/// The inbox order: overdue first, then the longest waiting; ties in workflow order, then
+/// by name and id so the list never reshuffles between refreshes.
+pub fn order(a: &InboxItem, b: &InboxItem) -> Ordering {
+    b.overdue
+        .cmp(&a.overdue)
+        .then(a.since.cmp(&b.since))
+        .then(a.kind.cmp(&b.kind))
+        .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| a.target.id().cmp(b.target.id()))
+}
+
+/// The per-task inbox of the signed-in user: one item per waiting record their roles may act
+/// on, in the communities where they may, measured against this workstation's thresholds.
+/// A role that acts on nothing (supervisor, provider staff) gets an empty inbox.
+pub fn tasks(ctx: &Ctx<'_>) -> Result<Inbox> {
+    let thresholds = super::settings::thresholds(ctx)?;
+    let mut items = waiting(ctx, &thresholds, &|action, community| {
+        ctx.require(action, community).is_ok()
+    })?;
+    items.sort_by(order);
+    let total = items.len();
+    let overdue = items.iter().filter(|i| i.overdue).count();
+    items.truncate(INBOX_MAX);
+    Ok(Inbox {
+        items,
+        total,
+        overdue,
+    })
+}
+
+/// Every waiting item under `t` for which `may(action, community)` holds, unordered.
+pub(crate) fn waiting(
+    ctx: &Ctx<'_>,
+    t: &Thresholds,
+    may: &dyn Fn(Action, &str) -> bool,
+) -> Result<Vec<InboxItem>> {
+    let today = ctx.clock.today();
+    let conn = ctx.store.conn();
+    let mut out = Vec::new();
+    let push = |kind: InboxKind,
+                name: &str,
+                community: &str,
+                target: Target,
+                wait: Wait,
+                out: &mut Vec<InboxItem>| {
+        if may(kind.action(), community) {
+            out.push(InboxItem {
+                kind,
+                name: name.to_string(),
+                community: community.to_string(),
+                target,
+                since: wait.since,
+                days: wait.days(today),
+                limit: wait.limit,
+                overdue: wait.overdue(today),
+            });
+        }
+    };
+    for (clue, name) in clues::waiting(conn)? {
+        let kind = match clue.state {
+            ClueState::Recorded => InboxKind::VerifyClue,
+            ClueState::Verified => InboxKind::ReportClue,
+            ClueState::Reported => InboxKind::AcceptReport,
+            _ => continue,
+        };
+        if let Some(wait) = super::clue::wait_of(&clue, t) {
+            let target = Target::Clue(clue.meta.id.clone());
+            push(kind, &name, &clue.community, target, wait, &mut out);
+        }
+    }
+    for (case, name) in cases::waiting(conn)? {
+        let target = || Target::Case(case.meta.id.clone());
+        let step = match case.state {
+            CaseState::Accepted => Some(InboxKind::Survey),
+            CaseState::Surveyed => Some(InboxKind::Assess),
+            CaseState::Assessed => Some(InboxKind::Decide),
+            CaseState::Approved => Some(InboxKind::IssueCard),
+            _ => None,
+        };
+        if let (Some(kind), Some(wait)) = (step, super::case::wait_of(&case, t, today)) {
+            push(kind, &name, &case.community, target(), wait, &mut out);
+        }
+        if case.state != CaseState::InService {
+            continue;
+        }
+        if let Some(wait) = case.review_from().and_then(|d| review_due(d, t, today)) {
+            push(
+                InboxKind::ReviewDue,
+                &name,
+                &case.community,
+                target(),
+                wait,
+                &mut out,
+            );
+        }
+        if let Some(wait) = case
+            .card_valid_until
+            .and_then(|d| card_expiring(d, t, today))
+        {
+            push(
+                InboxKind::CardExpiring,
+                &name,
+                &case.community,
+                target(),
+                wait,
+                &mut out,
+            );
+        }
+    }
+    for (task, name) in tasks::list_open(conn, EVERY_ROW)? {
+        let kind = match task.kind {
+            TaskKind::RosterVisit => InboxKind::RosterVisit,
+            TaskKind::RosterReview => InboxKind::RosterReview,
+        };
+        let wait = Wait {
+            since: super::clock::stored_day(&task.meta.created_at).unwrap_or(today),
+            limit: t.get(Limit::FollowUp),
+        };
+        let target = Target::Task {
+            id: task.meta.id.clone(),
+            person_id: task.person_id.clone(),
+        };
+        push(kind, &name, &task.community, target, wait, &mut out);
+    }
+    for (complaint, person) in supervision::open_complaints(conn)? {
+        let name = person
+            .or_else(|| complaint.complainant.clone())
+            .unwrap_or_default();
+        let wait = Wait {
+            since: complaint.received_on,
+            limit: t.get(Limit::Complaint),
+        };
+        let target = Target::Complaint(complaint.meta.id.clone());
+        push(
+            InboxKind::Complaint,
+            &name,
+            &complaint.community,
+            target,
+            wait,
+            &mut out,
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(kind: InboxKind, since: &str, overdue: bool, name: &str) -> InboxItem {
+        InboxItem {
+            kind,
+            name: name.into(),
+            community: "360104001001".into(),
+            target: Target::Clue(format!("id-{name}")),
+            since: NaiveDate::parse_from_str(since, "%Y-%m-%d").unwrap(),
+            days: 0,
+            limit: 3,
+            overdue,
+        }
+    }
+
+    #[test]
+    fn overdue_first_then_the_longest_waiting() {
+        let mut v = [
+            item(InboxKind::VerifyClue, "2026-11-27", false, "甲"),
+            item(InboxKind::Survey, "2026-11-20", true, "乙"),
+            item(InboxKind::VerifyClue, "2026-10-01", false, "丙"),
+            item(InboxKind::ReviewDue, "2026-11-25", true, "丁"),
+            item(InboxKind::Complaint, "2026-10-01", false, "戊"),
+        ];
+        v.sort_by(order);
+        let names: Vec<&str> = v.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["乙", "丁", "丙", "戊", "甲"]);
+    }
+
+    #[test]
+    fn ties_keep_a_stable_order() {
+        let a = item(InboxKind::VerifyClue, "2026-11-01", false, "张三");
+        let b = item(InboxKind::VerifyClue, "2026-11-01", false, "李四");
+        assert_eq!(order(&a, &b), "张三".cmp("李四"));
+        assert_eq!(order(&a, &a), Ordering::Equal);
+    }
+
+    #[test]
+    fn every_kind_names_a_step_of_the_permission_table() {
+        use crate::domain::permission::{scope_of, Role};
+        for k in InboxKind::ALL {
+            assert!(
+                scope_of(Role::Admin, k.action()).is_some(),
+                "{k:?} must be reachable by the administrator"
+            );
+            assert!(
+                scope_of(Role::Supervisor, k.action()).is_none(),
+                "a supervisor changes nothing, so {k:?} is not theirs"
+            );
+        }
+    }
 }

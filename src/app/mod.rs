@@ -16,9 +16,11 @@ pub mod provider;
 pub mod roster;
 pub mod search;
 pub mod service;
+pub mod settings;
 pub mod setup;
 pub mod supervision;
 pub mod task;
+pub mod timeliness;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

@@ -51,6 +51,9 @@ pub struct Case {
     pub plan: Vec<PlannedItem>,
     /// Version of the service card: 0 before issue, then 1, 2, … as its items change.
     pub card_version: i64,
+    /// The day of the last review (复核); the card's issue counts as the first. `None` on
+    /// cases carded before reviews were scheduled.
+    pub reviewed_on: Option<NaiveDate>,
 }
 
 /// One line of the service plan (服务计划): an assessed need, how often and how urgently it is
@@ -68,12 +71,25 @@ pub struct PlannedItem {
     pub provider_id: Option<String>,
 }
 
+/// How long a service card is valid from its issue or its last review.
+pub const CARD_VALID_DAYS: i64 = 365;
+
 /// Frequency proposed for a need until someone says otherwise.
 pub const DEFAULT_FREQUENCY: &str = "weekly";
 /// Priority proposed for a need until someone says otherwise.
 pub const DEFAULT_PRIORITY: &str = "normal";
 
 impl Case {
+    /// The day the review schedule counts from: the last review, else the card's issue
+    /// (read back from its validity for cases carded before reviews were recorded); `None`
+    /// for a case without a card.
+    pub fn review_from(&self) -> Option<NaiveDate> {
+        self.reviewed_on.or_else(|| {
+            self.card_valid_until
+                .map(|d| d - chrono::Duration::days(CARD_VALID_DAYS))
+        })
+    }
+
     /// The plan line of each need, in the order of `needs`; a need without a line gets the
     /// defaults and no provider (older cases were assessed before plans existed).
     pub fn plan_lines(&self) -> Vec<PlannedItem> {
@@ -145,6 +161,7 @@ impl Case {
             stop_reason: None,
             plan: Vec::new(),
             card_version: 0,
+            reviewed_on: None,
         }
     }
 }
@@ -338,6 +355,26 @@ mod tests {
         assert!(Approved.apply(E::Suspend).is_err());
         assert!(Suspended.apply(E::Review).is_err());
         assert!(InService.apply(E::Withdraw).is_err());
+    }
+
+    #[test]
+    fn reviews_count_from_the_last_review_else_from_the_card() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let mut c = Case::open(
+            RecordMeta::new("c".into(), "ws", "2026-01-01T00:00:00.000Z"),
+            "p".into(),
+            None,
+            "360104001001".into(),
+        );
+        assert_eq!(c.review_from(), None, "no card, no schedule");
+        c.card_valid_until = Some(d("2026-12-01"));
+        assert_eq!(
+            c.review_from(),
+            Some(d("2025-12-01")),
+            "carded before reviews were recorded"
+        );
+        c.reviewed_on = Some(d("2026-06-01"));
+        assert_eq!(c.review_from(), Some(d("2026-06-01")));
     }
 
     #[test]

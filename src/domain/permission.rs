@@ -128,6 +128,8 @@ pub enum Action {
     Supervise,
     /// 生成演示数据
     GenerateDemo,
+    /// 系统设置: this workstation's time limits and review interval
+    ManageSettings,
 }
 
 impl Action {
@@ -150,6 +152,7 @@ impl Action {
             Action::Inspect => "action.inspect",
             Action::Supervise => "action.supervise",
             Action::GenerateDemo => "action.generate_demo",
+            Action::ManageSettings => "action.manage_settings",
         }
     }
 }
@@ -284,6 +287,20 @@ mod tests {
             Action::Enrol,
         ] {
             assert!(!allows(&g, a, "360104001001", &tree), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_administrator_changes_settings() {
+        let tree = OrgTree::demo();
+        for role in Role::ALL {
+            let may = allows(
+                &grant(role, "360104001"),
+                Action::ManageSettings,
+                "360104001",
+                &tree,
+            );
+            assert_eq!(may, role == Role::Admin, "{role:?}");
         }
     }
 

@@ -61,6 +61,8 @@ pub enum Field {
     ApprovalDate,
     /// 状态 (新增, 变更, 注销) of a roster row.
     RosterStatus,
+    /// One of the workstation's time limits (系统设置 → 时限).
+    Limit(crate::domain::timeliness::Limit),
 }
 
 impl Field {
@@ -120,6 +122,7 @@ impl Field {
             Field::AssistanceCategory => "field.assistance_category",
             Field::ApprovalDate => "field.approval_date",
             Field::RosterStatus => "field.roster_status",
+            Field::Limit(l) => l.label_key(),
         }
     }
 }

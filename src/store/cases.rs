@@ -46,6 +46,7 @@ impl RecordTable for Case {
         "stop_reason",
         "plan",
         "card_version",
+        "reviewed_on",
     ];
 
     fn meta(&self) -> &RecordMeta {
@@ -58,7 +59,7 @@ impl RecordTable for Case {
 
     fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
         let mut v = meta_values(&self.meta);
-        v.extend::<[Box<dyn ToSql + '_>; 17]>([
+        v.extend::<[Box<dyn ToSql + '_>; 18]>([
             Box::new(&self.person_id),
             Box::new(&self.clue_id),
             Box::new(&self.community),
@@ -76,6 +77,7 @@ impl RecordTable for Case {
             Box::new(&self.stop_reason),
             Box::new(serde_json::to_string(&self.plan).unwrap_or_else(|_| "[]".into())),
             Box::new(self.card_version),
+            Box::new(date_text(self.reviewed_on)),
         ]);
         v
     }
@@ -103,6 +105,7 @@ impl RecordTable for Case {
             stop_reason: r.get(19)?,
             plan: serde_json::from_str(&plan).map_err(|_| corrupt("plan"))?,
             card_version: r.get(21)?,
+            reviewed_on: date(r.get(22)?, "reviewed_on")?,
         })
     }
 }
@@ -214,4 +217,62 @@ pub fn of_clue(conn: &Connection, clue_id: &str) -> Result<Option<Case>> {
         .query_row([clue_id], Case::from_row)
         .optional()
         .map_err(super::row_error)
+}
+/// Cases waiting for a step or, in service, for their review or card renewal, with the name
+/// of their person.
+pub fn waiting(conn: &Connection) -> Result<Vec<(Case, String)>> {
+    let cols: Vec<String> = Case::COLUMNS.iter().map(|c| format!("c.{c}")).collect();
+    let sql = format!(
+        "SELECT {}, p.name FROM cases c JOIN persons p ON p.id = c.person_id
+         WHERE c.state IN ('accepted', 'surveyed', 'assessed', 'approved', 'in_service')",
+        cols.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let n = Case::COLUMNS.len();
+    let rows = stmt.query_map([], |r| Ok((Case::from_row(r)?, r.get::<_, String>(n)?)))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// Every case with, for one opened from a clue, when that clue was accepted (the start of
+/// the case's clock; the case record itself may have been made later, by an import).
+pub fn all_with_acceptance(conn: &Connection) -> Result<Vec<(Case, Option<String>)>> {
+    let cols: Vec<String> = Case::COLUMNS.iter().map(|c| format!("c.{c}")).collect();
+    let sql = format!(
+        "SELECT {}, l.accepted_at FROM cases c LEFT JOIN clues l ON l.id = c.clue_id",
+        cols.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let n = Case::COLUMNS.len();
+    let rows = stmt.query_map([], |r| Ok((Case::from_row(r)?, r.get(n)?)))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// When each case was first decided (approved or denied) and first carded, from the change
+/// log: the `state_changed_at` of the record as each step left it (a step recorded later,
+/// or replayed from another workstation, keeps the time it happened). Rows of
+/// (case id, step kind, time).
+pub fn step_times(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT record_id, kind, min(json_extract(record, '$.state_changed_at')) FROM change_log
+         WHERE entity = 'case' AND applied = 1
+           AND kind IN ('case.approve', 'case.deny', 'case.issue_card')
+         GROUP BY record_id, kind",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, kind, at) = row?;
+        if let Some(at) = at {
+            out.push((id, kind, at));
+        }
+    }
+    Ok(out)
 }

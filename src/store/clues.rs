@@ -146,3 +146,27 @@ pub fn count_by_community_and_state(conn: &Connection) -> Result<Vec<(String, Cl
     rows.collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)
 }
+
+/// Clues waiting for the next step (recorded, verified, reported), with their person's name.
+pub fn waiting(conn: &Connection) -> Result<Vec<(Clue, String)>> {
+    let cols: Vec<String> = Clue::COLUMNS.iter().map(|c| format!("c.{c}")).collect();
+    let sql = format!(
+        "SELECT {}, p.name FROM clues c JOIN persons p ON p.id = c.person_id
+         WHERE c.state IN ('recorded', 'verified', 'reported')",
+        cols.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let n = Clue::COLUMNS.len();
+    let rows = stmt.query_map([], |r| Ok((Clue::from_row(r)?, r.get::<_, String>(n)?)))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// Every clue.
+pub fn all(conn: &Connection) -> Result<Vec<Clue>> {
+    let sql = format!("SELECT {} FROM clues", Clue::COLUMNS.join(", "));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], Clue::from_row)?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}

@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0006_roster.sql"),
         after: None,
     },
+    Migration {
+        name: "the inbox: case review dates, workstation settings",
+        sql: include_str!("sql/0007_inbox.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -20,6 +20,7 @@ pub mod persons;
 pub mod providers;
 pub mod records;
 pub mod services;
+pub mod settings;
 pub mod supervision;
 pub mod tasks;
 pub mod users;

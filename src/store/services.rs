@@ -189,3 +189,19 @@ pub fn nth_in(conn: &Connection, community: Option<&str>, n: i64) -> Result<Opti
 pub fn get(conn: &Connection, id: &str) -> Result<Option<ServiceRecord>> {
     records::get(conn, id)
 }
+
+/// The day of each case's first recorded service.
+pub fn first_served(conn: &Connection) -> Result<Vec<(String, NaiveDate)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT case_id, min(served_on) FROM services GROUP BY case_id")?;
+    let rows = stmt.query_map([], |r| {
+        let day: String = r.get(1)?;
+        Ok((
+            r.get::<_, String>(0)?,
+            NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+                .map_err(|_| super::corrupt("services", "served_on"))?,
+        ))
+    })?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}

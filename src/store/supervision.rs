@@ -270,3 +270,21 @@ pub fn open_complaints_by_community(conn: &Connection) -> Result<Vec<(String, i6
     rows.collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)
 }
+
+/// Complaints not yet closed, oldest first, with the name of the person they concern.
+pub fn open_complaints(conn: &Connection) -> Result<Vec<(Complaint, Option<String>)>> {
+    let cols: Vec<String> = Complaint::COLUMNS
+        .iter()
+        .map(|c| format!("c.{c}"))
+        .collect();
+    let sql = format!(
+        "SELECT {}, p.name FROM complaints c LEFT JOIN persons p ON p.id = c.person_id
+         WHERE c.state != 'closed' ORDER BY c.received_on, c.created_at",
+        cols.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let n = Complaint::COLUMNS.len();
+    let rows = stmt.query_map([], |r| Ok((Complaint::from_row(r)?, r.get(n)?)))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}

@@ -55,7 +55,7 @@ impl App {
     pub fn signed_in(mut env: Env, session: crate::app::Session) -> App {
         env.session = Some(session);
         env.reload_index();
-        let home = Home::new().with_counts(&mut env);
+        let home = Home::new().with_inbox(&mut env);
         let mut app = App::new(env);
         app.stack = vec![Box::new(home)];
         app
@@ -233,7 +233,7 @@ impl App {
             self.status = Some(t(self.env.lang, "status.save_first").into());
             return;
         }
-        self.stack = vec![Box::new(Home::new().with_counts(&mut self.env))];
+        self.stack = vec![Box::new(Home::new().with_inbox(&mut self.env))];
     }
 
     fn go_to(&mut self, screen: Box<dyn Screen>) {
@@ -432,22 +432,45 @@ impl App {
 
     fn render_help(&self, frame: &mut Frame<'_>, area: Rect) {
         let env = &self.env;
-        let mut lines = Vec::new();
-        for c in self.commands() {
+        let commands = self.commands();
+        // Two columns across the whole width when one column would not fit the screen (the
+        // home screen binds a key for every menu entry besides moving in two lists); the
+        // two hint lines below take about four rows with the borders and the blank line.
+        let two = commands.len() + 6 > area.height as usize;
+        let (key_w, label_w) = if two { (16, 22) } else { (22, 40) };
+        let entry = |c: &Command| -> Vec<Span<'static>> {
             let keys: Vec<String> = c.keys.iter().map(|k| k.label(env.lang)).collect();
-            lines.push(Line::from(vec![
+            vec![
                 Span::styled(
-                    fit(&keys.join(" / "), 22),
+                    fit(&keys.join(" / "), key_w),
                     env.theme.focused.add_modifier(Modifier::BOLD),
                 ),
-                Span::raw(t(env.lang, c.label).to_string()),
-            ]));
+                Span::raw(if two {
+                    fit(t(env.lang, c.label), label_w)
+                } else {
+                    t(env.lang, c.label).to_string()
+                }),
+            ]
+        };
+        let mut lines = Vec::new();
+        if two {
+            let half = commands.len().div_ceil(2);
+            for i in 0..half {
+                let mut spans = entry(&commands[i]);
+                if let Some(right) = commands.get(i + half) {
+                    spans.push(Span::raw(" "));
+                    spans.extend(entry(right));
+                }
+                lines.push(Line::from(spans));
+            }
+        } else {
+            lines.extend(commands.iter().map(|c| Line::from(entry(c))));
         }
         lines.push(Line::from(""));
         lines.push(Line::styled(t(env.lang, "help.typing"), env.theme.hint));
         lines.push(Line::styled(t(env.lang, "help.close"), env.theme.hint));
         let h = (lines.len() as u16 + 4).min(area.height);
-        let w = 64.min(area.width);
+        let w = if two { area.width } else { 64.min(area.width) };
         let rect = Rect::new(area.x + area.width.saturating_sub(w) / 2, area.y, w, h);
         frame.render_widget(Clear, super::widgets::dialog::clear_area(rect, area));
         frame.render_widget(

@@ -406,6 +406,7 @@ fn history(
                 next.card_no = Some(super::case::next_card_no(w, subdistrict)?);
                 next.card_valid_until = Some(found_on + Duration::days(day + 365));
                 next.card_version = 1;
+                next.reviewed_on = Some(found_on + Duration::days(day));
                 issued_on = Some((found_on + Duration::days(day)).min(today));
                 enrolled = true;
             }
@@ -430,6 +431,9 @@ fn history(
         let kind = format!("case.{}", ev.label_key().trim_start_matches("case_event."));
         case = cases::update(w, &next, &kind)?;
     }
+    if case.state == CaseState::InService {
+        case = reviews(w, case, days_ago, today)?;
+    }
     if let (Some(card_no), Some(issued)) = (case.card_no.clone(), issued_on) {
         let until = match case.state {
             CaseState::Stopped | CaseState::Suspended => {
@@ -449,6 +453,40 @@ fn history(
         summary.enrolled += 1;
     }
     Ok(())
+}
+
+/// The half-yearly reviews of a service since its card, each renewing the card, done a few
+/// days after they fell due. About one service in five has its latest review still
+/// outstanding, so the inbox shows reviews due and cards running out. Drawn from the clue's
+/// age, not the generator, so that adding reviews changed no one's other data.
+fn reviews(
+    w: &mut WriteTx<'_>,
+    mut case: Case,
+    days_ago: i64,
+    today: chrono::NaiveDate,
+) -> Result<Case> {
+    let interval = Duration::days(crate::domain::timeliness::REVIEW_INTERVAL_DAYS);
+    let late = Duration::days(days_ago % 7);
+    let skip_last = days_ago % 5 == 0;
+    let mut done = Vec::new();
+    let Some(mut last) = case.reviewed_on else {
+        return Ok(case);
+    };
+    while last + interval + late <= today {
+        last = last + interval + late;
+        done.push(last);
+    }
+    if skip_last {
+        done.pop();
+    }
+    for day in done {
+        let mut next = case.clone();
+        next.state = case.state.apply(CaseEvent::Review)?;
+        next.reviewed_on = Some(day);
+        next.card_valid_until = Some(day + Duration::days(crate::domain::case::CARD_VALID_DAYS));
+        case = cases::update(w, &next, "case.review")?;
+    }
+    Ok(case)
 }
 
 fn parse_at(at: &str) -> chrono::DateTime<chrono::Utc> {

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use super::plan_form::PlanLineForm;
 use super::print_menu::PrintMenu;
 use super::{Outcome, Screen};
-use crate::app::{case, person, provider, AppError};
+use crate::app::{case, person, provider, settings, AppError};
 use crate::domain::case::{Case, CaseEvent, CaseState};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::date::parse_date;
@@ -70,6 +70,8 @@ pub struct CaseDetail {
     providers: Vec<Provider>,
     /// The selected line of the service plan.
     selected: usize,
+    /// When the service is next due for review (in service only).
+    next_review: Option<NaiveDate>,
 }
 
 impl CaseDetail {
@@ -82,11 +84,14 @@ impl CaseDetail {
             .map(|p| p.facts.name)
             .unwrap_or_default();
         let providers = provider::list(&ctx).unwrap_or_default();
+        let thresholds = settings::thresholds(&ctx).map_err(|e| e.localize(lang))?;
+        let next_review = case::next_review(&case, &thresholds);
         Ok(CaseDetail {
             case,
             person_name,
             providers,
             selected: 0,
+            next_review,
         })
     }
 
@@ -310,7 +315,15 @@ impl Screen for CaseDetail {
                 "clues.col_state",
                 t(lang, c.state.label_key()).to_string(),
             ),
-            row("field.community", safe(env.org_name(&c.community))),
+            match self.next_review {
+                Some(due) => pair(
+                    "field.community",
+                    safe(env.org_name(&c.community)),
+                    "cases.next_review",
+                    day(Some(due)),
+                ),
+                None => row("field.community", safe(env.org_name(&c.community))),
+            },
             row("cases.col_card", card),
             pair(
                 "cases.survey_date",

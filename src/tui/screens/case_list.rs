@@ -11,7 +11,9 @@ use super::roster::RosterImport;
 use super::tasks::TaskList;
 use super::{Outcome, Screen};
 use crate::app::case::{self, CaseLine};
+use crate::app::settings;
 use crate::domain::case::CaseState;
+use crate::domain::timeliness::{Limit, Thresholds};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
@@ -51,6 +53,8 @@ pub struct CaseList {
     dynamic: bool,
     table: FilteredTable,
     lines: Result<Vec<CaseLine>, String>,
+    /// The limits the count line names.
+    thresholds: Thresholds,
 }
 
 impl CaseList {
@@ -70,6 +74,7 @@ impl CaseList {
             dynamic,
             table: FilteredTable::new(FILTERS.len(), tab),
             lines: Ok(Vec::new()),
+            thresholds: Thresholds::default(),
         };
         l.reload(env);
         l
@@ -78,10 +83,19 @@ impl CaseList {
     fn reload(&mut self, env: &mut Env) {
         let lang = env.lang;
         let state = FILTERS[self.table.filter];
-        self.lines = env
-            .ctx()
-            .and_then(|ctx| case::list(&ctx, state, MAX_LINES))
-            .map_err(|e| e.localize(lang));
+        let loaded = env.ctx().and_then(|ctx| {
+            Ok((
+                case::list(&ctx, state, MAX_LINES)?,
+                settings::thresholds(&ctx)?,
+            ))
+        });
+        self.lines = match loaded {
+            Ok((lines, thresholds)) => {
+                self.thresholds = thresholds;
+                Ok(lines)
+            }
+            Err(e) => Err(e.localize(lang)),
+        };
         self.table.clamp(self.lines.as_ref().map_or(0, Vec::len));
     }
 }
@@ -181,6 +195,8 @@ impl Screen for CaseList {
                 &[
                     ("n", &items.len().to_string()),
                     ("overdue", &overdue.to_string()),
+                    ("survey", &self.thresholds.get(Limit::Survey).to_string()),
+                    ("decide", &self.thresholds.get(Limit::Decide).to_string()),
                 ],
             )
         });

@@ -1,19 +1,29 @@
-//! The home screen: the main menu of the six steps and the other areas, beside the 待办 counts.
+//! The home screen: the main menu of the six steps and the other areas on the left, the 待办
+//! inbox on the right — one line per waiting task, overdue first. Tab (or Left/Right) moves
+//! the focus between the two; Up/Down move in the focused one; Enter opens the menu entry or
+//! goes straight to the task's record; the digits open menu entries wherever the focus is.
 
 use crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::case_detail::CaseDetail;
+use super::clue_detail::ClueDetail;
 use super::person_list::PersonList;
 use super::placeholder::Placeholder;
+use super::supervision::SupervisionScreen;
+use super::tasks::TaskList;
 use super::{Outcome, Screen};
-use crate::app::inbox::{self, Waiting};
-use crate::i18n::{t, Localize};
+use crate::app::inbox::{self, Inbox, InboxItem, InboxKind, Target, INBOX_MAX};
+use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::text::fit;
+use crate::tui::text::{fit, safe, width, wrap};
+use crate::tui::widgets::filtered_table::days_cell;
+use crate::tui::widgets::table::row_line;
 
 /// Main-menu entries, in the plan's order: the six steps, then resources, exchange, reports,
 /// settings.
@@ -30,11 +40,40 @@ pub const MENU: [&str; 10] = [
     "menu.settings",
 ];
 
+/// Rows moved by PageUp / PageDown in the inbox.
+const PAGE: usize = 10;
+/// Width of the menu column.
+const MENU_W: u16 = 30;
+/// Widest name shown before it is cut (four characters; longer names are rare).
+const NAME_W: usize = 8;
+/// Widest community name shown (six characters: 洪都新村社区); a wide terminal keeps the
+/// days beside the names rather than at the far edge.
+const COMMUNITY_W: usize = 16;
+/// Width of the days column (`!365`).
+const DAYS_W: usize = 4;
+
+/// The home screen's step: focus the menu.
+const STEP_MENU: u8 = 0;
+/// The home screen's step: focus the inbox.
+const STEP_INBOX: u8 = 1;
+
+/// Which side has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// The main menu.
+    Menu,
+    /// The 待办 inbox.
+    Inbox,
+}
+
 /// The home screen.
 pub struct Home {
     selected: usize,
-    /// The counts, or why they cannot be shown (a role that may not see persons).
-    waiting: Option<Result<Vec<Waiting>, String>>,
+    focus: Focus,
+    /// The selected inbox line.
+    row: usize,
+    /// The inbox, or why it cannot be shown.
+    inbox: Option<Result<Inbox, String>>,
 }
 
 impl Default for Home {
@@ -44,21 +83,48 @@ impl Default for Home {
 }
 
 impl Home {
-    /// The home screen without counts (see [`Home::with_counts`]).
+    /// The home screen without its inbox (see [`Home::with_inbox`]).
     pub fn new() -> Home {
         Home {
             selected: 0,
-            waiting: None,
+            focus: Focus::Menu,
+            row: 0,
+            inbox: None,
         }
+    }
+
+    /// Loads the inbox now (the App does it before the first frame); the focus starts in the
+    /// inbox when something waits, so Enter goes straight to the most urgent task.
+    pub fn with_inbox(mut self, env: &mut Env) -> Home {
+        self.refresh(env);
+        if self.items().is_empty() {
+            self.focus = Focus::Menu;
+        } else {
+            self.focus = Focus::Inbox;
+        }
+        self
+    }
+
+    /// Which side has the keyboard (tests).
+    pub fn focus(&self) -> Focus {
+        self.focus
     }
 
     fn refresh(&mut self, env: &mut Env) {
         let lang = env.lang;
-        self.waiting = Some(
+        self.inbox = Some(
             env.ctx()
-                .and_then(|ctx| inbox::counts(&ctx))
+                .and_then(|ctx| inbox::tasks(&ctx))
                 .map_err(|e| e.localize(lang)),
         );
+        self.row = self.row.min(self.items().len().saturating_sub(1));
+    }
+
+    fn items(&self) -> &[InboxItem] {
+        match &self.inbox {
+            Some(Ok(i)) => &i.items,
+            _ => &[],
+        }
     }
 
     fn open(&mut self, i: usize, env: &mut Env) -> Outcome {
@@ -71,9 +137,7 @@ impl Home {
             Some(&"menu.resources") => {
                 Outcome::Push(Box::new(super::providers::ProviderList::new(env)))
             }
-            Some(&"menu.supervision") => {
-                Outcome::Push(Box::new(super::supervision::SupervisionScreen::new(env)))
-            }
+            Some(&"menu.supervision") => Outcome::Push(Box::new(SupervisionScreen::new(env))),
             Some(&"menu.dynamic") => {
                 Outcome::Push(Box::new(super::case_list::CaseList::in_service(env)))
             }
@@ -83,16 +147,185 @@ impl Home {
             Some(&"menu.discovery") => {
                 Outcome::Push(Box::new(super::clue_list::ClueList::new(env)))
             }
+            Some(&"menu.reports") => {
+                Outcome::Push(Box::new(super::timeliness::TimelinessScreen::new(env)))
+            }
             Some(&"menu.settings") => Outcome::Push(Box::new(super::settings::Settings::new(env))),
             Some(key) => Outcome::Push(Box::new(Placeholder::new(key))),
             None => Outcome::None,
         }
     }
 
-    /// Loads the counts now (the App does it before the first frame).
-    pub fn with_counts(mut self, env: &mut Env) -> Home {
-        self.refresh(env);
-        self
+    /// Opens the record of the selected inbox line.
+    fn open_task(&mut self, env: &mut Env) -> Outcome {
+        let Some(item) = self.items().get(self.row) else {
+            return Outcome::None;
+        };
+        let screen: Result<Box<dyn Screen>, String> = match item.target.clone() {
+            Target::Clue(id) => ClueDetail::load(env, &id).map(|s| Box::new(s) as _),
+            Target::Case(id) => CaseDetail::load(env, &id).map(|s| Box::new(s) as _),
+            Target::Task { id, .. } => Ok(Box::new(TaskList::at(env, &id))),
+            Target::Complaint(id) => Ok(Box::new(SupervisionScreen::complaint(env, &id))),
+        };
+        match screen {
+            Ok(s) => Outcome::Push(s),
+            Err(msg) => Outcome::Status(msg),
+        }
+    }
+
+    fn render_menu(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        let lang = env.lang;
+        let focused = self.focus == Focus::Menu;
+        let mut lines = vec![Line::styled(
+            format!(" {}", t(lang, "home.menu")),
+            if focused {
+                env.theme.focused
+            } else {
+                env.theme.label
+            },
+        )];
+        for (i, key) in MENU.iter().enumerate() {
+            let digit = (i + 1) % 10;
+            let chosen = focused && i == self.selected;
+            let marker = if chosen { env.symbols.marker } else { " " };
+            let text = format!("{marker} {digit}  {}", t(lang, key));
+            let style = if chosen {
+                env.theme.selected
+            } else {
+                Style::default()
+            };
+            lines.push(Line::styled(fit(&text, MENU_W as usize - 2), style));
+            if i == 5 {
+                lines.push(Line::from(""));
+            }
+        }
+        lines.push(Line::from(""));
+        // One hint a line; a line too long for the column wraps.
+        for l in t(lang, "home.inbox_note")
+            .lines()
+            .flat_map(|l| wrap(l, MENU_W as usize - 3))
+        {
+            lines.push(Line::styled(format!(" {l}"), env.theme.hint));
+        }
+        frame.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn render_inbox(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        let lang = env.lang;
+        let focused = self.focus == Focus::Inbox;
+        let title_style = if focused {
+            env.theme.focused
+        } else {
+            env.theme.label
+        };
+        let mut lines = Vec::new();
+        let inbox = match &self.inbox {
+            None => {
+                lines.push(Line::styled(t(lang, "home.inbox"), title_style));
+                lines.push(Line::styled(t(lang, "home.loading"), env.theme.hint));
+                frame.render_widget(Paragraph::new(lines), area);
+                return;
+            }
+            Some(Err(why)) => {
+                lines.push(Line::styled(t(lang, "home.inbox"), title_style));
+                lines.extend(
+                    wrap(why, area.width as usize)
+                        .into_iter()
+                        .map(|l| Line::styled(l, env.theme.hint)),
+                );
+                frame.render_widget(Paragraph::new(lines), area);
+                return;
+            }
+            Some(Ok(inbox)) => inbox,
+        };
+        let count = if inbox.total > inbox.items.len() {
+            tf(
+                lang,
+                "home.inbox_capped",
+                &[
+                    ("n", &inbox.total.to_string()),
+                    ("shown", &INBOX_MAX.to_string()),
+                    ("overdue", &inbox.overdue.to_string()),
+                ],
+            )
+        } else {
+            tf(
+                lang,
+                "home.inbox_count",
+                &[
+                    ("n", &inbox.total.to_string()),
+                    ("overdue", &inbox.overdue.to_string()),
+                ],
+            )
+        };
+        lines.push(Line::from(vec![
+            Span::styled(t(lang, "home.inbox").to_string(), title_style),
+            Span::styled(format!("  {count}"), env.theme.hint),
+        ]));
+        if inbox.items.is_empty() {
+            lines.push(Line::styled(t(lang, "home.inbox_empty"), env.theme.hint));
+            frame.render_widget(Paragraph::new(lines), area);
+            return;
+        }
+        // Fixed columns, so the table keeps its shape from page to page: the kind as wide as
+        // its longest label, the name, the days; the community takes what is left, up to a
+        // limit.
+        let kind_w = InboxKind::ALL
+            .iter()
+            .map(|k| width(t(lang, k.label_key())))
+            .max()
+            .unwrap_or(8);
+        let room = (area.width as usize).saturating_sub(2);
+        let community_w = room
+            .saturating_sub(kind_w + NAME_W + DAYS_W + 3)
+            .clamp(4, COMMUNITY_W);
+        let widths = [kind_w, NAME_W, community_w, DAYS_W];
+        let headers: Vec<Line<'_>> = [
+            "home.col_task",
+            "clues.col_name",
+            "clues.col_community",
+            "clues.col_days",
+        ]
+        .iter()
+        .map(|k| Line::from(t(lang, k)))
+        .collect();
+        let mut header = row_line(&headers, &widths, env.theme.label);
+        header.spans.insert(0, Span::raw("  "));
+        lines.push(header);
+        let page = (area.height as usize).saturating_sub(2).max(1);
+        let top = (self.row / page) * page;
+        for (n, item) in inbox.items.iter().enumerate().skip(top).take(page) {
+            let chosen = focused && n == self.row;
+            let name = if item.name.is_empty() {
+                "-".to_string()
+            } else {
+                safe(&item.name)
+            };
+            let cells = [
+                Line::from(t(lang, item.kind.label_key()).to_string()),
+                Line::from(name),
+                Line::from(safe(env.org_name(&item.community))),
+                days_cell(Some(item.days), item.overdue),
+            ];
+            let style = if chosen {
+                env.theme.selected
+            } else if item.overdue {
+                env.theme.error
+            } else {
+                Style::default()
+            };
+            let mut l = row_line(&cells, &widths, style);
+            l.spans.insert(
+                0,
+                Span::raw(if chosen {
+                    format!("{} ", env.symbols.marker)
+                } else {
+                    "  ".into()
+                }),
+            );
+            lines.push(l);
+        }
+        frame.render_widget(Paragraph::new(lines), area);
     }
 }
 
@@ -102,11 +335,24 @@ impl Screen for Home {
     }
 
     fn commands(&self) -> Vec<Command> {
-        let mut c = vec![Command::bar(
-            &[Key::plain(KeyCode::Enter)],
-            Action::Open,
-            "cmd.open",
-        )];
+        let mut c = vec![
+            Command::bar(&[Key::plain(KeyCode::Enter)], Action::Open, "cmd.open"),
+            Command::bar(
+                &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::BackTab)],
+                Action::NextField,
+                "cmd.switch_pane",
+            ),
+            Command::help_only(
+                &[Key::plain(KeyCode::Left)],
+                Action::Step(STEP_MENU),
+                "cmd.focus_menu",
+            ),
+            Command::help_only(
+                &[Key::plain(KeyCode::Right)],
+                Action::Step(STEP_INBOX),
+                "cmd.focus_inbox",
+            ),
+        ];
         for (i, d) in "1234567890".chars().enumerate() {
             let mut cmd = Command::help_only(&[Key::ch(d)], Action::Menu(i as u8), MENU[i]);
             cmd.in_bar = i == 0;
@@ -115,15 +361,25 @@ impl Screen for Home {
             }
             c.push(cmd);
         }
-        c.push(Command::bar(
+        c.push(Command::help_only(
             &[Key::plain(KeyCode::Up), Key::ch('k')],
             Action::Up,
             "cmd.up",
         ));
-        c.push(Command::bar(
+        c.push(Command::help_only(
             &[Key::plain(KeyCode::Down), Key::ch('j')],
             Action::Down,
             "cmd.down",
+        ));
+        c.push(Command::help_only(
+            &[Key::plain(KeyCode::PageUp)],
+            Action::PageUp,
+            "cmd.page_up",
+        ));
+        c.push(Command::help_only(
+            &[Key::plain(KeyCode::PageDown)],
+            Action::PageDown,
+            "cmd.page_down",
         ));
         c.push(Command::help_only(
             &[Key::ch('r')],
@@ -134,61 +390,42 @@ impl Screen for Home {
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
-        match action {
-            Action::Up => self.selected = (self.selected + MENU.len() - 1) % MENU.len(),
-            Action::Down => self.selected = (self.selected + 1) % MENU.len(),
-            Action::Open => return self.open(self.selected, env),
-            Action::Menu(i) => return self.open(i as usize, env),
+        let n = self.items().len();
+        let last = n.saturating_sub(1);
+        match (action, self.focus) {
+            (Action::NextField, Focus::Menu) if n > 0 => self.focus = Focus::Inbox,
+            (Action::NextField, Focus::Inbox) => self.focus = Focus::Menu,
+            (Action::Step(STEP_MENU), _) => self.focus = Focus::Menu,
+            (Action::Step(STEP_INBOX), _) if n > 0 => self.focus = Focus::Inbox,
+            (Action::Up, Focus::Menu) => {
+                self.selected = (self.selected + MENU.len() - 1) % MENU.len()
+            }
+            (Action::Down, Focus::Menu) => self.selected = (self.selected + 1) % MENU.len(),
+            (Action::Up, Focus::Inbox) => self.row = self.row.saturating_sub(1),
+            (Action::Down, Focus::Inbox) => self.row = (self.row + 1).min(last),
+            (Action::PageUp, Focus::Inbox) => self.row = self.row.saturating_sub(PAGE),
+            (Action::PageDown, Focus::Inbox) => self.row = (self.row + PAGE).min(last),
+            (Action::Open, Focus::Menu) => return self.open(self.selected, env),
+            (Action::Open, Focus::Inbox) => return self.open_task(env),
+            (Action::Menu(i), _) => return self.open(i as usize, env),
             _ => {}
         }
         Outcome::None
     }
 
+    fn on_resume(&mut self, env: &mut Env) {
+        // The task just handled leaves the list; the selection stays on the line that
+        // follows it, so working down the inbox is Enter, act, Esc, Enter …
+        self.refresh(env);
+        if self.items().is_empty() {
+            self.focus = Focus::Menu;
+        }
+    }
+
     fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        let lang = env.lang;
         let [menu_area, inbox_area] =
-            Layout::horizontal([Constraint::Length(30), Constraint::Min(20)]).areas(area);
-        let mut lines = vec![Line::styled(
-            format!(" {}", t(lang, "home.menu")),
-            env.theme.label,
-        )];
-        for (i, key) in MENU.iter().enumerate() {
-            let digit = (i + 1) % 10;
-            let marker = if i == self.selected {
-                env.symbols.marker
-            } else {
-                " "
-            };
-            let text = format!("{marker} {digit}  {}", t(lang, key));
-            let style = if i == self.selected {
-                env.theme.selected
-            } else {
-                ratatui::style::Style::default()
-            };
-            lines.push(Line::styled(fit(&text, 28), style));
-            if i == 5 {
-                lines.push(Line::from(""));
-            }
-        }
-        frame.render_widget(Paragraph::new(lines), menu_area);
-        let mut right = vec![Line::styled(t(lang, "home.inbox"), env.theme.label)];
-        match &self.waiting {
-            Some(Err(why)) => right.push(Line::styled(why.clone(), env.theme.hint)),
-            Some(Ok(items)) => {
-                for w in items {
-                    right.push(Line::from(vec![
-                        Span::raw(fit(t(lang, w.label), 24)),
-                        Span::styled(format!("{:>8}", w.count), env.theme.focused),
-                    ]));
-                }
-            }
-            None => right.push(Line::styled(t(lang, "home.loading"), env.theme.hint)),
-        }
-        right.push(Line::from(""));
-        right.push(Line::styled(t(lang, "home.inbox_note"), env.theme.hint));
-        frame.render_widget(
-            Paragraph::new(right).wrap(ratatui::widgets::Wrap { trim: false }),
-            inbox_area,
-        );
+            Layout::horizontal([Constraint::Length(MENU_W), Constraint::Min(20)]).areas(area);
+        self.render_menu(frame, menu_area, env);
+        self.render_inbox(frame, inbox_area, env);
     }
 }

@@ -62,7 +62,7 @@ impl Login {
             Ok(session) => {
                 env.session = Some(session);
                 env.reload_index();
-                Outcome::Replace(Box::new(Home::new().with_counts(env)))
+                Outcome::Replace(Box::new(Home::new().with_inbox(env)))
             }
             Err(e) => {
                 self.error = Some(e.localize(env.lang));

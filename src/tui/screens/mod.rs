@@ -21,6 +21,7 @@ pub mod service_form;
 pub mod settings;
 pub mod supervision;
 pub mod tasks;
+pub mod timeliness;
 
 use ratatui::layout::{Position, Rect};
 use ratatui::Frame;

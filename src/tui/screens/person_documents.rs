@@ -68,7 +68,12 @@ impl DocumentsTab {
             if l.generated_from.is_some() {
                 rows.push(DocRow::Generated(i));
             }
-            rows.extend(l.documents.iter().cloned().map(|d| DocRow::Filed(Box::new(d))));
+            rows.extend(
+                l.documents
+                    .iter()
+                    .cloned()
+                    .map(|d| DocRow::Filed(Box::new(d))),
+            );
             if !l.complete() {
                 rows.push(DocRow::Missing(l.kind.clone()));
             }

@@ -1,19 +1,27 @@
-//! 系统设置: what this workstation is and how the UI looks; on a demo workstation, adding
-//! synthetic people for training (long work, with a progress bar that can be cancelled).
+//! 系统设置: what this workstation is and how the UI looks; the time limits of the 待办
+//! inbox and the review interval (an administrator edits them with E); on a demo
+//! workstation, adding synthetic people for training (long work, with a progress bar that
+//! can be cancelled).
 
 use crossterm::event::KeyCode;
-use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{Outcome, Screen};
-use crate::app::{demo, Ctx, SystemClock};
+use crate::app::{demo, settings, AppError, Ctx, SystemClock};
+use crate::domain::permission::{allows_anywhere, Action as Permission};
+use crate::domain::timeliness::{Limit, Thresholds};
+use crate::domain::validation::Field;
 use crate::i18n::{t, tf, Localize};
 use crate::store::{OpenOptions, Store};
 use crate::tui::env::Env;
 use crate::tui::job::Job;
 use crate::tui::keys::{Action, Command, Key};
+use crate::tui::text::{fit, width};
+use crate::tui::widgets::dialog::Dialog;
+use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
 
 /// How many synthetic people one press adds.
 pub const DEMO_BATCH: usize = 1000;
@@ -21,14 +29,68 @@ pub const DEMO_BATCH: usize = 1000;
 /// The settings screen.
 pub struct Settings {
     demo: bool,
+    /// The administrator may change the time limits.
+    may_edit: bool,
+    thresholds: Result<Thresholds, String>,
 }
 
 impl Settings {
     /// The screen for this workstation.
-    pub fn new(env: &Env) -> Settings {
-        Settings {
+    pub fn new(env: &mut Env) -> Settings {
+        let mut s = Settings {
             demo: env.workstation.as_ref().is_some_and(|w| w.demo),
-        }
+            may_edit: env
+                .session
+                .as_ref()
+                .is_some_and(|s| allows_anywhere(&s.grants, Permission::ManageSettings)),
+            thresholds: Ok(Thresholds::default()),
+        };
+        s.reload(env);
+        s
+    }
+
+    fn reload(&mut self, env: &mut Env) {
+        let lang = env.lang;
+        self.thresholds = env
+            .ctx()
+            .and_then(|ctx| settings::thresholds(&ctx))
+            .map_err(|e| e.localize(lang));
+    }
+
+    /// The time limits, two to a line.
+    fn limit_lines(&self, env: &Env) -> Vec<Line<'static>> {
+        let lang = env.lang;
+        let t_ = match &self.thresholds {
+            Ok(t_) => t_,
+            Err(why) => return vec![Line::styled(format!("  {why}"), env.theme.error)],
+        };
+        let label_w = Limit::ALL
+            .iter()
+            .map(|l| width(t(lang, l.label_key())))
+            .max()
+            .unwrap_or(8);
+        let cell = |l: Limit| {
+            vec![
+                Span::styled(
+                    format!("{} ", fit(t(lang, l.label_key()), label_w)),
+                    env.theme.label,
+                ),
+                Span::raw(fit(
+                    &tf(lang, "settings.days", &[("n", &t_.get(l).to_string())]),
+                    10,
+                )),
+            ]
+        };
+        Limit::ALL
+            .chunks(2)
+            .map(|pair| {
+                let mut spans = vec![Span::raw("  ")];
+                for l in pair {
+                    spans.extend(cell(*l));
+                }
+                Line::from(spans)
+            })
+            .collect()
     }
 
     fn start_demo(env: &Env) -> Outcome {
@@ -78,6 +140,13 @@ impl Screen for Settings {
             Action::Back,
             "cmd.back",
         )];
+        if self.may_edit && self.thresholds.is_ok() {
+            c.push(Command::bar(
+                &[Key::ch('e')],
+                Action::Edit,
+                "cmd.edit_limits",
+            ));
+        }
         if self.demo {
             c.push(Command::bar(&[Key::ch('g')], Action::New, "cmd.demo_data"));
         }
@@ -87,8 +156,16 @@ impl Screen for Settings {
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
         match action {
             Action::New if self.demo => Self::start_demo(env),
+            Action::Edit if self.may_edit => match &self.thresholds {
+                Ok(t_) => Outcome::Push(Box::new(LimitsForm::new(*t_))),
+                Err(_) => Outcome::None,
+            },
             _ => Outcome::None,
         }
+    }
+
+    fn on_resume(&mut self, env: &mut Env) {
+        self.reload(env);
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
@@ -119,6 +196,18 @@ impl Screen for Settings {
         }
         lines.push(Line::from(""));
         lines.push(Line::styled(
+            format!("  {}", t(lang, "settings.limits")),
+            env.theme.title,
+        ));
+        lines.extend(self.limit_lines(env));
+        if !self.may_edit {
+            lines.push(Line::styled(
+                format!("  {}", t(lang, "settings.limits_admin_only")),
+                env.theme.hint,
+            ));
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::styled(
             format!("  {}", t(lang, "settings.look")),
             env.theme.hint,
         ));
@@ -142,5 +231,105 @@ impl Screen for Settings {
             ));
         }
         frame.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+/// Editing the time limits: one whole number of days each, checked against its range.
+pub struct LimitsForm {
+    form: Form,
+}
+
+impl LimitsForm {
+    /// The form filled with `current`.
+    pub fn new(current: Thresholds) -> LimitsForm {
+        let fields = Limit::ALL
+            .iter()
+            .map(|l| {
+                let (min, max) = l.range();
+                FormField::number(l.code(), l.label_key(), min, max).for_field(Field::Limit(*l))
+            })
+            .collect();
+        let mut form = Form::new(fields);
+        for l in Limit::ALL {
+            form.set_value(l.code(), &current.get(l).to_string());
+        }
+        form.mark_saved();
+        LimitsForm { form }
+    }
+
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        let lang = env.lang;
+        if !self.form.check_all(lang) {
+            return Outcome::Status(t(lang, "form.fix_errors").to_string());
+        }
+        let mut next = Thresholds::default();
+        for l in Limit::ALL {
+            // An emptied field goes back to the default.
+            let days = self
+                .form
+                .value(l.code())
+                .trim()
+                .parse::<i64>()
+                .unwrap_or(l.default_days());
+            next.set(l, days);
+        }
+        match env
+            .ctx()
+            .and_then(|mut ctx| settings::set_thresholds(&mut ctx, &next))
+        {
+            Ok(_) => {
+                self.form.mark_saved();
+                Outcome::Pop
+            }
+            Err(AppError::Validation(v)) => {
+                self.form.show_error(&v, lang);
+                Outcome::Status(v.localize(lang))
+            }
+            Err(e) => Outcome::Dialog(Dialog::error(
+                t(lang, "dialog.error_title").into(),
+                e.localize(lang),
+            )),
+        }
+    }
+}
+
+impl Screen for LimitsForm {
+    fn title(&self, env: &Env) -> String {
+        t(env.lang, "settings.limits_title").to_string()
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        form_screen::commands()
+    }
+
+    fn text_focused(&self) -> bool {
+        self.form.text_focused()
+    }
+
+    fn unsaved(&self) -> bool {
+        self.form.changed()
+    }
+
+    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        if form_screen::navigate(&mut self.form, action, env.lang) {
+            return Outcome::None;
+        }
+        match action {
+            Action::Save => self.save(env),
+            _ => Outcome::None,
+        }
+    }
+
+    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
+        self.form.handle(key);
+        Outcome::None
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        form_screen::render(&self.form, frame, area, env, "settings.limits_hint");
+    }
+
+    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
+        form_screen::cursor(&self.form, area)
     }
 }

@@ -65,6 +65,21 @@ impl SupervisionScreen {
         s
     }
 
+    /// Opens on the complaint tab with complaint `id` selected (the inbox opens one here).
+    pub fn complaint(env: &mut Env, id: &str) -> SupervisionScreen {
+        let mut s = SupervisionScreen {
+            table: FilteredTable::new(TABS.len(), TAB_COMPLAINTS),
+            items: Ok(Items::Complaints(Vec::new())),
+        };
+        s.reload(env);
+        if let Ok(Items::Complaints(v)) = &s.items {
+            if let Some(i) = v.iter().position(|c| c.meta.id == id) {
+                s.table.selected = i;
+            }
+        }
+        s
+    }
+
     fn reload(&mut self, env: &mut Env) {
         let lang = env.lang;
         let tab = self.table.filter;

@@ -46,6 +46,20 @@ impl TaskList {
         l
     }
 
+    /// The open tasks with task `id` selected (the inbox opens a task here).
+    pub fn at(env: &mut Env, id: &str) -> TaskList {
+        let mut l = TaskList::new(env);
+        if let Some(i) = l
+            .lines
+            .as_ref()
+            .ok()
+            .and_then(|v| v.iter().position(|x| x.task.meta.id == id))
+        {
+            l.selected = i;
+        }
+        l
+    }
+
     fn reload(&mut self, env: &mut Env) {
         let lang = env.lang;
         let loaded = env

@@ -1,0 +1,122 @@
+//! Hand-made histories: each step taken on its own day by a fixed clock (10:00 China time),
+//! so ages and durations are exact against the common clock's 2026-11-28.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use jiuzhu::app::{case, clue, person, Ctx, FixedClock};
+use jiuzhu::domain::person::PersonDraft;
+
+use super::DemoWs;
+
+/// 洪都新村社区.
+pub const C1: &str = "360104001001";
+/// 顺化门社区.
+pub const C2: &str = "360104001002";
+
+/// A `YYYY-MM-DD` date.
+pub fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Runs `f` as `user` with the clock at 10:00 China time on `on`.
+pub fn on<T>(ws: &mut DemoWs, on: &str, user: &str, f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
+    let t = DateTime::parse_from_rfc3339(&format!("{on}T02:00:00Z"))
+        .unwrap()
+        .with_timezone(&Utc);
+    let clock = FixedClock(t);
+    let session = ws.session(user);
+    let mut ctx = Ctx::new(&mut ws.store, session, &clock).unwrap();
+    f(&mut ctx)
+}
+
+/// A person on record (since 2025-01-01) in `community`.
+pub fn new_person(ws: &mut DemoWs, name: &str, community: &str) -> String {
+    on(ws, "2025-01-01", "demo", |ctx| {
+        person::create(
+            ctx,
+            &PersonDraft {
+                name: name.into(),
+                community: community.into(),
+                address: "广州路1号".into(),
+                assistance_status: "urban_minimum_living".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    })
+}
+
+/// A clue about `person_id` found on `found`, recorded that day.
+pub fn new_clue(ws: &mut DemoWs, person_id: &str, found: &str) -> String {
+    on(ws, found, "demo", |ctx| {
+        clue::record(
+            ctx,
+            &clue::ClueDraft {
+                person_id: person_id.into(),
+                difficulty: "独居，行动不便".into(),
+                key_groups: vec!["disabled_or_dementia".into()],
+                source: "visit".into(),
+                reporter: String::new(),
+                found_on: Some(day(found)),
+            },
+        )
+        .unwrap()
+    })
+}
+
+/// Verified, reported and accepted on the given days; returns the case.
+pub fn accepted(
+    ws: &mut DemoWs,
+    clue_id: &str,
+    verified: &str,
+    reported: &str,
+    acc: &str,
+) -> String {
+    on(ws, verified, "demo", |ctx| {
+        clue::verify(ctx, clue_id, true, "属实").unwrap()
+    });
+    on(ws, reported, "demo", |ctx| {
+        clue::report(ctx, clue_id).unwrap()
+    });
+    on(ws, acc, "demo", |ctx| clue::accept(ctx, clue_id).unwrap())
+}
+
+/// Surveyed on `surveyed`, assessed and approved on `decided`, carded on `carded`.
+pub fn carded(ws: &mut DemoWs, case_id: &str, surveyed: &str, decided: &str, carded: &str) {
+    on(ws, surveyed, "demo", |ctx| {
+        case::survey(
+            ctx,
+            case_id,
+            &case::Survey {
+                date: Some(day(surveyed)),
+                staff: "王干事".into(),
+                findings: "卧床，需人照料".into(),
+            },
+        )
+        .unwrap()
+    });
+    on(ws, decided, "demo", |ctx| {
+        case::assess(
+            ctx,
+            case_id,
+            &case::Assessment {
+                category: "minimum_living".into(),
+                self_care: String::new(),
+                needs: vec!["meal_delivery".into()],
+            },
+        )
+        .unwrap();
+        case::approve(ctx, case_id, "").unwrap()
+    });
+    on(ws, carded, "demo", |ctx| {
+        case::issue_card(ctx, case_id).unwrap()
+    });
+}
+
+/// A person with a card issued on `card_day`, in community `community`.
+pub fn in_service(ws: &mut DemoWs, name: &str, community: &str, card_day: &str) -> String {
+    let pid = new_person(ws, name, community);
+    let cid = new_clue(ws, &pid, card_day);
+    let case_id = accepted(ws, &cid, card_day, card_day, card_day);
+    carded(ws, &case_id, card_day, card_day, card_day);
+    case_id
+}
