@@ -6,7 +6,7 @@ use super::{Ctx, Result};
 use crate::domain::case::CaseState;
 use crate::domain::clue::ClueState;
 use crate::domain::permission::Action;
-use crate::store::{cases, clues, persons, supervision};
+use crate::store::{cases, clues, persons, supervision, transfers};
 
 /// One line of the inbox: the string-table key of what waits, and how many.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,6 +83,14 @@ pub fn counts(ctx: &Ctx<'_>) -> Result<Vec<Waiting>> {
         Waiting {
             label: "inbox.complaints_open",
             count: supervision::open_complaints_by_community(conn)?
+                .iter()
+                .filter(|(c, _)| visible(c))
+                .map(|(_, n)| n)
+                .sum(),
+        },
+        Waiting {
+            label: "inbox.transfers_in",
+            count: transfers::pending_by_community(conn)?
                 .iter()
                 .filter(|(c, _)| visible(c))
                 .map(|(_, n)| n)

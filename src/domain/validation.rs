@@ -61,6 +61,8 @@ pub enum Field {
     ApprovalDate,
     /// 状态 (新增, 变更, 注销) of a roster row.
     RosterStatus,
+    /// 与户主关系 of a household member.
+    Relation,
 }
 
 impl Field {
@@ -120,6 +122,7 @@ impl Field {
             Field::AssistanceCategory => "field.assistance_category",
             Field::ApprovalDate => "field.approval_date",
             Field::RosterStatus => "field.roster_status",
+            Field::Relation => "field.relation",
         }
     }
 }

@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0006_roster.sql"),
         after: None,
     },
+    Migration {
+        name: "households and members, merged duplicates, transfers between communities",
+        sql: include_str!("sql/0007_households_transfers.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -130,6 +130,11 @@ impl Screen for Home {
             Action::Home,
             "cmd.refresh",
         ));
+        c.push(Command::help_only(
+            &[Key::ch('t')],
+            Action::Step(0),
+            "cmd.transfers",
+        ));
         c
     }
 
@@ -139,6 +144,9 @@ impl Screen for Home {
             Action::Down => self.selected = (self.selected + 1) % MENU.len(),
             Action::Open => return self.open(self.selected, env),
             Action::Menu(i) => return self.open(i as usize, env),
+            Action::Step(0) => {
+                return Outcome::Push(Box::new(super::transfer::TransferList::new(env)))
+            }
             _ => {}
         }
         Outcome::None
