@@ -20,8 +20,8 @@ use rusqlite::Connection;
 const C1: &str = "360104001001";
 const ZHANG_ID: &str = "11010519491231002X";
 
-/// A demo workstation with 张三 (enrolled), 李四 and 王五 in one community, and the `demo`
-/// session.
+/// A demo workstation with 张三 (enrolled), 李四, 王五 and 赵六 in one community, and the
+/// `demo` session.
 fn workstation() -> (tempfile::TempDir, Session) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("jiuzhu.db");
@@ -36,6 +36,7 @@ fn workstation() -> (tempfile::TempDir, Session) {
         ("张三", ZHANG_ID, "13800001234"),
         ("李四", "", "13912345678"),
         ("王五", "", ""),
+        ("赵六", "360104195003070027", ""),
     ] {
         let pid = person::create(
             &mut ctx,
@@ -202,7 +203,7 @@ fn an_id_number_on_record_offers_its_holder() {
     let n: i64 = conn(&dir)
         .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(n, 3, "nothing saved");
+    assert_eq!(n, 4, "nothing saved");
 }
 
 #[test]
@@ -283,6 +284,19 @@ fn a_household_by_keys() {
 fn merging_a_duplicate_by_keys() {
     let (dir, session) = workstation();
     let mut app = app(&dir, &session);
+    // Two ID numbers are two people: the screen says so before a reason is typed.
+    open_person(&mut app, "31002X");
+    press(&mut app, &[Key::ch('m')]);
+    typed(&mut app, "070027");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(screen(&mut app).contains("身份证号不同"), "{}", screen(&mut app));
+    typed(&mut app, "重复");
+    press(&mut app, &[Key::ctrl('s')]);
+    assert!(app
+        .dialog()
+        .is_some_and(|d| d.text.contains("身份证号不同") && d.title.contains("出错")));
+    press(&mut app, &[k(KeyCode::Enter), k(KeyCode::Esc), Key::ch('y')]);
+    press(&mut app, &[k(KeyCode::F(10))]);
     // A second record of 张三, saved past the duplicate list.
     press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('n')]);
     typed(&mut app, "张叁");

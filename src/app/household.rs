@@ -90,6 +90,22 @@ fn close(w: &mut WriteTx<'_>, mut h: Household) -> Result<()> {
     Ok(())
 }
 
+/// Saves `p` as a member of household `household_id` with `relation`, logging `kind`.
+fn place(
+    w: &mut WriteTx<'_>,
+    p: &Person,
+    household_id: &str,
+    relation: String,
+    kind: &str,
+) -> Result<Person> {
+    let mut next = p.clone();
+    next.household = Some(Membership {
+        household_id: household_id.to_string(),
+        relation,
+    });
+    Ok(persons::update(w, &next, kind)?)
+}
+
 /// A person who may join or head a household: active, and the session may edit them.
 fn joinable(ctx: &Ctx<'_>, person_id: &str) -> Result<Person> {
     let p = person::get(ctx, person_id)?;
@@ -128,12 +144,7 @@ pub fn create(ctx: &mut Ctx<'_>, head_id: &str, address: &str, note: &str) -> Re
             closed_at: None,
         };
         households::insert(w, &h)?;
-        let mut p = head.clone();
-        p.household = Some(Membership {
-            household_id: id.clone(),
-            relation: HEAD.to_string(),
-        });
-        persons::update(w, &p, "person.household_join")?;
+        place(w, &head, &id, HEAD.to_string(), "person.household_join")?;
         Ok(id)
     })
 }
@@ -188,12 +199,7 @@ pub fn add_member(
         } else {
             "person.household_join"
         };
-        let mut next = p.clone();
-        next.household = Some(Membership {
-            household_id: h.meta.id.clone(),
-            relation,
-        });
-        Ok(persons::update(w, &next, kind)?)
+        place(w, &p, &h.meta.id, relation, kind)
     })
 }
 
@@ -229,12 +235,7 @@ pub fn set_relation(
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();
     ctx.store.write(&actor, &at, |w| {
-        let mut next = p.clone();
-        next.household = Some(Membership {
-            household_id: h.meta.id.clone(),
-            relation,
-        });
-        Ok(persons::update(w, &next, "person.household_relation")?)
+        place(w, &p, &h.meta.id, relation, "person.household_relation")
     })
 }
 
@@ -282,18 +283,20 @@ pub fn change_head(
         let mut next = h.clone();
         next.head_person_id = new_head.meta.id.clone();
         let saved = households::update(w, &next, "household.head")?;
-        let mut o = old_head.clone();
-        o.household = Some(Membership {
-            household_id: h.meta.id.clone(),
+        place(
+            w,
+            &old_head,
+            &h.meta.id,
             relation,
-        });
-        persons::update(w, &o, "person.household_relation")?;
-        let mut n = new_head.clone();
-        n.household = Some(Membership {
-            household_id: h.meta.id.clone(),
-            relation: HEAD.to_string(),
-        });
-        persons::update(w, &n, "person.household_head")?;
+            "person.household_relation",
+        )?;
+        place(
+            w,
+            &new_head,
+            &h.meta.id,
+            HEAD.to_string(),
+            "person.household_head",
+        )?;
         Ok(saved)
     })
 }

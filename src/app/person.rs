@@ -324,16 +324,18 @@ fn household_move(ctx: &Ctx<'_>, keep: &Person, gone: &Person) -> Result<Househo
     }
 }
 
-/// 合并重复记录: joins the record `merged_id` into `keep_id` in one transaction. Every record
-/// that points at the merged person (clues, cases with their services, documents, complaints,
-/// follow-up tasks, transfers, the household they head) points at the kept one afterwards; the
-/// kept person's empty facts are filled from the merged one's, never overwritten; the merged
-/// record ends Cancelled, naming the kept one and the reason. Both histories stay in the
-/// change log, and the kept person's timeline shows the merged one's too. Refuses merging a
-/// record into itself, a cancelled record, two different ID numbers, two households, and
-/// while a transfer waits; needs EditPerson on both communities.
-pub fn merge(ctx: &mut Ctx<'_>, keep_id: &str, merged_id: &str, reason: &str) -> Result<Person> {
-    let reason = required_line(Field::Reason, reason, REASON_MAX)?;
+/// Why `merged_id` cannot be merged into `keep_id`, checked before anything is written (the
+/// merge screen shows it before the user types a reason); `Ok` when it can.
+pub fn check_merge(ctx: &Ctx<'_>, keep_id: &str, merged_id: &str) -> Result<()> {
+    merge_plan(ctx, keep_id, merged_id).map(|_| ())
+}
+
+/// The two records of a merge and what happens to their households, or the refusal.
+fn merge_plan(
+    ctx: &Ctx<'_>,
+    keep_id: &str,
+    merged_id: &str,
+) -> Result<(Person, Person, HouseholdMove)> {
     if keep_id == merged_id {
         return Err(PeopleRefusal::MergeSelf.into());
     }
@@ -357,6 +359,20 @@ pub fn merge(ctx: &mut Ctx<'_>, keep_id: &str, merged_id: &str, reason: &str) ->
         }
     }
     let hh = household_move(ctx, &keep, &gone)?;
+    Ok((keep, gone, hh))
+}
+
+/// 合并重复记录: joins the record `merged_id` into `keep_id` in one transaction. Every record
+/// that points at the merged person (clues, cases with their services, documents, complaints,
+/// follow-up tasks, transfers, the household they head) points at the kept one afterwards; the
+/// kept person's empty facts are filled from the merged one's, never overwritten; the merged
+/// record ends Cancelled, naming the kept one and the reason. Both histories stay in the
+/// change log, and the kept person's timeline shows the merged one's too. Refuses merging a
+/// record into itself, a cancelled record, two different ID numbers, two households, and
+/// while a transfer waits; needs EditPerson on both communities.
+pub fn merge(ctx: &mut Ctx<'_>, keep_id: &str, merged_id: &str, reason: &str) -> Result<Person> {
+    let reason = required_line(Field::Reason, reason, REASON_MAX)?;
+    let (keep, gone, hh) = merge_plan(ctx, keep_id, merged_id)?;
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();
     ctx.store.write(&actor, &at, |w| {

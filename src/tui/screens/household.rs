@@ -291,7 +291,7 @@ impl Screen for HouseholdScreen {
                 ]
             })
             .collect();
-        let widths = column_widths(&headers, &cells, area.width.saturating_sub(3) as usize, 1);
+        let widths = column_widths(&headers, &cells, area.width.saturating_sub(3) as usize, 0);
         let header_cells: Vec<Line<'_>> = headers.iter().map(|h| Line::from(h.as_str())).collect();
         let mut header = row_line(&header_cells, &widths, env.theme.label);
         header.spans.insert(0, Span::raw("  "));

@@ -40,6 +40,8 @@ pub struct MergeScreen {
     /// Whether the session sees each record's whole ID number.
     full_id: (bool, bool),
     form: Form,
+    /// Why these two cannot be merged this way round, shown before a reason is typed.
+    refusal: Option<String>,
 }
 
 impl MergeScreen {
@@ -59,12 +61,26 @@ impl MergeScreen {
         let form = Form::new(vec![FormField::text("reason", "merge.reason", REASON_MAX)
             .for_field(Field::Reason)
             .checked(required_reason)]);
-        Ok(MergeScreen {
+        let mut m = MergeScreen {
             keep,
             other,
             full_id,
             form,
-        })
+            refusal: None,
+        };
+        m.recheck(env);
+        Ok(m)
+    }
+
+    /// Asks the core whether the merge as shown can be done.
+    fn recheck(&mut self, env: &mut Env) {
+        let lang = env.lang;
+        let (k, o) = (self.keep.meta.id.clone(), self.other.meta.id.clone());
+        self.refusal = env
+            .ctx()
+            .and_then(|ctx| person::check_merge(&ctx, &k, &o))
+            .err()
+            .map(|e| e.localize(lang));
     }
 
     /// The rows compared: label key, then each record's value (empty when it has none).
@@ -148,6 +164,12 @@ impl MergeScreen {
 
     fn save(&mut self, env: &mut Env) -> Outcome {
         let lang = env.lang;
+        if let Some(why) = &self.refusal {
+            return Outcome::Dialog(Dialog::error(
+                t(lang, "dialog.error_title").to_string(),
+                why.clone(),
+            ));
+        }
         if !self.form.check_all(lang) {
             return Outcome::Status(t(lang, "form.fix_errors").to_string());
         }
@@ -193,6 +215,7 @@ impl Screen for MergeScreen {
             Action::Step(0) => {
                 std::mem::swap(&mut self.keep, &mut self.other);
                 self.full_id = (self.full_id.1, self.full_id.0);
+                self.recheck(env);
                 Outcome::None
             }
             _ => Outcome::None,
@@ -272,10 +295,16 @@ impl Screen for MergeScreen {
             ]));
         }
         lines.push(Line::from(""));
-        lines.push(Line::styled(
-            format!(" {}", t(lang, "merge.hint")),
-            env.theme.hint,
-        ));
+        lines.push(match &self.refusal {
+            Some(why) => Line::styled(
+                format!(
+                    " {}",
+                    truncate(why, (area.width as usize).saturating_sub(2))
+                ),
+                env.theme.error,
+            ),
+            None => Line::styled(format!(" {}", t(lang, "merge.hint")), env.theme.hint),
+        });
         frame.render_widget(Paragraph::new(lines), area);
         self.form.render(frame, Self::body(area), env);
     }

@@ -15,7 +15,7 @@ use crate::app::{household, person};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::household::Household;
 use crate::domain::id_number::age_on;
-use crate::domain::person::Person;
+use crate::domain::person::{Person, PersonStatus};
 use crate::domain::transfer::Transfer;
 use crate::i18n::{t, tf, Localize};
 use crate::store::changelog::TimelineEntry;
@@ -82,6 +82,10 @@ impl PersonDetail {
         let lang = env.lang;
         let cat = Catalogue::builtin();
         match &self.household {
+            // Only an active record can still join a household.
+            None if self.person.status != PersonStatus::Active => {
+                (t(lang, "form.none").to_string(), false)
+            }
             None => (t(lang, "detail.household_none").to_string(), false),
             Some((h, members)) => {
                 let list: Vec<String> = members
@@ -260,8 +264,10 @@ impl PersonDetail {
                 ),
             ]));
         }
-        lines.push(Line::from(""));
-        lines.push(Line::styled(t(lang, "detail.more_keys"), env.theme.hint));
+        if self.person.status == PersonStatus::Active {
+            lines.push(Line::from(""));
+            lines.push(Line::styled(t(lang, "detail.more_keys"), env.theme.hint));
+        }
         lines
     }
 }

@@ -12,7 +12,7 @@ use ratatui::Frame;
 
 use super::person_detail::PersonDetail;
 use super::{Outcome, Screen};
-use crate::app::clock::china_date;
+use crate::app::clock::show_instant;
 use crate::app::person::{self, TransferLine, REASON_MAX};
 use crate::app::AppError;
 use crate::domain::org::Tier;
@@ -162,13 +162,6 @@ impl Screen for TransferForm {
     fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
         form_screen::cursor(&self.form, area)
     }
-}
-
-/// The date of an RFC 3339 timestamp in China time.
-fn day_of(at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|d| china_date(d.with_timezone(&chrono::Utc)).to_string())
-        .unwrap_or_else(|_| "-".into())
 }
 
 /// 迁移接收: transfers sent from or to the communities the user may see, pending first.
@@ -356,7 +349,7 @@ impl Screen for TransferList {
                     Line::from(safe(&l.person_name)),
                     Line::from(safe(env.org_name(&tr.from_community))),
                     Line::from(safe(env.org_name(&tr.to_community))),
-                    Line::from(day_of(&tr.sent_at)),
+                    Line::from(show_instant(&tr.sent_at)),
                     Line::from(safe(&tr.reason)),
                 ]
             })
