@@ -289,13 +289,20 @@ fn merging_a_duplicate_by_keys() {
     press(&mut app, &[Key::ch('m')]);
     typed(&mut app, "070027");
     press(&mut app, &[k(KeyCode::Enter)]);
-    assert!(screen(&mut app).contains("身份证号不同"), "{}", screen(&mut app));
+    assert!(
+        screen(&mut app).contains("身份证号不同"),
+        "{}",
+        screen(&mut app)
+    );
     typed(&mut app, "重复");
     press(&mut app, &[Key::ctrl('s')]);
     assert!(app
         .dialog()
         .is_some_and(|d| d.text.contains("身份证号不同") && d.title.contains("出错")));
-    press(&mut app, &[k(KeyCode::Enter), k(KeyCode::Esc), Key::ch('y')]);
+    press(
+        &mut app,
+        &[k(KeyCode::Enter), k(KeyCode::Esc), Key::ch('y')],
+    );
     press(&mut app, &[k(KeyCode::F(10))]);
     // A second record of 张三, saved past the duplicate list.
     press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('n')]);

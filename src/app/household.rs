@@ -8,7 +8,7 @@ use super::{person, AppError, Ctx, Result};
 use crate::domain::case::Case;
 use crate::domain::household::{member_relation, relation_rank, Household, Membership, HEAD};
 use crate::domain::permission::Action;
-use crate::domain::person::{Person, PersonStatus};
+use crate::domain::person::Person;
 use crate::domain::record::RecordMeta;
 use crate::domain::text::optional_line;
 use crate::domain::validation::Field;
@@ -110,13 +110,7 @@ fn place(
 fn joinable(ctx: &Ctx<'_>, person_id: &str) -> Result<Person> {
     let p = person::get(ctx, person_id)?;
     ctx.require(Action::EditPerson, &p.facts.community)?;
-    if p.status != PersonStatus::Active {
-        return Err(PeopleRefusal::NotActive {
-            name: p.facts.name.clone(),
-            status: p.status.label_key(),
-        }
-        .into());
-    }
+    person::require_active(&p)?;
     Ok(p)
 }
 

@@ -203,7 +203,7 @@ pub fn possible_duplicates(ctx: &Ctx<'_>, draft: &PersonDraft) -> Result<Vec<Can
 }
 
 /// Refuses a person whose record has ended (cancelled, deceased, moved out of the district).
-fn require_active(p: &Person) -> Result<()> {
+pub(crate) fn require_active(p: &Person) -> Result<()> {
     if p.status == PersonStatus::Active {
         Ok(())
     } else {
