@@ -59,7 +59,7 @@ mod chain {
     use jiuzhu::app::setup::{create_workstation, InitParams};
     use jiuzhu::app::FixedClock;
     use jiuzhu::domain::org::Tier;
-    use jiuzhu::domain::person::{Person, PersonFacts, PersonStatus};
+    use jiuzhu::domain::person::{Person, PersonFacts};
     use jiuzhu::domain::record::RecordMeta;
     use jiuzhu::store::changelog::{verify_chains, BreakKind};
     use jiuzhu::store::persons;
@@ -118,12 +118,10 @@ mod chain {
                 store
                     .write("tester", &format!("2026-11-28T02:00:{k:02}.000Z"), |w| {
                         for name in chunk {
-                            let p = Person {
-                                meta: RecordMeta::new(format!("p{n}"), w.origin(), w.at()),
-                                facts: facts(name),
-                                service_no: None,
-                                status: PersonStatus::Active,
-                            };
+                            let p = Person::new(
+                                RecordMeta::new(format!("p{n}"), w.origin(), w.at()),
+                                facts(name),
+                            );
                             persons::insert(w, &p)?;
                             n += 1;
                         }

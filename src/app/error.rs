@@ -98,6 +98,9 @@ pub enum AppError {
     /// A roster file refused as a whole (nothing of it was used).
     #[error(transparent)]
     Roster(#[from] crate::domain::roster::FileRefusal),
+    /// A household, merge or transfer step refused.
+    #[error(transparent)]
+    People(#[from] super::refusal::PeopleRefusal),
 }
 
 impl Localize for AppError {
@@ -170,6 +173,7 @@ impl Localize for AppError {
             AppError::Cancelled => t(lang, "error.cancelled").to_string(),
             AppError::UnknownOrg(code) => tf(lang, "error.unknown_org", &[("code", code)]),
             AppError::Roster(e) => e.localize(lang),
+            AppError::People(e) => e.localize(lang),
         }
     }
 }

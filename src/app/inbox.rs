@@ -12,7 +12,7 @@ use crate::domain::clue::ClueState;
 use crate::domain::permission::Action;
 use crate::domain::task::TaskKind;
 use crate::domain::timeliness::{card_expiring, review_due, Limit, Thresholds, Wait};
-use crate::store::{cases, clues, persons, supervision, tasks};
+use crate::store::{cases, clues, persons, supervision, tasks, transfers};
 
 /// One line of the inbox: the string-table key of what waits, and how many.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,6 +95,14 @@ pub fn counts(ctx: &Ctx<'_>) -> Result<Vec<Waiting>> {
                 .sum(),
         },
         Waiting {
+            label: "inbox.transfers_in",
+            count: transfers::pending_by_community(conn)?
+                .iter()
+                .filter(|(c, _)| visible(c))
+                .map(|(_, n)| n)
+                .sum(),
+        },
+        Waiting {
             label: "inbox.persons",
             count: persons,
         },
@@ -135,11 +143,13 @@ pub enum InboxKind {
     RosterReview,
     /// A complaint or objection not yet closed.
     Complaint,
+    /// A person moved here from another community, waiting to be received.
+    TransferIn,
 }
 
 impl InboxKind {
     /// Every kind.
-    pub const ALL: [InboxKind; 12] = [
+    pub const ALL: [InboxKind; 13] = [
         InboxKind::VerifyClue,
         InboxKind::ReportClue,
         InboxKind::AcceptReport,
@@ -152,6 +162,7 @@ impl InboxKind {
         InboxKind::RosterVisit,
         InboxKind::RosterReview,
         InboxKind::Complaint,
+        InboxKind::TransferIn,
     ];
 
     /// String-table key of the label.
@@ -169,6 +180,7 @@ impl InboxKind {
             InboxKind::RosterVisit => "inbox.kind_roster_visit",
             InboxKind::RosterReview => "inbox.kind_roster_review",
             InboxKind::Complaint => "inbox.kind_complaint",
+            InboxKind::TransferIn => "inbox.kind_transfer_in",
         }
     }
 
@@ -184,7 +196,9 @@ impl InboxKind {
             | InboxKind::IssueCard
             | InboxKind::CardExpiring
             | InboxKind::ReviewDue => Action::DecideCase,
-            InboxKind::RosterVisit | InboxKind::RosterReview => Action::EditPerson,
+            InboxKind::RosterVisit | InboxKind::RosterReview | InboxKind::TransferIn => {
+                Action::EditPerson
+            }
             InboxKind::Complaint => Action::Supervise,
         }
     }
@@ -201,13 +215,17 @@ pub enum Target {
     Task { id: String, person_id: String },
     /// A complaint or objection.
     Complaint(String),
+    /// A transfer to receive.
+    Transfer(String),
 }
 
 impl Target {
     /// The record id.
     pub fn id(&self) -> &str {
         match self {
-            Target::Clue(id) | Target::Case(id) | Target::Complaint(id) => id,
+            Target::Clue(id) | Target::Case(id) | Target::Complaint(id) | Target::Transfer(id) => {
+                id
+            }
             Target::Task { id, .. } => id,
         }
     }
@@ -382,6 +400,24 @@ pub(crate) fn waiting(
             InboxKind::Complaint,
             &name,
             &complaint.community,
+            target,
+            wait,
+            &mut out,
+        );
+    }
+    for (transfer, name) in transfers::list(conn, EVERY_ROW)? {
+        if transfer.state != crate::domain::transfer::TransferState::Pending {
+            continue;
+        }
+        let wait = Wait {
+            since: super::clock::stored_day(&transfer.sent_at).unwrap_or(today),
+            limit: t.get(Limit::Accept),
+        };
+        let target = Target::Transfer(transfer.meta.id.clone());
+        push(
+            InboxKind::TransferIn,
+            &name,
+            &transfer.to_community,
             target,
             wait,
             &mut out,

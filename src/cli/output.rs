@@ -139,6 +139,8 @@ fn entity_key(e: Entity) -> &'static str {
         Entity::Complaint => "record.complaint",
         Entity::Inspection => "record.inspection",
         Entity::Task => "record.task",
+        Entity::Household => "record.household",
+        Entity::Transfer => "record.transfer",
     }
 }
 

@@ -329,4 +329,73 @@ pub struct Person {
     pub service_no: Option<String>,
     /// Where the record stands.
     pub status: PersonStatus,
+    /// The household (户口簿) the person belongs to now, if recorded.
+    pub household: Option<super::household::Membership>,
+    /// The record this one was merged into (its status is then Cancelled).
+    pub merged_into: Option<String>,
+    /// Why the record ended (cancelled, merged), as typed.
+    pub status_reason: Option<String>,
+}
+
+impl Person {
+    /// A new, active person with `facts`, in no household.
+    pub fn new(meta: super::record::RecordMeta, facts: PersonFacts) -> Person {
+        Person {
+            meta,
+            facts,
+            service_no: None,
+            status: PersonStatus::Active,
+            household: None,
+            merged_into: None,
+            status_reason: None,
+        }
+    }
+
+    /// The id of the household the person belongs to, if any.
+    pub fn household_id(&self) -> Option<&str> {
+        self.household.as_ref().map(|m| m.household_id.as_str())
+    }
+}
+
+/// True when two names may be the same person's, written twice: the same name, the same full
+/// pinyin (张三 and 章三, a homophone typed by an input method), or the same length with one
+/// character different (a slip of the input method or of the ear).
+pub fn similar_names(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().filter(|c| !c.is_whitespace()).collect();
+    let b: Vec<char> = b.chars().filter(|c| !c.is_whitespace()).collect();
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    if a.len() == b.len() && a.iter().zip(&b).filter(|(x, y)| x != y).count() == 1 {
+        return true;
+    }
+    let ka = super::pinyin_keys::keys_of(&a.iter().collect::<String>());
+    let kb = super::pinyin_keys::keys_of(&b.iter().collect::<String>());
+    ka.full.iter().any(|f| kb.full.contains(f))
+}
+
+#[cfg(test)]
+mod similar_tests {
+    use super::similar_names;
+
+    #[test]
+    fn names_alike_and_not() {
+        assert!(similar_names("张三", "张三"));
+        assert!(similar_names("张三", "章三"), "homophone, one character");
+        assert!(
+            similar_names("王芳", "汪方"),
+            "same full pinyin, two characters"
+        );
+        assert!(similar_names("欧阳修文", "欧阳秀文"));
+        assert!(!similar_names("张三", "李四"));
+        assert!(
+            !similar_names("张三", "张三丰"),
+            "different length, other reading"
+        );
+        assert!(!similar_names("张小明", "李小红"), "two characters differ");
+        assert!(!similar_names("", "张三"));
+    }
 }

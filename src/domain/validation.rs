@@ -63,6 +63,8 @@ pub enum Field {
     RosterStatus,
     /// One of the workstation's time limits (系统设置 → 时限).
     Limit(crate::domain::timeliness::Limit),
+    /// 与户主关系 of a household member.
+    Relation,
 }
 
 impl Field {
@@ -123,6 +125,7 @@ impl Field {
             Field::ApprovalDate => "field.approval_date",
             Field::RosterStatus => "field.roster_status",
             Field::Limit(l) => l.label_key(),
+            Field::Relation => "field.relation",
         }
     }
 }

@@ -74,6 +74,49 @@ pub fn posting_rows(served: &[Served<'_>], lang: Lang) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The posting list per household (一户一档): the same whitelist of columns, with the
+/// household's number first and each member's relation to the head after the name, so a
+/// household's members stand together. Each group is one household (or one person in none),
+/// in the order given; 序号 counts persons across the whole list.
+pub fn posting_rows_by_household(groups: &[Vec<Served<'_>>], lang: Lang) -> Vec<Vec<String>> {
+    let cat = Catalogue::builtin();
+    let mut out = Vec::new();
+    for (h, group) in groups.iter().enumerate() {
+        for (s, mut row) in group.iter().zip(posting_rows(group, lang)) {
+            if let Some(no) = row.first_mut() {
+                *no = (out.len() + 1).to_string();
+            }
+            let relation = s
+                .person
+                .household
+                .as_ref()
+                .map(|m| {
+                    cat.label(ListKind::HouseholdRelation, &m.relation, lang)
+                        .to_string()
+                })
+                .unwrap_or_default();
+            row.insert(0, (h + 1).to_string());
+            row.insert(3, relation);
+            out.push(row);
+        }
+    }
+    out
+}
+
+/// Headers of the posting list per household.
+pub fn posting_headers_by_household(lang: Lang) -> [&'static str; 8] {
+    [
+        t(lang, "posting.household_no"),
+        t(lang, "print.no"),
+        t(lang, "field.name"),
+        t(lang, "field.relation"),
+        t(lang, "field.id_number"),
+        t(lang, "field.community"),
+        t(lang, "field.category"),
+        t(lang, "print.item"),
+    ]
+}
+
 /// Headers of the posting list.
 pub fn posting_headers(lang: Lang) -> [&'static str; 6] {
     [

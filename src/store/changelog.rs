@@ -309,19 +309,27 @@ pub struct TimelineEntry {
     pub actor: String,
 }
 
-/// Every change entry about a person, their clues, cases, registrations, services and
-/// follow-up tasks, oldest first.
+/// Every change entry about a person, their clues, cases, registrations, services,
+/// documents, complaints, follow-up tasks, transfers and households, oldest first; with the
+/// entries of every record merged into them (and merged into those), so that a merge keeps
+/// both histories in one timeline.
 pub fn timeline(conn: &Connection, person_id: &str) -> Result<Vec<TimelineEntry>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT at, kind, actor FROM change_log
-         WHERE record_id = ?1
-            OR record_id IN (SELECT id FROM clues WHERE person_id = ?1)
-            OR record_id IN (SELECT id FROM cases WHERE person_id = ?1)
-            OR record_id IN (SELECT s.id FROM services s JOIN cases c ON c.id = s.case_id WHERE c.person_id = ?1)
-            OR record_id IN (SELECT r.id FROM registrations r JOIN cases c ON c.id = r.case_id WHERE c.person_id = ?1)
-            OR record_id IN (SELECT id FROM documents WHERE person_id = ?1)
-            OR record_id IN (SELECT id FROM complaints WHERE person_id = ?1)
-            OR record_id IN (SELECT id FROM tasks WHERE person_id = ?1)
+        "WITH RECURSIVE ids(id) AS (
+             SELECT ?1
+             UNION SELECT p.id FROM persons p JOIN ids ON p.merged_into = ids.id
+         )
+         SELECT at, kind, actor FROM change_log
+         WHERE record_id IN (SELECT id FROM ids)
+            OR record_id IN (SELECT id FROM clues WHERE person_id IN (SELECT id FROM ids))
+            OR record_id IN (SELECT id FROM cases WHERE person_id IN (SELECT id FROM ids))
+            OR record_id IN (SELECT s.id FROM services s JOIN cases c ON c.id = s.case_id WHERE c.person_id IN (SELECT id FROM ids))
+            OR record_id IN (SELECT r.id FROM registrations r JOIN cases c ON c.id = r.case_id WHERE c.person_id IN (SELECT id FROM ids))
+            OR record_id IN (SELECT id FROM documents WHERE person_id IN (SELECT id FROM ids))
+            OR record_id IN (SELECT id FROM complaints WHERE person_id IN (SELECT id FROM ids))
+            OR record_id IN (SELECT id FROM tasks WHERE person_id IN (SELECT id FROM ids))
+            OR record_id IN (SELECT id FROM transfers WHERE person_id IN (SELECT id FROM ids))
+            OR record_id IN (SELECT id FROM households WHERE head_person_id IN (SELECT id FROM ids))
          ORDER BY local_order",
     )?;
     let rows = stmt.query_map([person_id], |r| {

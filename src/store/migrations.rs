@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0007_inbox.sql"),
         after: None,
     },
+    Migration {
+        name: "households and members, merged duplicates, transfers between communities",
+        sql: include_str!("sql/0008_households_transfers.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -14,6 +14,7 @@ pub mod clues;
 pub mod counters;
 pub mod data_dir;
 pub mod documents;
+pub mod households;
 pub mod migrations;
 pub mod orgs;
 pub mod persons;
@@ -23,6 +24,7 @@ pub mod services;
 pub mod settings;
 pub mod supervision;
 pub mod tasks;
+pub mod transfers;
 pub mod users;
 pub mod workstation;
 

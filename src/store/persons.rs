@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, ToSql, Transaction};
 
 use super::records::{self, meta_from_row, meta_values, Entity, RecordTable};
 use super::{Result, WriteTx};
+use crate::domain::household::Membership;
 use crate::domain::id_number::{IdNumber, Sex};
 use crate::domain::person::{Person, PersonFacts, PersonStatus};
 use crate::domain::pinyin_keys::keys_of;
@@ -50,6 +51,10 @@ impl RecordTable for Person {
         "note",
         "service_no",
         "status",
+        "household_id",
+        "relation",
+        "merged_into",
+        "status_reason",
     ];
 
     fn meta(&self) -> &RecordMeta {
@@ -63,7 +68,7 @@ impl RecordTable for Person {
     fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
         let f = &self.facts;
         let mut v = meta_values(&self.meta);
-        v.extend::<[Box<dyn ToSql + '_>; 22]>([
+        v.extend::<[Box<dyn ToSql + '_>; 26]>([
             Box::new(&f.name),
             Box::new(f.id_number.as_ref().map(IdNumber::as_str)),
             Box::new(f.sex.map(Sex::code)),
@@ -86,6 +91,10 @@ impl RecordTable for Person {
             Box::new(&f.note),
             Box::new(&self.service_no),
             Box::new(self.status.code()),
+            Box::new(self.household.as_ref().map(|m| m.household_id.as_str())),
+            Box::new(self.household.as_ref().map(|m| m.relation.as_str())),
+            Box::new(&self.merged_into),
+            Box::new(&self.status_reason),
         ]);
         v
     }
@@ -98,6 +107,16 @@ impl RecordTable for Person {
             .map_err(|_| corrupt("id_number"))?;
         let sex: Option<String> = r.get(7)?;
         let status: String = r.get(26)?;
+        let household_id: Option<String> = r.get(27)?;
+        let relation: Option<String> = r.get(28)?;
+        let household = match (household_id, relation) {
+            (Some(household_id), Some(relation)) => Some(Membership {
+                household_id,
+                relation,
+            }),
+            (None, None) => None,
+            _ => return Err(corrupt("relation")),
+        };
         Ok(Person {
             meta: meta_from_row(r)?,
             facts: PersonFacts {
@@ -124,6 +143,9 @@ impl RecordTable for Person {
             },
             service_no: r.get(25)?,
             status: PersonStatus::from_code(&status).ok_or_else(|| corrupt("status"))?,
+            household,
+            merged_into: r.get(29)?,
+            status_reason: r.get(30)?,
         })
     }
 }
@@ -141,24 +163,50 @@ pub fn id_by_id_number(conn: &Connection, id_number: &str) -> Result<Option<Stri
         .optional()?)
 }
 
+/// The columns of a person the search projection is made from.
+struct SearchFields<'a> {
+    id: &'a str,
+    name: &'a str,
+    id_number: Option<&'a str>,
+    phone: Option<&'a str>,
+    service_no: Option<&'a str>,
+    community: &'a str,
+    status: &'a str,
+}
+
 /// Writes the person's row of the search projection (derived, so not in the change log).
 fn write_search_row(conn: &Connection, p: &Person) -> Result<()> {
-    let (initials, full) = keys_of(&p.facts.name).joined();
+    write_search_fields(
+        conn,
+        &SearchFields {
+            id: &p.meta.id,
+            name: &p.facts.name,
+            id_number: p.facts.id_number.as_ref().map(IdNumber::as_str),
+            phone: p.facts.phone.as_deref(),
+            service_no: p.service_no.as_deref(),
+            community: &p.facts.community,
+            status: p.status.code(),
+        },
+    )
+}
+
+fn write_search_fields(conn: &Connection, f: &SearchFields<'_>) -> Result<()> {
+    let (initials, full) = keys_of(f.name).joined();
     conn.prepare_cached(
         "INSERT OR REPLACE INTO person_search
              (person_id, name, initials, full, id_number, phone, service_no, community, status)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
-        p.meta.id,
-        p.facts.name,
+        f.id,
+        f.name,
         initials,
         full,
-        p.facts.id_number.as_ref().map(IdNumber::as_str),
-        p.facts.phone,
-        p.service_no,
-        p.facts.community,
-        p.status.code(),
+        f.id_number,
+        f.phone,
+        f.service_no,
+        f.community,
+        f.status,
     ])?;
     Ok(())
 }
@@ -176,18 +224,46 @@ pub fn update(w: &mut WriteTx<'_>, p: &Person, kind: &str) -> Result<Person> {
     Ok(next)
 }
 
-/// Rebuilds the search projection of every person (migration step and repair).
+/// Rebuilds the search projection of every person (migration step and repair). It reads only
+/// the columns the projection needs, which every schema since the first has, so it runs as
+/// the data step of an early migration before later columns exist.
 pub fn rebuild_search_keys(tx: &Transaction<'_>) -> Result<()> {
-    let people: Vec<Person> = tx
-        .prepare(&format!(
-            "SELECT {} FROM persons",
-            Person::COLUMNS.join(", ")
-        ))?
-        .query_map([], Person::from_row)?
-        .collect::<std::result::Result<_, _>>()
-        .map_err(super::row_error)?;
-    for p in &people {
-        write_search_row(tx, p)?;
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+    );
+    let rows: Vec<Row> = tx
+        .prepare("SELECT id, name, id_number, phone, service_no, community, status FROM persons")?
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })?
+        .collect::<std::result::Result<_, _>>()?;
+    for (id, name, id_number, phone, service_no, community, status) in &rows {
+        write_search_fields(
+            tx,
+            &SearchFields {
+                id,
+                name,
+                id_number: id_number.as_deref(),
+                phone: phone.as_deref(),
+                service_no: service_no.as_deref(),
+                community,
+                status,
+            },
+        )?;
     }
     Ok(())
 }
@@ -231,4 +307,38 @@ pub fn count_by_community(conn: &Connection) -> Result<Vec<(String, i64)>> {
         conn.prepare_cached("SELECT community, count(*) FROM persons GROUP BY community")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Persons of `community` not cancelled who share the birth date or the phone given: the
+/// people a new record may duplicate (names are compared by the caller).
+pub fn same_birth_or_phone(
+    conn: &Connection,
+    community: &str,
+    birth_date: Option<NaiveDate>,
+    phone: Option<&str>,
+) -> Result<Vec<Person>> {
+    let sql = format!(
+        "SELECT {} FROM persons
+         WHERE community = ?1 AND status <> 'cancelled'
+           AND ((?2 IS NOT NULL AND birth_date = ?2) OR (?3 IS NOT NULL AND phone = ?3))
+         ORDER BY name, id",
+        Person::COLUMNS.join(", ")
+    );
+    let birth = birth_date.map(|d| d.format("%Y-%m-%d").to_string());
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![community, birth, phone], Person::from_row)?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// The members of household `household_id`, in no particular order.
+pub fn members_of(conn: &Connection, household_id: &str) -> Result<Vec<Person>> {
+    let sql = format!(
+        "SELECT {} FROM persons WHERE household_id = ?1 ORDER BY name, id",
+        Person::COLUMNS.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([household_id], Person::from_row)?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
 }

@@ -35,11 +35,15 @@ pub enum Entity {
     Inspection,
     /// `tasks`
     Task,
+    /// `households`
+    Household,
+    /// `transfers`
+    Transfer,
 }
 
 impl Entity {
     /// Every replicated kind.
-    pub const ALL: [Entity; 11] = [
+    pub const ALL: [Entity; 13] = [
         Entity::Person,
         Entity::Clue,
         Entity::Case,
@@ -51,6 +55,8 @@ impl Entity {
         Entity::Complaint,
         Entity::Inspection,
         Entity::Task,
+        Entity::Household,
+        Entity::Transfer,
     ];
 
     /// Its table (a fixed name, never user input).
@@ -67,6 +73,8 @@ impl Entity {
             Entity::Complaint => "complaints",
             Entity::Inspection => "inspections",
             Entity::Task => "tasks",
+            Entity::Household => "households",
+            Entity::Transfer => "transfers",
         }
     }
 
@@ -84,6 +92,8 @@ impl Entity {
             Entity::Complaint => "complaint",
             Entity::Inspection => "inspection",
             Entity::Task => "task",
+            Entity::Household => "household",
+            Entity::Transfer => "transfer",
         }
     }
 
@@ -246,6 +256,47 @@ pub(crate) fn update<T: RecordTable>(w: &mut WriteTx<'_>, rec: &T, kind: &str) -
     }
     w.log_change(kind, T::ENTITY, &next.meta().id)?;
     Ok(next)
+}
+
+/// Sets column `column` of record `id` to `value` with the version bumped and the
+/// transaction's time, and logs `kind`: a record following its person to another record or
+/// community changes one reference, whatever its kind. `column` is a fixed name from the code.
+pub(crate) fn set_column(
+    w: &mut WriteTx<'_>,
+    entity: Entity,
+    id: &str,
+    column: &'static str,
+    value: Option<&str>,
+    kind: &str,
+) -> Result<()> {
+    let sql = format!(
+        "UPDATE {} SET {column} = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3",
+        entity.table()
+    );
+    let n = w
+        .conn()
+        .prepare_cached(&sql)?
+        .execute(rusqlite::params![value, w.at(), id])?;
+    if n != 1 {
+        return Err(StoreError::Stale);
+    }
+    w.log_change(kind, entity, id)
+}
+
+/// The ids of the records of `entity` whose column `column` holds `value`, in id order.
+pub(crate) fn ids_where(
+    conn: &Connection,
+    entity: Entity,
+    column: &'static str,
+    value: &str,
+) -> Result<Vec<String>> {
+    let sql = format!(
+        "SELECT id FROM {} WHERE {column} = ?1 ORDER BY id",
+        entity.table()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([value], |r| r.get(0))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
 /// Reads the identity columns (the first five of every record table).

@@ -188,10 +188,8 @@ pub fn generate(
                 PersonStatus::Active
             };
             let person = Person {
-                meta: RecordMeta::new(id.clone(), w.origin(), &at),
-                facts: s.facts,
-                service_no: None,
                 status,
+                ..Person::new(RecordMeta::new(id.clone(), w.origin(), &at), s.facts)
             };
             persons::insert(w, &person)?;
             summary.persons += 1;

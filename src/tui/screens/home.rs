@@ -56,6 +56,8 @@ const DAYS_W: usize = 4;
 const STEP_MENU: u8 = 0;
 /// The home screen's step: focus the inbox.
 const STEP_INBOX: u8 = 1;
+/// Opens the list of transfers waiting to be received.
+const STEP_TRANSFERS: u8 = 2;
 
 /// Which side has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +168,7 @@ impl Home {
             Target::Case(id) => CaseDetail::load(env, &id).map(|s| Box::new(s) as _),
             Target::Task { id, .. } => Ok(Box::new(TaskList::at(env, &id))),
             Target::Complaint(id) => Ok(Box::new(SupervisionScreen::complaint(env, &id))),
+            Target::Transfer(_) => Ok(Box::new(super::transfer::TransferList::new(env))),
         };
         match screen {
             Ok(s) => Outcome::Push(s),
@@ -386,6 +389,11 @@ impl Screen for Home {
             Action::Home,
             "cmd.refresh",
         ));
+        c.push(Command::help_only(
+            &[Key::ch('t')],
+            Action::Step(STEP_TRANSFERS),
+            "cmd.transfers",
+        ));
         c
     }
 
@@ -408,6 +416,9 @@ impl Screen for Home {
             (Action::Open, Focus::Menu) => return self.open(self.selected, env),
             (Action::Open, Focus::Inbox) => return self.open_task(env),
             (Action::Menu(i), _) => return self.open(i as usize, env),
+            (Action::Step(STEP_TRANSFERS), _) => {
+                return Outcome::Push(Box::new(super::transfer::TransferList::new(env)))
+            }
             _ => {}
         }
         Outcome::None

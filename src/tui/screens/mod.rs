@@ -7,7 +7,9 @@ pub mod clue_detail;
 pub mod clue_form;
 pub mod clue_list;
 pub mod home;
+pub mod household;
 pub mod login;
+pub mod merge;
 pub mod person_detail;
 pub mod person_documents;
 pub mod person_form;
@@ -22,6 +24,7 @@ pub mod settings;
 pub mod supervision;
 pub mod tasks;
 pub mod timeliness;
+pub mod transfer;
 
 use ratatui::layout::{Position, Rect};
 use ratatui::Frame;

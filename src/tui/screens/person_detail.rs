@@ -1,4 +1,6 @@
 //! One person's file: facts, household, status, and the timeline of everything recorded.
+//! From here: the household screen (H), merging a duplicate record into this one (M), and the
+//! transfer to another community (T).
 
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -10,16 +12,28 @@ use super::person_documents::DocumentsTab;
 use super::person_form::PersonForm;
 use super::{Outcome, Screen};
 use crate::app::clock::show_instant;
-use crate::app::person;
+use crate::app::{household, person};
 use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::household::Household;
 use crate::domain::id_number::age_on;
-use crate::domain::person::Person;
+use crate::domain::person::{Person, PersonStatus};
+use crate::domain::transfer::Transfer;
 use crate::i18n::{t, tf, Localize};
 use crate::store::changelog::TimelineEntry;
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::text::{fit, safe};
+use crate::tui::text::{fit, safe, truncate};
+use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::tabs::tab_line;
+
+/// Dialog tag: register a household headed by this person.
+const ASK_NEW_HOUSEHOLD: u32 = 1;
+/// Step: the household screen.
+const HOUSEHOLD: u8 = 0;
+/// Step: merge a duplicate record into this one.
+const MERGE: u8 = 1;
+/// Step: transfer to another community.
+const TRANSFER: u8 = 2;
 
 /// The person detail screen.
 pub struct PersonDetail {
@@ -31,6 +45,12 @@ pub struct PersonDetail {
     tab: usize,
     /// The 档案材料 checklist, or why it cannot be shown.
     documents: Result<DocumentsTab, String>,
+    /// Their household and its members, if they are in one.
+    household: Option<(Household, Vec<Person>)>,
+    /// The transfer waiting for the receiving community, if any.
+    pending: Option<Transfer>,
+    /// The name of the record this one was merged into.
+    merged_into: Option<String>,
 }
 
 /// The documents tab.
@@ -44,6 +64,13 @@ impl PersonDetail {
         let person = person::get(&ctx, id).map_err(|e| e.localize(lang))?;
         let timeline = person::timeline(&ctx, id).map_err(|e| e.localize(lang))?;
         let full_id = person::may_see_id_number(&ctx, &person);
+        let household = household::of_person(&ctx, id).map_err(|e| e.localize(lang))?;
+        let pending = person::pending_transfer(&ctx, id).map_err(|e| e.localize(lang))?;
+        let merged_into = person.merged_into.as_ref().map(|k| {
+            person::get(&ctx, k)
+                .map(|p| p.facts.name)
+                .unwrap_or_else(|_| k.clone())
+        });
         drop(ctx);
         let documents = DocumentsTab::load(env, id);
         Ok(PersonDetail {
@@ -53,10 +80,44 @@ impl PersonDetail {
             scroll: 0,
             tab: 0,
             documents,
+            household,
+            pending,
+            merged_into,
         })
     }
 
-    fn facts(&self, env: &Env) -> Vec<Line<'static>> {
+    /// The household line: each member with their relation to the head, or how to register.
+    fn household_text(&self, env: &Env) -> (String, bool) {
+        let lang = env.lang;
+        let cat = Catalogue::builtin();
+        match &self.household {
+            // Only an active record can still join a household.
+            None if self.person.status != PersonStatus::Active => {
+                (t(lang, "form.none").to_string(), false)
+            }
+            None => (t(lang, "detail.household_none").to_string(), false),
+            Some((h, members)) => {
+                let list: Vec<String> = members
+                    .iter()
+                    .map(|m| {
+                        let rel = m
+                            .household
+                            .as_ref()
+                            .map(|x| cat.label(ListKind::HouseholdRelation, &x.relation, lang))
+                            .unwrap_or_default();
+                        format!("{rel} {}", safe(&m.facts.name))
+                    })
+                    .collect();
+                let mut text = list.join(t(lang, "detail.household_separator"));
+                if h.is_closed() {
+                    text = t(lang, "households.closed").to_string();
+                }
+                (text, true)
+            }
+        }
+    }
+
+    fn facts(&self, env: &Env, width: usize) -> Vec<Line<'static>> {
         let lang = env.lang;
         let cat = Catalogue::builtin();
         let f = &self.person.facts;
@@ -90,7 +151,7 @@ impl PersonDetail {
             .sex
             .map(|s| t(lang, s.label_key()).to_string())
             .unwrap_or_default();
-        let lines = vec![
+        let mut lines = vec![
             Line::from(vec![
                 Span::styled(safe(&f.name), env.theme.focused),
                 Span::raw(format!("  {sex}  {age}")),
@@ -160,14 +221,62 @@ impl PersonDetail {
                 "field.guardian_phone",
                 opt(&f.guardian_phone),
             ),
-            Line::from(vec![
-                Span::styled(fit(t(lang, "detail.household"), 12), env.theme.label),
-                Span::styled(
-                    t(lang, "detail.household_later").to_string(),
-                    env.theme.hint,
-                ),
-            ]),
         ];
+        let room = width.saturating_sub(14);
+        let (household, known) = self.household_text(env);
+        lines.push(Line::from(vec![
+            Span::styled(fit(t(lang, "detail.household"), 12), env.theme.label),
+            if known {
+                Span::raw(truncate(&household, room))
+            } else {
+                Span::styled(truncate(&household, room), env.theme.hint)
+            },
+        ]));
+        if let Some(tr) = &self.pending {
+            lines.push(Line::from(vec![
+                Span::styled(fit(t(lang, "detail.transfer"), 12), env.theme.label),
+                Span::styled(
+                    truncate(
+                        &tf(
+                            lang,
+                            "detail.transfer_pending",
+                            &[
+                                ("from", &safe(env.org_name(&tr.from_community))),
+                                ("to", &safe(env.org_name(&tr.to_community))),
+                            ],
+                        ),
+                        room,
+                    ),
+                    env.theme.error,
+                ),
+            ]));
+        }
+        if let Some(name) = &self.merged_into {
+            let reason = self
+                .person
+                .status_reason
+                .as_deref()
+                .map(safe)
+                .unwrap_or_default();
+            lines.push(Line::from(vec![
+                Span::styled(fit(t(lang, "detail.merged_into"), 12), env.theme.label),
+                Span::styled(
+                    truncate(
+                        &tf(
+                            lang,
+                            "detail.merged_text",
+                            &[("name", &safe(name)), ("reason", &reason)],
+                        ),
+                        room,
+                    ),
+                    env.theme.error,
+                ),
+            ]));
+        }
+        if self.person.status == PersonStatus::Active {
+            lines.push(Line::from(""));
+            lines.push(Line::styled(t(lang, "detail.more_keys"), env.theme.hint));
+        }
         lines
     }
 }
@@ -191,6 +300,9 @@ impl Screen for PersonDetail {
         let mut c = vec![
             Command::bar(&edit_keys, Action::Edit, "cmd.edit"),
             Command::bar(&[Key::ch('x')], Action::New, "cmd.new_clue"),
+            Command::help_only(&[Key::ch('h')], Action::Step(HOUSEHOLD), "cmd.household"),
+            Command::help_only(&[Key::ch('m')], Action::Step(MERGE), "cmd.merge"),
+            Command::help_only(&[Key::ch('t')], Action::Step(TRANSFER), "cmd.transfer"),
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
             Command::bar(
                 &[
@@ -226,7 +338,11 @@ impl Screen for PersonDetail {
         if self.tab == TAB_DOCUMENTS
             && matches!(
                 action,
-                Action::Open | Action::Up | Action::Down | Action::Step(_)
+                Action::Open
+                    | Action::Up
+                    | Action::Down
+                    | Action::Step(super::person_documents::STEP_ATTACH)
+                    | Action::Step(super::person_documents::STEP_WITHDRAW)
             )
         {
             return match &mut self.documents {
@@ -241,6 +357,30 @@ impl Screen for PersonDetail {
                 &self.person.meta.id,
                 &self.person.facts.name,
             ))),
+            Action::Step(HOUSEHOLD) => match &self.household {
+                Some((h, _)) if !h.is_closed() => {
+                    match super::household::HouseholdScreen::load(env, &h.meta.id) {
+                        Ok(s) => Outcome::Push(Box::new(s)),
+                        Err(msg) => Outcome::Status(msg),
+                    }
+                }
+                _ => Outcome::Dialog(Dialog::confirm(
+                    t(env.lang, "households.new_title").to_string(),
+                    tf(
+                        env.lang,
+                        "households.ask_new",
+                        &[("name", &safe(&self.person.facts.name))],
+                    ),
+                    Purpose::Screen(ASK_NEW_HOUSEHOLD),
+                )),
+            },
+            Action::Step(MERGE) => Outcome::Push(Box::new(
+                super::person_list::PersonList::merge_picker(env, &self.person.meta.id),
+            )),
+            Action::Step(TRANSFER) => Outcome::Push(Box::new(super::transfer::TransferForm::new(
+                env,
+                &self.person,
+            ))),
             Action::NextField => {
                 self.tab = (self.tab + 1) % 3;
                 Outcome::None
@@ -254,6 +394,29 @@ impl Screen for PersonDetail {
                 Outcome::None
             }
             _ => Outcome::None,
+        }
+    }
+
+    fn on_answer(&mut self, answer: Answer, env: &mut Env) -> Outcome {
+        if answer.purpose != Purpose::Screen(ASK_NEW_HOUSEHOLD) || !answer.yes {
+            return Outcome::None;
+        }
+        let lang = env.lang;
+        let made = env
+            .ctx()
+            .and_then(|mut ctx| household::create(&mut ctx, &self.person.meta.id, "", ""));
+        match made {
+            Ok(id) => {
+                self.on_resume(env);
+                match super::household::HouseholdScreen::load(env, &id) {
+                    Ok(s) => Outcome::Push(Box::new(s)),
+                    Err(msg) => Outcome::Status(msg),
+                }
+            }
+            Err(e) => Outcome::Dialog(Dialog::error(
+                t(lang, "dialog.error_title").to_string(),
+                e.localize(lang),
+            )),
         }
     }
 
@@ -294,7 +457,7 @@ impl Screen for PersonDetail {
         ];
         let mut lines = vec![tab_line(&tabs, self.tab, &env.theme), Line::from("")];
         if self.tab == 0 {
-            lines.extend(self.facts(env));
+            lines.extend(self.facts(env, area.width as usize));
         } else if self.tab == TAB_DOCUMENTS {
             match &self.documents {
                 Ok(d) => lines.extend(d.lines(env, (area.height as usize).saturating_sub(2))),

@@ -1,14 +1,20 @@
 //! Creating and editing a person: the ID number is checked when the focus leaves it, and the
-//! birth date and sex it holds are shown at once.
+//! birth date and sex it holds are shown at once. A new person is checked at the door before
+//! saving: an ID number on record offers to open its holder, and people alike (a similar name
+//! with the same birth date or phone in the same community) are listed to open one of them or
+//! to save anyway with a deliberate key.
 
 use chrono::NaiveDate;
+use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
-use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::person_detail::PersonDetail;
 use super::{Outcome, Screen};
+use crate::app::person::Candidate;
 use crate::app::{person, AppError};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::id_number::IdNumber;
@@ -18,8 +24,10 @@ use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::widgets::dialog::Dialog;
+use crate::tui::text::safe;
+use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
+use crate::tui::widgets::table::{column_widths, row_line};
 
 fn check_name(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
     required_line(Field::Name, v, NAME_MAX).map(|_| ())
@@ -40,6 +48,15 @@ fn check_guardian_phone(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
     parse_phone(Field::GuardianPhone, v).map(|_| ())
 }
 
+/// Dialog tag: open the person who already holds the typed ID number.
+const ASK_OPEN_EXISTING: u32 = 1;
+
+/// The people a new person may duplicate, shown over the form before it is saved.
+struct DupPanel {
+    candidates: Vec<Candidate>,
+    selected: usize,
+}
+
 /// The person form.
 pub struct PersonForm {
     form: Form,
@@ -47,6 +64,10 @@ pub struct PersonForm {
     editing: Option<Person>,
     /// Created while choosing the person of a new clue: the clue form follows the save.
     for_clue: bool,
+    /// Possible duplicates found when saving a new person; shown until answered.
+    dups: Option<DupPanel>,
+    /// The record holding the typed ID number, while the offer to open it is asked.
+    existing: Option<String>,
 }
 
 fn options(kind: ListKind, env: &Env) -> Vec<(String, String)> {
@@ -137,6 +158,8 @@ impl PersonForm {
             form: Self::fields(env),
             editing: None,
             for_clue: false,
+            dups: None,
+            existing: None,
         };
         f.update_derived(env);
         f
@@ -188,6 +211,8 @@ impl PersonForm {
             form,
             editing: Some(p.clone()),
             for_clue: false,
+            dups: None,
+            existing: None,
         };
         pf.update_derived(env);
         pf.form.mark_saved();
@@ -241,12 +266,34 @@ impl PersonForm {
         }
     }
 
-    fn save(&mut self, env: &mut Env) -> Outcome {
+    /// Ctrl+S: a new person is checked at the door first; `anyway` saves after the user saw
+    /// the possible duplicates and said none of them is this person.
+    fn save(&mut self, env: &mut Env, anyway: bool) -> Outcome {
         let lang = env.lang;
         if !self.form.check_all(lang) {
             return Outcome::Status(t(lang, "form.fix_errors").to_string());
         }
         let draft = self.draft();
+        if self.editing.is_none() && !anyway {
+            let found = env
+                .ctx()
+                .and_then(|ctx| person::possible_duplicates(&ctx, &draft));
+            match found {
+                Ok(c) if c.is_empty() => {}
+                Ok(candidates) => {
+                    self.dups = Some(DupPanel {
+                        candidates,
+                        selected: 0,
+                    });
+                    return Outcome::None;
+                }
+                Err(AppError::DuplicateIdNumber { existing_id }) => {
+                    return self.offer_existing(env, existing_id)
+                }
+                Err(e) => return self.refused(e, lang),
+            }
+        }
+        self.dups = None;
         let result = match env.ctx() {
             Ok(mut ctx) => match &self.editing {
                 None => person::create(&mut ctx, &draft),
@@ -274,21 +321,169 @@ impl PersonForm {
                     Err(msg) => Outcome::Status(msg),
                 }
             }
-            Err(AppError::Validation(e)) => {
+            Err(AppError::DuplicateIdNumber { existing_id }) if self.editing.is_none() => {
+                self.offer_existing(env, existing_id)
+            }
+            Err(e) => self.refused(e, lang),
+        }
+    }
+
+    /// Shows a refusal: beside its field when it names one, else in a dialog.
+    fn refused(&mut self, e: AppError, lang: crate::i18n::Lang) -> Outcome {
+        match e {
+            AppError::Validation(e) => {
                 self.form.show_error(&e, lang);
                 Outcome::Status(e.localize(lang))
             }
-            Err(e @ AppError::DuplicateIdNumber { .. }) => {
+            e @ AppError::DuplicateIdNumber { .. } => {
                 if let Some(f) = self.form.field_mut("id_number") {
                     f.error = Some(e.localize(lang));
                 }
                 Outcome::Status(e.localize(lang))
             }
-            Err(e) => Outcome::Dialog(Dialog::error(
+            e => Outcome::Dialog(Dialog::error(
                 t(lang, "dialog.error_title").to_string(),
                 e.localize(lang),
             )),
         }
+    }
+
+    /// The typed ID number is on record: says whose, beside the field, and offers to open
+    /// them (a person the user may not see is only named as existing).
+    fn offer_existing(&mut self, env: &mut Env, existing_id: String) -> Outcome {
+        let lang = env.lang;
+        let refusal = AppError::DuplicateIdNumber {
+            existing_id: existing_id.clone(),
+        };
+        let holder = env.ctx().and_then(|ctx| person::get(&ctx, &existing_id));
+        let holder = match holder {
+            Ok(p) => p,
+            Err(_) => return self.refused(refusal, lang),
+        };
+        if let Some(f) = self.form.field_mut("id_number") {
+            f.error = Some(refusal.localize(lang));
+        }
+        self.existing = Some(existing_id);
+        Outcome::Dialog(Dialog::confirm(
+            t(lang, "dup.existing_title").to_string(),
+            tf(
+                lang,
+                "dup.existing_text",
+                &[
+                    ("name", &safe(&holder.facts.name)),
+                    ("community", &safe(env.org_name(&holder.facts.community))),
+                    ("status", t(lang, holder.status.label_key())),
+                ],
+            ),
+            Purpose::Screen(ASK_OPEN_EXISTING),
+        ))
+    }
+
+    /// The candidate under the selection.
+    fn selected_candidate(&self) -> Option<&Candidate> {
+        self.dups
+            .as_ref()
+            .and_then(|d| d.candidates.get(d.selected))
+    }
+
+    fn render_dups(&self, frame: &mut Frame<'_>, area: Rect, env: &Env, panel: &DupPanel) {
+        let lang = env.lang;
+        let rows = panel
+            .candidates
+            .len()
+            .min(usize::from(area.height.saturating_sub(8)));
+        let h = (rows as u16 + 7).min(area.height);
+        let rect = Rect::new(area.x, area.y + 1, area.width, h);
+        let headers: Vec<String> = [
+            "dup.col_name",
+            "dup.col_id",
+            "dup.col_birth",
+            "dup.col_phone",
+            "dup.col_community",
+            "dup.col_alike",
+        ]
+        .iter()
+        .map(|k| t(lang, k).to_string())
+        .collect();
+        let none = t(lang, "form.none").to_string();
+        let top = (panel.selected / rows.max(1)) * rows.max(1);
+        let cells: Vec<Vec<Line<'static>>> = panel
+            .candidates
+            .iter()
+            .skip(top)
+            .take(rows)
+            .map(|c| {
+                let f = &c.person.facts;
+                let mut alike = Vec::new();
+                if c.same_birth_date {
+                    alike.push(t(lang, "dup.same_birth"));
+                }
+                if c.same_phone {
+                    alike.push(t(lang, "dup.same_phone"));
+                }
+                vec![
+                    Line::from(safe(&f.name)),
+                    Line::from(
+                        f.id_number
+                            .as_ref()
+                            .map(IdNumber::masked)
+                            .unwrap_or_else(|| t(lang, "find.no_id").to_string()),
+                    ),
+                    Line::from(
+                        f.birth_date
+                            .map(|d| d.format("%Y-%m-%d").to_string())
+                            .unwrap_or_else(|| none.clone()),
+                    ),
+                    Line::from(f.phone.as_deref().map(safe).unwrap_or_else(|| none.clone())),
+                    Line::from(safe(env.org_name(&f.community))),
+                    Line::from(alike.join(t(lang, "form.list_separator"))),
+                ]
+            })
+            .collect();
+        let inner_w = rect.width.saturating_sub(4) as usize;
+        let widths = column_widths(&headers, &cells, inner_w, 4);
+        let header_cells: Vec<Line<'_>> = headers.iter().map(|h| Line::from(h.as_str())).collect();
+        let mut lines = vec![
+            Line::styled(
+                tf(
+                    lang,
+                    "dup.intro",
+                    &[("n", &panel.candidates.len().to_string())],
+                ),
+                env.theme.hint,
+            ),
+            Line::from(""),
+        ];
+        let mut header = row_line(&header_cells, &widths, env.theme.label);
+        header.spans.insert(0, Span::raw("  "));
+        lines.push(header);
+        for (n, row) in cells.iter().enumerate() {
+            let selected = top + n == panel.selected;
+            let style = if selected {
+                env.theme.selected
+            } else {
+                Style::default()
+            };
+            let mut l = row_line(row, &widths, style);
+            let marker = if selected { env.symbols.marker } else { " " };
+            l.spans.insert(0, Span::raw(format!("{marker} ")));
+            lines.push(l);
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::styled(t(lang, "dup.keys"), env.theme.hint));
+        frame.render_widget(Clear, crate::tui::widgets::dialog::clear_area(rect, area));
+        frame.render_widget(
+            Paragraph::new(lines).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_set(env.symbols.border)
+                    .title(Line::styled(
+                        format!(" {} ", t(lang, "dup.title")),
+                        env.theme.title,
+                    )),
+            ),
+            rect,
+        );
     }
 }
 
@@ -305,11 +500,32 @@ impl Screen for PersonForm {
     }
 
     fn commands(&self) -> Vec<Command> {
+        if self.dups.is_some() {
+            return vec![
+                Command::bar(&[Key::plain(KeyCode::Enter)], Action::Open, "cmd.open_dup"),
+                Command::bar(&[Key::ch('n')], Action::Step(0), "cmd.save_anyway"),
+                Command::bar(
+                    &[Key::plain(KeyCode::Esc)],
+                    Action::Step(1),
+                    "cmd.back_to_form",
+                ),
+                Command::help_only(
+                    &[Key::plain(KeyCode::Up), Key::ch('k')],
+                    Action::Up,
+                    "cmd.up",
+                ),
+                Command::help_only(
+                    &[Key::plain(KeyCode::Down), Key::ch('j')],
+                    Action::Down,
+                    "cmd.down",
+                ),
+            ];
+        }
         form_screen::commands()
     }
 
     fn text_focused(&self) -> bool {
-        self.form.text_focused()
+        self.dups.is_none() && self.form.text_focused()
     }
 
     fn unsaved(&self) -> bool {
@@ -318,9 +534,32 @@ impl Screen for PersonForm {
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
         let lang = env.lang;
+        if let Some(panel) = self.dups.as_mut() {
+            let last = panel.candidates.len().saturating_sub(1);
+            match action {
+                Action::Up => panel.selected = panel.selected.saturating_sub(1),
+                Action::Down => panel.selected = (panel.selected + 1).min(last),
+                // The form stays below with what was typed: back from the file, the list
+                // is still there to answer.
+                Action::Open => {
+                    let Some(id) = self.selected_candidate().map(|c| c.person.meta.id.clone())
+                    else {
+                        return Outcome::None;
+                    };
+                    return match PersonDetail::load(env, &id) {
+                        Ok(d) => Outcome::Push(Box::new(d)),
+                        Err(msg) => Outcome::Status(msg),
+                    };
+                }
+                Action::Step(0) => return self.save(env, true),
+                Action::Step(1) => self.dups = None,
+                _ => {}
+            }
+            return Outcome::None;
+        }
         let left = self.form.focus;
         match action {
-            Action::Save => return self.save(env),
+            Action::Save => return self.save(env, false),
             Action::NextField => self.form.next(lang),
             Action::PrevField => self.form.prev(lang),
             _ => {}
@@ -342,7 +581,39 @@ impl Screen for PersonForm {
         }
     }
 
+    fn on_answer(&mut self, answer: Answer, env: &mut Env) -> Outcome {
+        let existing = self.existing.take();
+        match (answer.purpose, answer.yes, existing) {
+            (Purpose::Screen(ASK_OPEN_EXISTING), true, Some(id)) => {
+                // The person is on record: their file replaces the form — or, while recording
+                // a clue, the clue form for them.
+                if self.for_clue {
+                    let name = env
+                        .ctx()
+                        .and_then(|ctx| person::get(&ctx, &id))
+                        .map(|p| p.facts.name)
+                        .unwrap_or_default();
+                    self.form.mark_saved();
+                    return Outcome::Replace(Box::new(super::clue_form::ClueForm::new(
+                        env, &id, &name,
+                    )));
+                }
+                match PersonDetail::load(env, &id) {
+                    Ok(d) => {
+                        self.form.mark_saved();
+                        Outcome::Replace(Box::new(d))
+                    }
+                    Err(msg) => Outcome::Status(msg),
+                }
+            }
+            _ => Outcome::None,
+        }
+    }
+
     fn on_key(&mut self, key: Key, env: &mut Env) -> Outcome {
+        if self.dups.is_some() {
+            return Outcome::None;
+        }
         self.form.handle(key);
         if self
             .form
@@ -365,9 +636,15 @@ impl Screen for PersonForm {
             hint,
         );
         self.form.render(frame, Self::body(area), env);
+        if let Some(panel) = &self.dups {
+            self.render_dups(frame, area, env, panel);
+        }
     }
 
     fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
+        if self.dups.is_some() {
+            return None;
+        }
         self.form.cursor(Self::body(area))
     }
 }

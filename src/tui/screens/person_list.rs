@@ -24,6 +24,17 @@ use crate::tui::widgets::text_field::TextField;
 /// Most matches a query lists; more means the query should be narrowed.
 const MAX_MATCHES: usize = 500;
 
+/// What choosing a person in the list is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Pick {
+    /// The person a new clue is about: Enter opens the clue form.
+    Clue,
+    /// The duplicate record to merge into `keep`: Enter opens the merge screen.
+    Merge { keep: String },
+    /// A new member of household `household`: Enter asks their relation to the head.
+    Member { household: String },
+}
+
 /// The person list screen.
 pub struct PersonList {
     query: TextField,
@@ -31,8 +42,8 @@ pub struct PersonList {
     hits: Vec<usize>,
     total: usize,
     selected: usize,
-    /// Choosing the person a new clue is about: Enter opens the clue form.
-    pick: bool,
+    /// Browsing (`None`) or choosing a person for something.
+    pick: Option<Pick>,
 }
 
 impl PersonList {
@@ -43,7 +54,7 @@ impl PersonList {
             hits: Vec::new(),
             total: 0,
             selected: 0,
-            pick: false,
+            pick: None,
         };
         l.refilter(env);
         l
@@ -52,7 +63,25 @@ impl PersonList {
     /// The list as a chooser of the person a new clue is about.
     pub fn picker(env: &Env) -> PersonList {
         let mut l = PersonList::new(env);
-        l.pick = true;
+        l.pick = Some(Pick::Clue);
+        l
+    }
+
+    /// The list as a chooser of the duplicate record to merge into person `keep`.
+    pub fn merge_picker(env: &Env, keep: &str) -> PersonList {
+        let mut l = PersonList::new(env);
+        l.pick = Some(Pick::Merge {
+            keep: keep.to_string(),
+        });
+        l
+    }
+
+    /// The list as a chooser of a new member of household `household`.
+    pub fn member_picker(env: &Env, household: &str) -> PersonList {
+        let mut l = PersonList::new(env);
+        l.pick = Some(Pick::Member {
+            household: household.to_string(),
+        });
         l
     }
 
@@ -157,19 +186,44 @@ impl Screen for PersonList {
     fn title(&self, env: &Env) -> String {
         t(
             env.lang,
-            if self.pick {
-                "persons.pick_title"
-            } else {
-                "persons.title"
+            match self.pick {
+                None => "persons.title",
+                Some(Pick::Clue) => "persons.pick_title",
+                Some(Pick::Merge { .. }) => "persons.pick_merge_title",
+                Some(Pick::Member { .. }) => "persons.pick_member_title",
             },
         )
         .to_string()
     }
 
     fn commands(&self) -> Vec<Command> {
-        vec![
-            Command::bar(&[Key::plain(KeyCode::Enter)], Action::Open, "cmd.open"),
-            Command::bar(&[Key::ctrl('n')], Action::New, "cmd.new_person"),
+        let mut c = vec![Command::bar(
+            &[Key::plain(KeyCode::Enter)],
+            Action::Open,
+            "cmd.open",
+        )];
+        match self.pick {
+            // Choosing a duplicate or a member is choosing someone already on record.
+            Some(Pick::Merge { .. } | Pick::Member { .. }) => {}
+            Some(Pick::Clue) => c.push(Command::bar(
+                &[Key::ctrl('n')],
+                Action::New,
+                "cmd.new_person",
+            )),
+            None => {
+                c.push(Command::bar(
+                    &[Key::ctrl('n')],
+                    Action::New,
+                    "cmd.new_person",
+                ));
+                c.push(Command::bar(
+                    &[Key::ctrl('t')],
+                    Action::Step(0),
+                    "cmd.transfers",
+                ));
+            }
+        }
+        c.extend(vec![
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
             Command::help_only(&[Key::plain(KeyCode::Up)], Action::Up, "cmd.up"),
             Command::help_only(&[Key::plain(KeyCode::Down)], Action::Down, "cmd.down"),
@@ -183,7 +237,8 @@ impl Screen for PersonList {
                 Action::PageDown,
                 "cmd.page_down",
             ),
-        ]
+        ]);
+        c
     }
 
     fn text_focused(&self) -> bool {
@@ -199,23 +254,38 @@ impl Screen for PersonList {
             Action::Open => {
                 if let Some(e) = self.selected_entry(env) {
                     let id = e.id.to_string();
-                    if self.pick {
-                        let name = e.name.to_string();
-                        return Outcome::Replace(Box::new(super::clue_form::ClueForm::new(
-                            env, &id, &name,
-                        )));
-                    }
-                    return match PersonDetail::load(env, &id) {
-                        Ok(d) => Outcome::Push(Box::new(d)),
-                        Err(msg) => Outcome::Status(msg),
+                    let name = e.name.to_string();
+                    return match self.pick.clone() {
+                        Some(Pick::Clue) => Outcome::Replace(Box::new(
+                            super::clue_form::ClueForm::new(env, &id, &name),
+                        )),
+                        Some(Pick::Merge { keep }) => {
+                            match super::merge::MergeScreen::load(env, &keep, &id) {
+                                Ok(m) => Outcome::Replace(Box::new(m)),
+                                Err(msg) => Outcome::Status(msg),
+                            }
+                        }
+                        Some(Pick::Member { household }) => {
+                            match super::household::RelationForm::add(env, &household, &id) {
+                                Ok(f) => Outcome::Replace(Box::new(f)),
+                                Err(msg) => Outcome::Status(msg),
+                            }
+                        }
+                        None => match PersonDetail::load(env, &id) {
+                            Ok(d) => Outcome::Push(Box::new(d)),
+                            Err(msg) => Outcome::Status(msg),
+                        },
                     };
                 }
             }
-            Action::New if self.pick => {
+            Action::New if matches!(self.pick, Some(Pick::Clue)) => {
                 // The picker gives way to the form, which goes on to the clue once saved.
                 return Outcome::Replace(Box::new(PersonForm::create_for_clue(env)));
             }
             Action::New => return Outcome::Push(Box::new(PersonForm::create(env))),
+            Action::Step(0) => {
+                return Outcome::Push(Box::new(super::transfer::TransferList::new(env)))
+            }
             _ => {}
         }
         Outcome::None

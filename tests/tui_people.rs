@@ -1,0 +1,411 @@
+//! The people screens driven by keys without a terminal, with insta snapshots at 80x24 in
+//! Chinese: the duplicate check at the door, the household screen, the merge screen, and the
+//! transfer form and list.
+
+mod common;
+
+use common::clock;
+use crossterm::event::KeyCode;
+use jiuzhu::app::{demo, person, Ctx, Session};
+use jiuzhu::domain::person::PersonDraft;
+use jiuzhu::i18n::Lang;
+use jiuzhu::tui::app::App;
+use jiuzhu::tui::env::Env;
+use jiuzhu::tui::keys::Key;
+use jiuzhu::tui::theme::{Scheme, Symbols, Theme};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use rusqlite::Connection;
+
+const C1: &str = "360104001001";
+const ZHANG_ID: &str = "11010519491231002X";
+
+/// A demo workstation with 张三 (enrolled), 李四, 王五 and 赵六 in one community, and the
+/// `demo` session.
+fn workstation() -> (tempfile::TempDir, Session) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("jiuzhu.db");
+    let c = clock();
+    let (mut store, users) = demo::setup(dir.path(), &db, &c).unwrap();
+    let session = Session {
+        username: "demo".into(),
+        grants: users[0].grants.clone(),
+    };
+    let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+    for (name, id, phone) in [
+        ("张三", ZHANG_ID, "13800001234"),
+        ("李四", "", "13912345678"),
+        ("王五", "", ""),
+        ("赵六", "360104195003070027", ""),
+    ] {
+        let pid = person::create(
+            &mut ctx,
+            &PersonDraft {
+                name: name.into(),
+                id_number: id.into(),
+                community: C1.into(),
+                phone: phone.into(),
+                address: "南昌市青云谱区广州路1号".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        if name == "张三" {
+            person::enrol(&mut ctx, &pid).unwrap();
+        }
+    }
+    (dir, session)
+}
+
+fn app(dir: &tempfile::TempDir, session: &Session) -> App {
+    let db = dir.path().join("jiuzhu.db");
+    let store = jiuzhu::store::Store::open(&db, &Default::default()).unwrap();
+    let mut env = Env::new(
+        store,
+        db,
+        Box::new(clock()),
+        Lang::ZhCn,
+        Theme::new(Scheme::Standard),
+        Symbols::STANDARD,
+    );
+    env.index_in_foreground = true;
+    App::signed_in(env, session.clone())
+}
+
+fn draw(app: &mut App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    app.size = ratatui::layout::Rect::new(0, 0, 80, 24);
+    t.draw(|f| app.render(f)).unwrap();
+    t
+}
+
+fn snap(app: &mut App, name: &str) {
+    let t = draw(app);
+    insta::assert_snapshot!(format!("{name}_zh-CN_80x24"), t.backend());
+}
+
+fn press(app: &mut App, keys: &[Key]) {
+    for k in keys {
+        app.handle_key(*k);
+    }
+}
+
+fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        app.handle_key(Key::ch(c));
+    }
+}
+
+fn k(code: KeyCode) -> Key {
+    Key::plain(code)
+}
+
+/// The whole screen as text, each double-width character once.
+fn screen(app: &mut App) -> String {
+    let t = draw(app);
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut x = 0;
+        while x < buf.area.width {
+            let sym = buf[(x, y)].symbol();
+            out.push_str(sym);
+            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn title(app: &mut App) -> String {
+    screen(app).lines().nth(1).unwrap_or_default().to_string()
+}
+
+fn conn(dir: &tempfile::TempDir) -> Connection {
+    Connection::open(dir.path().join("jiuzhu.db")).unwrap()
+}
+
+/// Opens the file of the person the query finds first.
+fn open_person(app: &mut App, query: &str) {
+    press(app, &[k(KeyCode::F(2))]);
+    typed(app, query);
+    press(app, &[k(KeyCode::Enter)]);
+}
+
+#[test]
+fn possible_duplicates_are_shown_before_saving() {
+    let (dir, session) = workstation();
+    let mut app = app(&dir, &session);
+    press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('n')]);
+    typed(&mut app, "章三");
+    // name → ID number → community → phone
+    press(
+        &mut app,
+        &[k(KeyCode::Tab), k(KeyCode::Tab), k(KeyCode::Tab)],
+    );
+    typed(&mut app, "138 0000 1234");
+    press(&mut app, &[Key::ctrl('s')]);
+    snap(&mut app, "dup_panel");
+    let depth = app.depth();
+    // Enter opens the candidate on top; back again, the list and the typed form wait.
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert_eq!(app.depth(), depth + 1);
+    assert!(title(&mut app).contains("张三"), "{}", title(&mut app));
+    press(&mut app, &[k(KeyCode::Esc)]);
+    assert!(screen(&mut app).contains("可能重复"));
+    // Typing does nothing while the list is shown; Ctrl+S does not save past it either.
+    typed(&mut app, "x");
+    press(&mut app, &[Key::ctrl('s')]);
+    let n = |dir: &tempfile::TempDir| -> i64 {
+        conn(dir)
+            .query_row(
+                "SELECT count(*) FROM persons WHERE name = '章三'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(n(&dir), 0);
+    // Esc goes back to the form, Ctrl+S shows the list again, N saves anyway.
+    press(&mut app, &[k(KeyCode::Esc)]);
+    assert!(!screen(&mut app).contains("可能重复"));
+    press(&mut app, &[Key::ctrl('s')]);
+    assert!(screen(&mut app).contains("可能重复"));
+    press(&mut app, &[Key::ch('n')]);
+    assert_eq!(n(&dir), 1);
+    assert!(title(&mut app).contains("章三"), "{}", title(&mut app));
+}
+
+#[test]
+fn an_id_number_on_record_offers_its_holder() {
+    let (dir, session) = workstation();
+    let mut app = app(&dir, &session);
+    press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('n')]);
+    typed(&mut app, "张叁");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, ZHANG_ID);
+    press(&mut app, &[Key::ctrl('s')]);
+    snap(&mut app, "dup_existing_id");
+    let d = app.dialog().expect("the offer");
+    assert!(
+        d.text.contains("张三") && d.text.contains("洪都新村社区"),
+        "{}",
+        d.text
+    );
+    let depth = app.depth();
+    press(&mut app, &[Key::ch('y')]);
+    assert_eq!(app.depth(), depth, "the file replaces the form");
+    assert!(
+        title(&mut app).contains("人员档案：张三"),
+        "{}",
+        title(&mut app)
+    );
+    let n: i64 = conn(&dir)
+        .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 4, "nothing saved");
+}
+
+#[test]
+fn a_household_by_keys() {
+    let (dir, session) = workstation();
+    let mut app = app(&dir, &session);
+    open_person(&mut app, "31002X");
+    assert!(title(&mut app).contains("张三"));
+    press(&mut app, &[Key::ch('h')]);
+    assert!(app.dialog().is_some_and(|d| d.text.contains("户主")));
+    press(&mut app, &[Key::ch('y')]);
+    assert!(
+        title(&mut app).contains("家庭户：户主 张三"),
+        "{}",
+        title(&mut app)
+    );
+    // A adds a member chosen in the person list, with the relation from the register.
+    press(&mut app, &[Key::ch('a')]);
+    typed(&mut app, "lisi");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    press(&mut app, &[k(KeyCode::Right)]);
+    snap(&mut app, "household_relation");
+    press(&mut app, &[Key::ctrl('s')]);
+    press(&mut app, &[Key::ch('a')]);
+    typed(&mut app, "wangwu");
+    press(&mut app, &[k(KeyCode::Enter), Key::ctrl('s')]);
+    snap(&mut app, "household");
+    // The head cannot be removed while others remain: the reason is told.
+    press(&mut app, &[Key::ch('d'), Key::ch('y')]);
+    let d = app.dialog().expect("the refusal");
+    assert!(d.text.contains("请先变更户主"), "{}", d.text);
+    press(&mut app, &[k(KeyCode::Enter)]);
+    // H makes 王五 (spouse, second) the head; the former head becomes her spouse.
+    press(&mut app, &[k(KeyCode::Down), Key::ch('h'), Key::ctrl('s')]);
+    assert!(
+        title(&mut app).contains("家庭户：户主 王五"),
+        "{}",
+        title(&mut app)
+    );
+    // D removes 李四; his file stays.
+    press(
+        &mut app,
+        &[
+            k(KeyCode::Down),
+            k(KeyCode::Down),
+            Key::ch('d'),
+            Key::ch('y'),
+        ],
+    );
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("共 2 人") && !shown.contains("李四"),
+        "{shown}"
+    );
+    press(&mut app, &[k(KeyCode::Esc)]);
+    snap(&mut app, "detail_household");
+    let c = conn(&dir);
+    let (relation, head): (String, String) = c
+        .query_row(
+            "SELECT p.relation, h.head_person_id = (SELECT id FROM persons WHERE name = '王五')
+             FROM persons p JOIN households h ON h.id = p.household_id WHERE p.name = '张三'",
+            [],
+            |r| Ok((r.get(0)?, r.get::<_, bool>(1)?.to_string())),
+        )
+        .unwrap();
+    assert_eq!((relation.as_str(), head.as_str()), ("spouse", "true"));
+    let li: Option<String> = c
+        .query_row(
+            "SELECT household_id FROM persons WHERE name = '李四'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(li, None);
+}
+
+#[test]
+fn merging_a_duplicate_by_keys() {
+    let (dir, session) = workstation();
+    let mut app = app(&dir, &session);
+    // Two ID numbers are two people: the screen says so before a reason is typed.
+    open_person(&mut app, "31002X");
+    press(&mut app, &[Key::ch('m')]);
+    typed(&mut app, "070027");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(
+        screen(&mut app).contains("身份证号不同"),
+        "{}",
+        screen(&mut app)
+    );
+    typed(&mut app, "重复");
+    press(&mut app, &[Key::ctrl('s')]);
+    assert!(app
+        .dialog()
+        .is_some_and(|d| d.text.contains("身份证号不同") && d.title.contains("出错")));
+    press(
+        &mut app,
+        &[k(KeyCode::Enter), k(KeyCode::Esc), Key::ch('y')],
+    );
+    press(&mut app, &[k(KeyCode::F(10))]);
+    // A second record of 张三, saved past the duplicate list.
+    press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('n')]);
+    typed(&mut app, "张叁");
+    press(
+        &mut app,
+        &[k(KeyCode::Tab), k(KeyCode::Tab), k(KeyCode::Tab)],
+    );
+    typed(&mut app, "13800001234");
+    press(&mut app, &[Key::ctrl('s'), Key::ch('n')]);
+    assert!(title(&mut app).contains("张叁"));
+    // M picks the other record; both side by side, the one on screen kept.
+    press(&mut app, &[Key::ch('m')]);
+    assert!(title(&mut app).contains("合并"), "{}", title(&mut app));
+    typed(&mut app, "31002X");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    typed(&mut app, "同一人重复登记");
+    snap(&mut app, "merge");
+    // Ctrl+T keeps the enrolled record instead; Ctrl+S asks, Y merges.
+    press(&mut app, &[Key::ctrl('t'), Key::ctrl('s')]);
+    assert!(app
+        .dialog()
+        .is_some_and(|d| d.text.contains("把「张叁」合并到「张三」")));
+    press(&mut app, &[Key::ch('y')]);
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("已注销") && shown.contains("已合并到") && shown.contains("同一人重复登记"),
+        "{shown}"
+    );
+    let c = conn(&dir);
+    let (status, into): (String, String) = c
+        .query_row(
+            "SELECT p.status, k.name FROM persons p JOIN persons k ON k.id = p.merged_into
+             WHERE p.name = '张叁'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((status.as_str(), into.as_str()), ("cancelled", "张三"));
+}
+
+#[test]
+fn a_transfer_sent_and_received_by_keys() {
+    let (dir, session) = workstation();
+    let mut app = app(&dir, &session);
+    open_person(&mut app, "31002X");
+    press(&mut app, &[Key::ch('t')]);
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "投靠子女");
+    snap(&mut app, "transfer_form");
+    press(&mut app, &[Key::ctrl('s')]);
+    assert!(app.dialog().is_some_and(|d| d.text.contains("顺化门社区")));
+    press(&mut app, &[Key::ch('y')]);
+    let shown = screen(&mut app);
+    assert!(shown.contains("待顺化门社区接收"), "{shown}");
+    // Home lists it for the receiving side as a task; T opens the list.
+    press(&mut app, &[k(KeyCode::F(10))]);
+    let shown = screen(&mut app);
+    let lines: Vec<&str> = shown.lines().filter(|l| l.contains("迁入待接收")).collect();
+    assert_eq!(lines.len(), 1, "{shown}");
+    press(&mut app, &[Key::ch('t')]);
+    snap(&mut app, "transfers");
+    press(&mut app, &[Key::ch('r'), Key::ch('y')]);
+    let d = app.dialog().expect("the new number is told");
+    assert!(d.text.contains("360104001002-0001"), "{}", d.text);
+    press(&mut app, &[k(KeyCode::Enter), k(KeyCode::F(10))]);
+    let shown = screen(&mut app);
+    assert!(!shown.contains("迁入待接收"), "received: off the list\n{shown}");
+    // Ctrl+T in the archive opens the same list.
+    press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('t')]);
+    assert!(title(&mut app).contains("迁移接收"));
+    let (community, no): (String, String) = conn(&dir)
+        .query_row(
+            "SELECT community, service_no FROM persons WHERE name = '张三'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (community.as_str(), no.as_str()),
+        ("360104001002", "360104001002-0001")
+    );
+}
+
+#[test]
+fn the_new_screens_bind_each_key_once() {
+    let (dir, session) = workstation();
+    let mut app = app(&dir, &session);
+    let check = |app: &App| jiuzhu::tui::keys::check_unique(&app.commands()).unwrap();
+    open_person(&mut app, "31002X");
+    check(&app);
+    press(&mut app, &[Key::ch('h'), Key::ch('y')]);
+    check(&app);
+    press(&mut app, &[Key::ch('a')]);
+    check(&app);
+    press(&mut app, &[k(KeyCode::Esc), k(KeyCode::Esc), Key::ch('m')]);
+    check(&app);
+    press(&mut app, &[k(KeyCode::Esc), Key::ch('t')]);
+    check(&app);
+    press(
+        &mut app,
+        &[k(KeyCode::Esc), k(KeyCode::Esc), k(KeyCode::Esc)],
+    );
+    press(&mut app, &[Key::ctrl('t')]);
+    check(&app);
+}
