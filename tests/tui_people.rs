@@ -370,7 +370,10 @@ fn a_transfer_sent_and_received_by_keys() {
     assert!(d.text.contains("360104001002-0001"), "{}", d.text);
     press(&mut app, &[k(KeyCode::Enter), k(KeyCode::F(10))]);
     let shown = screen(&mut app);
-    assert!(!shown.contains("迁入待接收"), "received: off the list\n{shown}");
+    assert!(
+        !shown.contains("迁入待接收"),
+        "received: off the list\n{shown}"
+    );
     // Ctrl+T in the archive opens the same list.
     press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('t')]);
     assert!(title(&mut app).contains("迁移接收"));

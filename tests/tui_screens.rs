@@ -767,7 +767,7 @@ fn supervision_screens() {
         ],
     );
     typed(&mut app, "匿名");
-    press(&mut app, &[k(KeyCode::Tab)]);
+    press(&mut app, &[k(KeyCode::Tab), k(KeyCode::Tab)]);
     typed(&mut app, "名单中某户家有小汽车");
     snap(&mut app, "complaint_form_zh-CN_80x24");
     press(&mut app, &[Key::ctrl('s')]);

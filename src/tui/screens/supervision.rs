@@ -384,6 +384,15 @@ fn options(kind: ListKind, env: &Env) -> Vec<(String, String)> {
         .collect()
 }
 
+fn providers(env: &mut Env) -> Vec<(String, String)> {
+    env.ctx()
+        .and_then(|ctx| crate::app::provider::list(&ctx))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| (p.meta.id, safe(&p.name)))
+        .collect()
+}
+
 fn communities(env: &mut Env) -> Vec<(String, String)> {
     env.ctx()
         .and_then(|ctx| person::hosted_communities(&ctx))
@@ -449,6 +458,13 @@ impl SupervisionForm {
             .for_field(Field::Channel),
             FormField::date("date", "supervision.col_received").for_field(Field::Date),
             FormField::text("complainant", "supervision.complainant", 50).for_field(Field::Name),
+            FormField::choice(
+                "provider",
+                "supervision.about_provider",
+                providers(env),
+                true,
+            )
+            .for_field(Field::Provider),
             FormField::text("content", "field.content", 2000).for_field(Field::Content),
             FormField::text("assigned_to", "supervision.assigned_to", 50)
                 .for_field(Field::Username),
@@ -568,6 +584,7 @@ impl SupervisionForm {
                     complainant: f.value("complainant"),
                     content: f.value("content"),
                     assigned_to: f.value("assigned_to"),
+                    provider_id: Some(f.choice("provider")).filter(|p| !p.is_empty()),
                     ..Default::default()
                 };
                 env.ctx()
