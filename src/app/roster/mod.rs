@@ -6,6 +6,7 @@
 //! follow-up task: visit the newly approved, review the services of the cancelled. The good
 //! rows go in one transaction, all or nothing; a row already imported adds nothing.
 
+pub mod compound;
 pub mod read;
 
 use std::path::{Path, PathBuf};

@@ -89,6 +89,9 @@ pub fn sheets_of(bytes: &[u8]) -> Result<Vec<Sheet>, FileRefusal> {
         return workbook_sheets(book, "xlsx");
     }
     if bytes.starts_with(OLE_MAGIC) {
+        if !super::compound::chains_end(bytes) {
+            return Err(FileRefusal::Unreadable { format: "xls" });
+        }
         let book =
             Xls::new(Cursor::new(bytes)).map_err(|_| FileRefusal::Unreadable { format: "xls" })?;
         return workbook_sheets(book, "xls");
