@@ -7,6 +7,7 @@
 //! rows go in one transaction, all or nothing; a row already imported adds nothing.
 
 pub mod compound;
+pub mod expansion;
 pub mod read;
 
 use std::path::{Path, PathBuf};

@@ -84,6 +84,9 @@ pub fn sheets_of(bytes: &[u8]) -> Result<Vec<Sheet>, FileRefusal> {
         return Err(FileRefusal::Empty);
     }
     if bytes.starts_with(ZIP_MAGIC) {
+        if !super::expansion::within(bytes, super::expansion::MAX_EXPANDED) {
+            return Err(FileRefusal::Unreadable { format: "xlsx" });
+        }
         let book = Xlsx::new(Cursor::new(bytes))
             .map_err(|_| FileRefusal::Unreadable { format: "xlsx" })?;
         return workbook_sheets(book, "xlsx");
