@@ -333,7 +333,7 @@ pub(crate) fn waiting(
             push(kind, &name, &clue.community, target, wait, &mut out);
         }
     }
-    for (case, name) in cases::waiting(conn)? {
+    cases::for_each_waiting(conn, |case, name| {
         let target = || Target::Case(case.meta.id.clone());
         let step = match case.state {
             CaseState::Accepted => Some(InboxKind::Survey),
@@ -346,7 +346,7 @@ pub(crate) fn waiting(
             push(kind, &name, &case.community, target(), wait, &mut out);
         }
         if case.state != CaseState::InService {
-            continue;
+            return Ok(());
         }
         if let Some(wait) = case.review_from().and_then(|d| review_due(d, t, today)) {
             push(
@@ -371,7 +371,8 @@ pub(crate) fn waiting(
                 &mut out,
             );
         }
-    }
+        Ok(())
+    })?;
     for (task, name) in tasks::list_open(conn, EVERY_ROW)? {
         let kind = match task.kind {
             TaskKind::RosterVisit => InboxKind::RosterVisit,

@@ -218,9 +218,13 @@ pub fn of_clue(conn: &Connection, clue_id: &str) -> Result<Option<Case>> {
         .optional()
         .map_err(super::row_error)
 }
+
 /// Cases waiting for a step or, in service, for their review or card renewal, with the name
 /// of their person.
-pub fn waiting(conn: &Connection) -> Result<Vec<(Case, String)>> {
+pub fn for_each_waiting(
+    conn: &Connection,
+    mut f: impl FnMut(Case, String) -> Result<()>,
+) -> Result<()> {
     let cols: Vec<String> = Case::COLUMNS.iter().map(|c| format!("c.{c}")).collect();
     let sql = format!(
         "SELECT {}, p.name FROM cases c JOIN persons p ON p.id = c.person_id
@@ -229,9 +233,15 @@ pub fn waiting(conn: &Connection) -> Result<Vec<(Case, String)>> {
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let n = Case::COLUMNS.len();
-    let rows = stmt.query_map([], |r| Ok((Case::from_row(r)?, r.get::<_, String>(n)?)))?;
-    rows.collect::<std::result::Result<_, _>>()
-        .map_err(super::row_error)
+    // One row at a time: a district has tens of thousands of cases in service, and holding
+    // them all at once only to pick the few waiting would be most of the program's memory.
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let case = Case::from_row(r).map_err(super::row_error)?;
+        let name: String = r.get(n)?;
+        f(case, name)?;
+    }
+    Ok(())
 }
 
 /// Every case with, for one opened from a clue, when that clue was accepted (the start of
