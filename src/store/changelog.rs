@@ -277,20 +277,39 @@ pub fn verify_chains(conn: &Connection) -> Result<Vec<ChainSummary>> {
     Ok(out)
 }
 
-/// The latest applied change entry's record for every record id of `entity`.
-pub fn latest_records(
+/// The SHA-256 of the latest applied change entry's record, for every record id of `entity`.
+/// Digests rather than the records' text, so checking a district's million entries needs tens
+/// of megabytes, not hundreds.
+pub fn latest_record_digests(
     conn: &Connection,
     entity: Entity,
-) -> Result<std::collections::HashMap<String, String>> {
+) -> Result<std::collections::HashMap<String, [u8; 32]>> {
     let mut stmt = conn.prepare(
         "SELECT record_id, record FROM change_log WHERE entity = ?1 AND applied = 1 ORDER BY local_order",
     )?;
     let mut rows = stmt.query([entity.code()])?;
     let mut map = std::collections::HashMap::new();
     while let Some(r) = rows.next()? {
-        map.insert(r.get::<_, String>(0)?, r.get::<_, String>(1)?);
+        let record = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        map.insert(
+            r.get::<_, String>(0)?,
+            Sha256::digest(record.as_bytes()).into(),
+        );
     }
     Ok(map)
+}
+
+/// The latest applied change entry's record of record `id` of `entity`, if it has one.
+pub fn latest_record(conn: &Connection, entity: Entity, id: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT record FROM change_log WHERE entity = ?1 AND record_id = ?2 AND applied = 1
+             ORDER BY local_order DESC LIMIT 1",
+            [entity.code(), id],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// Number of change entries held.
