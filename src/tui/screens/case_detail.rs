@@ -3,12 +3,13 @@
 
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::form_page::FormPage;
 use super::plan_form::PlanLineForm;
 use super::print_menu::PrintMenu;
 use super::{Outcome, Screen};
@@ -24,7 +25,7 @@ use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::{fit, safe};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
-use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
+use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::table::{column_widths, row_line};
 
 /// The steps a case file offers.
@@ -608,8 +609,8 @@ impl CaseForm {
     }
 }
 
-impl Screen for CaseForm {
-    fn title(&self, env: &Env) -> String {
+impl FormPage for CaseForm {
+    fn page_title(&self, env: &Env) -> String {
         let key = match self.kind {
             Kind::Survey => "cmd.survey",
             Kind::Assess => "cmd.assess",
@@ -622,38 +623,15 @@ impl Screen for CaseForm {
         t(env.lang, key).to_string()
     }
 
-    fn commands(&self) -> Vec<Command> {
-        form_screen::commands()
+    fn form(&self) -> &Form {
+        &self.form
     }
 
-    fn text_focused(&self) -> bool {
-        self.form.text_focused()
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
 
-    fn unsaved(&self) -> bool {
-        self.form.changed()
-    }
-
-    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
-        if form_screen::navigate(&mut self.form, action, env.lang) {
-            return Outcome::None;
-        }
-        match action {
-            Action::Save => self.save(env),
-            _ => Outcome::None,
-        }
-    }
-
-    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
-        self.form.handle(key);
-        Outcome::None
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        form_screen::render(&self.form, frame, area, env, "form.hint");
-    }
-
-    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
-        form_screen::cursor(&self.form, area)
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        CaseForm::save(self, env)
     }
 }

@@ -6,6 +6,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::Frame;
 
 use super::clue_detail::ClueDetail;
+use super::form_page::FormPage;
 use super::{Outcome, Screen};
 use crate::app::clue::{self, ClueDraft};
 use crate::app::AppError;
@@ -119,8 +120,8 @@ impl ClueForm {
     }
 }
 
-impl Screen for ClueForm {
-    fn title(&self, env: &Env) -> String {
+impl FormPage for ClueForm {
+    fn page_title(&self, env: &Env) -> String {
         tf(
             env.lang,
             "clues.new_title",
@@ -128,39 +129,16 @@ impl Screen for ClueForm {
         )
     }
 
-    fn commands(&self) -> Vec<Command> {
-        form_screen::commands()
+    fn form(&self) -> &Form {
+        &self.form
     }
 
-    fn text_focused(&self) -> bool {
-        self.form.text_focused()
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
 
-    fn unsaved(&self) -> bool {
-        self.form.changed()
-    }
-
-    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
-        if form_screen::navigate(&mut self.form, action, env.lang) {
-            return Outcome::None;
-        }
-        match action {
-            Action::Save => self.save(env),
-            _ => Outcome::None,
-        }
-    }
-
-    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
-        self.form.handle(key);
-        Outcome::None
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        form_screen::render(&self.form, frame, area, env, "form.hint");
-    }
-
-    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
-        form_screen::cursor(&self.form, area)
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        ClueForm::save(self, env)
     }
 }
 

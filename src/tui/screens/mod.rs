@@ -6,6 +6,7 @@ pub mod case_list;
 pub mod clue_detail;
 pub mod clue_form;
 pub mod clue_list;
+pub mod form_page;
 pub mod home;
 pub mod household;
 pub mod login;

@@ -4,12 +4,11 @@
 use std::path::PathBuf;
 
 use crossterm::event::KeyCode;
-use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::Frame;
 
-use super::{Outcome, Screen};
+use super::form_page::FormPage;
+use super::Outcome;
 use crate::app::document::{self, ChecklistLine};
 use crate::app::AppError;
 use crate::domain::catalogue::{Catalogue, ListKind};
@@ -21,7 +20,7 @@ use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::{fit, safe};
 use crate::tui::viewer;
 use crate::tui::widgets::dialog::Dialog;
-use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
+use crate::tui::widgets::form::{Form, FormField};
 
 /// Steps of the tab (distinct from the person screen's own).
 pub const STEP_ATTACH: u8 = 21;
@@ -375,8 +374,8 @@ impl DocumentForm {
     }
 }
 
-impl Screen for DocumentForm {
-    fn title(&self, env: &Env) -> String {
+impl FormPage for DocumentForm {
+    fn page_title(&self, env: &Env) -> String {
         t(
             env.lang,
             match self.kind {
@@ -387,42 +386,22 @@ impl Screen for DocumentForm {
         .to_string()
     }
 
-    fn commands(&self) -> Vec<Command> {
-        form_screen::commands()
+    fn form(&self) -> &Form {
+        &self.form
     }
 
-    fn text_focused(&self) -> bool {
-        self.form.text_focused()
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
 
-    fn unsaved(&self) -> bool {
-        self.form.changed()
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        DocumentForm::save(self, env)
     }
 
-    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
-        if form_screen::navigate(&mut self.form, action, env.lang) {
-            return Outcome::None;
-        }
-        match action {
-            Action::Save => self.save(env),
-            _ => Outcome::None,
-        }
-    }
-
-    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
-        self.form.handle(key);
-        Outcome::None
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        let hint = match self.kind {
+    fn hint_key(&self) -> &'static str {
+        match self.kind {
             Kind::Attach(_) => "documents.attach_hint",
             Kind::Withdraw(_) => "form.hint",
-        };
-        form_screen::render(&self.form, frame, area, env, hint);
-    }
-
-    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
-        form_screen::cursor(&self.form, area)
+        }
     }
 }

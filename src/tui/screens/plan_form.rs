@@ -1,9 +1,7 @@
 //! Adjusting one line of a case's service plan: how often, how urgently, and which provider.
 
-use ratatui::layout::{Position, Rect};
-use ratatui::Frame;
-
-use super::{Outcome, Screen};
+use super::form_page::FormPage;
+use super::Outcome;
 use crate::app::{case, AppError};
 use crate::domain::case::{Case, PlannedItem};
 use crate::domain::catalogue::{Catalogue, ListKind};
@@ -11,9 +9,8 @@ use crate::domain::provider::Provider;
 use crate::domain::validation::Field;
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
-use crate::tui::keys::{Action, Command, Key};
 use crate::tui::widgets::dialog::Dialog;
-use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
+use crate::tui::widgets::form::{Form, FormField};
 
 /// The form of one plan line.
 pub struct PlanLineForm {
@@ -105,8 +102,8 @@ impl PlanLineForm {
     }
 }
 
-impl Screen for PlanLineForm {
-    fn title(&self, env: &Env) -> String {
+impl FormPage for PlanLineForm {
+    fn page_title(&self, env: &Env) -> String {
         tf(
             env.lang,
             "cases.plan_title",
@@ -117,38 +114,19 @@ impl Screen for PlanLineForm {
         )
     }
 
-    fn commands(&self) -> Vec<Command> {
-        form_screen::commands()
+    fn form(&self) -> &Form {
+        &self.form
     }
 
-    fn text_focused(&self) -> bool {
-        self.form.text_focused()
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
 
-    fn unsaved(&self) -> bool {
-        self.form.changed()
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        PlanLineForm::save(self, env)
     }
 
-    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
-        if form_screen::navigate(&mut self.form, action, env.lang) {
-            return Outcome::None;
-        }
-        match action {
-            Action::Save => self.save(env),
-            _ => Outcome::None,
-        }
-    }
-
-    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
-        self.form.handle(key);
-        Outcome::None
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        form_screen::render(&self.form, frame, area, env, "cases.plan_hint");
-    }
-
-    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
-        form_screen::cursor(&self.form, area)
+    fn hint_key(&self) -> &'static str {
+        "cases.plan_hint"
     }
 }

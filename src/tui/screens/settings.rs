@@ -4,11 +4,12 @@
 //! can be cancelled).
 
 use crossterm::event::KeyCode;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+use super::form_page::FormPage;
 use super::{Outcome, Screen};
 use crate::app::{demo, settings, AppError, Ctx, SystemClock};
 use crate::domain::permission::{allows_anywhere, Action as Permission};
@@ -21,7 +22,7 @@ use crate::tui::job::Job;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::{fit, width};
 use crate::tui::widgets::dialog::Dialog;
-use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
+use crate::tui::widgets::form::{Form, FormField};
 
 /// How many synthetic people one press adds.
 pub const DEMO_BATCH: usize = 1000;
@@ -293,43 +294,24 @@ impl LimitsForm {
     }
 }
 
-impl Screen for LimitsForm {
-    fn title(&self, env: &Env) -> String {
+impl FormPage for LimitsForm {
+    fn page_title(&self, env: &Env) -> String {
         t(env.lang, "settings.limits_title").to_string()
     }
 
-    fn commands(&self) -> Vec<Command> {
-        form_screen::commands()
+    fn form(&self) -> &Form {
+        &self.form
     }
 
-    fn text_focused(&self) -> bool {
-        self.form.text_focused()
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
 
-    fn unsaved(&self) -> bool {
-        self.form.changed()
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        LimitsForm::save(self, env)
     }
 
-    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
-        if form_screen::navigate(&mut self.form, action, env.lang) {
-            return Outcome::None;
-        }
-        match action {
-            Action::Save => self.save(env),
-            _ => Outcome::None,
-        }
-    }
-
-    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
-        self.form.handle(key);
-        Outcome::None
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        form_screen::render(&self.form, frame, area, env, "settings.limits_hint");
-    }
-
-    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
-        form_screen::cursor(&self.form, area)
+    fn hint_key(&self) -> &'static str {
+        "settings.limits_hint"
     }
 }

@@ -2,10 +2,11 @@
 //! (投诉与异议), inspections (督查) — and the forms that add to them.
 
 use crossterm::event::KeyCode;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
 
+use super::form_page::FormPage;
 use super::{Outcome, Screen};
 use crate::app::print::{ListFormat, PostingRequest, POSTING_DAYS};
 use crate::app::supervision::{self, ComplaintDraft, Drawn, InspectionDraft, InspectionLine};
@@ -20,7 +21,7 @@ use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::filtered_table::{FilteredTable, Row};
-use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
+use crate::tui::widgets::form::{Form, FormField};
 
 const TAB_POSTINGS: usize = 0;
 const TAB_COMPLAINTS: usize = 1;
@@ -632,8 +633,8 @@ impl SupervisionForm {
     }
 }
 
-impl Screen for SupervisionForm {
-    fn title(&self, env: &Env) -> String {
+impl FormPage for SupervisionForm {
+    fn page_title(&self, env: &Env) -> String {
         let key = match self.kind {
             Kind::Posting => "supervision.new_posting",
             Kind::Complaint => "supervision.new_complaint",
@@ -643,51 +644,31 @@ impl Screen for SupervisionForm {
         t(env.lang, key).to_string()
     }
 
-    fn commands(&self) -> Vec<Command> {
-        form_screen::commands()
+    fn form(&self) -> &Form {
+        &self.form
     }
 
-    fn text_focused(&self) -> bool {
-        self.form.text_focused()
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
     }
 
-    fn unsaved(&self) -> bool {
-        self.form.changed()
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        SupervisionForm::save(self, env)
     }
 
-    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
-        if form_screen::navigate(&mut self.form, action, env.lang) {
-            return Outcome::None;
-        }
-        match action {
-            Action::Save => self.save(env),
-            _ => Outcome::None,
+    fn hint_key(&self) -> &'static str {
+        match self.kind {
+            Kind::Posting => "supervision.posting_hint",
+            Kind::Inspection(_) => "supervision.inspection_hint",
+            _ => "form.hint",
         }
     }
 
-    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
-        self.form.handle(key);
-        Outcome::None
-    }
-
-    fn on_answer(&mut self, _answer: Answer, _env: &mut Env) -> Outcome {
+    fn answered(&mut self, _answer: Answer, _env: &mut Env) -> Outcome {
         if self.done {
             Outcome::Pop
         } else {
             Outcome::None
         }
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        let hint = match self.kind {
-            Kind::Posting => "supervision.posting_hint",
-            Kind::Inspection(_) => "supervision.inspection_hint",
-            _ => "form.hint",
-        };
-        form_screen::render(&self.form, frame, area, env, hint);
-    }
-
-    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
-        form_screen::cursor(&self.form, area)
     }
 }
