@@ -243,6 +243,33 @@ pub fn lookup(commands: &[Command], key: Key, text_focused: bool) -> Option<Acti
         .map(|c| c.action)
 }
 
+/// Moving in a list: Up/Down (or k/j) by a row, PageUp/PageDown by a page. Listed in the help
+/// only, as every list has them.
+pub fn list_moves() -> Vec<Command> {
+    vec![
+        Command::help_only(
+            &[Key::plain(KeyCode::Up), Key::ch('k')],
+            Action::Up,
+            "cmd.up",
+        ),
+        Command::help_only(
+            &[Key::plain(KeyCode::Down), Key::ch('j')],
+            Action::Down,
+            "cmd.down",
+        ),
+        Command::help_only(
+            &[Key::plain(KeyCode::PageUp)],
+            Action::PageUp,
+            "cmd.page_up",
+        ),
+        Command::help_only(
+            &[Key::plain(KeyCode::PageDown)],
+            Action::PageDown,
+            "cmd.page_down",
+        ),
+    ]
+}
+
 /// The global commands, available on every screen.
 pub fn global() -> Vec<Command> {
     vec![

@@ -20,7 +20,7 @@ use super::{Outcome, Screen};
 use crate::app::inbox::{self, Inbox, InboxItem, InboxKind, Target, INBOX_MAX};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
-use crate::tui::keys::{Action, Command, Key};
+use crate::tui::keys::{list_moves, Action, Command, Key};
 use crate::tui::text::{fit, safe, width, wrap};
 use crate::tui::widgets::filtered_table::days_cell;
 use crate::tui::widgets::table::row_line;
@@ -364,26 +364,7 @@ impl Screen for Home {
             }
             c.push(cmd);
         }
-        c.push(Command::help_only(
-            &[Key::plain(KeyCode::Up), Key::ch('k')],
-            Action::Up,
-            "cmd.up",
-        ));
-        c.push(Command::help_only(
-            &[Key::plain(KeyCode::Down), Key::ch('j')],
-            Action::Down,
-            "cmd.down",
-        ));
-        c.push(Command::help_only(
-            &[Key::plain(KeyCode::PageUp)],
-            Action::PageUp,
-            "cmd.page_up",
-        ));
-        c.push(Command::help_only(
-            &[Key::plain(KeyCode::PageDown)],
-            Action::PageDown,
-            "cmd.page_down",
-        ));
+        c.extend(list_moves());
         c.push(Command::help_only(
             &[Key::ch('r')],
             Action::Home,

@@ -22,7 +22,7 @@ use crate::domain::transfer::TransferState;
 use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
-use crate::tui::keys::{Action, Command, Key};
+use crate::tui::keys::{list_moves, Action, Command, Key};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
@@ -202,31 +202,13 @@ impl Screen for TransferList {
     }
 
     fn commands(&self) -> Vec<Command> {
-        vec![
+        let mut c = vec![
             Command::bar(&[Key::plain(KeyCode::Enter)], Action::Open, "cmd.open"),
             Command::bar(&[Key::ch('r')], Action::Step(0), "cmd.receive"),
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
-            Command::help_only(
-                &[Key::plain(KeyCode::Up), Key::ch('k')],
-                Action::Up,
-                "cmd.up",
-            ),
-            Command::help_only(
-                &[Key::plain(KeyCode::Down), Key::ch('j')],
-                Action::Down,
-                "cmd.down",
-            ),
-            Command::help_only(
-                &[Key::plain(KeyCode::PageUp)],
-                Action::PageUp,
-                "cmd.page_up",
-            ),
-            Command::help_only(
-                &[Key::plain(KeyCode::PageDown)],
-                Action::PageDown,
-                "cmd.page_down",
-            ),
-        ]
+        ];
+        c.extend(list_moves());
+        c
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use super::table::{column_widths, row_line};
 use super::tabs::tab_line;
 use crate::tui::env::Env;
-use crate::tui::keys::{Action, Command, Key};
+use crate::tui::keys::{list_moves, Action, Command, Key};
 
 /// Rows moved by PageUp / PageDown.
 const PAGE: usize = 15;
@@ -54,7 +54,7 @@ impl FilteredTable {
 
     /// Moving, paging and filter keys (the screen adds its own).
     pub fn commands() -> Vec<Command> {
-        vec![
+        let mut c = vec![
             Command::bar(
                 &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Right)],
                 Action::NextField,
@@ -66,27 +66,9 @@ impl FilteredTable {
                 "cmd.prev_filter",
             ),
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
-            Command::help_only(
-                &[Key::plain(KeyCode::Up), Key::ch('k')],
-                Action::Up,
-                "cmd.up",
-            ),
-            Command::help_only(
-                &[Key::plain(KeyCode::Down), Key::ch('j')],
-                Action::Down,
-                "cmd.down",
-            ),
-            Command::help_only(
-                &[Key::plain(KeyCode::PageUp)],
-                Action::PageUp,
-                "cmd.page_up",
-            ),
-            Command::help_only(
-                &[Key::plain(KeyCode::PageDown)],
-                Action::PageDown,
-                "cmd.page_down",
-            ),
-        ]
+        ];
+        c.extend(list_moves());
+        c
     }
 
     /// Applies a moving or filter action over `len` rows; returns `Some(true)` when the filter
