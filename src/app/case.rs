@@ -163,17 +163,19 @@ fn propose_plan(
 /// every earlier one.
 pub fn set_plan_line(ctx: &mut Ctx<'_>, id: &str, line: &PlannedItem) -> Result<Case> {
     let case = get(ctx, id)?;
-    let action = match case.state {
-        CaseState::Assessed => Action::SurveyAndAssess,
-        CaseState::Approved | CaseState::InService | CaseState::Suspended => Action::DecideCase,
-        _ => {
-            return Err(crate::domain::transition::TransitionError {
-                record_key: "record.case",
-                from_key: case.state.label_key(),
-                event_key: "case_event.plan",
-            }
-            .into())
+    if !case.state.plan_editable() {
+        return Err(crate::domain::transition::TransitionError {
+            record_key: "record.case",
+            from_key: case.state.label_key(),
+            event_key: "case_event.plan",
         }
+        .into());
+    }
+    // Before the decision the assessor adjusts the plan; after it, whoever decides.
+    let action = if case.state == CaseState::Assessed {
+        Action::SurveyAndAssess
+    } else {
+        Action::DecideCase
     };
     ctx.require(action, &case.community)?;
     let cat = Catalogue::builtin();

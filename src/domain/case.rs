@@ -220,6 +220,14 @@ impl CaseState {
         }
     }
 
+    /// True while the service plan may change: from the assessment until the case ends.
+    pub fn plan_editable(self) -> bool {
+        matches!(
+            self,
+            CaseState::Assessed | CaseState::Approved | CaseState::InService | CaseState::Suspended
+        )
+    }
+
     /// Parses a stored code.
     pub fn from_code(s: &str) -> Option<CaseState> {
         CaseState::ALL.into_iter().find(|st| st.code() == s)

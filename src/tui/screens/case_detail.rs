@@ -14,7 +14,7 @@ use super::plan_form::PlanLineForm;
 use super::print_menu::PrintMenu;
 use super::{Outcome, Screen};
 use crate::app::{case, person, provider, settings, AppError};
-use crate::domain::case::{Case, CaseEvent, CaseState};
+use crate::domain::case::{Case, CaseEvent};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::date::parse_date;
 use crate::domain::provider::Provider;
@@ -98,10 +98,7 @@ impl CaseDetail {
 
     /// The plan may be adjusted once assessed, until the case ends.
     fn plan_editable(&self) -> bool {
-        matches!(
-            self.case.state,
-            CaseState::Assessed | CaseState::Approved | CaseState::InService | CaseState::Suspended
-        ) && !self.case.needs.is_empty()
+        self.case.state.plan_editable() && !self.case.needs.is_empty()
     }
 
     fn allows(&self, ev: CaseEvent) -> bool {
