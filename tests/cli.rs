@@ -387,7 +387,9 @@ fn a_writer_holding_the_lock_past_the_timeout() {
 fn commands_of_later_releases_say_so() {
     let dir = demo_dir("5", "1");
     let (code, _, err) = run(jiuzhu(dir.path())
-        .args(["--user", "demo", "bundle", "inspect", "x.bundle"])
+        .args([
+            "--user", "demo", "report", "monthly", "--month", "2026-11", "--out", "x.xlsx",
+        ])
         .env("JIUZHU_PASSWORD", "demo"));
     assert_eq!(code, 1);
     assert!(err.contains("尚未提供"), "{err}");

@@ -101,6 +101,15 @@ pub enum AppError {
     /// A household, merge or transfer step refused.
     #[error(transparent)]
     People(#[from] super::refusal::PeopleRefusal),
+    /// A bundle, card or key step refused; nothing was changed.
+    #[error(transparent)]
+    Bundle(#[from] crate::sync::Refusal),
+    /// The key files cannot be read.
+    #[error("keys damaged: {0}")]
+    KeysDamaged(PathBuf),
+    /// A received version still breaks a rule here (code of the reason).
+    #[error("received version refused: {0}")]
+    ExchangeApply(&'static str),
 }
 
 impl Localize for AppError {
@@ -174,6 +183,17 @@ impl Localize for AppError {
             AppError::UnknownOrg(code) => tf(lang, "error.unknown_org", &[("code", code)]),
             AppError::Roster(e) => e.localize(lang),
             AppError::People(e) => e.localize(lang),
+            AppError::Bundle(e) => e.localize(lang),
+            AppError::KeysDamaged(p) => tf(
+                lang,
+                "error.keys_damaged",
+                &[("path", &p.display().to_string())],
+            ),
+            AppError::ExchangeApply(code) => tf(
+                lang,
+                "error.exchange_apply",
+                &[("reason", t(lang, &format!("exchange_reason.{code}")))],
+            ),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod clue;
 pub mod demo;
 pub mod document;
 pub mod error;
+pub mod exchange;
 pub mod household;
 pub mod inbox;
 pub mod person;

@@ -219,6 +219,12 @@ pub fn create_workstation(
         )?;
         Ok(())
     })?;
+    // The signing key and age identity live beside the database, owner-only (group in
+    // group mode), so the workstation can sign and read bundles from the first day.
+    crate::sync::keys::Keys::generate(
+        &crate::sync::keys::dir_for(db_path),
+        data_dir::file_mode_for(data_dir_path),
+    )?;
     Ok(store)
 }
 

@@ -156,6 +156,16 @@ pub enum KeysCommand {
     },
     /// 吊销 / revoke
     Revoke { fingerprint: String },
+    /// 更换本机密钥（新密钥由旧密钥签署公告）/ replace this workstation's keys
+    Rotate,
+    /// 设置离线托管恢复公钥 / offline escrow recipient for bundles
+    Escrow {
+        /// age1… 公钥 / recipient
+        recipient: Option<String>,
+        /// 取消托管 / stop encrypting to the escrow recipient
+        #[arg(long)]
+        clear: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,8 +174,9 @@ pub enum BundleCommand {
     Export {
         #[arg(long, value_name = "ORG_CODE")]
         to: String,
+        /// 输出文件或文件夹（默认本人的发件箱）/ file or folder (default: your outbox)
         #[arg(long, value_name = "F")]
-        out: PathBuf,
+        out: Option<PathBuf>,
     },
     /// 导入数据包 / import a bundle
     Import { file: PathBuf },

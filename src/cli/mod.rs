@@ -3,6 +3,7 @@
 //! exit code 1.
 
 pub mod args;
+mod exchange;
 mod output;
 
 use std::io::{self, BufRead, Write};
@@ -247,8 +248,8 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
             Ok(if report.ok() { 0 } else { 1 })
         }
         Some(Command::User(_)) => Err(AppError::NotYetAvailable("user")),
-        Some(Command::Keys(_)) => Err(AppError::NotYetAvailable("keys")),
-        Some(Command::Bundle(_)) => Err(AppError::NotYetAvailable("bundle")),
+        Some(Command::Keys(k)) => exchange::keys(k, cli, &paths, lang, clock, &mut out),
+        Some(Command::Bundle(b)) => exchange::bundle(b, cli, &paths, lang, clock, &mut out),
         Some(Command::Report(ReportCommand::Posting {
             community,
             format,

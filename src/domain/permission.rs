@@ -130,6 +130,10 @@ pub enum Action {
     GenerateDemo,
     /// 系统设置: this workstation's time limits and review interval
     ManageSettings,
+    /// 数据交换: write and read bundles, resolve the conflict and review queue
+    ExchangeBundles,
+    /// 密钥管理: enrol, revoke and rotate keys
+    ManageKeys,
 }
 
 impl Action {
@@ -153,6 +157,8 @@ impl Action {
             Action::Supervise => "action.supervise",
             Action::GenerateDemo => "action.generate_demo",
             Action::ManageSettings => "action.manage_settings",
+            Action::ExchangeBundles => "action.exchange_bundles",
+            Action::ManageKeys => "action.manage_keys",
         }
     }
 }
@@ -191,7 +197,8 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::ReportClue
             | A::Enrol
             | A::RecordService
-            | A::Supervise,
+            | A::Supervise
+            | A::ExchangeBundles,
         ) => Some(Subtree),
 
         (
@@ -203,12 +210,18 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::SurveyAndAssess
             | A::DecideCase
             | A::Enrol
-            | A::Supervise,
+            | A::Supervise
+            | A::ExchangeBundles,
         ) => Some(Subtree),
 
         (
             R::DistrictAdmin,
-            A::ViewPerson | A::ManageCatalogue | A::ManageProviders | A::Inspect | A::Supervise,
+            A::ViewPerson
+            | A::ManageCatalogue
+            | A::ManageProviders
+            | A::Inspect
+            | A::Supervise
+            | A::ExchangeBundles,
         ) => Some(All),
 
         // Provider staff serve the card holders of the area their role is held at; tying

@@ -6,6 +6,7 @@ use crate::i18n::{t, tf, Lang, Localize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Name,
+    EscrowRecipient,
     IdNumber,
     Phone,
     Address,
@@ -121,6 +122,7 @@ impl Field {
             Field::PeriodEnd => "field.period_end",
             Field::Answer => "field.answer",
             Field::Format => "field.format",
+            Field::EscrowRecipient => "field.escrow_recipient",
             Field::AssistanceCategory => "field.assistance_category",
             Field::ApprovalDate => "field.approval_date",
             Field::RosterStatus => "field.roster_status",

@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0008_households_transfers.sql"),
         after: None,
     },
+    Migration {
+        name: "bundle exchange: peers, their holdings, bundles in and out, elided chain stretches, checkpoints, the conflict and review queue",
+        sql: include_str!("sql/0009_exchange.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -14,6 +14,7 @@ pub mod clues;
 pub mod counters;
 pub mod data_dir;
 pub mod documents;
+pub mod exchange;
 pub mod households;
 pub mod migrations;
 pub mod orgs;
@@ -274,8 +275,9 @@ impl Store {
         Ok(out)
     }
 
-    /// Runs `f` in one IMMEDIATE transaction that changes only local, unreplicated tables
-    /// (users, access log, counters): nothing goes to the change log.
+    /// Runs `f` in one IMMEDIATE transaction that appends no entry of this workstation's
+    /// own: it changes only local, unreplicated tables (users, access log, counters), or
+    /// stores entries received from other workstations as they came (a bundle import).
     pub fn write_local<T, E>(
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,

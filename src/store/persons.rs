@@ -211,6 +211,15 @@ fn write_search_fields(conn: &Connection, f: &SearchFields<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Rewrites person `id`'s row of the search projection from the stored record (after a
+/// record arrived in a bundle).
+pub fn reindex(conn: &Connection, id: &str) -> Result<()> {
+    match get(conn, id)? {
+        Some(p) => write_search_row(conn, &p),
+        None => Ok(()),
+    }
+}
+
 /// Inserts a new person and logs `person.create`.
 pub fn insert(w: &mut WriteTx<'_>, p: &Person) -> Result<()> {
     records::insert(w, p, "person.create")?;

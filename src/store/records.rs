@@ -283,6 +283,41 @@ pub(crate) fn set_column(
     w.log_change(kind, entity, id)
 }
 
+/// Makes record `id` of `entity` this workstation's change again: its content set to
+/// `content` (a received version a person chose; `None` keeps the row as it is), its version
+/// raised above both `at_least` and its own, and a `kind` entry logged. This is how a conflict
+/// or review is resolved, so the peers receive the outcome as an ordinary newer change.
+pub(crate) fn restate(
+    w: &mut WriteTx<'_>,
+    entity: Entity,
+    id: &str,
+    content: Option<&serde_json::Map<String, serde_json::Value>>,
+    at_least: i64,
+    kind: &str,
+) -> Result<std::result::Result<(), super::exchange::ApplyFailure>> {
+    if let Some(content) = content {
+        if let Err(f) = super::exchange::upsert(w.conn(), entity, content)? {
+            return Ok(Err(f));
+        }
+    }
+    let sql = format!(
+        "UPDATE {} SET version = max(version, ?1) + 1, updated_at = ?2 WHERE id = ?3",
+        entity.table()
+    );
+    let n = w
+        .conn()
+        .prepare_cached(&sql)?
+        .execute(rusqlite::params![at_least, w.at(), id])?;
+    if n != 1 {
+        return Err(StoreError::Stale);
+    }
+    if entity == Entity::Person {
+        super::persons::reindex(w.conn(), id)?;
+    }
+    w.log_change(kind, entity, id)?;
+    Ok(Ok(()))
+}
+
 /// The ids of the records of `entity` whose column `column` holds `value`, in id order.
 pub(crate) fn ids_where(
     conn: &Connection,

@@ -22,3 +22,15 @@ pub fn put(conn: &Connection, key: &str, value: &str, at: &str, by: &str) -> Res
     .execute(params![key, value, at, by])?;
     Ok(())
 }
+
+/// Key of the offline escrow recipient (`age1…`) bundles are also encrypted to.
+pub const ESCROW_RECIPIENT: &str = "bundle.escrow_recipient";
+
+/// The value stored under `key`.
+pub fn get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}

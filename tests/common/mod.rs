@@ -1,6 +1,7 @@
 //! Shared test helpers: workstations in temporary folders, a fixed clock, the real binary.
 #![allow(dead_code)]
 
+pub mod exchange;
 pub mod history;
 pub mod pty;
 
