@@ -34,7 +34,7 @@ pub fn keys(
                 for line in [
                     tf(
                         lang,
-                        "keys.show_org",
+                        "cards.show_org",
                         &[
                             ("org", &card.org_name),
                             ("code", &card.org_code),
@@ -43,10 +43,10 @@ pub fn keys(
                     ),
                     tf(
                         lang,
-                        "keys.show_fingerprint",
+                        "cards.show_fingerprint",
                         &[("fingerprint", &show_fingerprint(&fp))],
                     ),
-                    tf(lang, "keys.show_age", &[("recipient", &card.age_recipient)]),
+                    tf(lang, "cards.show_age", &[("recipient", &card.age_recipient)]),
                 ] {
                     writeln!(out, "{}", crate::domain::text::for_display(&line)).map_err(io_err)?;
                 }
@@ -61,7 +61,7 @@ pub fn keys(
                 "{}",
                 tf(
                     lang,
-                    "keys.exported",
+                    "cards.exported",
                     &[
                         ("path", &show_path(&path)),
                         ("fingerprint", &show_fingerprint(&fp))
@@ -75,8 +75,8 @@ pub fn keys(
             let session = sign_in(&mut store, cli, lang, clock)?;
             let mut ctx = Ctx::new(&mut store, session, clock)?;
             let (key, card) = match exchange::trust(&mut ctx, file, fingerprint)? {
-                TrustOutcome::Enrolled(c) => ("keys.trusted", c),
-                TrustOutcome::AlreadyEnrolled(c) => ("keys.already_trusted", c),
+                TrustOutcome::Enrolled(c) => ("cards.trusted", c),
+                TrustOutcome::AlreadyEnrolled(c) => ("cards.already_trusted", c),
             };
             writeln!(
                 out,
@@ -94,7 +94,7 @@ pub fn keys(
             let session = sign_in(&mut store, cli, lang, clock)?;
             let mut ctx = Ctx::new(&mut store, session, clock)?;
             let org = exchange::revoke(&mut ctx, fingerprint)?;
-            writeln!(out, "{}", tf(lang, "keys.revoked", &[("org", &org)])).map_err(io_err)?;
+            writeln!(out, "{}", tf(lang, "cards.revoked", &[("org", &org)])).map_err(io_err)?;
             Ok(0)
         }
         KeysCommand::Rotate => {
@@ -106,7 +106,7 @@ pub fn keys(
                 "{}",
                 tf(
                     lang,
-                    "keys.rotated",
+                    "cards.rotated",
                     &[("fingerprint", &show_fingerprint(&card.fingerprint()))]
                 )
             )
@@ -119,8 +119,8 @@ pub fn keys(
             let value = if *clear { None } else { recipient.as_deref() };
             exchange::set_escrow(&mut ctx, value)?;
             let line = match value {
-                Some(r) => tf(lang, "keys.escrow_set", &[("recipient", r)]),
-                None => t(lang, "keys.escrow_cleared").to_string(),
+                Some(r) => tf(lang, "cards.escrow_set", &[("recipient", r)]),
+                None => t(lang, "cards.escrow_cleared").to_string(),
             };
             writeln!(out, "{line}").map_err(io_err)?;
             Ok(0)
