@@ -72,6 +72,20 @@ pub fn write_card(store: &Store, out: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// Reads the card in `file` without enrolling it, so a person can compare its fingerprint
+/// with the one the other office reads out before trusting it.
+pub fn read_card(file: &Path) -> Result<Card> {
+    let meta = std::fs::metadata(file).map_err(|e| crate::store::StoreError::Io {
+        path: file.to_path_buf(),
+        source: e,
+    })?;
+    if meta.len() > 64 * 1024 {
+        return Err(Refusal::NotACard.into());
+    }
+    let text = std::fs::read_to_string(file).map_err(|_| Refusal::NotACard)?;
+    Ok(Card::parse(&text)?)
+}
+
 /// What enrolling a card did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrustOutcome {
@@ -85,15 +99,8 @@ pub enum TrustOutcome {
 /// unit is this workstation's parent or one of its children, and both are demo or both real.
 pub fn trust(ctx: &mut Ctx<'_>, file: &Path, fingerprint: &str) -> Result<TrustOutcome> {
     ctx.require_somewhere(Action::ManageKeys)?;
-    let meta = std::fs::metadata(file).map_err(|e| crate::store::StoreError::Io {
-        path: file.to_path_buf(),
-        source: e,
-    })?;
-    if meta.len() > 64 * 1024 {
-        return Err(Refusal::NotACard.into());
-    }
-    let text = std::fs::read_to_string(file).map_err(|_| Refusal::NotACard)?;
-    let card = Card::parse(&text)?;
+    let card = read_card(file)?;
+    let text = card.to_text();
     let actual = card.fingerprint();
     if sync_keys::parse_fingerprint(fingerprint).as_deref() != Some(actual.as_str()) {
         return Err(Refusal::FingerprintMismatch {
