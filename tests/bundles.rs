@@ -834,3 +834,63 @@ fn only_a_parent_or_child_unit_is_enrolled_and_only_on_a_matching_fingerprint() 
         .unwrap();
     assert!(matches!(r, exchange::TrustOutcome::Enrolled(_)));
 }
+
+#[test]
+fn a_workstation_restored_from_a_backup_starts_a_new_epoch_and_gets_back_what_it_lost() {
+    let (mut com, mut sub, _) = real_pair();
+    let b1 = com.export_to(SUB);
+    sub.import_ok(&b1.path);
+    let backup = com
+        .ctx(|ctx| jiuzhu::app::backup::backup(ctx, Some(&ctx_dir(ctx))).unwrap())
+        .path;
+    // A change made after the backup reaches the subdistrict, then the community's disk fails.
+    let lost = com.ctx(|ctx| person::create(ctx, &draft("李秀兰", ID_B, "")).unwrap());
+    let b2 = com.export_to(SUB);
+    sub.import_ok(&b2.path);
+
+    let scratch = tempfile::tempdir().unwrap();
+    let placeholder = jiuzhu::store::Store::open(
+        &scratch.path().join("x.db"),
+        &jiuzhu::store::OpenOptions {
+            create: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    drop(std::mem::replace(&mut com.store, placeholder));
+    let s = jiuzhu::app::backup::restore(
+        &com.db(),
+        &backup,
+        None,
+        "admin",
+        zeroize::Zeroizing::new("Qingyunpu-2026!".into()),
+        &common::clock(),
+    )
+    .unwrap();
+    assert_eq!(s.new_epoch, 2);
+    com.store = jiuzhu::store::Store::open(&com.db(), &Default::default()).unwrap();
+    assert!(
+        com.ctx(|ctx| person::get(ctx, &lost)).is_err(),
+        "the backup predates it"
+    );
+
+    // New changes go into the new epoch: no collision with what the subdistrict holds.
+    com.ctx(|ctx| person::create(ctx, &draft("王建国", "36010419400505005X", "")).unwrap());
+    let b3 = com.export_to(SUB);
+    let m = take_apart(&b3.path, &sub.keys()).manifest;
+    assert_eq!((m.epoch, m.bundle_seq), (2, 1));
+    let r = sub.import_ok(&b3.path);
+    assert_eq!(r.applied, 1);
+    // Its acknowledgement says what it now holds, so the subdistrict sends the lost change back.
+    let down = sub.export_to(COM);
+    let r = com.import_ok(&down.path);
+    assert!(r.applied >= 1, "{r:?}");
+    assert!(com.ctx(|ctx| person::get(ctx, &lost)).is_ok());
+    assert_holds_all_of(&com, &sub);
+    com.assert_check();
+    sub.assert_check();
+}
+
+fn ctx_dir(ctx: &jiuzhu::app::Ctx<'_>) -> PathBuf {
+    ctx.store.path().parent().unwrap().to_path_buf()
+}

@@ -107,6 +107,9 @@ pub enum AppError {
     /// The key files cannot be read.
     #[error("keys damaged: {0}")]
     KeysDamaged(PathBuf),
+    /// A backup file refused by `restore`; nothing was replaced.
+    #[error(transparent)]
+    Restore(#[from] super::backup::RestoreRefusal),
     /// A received version still breaks a rule here (code of the reason).
     #[error("received version refused: {0}")]
     ExchangeApply(&'static str),
@@ -184,6 +187,7 @@ impl Localize for AppError {
             AppError::Roster(e) => e.localize(lang),
             AppError::People(e) => e.localize(lang),
             AppError::Bundle(e) => e.localize(lang),
+            AppError::Restore(e) => e.localize(lang),
             AppError::KeysDamaged(p) => tf(
                 lang,
                 "error.keys_damaged",

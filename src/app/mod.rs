@@ -2,6 +2,7 @@
 //! The only way anything changes. The TUI and the command line are two faces on these calls.
 
 pub mod auth;
+pub mod backup;
 pub mod case;
 pub mod check;
 pub mod clock;

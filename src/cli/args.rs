@@ -64,14 +64,17 @@ pub enum Command {
     Audit(AuditCommand),
     /// 在线加密备份 / online encrypted backup
     Backup {
-        /// 输出文件 / output file
+        /// 输出文件或文件夹（默认本人的发件箱）/ file or folder (default: your outbox)
         #[arg(long, value_name = "F")]
-        out: PathBuf,
+        out: Option<PathBuf>,
     },
-    /// 从备份恢复 / restore from a backup
+    /// 从备份恢复（开始新的一期）/ restore from a backup (starts a new epoch)
     Restore {
         /// 备份文件 / backup file
         file: PathBuf,
+        /// 托管恢复私钥文件（本机密钥丢失时）/ escrow identity file, when this workstation's keys are lost
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
     },
     /// 完整性与一致性检查 / integrity and invariant checks
     Check,

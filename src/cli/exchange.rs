@@ -46,7 +46,11 @@ pub fn keys(
                         "cards.show_fingerprint",
                         &[("fingerprint", &show_fingerprint(&fp))],
                     ),
-                    tf(lang, "cards.show_age", &[("recipient", &card.age_recipient)]),
+                    tf(
+                        lang,
+                        "cards.show_age",
+                        &[("recipient", &card.age_recipient)],
+                    ),
                 ] {
                     writeln!(out, "{}", crate::domain::text::for_display(&line)).map_err(io_err)?;
                 }

@@ -323,8 +323,62 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
             Ok(0)
         }
         Some(Command::Report(_)) => Err(AppError::NotYetAvailable("report")),
-        Some(Command::Backup { .. }) => Err(AppError::NotYetAvailable("backup")),
-        Some(Command::Restore { .. }) => Err(AppError::NotYetAvailable("restore")),
+        Some(Command::Backup { out: target }) => {
+            let mut store = open_existing(&paths)?;
+            let session = sign_in(&mut store, cli, lang, clock)?;
+            let mut ctx = Ctx::new(&mut store, session, clock)?;
+            let s = crate::app::backup::backup(&mut ctx, target.as_deref())?;
+            writeln!(
+                out,
+                "{}",
+                tf(
+                    lang,
+                    if s.escrow {
+                        "backup.done_escrow"
+                    } else {
+                        "backup.done"
+                    },
+                    &[
+                        ("path", &show_path(&s.path)),
+                        ("bytes", &s.bytes.to_string())
+                    ]
+                )
+            )
+            .map_err(io_err)?;
+            Ok(0)
+        }
+        Some(Command::Restore { file, identity }) => {
+            let Some(user) = cli.user.as_deref() else {
+                return Err(AppError::NeedsUser);
+            };
+            let password = read_password(lang, "prompt.password")?;
+            let s = crate::app::backup::restore(
+                &paths.db,
+                file,
+                identity.as_deref(),
+                user,
+                password,
+                clock,
+            )?;
+            writeln!(
+                out,
+                "{}",
+                tf(
+                    lang,
+                    "restore.done",
+                    &[
+                        (
+                            "created",
+                            &crate::app::clock::show_instant(&s.meta.created_at)
+                        ),
+                        ("epoch", &s.new_epoch.to_string()),
+                        ("path", &show_path(&paths.db)),
+                    ]
+                )
+            )
+            .map_err(io_err)?;
+            Ok(0)
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 //! instead of failing with "database is locked".
 
 pub mod access_log;
+pub mod backup;
 pub mod busy;
 pub mod cases;
 pub mod changelog;

@@ -12,7 +12,8 @@ mod queue;
 pub use export::{export, pending_for, ExportSummary};
 pub use import::{import, inspect, ImportOutcome, Inspection, Receipt, Signer};
 pub use keys::{
-    card_file_name, own_card, own_keys, read_card, revoke, rotate, set_escrow, trust, write_card, TrustOutcome,
+    card_file_name, own_card, own_keys, read_card, revoke, rotate, set_escrow, trust, write_card,
+    TrustOutcome,
 };
 pub use queue::{open_items, resolve, Resolution};
 
