@@ -54,3 +54,29 @@ pub fn roster(data: &[u8]) {
         }
     }
 }
+
+/// The bundle reader's parsing of untrusted bytes: the container (members, headers, padding,
+/// size caps), the signature member, the manifest and the payload's frames. Any bytes are
+/// refused with a reason or accepted, never a panic or an allocation beyond the caps; an
+/// accepted container's payload lies inside the file.
+pub fn bundle(data: &[u8]) {
+    use crate::sync::format::{self, Manifest, SignatureMember};
+    use crate::sync::payload::{FrameReader, MAX_BLOB_FRAME};
+    let len = data.len() as u64;
+    if let Ok(opened) = format::open_from(std::io::Cursor::new(data), len) {
+        assert!(opened.payload_offset + opened.payload_size <= len);
+        assert!(opened.manifest_bytes.len() as u64 <= format::MAX_MANIFEST);
+        let _ = Manifest::parse(&opened.manifest_bytes);
+    }
+    let _ = Manifest::parse(data);
+    let _ = SignatureMember::parse(data);
+    let mut frames = FrameReader::new(data);
+    let mut read = 0usize;
+    while let Ok(Some(frame)) = frames.next_frame() {
+        if let crate::sync::payload::Frame::Blob { bytes, .. } = &frame {
+            assert!(bytes.len() as u64 <= u64::from(MAX_BLOB_FRAME));
+        }
+        read += 1;
+        assert!(read <= data.len(), "every frame takes at least five bytes");
+    }
+}

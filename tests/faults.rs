@@ -143,3 +143,78 @@ fn killed_during_a_large_write_keeps_all_or_nothing() {
     }
     eprintln!("{kills} kills, {completed} runs finished before their kill");
 }
+
+/// A bundle import killed with SIGKILL at points spread over the applying of its entries, just
+/// before its commit and just after: afterwards the database passes `check` and holds the whole
+/// bundle or none of it, and importing it again finishes it exactly once.
+#[cfg(unix)]
+#[test]
+fn killed_during_a_bundle_import_keeps_all_or_nothing() {
+    use common::exchange::{pair, Station, SUB};
+    use std::io::BufRead;
+    let mut com = Station::community(true);
+    let mut sub = Station::subdistrict(true);
+    pair(&mut com, &mut sub);
+    com.ctx(|ctx| jiuzhu::app::demo::generate(ctx, 30, 3, &mut |_, _| true).unwrap());
+    let bundle = com.export_to(SUB);
+    let entries = bundle.entries;
+    let before = sub.digest();
+    let sub_dir = sub.dir.path().to_path_buf();
+    drop(sub.store);
+    let kills: u64 = std::env::var("JIUZHU_FAULT_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    let mut points: Vec<String> = (0..kills)
+        .map(|i| format!("import:{}", 1 + i * (entries - 1) / kills.max(1)))
+        .collect();
+    points.push("import_commit:0".into());
+    points.push("import_done:0".into());
+    let mut imported = false;
+    for point in &points {
+        let mut child = jiuzhu(&sub_dir)
+            .args(["--user", "admin", "bundle", "import"])
+            .arg(&bundle.path)
+            .env("JIUZHU_PASSWORD", "Qingyunpu-2026!")
+            .env("JIUZHU_FAULT_PAUSE", point)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = std::io::BufReader::new(stderr).lines();
+        let paused = lines.any(|l| l.is_ok_and(|l| l.contains("JIUZHU_PAUSED")));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        if imported {
+            assert!(!paused, "{point}: an imported bundle is not applied again");
+        } else {
+            assert!(
+                paused,
+                "{point}: the import never reached its fault point ({status})"
+            );
+        }
+        let now = common::exchange::digest_of(&sub_dir.join("jiuzhu.db"));
+        let persons = count(&sub_dir.join("jiuzhu.db"), "SELECT count(*) FROM persons");
+        if point == "import_done:0" {
+            assert!(persons > 0, "{point}: committed before the kill");
+            imported = true;
+        } else if !imported {
+            assert_eq!(now, before, "{point}: a killed import left part of itself");
+        }
+        let (code, out, err) = run(jiuzhu(&sub_dir)
+            .args(["--user", "admin", "check"])
+            .env("JIUZHU_PASSWORD", "Qingyunpu-2026!"));
+        assert_eq!(code, 0, "{point}: check failed: {out}{err}");
+    }
+    let (code, out, err) = run(jiuzhu(&sub_dir)
+        .args(["--user", "admin", "bundle", "import"])
+        .arg(&bundle.path)
+        .env("JIUZHU_PASSWORD", "Qingyunpu-2026!"));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("导入过"),
+        "imported once, by the run killed after its commit: {out}"
+    );
+}

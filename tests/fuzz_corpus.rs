@@ -36,6 +36,11 @@ fn the_roster_reader_survives_its_corpus() {
 }
 
 #[test]
+fn the_bundle_reader_survives_its_corpus() {
+    assert!(replay("bundle", jiuzhu::fuzzing::bundle) >= 6);
+}
+
+#[test]
 fn the_entry_points_check_what_they_claim() {
     // A valid number passes the invariants; the invariants themselves must be able to fail,
     // which a wrong check digit shows by being refused rather than accepted.

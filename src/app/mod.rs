@@ -11,6 +11,7 @@ pub mod demo;
 pub mod document;
 pub mod error;
 pub mod exchange;
+pub mod fault;
 pub mod household;
 pub mod inbox;
 pub mod person;

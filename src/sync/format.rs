@@ -332,6 +332,11 @@ fn padded(size: u64) -> u64 {
 pub fn open(path: &Path) -> Result<Opened, OpenError> {
     let file = File::open(path).map_err(OpenError::Io)?;
     let len = file.metadata().map_err(OpenError::Io)?.len();
+    open_from(io::BufReader::new(file), len)
+}
+
+/// As [`open`], over any seekable reader of `len` bytes (the fuzz target reads from memory).
+pub fn open_from<R: Read + Seek>(reader: R, len: u64) -> Result<Opened, OpenError> {
     if len == 0 {
         return Err(Refusal::EmptyFile.into());
     }
@@ -344,7 +349,7 @@ pub fn open(path: &Path) -> Result<Opened, OpenError> {
     if len < BLOCK * 2 {
         return Err(Refusal::NotABundle.into());
     }
-    let mut archive = tar::Archive::new(io::BufReader::new(file));
+    let mut archive = tar::Archive::new(reader);
     let entries = archive
         .entries()
         .map_err(|_| Refusal::NotABundle)?
@@ -435,7 +440,7 @@ pub fn open(path: &Path) -> Result<Opened, OpenError> {
     }
     // Padding after each member and the two end blocks: zeros, or the file was altered.
     padding.push((len - 2 * BLOCK, 2 * BLOCK));
-    let mut file = File::open(path).map_err(OpenError::Io)?;
+    let mut file = archive.into_inner();
     for (at, n) in padding {
         let mut buf = vec![0u8; n as usize];
         file.seek(SeekFrom::Start(at)).map_err(OpenError::Io)?;

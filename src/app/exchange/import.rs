@@ -617,196 +617,205 @@ fn apply(
         *e = (*e).max(r.to);
     }
     let total = manifest.entries;
-    ctx.store.write_local(|tx| -> Result<ImportOutcome> {
-        // Another import may have finished while this one was checking.
-        if let Some(outcome) = order_check(tx, manifest, opened, sender_name)? {
-            return Ok(outcome);
-        }
-        let mut held_at_start: HashMap<(String, i64), i64> = HashMap::new();
-        for r in &manifest.ranges {
-            held_at_start.insert(
-                (r.origin.clone(), r.epoch),
-                store_exchange::held(tx, &r.origin, r.epoch)?,
-            );
-        }
-        let mut frames = frames(path, opened, manifest, keys)?;
-        let mut receipt = Receipt {
-            bundle_id: manifest.bundle_id.clone(),
-            sender_org: manifest.sender.org_code.clone(),
-            sender_name: sender_name.to_string(),
-            bundle_seq: manifest.bundle_seq,
-            entries: manifest.entries as i64,
-            applied: 0,
-            already_held: 0,
-            conflicts: 0,
-            reviews: 0,
-            attachments: 0,
-            elided: 0,
-            kinds: BTreeMap::new(),
-            communities: BTreeMap::new(),
-            key_rotated: signer.rotates.is_some(),
-        };
-        let mut columns = HashMap::new();
-        // Records whose earlier entry in this bundle waits in the queue: later ones wait too.
-        let mut waiting: HashMap<String, &'static str> = HashMap::new();
-        let mut done = 0u64;
-        while let Some(frame) = frames.next_frame()? {
-            match frame {
-                Frame::Entry(e) => {
-                    let (entry, hash) = entry_of(&e)?;
-                    let key = (entry.origin.clone(), entry.epoch);
-                    if entry.seq <= held_at_start.get(&key).copied().unwrap_or(0) {
-                        match store_exchange::hash_at(tx, &entry.origin, entry.epoch, entry.seq)? {
-                            Some(h) if h != hash => {
-                                return Err(Refusal::Fork {
-                                    org: sender_name.to_string(),
-                                    epoch: entry.epoch,
-                                    seq: entry.seq,
-                                }
-                                .into())
-                            }
-                            _ => receipt.already_held += 1,
-                        }
-                    } else {
-                        apply_entry(
-                            tx,
-                            &entry,
-                            &hash,
-                            &mut columns,
-                            &sender_holds,
-                            &mut waiting,
-                            &manifest.bundle_id,
-                            &at,
-                            &mut receipt,
-                        )?;
-                    }
-                    done += 1;
-                    if done % 1000 == 0 && !progress(done, total) {
-                        return Err(AppError::Cancelled);
-                    }
-                }
-                Frame::Elided(g) => {
-                    let held = held_at_start
-                        .get(&(g.origin.clone(), g.epoch))
-                        .copied()
-                        .unwrap_or(0);
-                    if g.to > held {
-                        let from = g.from.max(held + 1);
-                        if !store_exchange::is_elided(tx, &g.origin, g.epoch, from)? {
-                            store_exchange::insert_elided(
+    ctx.store
+        .write_local(|tx| -> Result<ImportOutcome> {
+            // Another import may have finished while this one was checking.
+            if let Some(outcome) = order_check(tx, manifest, opened, sender_name)? {
+                return Ok(outcome);
+            }
+            let mut held_at_start: HashMap<(String, i64), i64> = HashMap::new();
+            for r in &manifest.ranges {
+                held_at_start.insert(
+                    (r.origin.clone(), r.epoch),
+                    store_exchange::held(tx, &r.origin, r.epoch)?,
+                );
+            }
+            let mut frames = frames(path, opened, manifest, keys)?;
+            let mut receipt = Receipt {
+                bundle_id: manifest.bundle_id.clone(),
+                sender_org: manifest.sender.org_code.clone(),
+                sender_name: sender_name.to_string(),
+                bundle_seq: manifest.bundle_seq,
+                entries: manifest.entries as i64,
+                applied: 0,
+                already_held: 0,
+                conflicts: 0,
+                reviews: 0,
+                attachments: 0,
+                elided: 0,
+                kinds: BTreeMap::new(),
+                communities: BTreeMap::new(),
+                key_rotated: signer.rotates.is_some(),
+            };
+            let mut columns = HashMap::new();
+            // Records whose earlier entry in this bundle waits in the queue: later ones wait too.
+            let mut waiting: HashMap<String, &'static str> = HashMap::new();
+            let mut done = 0u64;
+            while let Some(frame) = frames.next_frame()? {
+                match frame {
+                    Frame::Entry(e) => {
+                        let (entry, hash) = entry_of(&e)?;
+                        let key = (entry.origin.clone(), entry.epoch);
+                        if entry.seq <= held_at_start.get(&key).copied().unwrap_or(0) {
+                            match store_exchange::hash_at(
                                 tx,
-                                &ElidedStretch {
-                                    origin: g.origin.clone(),
-                                    epoch: g.epoch,
-                                    from,
-                                    to: g.to,
-                                    last_hash: parse_hash(&g.last_hash, g.to)?,
-                                },
+                                &entry.origin,
+                                entry.epoch,
+                                entry.seq,
+                            )? {
+                                Some(h) if h != hash => {
+                                    return Err(Refusal::Fork {
+                                        org: sender_name.to_string(),
+                                        epoch: entry.epoch,
+                                        seq: entry.seq,
+                                    }
+                                    .into())
+                                }
+                                _ => receipt.already_held += 1,
+                            }
+                        } else {
+                            apply_entry(
+                                tx,
+                                &entry,
+                                &hash,
+                                &mut columns,
+                                &sender_holds,
+                                &mut waiting,
+                                &manifest.bundle_id,
+                                &at,
+                                &mut receipt,
                             )?;
                         }
-                        receipt.elided += g.to - from + 1;
+                        done += 1;
+                        crate::app::fault::pause_at("import", done);
+                        if done % 1000 == 0 && !progress(done, total) {
+                            return Err(AppError::Cancelled);
+                        }
                     }
+                    Frame::Elided(g) => {
+                        let held = held_at_start
+                            .get(&(g.origin.clone(), g.epoch))
+                            .copied()
+                            .unwrap_or(0);
+                        if g.to > held {
+                            let from = g.from.max(held + 1);
+                            if !store_exchange::is_elided(tx, &g.origin, g.epoch, from)? {
+                                store_exchange::insert_elided(
+                                    tx,
+                                    &ElidedStretch {
+                                        origin: g.origin.clone(),
+                                        epoch: g.epoch,
+                                        from,
+                                        to: g.to,
+                                        last_hash: parse_hash(&g.last_hash, g.to)?,
+                                    },
+                                )?;
+                            }
+                            receipt.elided += g.to - from + 1;
+                        }
+                    }
+                    Frame::Blob { sha256, bytes } => {
+                        store_exchange::insert_blob(tx, &hex::encode(sha256), &bytes)?;
+                        receipt.attachments += 1;
+                    }
+                    Frame::Header(_) | Frame::Trailer(_) => {}
                 }
-                Frame::Blob { sha256, bytes } => {
-                    store_exchange::insert_blob(tx, &hex::encode(sha256), &bytes)?;
-                    receipt.attachments += 1;
-                }
-                Frame::Header(_) | Frame::Trailer(_) => {}
             }
-        }
-        progress(total, total);
-        let held: Vec<(String, i64, i64)> = manifest
-            .held
-            .iter()
-            .map(|h| (h.origin.clone(), h.epoch, h.seq))
-            .collect();
-        store_exchange::set_peer_holdings(tx, &manifest.sender.workstation, &held)?;
-        if let Some(head) = &manifest.head {
-            store_exchange::insert_checkpoint(
+            progress(total, total);
+            let held: Vec<(String, i64, i64)> = manifest
+                .held
+                .iter()
+                .map(|h| (h.origin.clone(), h.epoch, h.seq))
+                .collect();
+            store_exchange::set_peer_holdings(tx, &manifest.sender.workstation, &held)?;
+            if let Some(head) = &manifest.head {
+                store_exchange::insert_checkpoint(
+                    tx,
+                    &manifest.sender.workstation,
+                    head.epoch,
+                    head.seq,
+                    &head.hash,
+                    &manifest.bundle_id,
+                )?;
+            }
+            if let Some(previous) = &signer.rotates {
+                let card = &signer.card;
+                let text = card.to_text();
+                store_exchange::insert_peer(
+                    tx,
+                    &NewPeer {
+                        fingerprint: &signer.fingerprint,
+                        workstation: &card.workstation,
+                        org_code: &card.org_code,
+                        org_name: &crate::domain::text::for_display(&card.org_name),
+                        tier: &card.tier,
+                        parent: card.parent.as_deref(),
+                        demo: card.demo,
+                        sign_key: &card.sign_key,
+                        age_recipient: &card.age_recipient,
+                        card: &text,
+                    },
+                    &at,
+                    &actor,
+                )?;
+                store_exchange::replace_peer(tx, &previous.fingerprint, &signer.fingerprint)?;
+                access_log::append(
+                    tx,
+                    &at,
+                    &actor,
+                    "keys.rotated_peer",
+                    &card.org_code,
+                    &signer.fingerprint,
+                )?;
+            }
+            let receipt_json = serde_json::json!({
+                "kinds": receipt.kinds,
+                "communities": receipt.communities,
+                "elided": receipt.elided,
+            })
+            .to_string();
+            store_exchange::record_in(
                 tx,
-                &manifest.sender.workstation,
-                head.epoch,
-                head.seq,
-                &head.hash,
-                &manifest.bundle_id,
-            )?;
-        }
-        if let Some(previous) = &signer.rotates {
-            let card = &signer.card;
-            let text = card.to_text();
-            store_exchange::insert_peer(
-                tx,
-                &NewPeer {
-                    fingerprint: &signer.fingerprint,
-                    workstation: &card.workstation,
-                    org_code: &card.org_code,
-                    org_name: &crate::domain::text::for_display(&card.org_name),
-                    tier: &card.tier,
-                    parent: card.parent.as_deref(),
-                    demo: card.demo,
-                    sign_key: &card.sign_key,
-                    age_recipient: &card.age_recipient,
-                    card: &text,
+                &BundleIn {
+                    bundle_id: manifest.bundle_id.clone(),
+                    manifest_sha256: opened.manifest_sha256.clone(),
+                    sender_workstation: manifest.sender.workstation.clone(),
+                    sender_org: manifest.sender.org_code.clone(),
+                    sender_fingerprint: signer.fingerprint.clone(),
+                    epoch: manifest.epoch,
+                    bundle_seq: manifest.bundle_seq,
+                    created_at: manifest.created_at.clone(),
+                    imported_at: at.clone(),
+                    imported_by: actor.clone(),
+                    entries: receipt.entries,
+                    applied: receipt.applied,
+                    already_held: receipt.already_held,
+                    conflicts: receipt.conflicts,
+                    reviews: receipt.reviews,
+                    attachments: receipt.attachments,
+                    receipt: receipt_json,
                 },
-                &at,
-                &actor,
             )?;
-            store_exchange::replace_peer(tx, &previous.fingerprint, &signer.fingerprint)?;
+            let detail = format!(
+                "from={} seq={} applied={} conflicts={} reviews={}",
+                manifest.sender.org_code,
+                manifest.bundle_seq,
+                receipt.applied,
+                receipt.conflicts,
+                receipt.reviews
+            );
             access_log::append(
                 tx,
                 &at,
                 &actor,
-                "keys.rotated_peer",
-                &card.org_code,
-                &signer.fingerprint,
+                "bundle.import",
+                &manifest.bundle_id,
+                &detail,
             )?;
-        }
-        let receipt_json = serde_json::json!({
-            "kinds": receipt.kinds,
-            "communities": receipt.communities,
-            "elided": receipt.elided,
+            crate::app::fault::pause_at("import_commit", 0);
+            Ok(ImportOutcome::Imported(receipt))
         })
-        .to_string();
-        store_exchange::record_in(
-            tx,
-            &BundleIn {
-                bundle_id: manifest.bundle_id.clone(),
-                manifest_sha256: opened.manifest_sha256.clone(),
-                sender_workstation: manifest.sender.workstation.clone(),
-                sender_org: manifest.sender.org_code.clone(),
-                sender_fingerprint: signer.fingerprint.clone(),
-                epoch: manifest.epoch,
-                bundle_seq: manifest.bundle_seq,
-                created_at: manifest.created_at.clone(),
-                imported_at: at.clone(),
-                imported_by: actor.clone(),
-                entries: receipt.entries,
-                applied: receipt.applied,
-                already_held: receipt.already_held,
-                conflicts: receipt.conflicts,
-                reviews: receipt.reviews,
-                attachments: receipt.attachments,
-                receipt: receipt_json,
-            },
-        )?;
-        let detail = format!(
-            "from={} seq={} applied={} conflicts={} reviews={}",
-            manifest.sender.org_code,
-            manifest.bundle_seq,
-            receipt.applied,
-            receipt.conflicts,
-            receipt.reviews
-        );
-        access_log::append(
-            tx,
-            &at,
-            &actor,
-            "bundle.import",
-            &manifest.bundle_id,
-            &detail,
-        )?;
-        Ok(ImportOutcome::Imported(receipt))
-    })
+        .inspect(|_| crate::app::fault::pause_at("import_done", 0))
 }
 
 #[allow(clippy::too_many_arguments)]
