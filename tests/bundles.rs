@@ -894,3 +894,101 @@ fn a_workstation_restored_from_a_backup_starts_a_new_epoch_and_gets_back_what_it
 fn ctx_dir(ctx: &jiuzhu::app::Ctx<'_>) -> PathBuf {
     ctx.store.path().parent().unwrap().to_path_buf()
 }
+
+#[test]
+fn a_change_to_a_case_stopped_here_waits_for_review() {
+    let (mut com, mut sub) = demo_pair(60);
+    let b1 = com.export_to(SUB);
+    sub.import_ok(&b1.path);
+    let ack = sub.export_to(COM);
+    com.import_ok(&ack.path);
+    // The community's next bundle carries one more change of a case both hold as stopped —
+    // something only a faulty or foreign program would send; it is authentic, so it waits.
+    let (case_id, record, last_seq, last_hash, origin): (String, String, i64, Vec<u8>, String) = {
+        let c = rusqlite::Connection::open(com.db()).unwrap();
+        let (case_id, record): (String, String) = c
+            .query_row(
+                "SELECT l.record_id, l.record FROM change_log l JOIN cases k ON k.id = l.record_id
+                 WHERE k.state = 'stopped' ORDER BY l.local_order DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let (seq, hash, origin) = c
+            .query_row(
+                "SELECT seq, hash, origin FROM change_log ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        (case_id, record, seq, hash, origin)
+    };
+    let b2 = com.export_to(SUB);
+    assert!(b2.nothing_new());
+    let mut parts = take_apart(&b2.path, &sub.keys());
+    let mut value: serde_json::Value = serde_json::from_str(&record).unwrap();
+    value["state"] = "in_service".into();
+    value["version"] = (value["version"].as_i64().unwrap() + 1).into();
+    let mut entry = jiuzhu::store::changelog::ChangeEntry {
+        origin: origin.clone(),
+        epoch: 1,
+        seq: last_seq + 1,
+        actor: "admin".into(),
+        at: "2026-11-28T03:00:00.000Z".into(),
+        kind: "case.resume".into(),
+        entity: "case".into(),
+        record_id: case_id.clone(),
+        record: value.to_string(),
+        prev_hash: [0; 32],
+    };
+    entry.prev_hash.copy_from_slice(&last_hash);
+    let hash = hex::encode(entry.hash());
+    let trailer = parts.frames.pop().unwrap();
+    parts
+        .frames
+        .push(Frame::Entry(jiuzhu::sync::payload::Entry {
+            origin: entry.origin.clone(),
+            epoch: 1,
+            seq: entry.seq,
+            actor: entry.actor.clone(),
+            at: entry.at.clone(),
+            kind: entry.kind.clone(),
+            entity: entry.entity.clone(),
+            record_id: case_id.clone(),
+            record: entry.record.clone(),
+            prev_hash: hex::encode(entry.prev_hash),
+            hash,
+        }));
+    if let Frame::Trailer(mut t) = trailer {
+        t.entries = 1;
+        parts.frames.push(Frame::Trailer(t));
+    }
+    parts.manifest.entries = 1;
+    parts.manifest.ranges = vec![jiuzhu::sync::format::Range {
+        origin,
+        epoch: 1,
+        from: last_seq + 1,
+        to: last_seq + 1,
+        entries: 1,
+    }];
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("resume.bundle");
+    let fp = exchange::own_card(&com.store).unwrap().fingerprint();
+    let recipient = exchange::own_card(&sub.store).unwrap().recipient().unwrap();
+    put_together(&parts, &com.keys(), &fp, &recipient, &out);
+    let r = sub.import_ok(&out);
+    assert_eq!((r.reviews, r.applied), (1, 0), "{r:?}");
+    let items = sub.ctx(|ctx| exchange::open_items(ctx).unwrap());
+    assert_eq!(
+        (items[0].kind.as_str(), items[0].reason.as_str()),
+        ("review", "closed_here")
+    );
+    let state: String = rusqlite::Connection::open(sub.db())
+        .unwrap()
+        .query_row("SELECT state FROM cases WHERE id = ?1", [&case_id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(state, "stopped", "closed stays closed");
+    sub.assert_check();
+}

@@ -665,32 +665,61 @@ fn to_value(v: &serde_json::Value) -> Value {
     }
 }
 
+/// The upsert statements already built, per kind and column list (a bundle's records of one
+/// kind nearly always have the same columns, so each statement is built once).
+#[derive(Debug, Default)]
+pub struct UpsertSql {
+    built: HashMap<Entity, Vec<(Vec<String>, String)>>,
+}
+
+impl UpsertSql {
+    fn sql_for(
+        &mut self,
+        entity: Entity,
+        record: &serde_json::Map<String, serde_json::Value>,
+    ) -> &str {
+        let list = self.built.entry(entity).or_default();
+        let pos = list.iter().position(|(cols, _)| {
+            cols.len() == record.len() && cols.iter().zip(record.keys()).all(|(a, b)| a == b)
+        });
+        let pos = match pos {
+            Some(p) => p,
+            None => {
+                let cols: Vec<String> = record.keys().cloned().collect();
+                let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+                let sets: Vec<String> = cols
+                    .iter()
+                    .filter(|c| c.as_str() != "id")
+                    .map(|c| format!("\"{c}\" = excluded.\"{c}\""))
+                    .collect();
+                let quoted: Vec<String> = cols.iter().map(|c| format!("\"{c}\"")).collect();
+                let sql = format!(
+                    "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
+                    entity.table(),
+                    quoted.join(", "),
+                    placeholders.join(", "),
+                    sets.join(", ")
+                );
+                list.push((cols, sql));
+                list.len() - 1
+            }
+        };
+        &list[pos].1
+    }
+}
+
 /// Writes a received record (its canonical JSON, keys already checked against the table's
 /// columns) into its table: inserted, or the existing row of that id replaced. A constraint of
 /// this database that refuses it comes back as an [`ApplyFailure`], with nothing written.
 pub fn upsert(
     conn: &Connection,
+    sql: &mut UpsertSql,
     entity: Entity,
     record: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<std::result::Result<(), ApplyFailure>> {
-    let cols: Vec<&String> = record.keys().collect();
-    let placeholders: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
-    let sets: Vec<String> = cols
-        .iter()
-        .filter(|c| c.as_str() != "id")
-        .map(|c| format!("\"{c}\" = excluded.\"{c}\""))
-        .collect();
-    let quoted: Vec<String> = cols.iter().map(|c| format!("\"{c}\"")).collect();
-    let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT(id) DO UPDATE SET {}",
-        entity.table(),
-        quoted.join(", "),
-        placeholders.join(", "),
-        sets.join(", ")
-    );
     let values: Vec<Value> = record.values().map(to_value).collect();
     match conn
-        .prepare_cached(&sql)?
+        .prepare_cached(sql.sql_for(entity, record))?
         .execute(rusqlite::params_from_iter(values.iter()))
     {
         Ok(_) => Ok(Ok(())),
@@ -869,4 +898,10 @@ pub fn restate(
     kind: &str,
 ) -> Result<std::result::Result<(), ApplyFailure>> {
     super::records::restate(w, entity, id, content, at_least, kind)
+}
+
+/// Sets this connection's page cache to `mib` MiB (for large imports; the default is 2 MiB).
+pub fn set_cache_mib(conn: &Connection, mib: i64) -> Result<()> {
+    conn.pragma_update(None, "cache_size", -(mib * 1024))?;
+    Ok(())
 }

@@ -220,6 +220,9 @@ impl Store {
         // A handler rather than a plain timeout, so a long wait can be shown (see `busy`).
         busy::set_timeout(opts.busy_timeout);
         self.conn.busy_handler(Some(busy::handler))?;
+        // Imports and bulk work use more statements than the default 16, and re-parsing
+        // SQL for every row would dominate them.
+        self.conn.set_prepared_statement_cache_capacity(64);
         // Reading the header first turns "file is not a database" into a clear refusal
         // before any pragma tries to change the file.
         let app_id: i64 = self

@@ -296,7 +296,12 @@ pub(crate) fn restate(
     kind: &str,
 ) -> Result<std::result::Result<(), super::exchange::ApplyFailure>> {
     if let Some(content) = content {
-        if let Err(f) = super::exchange::upsert(w.conn(), entity, content)? {
+        if let Err(f) = super::exchange::upsert(
+            w.conn(),
+            &mut super::exchange::UpsertSql::default(),
+            entity,
+            content,
+        )? {
             return Ok(Err(f));
         }
     }

@@ -648,6 +648,10 @@ fn apply(
                 key_rotated: signer.rotates.is_some(),
             };
             let mut columns = HashMap::new();
+            let mut upserts = store_exchange::UpsertSql::default();
+            // A bundle touches many pages more than once: a larger page cache for this
+            // transaction keeps SQLite from writing them out again and again.
+            store_exchange::set_cache_mib(tx, 32)?;
             // Records whose earlier entry in this bundle waits in the queue: later ones wait too.
             let mut waiting: HashMap<String, &'static str> = HashMap::new();
             let mut done = 0u64;
@@ -679,6 +683,7 @@ fn apply(
                                 &entry,
                                 &hash,
                                 &mut columns,
+                                &mut upserts,
                                 &sender_holds,
                                 &mut waiting,
                                 &manifest.bundle_id,
@@ -824,6 +829,7 @@ fn apply_entry(
     entry: &ChangeEntry,
     hash: &[u8; 32],
     columns: &mut HashMap<Entity, HashSet<String>>,
+    upserts: &mut store_exchange::UpsertSql,
     sender_holds: &HashMap<(String, i64), i64>,
     waiting: &mut HashMap<String, &'static str>,
     bundle_id: &str,
@@ -854,10 +860,10 @@ fn apply_entry(
                 None
             }
         };
-    let local = records::record_json(tx, entity, &entry.record_id)?;
+    // A refused upsert leaves the row as it was, so the local version is read only when needed.
     let hold = match hold {
         Some(h) => Some(h),
-        None => match store_exchange::upsert(tx, entity, &map)? {
+        None => match store_exchange::upsert(tx, upserts, entity, &map)? {
             Ok(()) => None,
             Err(f) => Some(("review", f.code())),
         },
@@ -871,6 +877,7 @@ fn apply_entry(
             receipt.applied += 1;
         }
         Some((kind, reason)) => {
+            let local = records::record_json(tx, entity, &entry.record_id)?;
             let order = store_exchange::insert_received(tx, entry, hash, false)?;
             store_exchange::enqueue(
                 tx,
