@@ -5,7 +5,7 @@
 //! card open screens of their own (`exchange_files`); this workstation's fingerprint stands at
 //! the foot of every tab.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
@@ -19,7 +19,7 @@ use super::exchange_files::{CardScreen, ExportScreen, ImportScreen, TrustScreen}
 use super::{Outcome, Screen};
 use crate::app::clock::show_instant;
 use crate::app::exchange::{self, Direction, Overview, PeerStatus, Receipt, Resolution};
-use crate::app::AppError;
+use crate::app::{person, provider, AppError};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::org::Tier;
 use crate::domain::permission::Action as Permission;
@@ -320,6 +320,11 @@ impl ExchangeScreen {
                 };
                 out.push(plain(tf(
                     lang,
+                    "exchange_screen.detail_reason",
+                    &[("reason", &reason_label(lang, &q.reason))],
+                )));
+                out.push(plain(tf(
+                    lang,
                     "exchange_screen.queue_detail",
                     &[
                         ("org", &self.sender_of(env, &q.bundle_id)),
@@ -478,7 +483,7 @@ impl Screen for ExchangeScreen {
             Action::Step(STEP_REVOKE) => match self.selected_peer() {
                 Some(p) if current(p) => {
                     let fp = p.peer.fingerprint.clone();
-                    let dialog = Outcome::Dialog(Dialog::confirm(
+                    let dialog = Outcome::Dialog(Dialog::verify(
                         t(lang, "exchange_screen.revoke").into(),
                         tf(
                             lang,
@@ -811,8 +816,10 @@ const META: [&str; 3] = ["updated_at", "version", "created_at"];
 /// Columns of no use to a person deciding (the record's id, the workstation it was made at).
 const HIDDEN: [&str; 2] = ["id", "origin"];
 /// Fields a person recognises a record by, shown before the others of their group.
-const FIRST: [&str; 10] = [
+const FIRST: [&str; 12] = [
     "name",
+    "person_id",
+    "provider_id",
     "id_number",
     "community",
     "status",
@@ -862,7 +869,13 @@ fn field_label(lang: Lang, key: &str) -> String {
         "service_no" => "detail.service_no",
         "status" => "detail.status",
         "assistance_certificate" => "field.certificate_no",
-        _ => return lookup(lang, &format!("field.{key}")).unwrap_or_else(|| safe(key)),
+        "provider_id" => "field.provider",
+        "state" => "detail.status",
+        _ => {
+            return lookup(lang, &format!("exchange_screen.field_{key}"))
+                .or_else(|| lookup(lang, &format!("field.{key}")))
+                .unwrap_or_else(|| safe(key))
+        }
     };
     t(lang, k).to_string()
 }
@@ -878,46 +891,111 @@ fn masked(s: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
 }
 
-/// A value of a received or local record, for people.
-fn show_value(env: &Env, entity: &str, key: &str, v: Option<&Value>, full_id: bool) -> String {
-    let lang = env.lang;
-    let none = || t(lang, "exchange_screen.value_none").to_string();
-    match v {
-        None | Some(Value::Null) => none(),
-        Some(Value::String(s)) if s.is_empty() => none(),
-        Some(Value::String(s)) => {
-            let shown = if UNITS.contains(&key) {
-                let name = env.org_name(s);
-                if name == s {
-                    s.clone()
-                } else {
-                    format!("{name}（{s}）")
-                }
-            } else if key == "id_number" && !full_id {
-                masked(s)
-            } else if key.ends_with("_at") {
-                show_instant(s)
-            } else if key == "sex" {
-                lookup(lang, &format!("sex.{s}")).unwrap_or_else(|| s.clone())
-            } else if key == "status" && entity == "person" {
-                lookup(lang, &format!("person_status.{s}")).unwrap_or_else(|| s.clone())
-            } else if key == "state" {
-                lookup(lang, &format!("{entity}_state.{s}")).unwrap_or_else(|| s.clone())
-            } else if let Some(list) = catalogue_list(key) {
-                Catalogue::builtin().label(list, s, lang).to_string()
-            } else {
-                s.clone()
-            };
-            safe(&shown)
+/// What showing a record's values needs beyond the values.
+struct Shown<'a> {
+    env: &'a Env,
+    entity: &'a str,
+    /// ID numbers in full (else masked).
+    full_id: bool,
+    /// Names of the persons and providers a record refers to, by id.
+    names: HashMap<String, String>,
+}
+
+impl Shown<'_> {
+    /// One code of a JSON list held in column `key`, for people.
+    fn code(&self, key: &str, code: &str) -> String {
+        let cat = Catalogue::builtin();
+        let lang = self.env.lang;
+        match key {
+            "needs" | "items" | "item" => cat.label(ListKind::ServiceItem, code, lang),
+            "key_groups" => cat.label(ListKind::KeyGroup, code, lang),
+            "frequency" => cat.label(ListKind::Frequency, code, lang),
+            "priority" => cat.label(ListKind::Priority, code, lang),
+            _ => code,
         }
-        Some(Value::Bool(b)) => t(lang, if *b { "form.yes" } else { "form.no" }).to_string(),
-        Some(Value::Number(n)) if YES_NO.contains(&key) => match n.as_i64() {
-            Some(0) => t(lang, "form.no").to_string(),
-            Some(1) => t(lang, "form.yes").to_string(),
-            _ => n.to_string(),
-        },
-        Some(Value::Number(n)) => n.to_string(),
-        Some(other) => safe(&other.to_string()),
+        .to_string()
+    }
+
+    /// A column holding a JSON list (service items, key groups, the service plan).
+    fn list(&self, key: &str, items: &[Value]) -> String {
+        let lang = self.env.lang;
+        let parts: Vec<String> = items
+            .iter()
+            .map(|v| match v {
+                Value::String(c) => self.code(key, c),
+                Value::Object(m) => {
+                    let mut bits: Vec<String> = ["item", "frequency", "priority"]
+                        .iter()
+                        .filter_map(|f| m.get(*f).and_then(Value::as_str).map(|c| self.code(f, c)))
+                        .collect();
+                    if let Some(name) = m
+                        .get("provider_id")
+                        .and_then(Value::as_str)
+                        .and_then(|id| self.names.get(id))
+                    {
+                        bits.push(name.clone());
+                    }
+                    bits.join(" ")
+                }
+                other => other.to_string(),
+            })
+            .collect();
+        if parts.is_empty() {
+            t(lang, "exchange_screen.value_none").to_string()
+        } else {
+            parts.join(t(lang, "form.list_separator"))
+        }
+    }
+
+    /// A value of a received or local record, for people.
+    fn value(&self, key: &str, v: Option<&Value>) -> String {
+        let env = self.env;
+        let lang = env.lang;
+        let none = || t(lang, "exchange_screen.value_none").to_string();
+        match v {
+            None | Some(Value::Null) => none(),
+            Some(Value::String(s)) if s.is_empty() => none(),
+            Some(Value::String(s)) => {
+                let shown = if UNITS.contains(&key) {
+                    let name = env.org_name(s);
+                    if name == s {
+                        s.clone()
+                    } else {
+                        format!("{name}（{s}）")
+                    }
+                } else if let Some(name) = self.names.get(s) {
+                    name.clone()
+                } else if key == "id_number" && !self.full_id {
+                    masked(s)
+                } else if key.ends_with("_at") {
+                    show_instant(s)
+                } else if key == "sex" {
+                    lookup(lang, &format!("sex.{s}")).unwrap_or_else(|| s.clone())
+                } else if key == "status" && self.entity == "person" {
+                    lookup(lang, &format!("person_status.{s}")).unwrap_or_else(|| s.clone())
+                } else if key == "state" {
+                    lookup(lang, &format!("{}_state.{s}", self.entity)).unwrap_or_else(|| s.clone())
+                } else if let Some(list) = catalogue_list(key) {
+                    Catalogue::builtin().label(list, s, lang).to_string()
+                } else if s.starts_with('[') {
+                    match serde_json::from_str::<Value>(s) {
+                        Ok(Value::Array(items)) => self.list(key, &items),
+                        _ => s.clone(),
+                    }
+                } else {
+                    s.clone()
+                };
+                safe(&shown)
+            }
+            Some(Value::Bool(b)) => t(lang, if *b { "form.yes" } else { "form.no" }).to_string(),
+            Some(Value::Number(n)) if YES_NO.contains(&key) => match n.as_i64() {
+                Some(0) => t(lang, "form.no").to_string(),
+                Some(1) => t(lang, "form.yes").to_string(),
+                _ => n.to_string(),
+            },
+            Some(Value::Number(n)) => n.to_string(),
+            Some(other) => safe(&other.to_string()),
+        }
     }
 }
 
@@ -928,12 +1006,65 @@ fn object(text: &str) -> Map<String, Value> {
     }
 }
 
+/// The names of the persons and providers the two versions refer to (their service plans
+/// included), as this session may see them; an id it may not see stays an id.
+fn names_of(env: &mut Env, records: &[&Map<String, Value>]) -> HashMap<String, String> {
+    let mut persons = BTreeSet::new();
+    let mut providers = BTreeSet::new();
+    for r in records {
+        if let Some(id) = r.get("person_id").and_then(Value::as_str) {
+            persons.insert(id.to_string());
+        }
+        if let Some(id) = r.get("provider_id").and_then(Value::as_str) {
+            providers.insert(id.to_string());
+        }
+        let plan = r.get("plan").and_then(Value::as_str).unwrap_or("[]");
+        if let Ok(Value::Array(lines)) = serde_json::from_str::<Value>(plan) {
+            providers.extend(
+                lines
+                    .iter()
+                    .filter_map(|l| l.get("provider_id").and_then(Value::as_str))
+                    .map(str::to_string),
+            );
+        }
+    }
+    let mut names = HashMap::new();
+    let Ok(ctx) = env.ctx() else {
+        return names;
+    };
+    for id in persons {
+        if let Ok(p) = person::get(&ctx, &id) {
+            names.insert(id, p.facts.name);
+        }
+    }
+    if !providers.is_empty() {
+        for p in provider::list(&ctx).unwrap_or_default() {
+            if providers.contains(&p.meta.id) {
+                names.insert(p.meta.id, p.name);
+            }
+        }
+    }
+    names
+}
+
 /// The two versions field by field: the fields that differ first, then those alike, then the
-/// record's bookkeeping (id, origin, version, times).
-fn diff_rows(env: &Env, item: &QueueItem, full_id: bool) -> Vec<DiffRow> {
+/// record's bookkeeping (times, version, references to other records).
+fn diff_rows(env: &mut Env, item: &QueueItem, full_id: bool) -> Vec<DiffRow> {
     let lang = env.lang;
     let local = item.local_record.as_deref().map(object);
     let incoming = object(&item.incoming_record);
+    let names = {
+        let mut records = vec![&incoming];
+        records.extend(local.as_ref());
+        names_of(env, &records)
+    };
+    let env: &Env = env;
+    let shown = Shown {
+        env,
+        entity: &item.entity,
+        full_id,
+        names,
+    };
     let keys: BTreeSet<&String> = incoming
         .keys()
         .chain(local.iter().flat_map(|l| l.keys()))
@@ -943,7 +1074,7 @@ fn diff_rows(env: &Env, item: &QueueItem, full_id: bool) -> Vec<DiffRow> {
     keys.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
     let empty = |v: Option<&Value>| match v {
         None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.is_empty(),
+        Some(Value::String(s)) => s.is_empty() || s == "[]",
         _ => false,
     };
     // A field empty on both sides (or empty as received, when nothing is held here) says
@@ -962,16 +1093,21 @@ fn diff_rows(env: &Env, item: &QueueItem, full_id: bool) -> Vec<DiffRow> {
         DiffRow::Field {
             label: field_label(lang, k),
             local: match l {
-                Some(v) => show_value(env, &item.entity, k, v, full_id),
+                Some(v) => shown.value(k, v),
                 None => "-".into(),
             },
-            incoming: show_value(env, &item.entity, k, i, full_id),
+            incoming: shown.value(k, i),
             differs: l.is_none_or(|v| v != i),
         }
     };
     let differs = |k: &str| local.as_ref().is_none_or(|l| l.get(k) != incoming.get(k));
+    // References to other records are bookkeeping, but for the person and the provider, whose
+    // names say what the record is about.
+    let bookkeeping = |k: &str| {
+        META.contains(&k) || (k.ends_with("_id") && k != "person_id" && k != "provider_id")
+    };
     let (mut meta, data): (Vec<&String>, Vec<&String>) =
-        keys.into_iter().partition(|k| META.contains(&k.as_str()));
+        keys.into_iter().partition(|k| bookkeeping(k));
     meta.sort_by_key(|k| META.iter().position(|m| *m == k.as_str()));
     let (changed, same): (Vec<&String>, Vec<&String>) = data.into_iter().partition(|k| differs(k));
     let mut out = Vec::new();

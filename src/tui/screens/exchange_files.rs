@@ -36,9 +36,23 @@ const PAGE: usize = 10;
 /// What background work hands back to its screen: the lines to show, or why it failed.
 type Slot = Arc<Mutex<Option<Result<Vec<String>, String>>>>;
 
-/// A path as typed made absolute (relative to where the program was started).
-fn absolute(typed: &str) -> PathBuf {
-    let p = PathBuf::from(typed);
+/// A path as typed, made absolute: `~` is the home folder, and a path that is not absolute
+/// is in `base` (the user's outbox, where files uploaded over SFTP are easy to put; the folder
+/// the program was started in means nothing to a person at the menu).
+fn resolve(typed: &str, base: &Path) -> PathBuf {
+    let home = || std::env::var_os("HOME").map(PathBuf::from);
+    let p = match typed.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with(['/', '\\']) => match home() {
+            Some(h) => h.join(rest.trim_start_matches(['/', '\\'])),
+            None => PathBuf::from(typed),
+        },
+        _ => PathBuf::from(typed),
+    };
+    let p = if p.is_absolute() || base.as_os_str().is_empty() {
+        p
+    } else {
+        base.join(p)
+    };
     std::path::absolute(&p).unwrap_or(p)
 }
 
@@ -48,10 +62,9 @@ fn shown(p: &Path) -> String {
 }
 
 /// The user's outbox, where files are written unless another folder is typed.
-fn outbox(env: &mut Env) -> String {
+fn outbox(env: &mut Env) -> PathBuf {
     env.ctx()
         .and_then(|ctx| crate::app::print::outbox(&ctx))
-        .map(|p| p.display().to_string())
         .unwrap_or_default()
 }
 
@@ -203,6 +216,7 @@ fn export_message(lang: Lang, s: &ExportSummary) -> String {
 /// background work.
 pub struct ExportScreen {
     form: Form,
+    outbox: PathBuf,
     has_peers: bool,
     slot: Slot,
     result: Option<Result<Vec<String>, String>>,
@@ -227,7 +241,6 @@ impl ExportScreen {
                                 "exchange_screen.peer_option",
                                 &[
                                     ("org", &safe(&p.peer.org_name)),
-                                    ("code", &safe(&p.peer.org_code)),
                                     ("relation", relation(lang, p.direction)),
                                 ],
                             ),
@@ -243,7 +256,7 @@ impl ExportScreen {
         ]);
         form.today = env.clock.today();
         let folder = outbox(env);
-        form.set_value("folder", &folder);
+        form.set_value("folder", &folder.display().to_string());
         if let Some(org) = org {
             form.set_choice("peer", org);
             form.next(lang);
@@ -251,6 +264,7 @@ impl ExportScreen {
         form.mark_saved();
         ExportScreen {
             form,
+            outbox: folder,
             has_peers,
             slot: Arc::new(Mutex::new(None)),
             result: None,
@@ -276,7 +290,7 @@ impl ExportScreen {
         if typed.is_empty() {
             return Outcome::Status(t(lang, "exchange_screen.folder_required").into());
         }
-        let dir = absolute(&typed);
+        let dir = resolve(&typed, &self.outbox);
         if !dir.is_dir() {
             return Outcome::Status(tf(
                 lang,
@@ -447,23 +461,18 @@ impl Screen for ExportScreen {
 /// "already imported" or the refusal shows below.
 pub struct ImportScreen {
     path: TextField,
+    outbox: PathBuf,
     slot: Slot,
     result: Option<Result<Vec<String>, String>>,
     scroll: usize,
 }
 
 impl ImportScreen {
-    /// The import screen, the path starting in the user's outbox (where files uploaded over
-    /// SFTP are easy to put).
+    /// The import screen; a file name alone is looked for in the user's outbox.
     pub fn new(env: &mut Env) -> ImportScreen {
-        let folder = outbox(env);
-        let start = if folder.is_empty() {
-            String::new()
-        } else {
-            format!("{folder}{}", std::path::MAIN_SEPARATOR)
-        };
         ImportScreen {
-            path: TextField::with_value(&start, PATH_MAX),
+            path: TextField::new(PATH_MAX),
+            outbox: outbox(env),
             slot: Arc::new(Mutex::new(None)),
             result: None,
             scroll: 0,
@@ -479,7 +488,7 @@ impl ImportScreen {
         let Some(session) = env.session.clone() else {
             return Outcome::None;
         };
-        let path = absolute(&typed);
+        let path = resolve(&typed, &self.outbox);
         let db = env.db_path.clone();
         let now = env.clock.now();
         let file = path
@@ -577,7 +586,11 @@ impl Screen for ImportScreen {
             area,
             env,
             "exchange_screen.field_file",
-            t(env.lang, "exchange_screen.import_hint"),
+            &tf(
+                env.lang,
+                "exchange_screen.import_hint",
+                &[("outbox", &shown(&self.outbox))],
+            ),
             &self.path,
         );
         let cells = l.body.width as usize;
@@ -617,6 +630,7 @@ const ASK_TRUST: u32 = 1;
 /// then trusts it.
 pub struct TrustScreen {
     path: TextField,
+    outbox: PathBuf,
     /// The card read, with the file it came from; or why it could not be read.
     card: Option<Result<(PathBuf, Card), String>>,
     /// Trusted: the message, and the next acknowledged dialog closes the screen.
@@ -624,16 +638,11 @@ pub struct TrustScreen {
 }
 
 impl TrustScreen {
-    /// The screen with the path starting in the user's outbox.
+    /// The screen; a file name alone is looked for in the user's outbox.
     pub fn new(env: &mut Env) -> TrustScreen {
-        let folder = outbox(env);
-        let start = if folder.is_empty() {
-            String::new()
-        } else {
-            format!("{folder}{}", std::path::MAIN_SEPARATOR)
-        };
         TrustScreen {
-            path: TextField::with_value(&start, PATH_MAX),
+            path: TextField::new(PATH_MAX),
+            outbox: outbox(env),
             card: None,
             done: None,
         }
@@ -744,7 +753,7 @@ impl Screen for TrustScreen {
             return Outcome::None;
         }
         if let Some(Ok((_, card))) = &self.card {
-            return Outcome::Dialog(Dialog::confirm(
+            return Outcome::Dialog(Dialog::verify(
                 t(lang, "exchange_screen.trust_title").into(),
                 tf(
                     lang,
@@ -761,7 +770,7 @@ impl Screen for TrustScreen {
         if typed.is_empty() {
             return Outcome::Status(t(lang, "exchange_screen.card_required").into());
         }
-        let path = absolute(&typed);
+        let path = resolve(&typed, &self.outbox);
         self.done = None;
         self.card = Some(
             exchange::read_card(&path)
@@ -830,7 +839,11 @@ impl Screen for TrustScreen {
             area,
             env,
             "exchange_screen.field_card",
-            t(env.lang, "exchange_screen.trust_hint"),
+            &tf(
+                env.lang,
+                "exchange_screen.trust_hint",
+                &[("outbox", &shown(&self.outbox))],
+            ),
             &self.path,
         );
         let lines = self.lines(env, l.body.width as usize);
@@ -850,6 +863,7 @@ impl Screen for TrustScreen {
 /// 本机公钥卡: this workstation's unit and fingerprint, and a folder to write its card to.
 pub struct CardScreen {
     folder: TextField,
+    outbox: PathBuf,
     /// This workstation's card, or why it cannot be read.
     own: Result<Card, String>,
     written: Option<Result<String, String>>,
@@ -861,7 +875,8 @@ impl CardScreen {
         let lang = env.lang;
         let folder = outbox(env);
         CardScreen {
-            folder: TextField::with_value(&folder, PATH_MAX),
+            folder: TextField::with_value(&folder.display().to_string(), PATH_MAX),
+            outbox: folder,
             own: exchange::own_card(&env.store).map_err(|e| e.localize(lang)),
             written: None,
         }
@@ -897,7 +912,7 @@ impl Screen for CardScreen {
         if typed.is_empty() {
             return Outcome::Status(t(lang, "exchange_screen.folder_required").into());
         }
-        let dir = absolute(&typed);
+        let dir = resolve(&typed, &self.outbox);
         if !dir.is_dir() {
             return Outcome::Status(tf(
                 lang,
