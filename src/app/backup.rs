@@ -391,9 +391,9 @@ pub fn restore(
 impl crate::i18n::Localize for RestoreRefusal {
     fn localize(&self, lang: crate::i18n::Lang) -> String {
         let key = match self {
-            RestoreRefusal::CannotDecrypt => "restore.cannot_decrypt",
-            RestoreRefusal::NotABackup => "restore.not_a_backup",
-            RestoreRefusal::OtherWorkstation => "restore.other_workstation",
+            RestoreRefusal::CannotDecrypt => "restoring.cannot_decrypt",
+            RestoreRefusal::NotABackup => "restoring.not_a_backup",
+            RestoreRefusal::OtherWorkstation => "restoring.other_workstation",
         };
         crate::i18n::t(lang, key).to_string()
     }

@@ -145,11 +145,14 @@ pub enum InboxKind {
     Complaint,
     /// A person moved here from another community, waiting to be received.
     TransferIn,
+    /// Received changes waiting in the exchange queue (conflicts and reviews): one item for
+    /// all of them, opening the 数据交换 screen's queue.
+    Exchange,
 }
 
 impl InboxKind {
     /// Every kind.
-    pub const ALL: [InboxKind; 13] = [
+    pub const ALL: [InboxKind; 14] = [
         InboxKind::VerifyClue,
         InboxKind::ReportClue,
         InboxKind::AcceptReport,
@@ -163,6 +166,7 @@ impl InboxKind {
         InboxKind::RosterReview,
         InboxKind::Complaint,
         InboxKind::TransferIn,
+        InboxKind::Exchange,
     ];
 
     /// String-table key of the label.
@@ -181,6 +185,7 @@ impl InboxKind {
             InboxKind::RosterReview => "inbox.kind_roster_review",
             InboxKind::Complaint => "inbox.kind_complaint",
             InboxKind::TransferIn => "inbox.kind_transfer_in",
+            InboxKind::Exchange => "inbox.kind_exchange",
         }
     }
 
@@ -200,6 +205,7 @@ impl InboxKind {
                 Action::EditPerson
             }
             InboxKind::Complaint => Action::Supervise,
+            InboxKind::Exchange => Action::ExchangeBundles,
         }
     }
 }
@@ -217,6 +223,8 @@ pub enum Target {
     Complaint(String),
     /// A transfer to receive.
     Transfer(String),
+    /// The exchange queue, holding `open` items this session may resolve.
+    ExchangeQueue { open: usize },
 }
 
 impl Target {
@@ -227,6 +235,7 @@ impl Target {
                 id
             }
             Target::Task { id, .. } => id,
+            Target::ExchangeQueue { .. } => "",
         }
     }
 }
@@ -282,6 +291,7 @@ pub fn tasks(ctx: &Ctx<'_>) -> Result<Inbox> {
     let mut items = waiting(ctx, &thresholds, &|action, community| {
         ctx.require(action, community).is_ok()
     })?;
+    items.extend(exchange_queue(ctx)?);
     items.sort_by(order);
     let total = items.len();
     let overdue = items.iter().filter(|i| i.overdue).count();
@@ -291,6 +301,36 @@ pub fn tasks(ctx: &Ctx<'_>) -> Result<Inbox> {
         total,
         overdue,
     })
+}
+
+/// The exchange queue as one item, when it holds something this session may resolve. It has
+/// no time limit of its own (so it is never overdue) and waits since its oldest item arrived;
+/// it is not a step of a community's work, so the timeliness table does not count it.
+fn exchange_queue(ctx: &Ctx<'_>) -> Result<Option<InboxItem>> {
+    if ctx.require_somewhere(Action::ExchangeBundles).is_err() {
+        return Ok(None);
+    }
+    let open = super::exchange::open_items(ctx)?;
+    if open.is_empty() {
+        return Ok(None);
+    }
+    let today = ctx.clock.today();
+    let since = open
+        .iter()
+        .filter_map(|q| super::clock::stored_day(&q.queued_at))
+        .min()
+        .unwrap_or(today);
+    let community = ctx.store.workstation()?.org_code;
+    Ok(Some(InboxItem {
+        kind: InboxKind::Exchange,
+        name: String::new(),
+        community,
+        target: Target::ExchangeQueue { open: open.len() },
+        since,
+        days: crate::domain::timeliness::days_waiting(since, today),
+        limit: i64::MAX,
+        overdue: false,
+    }))
 }
 
 /// Every waiting item under `t` for which `may(action, community)` holds, unordered.

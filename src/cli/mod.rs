@@ -334,9 +334,9 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
                 tf(
                     lang,
                     if s.escrow {
-                        "backup.done_escrow"
+                        "backing_up.done_escrow"
                     } else {
-                        "backup.done"
+                        "backing_up.done"
                     },
                     &[
                         ("path", &show_path(&s.path)),
@@ -365,7 +365,7 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
                 "{}",
                 tf(
                     lang,
-                    "restore.done",
+                    "restoring.done",
                     &[
                         (
                             "created",

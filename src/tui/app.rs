@@ -30,6 +30,9 @@ pub struct App {
     help: bool,
     status: Option<String>,
     job: Option<super::job::Job>,
+    /// Open exchange conflicts and reviews, for the top bar: read when the screen changes,
+    /// not every frame.
+    pending: i64,
     /// Set when the user quit.
     pub quit: bool,
     /// The terminal size, for ignoring keys on a too-small screen.
@@ -46,6 +49,7 @@ impl App {
             help: false,
             status: None,
             job: None,
+            pending: 0,
             quit: false,
             size: Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT),
         }
@@ -58,7 +62,18 @@ impl App {
         let home = Home::new().with_inbox(&mut env);
         let mut app = App::new(env);
         app.stack = vec![Box::new(home)];
+        app.refresh_pending();
         app
+    }
+
+    /// Re-reads the open exchange conflicts and reviews shown in the top bar.
+    fn refresh_pending(&mut self) {
+        self.pending = match self.env.session {
+            Some(_) => crate::app::exchange::open_counts(&self.env.store)
+                .map(|(conflicts, reviews)| conflicts + reviews)
+                .unwrap_or(0),
+            None => 0,
+        };
     }
 
     fn top(&self) -> &dyn Screen {
@@ -103,6 +118,7 @@ impl App {
                 if let Some(s) = stack.last_mut() {
                     s.on_resume(env);
                 }
+                self.refresh_pending();
             }
         }
         if self.env.poll_index() {
@@ -225,6 +241,7 @@ impl App {
             if let Some(s) = stack.last_mut() {
                 s.on_resume(env);
             }
+            self.refresh_pending();
         }
     }
 
@@ -234,6 +251,7 @@ impl App {
             return;
         }
         self.stack = vec![Box::new(Home::new().with_inbox(&mut self.env))];
+        self.refresh_pending();
     }
 
     fn go_to(&mut self, screen: Box<dyn Screen>) {
@@ -243,6 +261,7 @@ impl App {
         }
         self.stack.truncate(1);
         self.stack.push(screen);
+        self.refresh_pending();
     }
 
     fn answer(&mut self, answer: Answer) {
@@ -269,11 +288,15 @@ impl App {
     fn apply(&mut self, outcome: Outcome) {
         match outcome {
             Outcome::None => {}
-            Outcome::Push(s) => self.stack.push(s),
+            Outcome::Push(s) => {
+                self.stack.push(s);
+                self.refresh_pending();
+            }
             Outcome::Pop => self.pop(),
             Outcome::Replace(s) => {
                 self.stack.pop();
                 self.stack.push(s);
+                self.refresh_pending();
             }
             Outcome::Dialog(d) => self.dialog = Some(d),
             Outcome::Status(s) => self.status = Some(s),
@@ -362,7 +385,11 @@ impl App {
                 ""
             };
             parts.push(format!("{} {role}{more}", s.username));
-            parts.push(tf(lang, "tui.pending_bundles", &[("n", "0")]));
+            parts.push(tf(
+                lang,
+                "tui.pending_bundles",
+                &[("n", &self.pending.to_string())],
+            ));
         }
         let left = format!(" {}", parts.join(sep));
         let now = env

@@ -153,6 +153,9 @@ impl Home {
                 Outcome::Push(Box::new(super::timeliness::TimelinessScreen::new(env)))
             }
             Some(&"menu.settings") => Outcome::Push(Box::new(super::settings::Settings::new(env))),
+            Some(&"menu.exchange") => {
+                Outcome::Push(Box::new(super::exchange::ExchangeScreen::new(env)))
+            }
             Some(key) => Outcome::Push(Box::new(Placeholder::new(key))),
             None => Outcome::None,
         }
@@ -169,6 +172,9 @@ impl Home {
             Target::Task { id, .. } => Ok(Box::new(TaskList::at(env, &id))),
             Target::Complaint(id) => Ok(Box::new(SupervisionScreen::complaint(env, &id))),
             Target::Transfer(_) => Ok(Box::new(super::transfer::TransferList::new(env))),
+            Target::ExchangeQueue { .. } => {
+                Ok(Box::new(super::exchange::ExchangeScreen::queue(env)))
+            }
         };
         match screen {
             Ok(s) => Outcome::Push(s),
@@ -304,12 +310,6 @@ impl Home {
             } else {
                 safe(&item.name)
             };
-            let cells = [
-                Line::from(t(lang, item.kind.label_key()).to_string()),
-                Line::from(name),
-                Line::from(safe(env.org_name(&item.community))),
-                days_cell(Some(item.days), item.overdue),
-            ];
             let style = if chosen {
                 env.theme.selected
             } else if item.overdue {
@@ -317,7 +317,29 @@ impl Home {
             } else {
                 Style::default()
             };
-            let mut l = row_line(&cells, &widths, style);
+            let mut l = match item.target {
+                // The exchange queue is one line for all its items: what waits takes the
+                // name and community columns together.
+                Target::ExchangeQueue { open } => row_line(
+                    &[
+                        Line::from(t(lang, item.kind.label_key()).to_string()),
+                        Line::from(tf(lang, "inbox.exchange_open", &[("n", &open.to_string())])),
+                        days_cell(Some(item.days), item.overdue),
+                    ],
+                    &[kind_w, NAME_W + 1 + community_w, DAYS_W],
+                    style,
+                ),
+                _ => row_line(
+                    &[
+                        Line::from(t(lang, item.kind.label_key()).to_string()),
+                        Line::from(name),
+                        Line::from(safe(env.org_name(&item.community))),
+                        days_cell(Some(item.days), item.overdue),
+                    ],
+                    &widths,
+                    style,
+                ),
+            };
             l.spans.insert(
                 0,
                 Span::raw(if chosen {

@@ -6,6 +6,8 @@ pub mod case_list;
 pub mod clue_detail;
 pub mod clue_form;
 pub mod clue_list;
+pub mod exchange;
+pub mod exchange_files;
 pub mod form_page;
 pub mod home;
 pub mod household;

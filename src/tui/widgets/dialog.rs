@@ -2,13 +2,13 @@
 
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Text};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use ratatui::Frame;
 
 use crate::i18n::t;
 use crate::tui::env::Env;
 use crate::tui::keys::Key;
-use crate::tui::text::width;
+use crate::tui::text::wrap;
 use crossterm::event::KeyCode;
 
 /// What kind of dialog.
@@ -16,6 +16,9 @@ use crossterm::event::KeyCode;
 pub enum Kind {
     /// A yes/no question.
     Confirm,
+    /// A yes/no question only Y answers yes (Enter does nothing), for a decision that must
+    /// not be taken by a key pressed once too often, such as trusting a key.
+    Verify,
     /// Information; any confirming key closes it.
     Message,
     /// A refusal or failure.
@@ -62,6 +65,16 @@ impl Dialog {
         }
     }
 
+    /// A yes/no question that only Y answers yes.
+    pub fn verify(title: String, text: String, purpose: Purpose) -> Dialog {
+        Dialog {
+            kind: Kind::Verify,
+            title,
+            text,
+            purpose,
+        }
+    }
+
     /// An error message.
     pub fn error(title: String, text: String) -> Dialog {
         Dialog {
@@ -82,16 +95,15 @@ impl Dialog {
         }
     }
 
-    /// The answer a key gives, if it gives one. Y/Enter say yes, N/Esc say no.
+    /// The answer a key gives, if it gives one. Y/Enter say yes (only Y to a verifying
+    /// question), N/Esc say no.
     pub fn answer(&self, key: Key) -> Option<Answer> {
+        let question = matches!(self.kind, Kind::Confirm | Kind::Verify);
         let yes = match (self.kind, key.code) {
-            (Kind::Confirm, KeyCode::Enter | KeyCode::Char('y' | 'Y')) => true,
-            (Kind::Confirm, KeyCode::Esc | KeyCode::Char('n' | 'N')) => false,
-            (_, KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' '))
-                if self.kind != Kind::Confirm =>
-            {
-                true
-            }
+            (Kind::Confirm, KeyCode::Enter) => true,
+            (Kind::Confirm | Kind::Verify, KeyCode::Char('y' | 'Y')) => true,
+            (Kind::Confirm | Kind::Verify, KeyCode::Esc | KeyCode::Char('n' | 'N')) => false,
+            (_, KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ')) if !question => true,
             _ => return None,
         };
         Some(Answer {
@@ -104,22 +116,23 @@ impl Dialog {
     pub fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
         let hint = match self.kind {
             Kind::Confirm => t(env.lang, "dialog.confirm_keys"),
+            Kind::Verify => t(env.lang, "dialog.verify_keys"),
             _ => t(env.lang, "dialog.ok_keys"),
         };
         let inner_w = (area.width.saturating_sub(8)).min(60);
-        // Each paragraph of the text wraps on its own.
-        let lines = self
+        let w = (inner_w + 4).min(area.width);
+        // Each paragraph of the text wraps on its own, by display width, before the box is
+        // sized: a long path or a Chinese sentence never runs out of the box.
+        let lines: Vec<String> = self
             .text
             .split('\n')
-            .map(|p| width(p) / usize::from(inner_w.max(1)) + 1)
-            .sum::<usize>()
-            .min(usize::from(u16::MAX - 8)) as u16;
-        let h = (lines + 4).min(area.height);
-        let w = inner_w + 4;
+            .flat_map(|p| wrap(p, usize::from(w.saturating_sub(2))))
+            .collect();
+        let h = (lines.len().min(usize::from(u16::MAX - 8)) as u16 + 4).min(area.height);
         let rect = Rect::new(
             area.x + area.width.saturating_sub(w) / 2,
             area.y + area.height.saturating_sub(h) / 2,
-            w.min(area.width),
+            w,
             h,
         );
         let style = match self.kind {
@@ -130,16 +143,13 @@ impl Dialog {
             .borders(Borders::ALL)
             .border_set(env.symbols.border)
             .title(Line::styled(format!(" {} ", self.title), style));
-        let mut body: Vec<Line<'_>> = self.text.split('\n').map(Line::from).collect();
+        let mut body: Vec<Line<'_>> = lines.into_iter().map(Line::from).collect();
         body.push(Line::from(""));
         body.push(Line::styled(hint, env.theme.hint));
         let body = Text::from(body);
         frame.render_widget(Clear, clear_area(rect, area));
         frame.render_widget(
-            Paragraph::new(body)
-                .block(block)
-                .wrap(Wrap { trim: false })
-                .alignment(Alignment::Left),
+            Paragraph::new(body).block(block).alignment(Alignment::Left),
             rect,
         );
     }
