@@ -992,3 +992,74 @@ fn a_change_to_a_case_stopped_here_waits_for_review() {
     assert_eq!(state, "stopped", "closed stays closed");
     sub.assert_check();
 }
+
+#[test]
+fn a_chain_rewritten_after_its_signed_checkpoint_is_found() {
+    let (mut com, mut sub, _) = real_pair();
+    let b = com.export_to(SUB);
+    sub.import_ok(&b.path);
+    sub.assert_check();
+    // Someone with the sqlite3 shell rewrites the community's last entry at the subdistrict
+    // and recomputes its hash, so the chain itself still verifies.
+    let c = rusqlite::Connection::open(sub.db()).unwrap();
+    let (origin, epoch, seq, actor, at, kind, entity, record_id, record, prev): (
+        String,
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Vec<u8>,
+    ) = c
+        .query_row(
+            "SELECT origin, epoch, seq, actor, at, kind, entity, record_id, record, prev_hash
+             FROM change_log WHERE entity = 'person' ORDER BY local_order DESC LIMIT 1",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                ))
+            },
+        )
+        .unwrap();
+    let mut e = jiuzhu::store::changelog::ChangeEntry {
+        origin,
+        epoch,
+        seq,
+        actor,
+        at,
+        kind,
+        entity,
+        record_id,
+        record: record.replace("13800001234", "13800009999"),
+        prev_hash: [0; 32],
+    };
+    e.prev_hash.copy_from_slice(&prev);
+    c.execute_batch("DROP TRIGGER change_log_no_update")
+        .unwrap();
+    c.execute(
+        "UPDATE change_log SET record = ?1, hash = ?2 WHERE origin = ?3 AND epoch = ?4 AND seq = ?5",
+        rusqlite::params![e.record, e.hash().to_vec(), e.origin, e.epoch, e.seq],
+    )
+    .unwrap();
+    let report = sub.ctx(|ctx| jiuzhu::app::check::audit_verify(ctx).unwrap());
+    assert!(
+        report.findings.iter().any(
+            |f| matches!(f, jiuzhu::app::check::Finding::CheckpointBroken(_, _, s) if *s == e.seq)
+        ),
+        "{:?}",
+        report.findings
+    );
+}

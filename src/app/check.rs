@@ -23,6 +23,9 @@ pub enum Finding {
     SearchStale(i64),
     /// A document's stored bytes are missing or no longer match their hash.
     DocumentBroken(String),
+    /// An entry held here differs from the checkpoint its origin signed in a bundle manifest:
+    /// (origin, epoch, seq).
+    CheckpointBroken(String, i64, i64),
 }
 
 /// What a check run found, with what it covered.
@@ -56,6 +59,12 @@ fn audit_into(store: &Store, report: &mut Report) -> Result<()> {
     report.access_entries = n;
     if let Some(seq) = broken {
         report.findings.push(Finding::AccessLogBroken(seq));
+    }
+    // A chain rewritten after its origin signed a checkpoint of it in a bundle manifest.
+    for (origin, epoch, seq) in crate::store::exchange::broken_checkpoints(store.conn())? {
+        report
+            .findings
+            .push(Finding::CheckpointBroken(origin, epoch, seq));
     }
     Ok(())
 }

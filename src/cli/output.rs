@@ -213,6 +213,15 @@ pub fn check_report(
             }
             Finding::SearchStale(n) => tf(lang, "check.search_stale", &[("n", &n.to_string())]),
             Finding::DocumentBroken(key) => tf(lang, "check.document_broken", &[("key", key)]),
+            Finding::CheckpointBroken(origin, epoch, seq) => tf(
+                lang,
+                "check.checkpoint_broken",
+                &[
+                    ("origin", origin),
+                    ("epoch", &epoch.to_string()),
+                    ("seq", &seq.to_string()),
+                ],
+            ),
             Finding::RecordMismatch(m) => tf(
                 lang,
                 if m.unlogged {
