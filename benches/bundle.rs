@@ -3,7 +3,7 @@
 //! rows; and the peak memory of each, run as the real binary.
 //!
 //! `cargo bench --bench bundle`. The two workstations are made once under
-//! `target/bench-data/bundle-<persons>/` (`JIUZHU_BENCH_BUNDLE_PERSONS`, default 5,800 persons,
+//! `target/bench-data/bundle-<persons>/` (`JIUZHU_BENCH_BUNDLE_PERSONS`, default 10,300 persons,
 //! which the demo turns into about 100,000 entries) and reused.
 
 mod common;
@@ -25,7 +25,7 @@ fn persons() -> usize {
     std::env::var("JIUZHU_BENCH_BUNDLE_PERSONS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(5_800)
+        .unwrap_or(10_300)
 }
 
 fn session(org: &str) -> Session {

@@ -905,3 +905,27 @@ pub fn set_cache_mib(conn: &Connection, mib: i64) -> Result<()> {
     conn.pragma_update(None, "cache_size", -(mib * 1024))?;
     Ok(())
 }
+
+/// True when record `id` of `entity` is held here.
+pub fn exists(conn: &Connection, entity: Entity, id: &str) -> Result<bool> {
+    let sql = match entity {
+        Entity::Person => "SELECT 1 FROM persons WHERE id = ?1",
+        Entity::Clue => "SELECT 1 FROM clues WHERE id = ?1",
+        Entity::Case => "SELECT 1 FROM cases WHERE id = ?1",
+        Entity::Provider => "SELECT 1 FROM providers WHERE id = ?1",
+        Entity::Registration => "SELECT 1 FROM registrations WHERE id = ?1",
+        Entity::Service => "SELECT 1 FROM services WHERE id = ?1",
+        Entity::Document => "SELECT 1 FROM documents WHERE id = ?1",
+        Entity::Posting => "SELECT 1 FROM postings WHERE id = ?1",
+        Entity::Complaint => "SELECT 1 FROM complaints WHERE id = ?1",
+        Entity::Inspection => "SELECT 1 FROM inspections WHERE id = ?1",
+        Entity::Task => "SELECT 1 FROM tasks WHERE id = ?1",
+        Entity::Household => "SELECT 1 FROM households WHERE id = ?1",
+        Entity::Transfer => "SELECT 1 FROM transfers WHERE id = ?1",
+    };
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

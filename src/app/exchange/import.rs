@@ -654,6 +654,7 @@ fn apply(
             store_exchange::set_cache_mib(tx, 32)?;
             // Records whose earlier entry in this bundle waits in the queue: later ones wait too.
             let mut waiting: HashMap<String, &'static str> = HashMap::new();
+            let mut applied_here: HashSet<String> = HashSet::new();
             let mut done = 0u64;
             while let Some(frame) = frames.next_frame()? {
                 match frame {
@@ -686,6 +687,7 @@ fn apply(
                                 &mut upserts,
                                 &sender_holds,
                                 &mut waiting,
+                                &mut applied_here,
                                 &manifest.bundle_id,
                                 &at,
                                 &mut receipt,
@@ -832,6 +834,7 @@ fn apply_entry(
     upserts: &mut store_exchange::UpsertSql,
     sender_holds: &HashMap<(String, i64), i64>,
     waiting: &mut HashMap<String, &'static str>,
+    applied_here: &mut HashSet<String>,
     bundle_id: &str,
     at: &str,
     receipt: &mut Receipt,
@@ -848,10 +851,14 @@ fn apply_entry(
         if let Some(kind) = waiting.get(&entry.record_id) {
             Some((kind, "after_earlier"))
         } else {
-            let seen = match store_exchange::latest_applied(tx, &entry.record_id)? {
-                None => true,
-                Some((o, e, s)) => sender_holds.get(&(o, e)).is_some_and(|h| s <= *h),
-            };
+            // A record new here, or already changed by an earlier entry of this bundle, is one
+            // the sender holds as it now stands here: the change-log lookup is spared for them.
+            let seen = applied_here.contains(&entry.record_id)
+                || !store_exchange::exists(tx, entity, &entry.record_id)?
+                || match store_exchange::latest_applied(tx, &entry.record_id)? {
+                    None => true,
+                    Some((o, e, s)) => sender_holds.get(&(o, e)).is_some_and(|h| s <= *h),
+                };
             if !seen {
                 Some(("conflict", "changed_here"))
             } else if store_exchange::closed_here(tx, entity, &entry.record_id)? {
@@ -871,6 +878,7 @@ fn apply_entry(
     match hold {
         None => {
             store_exchange::insert_received(tx, entry, hash, true)?;
+            applied_here.insert(entry.record_id.clone());
             if entity == Entity::Person {
                 persons::reindex(tx, &entry.record_id)?;
             }
