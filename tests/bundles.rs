@@ -1080,3 +1080,28 @@ fn a_scanned_document_travels_with_its_bytes() {
     assert_eq!(std::fs::read(out).unwrap(), std::fs::read(&scan).unwrap());
     sub.assert_check();
 }
+
+#[test]
+fn every_byte_of_a_small_bundle_is_covered() {
+    let (mut com, mut sub, _) = real_pair();
+    let b = com.export_to(SUB);
+    let bytes = std::fs::read(&b.path).unwrap();
+    let before = sub.digest();
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("flipped.bundle");
+    // Every fifth byte, each flipped on its own: headers, manifest, signature, age header,
+    // ciphertext, padding and the end blocks alike.
+    for at in (0..bytes.len()).step_by(5) {
+        let mut t = bytes.clone();
+        t[at] ^= 0x20;
+        std::fs::write(&p, &t).unwrap();
+        assert!(
+            matches!(sub.import(&p), Err(AppError::Bundle(_))),
+            "byte {at} of {} changed, yet the bundle was not refused",
+            bytes.len()
+        );
+    }
+    assert_eq!(sub.digest(), before);
+    sub.import_ok(&b.path);
+    sub.assert_check();
+}
