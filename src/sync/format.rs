@@ -248,11 +248,17 @@ impl SignatureMember {
         if lines.any(|l| !l.is_empty()) {
             return Err(Refusal::BadSignature);
         }
-        Ok(SignatureMember {
+        let member = SignatureMember {
             fingerprint,
             signature,
             rotation,
-        })
+        };
+        // Only the exact form the writer makes: an upper-case hex digit or a respaced line
+        // means the same to a lenient parser but is still a changed byte.
+        if member.to_bytes() != bytes {
+            return Err(Refusal::BadSignature);
+        }
+        Ok(member)
     }
 
     /// Verifies the signature over `manifest` with `card`'s key (strict: no malleable forms).
