@@ -270,6 +270,29 @@ pub fn list_moves() -> Vec<Command> {
     ]
 }
 
+/// The keys that scroll a page of text while a text field has focus (arrows and page keys
+/// only: letters type), in the help only.
+pub fn scroll_moves() -> Vec<Command> {
+    vec![
+        Command::help_only(&[Key::plain(KeyCode::Up)], Action::Up, "cmd.scroll_up"),
+        Command::help_only(
+            &[Key::plain(KeyCode::Down)],
+            Action::Down,
+            "cmd.scroll_down",
+        ),
+        Command::help_only(
+            &[Key::plain(KeyCode::PageUp)],
+            Action::PageUp,
+            "cmd.page_up",
+        ),
+        Command::help_only(
+            &[Key::plain(KeyCode::PageDown)],
+            Action::PageDown,
+            "cmd.page_down",
+        ),
+    ]
+}
+
 /// The global commands, available on every screen.
 pub fn global() -> Vec<Command> {
     vec![

@@ -1323,24 +1323,7 @@ impl Screen for QueueDetail {
             Action::Back,
             "cmd.back",
         ));
-        c.extend([
-            Command::help_only(&[Key::plain(KeyCode::Up)], Action::Up, "cmd.scroll_up"),
-            Command::help_only(
-                &[Key::plain(KeyCode::Down)],
-                Action::Down,
-                "cmd.scroll_down",
-            ),
-            Command::help_only(
-                &[Key::plain(KeyCode::PageUp)],
-                Action::PageUp,
-                "cmd.page_up",
-            ),
-            Command::help_only(
-                &[Key::plain(KeyCode::PageDown)],
-                Action::PageDown,
-                "cmd.page_down",
-            ),
-        ]);
+        c.extend(crate::tui::keys::scroll_moves());
         c
     }
 

@@ -157,27 +157,6 @@ fn render_scrolled(frame: &mut Frame<'_>, body: Rect, lines: Vec<Line<'static>>,
     frame.render_widget(Paragraph::new(shown), body);
 }
 
-fn scroll_commands() -> Vec<Command> {
-    vec![
-        Command::help_only(&[Key::plain(KeyCode::Up)], Action::Up, "cmd.scroll_up"),
-        Command::help_only(
-            &[Key::plain(KeyCode::Down)],
-            Action::Down,
-            "cmd.scroll_down",
-        ),
-        Command::help_only(
-            &[Key::plain(KeyCode::PageUp)],
-            Action::PageUp,
-            "cmd.page_up",
-        ),
-        Command::help_only(
-            &[Key::plain(KeyCode::PageDown)],
-            Action::PageDown,
-            "cmd.page_down",
-        ),
-    ]
-}
-
 /// Applies a scrolling action; true when it was one.
 fn scroll(action: Action, at: &mut usize, bound: usize) -> bool {
     match action {
@@ -548,7 +527,7 @@ impl Screen for ImportScreen {
             ),
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
         ];
-        c.extend(scroll_commands());
+        c.extend(crate::tui::keys::scroll_moves());
         c
     }
 

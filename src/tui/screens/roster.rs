@@ -223,26 +223,12 @@ impl Screen for RosterImport {
     }
 
     fn commands(&self) -> Vec<Command> {
-        vec![
+        let mut c = vec![
             Command::bar(&[Key::plain(KeyCode::Enter)], Action::Open, "cmd.import"),
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
-            Command::help_only(&[Key::plain(KeyCode::Up)], Action::Up, "cmd.scroll_up"),
-            Command::help_only(
-                &[Key::plain(KeyCode::Down)],
-                Action::Down,
-                "cmd.scroll_down",
-            ),
-            Command::help_only(
-                &[Key::plain(KeyCode::PageUp)],
-                Action::PageUp,
-                "cmd.page_up",
-            ),
-            Command::help_only(
-                &[Key::plain(KeyCode::PageDown)],
-                Action::PageDown,
-                "cmd.page_down",
-            ),
-        ]
+        ];
+        c.extend(crate::tui::keys::scroll_moves());
+        c
     }
 
     fn text_focused(&self) -> bool {
