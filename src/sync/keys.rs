@@ -254,6 +254,8 @@ fn write_secret(path: &Path, text: &str, mode: u32) -> Result<(), KeyError> {
 
 fn make_dir(dir: &Path, mode: u32) -> Result<(), KeyError> {
     fs::create_dir_all(dir).map_err(io(dir))?;
+    #[cfg(not(unix))]
+    let _ = mode;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
