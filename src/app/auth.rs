@@ -53,21 +53,54 @@ pub fn check_strength(password: &str) -> Result<()> {
     Ok(())
 }
 
-/// Signs `username` in; records the success or failure in the access log.
+/// Wrong passwords in a row that lock an account.
+pub const LOCK_AFTER_FAILURES: i64 = 5;
+/// Minutes an account stays locked unless the workstation sets otherwise
+/// (setting `account.lock_minutes`).
+pub const DEFAULT_LOCK_MINUTES: i64 = 15;
+/// Settings key of the lock's length in minutes.
+pub const LOCK_MINUTES_SETTING: &str = "account.lock_minutes";
+
+fn lock_minutes(store: &Store) -> i64 {
+    crate::store::settings::get(store.conn(), LOCK_MINUTES_SETTING)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|m| (1..=24 * 60).contains(m))
+        .unwrap_or(DEFAULT_LOCK_MINUTES)
+}
+
+/// Signs `username` in; records the success or failure in the access log. Five wrong passwords
+/// in a row lock the account for a while (the lock is logged too); while locked, even the right
+/// password is refused.
 pub fn login(
     store: &mut Store,
     username: &str,
     password: Zeroizing<String>,
     clock: &dyn Clock,
 ) -> Result<Session> {
-    let at = clock::rfc3339(clock.now());
+    let now = clock.now();
+    let at = clock::rfc3339(now);
     let user = users::by_username(store.conn(), username)?;
+    let lock = users::lock_state(store.conn(), username)?.unwrap_or_default();
+    let locked_until = lock
+        .locked_until
+        .as_deref()
+        .and_then(|u| chrono::DateTime::parse_from_rfc3339(u).ok())
+        .map(|u| u.with_timezone(&chrono::Utc))
+        .filter(|u| *u > now);
     let outcome = match &user {
         None => {
             // Spend the same work as for a real account, so the answer's timing does not
             // tell whether the name exists.
             let _ = verify_password(&password, dummy_hash());
             Err(AppError::BadLogin)
+        }
+        Some(_) if locked_until.is_some() => {
+            let _ = verify_password(&password, dummy_hash());
+            Err(AppError::AccountLocked {
+                until: lock.locked_until.clone().unwrap_or_default(),
+            })
         }
         Some(u) if !verify_password(&password, &u.password_hash) => Err(AppError::BadLogin),
         Some(u) if u.disabled => Err(AppError::AccountDisabled),
@@ -77,11 +110,6 @@ pub fn login(
         }),
     };
     drop(password);
-    let event = match &outcome {
-        Ok(_) => "login",
-        Err(AppError::AccountDisabled) => "login_disabled",
-        Err(_) => "login_failed",
-    };
     // The attempted name is recorded as typed (it is an account name, not personal data),
     // bounded so that a pasted paragraph cannot bloat the log.
     let shown: String = username
@@ -89,8 +117,53 @@ pub fn login(
         .filter(|c| !c.is_control())
         .take(64)
         .collect();
-    access_log::append_now(store, &at, &shown, event, "", "").map_err(AppError::from)?;
-    outcome
+    let minutes = lock_minutes(store);
+    let exists = user.is_some();
+    // The closure returns the refusal as a value: an error from it would roll back the
+    // very log entry and failure count that must be kept.
+    store.write_local(|tx| -> Result<Result<Session>> {
+        let event = match &outcome {
+            Ok(_) => "login",
+            Err(AppError::AccountDisabled) => "login_disabled",
+            Err(AppError::AccountLocked { .. }) => "login_locked",
+            Err(_) => "login_failed",
+        };
+        access_log::append(tx, &at, &shown, event, "", "")?;
+        if !exists {
+            return Ok(outcome);
+        }
+        match &outcome {
+            Err(AppError::BadLogin) => {
+                let failed = lock.failed_logins + 1;
+                if failed >= LOCK_AFTER_FAILURES {
+                    let until = clock::rfc3339(now + chrono::Duration::minutes(minutes));
+                    users::set_lock_state(
+                        tx,
+                        username,
+                        &users::LockState {
+                            failed_logins: 0,
+                            locked_until: Some(until.clone()),
+                        },
+                    )?;
+                    access_log::append(tx, &at, &shown, "account_locked", "", &until)?;
+                    return Ok(Err(AppError::AccountLocked { until }));
+                }
+                users::set_lock_state(
+                    tx,
+                    username,
+                    &users::LockState {
+                        failed_logins: failed,
+                        locked_until: None,
+                    },
+                )?;
+            }
+            Ok(_) if lock != users::LockState::default() => {
+                users::set_lock_state(tx, username, &users::LockState::default())?;
+            }
+            _ => {}
+        }
+        Ok(outcome)
+    })?
 }
 
 /// Sets a new password for `username` without the old one: for the operating-system owner
@@ -112,6 +185,7 @@ pub fn reset_password(
                 what: "record.user",
             });
         }
+        users::set_lock_state(tx, username, &users::LockState::default())?;
         access_log::append(tx, &at, os_user, "password_reset", username, "")?;
         Ok::<_, AppError>(())
     })

@@ -32,6 +32,18 @@ pub enum AppError {
     /// The account is disabled.
     #[error("account disabled")]
     AccountDisabled,
+    /// Too many wrong passwords: the account is locked until then (RFC 3339 UTC).
+    #[error("account locked")]
+    AccountLocked { until: String },
+    /// The username is taken.
+    #[error("username taken")]
+    UsernameTaken(String),
+    /// The last enabled administrator, or one's own account, cannot be disabled.
+    #[error("cannot disable")]
+    CannotDisable { own: bool },
+    /// `user reset` run by an account that does not own the data directory.
+    #[error("not the owner")]
+    NotDataOwner,
     /// `init` on a data directory that already holds a workstation.
     #[error("already initialised: {0}")]
     AlreadyInitialised(PathBuf),
@@ -129,6 +141,22 @@ impl Localize for AppError {
             AppError::NotFound { what } => tf(lang, "error.not_found", &[("what", t(lang, what))]),
             AppError::BadLogin => t(lang, "error.bad_login").to_string(),
             AppError::AccountDisabled => t(lang, "error.account_disabled").to_string(),
+            AppError::AccountLocked { until } => tf(
+                lang,
+                "error.account_locked",
+                &[("until", &super::clock::show_instant(until))],
+            ),
+            AppError::UsernameTaken(u) => tf(lang, "error.username_taken", &[("username", u)]),
+            AppError::CannotDisable { own } => t(
+                lang,
+                if *own {
+                    "error.cannot_disable_self"
+                } else {
+                    "error.cannot_disable_last_admin"
+                },
+            )
+            .to_string(),
+            AppError::NotDataOwner => t(lang, "error.not_data_owner").to_string(),
             AppError::AlreadyInitialised(p) => tf(
                 lang,
                 "error.already_initialised",

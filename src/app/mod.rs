@@ -26,6 +26,7 @@ pub mod setup;
 pub mod supervision;
 pub mod task;
 pub mod timeliness;
+pub mod users;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;

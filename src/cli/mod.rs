@@ -247,7 +247,7 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
             output::check_report(&mut out, lang, &paths.db, &report, false)?;
             Ok(if report.ok() { 0 } else { 1 })
         }
-        Some(Command::User(_)) => Err(AppError::NotYetAvailable("user")),
+        Some(Command::User(cmd)) => user_command(cmd, cli, &paths, lang, clock, &mut out),
         Some(Command::Keys(k)) => exchange::keys(k, cli, &paths, lang, clock, &mut out),
         Some(Command::Bundle(b)) => exchange::bundle(b, cli, &paths, lang, clock, &mut out),
         Some(Command::Report(ReportCommand::Posting {
@@ -377,6 +377,110 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
                 )
             )
             .map_err(io_err)?;
+            Ok(0)
+        }
+    }
+}
+
+/// A new password for someone else: `JIUZHU_NEW_PASSWORD`, or typed twice at a prompt.
+fn read_new_password(lang: Lang) -> Result<Zeroizing<String>, AppError> {
+    if let Ok(p) = std::env::var("JIUZHU_NEW_PASSWORD") {
+        return Ok(Zeroizing::new(p));
+    }
+    let first = rpassword::prompt_password(t(lang, "prompt.new_password"))
+        .map(Zeroizing::new)
+        .map_err(|_| AppError::NoPasswordPrompt)?;
+    let again = rpassword::prompt_password(t(lang, "prompt.repeat_password"))
+        .map(Zeroizing::new)
+        .map_err(|_| AppError::NoPasswordPrompt)?;
+    if *first != *again {
+        return Err(AppError::PasswordsDiffer);
+    }
+    Ok(first)
+}
+
+fn user_command(
+    cmd: &args::UserCommand,
+    cli: &Cli,
+    paths: &Paths,
+    lang: Lang,
+    clock: &dyn Clock,
+    out: &mut io::StdoutLock<'_>,
+) -> Result<i32, AppError> {
+    use crate::app::users;
+    let mut store = open_existing(paths)?;
+    match cmd {
+        args::UserCommand::Reset { username } => {
+            // No sign-in: the operating-system owner of the database file is the way back in.
+            let password = read_new_password(lang)?;
+            users::reset_as_owner(&mut store, username, password, clock)?;
+            writeln!(
+                out,
+                "{}",
+                tf(lang, "users.reset_done", &[("username", username)])
+            )
+            .map_err(io_err)?;
+            Ok(0)
+        }
+        args::UserCommand::Add {
+            username,
+            role,
+            org,
+        } => {
+            let roles = crate::domain::permission::Role::parse_list(role)?;
+            let session = sign_in(&mut store, cli, lang, clock)?;
+            let mut ctx = Ctx::new(&mut store, session, clock)?;
+            let password = read_new_password(lang)?;
+            users::add(&mut ctx, username, &roles, org.as_deref(), password)?;
+            writeln!(
+                out,
+                "{}",
+                tf(lang, "users.added", &[("username", username)])
+            )
+            .map_err(io_err)?;
+            Ok(0)
+        }
+        args::UserCommand::Disable { username } => {
+            let session = sign_in(&mut store, cli, lang, clock)?;
+            let mut ctx = Ctx::new(&mut store, session, clock)?;
+            users::disable(&mut ctx, username)?;
+            writeln!(
+                out,
+                "{}",
+                tf(lang, "users.disabled", &[("username", username)])
+            )
+            .map_err(io_err)?;
+            Ok(0)
+        }
+        args::UserCommand::List => {
+            let session = sign_in(&mut store, cli, lang, clock)?;
+            let ctx = Ctx::new(&mut store, session, clock)?;
+            for a in users::list(&ctx)? {
+                let roles: Vec<String> = a
+                    .grants
+                    .iter()
+                    .map(|g| format!("{}@{}", t(lang, g.role.label_key()), g.org))
+                    .collect();
+                let state = if a.disabled {
+                    t(lang, "users.state_disabled").to_string()
+                } else if let Some(until) = &a.locked_until {
+                    tf(
+                        lang,
+                        "users.state_locked",
+                        &[("until", &crate::app::clock::show_instant(until))],
+                    )
+                } else {
+                    t(lang, "users.state_active").to_string()
+                };
+                writeln!(
+                    out,
+                    "{}\t{}\t{}",
+                    crate::domain::text::for_display(&a.username),
+                    roles.join("，"),
+                    state
+                )
+                .map_err(io_err)?;
+            }
             Ok(0)
         }
     }

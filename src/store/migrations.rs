@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0009_exchange.sql"),
         after: None,
     },
+    Migration {
+        name: "lock-out after repeated wrong passwords",
+        sql: include_str!("sql/0010_accounts.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

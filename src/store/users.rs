@@ -116,3 +116,45 @@ pub fn set_password(conn: &Connection, username: &str, hash: &str, at: &str) -> 
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)
 }
+
+/// How far an account is from being locked: failures since the last good sign-in, and the
+/// lock's end if locked (RFC 3339 UTC).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LockState {
+    pub failed_logins: i64,
+    pub locked_until: Option<String>,
+}
+
+/// The lock state of `username`.
+pub fn lock_state(conn: &Connection, username: &str) -> Result<Option<LockState>> {
+    Ok(conn
+        .query_row(
+            "SELECT failed_logins, locked_until FROM users WHERE username = ?1",
+            [username],
+            |r| {
+                Ok(LockState {
+                    failed_logins: r.get(0)?,
+                    locked_until: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Stores the lock state of `username`.
+pub fn set_lock_state(conn: &Connection, username: &str, s: &LockState) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET failed_logins = ?2, locked_until = ?3 WHERE username = ?1",
+        params![username, s.failed_logins, s.locked_until],
+    )?;
+    Ok(())
+}
+
+/// Disables (or enables) `username`; false when there is no such user.
+pub fn set_disabled(conn: &Connection, username: &str, disabled: bool, at: &str) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE users SET disabled = ?2, updated_at = ?3 WHERE username = ?1",
+        params![username, disabled, at],
+    )?;
+    Ok(n == 1)
+}

@@ -1,0 +1,174 @@
+//! Local accounts: an administrator adds users with one or more roles, disables them (nothing
+//! is deleted) and lists them; the operating-system owner of the data directory can reset a
+//! password without signing in. Every step is in the access log.
+
+use std::path::Path;
+
+use zeroize::Zeroizing;
+
+use super::auth::{check_strength, hash_password};
+use super::setup::parse_username;
+use super::{clock, AppError, Clock, Ctx, Result};
+use crate::domain::permission::{Action, Grant, Role};
+use crate::store::{access_log, users, Store};
+
+/// One account as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub username: String,
+    pub display_name: String,
+    pub grants: Vec<Grant>,
+    pub disabled: bool,
+    /// Locked until then (RFC 3339 UTC), if locked now.
+    pub locked_until: Option<String>,
+}
+
+/// Adds `username` with `roles` at unit `org` (this workstation's own unit when `None`).
+pub fn add(
+    ctx: &mut Ctx<'_>,
+    username: &str,
+    roles: &[Role],
+    org: Option<&str>,
+    password: Zeroizing<String>,
+) -> Result<()> {
+    let ws = ctx.store.workstation()?;
+    let org = org.map(str::to_string).unwrap_or(ws.org_code);
+    if ctx.tree.get(&org).is_none() {
+        return Err(AppError::UnknownOrg(org));
+    }
+    ctx.require(Action::ManageUsers, &org)?;
+    let username = parse_username(username)?;
+    check_strength(&password)?;
+    if users::exists(ctx.store.conn(), &username)? {
+        return Err(AppError::UsernameTaken(username));
+    }
+    let hash = hash_password(&password)?;
+    drop(password);
+    let now = ctx.clock.now();
+    let at = clock::rfc3339(now);
+    let actor = ctx.session.username.clone();
+    let record = users::UserRecord {
+        id: clock::new_id(now, &mut rand::rngs::OsRng),
+        username: username.clone(),
+        display_name: username.clone(),
+        password_hash: hash,
+        disabled: false,
+        grants: roles
+            .iter()
+            .map(|r| Grant {
+                role: *r,
+                org: org.clone(),
+            })
+            .collect(),
+    };
+    let detail: Vec<&str> = roles.iter().map(|r| r.code()).collect();
+    let detail = format!("{}@{org}", detail.join(","));
+    ctx.store.write_local(|tx| -> Result<()> {
+        // Checked again under the write lock, so two administrators cannot both add the name.
+        if users::exists(tx, &username)? {
+            return Err(AppError::UsernameTaken(username.clone()));
+        }
+        users::insert(tx, &record, &at)?;
+        access_log::append(tx, &at, &actor, "user.add", &username, &detail)?;
+        Ok(())
+    })
+}
+
+/// Disables `username`: it can no longer sign in; its history stays. One's own account and the
+/// last enabled administrator cannot be disabled.
+pub fn disable(ctx: &mut Ctx<'_>, username: &str) -> Result<()> {
+    ctx.require_somewhere(Action::ManageUsers)?;
+    let user = users::by_username(ctx.store.conn(), username)?.ok_or(AppError::NotFound {
+        what: "record.user",
+    })?;
+    for g in &user.grants {
+        ctx.require(Action::ManageUsers, &g.org)?;
+    }
+    if user.username == ctx.session.username {
+        return Err(AppError::CannotDisable { own: true });
+    }
+    let at = clock::rfc3339(ctx.clock.now());
+    let actor = ctx.session.username.clone();
+    ctx.store.write_local(|tx| -> Result<()> {
+        let is_admin = user.grants.iter().any(|g| g.role == Role::Admin);
+        if is_admin {
+            let other_admins = users::list(tx)?
+                .into_iter()
+                .filter(|u| u.username != user.username && !u.disabled)
+                .filter(|u| u.grants.iter().any(|g| g.role == Role::Admin))
+                .count();
+            if other_admins == 0 {
+                return Err(AppError::CannotDisable { own: false });
+            }
+        }
+        users::set_disabled(tx, &user.username, true, &at)?;
+        access_log::append(tx, &at, &actor, "user.disable", &user.username, "")?;
+        Ok(())
+    })
+}
+
+/// Every account, by username.
+pub fn list(ctx: &Ctx<'_>) -> Result<Vec<Account>> {
+    ctx.require_somewhere(Action::ManageUsers)?;
+    let now = ctx.clock.now();
+    let conn = ctx.store.conn();
+    let mut out = Vec::new();
+    for u in users::list(conn)? {
+        let lock = users::lock_state(conn, &u.username)?.unwrap_or_default();
+        let locked_until = lock.locked_until.filter(|until| {
+            chrono::DateTime::parse_from_rfc3339(until)
+                .map(|t| t.with_timezone(&chrono::Utc) > now)
+                .unwrap_or(false)
+        });
+        out.push(Account {
+            username: u.username,
+            display_name: u.display_name,
+            grants: u.grants,
+            disabled: u.disabled,
+            locked_until,
+        });
+    }
+    Ok(out)
+}
+
+/// True when the running process's operating-system account owns `path` (the database file):
+/// the one who may reset a password without signing in.
+#[cfg(unix)]
+pub fn owns(path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    std::fs::metadata(path).is_ok_and(|m| m.uid() == me)
+}
+
+/// Windows: whoever can open the file for writing holds it (there is no shared-server mode).
+#[cfg(not(unix))]
+pub fn owns(path: &Path) -> bool {
+    std::fs::OpenOptions::new().write(true).open(path).is_ok()
+}
+
+/// `jiuzhu user reset`: sets a new password for `username` (and lifts a lock) without signing
+/// in, only for the operating-system account that owns the database file — the way back in when
+/// the only administrator forgot the password.
+pub fn reset_as_owner(
+    store: &mut Store,
+    username: &str,
+    password: Zeroizing<String>,
+    clock: &dyn Clock,
+) -> Result<()> {
+    if !owns(store.path()) {
+        return Err(AppError::NotDataOwner);
+    }
+    let os_user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "owner".into());
+    let os_user: String = format!(
+        "os:{}",
+        os_user
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(32)
+            .collect::<String>()
+    );
+    super::auth::reset_password(store, username, password, &os_user, clock)
+}
