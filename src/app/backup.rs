@@ -39,6 +39,27 @@ pub struct BackupMeta {
     pub created_by: String,
 }
 
+/// Days after the last backup (or set-up) before the 待办 inbox reminds an administrator,
+/// unless the workstation sets otherwise (setting `backup.remind_days`).
+pub const DEFAULT_REMIND_DAYS: i64 = 7;
+/// Settings key of the reminder's days.
+pub const REMIND_DAYS_SETTING: &str = "backup.remind_days";
+
+/// When this workstation was last backed up (or restored from a backup), RFC 3339 UTC.
+pub fn last_backup(store: &Store) -> Result<Option<String>> {
+    Ok(access_log::latest_of(store.conn(), &["backup", "restore"])?)
+}
+
+/// The reminder's days for this workstation.
+pub fn remind_days(store: &Store) -> i64 {
+    settings::get(store.conn(), REMIND_DAYS_SETTING)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|d| (1..=365).contains(d))
+        .unwrap_or(DEFAULT_REMIND_DAYS)
+}
+
 /// What `backup` wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupSummary {
@@ -132,7 +153,7 @@ pub fn backup(ctx: &mut Ctx<'_>, out: Option<&Path>) -> Result<BackupSummary> {
         &actor,
         "backup",
         &ws.org_code,
-        &crate::cli::show_path(&path),
+        &crate::store::data_dir::shown_path(&path),
     )?;
     Ok(BackupSummary {
         path,

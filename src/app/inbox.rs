@@ -148,11 +148,13 @@ pub enum InboxKind {
     /// Received changes waiting in the exchange queue (conflicts and reviews): one item for
     /// all of them, opening the 数据交换 screen's queue.
     Exchange,
+    /// The last backup is older than the reminder's days (or there was none).
+    Backup,
 }
 
 impl InboxKind {
     /// Every kind.
-    pub const ALL: [InboxKind; 14] = [
+    pub const ALL: [InboxKind; 15] = [
         InboxKind::VerifyClue,
         InboxKind::ReportClue,
         InboxKind::AcceptReport,
@@ -167,6 +169,7 @@ impl InboxKind {
         InboxKind::Complaint,
         InboxKind::TransferIn,
         InboxKind::Exchange,
+        InboxKind::Backup,
     ];
 
     /// String-table key of the label.
@@ -186,6 +189,7 @@ impl InboxKind {
             InboxKind::Complaint => "inbox.kind_complaint",
             InboxKind::TransferIn => "inbox.kind_transfer_in",
             InboxKind::Exchange => "inbox.kind_exchange",
+            InboxKind::Backup => "inbox.kind_backup",
         }
     }
 
@@ -206,6 +210,7 @@ impl InboxKind {
             }
             InboxKind::Complaint => Action::Supervise,
             InboxKind::Exchange => Action::ExchangeBundles,
+            InboxKind::Backup => Action::ManageUsers,
         }
     }
 }
@@ -225,6 +230,8 @@ pub enum Target {
     Transfer(String),
     /// The exchange queue, holding `open` items this session may resolve.
     ExchangeQueue { open: usize },
+    /// A backup to make now; `last` is the last one's time (RFC 3339 UTC), if any.
+    Backup { last: Option<String> },
 }
 
 impl Target {
@@ -235,7 +242,7 @@ impl Target {
                 id
             }
             Target::Task { id, .. } => id,
-            Target::ExchangeQueue { .. } => "",
+            Target::ExchangeQueue { .. } | Target::Backup { .. } => "",
         }
     }
 }
@@ -292,6 +299,7 @@ pub fn tasks(ctx: &Ctx<'_>) -> Result<Inbox> {
         ctx.require(action, community).is_ok()
     })?;
     items.extend(exchange_queue(ctx)?);
+    items.extend(backup_due(ctx)?);
     items.sort_by(order);
     let total = items.len();
     let overdue = items.iter().filter(|i| i.overdue).count();
@@ -330,6 +338,37 @@ fn exchange_queue(ctx: &Ctx<'_>) -> Result<Option<InboxItem>> {
         days: crate::domain::timeliness::days_waiting(since, today),
         limit: i64::MAX,
         overdue: false,
+    }))
+}
+
+/// A reminder to back up, for a session that may (administrators), once the last backup —
+/// or the set-up, when there was none — is the reminder's days old.
+fn backup_due(ctx: &Ctx<'_>) -> Result<Option<InboxItem>> {
+    if ctx.require_somewhere(Action::ManageUsers).is_err() {
+        return Ok(None);
+    }
+    let ws = ctx.store.workstation()?;
+    let last = super::backup::last_backup(ctx.store)?;
+    let today = ctx.clock.today();
+    let since = last
+        .as_deref()
+        .or(Some(ws.created_at.as_str()))
+        .and_then(super::clock::stored_day)
+        .unwrap_or(today);
+    let days = crate::domain::timeliness::days_waiting(since, today);
+    let limit = super::backup::remind_days(ctx.store);
+    if days < limit {
+        return Ok(None);
+    }
+    Ok(Some(InboxItem {
+        kind: InboxKind::Backup,
+        name: String::new(),
+        community: ws.org_code,
+        target: Target::Backup { last },
+        since,
+        days,
+        limit,
+        overdue: days > limit,
     }))
 }
 

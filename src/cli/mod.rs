@@ -495,8 +495,5 @@ fn io_err(e: io::Error) -> AppError {
 
 /// Shown for paths in messages.
 pub fn show_path(p: &Path) -> String {
-    std::path::absolute(p)
-        .unwrap_or_else(|_| p.to_path_buf())
-        .display()
-        .to_string()
+    data_dir::shown_path(p)
 }

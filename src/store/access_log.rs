@@ -87,6 +87,24 @@ pub fn append_now(
     store.write_local(|tx| append(tx, at, actor, event, subject, detail))
 }
 
+/// When the newest event of any of `events` happened (RFC 3339 UTC), if one did.
+pub fn latest_of(conn: &Connection, events: &[&str]) -> Result<Option<String>> {
+    let mut newest: Option<String> = None;
+    for e in events {
+        let at: Option<String> = conn
+            .query_row(
+                "SELECT at FROM access_log WHERE event = ?1 ORDER BY seq DESC LIMIT 1",
+                [e],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if at > newest {
+            newest = at;
+        }
+    }
+    Ok(newest)
+}
+
 /// The first entry whose hash or link does not verify, or `None` when the chain is whole;
 /// also the number of entries walked.
 pub fn verify(conn: &Connection) -> Result<(i64, Option<i64>)> {

@@ -116,6 +116,15 @@ pub fn outbox(db_dir: &Path, user: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// A path as shown to people and recorded: absolute, so a file written over SSH can be found
+/// and fetched with SFTP.
+pub fn shown_path(p: &Path) -> String {
+    std::path::absolute(p)
+        .unwrap_or_else(|_| p.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// Writes `bytes` to `path` whole or not at all (a temporary file renamed into place), with
 /// the data directory's file mode; an older file of that name is replaced.
 pub fn write_file_atomically(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {

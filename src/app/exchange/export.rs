@@ -282,7 +282,7 @@ pub fn export(
         manifest_sha256: manifest_sha,
         created_at: at.clone(),
         created_by: actor.clone(),
-        path: crate::cli::show_path(&path),
+        path: crate::store::data_dir::shown_path(&path),
         entries: written.entries as i64,
         attachments: written.attachments as i64,
     };

@@ -161,11 +161,50 @@ impl Home {
         }
     }
 
+    /// Backs up into the user's outbox on its own connection and thread, with the screen's
+    /// clock; the message names the file written.
+    fn back_up(&mut self, env: &mut Env) -> Outcome {
+        let Some(session) = env.session.clone() else {
+            return Outcome::None;
+        };
+        let db = env.db_path.clone();
+        let now = env.clock.now();
+        let lang = env.lang;
+        Outcome::Job(crate::tui::job::Job::spawn(
+            t(lang, "home.backup_job").to_string(),
+            move |_progress| {
+                let run = || -> Result<crate::app::backup::BackupSummary, crate::app::AppError> {
+                    let mut store = crate::store::Store::open(&db, &Default::default())?;
+                    let clock = crate::app::FixedClock(now);
+                    let mut ctx = crate::app::Ctx::new(&mut store, session, &clock)?;
+                    crate::app::backup::backup(&mut ctx, None)
+                };
+                run()
+                    .map(|s| {
+                        tf(
+                            lang,
+                            "home.backup_done",
+                            &[(
+                                "path",
+                                &crate::tui::text::safe(&crate::store::data_dir::shown_path(
+                                    &s.path,
+                                )),
+                            )],
+                        )
+                    })
+                    .map_err(|e| crate::i18n::Localize::localize(&e, lang))
+            },
+        ))
+    }
+
     /// Opens the record of the selected inbox line.
     fn open_task(&mut self, env: &mut Env) -> Outcome {
         let Some(item) = self.items().get(self.row) else {
             return Outcome::None;
         };
+        if let Target::Backup { .. } = item.target {
+            return self.back_up(env);
+        }
         let screen: Result<Box<dyn Screen>, String> = match item.target.clone() {
             Target::Clue(id) => ClueDetail::load(env, &id).map(|s| Box::new(s) as _),
             Target::Case(id) => CaseDetail::load(env, &id).map(|s| Box::new(s) as _),
@@ -175,6 +214,7 @@ impl Home {
             Target::ExchangeQueue { .. } => {
                 Ok(Box::new(super::exchange::ExchangeScreen::queue(env)))
             }
+            Target::Backup { .. } => return Outcome::None,
         };
         match screen {
             Ok(s) => Outcome::Push(s),
@@ -320,6 +360,22 @@ impl Home {
             let mut l = match item.target {
                 // The exchange queue is one line for all its items: what waits takes the
                 // name and community columns together.
+                Target::Backup { ref last } => row_line(
+                    &[
+                        Line::from(t(lang, item.kind.label_key()).to_string()),
+                        Line::from(match last {
+                            Some(at) => tf(
+                                lang,
+                                "inbox.backup_last",
+                                &[("at", &crate::app::clock::show_instant(at))],
+                            ),
+                            None => t(lang, "inbox.backup_never").to_string(),
+                        }),
+                        days_cell(Some(item.days), item.overdue),
+                    ],
+                    &[kind_w, NAME_W + 1 + community_w, DAYS_W],
+                    style,
+                ),
                 Target::ExchangeQueue { open } => row_line(
                     &[
                         Line::from(t(lang, item.kind.label_key()).to_string()),
