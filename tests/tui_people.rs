@@ -412,3 +412,64 @@ fn the_new_screens_bind_each_key_once() {
     press(&mut app, &[Key::ctrl('t')]);
     check(&app);
 }
+
+#[test]
+fn a_supervisor_sees_masked_facts_and_reveals_them_with_a_reason() {
+    let (dir, _) = workstation();
+    let users = demo::demo_users();
+    let supervisor = users.iter().find(|u| u.username == "supervisor").unwrap();
+    let session = Session {
+        username: "supervisor".into(),
+        grants: supervisor.grants.clone(),
+    };
+    let mut app = app(&dir, &session);
+    open_person(&mut app, "张三");
+    let s = screen(&mut app);
+    assert!(s.contains("张三"), "{s}");
+    assert!(
+        !s.contains(ZHANG_ID) && s.contains("1101**********002X"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("13800001234") && s.contains("138****1234"),
+        "{s}"
+    );
+    assert!(!s.contains("广州路1号") && s.contains("已隐藏"), "{s}");
+    // V asks the reason; an empty one is refused by name.
+    press(&mut app, &[Key::ch('v')]);
+    assert!(screen(&mut app).contains("查看原因"));
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(!screen(&mut app).contains(ZHANG_ID), "no reason, no reveal");
+    typed(&mut app, "核对投诉材料");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let s = screen(&mut app);
+    assert!(
+        s.contains(ZHANG_ID) && s.contains("13800001234") && s.contains("广州路1号"),
+        "{s}"
+    );
+    let (event, subject, detail): (String, String, String) = conn(&dir)
+        .query_row(
+            "SELECT event, subject, detail FROM access_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (event.as_str(), detail.as_str()),
+        ("reveal", "核对投诉材料")
+    );
+    let pid: String = conn(&dir)
+        .query_row("SELECT id FROM persons WHERE name = '张三'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        subject, pid,
+        "whose facts, by record id, never the ID number"
+    );
+    // Leaving the screen ends the reveal.
+    press(&mut app, &[k(KeyCode::Esc)]);
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let s = screen(&mut app);
+    assert!(s.contains("张三") && !s.contains(ZHANG_ID), "{s}");
+}

@@ -127,11 +127,27 @@ pub fn timeline(ctx: &Ctx<'_>, id: &str) -> Result<Vec<TimelineEntry>> {
     Ok(changelog::timeline(ctx.store.conn(), id)?)
 }
 
-/// True when the session may see this person's whole ID number (those who edit the record);
-/// everyone else sees it masked.
+/// True when the session may see this person's whole ID number, phone and address (those who
+/// edit the record); everyone else sees them masked unless they reveal them with a reason.
 pub fn may_see_id_number(ctx: &Ctx<'_>, person: &Person) -> bool {
     ctx.require(Action::EditPerson, &person.facts.community)
         .is_ok()
+}
+
+/// Shows person `id`'s ID number, phone and address whole to a session that sees them masked,
+/// for the reason given (required, one line): written to the access log — who, whose, why, when.
+/// The reveal lasts while the screen that asked for it is open.
+pub fn reveal(ctx: &mut Ctx<'_>, id: &str, reason: &str) -> Result<Person> {
+    let person = get(ctx, id)?;
+    let reason = crate::domain::text::required_line(
+        crate::domain::validation::Field::RevealReason,
+        reason,
+        100,
+    )?;
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    crate::store::access_log::append_now(ctx.store, &at, &actor, "reveal", id, &reason)?;
+    Ok(person)
 }
 
 /// The communities whose records this workstation keeps, in code order.

@@ -399,3 +399,27 @@ mod similar_tests {
         assert!(!similar_names("", "张三"));
     }
 }
+
+/// A phone number as shown to people who may not see it whole: the first three and last four
+/// digits (`138****1234`); shorter numbers are starred out entirely.
+pub fn masked_phone(phone: &str) -> String {
+    let chars: Vec<char> = phone.chars().collect();
+    if chars.len() < 8 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
+}
+
+#[cfg(test)]
+mod masking_tests {
+    use super::masked_phone;
+
+    #[test]
+    fn phones_keep_their_first_three_and_last_four_digits() {
+        assert_eq!(masked_phone("13800001234"), "138****1234");
+        assert_eq!(masked_phone("0791-88123456"), "079******3456");
+        assert_eq!(masked_phone("12345"), "*****");
+    }
+}

@@ -1,6 +1,8 @@
 //! One person's file: facts, household, status, and the timeline of everything recorded.
 //! From here: the household screen (H), merging a duplicate record into this one (M), and the
-//! transfer to another community (T).
+//! transfer to another community (T). A session that sees the ID number, phone and address
+//! masked may reveal them (V) with a reason, which the access log keeps; the reveal ends when
+//! the screen is left.
 
 use crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -25,6 +27,7 @@ use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::{fit, safe, truncate};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::tabs::tab_line;
+use crate::tui::widgets::text_field::TextField;
 
 /// Dialog tag: register a household headed by this person.
 const ASK_NEW_HOUSEHOLD: u32 = 1;
@@ -34,6 +37,10 @@ const HOUSEHOLD: u8 = 0;
 const MERGE: u8 = 1;
 /// Step: transfer to another community.
 const TRANSFER: u8 = 2;
+/// Step: ask the reason to reveal the masked facts.
+const REVEAL: u8 = 3;
+/// Step: give up revealing.
+const CANCEL_REVEAL: u8 = 4;
 
 /// The person detail screen.
 pub struct PersonDetail {
@@ -51,6 +58,10 @@ pub struct PersonDetail {
     pending: Option<Transfer>,
     /// The name of the record this one was merged into.
     merged_into: Option<String>,
+    /// The masked facts were revealed, with a reason, on this screen.
+    revealed: bool,
+    /// The reason being typed to reveal them.
+    reason: Option<TextField>,
 }
 
 /// The documents tab.
@@ -83,7 +94,36 @@ impl PersonDetail {
             household,
             pending,
             merged_into,
+            revealed: false,
+            reason: None,
         })
+    }
+
+    /// True when the ID number, phone and address show whole.
+    fn shows_all(&self) -> bool {
+        self.full_id || self.revealed
+    }
+
+    fn reveal(&mut self, env: &mut Env) -> Outcome {
+        let lang = env.lang;
+        let reason = self
+            .reason
+            .as_ref()
+            .map(|r| r.value().to_string())
+            .unwrap_or_default();
+        let id = self.person.meta.id.clone();
+        match env
+            .ctx()
+            .and_then(|mut ctx| person::reveal(&mut ctx, &id, &reason))
+        {
+            Ok(p) => {
+                self.person = p;
+                self.revealed = true;
+                self.reason = None;
+                Outcome::Status(t(lang, "detail.revealed").into())
+            }
+            Err(e) => Outcome::Status(e.localize(lang)),
+        }
     }
 
     /// The household line: each member with their relation to the head, or how to register.
@@ -137,8 +177,14 @@ impl PersonDetail {
                 Span::raw(v2),
             ])
         };
+        let all = self.shows_all();
+        let hidden = t(lang, "detail.hidden").to_string();
+        let phone = |v: &Option<String>| match v {
+            Some(p) if !all => crate::domain::person::masked_phone(&safe(p)),
+            other => opt(other),
+        };
         let id_text = match &f.id_number {
-            Some(id) if self.full_id => id.to_string(),
+            Some(id) if all => id.to_string(),
             Some(id) => id.masked(),
             None => t(lang, "find.no_id").to_string(),
         };
@@ -175,13 +221,17 @@ impl PersonDetail {
             ),
             pair(
                 "field.phone",
-                opt(&f.phone),
+                phone(&f.phone),
                 "field.community",
                 safe(env.org_name(&f.community)),
             ),
             Line::from(vec![
                 Span::styled(fit(t(lang, "field.address"), 12), env.theme.label),
-                Span::raw(opt(&f.address)),
+                Span::raw(if all || f.address.is_none() {
+                    opt(&f.address)
+                } else {
+                    hidden.clone()
+                }),
             ]),
             pair(
                 "field.assistance_status",
@@ -219,7 +269,7 @@ impl PersonDetail {
                 "field.guardian_name",
                 opt(&f.guardian_name),
                 "field.guardian_phone",
-                opt(&f.guardian_phone),
+                phone(&f.guardian_phone),
             ),
         ];
         let room = width.saturating_sub(14);
@@ -291,6 +341,20 @@ impl Screen for PersonDetail {
     }
 
     fn commands(&self) -> Vec<Command> {
+        if self.reason.is_some() {
+            return vec![
+                Command::bar(
+                    &[Key::plain(KeyCode::Enter)],
+                    Action::Save,
+                    "cmd.reveal_confirm",
+                ),
+                Command::bar(
+                    &[Key::plain(KeyCode::Esc)],
+                    Action::Step(CANCEL_REVEAL),
+                    "cmd.cancel",
+                ),
+            ];
+        }
         // On the documents tab Enter opens the selected document; elsewhere it edits.
         let edit_keys = if self.tab == TAB_DOCUMENTS {
             vec![Key::ch('e')]
@@ -315,6 +379,13 @@ impl Screen for PersonDetail {
                 "cmd.next_tab",
             ),
         ];
+        if self.tab == 0 && !self.shows_all() {
+            c.push(Command::bar(
+                &[Key::ch('v')],
+                Action::Step(REVEAL),
+                "cmd.reveal",
+            ));
+        }
         if self.tab == TAB_DOCUMENTS {
             c.extend(DocumentsTab::commands());
         }
@@ -351,6 +422,15 @@ impl Screen for PersonDetail {
             };
         }
         match action {
+            Action::Step(REVEAL) if !self.shows_all() => {
+                self.reason = Some(TextField::new(100));
+                Outcome::None
+            }
+            Action::Step(CANCEL_REVEAL) => {
+                self.reason = None;
+                Outcome::None
+            }
+            Action::Save if self.reason.is_some() => self.reveal(env),
             Action::Edit => Outcome::Push(Box::new(PersonForm::edit(env, &self.person))),
             Action::New => Outcome::Push(Box::new(super::clue_form::ClueForm::new(
                 env,
@@ -397,6 +477,28 @@ impl Screen for PersonDetail {
         }
     }
 
+    fn text_focused(&self) -> bool {
+        self.reason.is_some()
+    }
+
+    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
+        if let Some(r) = &mut self.reason {
+            r.handle(key);
+        }
+        Outcome::None
+    }
+
+    fn cursor(&self, area: Rect, env: &Env) -> Option<ratatui::layout::Position> {
+        let r = self.reason.as_ref()?;
+        let (row, label_w) = reason_row(area, env);
+        Some(r.cursor(Rect::new(
+            row.x + label_w,
+            row.y,
+            row.width.saturating_sub(label_w),
+            1,
+        )))
+    }
+
     fn on_answer(&mut self, answer: Answer, env: &mut Env) -> Outcome {
         if answer.purpose != Purpose::Screen(ASK_NEW_HOUSEHOLD) || !answer.yes {
             return Outcome::None;
@@ -423,9 +525,11 @@ impl Screen for PersonDetail {
     fn on_resume(&mut self, env: &mut Env) {
         if let Ok(fresh) = PersonDetail::load(env, &self.person.meta.id) {
             let selected = self.documents.as_ref().map_or(0, DocumentsTab::selected);
+            // A reveal lasts while this screen is open, also under the screens it opens.
             *self = PersonDetail {
                 scroll: self.scroll.min(fresh.timeline.len().saturating_sub(1)),
                 tab: self.tab,
+                revealed: self.revealed,
                 ..fresh
             };
             if let Ok(d) = &mut self.documents {
@@ -488,5 +592,34 @@ impl Screen for PersonDetail {
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), area);
+        if let Some(r) = &self.reason {
+            let (row, label_w) = reason_row(area, env);
+            frame.render_widget(ratatui::widgets::Clear, row);
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    t(env.lang, "detail.reveal_reason").to_string(),
+                    env.theme.label,
+                )),
+                Rect::new(row.x, row.y, label_w, 1),
+            );
+            r.render(
+                frame,
+                Rect::new(row.x + label_w, row.y, row.width.saturating_sub(label_w), 1),
+                env.theme.selected,
+                true,
+            );
+        }
     }
+}
+
+/// The last row of the body, where the reason to reveal is typed, and its label's width.
+fn reason_row(area: Rect, env: &Env) -> (Rect, u16) {
+    let row = Rect::new(
+        area.x + 1,
+        area.bottom().saturating_sub(1),
+        area.width.saturating_sub(2),
+        1,
+    );
+    let label_w = crate::tui::text::width(t(env.lang, "detail.reveal_reason")) as u16;
+    (row, label_w.min(row.width))
 }
