@@ -473,3 +473,77 @@ fn a_supervisor_sees_masked_facts_and_reveals_them_with_a_reason() {
     let s = screen(&mut app);
     assert!(s.contains("张三") && !s.contains(ZHANG_ID), "{s}");
 }
+
+/// A clock the test moves forward.
+#[derive(Clone)]
+struct StepClock(std::sync::Arc<std::sync::Mutex<chrono::DateTime<chrono::Utc>>>);
+
+impl jiuzhu::app::Clock for StepClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+#[test]
+fn an_idle_screen_locks_and_keeps_what_was_typed() {
+    let (dir, session) = workstation();
+    let db = dir.path().join("jiuzhu.db");
+    let store = jiuzhu::store::Store::open(&db, &Default::default()).unwrap();
+    let clock = StepClock(std::sync::Arc::new(std::sync::Mutex::new(clock().0)));
+    let mut env = Env::new(
+        store,
+        db,
+        Box::new(clock.clone()),
+        Lang::ZhCn,
+        Theme::new(Scheme::Standard),
+        Symbols::STANDARD,
+    );
+    env.index_in_foreground = true;
+    let mut app = App::signed_in(env, session);
+    open_person(&mut app, "张三");
+    press(&mut app, &[Key::ch('e')]);
+    typed(&mut app, "补");
+    let before = screen(&mut app);
+    // Nine minutes without a key: still open.
+    *clock.0.lock().unwrap() += chrono::Duration::minutes(9);
+    app.tick();
+    assert!(!app.locked());
+    // Ten: locked, and nothing of the person shows.
+    *clock.0.lock().unwrap() += chrono::Duration::minutes(1);
+    app.tick();
+    assert!(app.locked());
+    let s = screen(&mut app);
+    assert!(
+        s.contains("屏幕已锁定") && !s.contains("张三") && !s.contains("13800001234"),
+        "{s}"
+    );
+    // Global keys do not get past the lock.
+    press(&mut app, &[k(KeyCode::F(2))]);
+    assert!(app.locked() && screen(&mut app).contains("屏幕已锁定"));
+    // A wrong password is refused; the right one returns to the form as it was.
+    typed(&mut app, "wrong");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(app.locked());
+    typed(&mut app, "demo");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(!app.locked());
+    // The same form, typing kept (the top bar's clock has moved on).
+    let body = |s: &str| s.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&screen(&mut app)), body(&before));
+    let events: Vec<String> = {
+        let c = conn(&dir);
+        let mut stmt = c
+            .prepare("SELECT event FROM access_log ORDER BY seq")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.map(|r| r.unwrap()).collect()
+    };
+    let tail: Vec<&str> = events
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(tail, ["screen_locked", "login_failed", "login"]);
+}

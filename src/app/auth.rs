@@ -61,6 +61,22 @@ pub const DEFAULT_LOCK_MINUTES: i64 = 15;
 /// Settings key of the lock's length in minutes.
 pub const LOCK_MINUTES_SETTING: &str = "account.lock_minutes";
 
+/// Minutes without a key before the terminal UI locks, unless the workstation sets otherwise
+/// (setting `session.idle_minutes`).
+pub const DEFAULT_IDLE_MINUTES: i64 = 10;
+/// Settings key of those minutes.
+pub const IDLE_MINUTES_SETTING: &str = "session.idle_minutes";
+
+/// Minutes without a key before the terminal UI locks its screen (1 to 240).
+pub fn idle_minutes(store: &Store) -> i64 {
+    crate::store::settings::get(store.conn(), IDLE_MINUTES_SETTING)
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|m| (1..=240).contains(m))
+        .unwrap_or(DEFAULT_IDLE_MINUTES)
+}
+
 fn lock_minutes(store: &Store) -> i64 {
     crate::store::settings::get(store.conn(), LOCK_MINUTES_SETTING)
         .ok()

@@ -18,6 +18,10 @@ use crate::i18n::{t, tf};
 
 /// Smallest usable terminal.
 pub const MIN_WIDTH: u16 = 80;
+
+fn env_now(env: &Env) -> chrono::DateTime<chrono::Utc> {
+    env.clock.now()
+}
 /// Smallest usable terminal.
 pub const MIN_HEIGHT: u16 = 24;
 
@@ -37,13 +41,16 @@ pub struct App {
     pub quit: bool,
     /// The terminal size, for ignoring keys on a too-small screen.
     pub size: Rect,
+    /// When the last key or paste came (the workstation's clock).
+    last_input: chrono::DateTime<chrono::Utc>,
+    /// The stack's height with the idle lock on top, while locked.
+    locked_at: Option<usize>,
 }
 
 impl App {
     /// Starts on the login screen (or the set-up notice on an uninitialised database).
     pub fn new(env: Env) -> App {
         App {
-            env,
             stack: vec![Box::new(Login::new())],
             dialog: None,
             help: false,
@@ -52,7 +59,45 @@ impl App {
             pending: 0,
             quit: false,
             size: Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT),
+            last_input: env_now(&env),
+            locked_at: None,
+            env,
         }
+    }
+
+    /// True while the idle lock hides the screens.
+    pub fn locked(&self) -> bool {
+        self.locked_at.is_some()
+    }
+
+    /// Locks the screen when the signed-in user has pressed no key for the idle minutes (and
+    /// no long work runs); the lock is written to the access log.
+    fn lock_when_idle(&mut self) {
+        let Some(session) = &self.env.session else {
+            return;
+        };
+        if self.locked_at.is_some() || self.job.is_some() {
+            return;
+        }
+        let idle = self.env.clock.now() - self.last_input;
+        if idle < chrono::Duration::minutes(crate::app::auth::idle_minutes(&self.env.store)) {
+            return;
+        }
+        let at = crate::app::clock::rfc3339(self.env.clock.now());
+        let user = session.username.clone();
+        let _ = crate::store::access_log::append_now(
+            &mut self.env.store,
+            &at,
+            &user,
+            "screen_locked",
+            "",
+            "",
+        );
+        self.dialog = None;
+        self.help = false;
+        self.stack
+            .push(Box::new(super::screens::lock::LockScreen::new()));
+        self.locked_at = Some(self.stack.len());
     }
 
     /// Starts signed in (tests, and after a successful login).
@@ -91,7 +136,7 @@ impl App {
     /// The commands that work now: the screen's, then the global ones.
     pub fn commands(&self) -> Vec<Command> {
         let mut c = self.top().commands();
-        if self.env.session.is_some() {
+        if self.env.session.is_some() && self.locked_at.is_none() {
             c.extend(keys::global());
         } else {
             c.extend(
@@ -103,8 +148,10 @@ impl App {
         c
     }
 
-    /// Takes background results: the index load, and progress or the end of long work.
+    /// Takes background results: the index load, and progress or the end of long work; locks
+    /// the screen after the idle minutes.
     pub fn tick(&mut self) {
+        self.lock_when_idle();
         if let Some(job) = &mut self.job {
             if let Some(result) = job.poll() {
                 self.job = None;
@@ -136,6 +183,7 @@ impl App {
     /// Pasted text: typed into the focused text field, ignored when none has focus (so a
     /// pasted `e` or `g` never acts as a command). Line breaks are dropped.
     pub fn paste(&mut self, text: &str) {
+        self.last_input = env_now(&self.env);
         if self.job.is_some() || self.dialog.is_some() || self.help || !self.top().text_focused() {
             return;
         }
@@ -151,6 +199,15 @@ impl App {
 
     /// Handles one key press.
     pub fn handle_key(&mut self, key: Key) {
+        self.last_input = env_now(&self.env);
+        self.handle_key_inner(key);
+        // The lock screen pops itself once the password is right.
+        if self.locked_at.is_some_and(|h| self.stack.len() < h) {
+            self.locked_at = None;
+        }
+    }
+
+    fn handle_key_inner(&mut self, key: Key) {
         self.status = None;
         if let Some(job) = &self.job {
             // Long work takes no keys but the one that cancels it.

@@ -11,6 +11,7 @@ pub mod exchange_files;
 pub mod form_page;
 pub mod home;
 pub mod household;
+pub mod lock;
 pub mod login;
 pub mod merge;
 pub mod person_detail;
