@@ -65,25 +65,45 @@ fn every_role_is_refused_what_the_table_does_not_give_it() {
             let new_user = format!("{}.x", user.replace('_', ""));
             attempts.push((
                 Action::ManageUsers,
-                denied(&users::add(ctx, &new_user, &[Role::InfoOfficer], Some(COMMUNITY), pw)),
+                denied(&users::add(
+                    ctx,
+                    &new_user,
+                    &[Role::InfoOfficer],
+                    Some(COMMUNITY),
+                    pw,
+                )),
             ));
             let t = settings::thresholds(ctx);
             if let Ok(t) = t {
-                attempts.push((Action::ManageSettings, denied(&settings::set_thresholds(ctx, &t))));
+                attempts.push((
+                    Action::ManageSettings,
+                    denied(&settings::set_thresholds(ctx, &t)),
+                ));
             }
-            attempts.push((Action::Inspect, denied(&jiuzhu::app::check::audit_verify(ctx))));
+            attempts.push((
+                Action::Inspect,
+                denied(&jiuzhu::app::check::audit_verify(ctx)),
+            ));
             attempts.push((
                 Action::ExchangeBundles,
                 denied(&exchange::export(ctx, "360104", None, &mut |_, _| true)),
             ));
-            attempts.push((Action::ManageKeys, denied(&exchange::revoke(ctx, "0".repeat(30).as_str()))));
+            attempts.push((
+                Action::ManageKeys,
+                denied(&exchange::revoke(ctx, "0".repeat(30).as_str())),
+            ));
         });
         for (action, was_denied) in attempts {
             let allowed = scope_of(role, action).is_some();
             assert_eq!(
-                was_denied, !allowed,
+                was_denied,
+                !allowed,
                 "{user}: {action:?} {}",
-                if allowed { "was refused" } else { "was let through" }
+                if allowed {
+                    "was refused"
+                } else {
+                    "was let through"
+                }
             );
             checked += 1;
         }

@@ -547,3 +547,60 @@ fn an_idle_screen_locks_and_keeps_what_was_typed() {
         .collect();
     assert_eq!(tail, ["screen_locked", "login_failed", "login"]);
 }
+
+#[test]
+fn a_supervisor_browses_both_logs_by_person_user_date_and_action() {
+    let (dir, _) = workstation();
+    let users = demo::demo_users();
+    let supervisor = users.iter().find(|u| u.username == "supervisor").unwrap();
+    let session = Session {
+        username: "supervisor".into(),
+        grants: supervisor.grants.clone(),
+    };
+    let mut app = self::app(&dir, &session);
+    press(&mut app, &[Key::ch('0'), Key::ch('l')]);
+    let s = screen(&mut app);
+    assert!(
+        s.contains("审计日志") && s.contains("访问日志") && s.contains("init"),
+        "{s}"
+    );
+    // The change log, filtered by a person's name.
+    press(&mut app, &[k(KeyCode::Tab), Key::ch('f')]);
+    typed(&mut app, "张三");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let s = screen(&mut app);
+    assert!(
+        s.contains("“张三”") && s.contains("张三") && !s.contains("李四"),
+        "{s}"
+    );
+    // By date (China day) and action.
+    press(
+        &mut app,
+        &[Key::ch('f'), k(KeyCode::Backspace), k(KeyCode::Backspace)],
+    );
+    typed(&mut app, "2026-11-27");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(screen(&mut app).contains("没有符合的记录"));
+    press(&mut app, &[Key::ch('f')]);
+    for _ in 0..10 {
+        press(&mut app, &[k(KeyCode::Backspace)]);
+    }
+    typed(&mut app, "2026-11-28 person.create");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let s = screen(&mut app);
+    assert!(s.contains("李四") && s.contains("张三"), "{s}");
+    // Someone who may not inspect has no such key.
+    let (dir2, demo_session) = workstation();
+    let users = demo::demo_users();
+    let officer = users.iter().find(|u| u.username == "info_officer").unwrap();
+    let mut app2 = self::app(
+        &dir2,
+        &Session {
+            username: "info_officer".into(),
+            grants: officer.grants.clone(),
+        },
+    );
+    press(&mut app2, &[Key::ch('0'), Key::ch('l')]);
+    assert!(!screen(&mut app2).contains("访问日志"));
+    drop(demo_session);
+}

@@ -116,3 +116,47 @@ pub fn break_key(kind: &BreakKind) -> &'static str {
         BreakKind::SequenceGap { .. } => "check.break_gap",
     }
 }
+
+/// What the audit screen shows: both logs, newest first, filtered alike.
+#[derive(Debug, Clone, Default)]
+pub struct Logs {
+    /// Access-log events.
+    pub access: Vec<crate::store::access_log::AccessEvent>,
+    /// Change-log entries.
+    pub changes: Vec<crate::store::changelog::LogLine>,
+}
+
+/// Most lines of each log the audit screen shows.
+pub const LOG_LINES: i64 = 500;
+
+/// Both logs for a supervisor: `query` finds a user, an action or kind, a person's name or a
+/// record id; a date in it (`2026-11-28`) keeps that China day only.
+pub fn browse_logs(ctx: &Ctx<'_>, query: &str) -> Result<Logs> {
+    ctx.require_somewhere(Action::Inspect)?;
+    let mut filter = crate::store::access_log::LogFilter::default();
+    let mut words = Vec::new();
+    for w in query.split_whitespace() {
+        match chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d") {
+            Ok(day) => {
+                // China midnight is 16:00 UTC the day before.
+                let start = day
+                    .and_hms_opt(0, 0, 0)
+                    .map(|t| t - chrono::Duration::hours(8))
+                    .map(|t| super::clock::rfc3339(t.and_utc()));
+                let end = day
+                    .and_hms_opt(0, 0, 0)
+                    .map(|t| t + chrono::Duration::hours(16))
+                    .map(|t| super::clock::rfc3339(t.and_utc()));
+                filter.from = start;
+                filter.to = end;
+            }
+            Err(_) => words.push(w),
+        }
+    }
+    filter.text = words.join(" ");
+    let conn = ctx.store.conn();
+    Ok(Logs {
+        access: access_log::browse(conn, &filter, LOG_LINES)?,
+        changes: changelog::browse(conn, &filter, LOG_LINES)?,
+    })
+}

@@ -87,6 +87,48 @@ pub fn append_now(
     store.write_local(|tx| append(tx, at, actor, event, subject, detail))
 }
 
+/// A filter for browsing the logs: words to find (in the user, the event or kind, the subject
+/// or detail, or the name of the person concerned), and optionally one UTC time range.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// Text to find; empty finds everything.
+    pub text: String,
+    /// Only entries at or after this time (RFC 3339 UTC) …
+    pub from: Option<String>,
+    /// … and before this one.
+    pub to: Option<String>,
+}
+
+/// Access-log events matching `f`, newest first, at most `limit`.
+pub fn browse(conn: &Connection, f: &LogFilter, limit: i64) -> Result<Vec<AccessEvent>> {
+    let like = format!(
+        "%{}%",
+        f.text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, event, subject, detail FROM access_log
+         WHERE (?1 = '' OR actor LIKE ?2 ESCAPE '\\' OR event LIKE ?2 ESCAPE '\\'
+                OR subject LIKE ?2 ESCAPE '\\' OR detail LIKE ?2 ESCAPE '\\'
+                OR subject IN (SELECT id FROM persons WHERE name LIKE ?2 ESCAPE '\\'))
+           AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4)
+         ORDER BY seq DESC LIMIT ?5",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![f.text, like, f.from, f.to, limit], |r| {
+        Ok(AccessEvent {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            event: r.get(3)?,
+            subject: r.get(4)?,
+            detail: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
 /// When the newest event of any of `events` happened (RFC 3339 UTC), if one did.
 pub fn latest_of(conn: &Connection, events: &[&str]) -> Result<Option<String>> {
     let mut newest: Option<String> = None;

@@ -375,3 +375,57 @@ pub fn timeline(conn: &Connection, person_id: &str) -> Result<Vec<TimelineEntry>
     })?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
+
+/// One change-log line for browsing: when, who, what, and whose (the person's name when the
+/// record is a person or belongs to one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub at: String,
+    pub actor: String,
+    pub kind: String,
+    pub record_id: String,
+    pub person: Option<String>,
+}
+
+/// Change entries matching `f` (see [`super::access_log::LogFilter`]), newest first, at most
+/// `limit`.
+pub fn browse(
+    conn: &Connection,
+    f: &super::access_log::LogFilter,
+    limit: i64,
+) -> Result<Vec<LogLine>> {
+    let like = format!(
+        "%{}%",
+        f.text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let mut stmt = conn.prepare(
+        "WITH named AS (
+             SELECT c.local_order, c.at, c.actor, c.kind, c.record_id,
+                    coalesce(p.name, pc.name, pk.name) AS person
+             FROM change_log c
+             LEFT JOIN persons p ON c.entity = 'person' AND p.id = c.record_id
+             LEFT JOIN clues cl ON c.entity = 'clue' AND cl.id = c.record_id
+             LEFT JOIN persons pc ON pc.id = cl.person_id
+             LEFT JOIN cases k ON c.entity = 'case' AND k.id = c.record_id
+             LEFT JOIN persons pk ON pk.id = k.person_id
+             WHERE (?3 IS NULL OR c.at >= ?3) AND (?4 IS NULL OR c.at < ?4)
+         )
+         SELECT at, actor, kind, record_id, person FROM named
+         WHERE ?1 = '' OR actor LIKE ?2 ESCAPE '\\' OR kind LIKE ?2 ESCAPE '\\'
+               OR record_id LIKE ?2 ESCAPE '\\' OR person LIKE ?2 ESCAPE '\\'
+         ORDER BY local_order DESC LIMIT ?5",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![f.text, like, f.from, f.to, limit], |r| {
+        Ok(LogLine {
+            at: r.get(0)?,
+            actor: r.get(1)?,
+            kind: r.get(2)?,
+            record_id: r.get(3)?,
+            person: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}

@@ -1,6 +1,7 @@
 //! Screens: each one handles keys, renders itself without changing, lists the commands that
 //! work now (the one source of the key bar and the F1 help) and says where the cursor goes.
 
+pub mod audit;
 pub mod case_detail;
 pub mod case_list;
 pub mod clue_detail;

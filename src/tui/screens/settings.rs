@@ -32,6 +32,8 @@ pub struct Settings {
     demo: bool,
     /// The administrator may change the time limits.
     may_edit: bool,
+    /// A supervisor or administrator may browse the logs.
+    may_audit: bool,
     thresholds: Result<Thresholds, String>,
 }
 
@@ -44,6 +46,10 @@ impl Settings {
                 .session
                 .as_ref()
                 .is_some_and(|s| allows_anywhere(&s.grants, Permission::ManageSettings)),
+            may_audit: env
+                .session
+                .as_ref()
+                .is_some_and(|s| allows_anywhere(&s.grants, Permission::Inspect)),
             thresholds: Ok(Thresholds::default()),
         };
         s.reload(env);
@@ -151,11 +157,17 @@ impl Screen for Settings {
         if self.demo {
             c.push(Command::bar(&[Key::ch('g')], Action::New, "cmd.demo_data"));
         }
+        if self.may_audit {
+            c.push(Command::bar(&[Key::ch('l')], Action::Open, "cmd.audit"));
+        }
         c
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
         match action {
+            Action::Open if self.may_audit => {
+                Outcome::Push(Box::new(super::audit::AuditScreen::new(env)))
+            }
             Action::New if self.demo => Self::start_demo(env),
             Action::Edit if self.may_edit => match &self.thresholds {
                 Ok(t_) => Outcome::Push(Box::new(LimitsForm::new(*t_))),
