@@ -72,16 +72,23 @@ fn audit_into(store: &Store, report: &mut Report) -> Result<()> {
 /// `audit verify`: walks every hash chain (change log per origin and epoch, access log).
 pub fn audit_verify(ctx: &Ctx<'_>) -> Result<Report> {
     ctx.require_somewhere(Action::Inspect)?;
-    let mut report = Report::default();
-    audit_into(ctx.store, &mut report)?;
-    Ok(report)
+    ctx.store.snapshot(|store| {
+        let mut report = Report::default();
+        audit_into(store, &mut report)?;
+        Ok(report)
+    })
 }
 
 /// `check`: SQLite's integrity and foreign-key checks, every chain, and every record equal
-/// to its latest applied change entry.
+/// to its latest applied change entry. Everything is read from one snapshot, so a check run
+/// while others save compares records and log entries of the same moment.
 pub fn run(ctx: &Ctx<'_>) -> Result<Report> {
     ctx.require_somewhere(Action::Inspect)?;
-    let conn = ctx.store.conn();
+    ctx.store.snapshot(run_in)
+}
+
+fn run_in(store: &Store) -> Result<Report> {
+    let conn = store.conn();
     let mut report = Report::default();
     if let Some(msg) = checks::sqlite_integrity(conn)? {
         report.findings.push(Finding::SqliteIntegrity(msg));
@@ -90,7 +97,7 @@ pub fn run(ctx: &Ctx<'_>) -> Result<Report> {
     if fk > 0 {
         report.findings.push(Finding::ForeignKeys(fk));
     }
-    audit_into(ctx.store, &mut report)?;
+    audit_into(store, &mut report)?;
     let (compared, mismatches) = checks::records_match_log(conn, 20)?;
     report.records_compared = compared;
     report.findings.extend(

@@ -6,10 +6,13 @@
 use super::validation::{Field, Reason, ValidationError};
 
 /// True for characters that must never reach a terminal or a stored line: C0/C1 controls,
-/// DEL, and the Unicode bidirectional overrides and isolates that reorder what is shown.
+/// DEL, and the Unicode bidirectional overrides, isolates and marks that reorder what is shown.
 pub fn is_forbidden(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+        )
 }
 
 /// Trims surrounding white space (including the ideographic space) of a one-line value and
@@ -95,6 +98,8 @@ mod tests {
             "x\u{202E}y",
             "\u{9b}2J",
             "a\u{7f}",
+            "左\u{2066}右\u{2069}",
+            "阿\u{061C}拉伯",
         ] {
             let e = clean_line(Field::Name, bad, 30).unwrap_err();
             assert_eq!(e.reason, Reason::ControlCharacter, "{bad:?}");

@@ -14,6 +14,7 @@ use super::screens::{home::Home, login::Login, person_list::PersonList, Outcome,
 use super::text::{fit, truncate, width};
 use super::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::app::clock::china;
+use crate::domain::text::{for_display, is_forbidden};
 use crate::i18n::{t, tf};
 
 /// Smallest usable terminal.
@@ -364,6 +365,11 @@ impl App {
 
     /// Draws everything; the terminal cursor goes where the focused field wants it.
     pub fn render(&self, frame: &mut Frame<'_>) {
+        self.render_all(frame);
+        strip_cells(frame.buffer_mut());
+    }
+
+    fn render_all(&self, frame: &mut Frame<'_>) {
         let area = frame.area();
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             let msg = tf(
@@ -590,4 +596,35 @@ fn unreachable_screen() -> &'static dyn Screen {
     static EMPTY: std::sync::OnceLock<super::screens::placeholder::Placeholder> =
         std::sync::OnceLock::new();
     EMPTY.get_or_init(|| super::screens::placeholder::Placeholder::new("menu.home"))
+}
+
+/// The last guard before the terminal: any cell whose text still holds a control character,
+/// an escape sequence's introducer or a bidirectional override (stored text drawn by a path
+/// that forgot `safe`) keeps only what may be shown. Screens strip text themselves; this makes
+/// the rule hold for every screen, whatever draws into the frame.
+fn strip_cells(buf: &mut ratatui::buffer::Buffer) {
+    for cell in buf.content.iter_mut() {
+        if cell.symbol().chars().any(is_forbidden) {
+            let shown = for_display(cell.symbol());
+            cell.set_symbol(if shown.is_empty() { " " } else { &shown });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::buffer::Buffer;
+
+    #[test]
+    fn no_cell_keeps_a_control_character() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 4, 1));
+        buf[(0, 0)].set_symbol("恶\u{1b}]52;c;ZXZpbA==\u{7}");
+        buf[(1, 0)].set_symbol("\u{202E}");
+        buf[(2, 0)].set_symbol("a");
+        strip_cells(&mut buf);
+        assert_eq!(buf[(0, 0)].symbol(), "恶]52;c;ZXZpbA==");
+        assert_eq!(buf[(1, 0)].symbol(), " ");
+        assert_eq!(buf[(2, 0)].symbol(), "a");
+    }
 }

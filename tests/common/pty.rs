@@ -15,6 +15,8 @@ pub struct Pty {
     parser: Arc<Mutex<vt100::Parser>>,
     /// Bytes the program has written to the terminal so far.
     pub bytes: Arc<AtomicUsize>,
+    /// Everything the program has written to the terminal, as written.
+    raw: Arc<Mutex<Vec<u8>>>,
     /// The program.
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
 }
@@ -42,7 +44,8 @@ impl Pty {
         let writer = pair.master.take_writer().expect("writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(24, 80, 0)));
         let bytes = Arc::new(AtomicUsize::new(0));
-        let (sink, count) = (Arc::clone(&parser), Arc::clone(&bytes));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (sink, count, copy) = (Arc::clone(&parser), Arc::clone(&bytes), Arc::clone(&raw));
         // Drain the terminal on a thread so the program never blocks on a full pipe.
         std::thread::spawn(move || {
             let mut buf = [0u8; 16384];
@@ -51,6 +54,7 @@ impl Pty {
                     break;
                 }
                 count.fetch_add(n, Ordering::SeqCst);
+                copy.lock().expect("raw").extend_from_slice(&buf[..n]);
                 sink.lock().expect("parser").process(&buf[..n]);
             }
         });
@@ -60,8 +64,14 @@ impl Pty {
             writer,
             parser,
             bytes,
+            raw,
             child,
         }
+    }
+
+    /// Every byte the program has written to the terminal so far.
+    pub fn raw(&self) -> Vec<u8> {
+        self.raw.lock().expect("raw").clone()
     }
 
     /// Types `s` (UTF-8, as an input method commits it) or sends control sequences.
