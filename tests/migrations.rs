@@ -189,8 +189,11 @@ fn schema_6_database_gains_review_dates_and_settings_and_schedules_old_cards() {
     };
     let ctx = Ctx::new(&mut store, session, &clock).unwrap();
     let items = inbox::tasks(&ctx).unwrap().items;
+    // (An administrator of a workstation set up in 2025 and never backed up is also reminded
+    // to back up; that item is not what this test is about.)
     let kinds: Vec<(inbox::InboxKind, String)> = items
         .iter()
+        .filter(|i| i.kind != inbox::InboxKind::Backup)
         .map(|i| (i.kind, i.since.to_string()))
         .collect();
     assert_eq!(

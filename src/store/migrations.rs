@@ -116,6 +116,11 @@ pub fn migrate_to(conn: &mut Connection, path: &Path, target: i64) -> Result<()>
         if number > target {
             break;
         }
+        // Already there: no write lock, so opening an up-to-date database never waits for
+        // another user's save.
+        if number <= current {
+            continue;
+        }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Re-read inside the write lock: another process may have migrated meanwhile.
         let now = version(&tx)?;
