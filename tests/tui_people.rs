@@ -604,3 +604,69 @@ fn a_supervisor_browses_both_logs_by_person_user_date_and_action() {
     assert!(!screen(&mut app2).contains("访问日志"));
     drop(demo_session);
 }
+
+#[test]
+fn an_administrator_adds_a_user_sets_a_password_and_disables_them_by_keys() {
+    let (dir, session) = workstation();
+    let mut app = app(&dir, &session);
+    press(&mut app, &[Key::ch('0'), Key::ch('u')]);
+    assert!(screen(&mut app).contains("用户管理"));
+    press(&mut app, &[Key::ch('n')]);
+    typed(&mut app, "liuxia");
+    // Roles: the first (系统管理员) skipped, the second (信息员) ticked.
+    press(
+        &mut app,
+        &[k(KeyCode::Tab), k(KeyCode::Right), Key::ch(' ')],
+    );
+    press(&mut app, &[k(KeyCode::Tab), k(KeyCode::Tab)]);
+    typed(&mut app, "Hongdu-2026");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "Hongdu-2026");
+    let ctrl_s = Key {
+        code: KeyCode::Char('s'),
+        mods: crossterm::event::KeyModifiers::CONTROL,
+    };
+    press(&mut app, &[ctrl_s]);
+    let s = screen(&mut app);
+    assert!(s.contains("liuxia") && s.contains("信息员"), "{s}");
+    let login = |pw: &str| {
+        let mut store =
+            jiuzhu::store::Store::open(&dir.path().join("jiuzhu.db"), &Default::default()).unwrap();
+        jiuzhu::app::auth::login(
+            &mut store,
+            "liuxia",
+            zeroize::Zeroizing::new(pw.into()),
+            &clock(),
+        )
+    };
+    assert!(login("Hongdu-2026").is_ok());
+    // Select the new user (the list is by username) and set a new password.
+    let row = s.lines().filter(|l| l.contains("liuxia")).count();
+    assert_eq!(row, 1);
+    for _ in 0..10 {
+        if screen(&mut app)
+            .lines()
+            .any(|l| l.contains("liuxia") && l.contains('>'))
+        {
+            break;
+        }
+        press(&mut app, &[k(KeyCode::Down)]);
+    }
+    press(&mut app, &[Key::ch('p'), k(KeyCode::Tab)]);
+    typed(&mut app, "Second-pass-9");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "Second-pass-9");
+    press(&mut app, &[ctrl_s]);
+    assert!(login("Second-pass-9").is_ok(), "{}", screen(&mut app));
+    press(&mut app, &[Key::ch('d'), Key::ch('y')]);
+    let s = screen(&mut app);
+    assert!(
+        s.lines()
+            .any(|l| l.contains("liuxia") && l.contains("已停用")),
+        "{s}"
+    );
+    assert!(matches!(
+        login("Second-pass-9"),
+        Err(jiuzhu::app::AppError::AccountDisabled)
+    ));
+}

@@ -172,3 +172,26 @@ pub fn reset_as_owner(
     );
     super::auth::reset_password(store, username, password, &os_user, clock)
 }
+
+/// An administrator sets a new password for `username` (and lifts a lock), for a user who
+/// forgot theirs. Written to the access log.
+pub fn set_password(ctx: &mut Ctx<'_>, username: &str, password: Zeroizing<String>) -> Result<()> {
+    ctx.require_somewhere(Action::ManageUsers)?;
+    let user = users::by_username(ctx.store.conn(), username)?.ok_or(AppError::NotFound {
+        what: "record.user",
+    })?;
+    for g in &user.grants {
+        ctx.require(Action::ManageUsers, &g.org)?;
+    }
+    check_strength(&password)?;
+    let hash = hash_password(&password)?;
+    drop(password);
+    let at = clock::rfc3339(ctx.clock.now());
+    let actor = ctx.session.username.clone();
+    ctx.store.write_local(|tx| -> Result<()> {
+        users::set_password(tx, &user.username, &hash, &at)?;
+        users::set_lock_state(tx, &user.username, &users::LockState::default())?;
+        access_log::append(tx, &at, &actor, "user.password_set", &user.username, "")?;
+        Ok(())
+    })
+}

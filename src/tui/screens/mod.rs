@@ -30,6 +30,7 @@ pub mod supervision;
 pub mod tasks;
 pub mod timeliness;
 pub mod transfer;
+pub mod users;
 
 use ratatui::layout::{Position, Rect};
 use ratatui::Frame;

@@ -34,6 +34,8 @@ pub struct Settings {
     may_edit: bool,
     /// A supervisor or administrator may browse the logs.
     may_audit: bool,
+    /// An administrator may manage the accounts.
+    may_manage_users: bool,
     thresholds: Result<Thresholds, String>,
 }
 
@@ -50,6 +52,10 @@ impl Settings {
                 .session
                 .as_ref()
                 .is_some_and(|s| allows_anywhere(&s.grants, Permission::Inspect)),
+            may_manage_users: env
+                .session
+                .as_ref()
+                .is_some_and(|s| allows_anywhere(&s.grants, Permission::ManageUsers)),
             thresholds: Ok(Thresholds::default()),
         };
         s.reload(env);
@@ -160,11 +166,17 @@ impl Screen for Settings {
         if self.may_audit {
             c.push(Command::bar(&[Key::ch('l')], Action::Open, "cmd.audit"));
         }
+        if self.may_manage_users {
+            c.push(Command::bar(&[Key::ch('u')], Action::Step(0), "cmd.users"));
+        }
         c
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
         match action {
+            Action::Step(0) if self.may_manage_users => {
+                Outcome::Push(Box::new(super::users::UsersScreen::new(env)))
+            }
             Action::Open if self.may_audit => {
                 Outcome::Push(Box::new(super::audit::AuditScreen::new(env)))
             }
