@@ -670,3 +670,71 @@ fn an_administrator_adds_a_user_sets_a_password_and_disables_them_by_keys() {
         Err(jiuzhu::app::AppError::AccountDisabled)
     ));
 }
+
+#[test]
+fn the_first_run_sets_up_the_workstation_from_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("jiuzhu.db");
+    let store = jiuzhu::store::Store::open(
+        &db,
+        &jiuzhu::store::OpenOptions {
+            create: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let env = Env::new(
+        store,
+        db.clone(),
+        Box::new(clock()),
+        Lang::ZhCn,
+        Theme::new(Scheme::Standard),
+        Symbols::STANDARD,
+    );
+    let mut app = App::new(env);
+    assert!(
+        title(&mut app).contains("建立工作站"),
+        "{}",
+        screen(&mut app)
+    );
+    let ctrl_s = Key {
+        code: KeyCode::Char('s'),
+        mods: crossterm::event::KeyModifiers::CONTROL,
+    };
+    // Nothing typed: refused, naming the field.
+    press(&mut app, &[ctrl_s]);
+    assert!(
+        screen(&mut app).contains("单位代码"),
+        "{}",
+        screen(&mut app)
+    );
+    assert!(title(&mut app).contains("建立工作站"));
+    // The refusal put the cursor on the field to fix.
+    typed(&mut app, "360104001001");
+    for _ in 0..4 {
+        press(&mut app, &[k(KeyCode::Tab)]);
+    }
+    typed(&mut app, "Hongdu-2026");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "Hongdu-2026");
+    press(&mut app, &[ctrl_s]);
+    assert!(title(&mut app).contains("登录"), "{}", screen(&mut app));
+    let c = Connection::open(&db).unwrap();
+    let (org, tier): (String, String) = c
+        .query_row("SELECT org_code, tier FROM workstation", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!((org.as_str(), tier.as_str()), ("360104001001", "community"));
+    assert!(dir.path().join("keys").join("signing.key").exists());
+    // The administrator signs in with the password set.
+    typed(&mut app, "admin");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "Hongdu-2026");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(
+        screen(&mut app).contains("admin 系统管理员"),
+        "{}",
+        screen(&mut app)
+    );
+}

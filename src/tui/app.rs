@@ -52,7 +52,14 @@ impl App {
     /// Starts on the login screen (or the set-up notice on an uninitialised database).
     pub fn new(env: Env) -> App {
         App {
-            stack: vec![Box::new(Login::new())],
+            // No workstation yet: the set-up form instead of sign-in.
+            stack: vec![if env.workstation.is_some() {
+                Box::new(Login::new())
+            } else {
+                Box::new(super::screens::setup::SetupScreen(
+                    super::screens::setup::SetupWizard::new(env.lang),
+                ))
+            }],
             dialog: None,
             help: false,
             status: None,

@@ -104,7 +104,24 @@ fn show_waiting(_: Duration) {
 /// Runs the UI on the database of `paths` until the user quits. The terminal is restored on
 /// every exit, including a panic (see `terminal`).
 pub fn run(paths: &Paths, lang: Lang, look: Look) -> Result<(), StoreError> {
-    let store = Store::open(&paths.db, &OpenOptions::default())?;
+    // First run: an empty database to set up from the set-up form (owner-only, or for the
+    // group in group mode).
+    let store = if paths.db.exists() {
+        Store::open(&paths.db, &OpenOptions::default())?
+    } else {
+        crate::store::data_dir::ensure_dir(&paths.data_dir)?;
+        if let Some(parent) = paths.db.parent() {
+            crate::store::data_dir::ensure_dir(parent)?;
+        }
+        Store::open(
+            &paths.db,
+            &OpenOptions {
+                create: true,
+                file_mode: crate::store::data_dir::file_mode_for(&paths.data_dir),
+                ..OpenOptions::default()
+            },
+        )?
+    };
     if !locale_warning_accepted() {
         return Ok(());
     }

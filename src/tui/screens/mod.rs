@@ -26,6 +26,7 @@ pub mod providers;
 pub mod roster;
 pub mod service_form;
 pub mod settings;
+pub mod setup;
 pub mod supervision;
 pub mod tasks;
 pub mod timeliness;
