@@ -70,6 +70,7 @@ fn every_role_is_refused_what_the_table_does_not_give_it() {
                     &new_user,
                     &[Role::InfoOfficer],
                     Some(COMMUNITY),
+                    None,
                     pw,
                 )),
             ));
@@ -109,4 +110,82 @@ fn every_role_is_refused_what_the_table_does_not_give_it() {
         }
     }
     assert!(checked >= 7 * 8, "{checked}");
+}
+
+#[test]
+fn provider_staff_tied_to_a_provider_serve_its_recipients_only() {
+    use jiuzhu::app::{case, service, Ctx, Session};
+    use jiuzhu::domain::permission::Grant;
+    let mut ws = DemoWs::new();
+    let case_id = common::history::in_service(&mut ws, "王秀英", COMMUNITY, "2026-11-20");
+    let the_case = with_ctx(&mut ws, "demo", |ctx| case::get(ctx, &case_id).unwrap());
+    let card = the_case.card_no.clone().unwrap();
+    let provider = |ws: &mut DemoWs, name: &str| {
+        with_ctx(ws, "demo", |ctx| {
+            provider::create(
+                ctx,
+                &ProviderDraft {
+                    name: name.into(),
+                    kind: "enterprise_institution".into(),
+                    items: vec!["meal_delivery".into()],
+                    contact: "刘敏".into(),
+                    phone: "0791-88210001".into(),
+                    area: "360104001".into(),
+                    active: true,
+                },
+            )
+            .unwrap()
+        })
+    };
+    let ours = provider(&mut ws, "洪都街道居家养老服务中心");
+    let theirs = provider(&mut ws, "顺化门助餐点");
+    with_ctx(&mut ws, "demo", |ctx| {
+        let pw = zeroize::Zeroizing::new("Provider-2026".to_string());
+        users::add(
+            ctx,
+            "liumin",
+            &[Role::ProviderStaff],
+            Some("360104001"),
+            Some(&ours),
+            pw,
+        )
+        .unwrap();
+        let pw = zeroize::Zeroizing::new("Provider-2026".to_string());
+        let r = users::add(
+            ctx,
+            "nobody",
+            &[Role::ProviderStaff],
+            None,
+            Some("no-such-provider"),
+            pw,
+        );
+        assert!(matches!(r, Err(AppError::NotFound { .. })), "{r:?}");
+    });
+    let session = Session {
+        username: "liumin".into(),
+        grants: vec![Grant {
+            role: Role::ProviderStaff,
+            org: "360104001".into(),
+        }],
+    };
+    let clock = common::clock();
+    let mut ctx = Ctx::new(&mut ws.store, session, &clock).unwrap();
+    let r = service::register(&mut ctx, &theirs, &card);
+    assert!(denied(&r), "another provider's registration: {r:?}");
+    service::register(&mut ctx, &ours, &card).unwrap();
+    let draft = |p: &str| service::ServiceDraft {
+        provider_id: p.to_string(),
+        card_no: card.clone(),
+        item: "meal_delivery".into(),
+        served_on: None,
+        minutes: 30,
+        served_by: "刘敏".into(),
+        content: "送午餐".into(),
+        confirmed: true,
+        satisfaction: None,
+    };
+    assert!(denied(&service::record(&mut ctx, &draft(&theirs))));
+    service::record(&mut ctx, &draft(&ours)).unwrap();
+    // And provider staff never search or open people's files.
+    assert!(denied(&person::get(&ctx, &the_case.person_id)));
 }

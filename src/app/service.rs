@@ -26,6 +26,16 @@ fn usable(case: &Case, today: NaiveDate) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a session tied to one provider acting for another.
+fn require_own_provider(ctx: &Ctx<'_>, provider_id: &str) -> Result<()> {
+    match crate::store::users::provider_of(ctx.store.conn(), &ctx.session.username)? {
+        Some(own) if own != provider_id => Err(AppError::Denied {
+            action: Action::RecordService,
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn case_by_card(ctx: &Ctx<'_>, card_no: &str) -> Result<Case> {
     let no = required_line(Field::CardNo, card_no, 40)?;
     let case = cases::by_card(ctx.store.conn(), &no)?.ok_or(AppError::UnknownCard)?;
@@ -36,6 +46,7 @@ fn case_by_card(ctx: &Ctx<'_>, card_no: &str) -> Result<Case> {
 /// 登记: provider `provider_id` registers the holder of card `card_no`; returns the
 /// registration id (the existing one if already registered).
 pub fn register(ctx: &mut Ctx<'_>, provider_id: &str, card_no: &str) -> Result<String> {
+    require_own_provider(ctx, provider_id)?;
     let case = case_by_card(ctx, card_no)?;
     usable(&case, ctx.clock.today())?;
     let provider = providers::get(ctx.store.conn(), provider_id)?.ok_or(AppError::NotFound {
@@ -83,6 +94,7 @@ pub struct ServiceDraft {
 
 /// 服务开展记录: records one service; returns its id.
 pub fn record(ctx: &mut Ctx<'_>, d: &ServiceDraft) -> Result<String> {
+    require_own_provider(ctx, &d.provider_id)?;
     let case = case_by_card(ctx, &d.card_no)?;
     let today = ctx.clock.today();
     usable(&case, today)?;

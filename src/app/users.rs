@@ -23,14 +23,22 @@ pub struct Account {
     pub locked_until: Option<String>,
 }
 
-/// Adds `username` with `roles` at unit `org` (this workstation's own unit when `None`).
+/// Adds `username` with `roles` at unit `org` (this workstation's own unit when `None`); a
+/// provider staff account may be tied to `provider` (a provider's record id), and then serves
+/// that provider's recipients only.
 pub fn add(
     ctx: &mut Ctx<'_>,
     username: &str,
     roles: &[Role],
     org: Option<&str>,
+    provider: Option<&str>,
     password: Zeroizing<String>,
 ) -> Result<()> {
+    if let Some(p) = provider {
+        crate::store::providers::get(ctx.store.conn(), p)?.ok_or(AppError::NotFound {
+            what: "record.provider",
+        })?;
+    }
     let ws = ctx.store.workstation()?;
     let org = org.map(str::to_string).unwrap_or(ws.org_code);
     if ctx.tree.get(&org).is_none() {
@@ -69,6 +77,9 @@ pub fn add(
             return Err(AppError::UsernameTaken(username.clone()));
         }
         users::insert(tx, &record, &at)?;
+        if provider.is_some() {
+            users::set_provider(tx, &username, provider)?;
+        }
         access_log::append(tx, &at, &actor, "user.add", &username, &detail)?;
         Ok(())
     })

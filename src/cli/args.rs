@@ -130,6 +130,9 @@ pub enum UserCommand {
         role: String,
         #[arg(long, value_name = "C")]
         org: Option<String>,
+        /// 服务机构人员所属机构（记录号）/ the provider a provider staff account works for
+        #[arg(long, value_name = "ID")]
+        provider: Option<String>,
     },
     /// 停用用户 / disable a user
     Disable { username: String },

@@ -426,12 +426,20 @@ fn user_command(
             username,
             role,
             org,
+            provider,
         } => {
             let roles = crate::domain::permission::Role::parse_list(role)?;
             let session = sign_in(&mut store, cli, lang, clock)?;
             let mut ctx = Ctx::new(&mut store, session, clock)?;
             let password = read_new_password(lang)?;
-            users::add(&mut ctx, username, &roles, org.as_deref(), password)?;
+            users::add(
+                &mut ctx,
+                username,
+                &roles,
+                org.as_deref(),
+                provider.as_deref(),
+                password,
+            )?;
             writeln!(
                 out,
                 "{}",

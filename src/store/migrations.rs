@@ -72,6 +72,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0010_accounts.sql"),
         after: None,
     },
+    Migration {
+        name: "provider staff accounts tied to one provider",
+        sql: include_str!("sql/0011_provider_accounts.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -158,3 +158,24 @@ pub fn set_disabled(conn: &Connection, username: &str, disabled: bool, at: &str)
     )?;
     Ok(n == 1)
 }
+
+/// The provider `username` works for, when the account is tied to one.
+pub fn provider_of(conn: &Connection, username: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT provider_id FROM users WHERE username = ?1",
+            [username],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten())
+}
+
+/// Ties `username` to provider `provider_id` (or unties it with `None`).
+pub fn set_provider(conn: &Connection, username: &str, provider_id: Option<&str>) -> Result<()> {
+    conn.execute(
+        "UPDATE users SET provider_id = ?2 WHERE username = ?1",
+        params![username, provider_id],
+    )?;
+    Ok(())
+}

@@ -262,9 +262,9 @@ impl FormPage for UserForm {
         };
         let username = self.form.value("username").trim().to_string();
         let org = self.form.value("org").trim().to_string();
-        let done = env
-            .ctx()
-            .and_then(|mut ctx| users::add(&mut ctx, &username, &roles, Some(&org), password));
+        let done = env.ctx().and_then(|mut ctx| {
+            users::add(&mut ctx, &username, &roles, Some(&org), None, password)
+        });
         match done {
             Ok(()) => {
                 self.form.mark_saved();
