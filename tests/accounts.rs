@@ -179,3 +179,24 @@ fn user_reset_works_only_for_the_owner_of_the_data_directory() {
         .iter()
         .any(|(e, _)| e == "password_reset"));
 }
+
+#[test]
+fn the_lock_out_lasts_as_long_as_the_workstation_sets() {
+    use jiuzhu::app::settings;
+    use jiuzhu::domain::timeliness::Limit;
+    let mut st = Station::community(false);
+    st.ctx(|ctx| {
+        let t = settings::thresholds(ctx).unwrap().with(Limit::LockOut, 60);
+        settings::set_thresholds(ctx, &t).unwrap();
+    });
+    for i in 1..=5 {
+        let _ = login(&mut st, "wrong-password", &at(i));
+    }
+    // Locked at minute 5 for 60 minutes: still locked at 40, open again at 66.
+    assert!(matches!(
+        login(&mut st, PW, &at(40)),
+        Err(AppError::AccountLocked { .. })
+    ));
+    login(&mut st, PW, &at(66)).unwrap();
+    assert_eq!(auth::idle_minutes(&st.store), 10, "the default, untouched");
+}

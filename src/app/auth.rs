@@ -55,35 +55,30 @@ pub fn check_strength(password: &str) -> Result<()> {
 
 /// Wrong passwords in a row that lock an account.
 pub const LOCK_AFTER_FAILURES: i64 = 5;
-/// Minutes an account stays locked unless the workstation sets otherwise
-/// (setting `account.lock_minutes`).
-pub const DEFAULT_LOCK_MINUTES: i64 = 15;
-/// Settings key of the lock's length in minutes.
-pub const LOCK_MINUTES_SETTING: &str = "account.lock_minutes";
-
-/// Minutes without a key before the terminal UI locks, unless the workstation sets otherwise
-/// (setting `session.idle_minutes`).
-pub const DEFAULT_IDLE_MINUTES: i64 = 10;
-/// Settings key of those minutes.
-pub const IDLE_MINUTES_SETTING: &str = "session.idle_minutes";
-
-/// Minutes without a key before the terminal UI locks its screen (1 to 240).
-pub fn idle_minutes(store: &Store) -> i64 {
-    crate::store::settings::get(store.conn(), IDLE_MINUTES_SETTING)
+/// A limit of this workstation's settings (系统设置 → 时限), or its default.
+fn limit_of(store: &Store, limit: crate::domain::timeliness::Limit) -> i64 {
+    let (min, max) = limit.range();
+    crate::store::settings::get(store.conn(), limit.code())
         .ok()
         .flatten()
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|m| (1..=240).contains(m))
-        .unwrap_or(DEFAULT_IDLE_MINUTES)
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|m| (min..=max).contains(m))
+        .unwrap_or_else(|| limit.default_days())
 }
 
+/// Minutes without a key before the terminal UI locks its screen.
+pub fn idle_minutes(store: &Store) -> i64 {
+    limit_of(store, crate::domain::timeliness::Limit::IdleLock)
+}
+
+/// Minutes an account stays locked after five wrong passwords.
 fn lock_minutes(store: &Store) -> i64 {
-    crate::store::settings::get(store.conn(), LOCK_MINUTES_SETTING)
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|m| (1..=24 * 60).contains(m))
-        .unwrap_or(DEFAULT_LOCK_MINUTES)
+    limit_of(store, crate::domain::timeliness::Limit::LockOut)
+}
+
+/// Days after the last backup before the 待办 inbox reminds an administrator.
+pub fn backup_remind_days(store: &Store) -> i64 {
+    limit_of(store, crate::domain::timeliness::Limit::BackupRemind)
 }
 
 /// Signs `username` in; records the success or failure in the access log. Five wrong passwords

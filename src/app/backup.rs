@@ -39,25 +39,14 @@ pub struct BackupMeta {
     pub created_by: String,
 }
 
-/// Days after the last backup (or set-up) before the 待办 inbox reminds an administrator,
-/// unless the workstation sets otherwise (setting `backup.remind_days`).
-pub const DEFAULT_REMIND_DAYS: i64 = 7;
-/// Settings key of the reminder's days.
-pub const REMIND_DAYS_SETTING: &str = "backup.remind_days";
-
 /// When this workstation was last backed up (or restored from a backup), RFC 3339 UTC.
 pub fn last_backup(store: &Store) -> Result<Option<String>> {
     Ok(access_log::latest_of(store.conn(), &["backup", "restore"])?)
 }
 
-/// The reminder's days for this workstation.
+/// The reminder's days for this workstation (系统设置 → 时限).
 pub fn remind_days(store: &Store) -> i64 {
-    settings::get(store.conn(), REMIND_DAYS_SETTING)
-        .ok()
-        .flatten()
-        .and_then(|v| v.parse::<i64>().ok())
-        .filter(|d| (1..=365).contains(d))
-        .unwrap_or(DEFAULT_REMIND_DAYS)
+    super::auth::backup_remind_days(store)
 }
 
 /// What `backup` wrote.

@@ -26,8 +26,14 @@ pub const COMPLAINT_DAYS: i64 = 15;
 pub const REVIEW_INTERVAL_DAYS: i64 = 180;
 /// Days before a service card's last valid day that it appears in the inbox.
 pub const CARD_WARNING_DAYS: i64 = 30;
+/// Days after the last backup before the administrator is reminded.
+pub const BACKUP_REMIND_DAYS: i64 = 7;
+/// Minutes without a key before the terminal UI locks.
+pub const IDLE_LOCK_MINUTES: i64 = 10;
+/// Minutes an account stays locked after five wrong passwords.
+pub const LOCK_OUT_MINUTES: i64 = 15;
 
-/// One configurable number of days.
+/// One configurable number of days (minutes for the idle lock and the lock-out).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Limit {
     /// Recorded clue → verified.
@@ -48,11 +54,17 @@ pub enum Limit {
     ReviewInterval,
     /// How early an expiring card is listed.
     CardWarning,
+    /// Days after the last backup before 待办 reminds the administrator.
+    BackupRemind,
+    /// Minutes without a key before the screen locks.
+    IdleLock,
+    /// Minutes an account stays locked after five wrong passwords.
+    LockOut,
 }
 
 impl Limit {
     /// Every limit, in the order the settings screen shows them.
-    pub const ALL: [Limit; 9] = [
+    pub const ALL: [Limit; 12] = [
         Limit::Verify,
         Limit::Report,
         Limit::Accept,
@@ -62,6 +74,9 @@ impl Limit {
         Limit::Complaint,
         Limit::ReviewInterval,
         Limit::CardWarning,
+        Limit::BackupRemind,
+        Limit::IdleLock,
+        Limit::LockOut,
     ];
 
     /// Stable code, the key of the workstation setting (no dot: it is not a string-table key).
@@ -76,6 +91,9 @@ impl Limit {
             Limit::Complaint => "complaint_days",
             Limit::ReviewInterval => "review_interval_days",
             Limit::CardWarning => "card_warning_days",
+            Limit::BackupRemind => "backup_remind_days",
+            Limit::IdleLock => "idle_lock_minutes",
+            Limit::LockOut => "lock_out_minutes",
         }
     }
 
@@ -96,6 +114,9 @@ impl Limit {
             Limit::Complaint => "limits.complaint",
             Limit::ReviewInterval => "limits.review_interval",
             Limit::CardWarning => "limits.card_warning",
+            Limit::BackupRemind => "limits.backup_remind",
+            Limit::IdleLock => "limits.idle_lock",
+            Limit::LockOut => "limits.lock_out",
         }
     }
 
@@ -111,6 +132,9 @@ impl Limit {
             Limit::Complaint => COMPLAINT_DAYS,
             Limit::ReviewInterval => REVIEW_INTERVAL_DAYS,
             Limit::CardWarning => CARD_WARNING_DAYS,
+            Limit::BackupRemind => BACKUP_REMIND_DAYS,
+            Limit::IdleLock => IDLE_LOCK_MINUTES,
+            Limit::LockOut => LOCK_OUT_MINUTES,
         }
     }
 
@@ -120,8 +144,16 @@ impl Limit {
         match self {
             Limit::ReviewInterval => (30, 730),
             Limit::CardWarning => (0, 180),
+            Limit::BackupRemind => (1, 365),
+            Limit::IdleLock => (1, 240),
+            Limit::LockOut => (1, 1440),
             _ => (0, 365),
         }
+    }
+
+    /// True for the limits counted in minutes (the others are days).
+    pub fn in_minutes(self) -> bool {
+        matches!(self, Limit::IdleLock | Limit::LockOut)
     }
 
     fn index(self) -> usize {
@@ -132,7 +164,7 @@ impl Limit {
 /// The days every step may wait on this workstation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Thresholds {
-    days: [i64; 9],
+    days: [i64; 12],
 }
 
 impl Default for Thresholds {

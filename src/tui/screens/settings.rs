@@ -89,7 +89,15 @@ impl Settings {
                     env.theme.label,
                 ),
                 Span::raw(fit(
-                    &tf(lang, "settings.days", &[("n", &t_.get(l).to_string())]),
+                    &tf(
+                        lang,
+                        if l.in_minutes() {
+                            "settings.minutes"
+                        } else {
+                            "settings.days"
+                        },
+                        &[("n", &t_.get(l).to_string())],
+                    ),
                     10,
                 )),
             ]
