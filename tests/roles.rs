@@ -189,3 +189,67 @@ fn provider_staff_tied_to_a_provider_serve_its_recipients_only() {
     // And provider staff never search or open people's files.
     assert!(denied(&person::get(&ctx, &the_case.person_id)));
 }
+
+#[test]
+fn provider_staff_list_their_providers_recipients_and_no_others() {
+    use jiuzhu::app::{case, service, Ctx, Session};
+    use jiuzhu::domain::permission::Grant;
+    let mut ws = DemoWs::new();
+    let served = common::history::in_service(&mut ws, "王秀英", COMMUNITY, "2026-11-20");
+    let other = common::history::in_service(&mut ws, "李桂兰", COMMUNITY, "2026-11-20");
+    let card = |ws: &mut DemoWs, id: &str| {
+        with_ctx(ws, "demo", |ctx| case::get(ctx, id).unwrap())
+            .card_no
+            .unwrap()
+    };
+    let (card_a, card_b) = (card(&mut ws, &served), card(&mut ws, &other));
+    let mk = |ws: &mut DemoWs, name: &str| {
+        with_ctx(ws, "demo", |ctx| {
+            provider::create(
+                ctx,
+                &ProviderDraft {
+                    name: name.into(),
+                    kind: "enterprise_institution".into(),
+                    items: vec!["meal_delivery".into()],
+                    contact: "刘敏".into(),
+                    phone: "0791-88210001".into(),
+                    area: "360104001".into(),
+                    active: true,
+                },
+            )
+            .unwrap()
+        })
+    };
+    let ours = mk(&mut ws, "甲服务中心");
+    let theirs = mk(&mut ws, "乙助餐点");
+    with_ctx(&mut ws, "demo", |ctx| {
+        service::register(ctx, &ours, &card_a).unwrap();
+        service::register(ctx, &theirs, &card_b).unwrap();
+        let pw = zeroize::Zeroizing::new("Provider-2026".to_string());
+        users::add(
+            ctx,
+            "liumin",
+            &[Role::ProviderStaff],
+            Some("360104001"),
+            Some(&ours),
+            pw,
+        )
+        .unwrap();
+    });
+    let session = Session {
+        username: "liumin".into(),
+        grants: vec![Grant {
+            role: Role::ProviderStaff,
+            org: "360104001".into(),
+        }],
+    };
+    let clock = common::clock();
+    let ctx = Ctx::new(&mut ws.store, session, &clock).unwrap();
+    let names: Vec<String> = service::recipients(&ctx, &ours)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(names, ["王秀英"]);
+    assert!(denied(&service::recipients(&ctx, &theirs)));
+}

@@ -26,6 +26,31 @@ fn usable(case: &Case, today: NaiveDate) -> Result<()> {
     Ok(())
 }
 
+/// The provider the session's account is tied to, if any.
+pub fn own_provider(ctx: &Ctx<'_>) -> Result<Option<String>> {
+    Ok(crate::store::users::provider_of(
+        ctx.store.conn(),
+        &ctx.session.username,
+    )?)
+}
+
+/// The recipients the session's provider has registered (for an account tied to a provider),
+/// or those of `provider_id` for anyone else who may record services: what provider staff see
+/// of the people they serve, and nothing more.
+pub fn recipients(
+    ctx: &Ctx<'_>,
+    provider_id: &str,
+) -> Result<Vec<crate::store::services::Recipient>> {
+    ctx.require_somewhere(Action::RecordService)?;
+    require_own_provider(ctx, provider_id)?;
+    Ok(
+        crate::store::services::recipients_of(ctx.store.conn(), provider_id)?
+            .into_iter()
+            .filter(|r| ctx.require(Action::RecordService, &r.community).is_ok())
+            .collect(),
+    )
+}
+
 /// Refuses a session tied to one provider acting for another.
 fn require_own_provider(ctx: &Ctx<'_>, provider_id: &str) -> Result<()> {
     match crate::store::users::provider_of(ctx.store.conn(), &ctx.session.username)? {

@@ -205,3 +205,32 @@ pub fn first_served(conn: &Connection) -> Result<Vec<(String, NaiveDate)>> {
     rows.collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)
 }
+
+/// One recipient a provider has registered: their name, community, card and the case's items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub name: String,
+    pub community: String,
+    pub card_no: String,
+    pub registered_on: String,
+    pub case_state: String,
+}
+
+/// The recipients provider `provider_id` has registered, by name.
+pub fn recipients_of(conn: &Connection, provider_id: &str) -> Result<Vec<Recipient>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.name, k.community, r.card_no, r.registered_on, k.state
+         FROM registrations r JOIN cases k ON k.id = r.case_id JOIN persons p ON p.id = k.person_id
+         WHERE r.provider_id = ?1 ORDER BY p.name, r.card_no",
+    )?;
+    let rows = stmt.query_map([provider_id], |r| {
+        Ok(Recipient {
+            name: r.get(0)?,
+            community: r.get(1)?,
+            card_no: r.get(2)?,
+            registered_on: r.get(3)?,
+            case_state: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}

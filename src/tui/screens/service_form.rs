@@ -32,13 +32,19 @@ impl ServiceDesk {
     /// The desk, with the active providers to choose from.
     pub fn new(env: &mut Env) -> ServiceDesk {
         let lang = env.lang;
+        // An account tied to one provider sees that provider only.
+        let own = env
+            .ctx()
+            .and_then(|ctx| service::own_provider(&ctx))
+            .unwrap_or_default();
         let providers: Vec<(String, String)> = env
             .ctx()
             .and_then(|ctx| provider::list(&ctx))
             .unwrap_or_default()
             .into_iter()
             .filter(|p| p.active)
-            .map(|p| (p.meta.id, p.name))
+            .filter(|p| own.as_ref().is_none_or(|o| *o == p.meta.id))
+            .map(|p| (p.meta.id, crate::tui::text::safe(&p.name)))
             .collect();
         let items: Vec<(String, String)> = Catalogue::builtin()
             .entries(ListKind::ServiceItem)
@@ -137,6 +143,7 @@ impl Screen for ServiceDesk {
         vec![
             Command::bar(&[Key::ctrl('r')], Action::Step(1), "cmd.register"),
             Command::bar(&[Key::ctrl('s')], Action::Save, "cmd.record_service"),
+            Command::help_only(&[Key::ctrl('l')], Action::Step(2), "cmd.recipients"),
             Command::bar(
                 &[
                     Key::plain(KeyCode::Tab),
@@ -174,6 +181,10 @@ impl Screen for ServiceDesk {
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
         match action {
             Action::Step(1) => self.register(env),
+            Action::Step(2) => {
+                let p = self.form.choice("provider");
+                Outcome::Push(Box::new(RecipientList::new(env, &p)))
+            }
             Action::Save => self.save(env),
             Action::NextField => {
                 self.form.next(env.lang);
@@ -198,5 +209,106 @@ impl Screen for ServiceDesk {
 
     fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
         form_screen::cursor(&self.form, area)
+    }
+}
+
+/// The recipients a provider has registered: what provider staff see of the people they
+/// serve (name, community, card, state), nothing more.
+pub struct RecipientList {
+    table: crate::tui::widgets::filtered_table::FilteredTable,
+    rows: Result<Vec<crate::store::services::Recipient>, String>,
+}
+
+impl RecipientList {
+    fn new(env: &mut Env, provider_id: &str) -> RecipientList {
+        let lang = env.lang;
+        let rows = env
+            .ctx()
+            .and_then(|ctx| service::recipients(&ctx, provider_id))
+            .map_err(|e| e.localize(lang));
+        RecipientList {
+            table: crate::tui::widgets::filtered_table::FilteredTable::new(1, 0),
+            rows,
+        }
+    }
+}
+
+impl Screen for RecipientList {
+    fn title(&self, env: &Env) -> String {
+        t(env.lang, "services.recipients_title").to_string()
+    }
+
+    fn commands(&self) -> Vec<Command> {
+        crate::tui::widgets::filtered_table::FilteredTable::commands()
+    }
+
+    fn on_action(&mut self, action: Action, _env: &mut Env) -> Outcome {
+        if action == Action::Back {
+            return Outcome::Pop;
+        }
+        let n = self.rows.as_ref().map_or(0, Vec::len);
+        self.table.handle(action, n);
+        Outcome::None
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        use crate::tui::widgets::filtered_table::{FilteredTable, Row};
+        use ratatui::text::Line;
+        let lang = env.lang;
+        let safe = crate::tui::text::safe;
+        let headers: Vec<String> = [
+            "field.name",
+            "field.community",
+            "field.card_no",
+            "services.col_registered",
+            "services.col_state",
+        ]
+        .iter()
+        .map(|k| t(lang, k).to_string())
+        .collect();
+        let rows: Vec<Row> = match &self.rows {
+            Ok(list) => list
+                .iter()
+                .skip(self.table.top(area))
+                .take(FilteredTable::rows(area))
+                .map(|r| Row {
+                    cells: vec![
+                        Line::from(safe(&r.name)),
+                        Line::from(safe(env.org_name(&r.community))),
+                        Line::from(safe(&r.card_no)),
+                        Line::from(safe(&r.registered_on)),
+                        Line::from(
+                            crate::domain::case::CaseState::from_code(&r.case_state)
+                                .map(|s| t(lang, s.label_key()).to_string())
+                                .unwrap_or_else(|| safe(&r.case_state)),
+                        ),
+                    ],
+                    overdue: false,
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let count = self
+            .rows
+            .as_ref()
+            .map(|l| {
+                crate::i18n::tf(
+                    lang,
+                    "services.recipients_count",
+                    &[("n", &l.len().to_string())],
+                )
+            })
+            .map_err(Clone::clone);
+        self.table.render(
+            frame,
+            area,
+            env,
+            &[t(lang, "services.recipients_tab").to_string()],
+            count,
+            &headers,
+            &rows,
+            0,
+            t(lang, "services.recipients_none"),
+        );
     }
 }
