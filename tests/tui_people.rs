@@ -738,3 +738,38 @@ fn the_first_run_sets_up_the_workstation_from_the_screen() {
         screen(&mut app)
     );
 }
+
+#[test]
+fn the_first_run_can_make_a_demo_workstation_to_look_around() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("jiuzhu.db");
+    let store = jiuzhu::store::Store::open(
+        &db,
+        &jiuzhu::store::OpenOptions {
+            create: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let env = Env::new(
+        store,
+        db.clone(),
+        Box::new(clock()),
+        Lang::ZhCn,
+        Theme::new(Scheme::Standard),
+        Symbols::STANDARD,
+    );
+    let mut app = App::new(env);
+    press(&mut app, &[Key::ctrl('d')]);
+    assert!(title(&mut app).contains("登录"), "{}", screen(&mut app));
+    let persons: i64 = Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(persons, 300);
+    typed(&mut app, "demo");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "demo");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(screen(&mut app).contains("首页"), "{}", screen(&mut app));
+}

@@ -1,7 +1,8 @@
 //! First run: with no workstation in the database, the terminal UI opens this set-up form —
 //! tier, unit (a code of the district's tree fills in its name and parent), the first
 //! administrator and password — which makes the workstation and its keys as `jiuzhu init`
-//! does. Ctrl+D instead makes a demo workstation to look around (users `demo`/`demo` …).
+//! does. Ctrl+D instead makes a demo workstation with 300 synthetic persons to look around
+//! (users `demo`/`demo` …).
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use zeroize::Zeroizing;
@@ -19,6 +20,8 @@ use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
 
 /// Step: make a demo workstation instead.
 const DEMO: u8 = 0;
+/// Persons a demo workstation made here starts with.
+const DEMO_PERSONS: usize = 300;
 
 /// The set-up form.
 pub struct SetupWizard {
@@ -75,8 +78,22 @@ impl SetupWizard {
     fn demo(&mut self, env: &mut Env) -> Outcome {
         let lang = env.lang;
         let dir = Self::db_dir(env);
-        match demo::setup(&dir, &env.db_path.clone(), &*env.clock) {
-            Ok((store, _)) => Self::done(env, store),
+        let made =
+            demo::setup(&dir, &env.db_path.clone(), &*env.clock).and_then(|(mut store, users)| {
+                // Some people to look at straight away; G on the settings screen adds more.
+                let first = users.first().ok_or(crate::app::AppError::NotFound {
+                    what: "record.user",
+                })?;
+                let session = crate::app::Session {
+                    username: first.username.clone(),
+                    grants: first.grants.clone(),
+                };
+                let mut ctx = crate::app::Ctx::new(&mut store, session, &*env.clock)?;
+                demo::generate(&mut ctx, DEMO_PERSONS, 1, &mut |_, _| true)?;
+                Ok(store)
+            });
+        match made {
+            Ok(store) => Self::done(env, store),
             Err(e) => Outcome::Status(e.localize(lang)),
         }
     }
