@@ -12,6 +12,25 @@ use jiuzhu::domain::provider::ProviderDraft;
 
 const COMMUNITY: &str = "360104001001";
 
+/// A provider of meals in the subdistrict, made by the administrator.
+fn make_provider(ws: &mut DemoWs, name: &str) -> String {
+    with_ctx(ws, "demo", |ctx| {
+        provider::create(
+            ctx,
+            &ProviderDraft {
+                name: name.into(),
+                kind: "enterprise_institution".into(),
+                items: vec!["meal_delivery".into()],
+                contact: "刘敏".into(),
+                phone: "0791-88210001".into(),
+                area: "360104001".into(),
+                active: true,
+            },
+        )
+        .unwrap()
+    })
+}
+
 fn denied<T: std::fmt::Debug>(r: &Result<T, AppError>) -> bool {
     matches!(r, Err(AppError::Denied { .. }))
 }
@@ -120,25 +139,8 @@ fn provider_staff_tied_to_a_provider_serve_its_recipients_only() {
     let case_id = common::history::in_service(&mut ws, "王秀英", COMMUNITY, "2026-11-20");
     let the_case = with_ctx(&mut ws, "demo", |ctx| case::get(ctx, &case_id).unwrap());
     let card = the_case.card_no.clone().unwrap();
-    let provider = |ws: &mut DemoWs, name: &str| {
-        with_ctx(ws, "demo", |ctx| {
-            provider::create(
-                ctx,
-                &ProviderDraft {
-                    name: name.into(),
-                    kind: "enterprise_institution".into(),
-                    items: vec!["meal_delivery".into()],
-                    contact: "刘敏".into(),
-                    phone: "0791-88210001".into(),
-                    area: "360104001".into(),
-                    active: true,
-                },
-            )
-            .unwrap()
-        })
-    };
-    let ours = provider(&mut ws, "洪都街道居家养老服务中心");
-    let theirs = provider(&mut ws, "顺化门助餐点");
+    let ours = make_provider(&mut ws, "洪都街道居家养老服务中心");
+    let theirs = make_provider(&mut ws, "顺化门助餐点");
     with_ctx(&mut ws, "demo", |ctx| {
         let pw = zeroize::Zeroizing::new("Provider-2026".to_string());
         users::add(
@@ -203,25 +205,8 @@ fn provider_staff_list_their_providers_recipients_and_no_others() {
             .unwrap()
     };
     let (card_a, card_b) = (card(&mut ws, &served), card(&mut ws, &other));
-    let mk = |ws: &mut DemoWs, name: &str| {
-        with_ctx(ws, "demo", |ctx| {
-            provider::create(
-                ctx,
-                &ProviderDraft {
-                    name: name.into(),
-                    kind: "enterprise_institution".into(),
-                    items: vec!["meal_delivery".into()],
-                    contact: "刘敏".into(),
-                    phone: "0791-88210001".into(),
-                    area: "360104001".into(),
-                    active: true,
-                },
-            )
-            .unwrap()
-        })
-    };
-    let ours = mk(&mut ws, "甲服务中心");
-    let theirs = mk(&mut ws, "乙助餐点");
+    let ours = make_provider(&mut ws, "甲服务中心");
+    let theirs = make_provider(&mut ws, "乙助餐点");
     with_ctx(&mut ws, "demo", |ctx| {
         service::register(ctx, &ours, &card_a).unwrap();
         service::register(ctx, &theirs, &card_b).unwrap();

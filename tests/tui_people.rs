@@ -671,8 +671,8 @@ fn an_administrator_adds_a_user_sets_a_password_and_disables_them_by_keys() {
     ));
 }
 
-#[test]
-fn the_first_run_sets_up_the_workstation_from_the_screen() {
+/// The terminal UI on an empty database in a fresh folder: the first run.
+fn first_run() -> (tempfile::TempDir, std::path::PathBuf, App) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("jiuzhu.db");
     let store = jiuzhu::store::Store::open(
@@ -691,7 +691,13 @@ fn the_first_run_sets_up_the_workstation_from_the_screen() {
         Theme::new(Scheme::Standard),
         Symbols::STANDARD,
     );
-    let mut app = App::new(env);
+    let app = App::new(env);
+    (dir, db, app)
+}
+
+#[test]
+fn the_first_run_sets_up_the_workstation_from_the_screen() {
+    let (dir, db, mut app) = first_run();
     assert!(
         title(&mut app).contains("建立工作站"),
         "{}",
@@ -741,25 +747,7 @@ fn the_first_run_sets_up_the_workstation_from_the_screen() {
 
 #[test]
 fn the_first_run_can_make_a_demo_workstation_to_look_around() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("jiuzhu.db");
-    let store = jiuzhu::store::Store::open(
-        &db,
-        &jiuzhu::store::OpenOptions {
-            create: true,
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    let env = Env::new(
-        store,
-        db.clone(),
-        Box::new(clock()),
-        Lang::ZhCn,
-        Theme::new(Scheme::Standard),
-        Symbols::STANDARD,
-    );
-    let mut app = App::new(env);
+    let (_dir, db, mut app) = first_run();
     press(&mut app, &[Key::ctrl('d')]);
     assert!(title(&mut app).contains("登录"), "{}", screen(&mut app));
     let persons: i64 = Connection::open(&db)
