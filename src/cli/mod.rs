@@ -484,7 +484,7 @@ fn user_command(
                     out,
                     "{}\t{}\t{}",
                     crate::domain::text::for_display(&a.username),
-                    roles.join("，"),
+                    roles.join(t(lang, "form.list_separator")),
                     state
                 )
                 .map_err(io_err)?;

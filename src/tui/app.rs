@@ -20,9 +20,6 @@ use crate::i18n::{t, tf};
 /// Smallest usable terminal.
 pub const MIN_WIDTH: u16 = 80;
 
-fn env_now(env: &Env) -> chrono::DateTime<chrono::Utc> {
-    env.clock.now()
-}
 /// Smallest usable terminal.
 pub const MIN_HEIGHT: u16 = 24;
 
@@ -46,6 +43,8 @@ pub struct App {
     last_input: chrono::DateTime<chrono::Utc>,
     /// The stack's height with the idle lock on top, while locked.
     locked_at: Option<usize>,
+    /// Time without a key before the screen locks (read when the screen changes).
+    idle_limit: chrono::Duration,
 }
 
 impl App {
@@ -67,8 +66,9 @@ impl App {
             pending: 0,
             quit: false,
             size: Rect::new(0, 0, MIN_WIDTH, MIN_HEIGHT),
-            last_input: env_now(&env),
+            last_input: env.clock.now(),
             locked_at: None,
+            idle_limit: chrono::Duration::minutes(crate::app::auth::idle_minutes(&env.store)),
             env,
         }
     }
@@ -88,7 +88,7 @@ impl App {
             return;
         }
         let idle = self.env.clock.now() - self.last_input;
-        if idle < chrono::Duration::minutes(crate::app::auth::idle_minutes(&self.env.store)) {
+        if idle < self.idle_limit {
             return;
         }
         let at = crate::app::clock::rfc3339(self.env.clock.now());
@@ -119,8 +119,11 @@ impl App {
         app
     }
 
-    /// Re-reads the open exchange conflicts and reviews shown in the top bar.
+    /// Re-reads what the app keeps between screens rather than per key: the open exchange
+    /// conflicts and reviews shown in the top bar, and the screen-lock time.
     fn refresh_pending(&mut self) {
+        self.idle_limit =
+            chrono::Duration::minutes(crate::app::auth::idle_minutes(&self.env.store));
         self.pending = match self.env.session {
             Some(_) => crate::app::exchange::open_counts(&self.env.store)
                 .map(|(conflicts, reviews)| conflicts + reviews)
@@ -191,7 +194,7 @@ impl App {
     /// Pasted text: typed into the focused text field, ignored when none has focus (so a
     /// pasted `e` or `g` never acts as a command). Line breaks are dropped.
     pub fn paste(&mut self, text: &str) {
-        self.last_input = env_now(&self.env);
+        self.last_input = self.env.clock.now();
         if self.job.is_some() || self.dialog.is_some() || self.help || !self.top().text_focused() {
             return;
         }
@@ -207,7 +210,7 @@ impl App {
 
     /// Handles one key press.
     pub fn handle_key(&mut self, key: Key) {
-        self.last_input = env_now(&self.env);
+        self.last_input = self.env.clock.now();
         self.handle_key_inner(key);
         // The lock screen pops itself once the password is right.
         if self.locked_at.is_some_and(|h| self.stack.len() < h) {

@@ -185,7 +185,7 @@ pub fn receipt_lines(r: &Receipt, tree: &OrgTree, lang: crate::i18n::Lang) -> Ve
         out.push(format!(
             "{}{}",
             t(lang, "exchange.receipt_kinds"),
-            parts.join("，")
+            parts.join(t(lang, "form.list_separator"))
         ));
     }
     if !r.communities.is_empty() {
@@ -204,7 +204,7 @@ pub fn receipt_lines(r: &Receipt, tree: &OrgTree, lang: crate::i18n::Lang) -> Ve
         out.push(format!(
             "{}{}",
             t(lang, "exchange.receipt_communities"),
-            parts.join("，")
+            parts.join(t(lang, "form.list_separator"))
         ));
     }
     if r.key_rotated {

@@ -36,6 +36,19 @@ const PAGE: usize = 10;
 /// What background work hands back to its screen: the lines to show, or why it failed.
 type Slot = Arc<Mutex<Option<Result<Vec<String>, String>>>>;
 
+/// Leaves a finished job's whole result for its screen and gives the job its closing message.
+fn hand_over(
+    slot: &Slot,
+    result: Result<Vec<String>, String>,
+    summary: impl Fn(&[String]) -> String,
+) -> Result<String, String> {
+    let message = result.as_ref().map(|l| summary(l)).map_err(Clone::clone);
+    if let Ok(mut s) = slot.lock() {
+        *s = Some(result);
+    }
+    message
+}
+
 /// A path as typed, made absolute: `~` is the home folder, and a path that is not absolute
 /// is in `base` (the user's outbox, where files uploaded over SFTP are easy to put; the folder
 /// the program was started in means nothing to a person at the menu).
@@ -304,14 +317,7 @@ impl ExportScreen {
                         ]
                     })
                     .map_err(|e| e.localize(lang));
-                let message = result
-                    .as_ref()
-                    .map(|l| l.first().cloned().unwrap_or_default())
-                    .map_err(Clone::clone);
-                if let Ok(mut s) = slot.lock() {
-                    *s = Some(result);
-                }
-                message
+                hand_over(&slot, result, |l| l.first().cloned().unwrap_or_default())
             },
         ))
     }
@@ -500,14 +506,9 @@ impl ImportScreen {
                 let result = run()
                     .map(|lines| lines.iter().map(|l| safe(l)).collect::<Vec<_>>())
                     .map_err(|e| safe(&e.localize(lang)));
-                let message = result
-                    .as_ref()
-                    .map(|l| l.iter().take(2).cloned().collect::<Vec<_>>().join("\n"))
-                    .map_err(Clone::clone);
-                if let Ok(mut s) = slot.lock() {
-                    *s = Some(result);
-                }
-                message
+                hand_over(&slot, result, |l| {
+                    l.iter().take(2).cloned().collect::<Vec<_>>().join("\n")
+                })
             },
         ))
     }

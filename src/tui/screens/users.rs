@@ -164,7 +164,7 @@ impl Screen for UsersScreen {
                     Row {
                         cells: vec![
                             Line::from(safe(&a.username)),
-                            Line::from(roles.join("，")),
+                            Line::from(roles.join(t(lang, "form.list_separator"))),
                             Line::from(state),
                         ],
                         overdue: a.disabled,
