@@ -82,7 +82,7 @@ impl AuditScreen {
                         show_instant(&e.at),
                         safe(&e.actor),
                         safe(&e.event),
-                        safe(&e.subject),
+                        crate::tui::text::truncate(&safe(&e.subject), 14),
                         safe(&e.detail),
                     ])
                 })
