@@ -384,18 +384,6 @@ fn a_writer_holding_the_lock_past_the_timeout() {
 }
 
 #[test]
-fn commands_of_later_releases_say_so() {
-    let dir = demo_dir("5", "1");
-    let (code, _, err) = run(jiuzhu(dir.path())
-        .args([
-            "--user", "demo", "report", "monthly", "--month", "2026-11", "--out", "x.xlsx",
-        ])
-        .env("JIUZHU_PASSWORD", "demo"));
-    assert_eq!(code, 1);
-    assert!(err.contains("尚未提供"), "{err}");
-}
-
-#[test]
 fn unknown_language_is_refused() {
     let (code, _, err) =
         run(jiuzhu(std::path::Path::new("/nonexistent")).args(["--lang", "fr", "check"]));

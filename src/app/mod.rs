@@ -23,6 +23,7 @@ pub mod search;
 pub mod service;
 pub mod settings;
 pub mod setup;
+pub mod statistics;
 pub mod supervision;
 pub mod task;
 pub mod timeliness;

@@ -44,7 +44,8 @@ impl ListFormat {
         }
     }
 
-    fn extension(self) -> &'static str {
+    /// The file-name extension.
+    pub fn extension(self) -> &'static str {
         match self {
             ListFormat::Html => "html",
             ListFormat::Xlsx => "xlsx",

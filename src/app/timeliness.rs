@@ -98,7 +98,8 @@ pub struct Period {
 }
 
 impl Period {
-    fn contains(&self, d: NaiveDate) -> bool {
+    /// True when `d` is one of its days.
+    pub fn contains(&self, d: NaiveDate) -> bool {
         self.from <= d && d <= self.to
     }
 }

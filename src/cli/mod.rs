@@ -5,6 +5,7 @@
 pub mod args;
 mod exchange;
 mod output;
+mod report;
 
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -12,13 +13,9 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 use zeroize::Zeroizing;
 
-use self::args::{AuditCommand, Cli, Command, ReportCommand, RosterCommand};
+use self::args::{AuditCommand, Cli, Command, RosterCommand};
 
-use crate::app::print::{self, ListFormat, PostingRequest};
-use crate::app::{
-    auth, check, demo, person, roster, setup, AppError, Clock, Ctx, Session, SystemClock,
-};
-use crate::domain::validation::{Field, Reason, ValidationError};
+use crate::app::{auth, check, demo, roster, setup, AppError, Clock, Ctx, Session, SystemClock};
 use crate::i18n::{t, tf, Lang, Localize};
 use crate::store::{data_dir, OpenOptions, Store, StoreError};
 
@@ -250,68 +247,6 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
         Some(Command::User(cmd)) => user_command(cmd, cli, &paths, lang, clock, &mut out),
         Some(Command::Keys(k)) => exchange::keys(k, cli, &paths, lang, clock, &mut out),
         Some(Command::Bundle(b)) => exchange::bundle(b, cli, &paths, lang, clock, &mut out),
-        Some(Command::Report(ReportCommand::Posting {
-            community,
-            format,
-            out: target,
-        })) => {
-            let format = ListFormat::parse(format).ok_or_else(|| {
-                AppError::Validation(ValidationError::new(
-                    Field::Format,
-                    Reason::BadFormat {
-                        example: "example.list_format",
-                    },
-                ))
-            })?;
-            let mut store = open_existing(&paths)?;
-            let session = sign_in(&mut store, cli, lang, clock)?;
-            let mut ctx = Ctx::new(&mut store, session, clock)?;
-            let from = ctx.clock.today();
-            let request = |code: &str| PostingRequest {
-                community: code.to_string(),
-                from,
-                to: from + chrono::Duration::days(print::POSTING_DAYS - 1),
-                place: t(lang, "posting.place_default").to_string(),
-            };
-            // One community: OUT is the file. Without --community: OUT is a folder that
-            // receives one list per community this workstation serves.
-            let jobs: Vec<(PostingRequest, PathBuf)> = match community {
-                Some(code) => vec![(request(code), target.clone())],
-                None => {
-                    data_dir::ensure_dir(target)?;
-                    person::hosted_communities(&ctx)?
-                        .iter()
-                        .filter(|u| {
-                            ctx.require(crate::domain::permission::Action::ViewPerson, &u.code)
-                                .is_ok()
-                        })
-                        .map(|u| {
-                            let r = request(&u.code);
-                            let file = target.join(print::posting_file_name(&r, format));
-                            (r, file)
-                        })
-                        .collect()
-                }
-            };
-            for (r, file) in jobs {
-                let (path, n) = print::posting(&mut ctx, &r, format, Some(file), lang)?;
-                writeln!(
-                    out,
-                    "{}",
-                    tf(
-                        lang,
-                        "posting.written",
-                        &[
-                            ("community", ctx.tree.name_of(&r.community)),
-                            ("n", &n.to_string()),
-                            ("path", &show_path(&path)),
-                        ]
-                    )
-                )
-                .map_err(io_err)?;
-            }
-            Ok(0)
-        }
         Some(Command::Roster(RosterCommand::Import { file })) => {
             let mut store = open_existing(&paths)?;
             let session = sign_in(&mut store, cli, lang, clock)?;
@@ -322,7 +257,7 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
             // failure of the command (exit 1 is for a file refused as a whole).
             Ok(0)
         }
-        Some(Command::Report(_)) => Err(AppError::NotYetAvailable("report")),
+        Some(Command::Report(r)) => report::run(r, cli, &paths, lang, clock, &mut out),
         Some(Command::Backup { out: target }) => {
             let mut store = open_existing(&paths)?;
             let session = sign_in(&mut store, cli, lang, clock)?;

@@ -137,7 +137,7 @@ impl IdNumber {
             return Err(err(Reason::BadRegion));
         }
         if birth_date_of(b).is_none() {
-            return Err(err(Reason::BadDate));
+            return Err(err(Reason::BadBirthDate));
         }
         let expected = check_char(&b[..17]);
         if char::from(b[17]) != expected {
@@ -303,7 +303,7 @@ mod tests {
             "36010420230229001",
         ] {
             let e = IdNumber::parse(&with_check(first17), today()).unwrap_err();
-            assert_eq!(e.reason, Reason::BadDate, "{first17}");
+            assert_eq!(e.reason, Reason::BadBirthDate, "{first17}");
         }
         // 2024 is a leap year.
         assert!(IdNumber::parse(&with_check("36010420240229001"), today()).is_ok());

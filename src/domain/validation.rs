@@ -57,6 +57,10 @@ pub enum Field {
     PeriodEnd,
     Answer,
     Format,
+    /// 月份 of a monthly report.
+    Month,
+    /// 年度 of a yearly report.
+    Year,
     /// 救助类别 of a roster row.
     AssistanceCategory,
     /// 审批日期 of a roster row.
@@ -124,6 +128,8 @@ impl Field {
             Field::PeriodEnd => "field.period_end",
             Field::Answer => "field.answer",
             Field::Format => "field.format",
+            Field::Month => "field.month",
+            Field::Year => "field.year",
             Field::EscrowRecipient => "field.escrow_recipient",
             Field::AssistanceCategory => "field.assistance_category",
             Field::ApprovalDate => "field.approval_date",
@@ -151,6 +157,8 @@ pub enum Reason {
     BadRegion,
     /// Not a real calendar date.
     BadDate,
+    /// An ID number whose birth date is not a real calendar date.
+    BadBirthDate,
     /// A date that has not happened yet.
     FutureDate,
     /// The 18th character does not match; `expected` is the right one.
@@ -201,6 +209,7 @@ impl Localize for Reason {
             ),
             Reason::BadRegion => t(lang, "reason.bad_region").to_string(),
             Reason::BadDate => t(lang, "reason.bad_date").to_string(),
+            Reason::BadBirthDate => t(lang, "reason.bad_birth_date").to_string(),
             Reason::FutureDate => t(lang, "reason.future_date").to_string(),
             Reason::BadCheckDigit { expected } => tf(
                 lang,

@@ -181,6 +181,7 @@ pub fn posting_xlsx(
             headers: &posting_headers(lang),
             rows: &rows,
             widths: &[6.0, 10.0, 22.0, 16.0, 30.0, 40.0],
+            numeric: &[],
         }],
         created,
     )
@@ -278,6 +279,7 @@ pub fn name_list_xlsx(
             widths: &[
                 6.0, 16.0, 10.0, 6.0, 6.0, 14.0, 30.0, 14.0, 36.0, 18.0, 12.0, 20.0,
             ],
+            numeric: &[],
         }],
         today,
     )

@@ -5,4 +5,5 @@
 pub mod forms;
 pub mod html;
 pub mod lists;
+pub mod statistics;
 pub mod xlsx;

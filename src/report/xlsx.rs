@@ -29,6 +29,8 @@ pub struct SheetData<'a> {
     pub rows: &'a [Vec<String>],
     /// Column widths in characters (a Chinese character counts two).
     pub widths: &'a [f64],
+    /// Columns written as numbers (right-aligned, summable); the others stay text.
+    pub numeric: &'a [usize],
 }
 
 /// Characters Excel refuses in a sheet name.
@@ -70,6 +72,9 @@ pub fn workbook(sheets: &[SheetData<'_>], created: NaiveDate) -> Result<Vec<u8>,
         .set_border(FormatBorder::Thin)
         .set_text_wrap()
         .set_num_format("@");
+    let num_fmt = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Right);
     let mut used = Vec::new();
     for s in sheets {
         let ws = wb.add_worksheet();
@@ -100,8 +105,16 @@ pub fn workbook(sheets: &[SheetData<'_>], created: NaiveDate) -> Result<Vec<u8>,
         ws.set_freeze_panes(3, 0)?;
         for (r, row) in s.rows.iter().enumerate() {
             for (c, v) in row.iter().enumerate() {
-                // Text cells, so ID and card numbers never turn into 3.60104E+17.
-                ws.write_string_with_format(r as u32 + 3, c as u16, v, &cell_fmt)?;
+                let (r, col) = (r as u32 + 3, c as u16);
+                match v.parse::<f64>() {
+                    Ok(n) if s.numeric.contains(&c) && n.is_finite() => {
+                        ws.write_number_with_format(r, col, n, &num_fmt)?;
+                    }
+                    // Text cells, so ID and card numbers never turn into 3.60104E+17.
+                    _ => {
+                        ws.write_string_with_format(r, col, v, &cell_fmt)?;
+                    }
+                }
             }
         }
     }
@@ -140,6 +153,7 @@ mod tests {
             headers: &["姓名", "身份证号"],
             rows: &rows,
             widths: &[10.0, 22.0],
+            numeric: &[],
         };
         let d = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let a = workbook(&[sheet], d).unwrap();
@@ -151,6 +165,7 @@ mod tests {
             headers: &["姓名", "身份证号"],
             rows: &rows,
             widths: &[10.0, 22.0],
+            numeric: &[],
         };
         assert_eq!(a, workbook(&[sheet], d).unwrap());
     }

@@ -24,6 +24,7 @@ pub mod providers;
 pub mod records;
 pub mod services;
 pub mod settings;
+pub mod statistics;
 pub mod supervision;
 pub mod tasks;
 pub mod transfers;

@@ -1,0 +1,420 @@
+//! 统计报表: the monthly statistics and the yearly 绩效评估 of every community the reader may
+//! see, counted from the records of one period — clues found, cards issued and services
+//! stopped (the "有进有出" of dynamic management), cases in service on the last day, what was
+//! delivered per community, per service item and per provider (the basis of the monthly
+//! subsidy review of 邻里互助), complaints and inspections.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::clock::stored_day;
+use super::print::{deliver, outbox, ListFormat};
+use super::timeliness::{self, Period, Step};
+use super::{AppError, Ctx, Result};
+use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::month::Month;
+use crate::domain::org::Tier;
+use crate::domain::permission::Action;
+use crate::domain::service::Satisfaction;
+use crate::domain::statistics::{CommunityFigures, Evaluation, Line, StepMedians, Summary, Tally};
+use crate::i18n::Lang;
+use crate::report::statistics as sheets;
+use crate::store::{providers, statistics as raw};
+
+/// Interns strings as small numbers, so a year of records counts people without copying ids.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&n) = self.ids.get(s) {
+            return n;
+        }
+        let n = self.ids.len() as u32;
+        self.ids.insert(s.to_string(), n);
+        n
+    }
+}
+
+/// Tallies grouped by a key, counting each recipient once per group.
+#[derive(Default)]
+struct Grouped {
+    keys: Interner,
+    tallies: Vec<Tally>,
+    seen: HashSet<(u32, u32)>,
+}
+
+impl Grouped {
+    fn add(&mut self, key: &str, case: u32, fact: &raw::ServiceFact<'_>) {
+        let k = self.keys.id(key);
+        if k as usize == self.tallies.len() {
+            self.tallies.push(Tally::default());
+        }
+        let t = &mut self.tallies[k as usize];
+        t.records += 1;
+        t.minutes += fact.minutes.max(0) as u64;
+        t.confirmed += u64::from(fact.confirmed);
+        if let Some(s) = fact.satisfaction.and_then(Satisfaction::from_code) {
+            t.rated += 1;
+            t.satisfied += u64::from(s != Satisfaction::Unsatisfied);
+        }
+        if self.seen.insert((k, case)) {
+            t.recipients += 1;
+        }
+    }
+
+    fn into_map(self) -> HashMap<String, Tally> {
+        let mut tallies = self.tallies;
+        self.keys
+            .ids
+            .into_iter()
+            .map(|(k, n)| (k, std::mem::take(&mut tallies[n as usize])))
+            .collect()
+    }
+}
+
+/// What was delivered in the period, per community, per item and per provider.
+struct Delivered {
+    communities: HashMap<String, Tally>,
+    items: HashMap<String, Tally>,
+    providers: HashMap<String, Tally>,
+}
+
+fn delivered(ctx: &Ctx<'_>, period: Period) -> Result<Delivered> {
+    let mut cases = Interner::default();
+    let mut by_community = Grouped::default();
+    let mut by_item = Grouped::default();
+    let mut by_provider = Grouped::default();
+    let mut visible: HashMap<String, bool> = HashMap::new();
+    raw::services_between(ctx.store.conn(), period.from, period.to, &mut |f| {
+        let shown = match visible.get(f.community) {
+            Some(&v) => v,
+            None => {
+                let v = ctx.require(Action::ViewPerson, f.community).is_ok();
+                visible.insert(f.community.to_string(), v);
+                v
+            }
+        };
+        if !shown {
+            return;
+        }
+        let case = cases.id(f.case_id);
+        by_community.add(f.community, case, &f);
+        by_item.add(f.item, case, &f);
+        by_provider.add(f.provider_id, case, &f);
+    })?;
+    Ok(Delivered {
+        communities: by_community.into_map(),
+        items: by_item.into_map(),
+        providers: by_provider.into_map(),
+    })
+}
+
+/// Cards issued, services stopped, and cases in service on the last day, per community.
+#[derive(Default)]
+struct Movement {
+    enrolled: u64,
+    stopped: u64,
+    in_service_at_end: u64,
+}
+
+fn movements(ctx: &Ctx<'_>, period: Period) -> Result<HashMap<String, Movement>> {
+    let mut enrolled: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut stopped: BTreeSet<(String, String)> = BTreeSet::new();
+    // The last service state of each case up to the last day: in service or not.
+    let mut last: HashMap<String, (String, bool)> = HashMap::new();
+    for t in raw::service_transitions(ctx.store.conn())? {
+        let Some(day) = stored_day(&t.at) else {
+            continue;
+        };
+        if day > period.to {
+            continue;
+        }
+        let in_service = matches!(t.kind.as_str(), "case.issue_card" | "case.resume");
+        if period.contains(day) {
+            match t.kind.as_str() {
+                "case.issue_card" => {
+                    enrolled.insert((t.community.clone(), t.case_id.clone()));
+                }
+                "case.stop" => {
+                    stopped.insert((t.community.clone(), t.case_id.clone()));
+                }
+                _ => {}
+            }
+        }
+        last.insert(t.case_id, (t.community, in_service));
+    }
+    let mut out: HashMap<String, Movement> = HashMap::new();
+    for (community, _) in enrolled {
+        out.entry(community).or_default().enrolled += 1;
+    }
+    for (community, _) in stopped {
+        out.entry(community).or_default().stopped += 1;
+    }
+    for (community, in_service) in last.into_values() {
+        if in_service {
+            out.entry(community).or_default().in_service_at_end += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The figures of every community the session may see over `period`, labelled in `lang`.
+pub fn summary(ctx: &Ctx<'_>, period: Period, lang: Lang) -> Result<Summary> {
+    ctx.require_somewhere(Action::ViewPerson)?;
+    let visible = |c: &str| ctx.require(Action::ViewPerson, c).is_ok();
+    let conn = ctx.store.conn();
+    let mut rows: BTreeMap<String, CommunityFigures> = BTreeMap::new();
+    fn row<'r>(
+        rows: &'r mut BTreeMap<String, CommunityFigures>,
+        visible: &dyn Fn(&str) -> bool,
+        c: &str,
+    ) -> Option<&'r mut CommunityFigures> {
+        visible(c).then(|| rows.entry(c.to_string()).or_default())
+    }
+    for u in super::person::hosted_communities(ctx)? {
+        if u.tier() == Tier::Community {
+            row(&mut rows, &visible, &u.code);
+        }
+    }
+    for (c, n) in raw::clues_found(conn, period.from, period.to)? {
+        if let Some(r) = row(&mut rows, &visible, &c) {
+            r.clues_found = n;
+        }
+    }
+    for (c, n) in raw::complaints_received(conn, period.from, period.to)? {
+        if let Some(r) = row(&mut rows, &visible, &c) {
+            r.complaints_received = n;
+        }
+    }
+    for (c, at) in raw::complaints_closed(conn)? {
+        if stored_day(&at).is_some_and(|d| period.contains(d)) {
+            if let Some(r) = row(&mut rows, &visible, &c) {
+                r.complaints_closed += 1;
+            }
+        }
+    }
+    for (c, n, good) in raw::inspections(conn, period.from, period.to)? {
+        if let Some(r) = row(&mut rows, &visible, &c) {
+            r.inspections = n;
+            r.inspections_good = good;
+        }
+    }
+    for (c, m) in movements(ctx, period)? {
+        if let Some(r) = row(&mut rows, &visible, &c) {
+            r.enrolled = m.enrolled;
+            r.stopped = m.stopped;
+            r.in_service_at_end = m.in_service_at_end;
+        }
+    }
+    let d = delivered(ctx, period)?;
+    for (c, t) in &d.communities {
+        if let Some(r) = row(&mut rows, &visible, c) {
+            r.services = *t;
+        }
+    }
+    let mut total = CommunityFigures::default();
+    let communities: Vec<CommunityFigures> = rows
+        .into_iter()
+        .map(|(code, mut f)| {
+            f.name = ctx.tree.name_of(&code).to_string();
+            f.community = code;
+            total.add(&f);
+            f
+        })
+        .collect();
+    Ok(Summary {
+        from: period.from,
+        to: period.to,
+        unit_name: own_unit_name(ctx)?,
+        communities,
+        total,
+        items: item_lines(d.items, lang),
+        providers: provider_lines(ctx, d.providers, lang)?,
+    })
+}
+
+fn own_unit_name(ctx: &Ctx<'_>) -> Result<String> {
+    let code = ctx.store.workstation()?.org_code;
+    Ok(ctx.tree.name_of(&code).to_string())
+}
+
+/// The category an item is counted under: its service category, else the first measure
+/// that lists it.
+fn item_group(cat: &Catalogue, item: &crate::domain::catalogue::Entry, lang: Lang) -> String {
+    if let Some(c) = &item.category {
+        return cat.label(ListKind::ServiceCategory, c, lang).to_string();
+    }
+    cat.entries(ListKind::Measure)
+        .iter()
+        .find(|m| m.items.contains(&item.code))
+        .map(|m| m.label(lang).to_string())
+        .unwrap_or_default()
+}
+
+fn item_lines(mut items: HashMap<String, Tally>, lang: Lang) -> Vec<Line> {
+    let cat = Catalogue::builtin();
+    let mut out: Vec<Line> = Vec::new();
+    for e in cat.entries(ListKind::ServiceItem) {
+        if let Some(t) = items.remove(&e.code) {
+            out.push(Line {
+                code: e.code.clone(),
+                name: e.label(lang).to_string(),
+                group: item_group(cat, e, lang),
+                tally: t,
+            });
+        }
+    }
+    // Items no longer in the catalogue still count, under their codes.
+    let mut rest: Vec<(String, Tally)> = items.into_iter().collect();
+    rest.sort_by(|a, b| a.0.cmp(&b.0));
+    out.extend(rest.into_iter().map(|(code, tally)| Line {
+        name: code.clone(),
+        code,
+        group: String::new(),
+        tally,
+    }));
+    out
+}
+
+fn provider_lines(
+    ctx: &Ctx<'_>,
+    mut served: HashMap<String, Tally>,
+    lang: Lang,
+) -> Result<Vec<Line>> {
+    let cat = Catalogue::builtin();
+    let mut out = Vec::new();
+    for p in providers::list(ctx.store.conn())? {
+        if let Some(t) = served.remove(&p.meta.id) {
+            out.push(Line {
+                group: cat.label(ListKind::ProviderKind, &p.kind, lang).to_string(),
+                name: p.name,
+                code: p.meta.id,
+                tally: t,
+            });
+        }
+    }
+    out.extend(served.into_iter().map(|(id, tally)| Line {
+        name: id.clone(),
+        code: id,
+        group: String::new(),
+        tally,
+    }));
+    out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.code.cmp(&b.code)));
+    Ok(out)
+}
+
+/// The period of `month`.
+pub fn month_period(month: Month) -> Period {
+    Period {
+        from: month.first_day(),
+        to: month.last_day(),
+    }
+}
+
+/// The monthly statistics of `month`.
+pub fn monthly(ctx: &Ctx<'_>, month: Month, lang: Lang) -> Result<Summary> {
+    summary(ctx, month_period(month), lang)
+}
+
+/// 绩效评估 of `year`: the year's figures and how long the workflow's steps took.
+pub fn evaluation(ctx: &Ctx<'_>, year: i32, lang: Lang) -> Result<Evaluation> {
+    let (Some(from), Some(to)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Err(AppError::Validation(
+            crate::domain::validation::ValidationError::new(
+                crate::domain::validation::Field::Year,
+                crate::domain::validation::Reason::BadDate,
+            ),
+        ));
+    };
+    let period = Period { from, to };
+    let summary = summary(ctx, period, lang)?;
+    let timing = timeliness::report(ctx, Some(period))?;
+    let medians_of = |t: &timeliness::CommunityTimeliness| StepMedians {
+        verify: t.step(Step::Verify).median,
+        decide: t.step(Step::Decide).median,
+        first_service: t.step(Step::FirstService).median,
+    };
+    let by_code: HashMap<&str, StepMedians> = timing
+        .communities
+        .iter()
+        .map(|t| (t.community.as_str(), medians_of(t)))
+        .collect();
+    let mut medians: Vec<StepMedians> = summary
+        .communities
+        .iter()
+        .map(|c| {
+            by_code
+                .get(c.community.as_str())
+                .copied()
+                .unwrap_or_default()
+        })
+        .collect();
+    medians.push(medians_of(&timing.total));
+    Ok(Evaluation {
+        year,
+        summary,
+        medians,
+    })
+}
+
+/// Which report to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// 月度统计 of one month.
+    Monthly(Month),
+    /// 绩效评估 of one year.
+    Evaluation(i32),
+}
+
+impl Which {
+    fn file_name(self, format: ListFormat) -> String {
+        let stem = match self {
+            Which::Monthly(m) => format!("monthly_{}", m.to_string().replace('-', "")),
+            Which::Evaluation(y) => format!("evaluation_{y}"),
+        };
+        format!("{stem}.{}", format.extension())
+    }
+}
+
+/// Counts `which` and writes it to `path` (or the outbox when `None`) in `format`; returns
+/// the file and how many communities it covers.
+pub fn write(
+    ctx: &mut Ctx<'_>,
+    which: Which,
+    format: ListFormat,
+    path: Option<PathBuf>,
+    lang: Lang,
+) -> Result<(PathBuf, usize)> {
+    let today = ctx.clock.today();
+    let tables = match which {
+        Which::Monthly(m) => sheets::monthly(&monthly(ctx, m, lang)?, m, lang),
+        Which::Evaluation(y) => sheets::evaluation(&evaluation(ctx, y, lang)?, lang),
+    };
+    let n = tables.communities;
+    let bytes = match format {
+        ListFormat::Xlsx => {
+            sheets::xlsx(&tables, today).map_err(|e| AppError::Export(e.to_string()))?
+        }
+        ListFormat::Csv => sheets::csv(&tables),
+        ListFormat::Html => sheets::html(&tables, today, lang).into_bytes(),
+    };
+    let path = match path {
+        Some(p) => p,
+        None => outbox(ctx)?.join(which.file_name(format)),
+    };
+    // Counts only: no one's personal data is in it, but who printed what is still logged.
+    let subject = match which {
+        Which::Monthly(m) => m.to_string(),
+        Which::Evaluation(y) => y.to_string(),
+    };
+    let path = deliver(ctx, path, &bytes, "statistics", &subject)?;
+    Ok((path, n))
+}

@@ -1,0 +1,399 @@
+//! 统计报表 laid out: the monthly statistics and the yearly 绩效评估 as titled tables — per
+//! community with the total, per service item, per provider — written as a workbook of
+//! sheets, one CSV of sections, or one page to print.
+
+use chrono::NaiveDate;
+
+use super::html::{Doc, Sheet};
+use super::xlsx::{self, SheetData, XlsxError};
+use crate::domain::month::Month;
+use crate::domain::statistics::{CommunityFigures, Evaluation, Line, StepMedians, Summary};
+use crate::i18n::{t, tf, Lang};
+
+/// One table of a report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Sheet or section name.
+    pub name: String,
+    /// Column headers.
+    pub headers: Vec<String>,
+    /// Rows of text; numbers already formatted.
+    pub rows: Vec<Vec<String>>,
+    /// Columns holding numbers.
+    pub numeric: Vec<usize>,
+    /// Column widths for the spreadsheet.
+    pub widths: Vec<f64>,
+}
+
+/// A whole report: its title, period line, explanation and tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tables {
+    /// The heading.
+    pub title: String,
+    /// The period line.
+    pub period: String,
+    /// What the figures mean.
+    pub note: String,
+    /// The tables, the per-community one first.
+    pub tables: Vec<Table>,
+    /// How many communities the first table covers (the total row not counted).
+    pub communities: usize,
+}
+
+/// A whole number as text.
+fn n(v: u64) -> String {
+    v.to_string()
+}
+
+/// One decimal rounded half up (四舍五入, as a statistics table is checked by hand), or `-`
+/// when there is nothing to divide.
+fn dec(v: Option<f64>) -> String {
+    v.map_or_else(
+        || "-".to_string(),
+        |x| format!("{:.1}", (x * 10.0).round() / 10.0),
+    )
+}
+
+fn headers(lang: Lang, keys: &[&str]) -> Vec<String> {
+    keys.iter().map(|k| t(lang, k).to_string()).collect()
+}
+
+fn period_line(s: &Summary, lang: Lang) -> String {
+    tf(
+        lang,
+        "statistics.period",
+        &[
+            ("from", &s.from.format("%Y-%m-%d").to_string()),
+            ("to", &s.to.format("%Y-%m-%d").to_string()),
+        ],
+    )
+}
+
+fn name_of(c: &CommunityFigures, lang: Lang) -> String {
+    if c.community.is_empty() {
+        t(lang, "statistics.total").to_string()
+    } else {
+        c.name.clone()
+    }
+}
+
+/// The per-community columns both reports share, after the name.
+fn community_cells(c: &CommunityFigures) -> Vec<String> {
+    let s = &c.services;
+    vec![
+        n(c.clues_found),
+        n(c.enrolled),
+        n(c.stopped),
+        n(c.in_service_at_end),
+        n(s.recipients),
+        n(s.records),
+        dec(Some(s.hours())),
+        dec(s.per_recipient()),
+        dec(s.confirmed_rate()),
+        dec(s.satisfaction_rate()),
+        n(c.complaints_received),
+        n(c.complaints_closed),
+        n(c.inspections),
+        dec(c.inspection_rate()),
+    ]
+}
+
+const COMMUNITY_COLUMNS: [&str; 14] = [
+    "statistics.col_clues",
+    "statistics.col_enrolled",
+    "statistics.col_stopped",
+    "statistics.col_in_service",
+    "statistics.col_recipients",
+    "statistics.col_records",
+    "statistics.col_hours",
+    "statistics.col_per_recipient",
+    "statistics.col_confirmed",
+    "statistics.col_satisfied",
+    "statistics.col_complaints",
+    "statistics.col_closed",
+    "statistics.col_inspections",
+    "statistics.col_inspection_rate",
+];
+
+fn community_table(s: &Summary, medians: Option<&[StepMedians]>, lang: Lang) -> Table {
+    let mut keys = vec!["statistics.col_community"];
+    keys.extend(COMMUNITY_COLUMNS);
+    if medians.is_some() {
+        keys.extend([
+            "statistics.col_verify_days",
+            "statistics.col_decide_days",
+            "statistics.col_first_service_days",
+        ]);
+    }
+    let rows = s
+        .communities
+        .iter()
+        .chain(std::iter::once(&s.total))
+        .enumerate()
+        .map(|(i, c)| {
+            let mut row = vec![name_of(c, lang)];
+            row.extend(community_cells(c));
+            if let Some(m) = medians.and_then(|m| m.get(i)) {
+                row.extend([dec(m.verify), dec(m.decide), dec(m.first_service)]);
+            } else if medians.is_some() {
+                row.extend(["-".to_string(), "-".to_string(), "-".to_string()]);
+            }
+            row
+        })
+        .collect();
+    let columns = keys.len();
+    let mut widths = vec![18.0];
+    widths.resize(columns, 10.0);
+    Table {
+        name: t(lang, "statistics.sheet_communities").to_string(),
+        headers: headers(lang, &keys),
+        rows,
+        numeric: (1..columns).collect(),
+        widths,
+    }
+}
+
+fn line_table(lines: &[Line], sheet: &str, first: [&str; 2], lang: Lang) -> Table {
+    let mut keys = first.to_vec();
+    keys.extend([
+        "statistics.col_recipients",
+        "statistics.col_records",
+        "statistics.col_hours",
+        "statistics.col_per_recipient",
+        "statistics.col_confirmed",
+        "statistics.col_satisfied",
+    ]);
+    let rows = lines
+        .iter()
+        .map(|l| {
+            let s = &l.tally;
+            vec![
+                l.name.clone(),
+                l.group.clone(),
+                n(s.recipients),
+                n(s.records),
+                dec(Some(s.hours())),
+                dec(s.per_recipient()),
+                dec(s.confirmed_rate()),
+                dec(s.satisfaction_rate()),
+            ]
+        })
+        .collect();
+    Table {
+        name: t(lang, sheet).to_string(),
+        headers: headers(lang, &keys),
+        rows,
+        numeric: (2..keys.len()).collect(),
+        widths: vec![24.0, 20.0, 10.0, 10.0, 12.0, 12.0, 10.0, 10.0],
+    }
+}
+
+fn tables_of(s: &Summary, medians: Option<&[StepMedians]>, lang: Lang) -> Vec<Table> {
+    vec![
+        community_table(s, medians, lang),
+        line_table(
+            &s.items,
+            "statistics.sheet_items",
+            ["statistics.col_item", "statistics.col_category"],
+            lang,
+        ),
+        line_table(
+            &s.providers,
+            "statistics.sheet_providers",
+            ["statistics.col_provider", "statistics.col_kind"],
+            lang,
+        ),
+    ]
+}
+
+/// The monthly statistics of `month`.
+pub fn monthly(s: &Summary, month: Month, lang: Lang) -> Tables {
+    Tables {
+        title: tf(
+            lang,
+            "statistics.title_monthly",
+            &[
+                ("unit", &s.unit_name),
+                ("year", &month.year().to_string()),
+                ("month", &month.month().to_string()),
+            ],
+        ),
+        period: period_line(s, lang),
+        note: t(lang, "statistics.note_monthly").to_string(),
+        tables: tables_of(s, None, lang),
+        communities: s.communities.len(),
+    }
+}
+
+/// The yearly evaluation.
+pub fn evaluation(e: &Evaluation, lang: Lang) -> Tables {
+    let s = &e.summary;
+    Tables {
+        title: tf(
+            lang,
+            "statistics.title_evaluation",
+            &[("unit", &s.unit_name), ("year", &e.year.to_string())],
+        ),
+        period: period_line(s, lang),
+        note: t(lang, "statistics.note_evaluation").to_string(),
+        tables: tables_of(s, Some(&e.medians), lang),
+        communities: s.communities.len(),
+    }
+}
+
+/// The report as a workbook: one sheet per table.
+pub fn xlsx(r: &Tables, created: NaiveDate) -> Result<Vec<u8>, XlsxError> {
+    let headers: Vec<Vec<&str>> = r
+        .tables
+        .iter()
+        .map(|tb| tb.headers.iter().map(String::as_str).collect())
+        .collect();
+    let sheets: Vec<SheetData<'_>> = r
+        .tables
+        .iter()
+        .zip(&headers)
+        .map(|(tb, h)| SheetData {
+            name: &tb.name,
+            title: &r.title,
+            subtitle: &r.period,
+            headers: h,
+            rows: &tb.rows,
+            widths: &tb.widths,
+            numeric: &tb.numeric,
+        })
+        .collect();
+    xlsx::workbook(&sheets, created)
+}
+
+/// The report as one CSV: the title, then each table under its name, a blank line between.
+pub fn csv(r: &Tables) -> Vec<u8> {
+    let mut out = Vec::new();
+    let quoted = |s: &str| format!("\"{}\"\r\n", s.replace('"', "\"\""));
+    for (i, tb) in r.tables.iter().enumerate() {
+        let headers: Vec<&str> = tb.headers.iter().map(String::as_str).collect();
+        let part = xlsx::csv(&headers, &tb.rows);
+        if i == 0 {
+            // The byte-order mark goes first, before the title.
+            out.extend_from_slice("\u{feff}".as_bytes());
+            out.extend_from_slice(quoted(&r.title).as_bytes());
+            out.extend_from_slice(quoted(&r.period).as_bytes());
+        }
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(quoted(&tb.name).as_bytes());
+        out.extend_from_slice(part.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&part));
+    }
+    out
+}
+
+/// The report as a page to print.
+pub fn html(r: &Tables, made: NaiveDate, lang: Lang) -> String {
+    let mut d = Doc::new(Sheet::A4Landscape, &r.title);
+    d.heading(&r.title).meta(
+        &r.period,
+        &tf(
+            lang,
+            "statistics.made_on",
+            &[("date", &made.format("%Y-%m-%d").to_string())],
+        ),
+    );
+    for tb in &r.tables {
+        let headers: Vec<&str> = tb.headers.iter().map(String::as_str).collect();
+        d.section(&tb.name).list(&headers, &tb.rows, &tb.numeric);
+    }
+    d.note(&r.note);
+    d.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::statistics::Tally;
+
+    fn summary() -> Summary {
+        let c = CommunityFigures {
+            community: "360104001001".into(),
+            name: "洪都社区".into(),
+            clues_found: 3,
+            enrolled: 2,
+            services: Tally {
+                records: 10,
+                recipients: 4,
+                minutes: 90,
+                confirmed: 5,
+                rated: 0,
+                satisfied: 0,
+            },
+            ..Default::default()
+        };
+        let mut total = CommunityFigures::default();
+        total.add(&c);
+        Summary {
+            from: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            to: NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+            unit_name: "洪都街道".into(),
+            communities: vec![c],
+            total,
+            items: Vec::new(),
+            providers: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_community_table_ends_with_the_total() {
+        let s = summary();
+        let r = monthly(&s, Month::new(2026, 11).unwrap(), Lang::ZhCn);
+        let tb = &r.tables[0];
+        assert_eq!(tb.rows.len(), 2);
+        assert_eq!(tb.rows[0][0], "洪都社区");
+        assert_eq!(tb.rows[1][0], t(Lang::ZhCn, "statistics.total"));
+        // Hours with one decimal, a rate with nothing rated shows a dash.
+        assert_eq!(tb.rows[0][7], "1.5");
+        assert_eq!(tb.rows[0][10], "-");
+        assert_eq!(tb.rows[0][9], "50.0");
+        assert_eq!(tb.headers.len(), tb.rows[0].len());
+        assert!(r.title.contains("洪都街道"), "{}", r.title);
+    }
+
+    #[test]
+    fn decimals_round_half_up() {
+        assert_eq!(dec(Some(2.25)), "2.3");
+        assert_eq!(dec(Some(0.05)), "0.1");
+        assert_eq!(dec(Some(12.0)), "12.0");
+        assert_eq!(dec(None), "-");
+    }
+
+    #[test]
+    fn the_evaluation_adds_the_medians() {
+        let s = summary();
+        let e = Evaluation {
+            year: 2026,
+            summary: s,
+            medians: vec![
+                StepMedians {
+                    verify: Some(2.0),
+                    decide: Some(6.5),
+                    first_service: None,
+                },
+                StepMedians::default(),
+            ],
+        };
+        let r = evaluation(&e, Lang::ZhCn);
+        let tb = &r.tables[0];
+        assert_eq!(tb.headers.len(), 18);
+        let last = tb.rows[0].len() - 1;
+        assert_eq!(tb.rows[0][last - 2..], ["2.0", "6.5", "-"]);
+    }
+
+    #[test]
+    fn csv_sections_follow_one_byte_order_mark() {
+        let s = summary();
+        let r = monthly(&s, Month::new(2026, 11).unwrap(), Lang::ZhCn);
+        let bytes = csv(&r);
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        assert_eq!(text.matches('\u{feff}').count(), 1);
+        for tb in &r.tables {
+            assert!(text.contains(&format!("\"{}\"", tb.name)));
+        }
+    }
+}
