@@ -17,7 +17,11 @@ pub fn persons() -> usize {
 
 /// The benchmark data directory: made once by `demo` with seed 1, then reused.
 pub fn data_dir() -> PathBuf {
-    let n = persons();
+    data_dir_for(persons())
+}
+
+/// The data directory of a demo of `n` persons: made once by `demo` with seed 1, then reused.
+pub fn data_dir_for(n: usize) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/demo-{n}"));
     let db = dir.join("jiuzhu.db");
     if !db.exists() {

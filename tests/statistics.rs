@@ -305,10 +305,7 @@ fn the_report_files_hold_the_figures_in_each_format() {
                 let names = wb.sheet_names().to_vec();
                 assert_eq!(names, ["按社区", "按服务项目", "按服务主体"]);
                 let range = wb.worksheet_range("按社区").unwrap();
-                let found = range
-                    .rows()
-                    .find(|r| r[0] == "洪都新村社区")
-                    .unwrap();
+                let found = range.rows().find(|r| r[0] == "洪都新村社区").unwrap();
                 // Numbers are numbers: 服务人次 3, 服务时长 2.25 hours shown as 2.3.
                 assert_eq!(found[6], calamine::Data::Float(3.0));
                 assert_eq!(found[7], calamine::Data::Float(2.3));

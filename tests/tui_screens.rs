@@ -1066,14 +1066,44 @@ fn inbox_home_and_timeliness_screens() {
         !screen(&mut app).contains("> 2  需求认定"),
         "the inbox has the keys again"
     );
+    // 统计报表 opens on this month's statistics; [ goes back to October, when 张三 was carded
+    // and served once for 30 minutes.
     typed(&mut app, "9");
+    let t = draw(&mut app, 80, 24);
+    insta::assert_snapshot!("statistics_zh-CN_80x24", t.backend());
+    press(&mut app, &[Key::ch('[')]);
+    let s = screen(&mut app);
+    assert!(s.contains("月度统计（2026年10月）"), "{s}");
+    let line = s.lines().find(|l| l.contains("洪都新村社区")).unwrap();
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        cells[cells.len() - 5..cells.len() - 2],
+        ["1", "1", "0.5"],
+        "{line}"
+    );
+    press(&mut app, &[k(KeyCode::Tab)]);
+    let t = draw(&mut app, 80, 24);
+    insta::assert_snapshot!("statistics_movement_zh-CN_80x24", t.backend());
+    // ] comes back, and stops at the month not yet over.
+    press(&mut app, &[Key::ch(']'), Key::ch(']')]);
+    assert!(screen(&mut app).contains("（2026年11月）"));
+    // E writes the month to the outbox and says where.
+    press(&mut app, &[Key::ch('e')]);
+    let s = screen(&mut app);
+    assert!(s.contains("monthly_202611.xlsx"), "{s}");
+    assert!(ws
+        .dir
+        .path()
+        .join("outbox/demo/monthly_202611.xlsx")
+        .exists());
+    press(&mut app, &[Key::ch('t')]);
     let t = draw(&mut app, 80, 24);
     insta::assert_snapshot!("timeliness_zh-CN_80x24", t.backend());
     press(&mut app, &[k(KeyCode::Tab)]);
     let t = draw(&mut app, 80, 24);
     insta::assert_snapshot!("timeliness_counts_zh-CN_80x24", t.backend());
     // The time limits: a 10-day verification makes the clue found 8 days ago not overdue.
-    press(&mut app, &[k(KeyCode::Esc)]);
+    press(&mut app, &[k(KeyCode::Esc), k(KeyCode::Esc)]);
     typed(&mut app, "0");
     press(&mut app, &[Key::ch('e')]);
     let t = draw(&mut app, 80, 24);

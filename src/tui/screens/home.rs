@@ -150,7 +150,7 @@ impl Home {
                 Outcome::Push(Box::new(super::clue_list::ClueList::new(env)))
             }
             Some(&"menu.reports") => {
-                Outcome::Push(Box::new(super::timeliness::TimelinessScreen::new(env)))
+                Outcome::Push(Box::new(super::statistics::StatisticsScreen::new(env)))
             }
             Some(&"menu.settings") => Outcome::Push(Box::new(super::settings::Settings::new(env))),
             Some(&"menu.exchange") => {

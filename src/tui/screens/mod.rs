@@ -27,6 +27,7 @@ pub mod roster;
 pub mod service_form;
 pub mod settings;
 pub mod setup;
+pub mod statistics;
 pub mod supervision;
 pub mod tasks;
 pub mod timeliness;
