@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::history::{accepted, carded, day, in_service, new_clue, new_person, on};
+use common::history::{accepted, carded, day, in_service, meal_provider, new_clue, new_person, on};
 use common::{with_ctx, DemoWs};
 use jiuzhu::app::inbox::{self, InboxKind, Target};
 use jiuzhu::app::timeliness::{self, Period, Step};
@@ -347,21 +347,7 @@ fn cards_about_to_expire_and_expired_are_listed() {
 #[test]
 fn timeliness_per_community_from_the_stored_timestamps() {
     let mut ws = DemoWs::new();
-    let provider = with_ctx(&mut ws, "demo", |ctx| {
-        jiuzhu::app::provider::create(
-            ctx,
-            &jiuzhu::domain::provider::ProviderDraft {
-                name: "洪都街道居家养老服务中心".into(),
-                kind: "enterprise_institution".into(),
-                items: vec!["meal_delivery".into()],
-                contact: "刘敏".into(),
-                phone: "0791-88210001".into(),
-                area: "360104001".into(),
-                active: true,
-            },
-        )
-        .unwrap()
-    });
+    let provider = meal_provider(&mut ws);
     // Community 1, A: found 11-01, verified 11-03 (2), reported 11-04 (1), accepted 11-06 (2),
     // surveyed 11-10 (4), approved 11-20 (10), card 11-21, first service 11-23 (2).
     let a = new_person(&mut ws, "甲", C1);

@@ -4,14 +4,13 @@
 
 mod common;
 
-use common::history::{accepted, carded, day, new_clue, new_person, on, C1, C2};
+use common::history::{accepted, carded, day, meal_provider, new_clue, new_person, on, C1, C2};
 use common::{jiuzhu, run, with_ctx, DemoWs};
 use jiuzhu::app::print::ListFormat;
 use jiuzhu::app::statistics::{self, Which};
-use jiuzhu::app::{case, provider, service, AppError, Ctx, Session};
+use jiuzhu::app::{case, service, AppError, Ctx, Session};
 use jiuzhu::domain::month::Month;
 use jiuzhu::domain::permission::{Grant, Role};
-use jiuzhu::domain::provider::ProviderDraft;
 use jiuzhu::domain::service::Satisfaction;
 use jiuzhu::domain::statistics::{CommunityFigures, Summary, Tally};
 use jiuzhu::i18n::Lang;
@@ -72,21 +71,7 @@ fn carded_on(ws: &mut DemoWs, name: &str, community: &str, card_day: &str) -> St
 /// D carded 11-03; E a clue found 10-30 and nothing more.
 fn history() -> History {
     let mut ws = DemoWs::new();
-    let provider = with_ctx(&mut ws, "demo", |ctx| {
-        provider::create(
-            ctx,
-            &ProviderDraft {
-                name: "洪都街道居家养老服务中心".into(),
-                kind: "enterprise_institution".into(),
-                items: vec!["meal_delivery".into()],
-                contact: "刘敏".into(),
-                phone: "0791-88210001".into(),
-                area: "360104001".into(),
-                active: true,
-            },
-        )
-        .unwrap()
-    });
+    let provider = meal_provider(&mut ws);
     let a = carded_on(&mut ws, "甲", C1, "2026-09-10");
     let card_a = card_of(&mut ws, &a);
     serve(

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::html::{Doc, Sheet};
 use super::xlsx::{self, SheetData, XlsxError};
 use crate::domain::month::Month;
-use crate::domain::statistics::{CommunityFigures, Evaluation, Line, StepMedians, Summary};
+use crate::domain::statistics::{CommunityFigures, Evaluation, Line, StepMedians, Summary, Tally};
 use crate::i18n::{t, tf, Lang};
 
 /// One table of a report.
@@ -47,7 +47,7 @@ fn n(v: u64) -> String {
 
 /// One decimal rounded half up (四舍五入, as a statistics table is checked by hand), or `-`
 /// when there is nothing to divide.
-fn dec(v: Option<f64>) -> String {
+pub fn one_decimal(v: Option<f64>) -> String {
     v.map_or_else(
         || "-".to_string(),
         |x| format!("{:.1}", (x * 10.0).round() / 10.0),
@@ -79,22 +79,31 @@ fn name_of(c: &CommunityFigures, lang: Lang) -> String {
 
 /// The per-community columns both reports share, after the name.
 fn community_cells(c: &CommunityFigures) -> Vec<String> {
-    let s = &c.services;
-    vec![
+    let mut cells = vec![
         n(c.clues_found),
         n(c.enrolled),
         n(c.stopped),
         n(c.in_service_at_end),
-        n(s.recipients),
-        n(s.records),
-        dec(Some(s.hours())),
-        dec(s.per_recipient()),
-        dec(s.confirmed_rate()),
-        dec(s.satisfaction_rate()),
+    ];
+    cells.extend(tally_cells(&c.services));
+    cells.extend([
         n(c.complaints_received),
         n(c.complaints_closed),
         n(c.inspections),
-        dec(c.inspection_rate()),
+        one_decimal(c.inspection_rate()),
+    ]);
+    cells
+}
+
+/// Persons, services, hours, services per person, confirmed and satisfied rates.
+fn tally_cells(s: &Tally) -> [String; 6] {
+    [
+        n(s.recipients),
+        n(s.records),
+        one_decimal(Some(s.hours())),
+        one_decimal(s.per_recipient()),
+        one_decimal(s.confirmed_rate()),
+        one_decimal(s.satisfaction_rate()),
     ]
 }
 
@@ -134,7 +143,11 @@ fn community_table(s: &Summary, medians: Option<&[StepMedians]>, lang: Lang) -> 
             let mut row = vec![name_of(c, lang)];
             row.extend(community_cells(c));
             if let Some(m) = medians.and_then(|m| m.get(i)) {
-                row.extend([dec(m.verify), dec(m.decide), dec(m.first_service)]);
+                row.extend([
+                    one_decimal(m.verify),
+                    one_decimal(m.decide),
+                    one_decimal(m.first_service),
+                ]);
             } else if medians.is_some() {
                 row.extend(["-".to_string(), "-".to_string(), "-".to_string()]);
             }
@@ -166,17 +179,9 @@ fn line_table(lines: &[Line], sheet: &str, first: [&str; 2], lang: Lang) -> Tabl
     let rows = lines
         .iter()
         .map(|l| {
-            let s = &l.tally;
-            vec![
-                l.name.clone(),
-                l.group.clone(),
-                n(s.recipients),
-                n(s.records),
-                dec(Some(s.hours())),
-                dec(s.per_recipient()),
-                dec(s.confirmed_rate()),
-                dec(s.satisfaction_rate()),
-            ]
+            let mut row = vec![l.name.clone(), l.group.clone()];
+            row.extend(tally_cells(&l.tally));
+            row
         })
         .collect();
     Table {
@@ -307,7 +312,6 @@ pub fn html(r: &Tables, made: NaiveDate, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::statistics::Tally;
 
     fn summary() -> Summary {
         let c = CommunityFigures {
@@ -356,10 +360,10 @@ mod tests {
 
     #[test]
     fn decimals_round_half_up() {
-        assert_eq!(dec(Some(2.25)), "2.3");
-        assert_eq!(dec(Some(0.05)), "0.1");
-        assert_eq!(dec(Some(12.0)), "12.0");
-        assert_eq!(dec(None), "-");
+        assert_eq!(one_decimal(Some(2.25)), "2.3");
+        assert_eq!(one_decimal(Some(0.05)), "0.1");
+        assert_eq!(one_decimal(Some(12.0)), "12.0");
+        assert_eq!(one_decimal(None), "-");
     }
 
     #[test]

@@ -120,3 +120,22 @@ pub fn in_service(ws: &mut DemoWs, name: &str, community: &str, card_day: &str) 
     carded(ws, &case_id, card_day, card_day, card_day);
     case_id
 }
+
+/// 洪都街道居家养老服务中心, delivering meals across the subdistrict; returns its id.
+pub fn meal_provider(ws: &mut DemoWs) -> String {
+    on(ws, "2025-01-01", "demo", |ctx| {
+        jiuzhu::app::provider::create(
+            ctx,
+            &jiuzhu::domain::provider::ProviderDraft {
+                name: "洪都街道居家养老服务中心".into(),
+                kind: "enterprise_institution".into(),
+                items: vec!["meal_delivery".into()],
+                contact: "刘敏".into(),
+                phone: "0791-88210001".into(),
+                area: "360104001".into(),
+                active: true,
+            },
+        )
+        .unwrap()
+    })
+}

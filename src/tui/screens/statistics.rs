@@ -13,6 +13,7 @@ use crate::app::statistics::{self, Which};
 use crate::domain::month::Month;
 use crate::domain::statistics::{CommunityFigures, Line as Figures, Summary, Tally};
 use crate::i18n::{t, tf, Localize};
+use crate::report::statistics::one_decimal;
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::safe;
@@ -195,14 +196,6 @@ impl StatisticsScreen {
     }
 }
 
-/// One decimal rounded half up, `-` when there is nothing to divide.
-fn one_decimal(v: Option<f64>) -> String {
-    v.map_or_else(
-        || "-".to_string(),
-        |x| format!("{:.1}", (x * 10.0).round() / 10.0),
-    )
-}
-
 impl Screen for StatisticsScreen {
     fn title(&self, env: &Env) -> String {
         tf(
@@ -320,16 +313,5 @@ impl Screen for StatisticsScreen {
             },
             t(lang, "statistics.none"),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_decimal_rounds_half_up() {
-        assert_eq!(one_decimal(Some(2.25)), "2.3");
-        assert_eq!(one_decimal(None), "-");
     }
 }
