@@ -4,7 +4,7 @@
 //! delivered per community, per service item and per provider (the basis of the monthly
 //! subsidy review of 邻里互助), complaints and inspections.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -27,6 +27,7 @@ use crate::store::{providers, statistics as raw};
 #[derive(Default)]
 struct Interner {
     ids: HashMap<String, u32>,
+    names: Vec<String>,
 }
 
 impl Interner {
@@ -34,27 +35,55 @@ impl Interner {
         if let Some(&n) = self.ids.get(s) {
             return n;
         }
-        let n = self.ids.len() as u32;
+        let n = self.names.len() as u32;
         self.ids.insert(s.to_string(), n);
+        self.names.push(s.to_string());
         n
     }
 }
 
-/// Tallies grouped by a key, counting each recipient once per group.
+/// Every case, numbered, with its community's number: read in one pass, where a join would
+/// look the case up again for each of its services.
+struct CaseIndex {
+    cases: HashMap<String, (u32, u32)>,
+    communities: Interner,
+}
+
+impl CaseIndex {
+    fn load(ctx: &Ctx<'_>) -> Result<CaseIndex> {
+        let mut communities = Interner::default();
+        let mut cases = HashMap::new();
+        raw::case_communities(ctx.store.conn(), &mut |id, community| {
+            let n = cases.len() as u32;
+            cases.insert(id.to_string(), (n, communities.id(community)));
+        })?;
+        Ok(CaseIndex { cases, communities })
+    }
+
+    /// The case's number and community number.
+    fn get(&self, case_id: &str) -> Option<(u32, u32)> {
+        self.cases.get(case_id).copied()
+    }
+
+    fn community(&self, n: u32) -> &str {
+        &self.communities.names[n as usize]
+    }
+}
+
+/// Tallies grouped by a numbered key, counting each recipient once per group.
 #[derive(Default)]
 struct Grouped {
-    keys: Interner,
     tallies: Vec<Tally>,
     seen: HashSet<(u32, u32)>,
 }
 
 impl Grouped {
-    fn add(&mut self, key: &str, case: u32, fact: &raw::ServiceFact<'_>) {
-        let k = self.keys.id(key);
-        if k as usize == self.tallies.len() {
-            self.tallies.push(Tally::default());
+    fn add(&mut self, key: u32, case: u32, fact: &raw::ServiceFact<'_>) {
+        let k = key as usize;
+        if k >= self.tallies.len() {
+            self.tallies.resize(k + 1, Tally::default());
         }
-        let t = &mut self.tallies[k as usize];
+        let t = &mut self.tallies[k];
         t.records += 1;
         t.minutes += fact.minutes.max(0) as u64;
         t.confirmed += u64::from(fact.confirmed);
@@ -62,17 +91,18 @@ impl Grouped {
             t.rated += 1;
             t.satisfied += u64::from(s != Satisfaction::Unsatisfied);
         }
-        if self.seen.insert((k, case)) {
+        if self.seen.insert((key, case)) {
             t.recipients += 1;
         }
     }
 
-    fn into_map(self) -> HashMap<String, Tally> {
-        let mut tallies = self.tallies;
-        self.keys
-            .ids
+    /// The tallies by the names `name` gives their keys.
+    fn named<'n>(self, name: impl Fn(u32) -> &'n str) -> HashMap<String, Tally> {
+        self.tallies
             .into_iter()
-            .map(|(k, n)| (k, std::mem::take(&mut tallies[n as usize])))
+            .enumerate()
+            .filter(|(_, t)| t.records > 0)
+            .map(|(k, t)| (name(k as u32).to_string(), t))
             .collect()
     }
 }
@@ -84,33 +114,33 @@ struct Delivered {
     providers: HashMap<String, Tally>,
 }
 
-fn delivered(ctx: &Ctx<'_>, period: Period) -> Result<Delivered> {
-    let mut cases = Interner::default();
+fn delivered(ctx: &Ctx<'_>, cases: &CaseIndex, period: Period) -> Result<Delivered> {
+    let visible: Vec<bool> = cases
+        .communities
+        .names
+        .iter()
+        .map(|c| ctx.require(Action::ViewPerson, c).is_ok())
+        .collect();
+    let (mut items, mut providers) = (Interner::default(), Interner::default());
     let mut by_community = Grouped::default();
     let mut by_item = Grouped::default();
     let mut by_provider = Grouped::default();
-    let mut visible: HashMap<String, bool> = HashMap::new();
     raw::services_between(ctx.store.conn(), period.from, period.to, &mut |f| {
-        let shown = match visible.get(f.community) {
-            Some(&v) => v,
-            None => {
-                let v = ctx.require(Action::ViewPerson, f.community).is_ok();
-                visible.insert(f.community.to_string(), v);
-                v
-            }
+        // A service whose case is not here cannot be counted under any community.
+        let Some((case, community)) = cases.get(f.case_id) else {
+            return;
         };
-        if !shown {
+        if !visible[community as usize] {
             return;
         }
-        let case = cases.id(f.case_id);
-        by_community.add(f.community, case, &f);
-        by_item.add(f.item, case, &f);
-        by_provider.add(f.provider_id, case, &f);
+        by_community.add(community, case, &f);
+        by_item.add(items.id(f.item), case, &f);
+        by_provider.add(providers.id(f.provider_id), case, &f);
     })?;
     Ok(Delivered {
-        communities: by_community.into_map(),
-        items: by_item.into_map(),
-        providers: by_provider.into_map(),
+        communities: by_community.named(|n| cases.community(n)),
+        items: by_item.named(|n| &items.names[n as usize]),
+        providers: by_provider.named(|n| &providers.names[n as usize]),
     })
 }
 
@@ -122,45 +152,58 @@ struct Movement {
     in_service_at_end: u64,
 }
 
-fn movements(ctx: &Ctx<'_>, period: Period) -> Result<HashMap<String, Movement>> {
-    let mut enrolled: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut stopped: BTreeSet<(String, String)> = BTreeSet::new();
+fn movements(
+    ctx: &Ctx<'_>,
+    cases: &CaseIndex,
+    period: Period,
+) -> Result<HashMap<String, Movement>> {
+    // Cases by (community, case) number.
+    let mut enrolled: HashSet<(u32, u32)> = HashSet::new();
+    let mut stopped: HashSet<(u32, u32)> = HashSet::new();
     // The last service state of each case up to the last day: in service or not.
-    let mut last: HashMap<String, (String, bool)> = HashMap::new();
+    let mut last: HashMap<(u32, u32), bool> = HashMap::new();
     for t in raw::service_transitions(ctx.store.conn())? {
-        let Some(day) = stored_day(&t.at) else {
+        let (Some(day), Some((case, community))) = (stored_day(&t.at), cases.get(&t.case_id))
+        else {
             continue;
         };
         if day > period.to {
             continue;
         }
-        let in_service = matches!(t.kind.as_str(), "case.issue_card" | "case.resume");
+        let key = (community, case);
         if period.contains(day) {
             match t.kind.as_str() {
                 "case.issue_card" => {
-                    enrolled.insert((t.community.clone(), t.case_id.clone()));
+                    enrolled.insert(key);
                 }
                 "case.stop" => {
-                    stopped.insert((t.community.clone(), t.case_id.clone()));
+                    stopped.insert(key);
                 }
                 _ => {}
             }
         }
-        last.insert(t.case_id, (t.community, in_service));
+        // Transitions come in time order per case: the last one up to the day decides.
+        last.insert(
+            key,
+            matches!(t.kind.as_str(), "case.issue_card" | "case.resume"),
+        );
     }
-    let mut out: HashMap<String, Movement> = HashMap::new();
+    let mut by_community: HashMap<u32, Movement> = HashMap::new();
     for (community, _) in enrolled {
-        out.entry(community).or_default().enrolled += 1;
+        by_community.entry(community).or_default().enrolled += 1;
     }
     for (community, _) in stopped {
-        out.entry(community).or_default().stopped += 1;
+        by_community.entry(community).or_default().stopped += 1;
     }
-    for (community, in_service) in last.into_values() {
+    for ((community, _), in_service) in last {
         if in_service {
-            out.entry(community).or_default().in_service_at_end += 1;
+            by_community.entry(community).or_default().in_service_at_end += 1;
         }
     }
-    Ok(out)
+    Ok(by_community
+        .into_iter()
+        .map(|(c, m)| (cases.community(c).to_string(), m))
+        .collect())
 }
 
 /// The figures of every community the session may see over `period`, labelled in `lang`.
@@ -204,14 +247,15 @@ pub fn summary(ctx: &Ctx<'_>, period: Period, lang: Lang) -> Result<Summary> {
             r.inspections_good = good;
         }
     }
-    for (c, m) in movements(ctx, period)? {
+    let cases = CaseIndex::load(ctx)?;
+    for (c, m) in movements(ctx, &cases, period)? {
         if let Some(r) = row(&mut rows, &visible, &c) {
             r.enrolled = m.enrolled;
             r.stopped = m.stopped;
             r.in_service_at_end = m.in_service_at_end;
         }
     }
-    let d = delivered(ctx, period)?;
+    let d = delivered(ctx, &cases, period)?;
     for (c, t) in &d.communities {
         if let Some(r) = row(&mut rows, &visible, c) {
             r.services = *t;

@@ -77,6 +77,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0011_provider_accounts.sql"),
         after: None,
     },
+    Migration {
+        name: "covering indexes for the monthly statistics",
+        sql: include_str!("sql/0012_statistics.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

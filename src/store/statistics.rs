@@ -10,8 +10,6 @@ use super::Result;
 /// One recorded service as the statistics count it, borrowed from the row being read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServiceFact<'a> {
-    /// The community of the recipient's case.
-    pub community: &'a str,
     /// The case served.
     pub case_id: &'a str,
     /// Who served.
@@ -37,7 +35,8 @@ fn day_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-/// Calls `each` for every service served from `from` to `to` (both included).
+/// Calls `each` for every service served from `from` to `to` (both included), read from the
+/// covering index `services_month` alone.
 pub fn services_between(
     conn: &Connection,
     from: NaiveDate,
@@ -45,73 +44,77 @@ pub fn services_between(
     each: &mut dyn FnMut(ServiceFact<'_>),
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT c.community, s.case_id, s.provider_id, s.item, s.minutes, s.confirmed,
-                s.satisfaction
-           FROM services s JOIN cases c ON c.id = s.case_id
-          WHERE s.served_on BETWEEN ?1 AND ?2",
+        "SELECT case_id, provider_id, item, minutes, confirmed, satisfaction
+           FROM services INDEXED BY services_month
+          WHERE served_on BETWEEN ?1 AND ?2",
     )?;
     let mut rows = stmt.query(params![day_text(from), day_text(to)])?;
     while let Some(r) = rows.next()? {
-        let satisfaction = match r.get_ref(6)? {
+        let satisfaction = match r.get_ref(5)? {
             ValueRef::Null => None,
-            _ => Some(text(r, 6, "satisfaction")?),
+            _ => Some(text(r, 5, "satisfaction")?),
         };
         each(ServiceFact {
-            community: text(r, 0, "community")?,
-            case_id: text(r, 1, "case_id")?,
-            provider_id: text(r, 2, "provider_id")?,
-            item: text(r, 3, "item")?,
-            minutes: r.get(4)?,
-            confirmed: r.get::<_, i64>(5)? != 0,
+            case_id: text(r, 0, "case_id")?,
+            provider_id: text(r, 1, "provider_id")?,
+            item: text(r, 2, "item")?,
+            minutes: r.get(3)?,
+            confirmed: r.get::<_, i64>(4)? != 0,
             satisfaction,
         });
     }
     Ok(())
 }
 
-/// One change of a case's service state, from the change log: which case, its community
-/// now, the kind (`case.issue_card`, `case.suspend`, `case.resume`, `case.stop`) and when.
+/// Calls `each` with every case's id and community: one pass, where a join would look each
+/// case up again for every one of its services.
+pub fn case_communities(conn: &Connection, each: &mut dyn FnMut(&str, &str)) -> Result<()> {
+    let mut stmt = conn.prepare_cached("SELECT id, community FROM cases")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        each(text(r, 0, "id")?, text(r, 1, "community")?);
+    }
+    Ok(())
+}
+
+/// One change of a case's service state, from the change log: which case, the kind
+/// (`case.issue_card`, `case.suspend`, `case.resume`, `case.stop`) and when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceTransition {
     /// The case.
     pub case_id: String,
-    /// Its community now.
-    pub community: String,
     /// The change-log kind.
     pub kind: String,
     /// The instant the state changed (stored text).
     pub at: String,
 }
 
-/// Every change into, out of or back into service, oldest first.
+/// Every change into, out of or back into service, each case's in the order they happened,
+/// read from the partial index `change_log_service_state` alone.
 pub fn service_transitions(conn: &Connection) -> Result<Vec<ServiceTransition>> {
+    // The terms repeat the partial index's own, which the index requires.
     let mut stmt = conn.prepare_cached(
-        "SELECT l.record_id, c.community, l.kind, json_extract(l.record, '$.state_changed_at')
-           FROM change_log l JOIN cases c ON c.id = l.record_id
-          WHERE l.entity = 'case' AND l.applied = 1
-            AND l.kind IN ('case.issue_card', 'case.suspend', 'case.resume', 'case.stop')
-          ORDER BY l.seq",
+        "SELECT record_id, kind, json_extract(record, '$.state_changed_at')
+           FROM change_log INDEXED BY change_log_service_state
+          WHERE entity = 'case' AND applied = 1
+            AND kind IN ('case.issue_card', 'case.suspend', 'case.resume', 'case.stop')",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(2)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (case_id, community, kind, at) = row.map_err(super::row_error)?;
+        let (case_id, kind, at) = row.map_err(super::row_error)?;
         if let Some(at) = at {
-            out.push(ServiceTransition {
-                case_id,
-                community,
-                kind,
-                at,
-            });
+            out.push(ServiceTransition { case_id, kind, at });
         }
     }
+    // Stored instants share one format, so their text sorts as time does.
+    out.sort_by(|a, b| a.case_id.cmp(&b.case_id).then_with(|| a.at.cmp(&b.at)));
     Ok(out)
 }
 
