@@ -107,7 +107,10 @@ fn rows(st: &Station) -> Vec<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(10))]
+    // PROPTEST_CASES runs more by hand; CI keeps the short form.
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(10)
+    ))]
 
     #[test]
     fn exchanges_in_any_order_converge(ops in prop::collection::vec(op(), 1..14)) {

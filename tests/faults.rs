@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::{jiuzhu, run, with_ctx, DemoWs};
 use jiuzhu::app::{check, demo, person, AppError};
 use jiuzhu::domain::person::PersonDraft;
@@ -91,8 +89,59 @@ fn a_read_only_database_says_so_and_changes_nothing() {
     assert_eq!(count(&db, "SELECT count(*) FROM persons"), 0);
 }
 
-/// A large write (demo data in one transaction) killed with SIGKILL at points spread over the
-/// work: afterwards the database passes `check` and holds all of the work or none of it.
+/// Where the kill tests stop the program: `kills` fault points `<point>:<n>` spread evenly over
+/// the `total` steps of the work (CI), or, with `JIUZHU_FAULT_SEED` set, drawn at random from
+/// that seed (the long form, run by hand with `JIUZHU_FAULT_KILLS=50`); then just before the
+/// commit and just after it.
+fn kill_points(point: &str, total: u64) -> Vec<String> {
+    use rand::{Rng, SeedableRng};
+    let kills: u64 = std::env::var("JIUZHU_FAULT_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    let seed: Option<u64> = std::env::var("JIUZHU_FAULT_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let mut points: Vec<String> = match seed {
+        Some(seed) => {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            (0..kills)
+                .map(|_| format!("{point}:{}", rng.gen_range(1..=total)))
+                .collect()
+        }
+        None => (0..kills)
+            .map(|i| format!("{point}:{}", 1 + i * (total - 1) / kills.max(1)))
+            .collect(),
+    };
+    points.push(format!("{point}_commit:0"));
+    points.push(format!("{point}_done:0"));
+    points
+}
+
+/// Runs `cmd` until it announces the fault point it was sent to, then kills it with SIGKILL;
+/// returns whether it reached the point.
+#[cfg(unix)]
+fn kill_at(cmd: &mut std::process::Command, point: &str) -> bool {
+    use std::io::BufRead;
+    let mut child = cmd
+        .env("JIUZHU_FAULT_PAUSE", point)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let paused = std::io::BufReader::new(stderr)
+        .lines()
+        .any(|l| l.is_ok_and(|l| l.contains("JIUZHU_PAUSED")));
+    let _ = child.kill();
+    let _ = child.wait().unwrap();
+    paused
+}
+
+/// A large write (400 demo persons with their histories, one transaction) killed with SIGKILL
+/// at points spread over the work, just before its commit and just after: afterwards the
+/// database passes `check` and holds all of the work or none of it.
 #[cfg(unix)]
 #[test]
 fn killed_during_a_large_write_keeps_all_or_nothing() {
@@ -100,48 +149,36 @@ fn killed_during_a_large_write_keeps_all_or_nothing() {
     let (code, _, err) = run(jiuzhu(dir.path()).args(["demo", "--persons", "20"]));
     assert_eq!(code, 0, "{err}");
     let db = dir.path().join("jiuzhu.db");
-    let kills: u64 = std::env::var("JIUZHU_FAULT_KILLS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(12);
-    let mut expected = count(&db, "SELECT count(*) FROM persons");
-    let mut completed = 0;
-    for i in 0..kills {
-        let mut child = jiuzhu(dir.path())
-            .args([
-                "--user",
-                "demo",
-                "demo",
-                "--persons",
-                "400",
-                "--seed",
-                &i.to_string(),
-            ])
-            .env("JIUZHU_PASSWORD", "demo")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        // Kill points spread from the start of the work to past its end.
-        std::thread::sleep(Duration::from_millis(40 + i * 700 / kills));
-        let _ = child.kill();
-        let status = child.wait().unwrap();
-        let persons = count(&db, "SELECT count(*) FROM persons");
-        if status.success() {
-            expected += 400;
-            completed += 1;
-        }
-        assert!(
-            persons == expected || (!status.success() && persons == expected + 400),
-            "kill {i}: {persons} persons, expected {expected} (or all 400 more)"
+    let before = count(&db, "SELECT count(*) FROM persons");
+    let entries = count(&db, "SELECT count(*) FROM change_log");
+    for (i, point) in kill_points("demo", 400).iter().enumerate() {
+        let reached = kill_at(
+            jiuzhu(dir.path())
+                .args(["--user", "demo", "demo", "--persons", "400", "--seed"])
+                .arg(i.to_string())
+                .env("JIUZHU_PASSWORD", "demo"),
+            point,
         );
-        expected = persons;
+        assert!(reached, "{point}: the write never reached its fault point");
+        let persons = count(&db, "SELECT count(*) FROM persons");
+        if point == "demo_done:0" {
+            assert_eq!(persons, before + 400, "{point}: committed before the kill");
+        } else {
+            assert_eq!(
+                persons, before,
+                "{point}: a killed write left part of itself"
+            );
+            assert_eq!(
+                count(&db, "SELECT count(*) FROM change_log"),
+                entries,
+                "{point}"
+            );
+        }
         let (code, out, err) = run(jiuzhu(dir.path())
             .args(["--user", "supervisor", "check"])
             .env("JIUZHU_PASSWORD", "supervisor"));
-        assert_eq!(code, 0, "kill {i}: check failed: {out}{err}");
+        assert_eq!(code, 0, "{point}: check failed: {out}{err}");
     }
-    eprintln!("{kills} kills, {completed} runs finished before their kill");
 }
 
 /// A bundle import killed with SIGKILL at points spread over the applying of its entries, just
@@ -151,7 +188,6 @@ fn killed_during_a_large_write_keeps_all_or_nothing() {
 #[test]
 fn killed_during_a_bundle_import_keeps_all_or_nothing() {
     use common::exchange::{pair, Station, SUB};
-    use std::io::BufRead;
     let mut com = Station::community(true);
     let mut sub = Station::subdistrict(true);
     pair(&mut com, &mut sub);
@@ -161,46 +197,20 @@ fn killed_during_a_bundle_import_keeps_all_or_nothing() {
     let before = sub.digest();
     let sub_dir = sub.dir.path().to_path_buf();
     drop(sub.store);
-    let kills: u64 = std::env::var("JIUZHU_FAULT_KILLS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(12);
-    let mut points: Vec<String> = (0..kills)
-        .map(|i| format!("import:{}", 1 + i * (entries - 1) / kills.max(1)))
-        .collect();
-    points.push("import_commit:0".into());
-    points.push("import_done:0".into());
-    let mut imported = false;
-    for point in &points {
-        let mut child = jiuzhu(&sub_dir)
-            .args(["--user", "admin", "bundle", "import"])
-            .arg(&bundle.path)
-            .env("JIUZHU_PASSWORD", "Qingyunpu-2026!")
-            .env("JIUZHU_FAULT_PAUSE", point)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let mut lines = std::io::BufReader::new(stderr).lines();
-        let paused = lines.any(|l| l.is_ok_and(|l| l.contains("JIUZHU_PAUSED")));
-        let _ = child.kill();
-        let status = child.wait().unwrap();
-        if imported {
-            assert!(!paused, "{point}: an imported bundle is not applied again");
-        } else {
-            assert!(
-                paused,
-                "{point}: the import never reached its fault point ({status})"
-            );
-        }
+    for point in &kill_points("import", entries) {
+        let reached = kill_at(
+            jiuzhu(&sub_dir)
+                .args(["--user", "admin", "bundle", "import"])
+                .arg(&bundle.path)
+                .env("JIUZHU_PASSWORD", "Qingyunpu-2026!"),
+            point,
+        );
+        assert!(reached, "{point}: the import never reached its fault point");
         let now = common::exchange::digest_of(&sub_dir.join("jiuzhu.db"));
         let persons = count(&sub_dir.join("jiuzhu.db"), "SELECT count(*) FROM persons");
         if point == "import_done:0" {
             assert!(persons > 0, "{point}: committed before the kill");
-            imported = true;
-        } else if !imported {
+        } else {
             assert_eq!(now, before, "{point}: a killed import left part of itself");
         }
         let (code, out, err) = run(jiuzhu(&sub_dir)

@@ -91,7 +91,10 @@ mod chain {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(24))]
+        // PROPTEST_CASES runs more by hand; CI keeps the short form.
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24)
+        ))]
 
         /// Any sequence of writes, batched any way into transactions, gives one unbroken chain;
         /// editing any one entry afterwards is found at exactly that entry.

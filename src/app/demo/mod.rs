@@ -146,69 +146,73 @@ pub fn generate(
             .unwrap_or(ws.org_code.clone()),
         _ => ws.org_code.clone(),
     };
-    ctx.store.write(&actor, &at, |w| {
-        // Read inside the write lock, so a person saved meanwhile by another user is seen.
-        let mut existing: HashSet<String> = HashSet::new();
-        persons::for_each_search_row(w.conn(), |row| existing.extend(row.id_number))?;
-        if providers::list(w.conn())?.is_empty() {
-            for p in &material.providers {
-                let provider = Provider {
-                    meta: RecordMeta::new(
-                        clock::new_id(now, &mut rand::rngs::OsRng),
-                        w.origin(),
-                        &at,
-                    ),
-                    name: p.name.clone(),
-                    kind: p.kind.clone(),
-                    items: p.items.clone(),
-                    contact: Some(p.contact.clone()),
-                    phone: Some(p.phone.clone()),
-                    area: ws.org_code.clone(),
-                    active: true,
+    ctx.store
+        .write(&actor, &at, |w| {
+            // Read inside the write lock, so a person saved meanwhile by another user is seen.
+            let mut existing: HashSet<String> = HashSet::new();
+            persons::for_each_search_row(w.conn(), |row| existing.extend(row.id_number))?;
+            if providers::list(w.conn())?.is_empty() {
+                for p in &material.providers {
+                    let provider = Provider {
+                        meta: RecordMeta::new(
+                            clock::new_id(now, &mut rand::rngs::OsRng),
+                            w.origin(),
+                            &at,
+                        ),
+                        name: p.name.clone(),
+                        kind: p.kind.clone(),
+                        items: p.items.clone(),
+                        contact: Some(p.contact.clone()),
+                        phone: Some(p.phone.clone()),
+                        area: ws.org_code.clone(),
+                        active: true,
+                    };
+                    providers::insert(w, &provider)?;
+                }
+            }
+            let provider_list = providers::list(w.conn())?;
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut maker = PeopleMaker::new(&material, today, existing);
+            let mut summary = Summary::default();
+            for i in 0..n {
+                if i % 500 == 0 && !progress(i, n) {
+                    return Err(AppError::Cancelled);
+                }
+                let community = &communities[rng.gen_range(0..communities.len())];
+                let s = maker.make(&mut rng, community);
+                let id = clock::new_id(now, &mut rand::rngs::OsRng);
+                let status = if rng.gen_bool(0.03) {
+                    PersonStatus::MovedOut
+                } else if s.age >= 85 && rng.gen_bool(0.05) {
+                    PersonStatus::Deceased
+                } else {
+                    PersonStatus::Active
                 };
-                providers::insert(w, &provider)?;
-            }
-        }
-        let provider_list = providers::list(w.conn())?;
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut maker = PeopleMaker::new(&material, today, existing);
-        let mut summary = Summary::default();
-        for i in 0..n {
-            if i % 500 == 0 && !progress(i, n) {
-                return Err(AppError::Cancelled);
-            }
-            let community = &communities[rng.gen_range(0..communities.len())];
-            let s = maker.make(&mut rng, community);
-            let id = clock::new_id(now, &mut rand::rngs::OsRng);
-            let status = if rng.gen_bool(0.03) {
-                PersonStatus::MovedOut
-            } else if s.age >= 85 && rng.gen_bool(0.05) {
-                PersonStatus::Deceased
-            } else {
-                PersonStatus::Active
-            };
-            let person = Person {
-                status,
-                ..Person::new(RecordMeta::new(id.clone(), w.origin(), &at), s.facts)
-            };
-            persons::insert(w, &person)?;
-            summary.persons += 1;
-            let has_clue = status == PersonStatus::Active
-                && rng.gen_bool(if s.recipient { 0.95 } else { 0.05 });
-            if has_clue {
-                let world = World {
-                    maker: &maker,
-                    providers: &provider_list,
-                    subdistrict: &subdistrict,
-                    today,
+                let person = Person {
+                    status,
+                    ..Person::new(RecordMeta::new(id.clone(), w.origin(), &at), s.facts)
                 };
-                history(w, &mut rng, &world, &person, &mut summary)?;
+                persons::insert(w, &person)?;
+                summary.persons += 1;
+                super::fault::pause_at("demo", summary.persons as u64);
+                let has_clue = status == PersonStatus::Active
+                    && rng.gen_bool(if s.recipient { 0.95 } else { 0.05 });
+                if has_clue {
+                    let world = World {
+                        maker: &maker,
+                        providers: &provider_list,
+                        subdistrict: &subdistrict,
+                        today,
+                    };
+                    history(w, &mut rng, &world, &person, &mut summary)?;
+                }
             }
-        }
-        let _ = progress(n, n);
-        summary.change_entries = w.appended();
-        Ok(summary)
-    })
+            let _ = progress(n, n);
+            summary.change_entries = w.appended();
+            super::fault::pause_at("demo_commit", 0);
+            Ok(summary)
+        })
+        .inspect(|_| super::fault::pause_at("demo_done", 0))
 }
 
 /// What every person's history is made from.
