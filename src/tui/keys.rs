@@ -236,11 +236,22 @@ pub fn lookup(commands: &[Command], key: Key, text_focused: bool) -> Option<Acti
     if text_focused && key.is_printable() {
         return None;
     }
-    commands
-        .iter()
-        .filter(|c| !c.passive)
-        .find(|c| c.keys.contains(&key))
-        .map(|c| c.action)
+    let find = |key: Key| {
+        commands
+            .iter()
+            .filter(|c| !c.passive)
+            .find(|c| c.keys.contains(&key))
+            .map(|c| c.action)
+    };
+    // Letter commands are bound in lower case; with Caps Lock on (common after typing an ID
+    // number's X) or Shift held, the upper-case letter means the same command.
+    find(key).or_else(|| match key.code {
+        KeyCode::Char(c) if c.is_ascii_uppercase() => find(Key {
+            code: KeyCode::Char(c.to_ascii_lowercase()),
+            mods: key.mods,
+        }),
+        _ => None,
+    })
 }
 
 /// Moving in a list: Up/Down (or k/j) by a row, PageUp/PageDown by a page. Listed in the help
@@ -388,6 +399,11 @@ mod tests {
             Some(Action::Help)
         );
         assert_eq!(lookup(&cmds, Key::ctrl('q'), true), Some(Action::Quit));
+        // Caps Lock: an upper-case letter is its lower-case command, but still types in a field.
+        let letters = vec![Command::bar(&[Key::ch('e')], Action::Edit, "cmd.edit")];
+        assert_eq!(lookup(&letters, Key::ch('E'), false), Some(Action::Edit));
+        assert_eq!(lookup(&letters, Key::ch('E'), true), None);
+        assert_eq!(lookup(&letters, Key::ch('F'), false), None);
     }
 
     #[test]
