@@ -89,16 +89,16 @@ fn a_read_only_database_says_so_and_changes_nothing() {
     assert_eq!(count(&db, "SELECT count(*) FROM persons"), 0);
 }
 
-/// Where the kill tests stop the program: `kills` fault points `<point>:<n>` spread evenly over
-/// the `total` steps of the work (CI), or, with `JIUZHU_FAULT_SEED` set, drawn at random from
-/// that seed (the long form, run by hand with `JIUZHU_FAULT_KILLS=50`); then just before the
-/// commit and just after it.
+/// Where the kill tests stop the program: 50 fault points `<point>:<n>` spread evenly over the
+/// `total` steps of the work (CI), or, with `JIUZHU_FAULT_SEED` set, drawn at random from that
+/// seed (the long form, run by hand, with as many as `JIUZHU_FAULT_KILLS` says); then just
+/// before the commit and just after it.
 fn kill_points(point: &str, total: u64) -> Vec<String> {
     use rand::{Rng, SeedableRng};
     let kills: u64 = std::env::var("JIUZHU_FAULT_KILLS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(12);
+        .unwrap_or(50);
     let seed: Option<u64> = std::env::var("JIUZHU_FAULT_SEED")
         .ok()
         .and_then(|v| v.parse().ok());
@@ -140,7 +140,7 @@ fn kill_at(cmd: &mut std::process::Command, point: &str) -> bool {
 }
 
 /// A large write (400 demo persons with their histories, one transaction) killed with SIGKILL
-/// at points spread over the work, just before its commit and just after: afterwards the
+/// at 50 points spread over the work, just before its commit and just after: afterwards the
 /// database passes `check` and holds all of the work or none of it.
 #[cfg(unix)]
 #[test]
