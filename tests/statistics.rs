@@ -358,3 +358,73 @@ fn the_command_line_writes_reports_and_refuses_bad_months_naming_the_field() {
     assert!(stderr.contains("File format"), "{stderr}");
     assert!(!dir.join("x.xlsx").exists() && !dir.join("x.pdf").exists());
 }
+
+#[test]
+fn a_person_with_two_cases_in_a_month_is_one_person_served() {
+    let mut ws = DemoWs::new();
+    let provider = meal_provider(&mut ws);
+    let p = new_person(&mut ws, "庚", C1);
+    let first = {
+        let c = new_clue(&mut ws, &p, "2026-10-01");
+        let case_id = accepted(&mut ws, &c, "2026-10-01", "2026-10-01", "2026-10-01");
+        carded(&mut ws, &case_id, "2026-10-01", "2026-10-01", "2026-10-01");
+        case_id
+    };
+    let card = card_of(&mut ws, &first);
+    serve(&mut ws, &provider, &card, "2026-10-02", 30, true, None);
+    on(&mut ws, "2026-10-05", "demo", |ctx| {
+        case::stop(ctx, &first, "eligibility_ended", "").unwrap()
+    });
+    // Applies again and is served under the new case in the same month.
+    let c = new_clue(&mut ws, &p, "2026-10-06");
+    let second = accepted(&mut ws, &c, "2026-10-06", "2026-10-06", "2026-10-06");
+    carded(&mut ws, &second, "2026-10-08", "2026-10-08", "2026-10-08");
+    let card = card_of(&mut ws, &second);
+    serve(&mut ws, &provider, &card, "2026-10-10", 30, true, None);
+    let s = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
+        statistics::monthly(ctx, october(), Lang::ZhCn).unwrap()
+    });
+    let c1 = row(&s, C1);
+    assert_eq!((c1.services.records, c1.services.recipients), (2, 1));
+    assert_eq!((c1.enrolled, c1.stopped, c1.in_service_at_end), (2, 1, 1));
+    assert_eq!(s.total.services.recipients, 1);
+    assert_eq!(s.items[0].tally.recipients, 1);
+    assert_eq!(s.providers[0].tally.recipients, 1);
+}
+
+#[test]
+fn a_month_counts_a_person_where_they_lived_then() {
+    let mut ws = DemoWs::new();
+    let provider = meal_provider(&mut ws);
+    let case_id = carded_on(&mut ws, "辛", C2, "2026-09-10");
+    let card = card_of(&mut ws, &case_id);
+    serve(&mut ws, &provider, &card, "2026-09-15", 30, true, None);
+    serve(&mut ws, &provider, &card, "2026-10-05", 30, true, None);
+    let person = with_ctx(&mut ws, "demo", |ctx| case::get(ctx, &case_id).unwrap()).person_id;
+    on(&mut ws, "2026-10-10", "demo", |ctx| {
+        jiuzhu::app::person::transfer(ctx, &person, C1, "搬迁").unwrap()
+    });
+    serve(&mut ws, &provider, &card, "2026-10-20", 30, true, None);
+    let month = |ws: &mut DemoWs, m: Month| {
+        with_ctx(ws, "subdistrict_caseworker", |ctx| {
+            statistics::monthly(ctx, m, Lang::ZhCn).unwrap()
+        })
+    };
+    // September, before the move, stays as it was reported: all in 顺化门.
+    let s = month(&mut ws, october().prev());
+    assert_eq!(row(&s, C2).services.records, 1);
+    assert_eq!(
+        (row(&s, C2).enrolled, row(&s, C2).in_service_at_end),
+        (1, 1)
+    );
+    assert_eq!(row(&s, C1).services.records, 0);
+    assert_eq!(row(&s, C1).in_service_at_end, 0);
+    // October: served once in each; in service in 洪都新村 at the month's end; one person.
+    let s = month(&mut ws, october());
+    assert_eq!(row(&s, C2).services.records, 1);
+    assert_eq!(row(&s, C1).services.records, 1);
+    assert_eq!(row(&s, C2).in_service_at_end, 0);
+    assert_eq!(row(&s, C1).in_service_at_end, 1);
+    assert_eq!(row(&s, C1).enrolled + row(&s, C2).enrolled, 0);
+    assert_eq!(s.total.services.recipients, 1);
+}

@@ -13,6 +13,7 @@ use super::clock::stored_day;
 use super::print::{deliver, outbox, ListFormat};
 use super::timeliness::{self, Period, Step};
 use super::{AppError, Ctx, Result};
+use crate::domain::case::CaseState;
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::month::Month;
 use crate::domain::org::Tier;
@@ -21,6 +22,8 @@ use crate::domain::service::Satisfaction;
 use crate::domain::statistics::{CommunityFigures, Evaluation, Line, StepMedians, Summary, Tally};
 use crate::i18n::Lang;
 use crate::report::statistics as sheets;
+/// How the statistics show a rate or an hour count: one decimal, rounded half up.
+pub use crate::report::statistics::one_decimal;
 use crate::store::{providers, statistics as raw};
 
 /// Interns strings as small numbers, so a year of records counts people without copying ids.
@@ -42,27 +45,94 @@ impl Interner {
     }
 }
 
-/// Every case, numbered, with its community's number: read in one pass, where a join would
-/// look the case up again for each of its services.
+/// One change of a case's service state or community, as the statistics replay it.
+struct CaseStep {
+    /// The case's number.
+    case: u32,
+    /// The state it left the case in.
+    state: CaseState,
+    /// The China day that state began.
+    changed: Option<NaiveDate>,
+    /// The China day the entry was written: when a move took place.
+    written: Option<NaiveDate>,
+    /// The community it left the case in (its number).
+    community: u32,
+}
+
+/// Every case, numbered, with its person's and community's numbers, and the history of each
+/// case's service state and community: read in two passes, where a join would look the case
+/// up again for each of its services.
 struct CaseIndex {
-    cases: HashMap<String, (u32, u32)>,
+    /// Case id → (case number, person number, community number now).
+    cases: HashMap<String, (u32, u32, u32)>,
     communities: Interner,
+    /// Each case's steps, a case's together and in order.
+    steps: Vec<CaseStep>,
+    /// The cases that moved: their community from the start, then from each move's day.
+    moves: HashMap<u32, Vec<(Option<NaiveDate>, u32)>>,
 }
 
 impl CaseIndex {
     fn load(ctx: &Ctx<'_>) -> Result<CaseIndex> {
+        let conn = ctx.store.conn();
         let mut communities = Interner::default();
+        let mut persons = Interner::default();
         let mut cases = HashMap::new();
-        raw::case_communities(ctx.store.conn(), &mut |id, community| {
+        raw::case_communities(conn, &mut |id, community, person| {
             let n = cases.len() as u32;
-            cases.insert(id.to_string(), (n, communities.id(community)));
+            cases.insert(
+                id.to_string(),
+                (n, persons.id(person), communities.id(community)),
+            );
         })?;
-        Ok(CaseIndex { cases, communities })
+        let mut steps = Vec::new();
+        for e in raw::case_timeline(conn)? {
+            let (Some(&(case, _, _)), Some(state)) =
+                (cases.get(&e.case_id), CaseState::from_code(&e.state))
+            else {
+                continue;
+            };
+            steps.push(CaseStep {
+                case,
+                state,
+                changed: stored_day(&e.state_changed_at),
+                written: stored_day(&e.at),
+                community: communities.id(&e.community),
+            });
+        }
+        let mut moves: HashMap<u32, Vec<(Option<NaiveDate>, u32)>> = HashMap::new();
+        for history in steps.chunk_by(|a, b| a.case == b.case) {
+            let first = history[0].community;
+            let mut at = vec![(None, first)];
+            for s in &history[1..] {
+                if at.last().is_some_and(|(_, c)| *c != s.community) {
+                    at.push((s.written, s.community));
+                }
+            }
+            if at.len() > 1 {
+                moves.insert(history[0].case, at);
+            }
+        }
+        Ok(CaseIndex {
+            cases,
+            communities,
+            steps,
+            moves,
+        })
     }
 
-    /// The case's number and community number.
-    fn get(&self, case_id: &str) -> Option<(u32, u32)> {
-        self.cases.get(case_id).copied()
+    /// The case's number, its person's, and its community's on `day`.
+    fn on(&self, case_id: &str, day: NaiveDate) -> Option<(u32, u32, u32)> {
+        let (case, person, now) = self.cases.get(case_id).copied()?;
+        let community = match self.moves.get(&case) {
+            Some(history) => history
+                .iter()
+                .take_while(|(from, _)| from.is_none_or(|d| d <= day))
+                .last()
+                .map_or(now, |(_, c)| *c),
+            None => now,
+        };
+        Some((case, person, community))
     }
 
     fn community(&self, n: u32) -> &str {
@@ -70,7 +140,7 @@ impl CaseIndex {
     }
 }
 
-/// Tallies grouped by a numbered key, counting each recipient once per group.
+/// Tallies grouped by a numbered key, counting each person once per group.
 #[derive(Default)]
 struct Grouped {
     tallies: Vec<Tally>,
@@ -78,7 +148,7 @@ struct Grouped {
 }
 
 impl Grouped {
-    fn add(&mut self, key: u32, case: u32, fact: &raw::ServiceFact<'_>) {
+    fn add(&mut self, key: u32, person: u32, fact: &raw::ServiceFact<'_>) {
         let k = key as usize;
         if k >= self.tallies.len() {
             self.tallies.resize(k + 1, Tally::default());
@@ -91,7 +161,7 @@ impl Grouped {
             t.rated += 1;
             t.satisfied += u64::from(s != Satisfaction::Unsatisfied);
         }
-        if self.seen.insert((key, case)) {
+        if self.seen.insert((key, person)) {
             t.recipients += 1;
         }
     }
@@ -107,11 +177,13 @@ impl Grouped {
     }
 }
 
-/// What was delivered in the period, per community, per item and per provider.
+/// What was delivered in the period, per community, per item and per provider, and to how
+/// many different persons in all.
 struct Delivered {
     communities: HashMap<String, Tally>,
     items: HashMap<String, Tally>,
     providers: HashMap<String, Tally>,
+    persons: u64,
 }
 
 fn delivered(ctx: &Ctx<'_>, cases: &CaseIndex, period: Period) -> Result<Delivered> {
@@ -125,22 +197,38 @@ fn delivered(ctx: &Ctx<'_>, cases: &CaseIndex, period: Period) -> Result<Deliver
     let mut by_community = Grouped::default();
     let mut by_item = Grouped::default();
     let mut by_provider = Grouped::default();
+    let mut persons: HashSet<u32> = HashSet::new();
+    let mut failure = None;
     raw::services_between(ctx.store.conn(), period.from, period.to, &mut |f| {
-        // A service whose case is not here cannot be counted under any community.
-        let Some((case, community)) = cases.get(f.case_id) else {
+        let Ok(day) = NaiveDate::parse_from_str(f.served_on, "%Y-%m-%d") else {
+            failure.get_or_insert(f.served_on.to_string());
             return;
         };
-        if !visible[community as usize] {
+        // A service whose case is not here cannot be counted under any community; a service
+        // counts where its person lived that day.
+        let Some((_, person, community)) = cases.on(f.case_id, day) else {
+            return;
+        };
+        if !visible.get(community as usize).copied().unwrap_or(false) {
             return;
         }
-        by_community.add(community, case, &f);
-        by_item.add(items.id(f.item), case, &f);
-        by_provider.add(providers.id(f.provider_id), case, &f);
+        persons.insert(person);
+        by_community.add(community, person, &f);
+        by_item.add(items.id(f.item), person, &f);
+        by_provider.add(providers.id(f.provider_id), person, &f);
     })?;
+    if failure.is_some() {
+        return Err(crate::store::StoreError::Corrupt {
+            table: "services",
+            column: "served_on",
+        }
+        .into());
+    }
     Ok(Delivered {
         communities: by_community.named(|n| cases.community(n)),
         items: by_item.named(|n| &items.names[n as usize]),
         providers: by_provider.named(|n| &providers.names[n as usize]),
+        persons: persons.len() as u64,
     })
 }
 
@@ -152,62 +240,51 @@ struct Movement {
     in_service_at_end: u64,
 }
 
-fn movements(
-    ctx: &Ctx<'_>,
-    cases: &CaseIndex,
-    period: Period,
-) -> Result<HashMap<String, Movement>> {
-    // Cases by (community, case) number.
-    let mut enrolled: HashSet<(u32, u32)> = HashSet::new();
-    let mut stopped: HashSet<(u32, u32)> = HashSet::new();
-    // The last service state of each case up to the last day: in service or not.
-    let mut last: HashMap<(u32, u32), bool> = HashMap::new();
-    for t in raw::service_transitions(ctx.store.conn())? {
-        let (Some(day), Some((case, community))) = (stored_day(&t.at), cases.get(&t.case_id))
-        else {
-            continue;
-        };
-        if day > period.to {
-            continue;
-        }
-        let key = (community, case);
-        if period.contains(day) {
-            match t.kind.as_str() {
-                "case.issue_card" => {
-                    enrolled.insert(key);
-                }
-                "case.stop" => {
-                    stopped.insert(key);
-                }
-                _ => {}
-            }
-        }
-        // Transitions come in time order per case: the last one up to the day decides.
-        last.insert(
-            key,
-            matches!(t.kind.as_str(), "case.issue_card" | "case.resume"),
-        );
-    }
+/// Replays each case's history: entering service (not back from a suspension) and stopping
+/// within the period, and its state and community on the period's last day.
+fn movements(cases: &CaseIndex, period: Period) -> HashMap<String, Movement> {
     let mut by_community: HashMap<u32, Movement> = HashMap::new();
-    for (community, _) in enrolled {
-        by_community.entry(community).or_default().enrolled += 1;
-    }
-    for (community, _) in stopped {
-        by_community.entry(community).or_default().stopped += 1;
-    }
-    for ((community, _), in_service) in last {
-        if in_service {
+    for history in cases.steps.chunk_by(|a, b| a.case == b.case) {
+        let mut before: Option<CaseState> = None;
+        let mut at_end: Option<(CaseState, u32)> = None;
+        for s in history {
+            let state_changed = before != Some(s.state);
+            if state_changed && s.changed.is_some_and(|d| period.contains(d)) {
+                let m = by_community.entry(s.community).or_default();
+                match s.state {
+                    CaseState::InService
+                        if !matches!(before, Some(CaseState::InService | CaseState::Suspended)) =>
+                    {
+                        m.enrolled += 1;
+                    }
+                    CaseState::Stopped => m.stopped += 1,
+                    _ => {}
+                }
+            }
+            // A state counts from the day it began; a move from the day it was written.
+            let from = if state_changed { s.changed } else { s.written };
+            if from.is_some_and(|d| d <= period.to) {
+                at_end = Some((s.state, s.community));
+            }
+            before = Some(s.state);
+        }
+        if let Some((CaseState::InService, community)) = at_end {
             by_community.entry(community).or_default().in_service_at_end += 1;
         }
     }
-    Ok(by_community
+    by_community
         .into_iter()
         .map(|(c, m)| (cases.community(c).to_string(), m))
-        .collect())
+        .collect()
 }
 
-/// The figures of every community the session may see over `period`, labelled in `lang`.
+/// The figures of every community the session may see over `period`, labelled in `lang`,
+/// all read from one snapshot so that a save made meanwhile cannot make them disagree.
 pub fn summary(ctx: &Ctx<'_>, period: Period, lang: Lang) -> Result<Summary> {
+    ctx.store.snapshot(|_| summary_in(ctx, period, lang))
+}
+
+fn summary_in(ctx: &Ctx<'_>, period: Period, lang: Lang) -> Result<Summary> {
     ctx.require_somewhere(Action::ViewPerson)?;
     let visible = |c: &str| ctx.require(Action::ViewPerson, c).is_ok();
     let conn = ctx.store.conn();
@@ -248,7 +325,7 @@ pub fn summary(ctx: &Ctx<'_>, period: Period, lang: Lang) -> Result<Summary> {
         }
     }
     let cases = CaseIndex::load(ctx)?;
-    for (c, m) in movements(ctx, &cases, period)? {
+    for (c, m) in movements(&cases, period) {
         if let Some(r) = row(&mut rows, &visible, &c) {
             r.enrolled = m.enrolled;
             r.stopped = m.stopped;
@@ -271,6 +348,8 @@ pub fn summary(ctx: &Ctx<'_>, period: Period, lang: Lang) -> Result<Summary> {
             f
         })
         .collect();
+    // A person who moved during the period is one person in the total.
+    total.services.recipients = d.persons;
     Ok(Summary {
         from: period.from,
         to: period.to,
@@ -379,8 +458,12 @@ pub fn evaluation(ctx: &Ctx<'_>, year: i32, lang: Lang) -> Result<Evaluation> {
         ));
     };
     let period = Period { from, to };
-    let summary = summary(ctx, period, lang)?;
-    let timing = timeliness::report(ctx, Some(period))?;
+    let (summary, timing) = ctx.store.snapshot(|_| {
+        Ok::<_, AppError>((
+            summary_in(ctx, period, lang)?,
+            timeliness::report(ctx, Some(period))?,
+        ))
+    })?;
     let medians_of = |t: &timeliness::CommunityTimeliness| StepMedians {
         verify: t.step(Step::Verify).median,
         decide: t.step(Step::Decide).median,
@@ -461,4 +544,88 @@ pub fn write(
     };
     let path = deliver(ctx, path, &bytes, "statistics", &subject)?;
     Ok((path, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: &str) -> Option<NaiveDate> {
+        NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()
+    }
+
+    fn step(case: u32, state: CaseState, changed: &str, written: &str, community: u32) -> CaseStep {
+        CaseStep {
+            case,
+            state,
+            changed: day(changed),
+            written: day(written),
+            community,
+        }
+    }
+
+    fn index(steps: Vec<CaseStep>) -> CaseIndex {
+        let mut communities = Interner::default();
+        communities.id("A");
+        communities.id("B");
+        CaseIndex {
+            cases: HashMap::new(),
+            communities,
+            steps,
+            moves: HashMap::new(),
+        }
+    }
+
+    fn october() -> Period {
+        month_period(Month::new(2026, 10).unwrap())
+    }
+
+    /// (enrolled, stopped, in service at the end) of community `c`.
+    fn figures(m: &HashMap<String, Movement>, c: &str) -> (u64, u64, u64) {
+        m.get(c)
+            .map_or((0, 0, 0), |m| (m.enrolled, m.stopped, m.in_service_at_end))
+    }
+
+    #[test]
+    fn a_resumed_service_is_not_enrolled_again() {
+        use CaseState::*;
+        let cases = index(vec![
+            step(0, InService, "2026-10-01", "2026-10-01", 0),
+            step(0, Suspended, "2026-10-05", "2026-10-05", 0),
+            step(0, InService, "2026-10-09", "2026-10-09", 0),
+        ]);
+        assert_eq!(figures(&movements(&cases, october()), "A"), (1, 0, 1));
+    }
+
+    #[test]
+    fn a_stop_counts_by_its_state_whatever_entry_brought_it() {
+        use CaseState::*;
+        // A stop received from another workstation and accepted from the exchange queue is
+        // written under its own kind: the state is what counts.
+        let cases = index(vec![
+            step(0, InService, "2026-09-01", "2026-09-01", 0),
+            step(0, Stopped, "2026-10-12", "2026-10-20", 0),
+            // Keeping the local version again writes the same state: not a second stop.
+            step(0, Stopped, "2026-10-12", "2026-10-21", 0),
+        ]);
+        assert_eq!(figures(&movements(&cases, october()), "A"), (0, 1, 0));
+        // At the end of September it was still in service.
+        let september = month_period(Month::new(2026, 9).unwrap());
+        assert_eq!(figures(&movements(&cases, september), "A"), (1, 0, 1));
+    }
+
+    #[test]
+    fn a_move_counts_from_the_day_it_was_written() {
+        use CaseState::*;
+        let cases = index(vec![
+            step(0, InService, "2026-09-01", "2026-09-01", 0),
+            // Moved to B on 11-03; the state began long before.
+            step(0, InService, "2026-09-01", "2026-11-03", 1),
+        ]);
+        assert_eq!(figures(&movements(&cases, october()), "A"), (0, 0, 1));
+        let november = month_period(Month::new(2026, 11).unwrap());
+        let m = movements(&cases, november);
+        assert_eq!(figures(&m, "A"), (0, 0, 0));
+        assert_eq!(figures(&m, "B"), (0, 0, 1));
+    }
 }

@@ -47,7 +47,8 @@ impl Tally {
         (self.recipients > 0).then(|| self.records as f64 / self.recipients as f64)
     }
 
-    /// Adds another tally whose recipients are different people (another community).
+    /// Adds another tally as if its recipients were different people; a total over groups a
+    /// person may be in twice sets its own count of persons.
     pub fn add_disjoint(&mut self, other: &Tally) {
         self.records += other.records;
         self.recipients += other.recipients;

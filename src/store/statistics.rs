@@ -10,6 +10,8 @@ use super::Result;
 /// One recorded service as the statistics count it, borrowed from the row being read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServiceFact<'a> {
+    /// The day served (`YYYY-MM-DD`).
+    pub served_on: &'a str,
     /// The case served.
     pub case_id: &'a str,
     /// Who served.
@@ -24,10 +26,15 @@ pub struct ServiceFact<'a> {
     pub satisfaction: Option<&'a str>,
 }
 
-fn text<'r>(row: &'r Row<'_>, i: usize, column: &'static str) -> rusqlite::Result<&'r str> {
+fn text<'r>(
+    row: &'r Row<'_>,
+    i: usize,
+    table: &'static str,
+    column: &'static str,
+) -> rusqlite::Result<&'r str> {
     match row.get_ref(i)? {
-        ValueRef::Text(t) => std::str::from_utf8(t).map_err(|_| super::corrupt("services", column)),
-        _ => Err(super::corrupt("services", column)),
+        ValueRef::Text(t) => std::str::from_utf8(t).map_err(|_| super::corrupt(table, column)),
+        _ => Err(super::corrupt(table, column)),
     }
 }
 
@@ -44,7 +51,7 @@ pub fn services_between(
     each: &mut dyn FnMut(ServiceFact<'_>),
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "SELECT case_id, provider_id, item, minutes, confirmed, satisfaction
+        "SELECT case_id, provider_id, item, minutes, confirmed, satisfaction, served_on
            FROM services INDEXED BY services_month
           WHERE served_on BETWEEN ?1 AND ?2",
     )?;
@@ -52,12 +59,13 @@ pub fn services_between(
     while let Some(r) = rows.next()? {
         let satisfaction = match r.get_ref(5)? {
             ValueRef::Null => None,
-            _ => Some(text(r, 5, "satisfaction")?),
+            _ => Some(text(r, 5, "services", "satisfaction")?),
         };
         each(ServiceFact {
-            case_id: text(r, 0, "case_id")?,
-            provider_id: text(r, 1, "provider_id")?,
-            item: text(r, 2, "item")?,
+            served_on: text(r, 6, "services", "served_on")?,
+            case_id: text(r, 0, "services", "case_id")?,
+            provider_id: text(r, 1, "services", "provider_id")?,
+            item: text(r, 2, "services", "item")?,
             minutes: r.get(3)?,
             confirmed: r.get::<_, i64>(4)? != 0,
             satisfaction,
@@ -66,55 +74,84 @@ pub fn services_between(
     Ok(())
 }
 
-/// Calls `each` with every case's id and community: one pass, where a join would look each
-/// case up again for every one of its services.
-pub fn case_communities(conn: &Connection, each: &mut dyn FnMut(&str, &str)) -> Result<()> {
-    let mut stmt = conn.prepare_cached("SELECT id, community FROM cases")?;
+/// Calls `each` with every case's id, community and person: one pass, where a join would
+/// look each case up again for every one of its services.
+pub fn case_communities(conn: &Connection, each: &mut dyn FnMut(&str, &str, &str)) -> Result<()> {
+    let mut stmt = conn.prepare_cached("SELECT id, community, person_id FROM cases")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        each(text(r, 0, "id")?, text(r, 1, "community")?);
+        each(
+            text(r, 0, "cases", "id")?,
+            text(r, 1, "cases", "community")?,
+            text(r, 2, "cases", "person_id")?,
+        );
     }
     Ok(())
 }
 
-/// One change of a case's service state, from the change log: which case, the kind
-/// (`case.issue_card`, `case.suspend`, `case.resume`, `case.stop`) and when.
+/// One change-log entry of a case's service state or community.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceTransition {
+pub struct CaseEntry {
     /// The case.
     pub case_id: String,
-    /// The change-log kind.
-    pub kind: String,
-    /// The instant the state changed (stored text).
+    /// Its order of arrival here: a case's entries in this order are its history.
+    pub local_order: i64,
+    /// The state the entry left the case in (a `CaseState` code).
+    pub state: String,
+    /// When that state began (stored instant).
+    pub state_changed_at: String,
+    /// The community the entry left the case in.
+    pub community: String,
+    /// When the entry was written (stored instant): the time of a move.
     pub at: String,
 }
 
-/// Every change into, out of or back into service, each case's in the order they happened,
-/// read from the partial index `change_log_service_state` alone.
-pub fn service_transitions(conn: &Connection) -> Result<Vec<ServiceTransition>> {
+/// Every entry that changed a case's service state or community, each case's in order,
+/// read from the partial index `change_log_case_timeline` alone.
+pub fn case_timeline(conn: &Connection) -> Result<Vec<CaseEntry>> {
     // The terms repeat the partial index's own, which the index requires.
     let mut stmt = conn.prepare_cached(
-        "SELECT record_id, kind, json_extract(record, '$.state_changed_at')
-           FROM change_log INDEXED BY change_log_service_state
+        "SELECT record_id, local_order, json_extract(record, '$.state'),
+                json_extract(record, '$.state_changed_at'), json_extract(record, '$.community'),
+                at
+           FROM change_log INDEXED BY change_log_case_timeline
           WHERE entity = 'case' AND applied = 1
-            AND kind IN ('case.issue_card', 'case.suspend', 'case.resume', 'case.stop')",
+            AND kind IN ('case.issue_card', 'case.suspend', 'case.resume', 'case.stop',
+                         'case.transfer', 'case.merge', 'case.accept_received',
+                         'case.keep_local')",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
+            r.get::<_, i64>(1)?,
             r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, String>(5)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (case_id, kind, at) = row.map_err(super::row_error)?;
-        if let Some(at) = at {
-            out.push(ServiceTransition { case_id, kind, at });
+        let (case_id, local_order, state, changed, community, at) =
+            row.map_err(super::row_error)?;
+        // Every case record has these fields; an entry without them is not counted.
+        if let (Some(state), Some(state_changed_at), Some(community)) = (state, changed, community)
+        {
+            out.push(CaseEntry {
+                case_id,
+                local_order,
+                state,
+                state_changed_at,
+                community,
+                at,
+            });
         }
     }
-    // Stored instants share one format, so their text sorts as time does.
-    out.sort_by(|a, b| a.case_id.cmp(&b.case_id).then_with(|| a.at.cmp(&b.at)));
+    out.sort_by(|a, b| {
+        a.case_id
+            .cmp(&b.case_id)
+            .then(a.local_order.cmp(&b.local_order))
+    });
     Ok(out)
 }
 

@@ -234,6 +234,7 @@ impl App {
                     | crossterm::event::KeyCode::Enter
                     | crossterm::event::KeyCode::F(1)
             ) || key == Key::ch('q')
+                || key == Key::ch('Q')
                 || key == Key::ch('?')
             {
                 self.help = false;

@@ -9,11 +9,10 @@ use ratatui::Frame;
 
 use super::{Outcome, Screen};
 use crate::app::print::ListFormat;
-use crate::app::statistics::{self, Which};
+use crate::app::statistics::{self, one_decimal, Which};
 use crate::domain::month::Month;
 use crate::domain::statistics::{CommunityFigures, Line as Figures, Summary, Tally};
 use crate::i18n::{t, tf, Localize};
-use crate::report::statistics::one_decimal;
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::safe;
