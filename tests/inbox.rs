@@ -455,3 +455,27 @@ fn timeliness_per_community_from_the_stored_timestamps() {
     });
     assert!(matches!(e, AppError::Denied { .. }));
 }
+
+/// The review falls due on its day and the card's warning window opens on its day, not a day
+/// later or earlier, however the cases in service are picked from the database.
+#[test]
+fn review_and_card_windows_open_on_their_exact_day() {
+    let mut ws = DemoWs::new();
+    // Carded (and so last reviewed) 180 days before 2026-11-28: due today.
+    let due_today = in_service(&mut ws, "今天到期", C1, "2026-06-01");
+    let not_yet = in_service(&mut ws, "明天到期", C1, "2026-06-02");
+    // Cards ending 30 and 31 days from today.
+    let in_window = in_service(&mut ws, "三十天", C2, "2025-12-28");
+    let outside = in_service(&mut ws, "三十一天", C2, "2025-12-29");
+    let inbox = with_ctx(&mut ws, "demo", |ctx| inbox::tasks(ctx).unwrap());
+    let listed = |kind: InboxKind, case_id: &str| {
+        inbox
+            .items
+            .iter()
+            .any(|i| i.kind == kind && i.target == Target::Case(case_id.to_string()))
+    };
+    assert!(listed(InboxKind::ReviewDue, &due_today));
+    assert!(!listed(InboxKind::ReviewDue, &not_yet));
+    assert!(listed(InboxKind::CardExpiring, &in_window));
+    assert!(!listed(InboxKind::CardExpiring, &outside));
+}

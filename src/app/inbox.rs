@@ -412,7 +412,11 @@ pub(crate) fn waiting(
             push(kind, &name, &clue.community, target, wait, &mut out);
         }
     }
-    cases::for_each_waiting(conn, |case, name| {
+    let due = cases::ServiceDue {
+        reviewed_by: today - chrono::Duration::days(t.get(Limit::ReviewInterval)),
+        card_ends_by: today + chrono::Duration::days(t.get(Limit::CardWarning)),
+    };
+    cases::for_each_waiting(conn, &due, |case, name| {
         let target = || Target::Case(case.meta.id.clone());
         let step = match case.state {
             CaseState::Accepted => Some(InboxKind::Survey),

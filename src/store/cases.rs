@@ -219,23 +219,44 @@ pub fn of_clue(conn: &Connection, clue_id: &str) -> Result<Option<Case>> {
         .map_err(super::row_error)
 }
 
+/// Which cases in service may be waiting: reviewed (or carded) on or before `reviewed_by`, or
+/// with a card ending on or before `card_ends_by`. The caller decides exactly; this only
+/// leaves out those that cannot be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceDue {
+    /// The last review day whose next review is due by today.
+    pub reviewed_by: NaiveDate,
+    /// The last card day within the warning window today.
+    pub card_ends_by: NaiveDate,
+}
+
 /// Cases waiting for a step or, in service, for their review or card renewal, with the name
 /// of their person.
 pub fn for_each_waiting(
     conn: &Connection,
+    due: &ServiceDue,
     mut f: impl FnMut(Case, String) -> Result<()>,
 ) -> Result<()> {
     let cols: Vec<String> = Case::COLUMNS.iter().map(|c| format!("c.{c}")).collect();
+    // A case in service waits only when its review or its card's end is near: most of a
+    // district's are not, and are left out before their person's name is looked up.
     let sql = format!(
         "SELECT {}, p.name FROM cases c JOIN persons p ON p.id = c.person_id
-         WHERE c.state IN ('accepted', 'surveyed', 'assessed', 'approved', 'in_service')",
-        cols.join(", ")
+         WHERE c.state IN ('accepted', 'surveyed', 'assessed', 'approved')
+            OR (c.state = 'in_service'
+                AND (coalesce(c.reviewed_on, date(c.card_valid_until, '-{} days')) <= ?1
+                     OR c.card_valid_until <= ?2))",
+        cols.join(", "),
+        crate::domain::case::CARD_VALID_DAYS
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let n = Case::COLUMNS.len();
     // One row at a time: a district has tens of thousands of cases in service, and holding
     // them all at once only to pick the few waiting would be most of the program's memory.
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([
+        due.reviewed_by.format("%Y-%m-%d").to_string(),
+        due.card_ends_by.format("%Y-%m-%d").to_string(),
+    ])?;
     while let Some(r) = rows.next()? {
         let case = Case::from_row(r).map_err(super::row_error)?;
         let name: String = r.get(n)?;
