@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::screen::{k, press, shown, typed};
 use common::{jiuzhu, with_ctx, DemoWs};
 use crossterm::event::KeyCode;
 use jiuzhu::app::clue::{self, ClueDraft};
@@ -17,7 +18,6 @@ use jiuzhu::i18n::Lang;
 use jiuzhu::tui::app::App;
 use jiuzhu::tui::env::Env;
 use jiuzhu::tui::keys::Key;
-use jiuzhu::tui::theme::{Scheme, Symbols, Theme};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use rusqlite::Connection;
@@ -156,49 +156,7 @@ fn workstation() -> DemoWs {
 }
 
 fn env(ws: &DemoWs) -> Env {
-    let store = jiuzhu::store::Store::open(&ws.db(), &Default::default()).unwrap();
-    let mut env = Env::new(
-        store,
-        ws.db(),
-        Box::new(common::clock()),
-        Lang::ZhCn,
-        Theme::new(Scheme::Standard),
-        Symbols::STANDARD,
-    );
-    env.index_in_foreground = true;
-    env
-}
-
-fn press(app: &mut App, keys: &[Key]) {
-    for k in keys {
-        app.handle_key(*k);
-    }
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        app.handle_key(Key::ch(c));
-    }
-}
-
-fn k(code: KeyCode) -> Key {
-    Key::plain(code)
-}
-
-/// The screen as text, each double-width character once.
-fn shown(t: &Terminal<TestBackend>) -> String {
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut x = 0;
-        while x < buf.area.width {
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push('\n');
-    }
-    out
+    common::screen::env(&ws.db(), Lang::ZhCn)
 }
 
 /// Draws `app` at `w`x`h` and asserts that no cell holds a forbidden character; returns the

@@ -7,8 +7,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::clock;
 use common::exchange::{pair, Station, COM, SUB};
+use common::screen::{draw, finish_job, k, press, screen, typed};
 use crossterm::event::KeyCode;
 use jiuzhu::app::exchange::{self, ExportSummary};
 use jiuzhu::app::person;
@@ -18,9 +18,6 @@ use jiuzhu::sync::keys::show_fingerprint;
 use jiuzhu::tui::app::App;
 use jiuzhu::tui::env::Env;
 use jiuzhu::tui::keys::Key;
-use jiuzhu::tui::theme::{Scheme, Symbols, Theme};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 const ID_A: &str = "360104195003070027";
 const ID_B: &str = "360104195003070035";
@@ -81,72 +78,11 @@ fn exchanged(dir: &Path) -> (Station, Station, String) {
 }
 
 fn env(st: &Station, lang: Lang) -> Env {
-    let store = jiuzhu::store::Store::open(&st.db(), &Default::default()).unwrap();
-    let mut env = Env::new(
-        store,
-        st.db(),
-        Box::new(clock()),
-        lang,
-        Theme::new(Scheme::Standard),
-        Symbols::STANDARD,
-    );
-    env.index_in_foreground = true;
-    env
+    common::screen::env(&st.db(), lang)
 }
 
 fn app(st: &Station, lang: Lang) -> App {
     App::signed_in(env(st, lang), st.session.clone())
-}
-
-fn draw(app: &mut App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    app.size = ratatui::layout::Rect::new(0, 0, 80, 24);
-    t.draw(|f| app.render(f)).unwrap();
-    t
-}
-
-fn press(app: &mut App, keys: &[Key]) {
-    for k in keys {
-        app.handle_key(*k);
-    }
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        app.handle_key(Key::ch(c));
-    }
-}
-
-fn k(code: KeyCode) -> Key {
-    Key::plain(code)
-}
-
-/// Row `y` of the screen as text, each double-width character once.
-fn row(t: &Terminal<TestBackend>, y: u16) -> String {
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    let mut x = 0;
-    while x < buf.area.width {
-        let sym = buf[(x, y)].symbol();
-        out.push_str(sym);
-        x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-    }
-    out
-}
-
-fn screen(app: &mut App) -> String {
-    let t = draw(app);
-    (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n")
-}
-
-/// Runs background work to its end, taking its result as the UI loop does.
-fn finish_job(app: &mut App) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while app.busy() {
-        assert!(std::time::Instant::now() < deadline, "the work never ended");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        app.tick();
-    }
 }
 
 /// What changes from run to run, with a fixed stand-in of the same width: the workstations'

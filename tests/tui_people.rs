@@ -5,6 +5,7 @@
 mod common;
 
 use common::clock;
+use common::screen::{draw, k, press, screen, typed};
 use crossterm::event::KeyCode;
 use jiuzhu::app::{demo, person, Ctx, Session};
 use jiuzhu::domain::person::PersonDraft;
@@ -13,8 +14,6 @@ use jiuzhu::tui::app::App;
 use jiuzhu::tui::env::Env;
 use jiuzhu::tui::keys::Key;
 use jiuzhu::tui::theme::{Scheme, Symbols, Theme};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use rusqlite::Connection;
 
 const C1: &str = "360104001001";
@@ -58,63 +57,13 @@ fn workstation() -> (tempfile::TempDir, Session) {
 }
 
 fn app(dir: &tempfile::TempDir, session: &Session) -> App {
-    let db = dir.path().join("jiuzhu.db");
-    let store = jiuzhu::store::Store::open(&db, &Default::default()).unwrap();
-    let mut env = Env::new(
-        store,
-        db,
-        Box::new(clock()),
-        Lang::ZhCn,
-        Theme::new(Scheme::Standard),
-        Symbols::STANDARD,
-    );
-    env.index_in_foreground = true;
+    let env = common::screen::env(&dir.path().join("jiuzhu.db"), Lang::ZhCn);
     App::signed_in(env, session.clone())
-}
-
-fn draw(app: &mut App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    app.size = ratatui::layout::Rect::new(0, 0, 80, 24);
-    t.draw(|f| app.render(f)).unwrap();
-    t
 }
 
 fn snap(app: &mut App, name: &str) {
     let t = draw(app);
     insta::assert_snapshot!(format!("{name}_zh-CN_80x24"), t.backend());
-}
-
-fn press(app: &mut App, keys: &[Key]) {
-    for k in keys {
-        app.handle_key(*k);
-    }
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        app.handle_key(Key::ch(c));
-    }
-}
-
-fn k(code: KeyCode) -> Key {
-    Key::plain(code)
-}
-
-/// The whole screen as text, each double-width character once.
-fn screen(app: &mut App) -> String {
-    let t = draw(app);
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut x = 0;
-        while x < buf.area.width {
-            let sym = buf[(x, y)].symbol();
-            out.push_str(sym);
-            x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-        }
-        out.push('\n');
-    }
-    out
 }
 
 fn title(app: &mut App) -> String {

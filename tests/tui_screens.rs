@@ -4,6 +4,7 @@
 mod common;
 
 use common::clock;
+use common::screen::{draw_at, finish_job, k, press, row, typed};
 use crossterm::event::KeyCode;
 use jiuzhu::app::{demo, person, Ctx, Session};
 use jiuzhu::domain::person::PersonDraft;
@@ -12,9 +13,7 @@ use jiuzhu::tui::app::App;
 use jiuzhu::tui::env::Env;
 use jiuzhu::tui::keys::Key;
 use jiuzhu::tui::theme::{Scheme, Symbols, Theme};
-use ratatui::backend::TestBackend;
 use ratatui::layout::Position;
-use ratatui::Terminal;
 
 /// A demo workstation with a few fixed people, and the `demo` session.
 fn workstation() -> (tempfile::TempDir, Session) {
@@ -93,54 +92,7 @@ fn workstation() -> (tempfile::TempDir, Session) {
 }
 
 fn env(dir: &tempfile::TempDir, lang: Lang) -> Env {
-    let db = dir.path().join("jiuzhu.db");
-    let store = jiuzhu::store::Store::open(&db, &Default::default()).unwrap();
-    let mut env = Env::new(
-        store,
-        db,
-        Box::new(clock()),
-        lang,
-        Theme::new(Scheme::Standard),
-        Symbols::STANDARD,
-    );
-    env.index_in_foreground = true;
-    env
-}
-
-fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    app.size = ratatui::layout::Rect::new(0, 0, w, h);
-    t.draw(|f| app.render(f)).unwrap();
-    t
-}
-
-fn press(app: &mut App, keys: &[Key]) {
-    for k in keys {
-        app.handle_key(*k);
-    }
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        app.handle_key(Key::ch(c));
-    }
-}
-
-/// Row `y` of the screen as text, each double-width character once.
-fn row(t: &Terminal<TestBackend>, y: u16) -> String {
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    let mut x = 0;
-    while x < buf.area.width {
-        let sym = buf[(x, y)].symbol();
-        out.push_str(sym);
-        x += unicode_width::UnicodeWidthStr::width(sym).max(1) as u16;
-    }
-    out
-}
-
-fn k(code: KeyCode) -> Key {
-    Key::plain(code)
+    common::screen::env(&dir.path().join("jiuzhu.db"), lang)
 }
 
 /// Every screen of the shell, in both languages and both sizes.
@@ -151,7 +103,7 @@ fn screens_snapshot() {
         for (w, h) in [(80u16, 24u16), (120, 40)] {
             let tag = format!("{}_{w}x{h}", lang.code());
             let snap = |app: &mut App, name: &str| {
-                let t = draw(app, w, h);
+                let t = draw_at(app, w, h);
                 insta::assert_snapshot!(format!("{name}_{tag}"), t.backend());
             };
             let mut login = App::new(env(&dir, lang));
@@ -225,7 +177,7 @@ fn screens_snapshot() {
             snap(&mut app, "help");
         }
         let mut app = App::signed_in(env(&dir, lang), session.clone());
-        let t = draw(&mut app, 60, 20);
+        let t = draw_at(&mut app, 60, 20);
         insta::assert_snapshot!(format!("too_small_{}", lang.code()), t.backend());
     }
 }
@@ -236,7 +188,7 @@ fn cursor_sits_after_wide_characters() {
     let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
     press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('n')]);
     typed(&mut app, "王小明");
-    let mut t = draw(&mut app, 80, 24);
+    let mut t = draw_at(&mut app, 80, 24);
     // Body starts on row 2; the form on row 3, its input at column 1 + 14.
     assert_eq!(t.get_cursor_position().unwrap(), Position::new(15 + 6, 3));
     app.handle_key(k(KeyCode::Backspace));
@@ -252,7 +204,7 @@ fn printable_keys_type_while_a_field_has_focus() {
     // q, ? and digits go into the search box instead of quitting, helping or jumping.
     typed(&mut app, "q?1");
     assert!(!app.quit);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     let line = row(&t, 2);
     assert!(line.contains("q?1"), "{line}");
     // On the home screen, with no field, 3 opens the archive (the person list).
@@ -302,7 +254,7 @@ fn saving_a_new_person_from_the_form() {
     press(&mut app, &[k(KeyCode::Tab)]);
     typed(&mut app, "360104198001010016");
     press(&mut app, &[Key::ctrl('s')]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     let title = row(&t, 1);
     assert!(
         title.contains("钱七"),
@@ -311,7 +263,7 @@ fn saving_a_new_person_from_the_form() {
     // The index reloaded: searching qq finds her.
     press(&mut app, &[k(KeyCode::Esc)]);
     typed(&mut app, "qq");
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     let line = row(&t, 5);
     assert!(line.contains("钱七"), "{line}");
 }
@@ -349,7 +301,7 @@ fn ascii_mode_draws_no_box_lines() {
     e.symbols = Symbols::ASCII;
     let mut app = App::signed_in(e, session);
     press(&mut app, &[k(KeyCode::F(2)), k(KeyCode::F(1))]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     let buf = t.backend().buffer();
     let mut plus = 0;
     for cell in buf.content() {
@@ -401,7 +353,7 @@ fn escape_sequences_in_stored_names_never_reach_the_screen() {
     .unwrap();
     let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
     press(&mut app, &[k(KeyCode::F(2))]);
-    let t = draw(&mut app, 120, 40);
+    let t = draw_at(&mut app, 120, 40);
     let shown: String = (0..40).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
     assert!(
         shown.contains("坏[2J]52;c;aGk=人"),
@@ -418,11 +370,11 @@ fn long_work_shows_progress_and_ends_with_a_message() {
     let (dir, session) = workstation();
     let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
     typed(&mut app, "0");
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 1).contains("系统设置"), "{}", row(&t, 1));
     typed(&mut app, "g");
     assert!(app.busy());
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     let shown: String = (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
     assert!(shown.contains("Esc 取消") && shown.contains('['), "{shown}");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
@@ -450,7 +402,7 @@ fn a_clue_from_record_to_accepted_by_keys() {
     press(&mut app, &[k(KeyCode::Enter), Key::ch('x')]);
     typed(&mut app, "卧床，子女在外地");
     press(&mut app, &[k(KeyCode::Tab), Key::ch(' '), Key::ctrl('s')]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 1).contains("李四"), "{}", row(&t, 1));
     press(&mut app, &[Key::ch('v')]);
     typed(&mut app, "属实");
@@ -621,12 +573,12 @@ fn the_service_desk_registers_a_card_and_records_services() {
     }
     let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
     typed(&mut app, "4");
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 1).contains("温情服务"), "{}", row(&t, 1));
     press(&mut app, &[k(KeyCode::Tab)]);
     typed(&mut app, "360104001-K00001");
     press(&mut app, &[Key::ctrl('r')]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 22).contains("已登记"), "{}", row(&t, 22));
     // item (meal delivery, the first), date, minutes, then who and what.
     press(
@@ -642,7 +594,7 @@ fn the_service_desk_registers_a_card_and_records_services() {
     press(&mut app, &[k(KeyCode::Tab)]);
     typed(&mut app, "送午餐");
     press(&mut app, &[Key::ctrl('s')]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 22).contains("服务已记录"), "{}", row(&t, 22));
     // An item the card does not cover is refused with the reason.
     for _ in 0..4 {
@@ -660,7 +612,7 @@ fn the_service_desk_registers_a_card_and_records_services() {
     );
     typed(&mut app, "打扫");
     press(&mut app, &[Key::ctrl('s')]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 22).contains("不包含"), "{}", row(&t, 22));
     let n: i64 = rusqlite::Connection::open(dir.path().join("jiuzhu.db"))
         .unwrap()
@@ -712,14 +664,14 @@ fn case_plan_and_print_screens() {
     typed(&mut app, "5");
     press(&mut app, &[k(KeyCode::Enter)]);
     let snap = |app: &mut App, name: &str| {
-        let t = draw(app, 80, 24);
+        let t = draw_at(app, 80, 24);
         insta::assert_snapshot!(name.to_string(), t.backend());
     };
     snap(&mut app, "case_in_service_zh-CN_80x24");
     press(&mut app, &[k(KeyCode::Down), Key::ch('e')]);
     snap(&mut app, "plan_line_zh-CN_80x24");
     press(&mut app, &[k(KeyCode::Right), Key::ctrl('s')]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 4).contains("第 2 版"), "{}", row(&t, 4));
     press(&mut app, &[Key::ch('d')]);
     snap(&mut app, "print_menu_zh-CN_80x24");
@@ -730,7 +682,7 @@ fn case_plan_and_print_screens() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(files, ["needs-form_360104001003-0001.html"]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     let screen: String = (0..24).map(|y| row(&t, y)).collect();
     assert!(screen.contains("已生成"), "{screen}");
 }
@@ -741,7 +693,7 @@ fn supervision_screens() {
     let (dir, session) = workstation();
     let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
     let snap = |app: &mut App, name: &str| {
-        let t = draw(app, 80, 24);
+        let t = draw_at(app, 80, 24);
         insta::assert_snapshot!(name.to_string(), t.backend());
     };
     typed(&mut app, "6");
@@ -749,7 +701,7 @@ fn supervision_screens() {
     press(&mut app, &[Key::ch('n')]);
     snap(&mut app, "posting_form_zh-CN_80x24");
     press(&mut app, &[Key::ctrl('s'), k(KeyCode::Enter)]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 5).contains("社区居务公开栏"), "{}", row(&t, 5));
     let posted = std::fs::read_dir(dir.path().join("outbox").join("demo"))
         .unwrap()
@@ -775,25 +727,15 @@ fn supervision_screens() {
     press(&mut app, &[k(KeyCode::Enter)]);
     typed(&mut app, "已入户核实，车辆为亲属所有");
     press(&mut app, &[Key::ctrl('s'), Key::ch('c'), Key::ch('y')]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 5).contains("已办结"), "{}", row(&t, 5));
     press(&mut app, &[k(KeyCode::Tab), Key::ch('n')]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     let screen: String = (0..24).map(|y| row(&t, y)).collect();
     assert!(
         screen.contains("还没有服务记录可供抽查"),
         "no services to draw yet: {screen}"
     );
-}
-
-/// Runs background work to its end, taking its result as the UI loop does.
-fn finish_job(app: &mut App) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while app.busy() {
-        assert!(std::time::Instant::now() < deadline, "the work never ended");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-        app.tick();
-    }
 }
 
 /// 动态管理 → I imports the monthly roster (the receipt lists refused rows and notes), T lists
@@ -815,7 +757,7 @@ fn roster_import_and_follow_up_tasks_by_keys() {
         .unwrap();
         let tag = format!("{}_80x24", lang.code());
         let snap = |app: &mut App, name: &str| {
-            let t = draw(app, 80, 24);
+            let t = draw_at(app, 80, 24);
             insta::assert_snapshot!(format!("{name}_{tag}"), t.backend());
         };
         let mut app = App::signed_in(env(&dir, lang), session.clone());
@@ -841,7 +783,7 @@ fn roster_import_and_follow_up_tasks_by_keys() {
         snap(&mut app, "roster_receipt");
         // The table scrolls to its last line and back.
         press(&mut app, &[k(KeyCode::PageDown), k(KeyCode::PageDown)]);
-        let t = draw(&mut app, 80, 24);
+        let t = draw_at(&mut app, 80, 24);
         let shown: String = (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
         assert!(shown.contains("11"), "the last row's line: {shown}");
         press(&mut app, &[k(KeyCode::PageUp), k(KeyCode::PageUp)]);
@@ -849,13 +791,13 @@ fn roster_import_and_follow_up_tasks_by_keys() {
         typed(&mut app, "t");
         snap(&mut app, "tasks");
         press(&mut app, &[k(KeyCode::Enter)]);
-        let t = draw(&mut app, 80, 24);
+        let t = draw_at(&mut app, 80, 24);
         assert!(row(&t, 1).contains("王桂英"), "{}", row(&t, 1));
         press(&mut app, &[k(KeyCode::Esc), Key::ch('d')]);
         typed(&mut app, "已入户走访，暂无服务需求");
         snap(&mut app, "task_done");
         press(&mut app, &[Key::ctrl('s')]);
-        let t = draw(&mut app, 80, 24);
+        let t = draw_at(&mut app, 80, 24);
         let shown: String = (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n");
         assert!(!shown.contains("王桂英"), "done, off the list: {shown}");
         let conn = rusqlite::Connection::open(dir.path().join("jiuzhu.db")).unwrap();
@@ -888,12 +830,12 @@ fn documents_tab_files_a_scan() {
         &mut app,
         &[k(KeyCode::Enter), k(KeyCode::Tab), k(KeyCode::Tab)],
     );
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     insta::assert_snapshot!("documents_tab_zh-CN_80x24", t.backend());
     press(&mut app, &[Key::ch('a'), k(KeyCode::Tab)]);
     typed(&mut app, &scan.display().to_string());
     press(&mut app, &[Key::ctrl('s')]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 2).contains("档案材料（1/7）"), "{}", row(&t, 2));
     assert!(row(&t, 5).contains("idcard.pdf"), "{}", row(&t, 5));
 }
@@ -981,12 +923,12 @@ fn inbox_home_and_timeliness_screens() {
     let ws = inbox_workstation();
     for lang in [Lang::ZhCn, Lang::En] {
         let mut app = App::signed_in(env(&ws.dir, lang), ws.session("demo"));
-        let t = draw(&mut app, 80, 24);
+        let t = draw_at(&mut app, 80, 24);
         insta::assert_snapshot!(format!("inbox_home_{}_80x24", lang.code()), t.backend());
     }
     let mut app = App::signed_in(env(&ws.dir, Lang::ZhCn), ws.session("demo"));
     let screen = |app: &mut App| -> String {
-        let t = draw(app, 80, 24);
+        let t = draw_at(app, 80, 24);
         (0..24).map(|y| row(&t, y)).collect::<Vec<_>>().join("\n")
     };
     // F1 lists every binding of the home screen, in two columns to fit 80x24.
@@ -1003,7 +945,7 @@ fn inbox_home_and_timeliness_screens() {
     }
     press(&mut app, &[k(KeyCode::Esc)]);
     // The focus starts on the most urgent task: the review due since 2026-06-08.
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 4).contains("> 到期复核"), "{}", row(&t, 4));
     press(&mut app, &[k(KeyCode::Enter)]);
     let s = screen(&mut app);
@@ -1013,12 +955,12 @@ fn inbox_home_and_timeliness_screens() {
     );
     // Esc comes back to the inbox, the selection where it was.
     press(&mut app, &[k(KeyCode::Esc), k(KeyCode::Down)]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 5).starts_with("  "), "{}", row(&t, 5));
     assert!(row(&t, 5).contains('>'), "{}", row(&t, 5));
     // Down to the complaint: Enter opens 监督管理 on its tab with it selected.
     let pos = |app: &mut App, what: &str| -> usize {
-        let t = draw(app, 80, 24);
+        let t = draw_at(app, 80, 24);
         (4..22u16)
             .find(|y| row(&t, *y).contains(what))
             .map(usize::from)
@@ -1069,7 +1011,7 @@ fn inbox_home_and_timeliness_screens() {
     // 统计报表 opens on this month's statistics; [ goes back to October, when 张三 was carded
     // and served once for 30 minutes.
     typed(&mut app, "9");
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     insta::assert_snapshot!("statistics_zh-CN_80x24", t.backend());
     press(&mut app, &[Key::ch('[')]);
     let s = screen(&mut app);
@@ -1082,7 +1024,7 @@ fn inbox_home_and_timeliness_screens() {
         "{line}"
     );
     press(&mut app, &[k(KeyCode::Tab)]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     insta::assert_snapshot!("statistics_movement_zh-CN_80x24", t.backend());
     // ] comes back, and stops at the month not yet over.
     press(&mut app, &[Key::ch(']'), Key::ch(']')]);
@@ -1097,16 +1039,16 @@ fn inbox_home_and_timeliness_screens() {
         .join("outbox/demo/monthly_202611.xlsx")
         .exists());
     press(&mut app, &[Key::ch('t')]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     insta::assert_snapshot!("timeliness_zh-CN_80x24", t.backend());
     press(&mut app, &[k(KeyCode::Tab)]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     insta::assert_snapshot!("timeliness_counts_zh-CN_80x24", t.backend());
     // The time limits: a 10-day verification makes the clue found 8 days ago not overdue.
     press(&mut app, &[k(KeyCode::Esc), k(KeyCode::Esc)]);
     typed(&mut app, "0");
     press(&mut app, &[Key::ch('e')]);
-    let t = draw(&mut app, 80, 24);
+    let t = draw_at(&mut app, 80, 24);
     insta::assert_snapshot!("limits_form_zh-CN_80x24", t.backend());
     press(&mut app, &[k(KeyCode::Backspace)]);
     typed(&mut app, "10");
