@@ -99,15 +99,34 @@ pub struct LogFilter {
     pub to: Option<String>,
 }
 
+impl LogFilter {
+    /// The text as a `LIKE … ESCAPE '\'` pattern that finds it anywhere, its own `%` and `_`
+    /// taken literally.
+    pub fn like_pattern(&self) -> String {
+        format!(
+            "%{}%",
+            self.text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        )
+    }
+}
+
+/// One event from the columns seq, at, actor, event, subject, detail (in that order).
+fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AccessEvent> {
+    Ok(AccessEvent {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        event: r.get(3)?,
+        subject: r.get(4)?,
+        detail: r.get(5)?,
+    })
+}
+
 /// Access-log events matching `f`, newest first, at most `limit`.
 pub fn browse(conn: &Connection, f: &LogFilter, limit: i64) -> Result<Vec<AccessEvent>> {
-    let like = format!(
-        "%{}%",
-        f.text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
     let mut stmt = conn.prepare(
         "SELECT seq, at, actor, event, subject, detail FROM access_log
          WHERE (?1 = '' OR actor LIKE ?2 ESCAPE '\\' OR event LIKE ?2 ESCAPE '\\'
@@ -116,16 +135,10 @@ pub fn browse(conn: &Connection, f: &LogFilter, limit: i64) -> Result<Vec<Access
            AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4)
          ORDER BY seq DESC LIMIT ?5",
     )?;
-    let rows = stmt.query_map(rusqlite::params![f.text, like, f.from, f.to, limit], |r| {
-        Ok(AccessEvent {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            event: r.get(3)?,
-            subject: r.get(4)?,
-            detail: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map(
+        rusqlite::params![f.text, f.like_pattern(), f.from, f.to, limit],
+        event_from_row,
+    )?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
@@ -156,14 +169,7 @@ pub fn verify(conn: &Connection) -> Result<(i64, Option<i64>)> {
     let mut n = 0;
     while let Some(r) = rows.next()? {
         n += 1;
-        let e = AccessEvent {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            event: r.get(3)?,
-            subject: r.get(4)?,
-            detail: r.get(5)?,
-        };
+        let e = event_from_row(r)?;
         let stored_prev = to_hash(r.get(6)?)?;
         let stored = to_hash(r.get(7)?)?;
         if e.seq != n || stored_prev != prev || hash_of(&e, &prev) != stored {
@@ -179,15 +185,6 @@ pub fn recent(conn: &Connection, limit: i64) -> Result<Vec<AccessEvent>> {
     let mut stmt = conn.prepare(
         "SELECT seq, at, actor, event, subject, detail FROM access_log ORDER BY seq DESC LIMIT ?1",
     )?;
-    let rows = stmt.query_map([limit], |r| {
-        Ok(AccessEvent {
-            seq: r.get(0)?,
-            at: r.get(1)?,
-            actor: r.get(2)?,
-            event: r.get(3)?,
-            subject: r.get(4)?,
-            detail: r.get(5)?,
-        })
-    })?;
+    let rows = stmt.query_map([limit], event_from_row)?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }

@@ -394,13 +394,6 @@ pub fn browse(
     f: &super::access_log::LogFilter,
     limit: i64,
 ) -> Result<Vec<LogLine>> {
-    let like = format!(
-        "%{}%",
-        f.text
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
     let mut stmt = conn.prepare(
         "WITH named AS (
              SELECT c.local_order, c.at, c.actor, c.kind, c.record_id,
@@ -418,14 +411,17 @@ pub fn browse(
                OR record_id LIKE ?2 ESCAPE '\\' OR person LIKE ?2 ESCAPE '\\'
          ORDER BY local_order DESC LIMIT ?5",
     )?;
-    let rows = stmt.query_map(rusqlite::params![f.text, like, f.from, f.to, limit], |r| {
-        Ok(LogLine {
-            at: r.get(0)?,
-            actor: r.get(1)?,
-            kind: r.get(2)?,
-            record_id: r.get(3)?,
-            person: r.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map(
+        rusqlite::params![f.text, f.like_pattern(), f.from, f.to, limit],
+        |r| {
+            Ok(LogLine {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                kind: r.get(2)?,
+                record_id: r.get(3)?,
+                person: r.get(4)?,
+            })
+        },
+    )?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
