@@ -254,20 +254,18 @@ pub fn lookup(commands: &[Command], key: Key, text_focused: bool) -> Option<Acti
     })
 }
 
-/// Moving in a list: Up/Down (or k/j) by a row, PageUp/PageDown by a page. Listed in the help
-/// only, as every list has them.
-pub fn list_moves() -> Vec<Command> {
+/// Up/Down (with k/j when `letters`) and PageUp/PageDown, in the help only.
+fn moves(letters: bool, up: &'static str, down: &'static str) -> Vec<Command> {
+    let keys = |code: KeyCode, letter: char| {
+        let mut k = vec![Key::plain(code)];
+        if letters {
+            k.push(Key::ch(letter));
+        }
+        k
+    };
     vec![
-        Command::help_only(
-            &[Key::plain(KeyCode::Up), Key::ch('k')],
-            Action::Up,
-            "cmd.up",
-        ),
-        Command::help_only(
-            &[Key::plain(KeyCode::Down), Key::ch('j')],
-            Action::Down,
-            "cmd.down",
-        ),
+        Command::help_only(&keys(KeyCode::Up, 'k'), Action::Up, up),
+        Command::help_only(&keys(KeyCode::Down, 'j'), Action::Down, down),
         Command::help_only(
             &[Key::plain(KeyCode::PageUp)],
             Action::PageUp,
@@ -281,27 +279,22 @@ pub fn list_moves() -> Vec<Command> {
     ]
 }
 
+/// Moving in a list: Up/Down (or k/j) by a row, PageUp/PageDown by a page. Listed in the help
+/// only, as every list has them.
+pub fn list_moves() -> Vec<Command> {
+    moves(true, "cmd.up", "cmd.down")
+}
+
+/// Moving in a list whose search field has focus: the arrows and page keys only (letters
+/// type), in the help only.
+pub fn arrow_moves() -> Vec<Command> {
+    moves(false, "cmd.up", "cmd.down")
+}
+
 /// The keys that scroll a page of text while a text field has focus (arrows and page keys
 /// only: letters type), in the help only.
 pub fn scroll_moves() -> Vec<Command> {
-    vec![
-        Command::help_only(&[Key::plain(KeyCode::Up)], Action::Up, "cmd.scroll_up"),
-        Command::help_only(
-            &[Key::plain(KeyCode::Down)],
-            Action::Down,
-            "cmd.scroll_down",
-        ),
-        Command::help_only(
-            &[Key::plain(KeyCode::PageUp)],
-            Action::PageUp,
-            "cmd.page_up",
-        ),
-        Command::help_only(
-            &[Key::plain(KeyCode::PageDown)],
-            Action::PageDown,
-            "cmd.page_down",
-        ),
-    ]
+    moves(false, "cmd.scroll_up", "cmd.scroll_down")
 }
 
 /// The global commands, available on every screen.

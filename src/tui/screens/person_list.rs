@@ -223,21 +223,12 @@ impl Screen for PersonList {
                 ));
             }
         }
-        c.extend(vec![
-            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
-            Command::help_only(&[Key::plain(KeyCode::Up)], Action::Up, "cmd.up"),
-            Command::help_only(&[Key::plain(KeyCode::Down)], Action::Down, "cmd.down"),
-            Command::help_only(
-                &[Key::plain(KeyCode::PageUp)],
-                Action::PageUp,
-                "cmd.page_up",
-            ),
-            Command::help_only(
-                &[Key::plain(KeyCode::PageDown)],
-                Action::PageDown,
-                "cmd.page_down",
-            ),
-        ]);
+        c.push(Command::bar(
+            &[Key::plain(KeyCode::Esc)],
+            Action::Back,
+            "cmd.back",
+        ));
+        c.extend(crate::tui::keys::arrow_moves());
         c
     }
 
