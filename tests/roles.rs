@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::history::meal_provider_named;
 use common::{with_ctx, DemoWs};
 use jiuzhu::app::{clue, exchange, person, provider, settings, users, AppError};
 use jiuzhu::domain::permission::{scope_of, Action, Role};
@@ -12,23 +13,29 @@ use jiuzhu::domain::provider::ProviderDraft;
 
 const COMMUNITY: &str = "360104001001";
 
-/// A provider of meals in the subdistrict, made by the administrator.
-fn make_provider(ws: &mut DemoWs, name: &str) -> String {
+/// `liumin`, provider staff of the subdistrict tied to provider `provider`, added by the
+/// administrator; returns the session.
+fn provider_staff(ws: &mut DemoWs, provider: &str) -> jiuzhu::app::Session {
+    use jiuzhu::domain::permission::Grant;
     with_ctx(ws, "demo", |ctx| {
-        provider::create(
+        let pw = zeroize::Zeroizing::new("Provider-2026".to_string());
+        users::add(
             ctx,
-            &ProviderDraft {
-                name: name.into(),
-                kind: "enterprise_institution".into(),
-                items: vec!["meal_delivery".into()],
-                contact: "刘敏".into(),
-                phone: "0791-88210001".into(),
-                area: "360104001".into(),
-                active: true,
-            },
+            "liumin",
+            &[Role::ProviderStaff],
+            Some("360104001"),
+            Some(provider),
+            pw,
         )
-        .unwrap()
-    })
+        .unwrap();
+    });
+    jiuzhu::app::Session {
+        username: "liumin".into(),
+        grants: vec![Grant {
+            role: Role::ProviderStaff,
+            org: "360104001".into(),
+        }],
+    }
 }
 
 fn denied<T: std::fmt::Debug>(r: &Result<T, AppError>) -> bool {
@@ -133,25 +140,14 @@ fn every_role_is_refused_what_the_table_does_not_give_it() {
 
 #[test]
 fn provider_staff_tied_to_a_provider_serve_its_recipients_only() {
-    use jiuzhu::app::{case, service, Ctx, Session};
-    use jiuzhu::domain::permission::Grant;
+    use jiuzhu::app::{case, service, Ctx};
     let mut ws = DemoWs::new();
     let case_id = common::history::in_service(&mut ws, "王秀英", COMMUNITY, "2026-11-20");
     let the_case = with_ctx(&mut ws, "demo", |ctx| case::get(ctx, &case_id).unwrap());
     let card = the_case.card_no.clone().unwrap();
-    let ours = make_provider(&mut ws, "洪都街道居家养老服务中心");
-    let theirs = make_provider(&mut ws, "顺化门助餐点");
+    let ours = meal_provider_named(&mut ws, "洪都街道居家养老服务中心");
+    let theirs = meal_provider_named(&mut ws, "顺化门助餐点");
     with_ctx(&mut ws, "demo", |ctx| {
-        let pw = zeroize::Zeroizing::new("Provider-2026".to_string());
-        users::add(
-            ctx,
-            "liumin",
-            &[Role::ProviderStaff],
-            Some("360104001"),
-            Some(&ours),
-            pw,
-        )
-        .unwrap();
         let pw = zeroize::Zeroizing::new("Provider-2026".to_string());
         let r = users::add(
             ctx,
@@ -163,13 +159,7 @@ fn provider_staff_tied_to_a_provider_serve_its_recipients_only() {
         );
         assert!(matches!(r, Err(AppError::NotFound { .. })), "{r:?}");
     });
-    let session = Session {
-        username: "liumin".into(),
-        grants: vec![Grant {
-            role: Role::ProviderStaff,
-            org: "360104001".into(),
-        }],
-    };
+    let session = provider_staff(&mut ws, &ours);
     let clock = common::clock();
     let mut ctx = Ctx::new(&mut ws.store, session, &clock).unwrap();
     let r = service::register(&mut ctx, &theirs, &card);
@@ -194,8 +184,7 @@ fn provider_staff_tied_to_a_provider_serve_its_recipients_only() {
 
 #[test]
 fn provider_staff_list_their_providers_recipients_and_no_others() {
-    use jiuzhu::app::{case, service, Ctx, Session};
-    use jiuzhu::domain::permission::Grant;
+    use jiuzhu::app::{case, service, Ctx};
     let mut ws = DemoWs::new();
     let served = common::history::in_service(&mut ws, "王秀英", COMMUNITY, "2026-11-20");
     let other = common::history::in_service(&mut ws, "李桂兰", COMMUNITY, "2026-11-20");
@@ -205,29 +194,13 @@ fn provider_staff_list_their_providers_recipients_and_no_others() {
             .unwrap()
     };
     let (card_a, card_b) = (card(&mut ws, &served), card(&mut ws, &other));
-    let ours = make_provider(&mut ws, "甲服务中心");
-    let theirs = make_provider(&mut ws, "乙助餐点");
+    let ours = meal_provider_named(&mut ws, "甲服务中心");
+    let theirs = meal_provider_named(&mut ws, "乙助餐点");
     with_ctx(&mut ws, "demo", |ctx| {
         service::register(ctx, &ours, &card_a).unwrap();
         service::register(ctx, &theirs, &card_b).unwrap();
-        let pw = zeroize::Zeroizing::new("Provider-2026".to_string());
-        users::add(
-            ctx,
-            "liumin",
-            &[Role::ProviderStaff],
-            Some("360104001"),
-            Some(&ours),
-            pw,
-        )
-        .unwrap();
     });
-    let session = Session {
-        username: "liumin".into(),
-        grants: vec![Grant {
-            role: Role::ProviderStaff,
-            org: "360104001".into(),
-        }],
-    };
+    let session = provider_staff(&mut ws, &ours);
     let clock = common::clock();
     let ctx = Ctx::new(&mut ws.store, session, &clock).unwrap();
     let names: Vec<String> = service::recipients(&ctx, &ours)

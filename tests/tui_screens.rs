@@ -845,7 +845,9 @@ fn documents_tab_files_a_scan() {
 /// follow-up tasks of a monthly roster; a service recorded, so the timeliness table has
 /// every step.
 fn inbox_workstation() -> common::DemoWs {
-    use common::history::{accepted, carded, day, in_service, new_clue, new_person, on, C1, C2};
+    use common::history::{
+        accepted, carded, day, in_service, meal_provider, new_clue, new_person, on, C1, C2,
+    };
     let mut ws = common::DemoWs::new();
     let p = new_person(&mut ws, "曾小红", C2);
     new_clue(&mut ws, &p, "2026-11-20");
@@ -858,20 +860,8 @@ fn inbox_workstation() -> common::DemoWs {
     let c = new_clue(&mut ws, &p, "2026-10-08");
     let case_id = accepted(&mut ws, &c, "2026-10-09", "2026-10-12", "2026-10-13");
     carded(&mut ws, &case_id, "2026-10-16", "2026-10-27", "2026-10-28");
+    let provider = meal_provider(&mut ws);
     let provider = on(&mut ws, "2026-10-28", "demo", |ctx| {
-        let provider = jiuzhu::app::provider::create(
-            ctx,
-            &jiuzhu::domain::provider::ProviderDraft {
-                name: "洪都街道居家养老服务中心".into(),
-                kind: "enterprise_institution".into(),
-                items: vec!["meal_delivery".into()],
-                contact: "刘敏".into(),
-                phone: "0791-88210001".into(),
-                area: "360104001".into(),
-                active: true,
-            },
-        )
-        .unwrap();
         let card = jiuzhu::app::case::get(ctx, &case_id)
             .unwrap()
             .card_no

@@ -123,11 +123,16 @@ pub fn in_service(ws: &mut DemoWs, name: &str, community: &str, card_day: &str) 
 
 /// 洪都街道居家养老服务中心, delivering meals across the subdistrict; returns its id.
 pub fn meal_provider(ws: &mut DemoWs) -> String {
+    meal_provider_named(ws, "洪都街道居家养老服务中心")
+}
+
+/// A provider named `name` delivering meals across the subdistrict; returns its id.
+pub fn meal_provider_named(ws: &mut DemoWs, name: &str) -> String {
     on(ws, "2025-01-01", "demo", |ctx| {
         jiuzhu::app::provider::create(
             ctx,
             &jiuzhu::domain::provider::ProviderDraft {
-                name: "洪都街道居家养老服务中心".into(),
+                name: name.into(),
                 kind: "enterprise_institution".into(),
                 items: vec!["meal_delivery".into()],
                 contact: "刘敏".into(),
