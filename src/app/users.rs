@@ -23,6 +23,24 @@ pub struct Account {
     pub locked_until: Option<String>,
 }
 
+impl crate::i18n::Localize for Account {
+    /// Its state as the lists show it: disabled, locked until when, or active.
+    fn localize(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::{t, tf};
+        if self.disabled {
+            t(lang, "users.state_disabled").to_string()
+        } else if let Some(until) = &self.locked_until {
+            tf(
+                lang,
+                "users.state_locked",
+                &[("until", &clock::show_instant(until))],
+            )
+        } else {
+            t(lang, "users.state_active").to_string()
+        }
+    }
+}
+
 /// Adds `username` with `roles` at unit `org` (this workstation's own unit when `None`); a
 /// provider staff account may be tied to `provider` (a provider's record id), and then serves
 /// that provider's recipients only.

@@ -404,17 +404,7 @@ fn user_command(
                     .iter()
                     .map(|g| format!("{}@{}", t(lang, g.role.label_key()), g.org))
                     .collect();
-                let state = if a.disabled {
-                    t(lang, "users.state_disabled").to_string()
-                } else if let Some(until) = &a.locked_until {
-                    tf(
-                        lang,
-                        "users.state_locked",
-                        &[("until", &crate::app::clock::show_instant(until))],
-                    )
-                } else {
-                    t(lang, "users.state_active").to_string()
-                };
+                let state = a.localize(lang);
                 writeln!(
                     out,
                     "{}\t{}\t{}",

@@ -9,7 +9,6 @@ use zeroize::Zeroizing;
 
 use super::form_page::FormPage;
 use super::{Outcome, Screen};
-use crate::app::clock::show_instant;
 use crate::app::users::{self, Account};
 use crate::domain::permission::Role;
 use crate::domain::validation::Field;
@@ -150,17 +149,7 @@ impl Screen for UsersScreen {
                             )
                         })
                         .collect();
-                    let state = if a.disabled {
-                        t(lang, "users.state_disabled").to_string()
-                    } else if let Some(until) = &a.locked_until {
-                        tf(
-                            lang,
-                            "users.state_locked",
-                            &[("until", &show_instant(until))],
-                        )
-                    } else {
-                        t(lang, "users.state_active").to_string()
-                    };
+                    let state = a.localize(lang);
                     Row {
                         cells: vec![
                             Line::from(safe(&a.username)),
