@@ -107,26 +107,37 @@ fn tally_cells(s: &Tally) -> [String; 6] {
     ]
 }
 
-const COMMUNITY_COLUMNS: [&str; 14] = [
-    "statistics.col_clues",
-    "statistics.col_enrolled",
-    "statistics.col_stopped",
-    "statistics.col_in_service",
+/// The headings of [`tally_cells`], in its order.
+const TALLY_COLUMNS: [&str; 6] = [
     "statistics.col_recipients",
     "statistics.col_records",
     "statistics.col_hours",
     "statistics.col_per_recipient",
     "statistics.col_confirmed",
     "statistics.col_satisfied",
-    "statistics.col_complaints",
-    "statistics.col_closed",
-    "statistics.col_inspections",
-    "statistics.col_inspection_rate",
 ];
+
+/// The headings of [`community_cells`], in its order.
+fn community_columns() -> Vec<&'static str> {
+    let mut keys = vec![
+        "statistics.col_clues",
+        "statistics.col_enrolled",
+        "statistics.col_stopped",
+        "statistics.col_in_service",
+    ];
+    keys.extend(TALLY_COLUMNS);
+    keys.extend([
+        "statistics.col_complaints",
+        "statistics.col_closed",
+        "statistics.col_inspections",
+        "statistics.col_inspection_rate",
+    ]);
+    keys
+}
 
 fn community_table(s: &Summary, medians: Option<&[StepMedians]>, lang: Lang) -> Table {
     let mut keys = vec!["statistics.col_community"];
-    keys.extend(COMMUNITY_COLUMNS);
+    keys.extend(community_columns());
     if medians.is_some() {
         keys.extend([
             "statistics.col_verify_days",
@@ -168,14 +179,7 @@ fn community_table(s: &Summary, medians: Option<&[StepMedians]>, lang: Lang) -> 
 
 fn line_table(lines: &[Line], sheet: &str, first: [&str; 2], lang: Lang) -> Table {
     let mut keys = first.to_vec();
-    keys.extend([
-        "statistics.col_recipients",
-        "statistics.col_records",
-        "statistics.col_hours",
-        "statistics.col_per_recipient",
-        "statistics.col_confirmed",
-        "statistics.col_satisfied",
-    ]);
+    keys.extend(TALLY_COLUMNS);
     let rows = lines
         .iter()
         .map(|l| {
