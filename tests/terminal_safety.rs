@@ -247,10 +247,7 @@ fn the_terminal_receives_no_escape_sequence_from_stored_text() {
     let ws = workstation();
     let data = ws.dir.path().to_str().unwrap().to_string();
     let mut t = Pty::spawn(&["--data-dir", &data], "C.UTF-8");
-    t.wait_for("用户名");
-    t.send("demo\r");
-    t.send("demo\r");
-    t.wait_for("主菜单");
+    t.sign_in("demo", "demo");
     t.send("\x1bOQ"); // F2
     t.wait_for("人员检索");
     // Every hostile person is on the list before a search.

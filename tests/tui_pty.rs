@@ -18,10 +18,7 @@ fn sign_in_search_add_a_person_and_quit() {
     assert_eq!(code, 0, "{err}");
     let data = dir.path().to_str().unwrap().to_string();
     let mut t = Pty::spawn(&["--data-dir", &data], "C.UTF-8");
-    t.wait_for("用户名");
-    t.send("demo\r");
-    t.send("demo\r");
-    t.wait_for("主菜单");
+    t.sign_in("demo", "demo");
     t.send("\x1bOQ"); // F2
     t.wait_for("人员检索");
     t.send("\x0e"); // Ctrl+N

@@ -121,6 +121,15 @@ impl Pty {
         }
     }
 
+    /// Signs in as `user` with `password` from the sign-in screen and waits for the home
+    /// screen.
+    pub fn sign_in(&mut self, user: &str, password: &str) {
+        self.wait_for("用户名");
+        self.send(&format!("{user}\r"));
+        self.send(&format!("{password}\r"));
+        self.wait_for("主菜单");
+    }
+
     /// Waits until the screen first shows `text`, checking every millisecond (for timing how
     /// soon something appears; tests use [`Pty::wait_for`]).
     pub fn wait_shown(&self, text: &str) {
