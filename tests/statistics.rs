@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::history::{accepted, carded, day, meal_provider, new_clue, new_person, on, C1, C2};
+use common::history::{
+    accepted, carded, day, in_service, meal_provider, new_clue, new_person, on, C1, C2,
+};
 use common::{jiuzhu, run, with_ctx, DemoWs};
 use jiuzhu::app::print::ListFormat;
 use jiuzhu::app::statistics::{self, Which};
@@ -14,10 +16,6 @@ use jiuzhu::domain::permission::{Grant, Role};
 use jiuzhu::domain::service::Satisfaction;
 use jiuzhu::domain::statistics::{CommunityFigures, Summary, Tally};
 use jiuzhu::i18n::Lang;
-
-struct History {
-    ws: DemoWs,
-}
 
 fn card_of(ws: &mut DemoWs, case_id: &str) -> String {
     with_ctx(ws, "demo", |ctx| case::get(ctx, case_id).unwrap())
@@ -55,24 +53,14 @@ fn serve(
     });
 }
 
-/// A person carded on `card_day`: clue found, verified, accepted, surveyed, approved and
-/// carded that day.
-fn carded_on(ws: &mut DemoWs, name: &str, community: &str, card_day: &str) -> String {
-    let p = new_person(ws, name, community);
-    let c = new_clue(ws, &p, card_day);
-    let case_id = accepted(ws, &c, card_day, card_day, card_day);
-    carded(ws, &case_id, card_day, card_day, card_day);
-    case_id
-}
-
 /// 洪都新村 (C1): A carded 09-10, served 10-03 (30 min, confirmed, 满意), 10-15 (60 min,
 /// not confirmed, 不满意) and 11-02; B carded 10-05, served 10-06 (45 min, confirmed, 基本满意).
 /// 顺化门 (C2): C carded 10-20, served 10-21 (20 min, confirmed, not rated), stopped 10-25;
 /// D carded 11-03; E a clue found 10-30 and nothing more.
-fn history() -> History {
+fn history() -> DemoWs {
     let mut ws = DemoWs::new();
     let provider = meal_provider(&mut ws);
-    let a = carded_on(&mut ws, "甲", C1, "2026-09-10");
+    let a = in_service(&mut ws, "甲", C1, "2026-09-10");
     let card_a = card_of(&mut ws, &a);
     serve(
         &mut ws,
@@ -83,7 +71,7 @@ fn history() -> History {
         true,
         Some(Satisfaction::Satisfied),
     );
-    let b = carded_on(&mut ws, "乙", C1, "2026-10-05");
+    let b = in_service(&mut ws, "乙", C1, "2026-10-05");
     let card_b = card_of(&mut ws, &b);
     serve(
         &mut ws,
@@ -103,7 +91,7 @@ fn history() -> History {
         false,
         Some(Satisfaction::Unsatisfied),
     );
-    let c = carded_on(&mut ws, "丙", C2, "2026-10-20");
+    let c = in_service(&mut ws, "丙", C2, "2026-10-20");
     let card_c = card_of(&mut ws, &c);
     serve(&mut ws, &provider, &card_c, "2026-10-21", 20, true, None);
     on(&mut ws, "2026-10-25", "demo", |ctx| {
@@ -112,8 +100,8 @@ fn history() -> History {
     let e = new_person(&mut ws, "戊", C2);
     new_clue(&mut ws, &e, "2026-10-30");
     serve(&mut ws, &provider, &card_a, "2026-11-02", 30, true, None);
-    carded_on(&mut ws, "丁", C2, "2026-11-03");
-    History { ws }
+    in_service(&mut ws, "丁", C2, "2026-11-03");
+    ws
 }
 
 fn october() -> Month {
@@ -126,8 +114,8 @@ fn row<'a>(s: &'a Summary, code: &str) -> &'a CommunityFigures {
 
 #[test]
 fn a_month_counts_what_happened_in_it_per_community() {
-    let mut h = history();
-    let s = with_ctx(&mut h.ws, "subdistrict_caseworker", |ctx| {
+    let mut ws = history();
+    let s = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
         statistics::monthly(ctx, october(), Lang::ZhCn).unwrap()
     });
     assert_eq!(s.from, day("2026-10-01"));
@@ -189,8 +177,8 @@ fn a_month_counts_what_happened_in_it_per_community() {
 
 #[test]
 fn the_next_month_moves_on() {
-    let mut h = history();
-    let s = with_ctx(&mut h.ws, "subdistrict_caseworker", |ctx| {
+    let mut ws = history();
+    let s = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
         statistics::monthly(ctx, october().next(), Lang::ZhCn).unwrap()
     });
     let c1 = row(&s, C1);
@@ -200,7 +188,7 @@ fn the_next_month_moves_on() {
     assert_eq!((c2.enrolled, c2.stopped, c2.in_service_at_end), (1, 0, 1));
     assert_eq!(c2.services, Tally::default());
     // September: only A's card.
-    let s = with_ctx(&mut h.ws, "subdistrict_caseworker", |ctx| {
+    let s = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
         statistics::monthly(ctx, october().prev(), Lang::ZhCn).unwrap()
     });
     assert_eq!(row(&s, C1).enrolled, 1);
@@ -209,8 +197,8 @@ fn the_next_month_moves_on() {
 
 #[test]
 fn the_evaluation_adds_the_median_days_of_each_community() {
-    let mut h = history();
-    let e = with_ctx(&mut h.ws, "supervisor", |ctx| {
+    let mut ws = history();
+    let e = with_ctx(&mut ws, "supervisor", |ctx| {
         statistics::evaluation(ctx, 2026, Lang::ZhCn).unwrap()
     });
     assert_eq!(e.summary.total.services.records, 5);
@@ -232,7 +220,7 @@ fn the_evaluation_adds_the_median_days_of_each_community() {
 
 #[test]
 fn a_reader_sees_only_their_communities_and_provider_staff_none() {
-    let mut h = history();
+    let mut ws = history();
     let session = Session {
         username: "supervisor".into(),
         grants: vec![Grant {
@@ -241,19 +229,19 @@ fn a_reader_sees_only_their_communities_and_provider_staff_none() {
         }],
     };
     let clock = common::clock();
-    let mut ctx = Ctx::new(&mut h.ws.store, session, &clock).unwrap();
+    let mut ctx = Ctx::new(&mut ws.store, session, &clock).unwrap();
     let s = statistics::monthly(&ctx, october(), Lang::ZhCn).unwrap();
     let codes: Vec<&str> = s.communities.iter().map(|c| c.community.as_str()).collect();
     assert_eq!(codes, [C1]);
     assert_eq!(s.total.services.records, 3);
     assert_eq!(s.providers[0].tally.records, 3);
     drop(ctx);
-    let e = with_ctx(&mut h.ws, "provider_staff", |ctx| {
+    let e = with_ctx(&mut ws, "provider_staff", |ctx| {
         statistics::monthly(ctx, october(), Lang::ZhCn).unwrap_err()
     });
     assert!(matches!(e, AppError::Denied { .. }), "{e:?}");
     ctx = Ctx::new(
-        &mut h.ws.store,
+        &mut ws.store,
         Session {
             username: "x".into(),
             grants: vec![],
@@ -266,11 +254,11 @@ fn a_reader_sees_only_their_communities_and_provider_staff_none() {
 
 #[test]
 fn the_report_files_hold_the_figures_in_each_format() {
-    let mut h = history();
+    let mut ws = history();
     let dir = tempfile::tempdir().unwrap();
     for format in [ListFormat::Xlsx, ListFormat::Csv, ListFormat::Html] {
         let target = dir.path().join(format!("m.{}", format.extension()));
-        let (path, n) = with_ctx(&mut h.ws, "subdistrict_caseworker", |ctx| {
+        let (path, n) = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
             statistics::write(
                 ctx,
                 Which::Monthly(october()),
@@ -313,8 +301,8 @@ fn the_report_files_hold_the_figures_in_each_format() {
 
 #[test]
 fn the_command_line_writes_reports_and_refuses_bad_months_naming_the_field() {
-    let h = history();
-    let dir = h.ws.dir.path().to_path_buf();
+    let ws = history();
+    let dir = ws.dir.path().to_path_buf();
     let out = dir.join("eval.csv");
     let (code, stdout, stderr) = run(jiuzhu(&dir)
         .env("JIUZHU_PASSWORD", "demo")
@@ -396,7 +384,7 @@ fn a_person_with_two_cases_in_a_month_is_one_person_served() {
 fn a_month_counts_a_person_where_they_lived_then() {
     let mut ws = DemoWs::new();
     let provider = meal_provider(&mut ws);
-    let case_id = carded_on(&mut ws, "辛", C2, "2026-09-10");
+    let case_id = in_service(&mut ws, "辛", C2, "2026-09-10");
     let card = card_of(&mut ws, &case_id);
     serve(&mut ws, &provider, &card, "2026-09-15", 30, true, None);
     serve(&mut ws, &provider, &card, "2026-10-05", 30, true, None);
