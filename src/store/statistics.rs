@@ -42,19 +42,21 @@ fn day_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
+/// A period's services: the covering index `services_month` answers it alone.
+const SERVICES_BETWEEN: &str =
+    "SELECT case_id, provider_id, item, minutes, confirmed, satisfaction, served_on
+       FROM services
+      WHERE served_on BETWEEN ?1 AND ?2";
+
 /// Calls `each` for every service served from `from` to `to` (both included), read from the
-/// covering index `services_month` alone.
+/// covering index `services_month`.
 pub fn services_between(
     conn: &Connection,
     from: NaiveDate,
     to: NaiveDate,
     each: &mut dyn FnMut(ServiceFact<'_>),
 ) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT case_id, provider_id, item, minutes, confirmed, satisfaction, served_on
-           FROM services INDEXED BY services_month
-          WHERE served_on BETWEEN ?1 AND ?2",
-    )?;
+    let mut stmt = conn.prepare_cached(SERVICES_BETWEEN)?;
     let mut rows = stmt.query(params![day_text(from), day_text(to)])?;
     while let Some(r) = rows.next()? {
         let satisfaction = match r.get_ref(5)? {
@@ -106,20 +108,19 @@ pub struct CaseEntry {
     pub at: String,
 }
 
+/// The case entries of the partial index `change_log_case_timeline`: the terms repeat the
+/// index's own, so the planner reads that index and not the change log's records.
+const CASE_TIMELINE: &str = "SELECT record_id, local_order, json_extract(record, '$.state'),
+            json_extract(record, '$.state_changed_at'), json_extract(record, '$.community'), at
+       FROM change_log
+      WHERE entity = 'case' AND applied = 1
+        AND kind IN ('case.issue_card', 'case.suspend', 'case.resume', 'case.stop',
+                     'case.transfer', 'case.merge', 'case.accept_received', 'case.keep_local')";
+
 /// Every entry that changed a case's service state or community, each case's in order,
-/// read from the partial index `change_log_case_timeline` alone.
+/// read from the partial index `change_log_case_timeline`.
 pub fn case_timeline(conn: &Connection) -> Result<Vec<CaseEntry>> {
-    // The terms repeat the partial index's own, which the index requires.
-    let mut stmt = conn.prepare_cached(
-        "SELECT record_id, local_order, json_extract(record, '$.state'),
-                json_extract(record, '$.state_changed_at'), json_extract(record, '$.community'),
-                at
-           FROM change_log INDEXED BY change_log_case_timeline
-          WHERE entity = 'case' AND applied = 1
-            AND kind IN ('case.issue_card', 'case.suspend', 'case.resume', 'case.stop',
-                         'case.transfer', 'case.merge', 'case.accept_received',
-                         'case.keep_local')",
-    )?;
+    let mut stmt = conn.prepare_cached(CASE_TIMELINE)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -224,4 +225,42 @@ pub fn inspections(
     })?;
     rows.collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The query plan of `sql` as one text.
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let unbound = vec![rusqlite::types::Null; stmt.parameter_count()];
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(unbound), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap();
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
+    }
+
+    #[test]
+    fn the_statistics_read_their_indexes_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = super::super::Store::open(
+            &dir.path().join("s.db"),
+            &super::super::OpenOptions {
+                create: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let conn = store.conn();
+        let services = plan(conn, SERVICES_BETWEEN);
+        assert!(
+            services.contains("COVERING INDEX services_month"),
+            "{services}"
+        );
+        let timeline = plan(conn, CASE_TIMELINE);
+        assert!(timeline.contains("change_log_case_timeline"), "{timeline}");
+    }
 }
