@@ -179,7 +179,7 @@ fn a_month_counts_what_happened_in_it_per_community() {
 fn the_next_month_moves_on() {
     let mut ws = history();
     let s = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
-        statistics::monthly(ctx, october().next(), Lang::ZhCn).unwrap()
+        statistics::monthly(ctx, october().next().unwrap(), Lang::ZhCn).unwrap()
     });
     let c1 = row(&s, C1);
     assert_eq!((c1.enrolled, c1.in_service_at_end), (0, 2));
@@ -189,7 +189,7 @@ fn the_next_month_moves_on() {
     assert_eq!(c2.services, Tally::default());
     // September: only A's card.
     let s = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
-        statistics::monthly(ctx, october().prev(), Lang::ZhCn).unwrap()
+        statistics::monthly(ctx, october().prev().unwrap(), Lang::ZhCn).unwrap()
     });
     assert_eq!(row(&s, C1).enrolled, 1);
     assert_eq!(s.total.services.records, 0);
@@ -399,7 +399,7 @@ fn a_month_counts_a_person_where_they_lived_then() {
         })
     };
     // September, before the move, stays as it was reported: all in 顺化门.
-    let s = month(&mut ws, october().prev());
+    let s = month(&mut ws, october().prev().unwrap());
     assert_eq!(row(&s, C2).services.records, 1);
     assert_eq!(
         (row(&s, C2).enrolled, row(&s, C2).in_service_at_end),

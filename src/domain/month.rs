@@ -79,36 +79,31 @@ impl Month {
 
     /// Its last day.
     pub fn last_day(self) -> NaiveDate {
-        self.next().first_day().pred_opt().unwrap_or(NaiveDate::MAX)
+        let (year, month) = if self.month == 12 {
+            (self.year + 1, 1)
+        } else {
+            (self.year, self.month + 1)
+        };
+        NaiveDate::from_ymd_opt(year, month, 1)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(NaiveDate::MAX)
     }
 
-    /// The month after.
-    pub fn next(self) -> Month {
+    /// The month after, within the years reports cover.
+    pub fn next(self) -> Option<Month> {
         if self.month == 12 {
-            Month {
-                year: self.year + 1,
-                month: 1,
-            }
+            Month::new(self.year + 1, 1)
         } else {
-            Month {
-                year: self.year,
-                month: self.month + 1,
-            }
+            Month::new(self.year, self.month + 1)
         }
     }
 
-    /// The month before.
-    pub fn prev(self) -> Month {
+    /// The month before, within the years reports cover.
+    pub fn prev(self) -> Option<Month> {
         if self.month == 1 {
-            Month {
-                year: self.year - 1,
-                month: 12,
-            }
+            Month::new(self.year - 1, 12)
         } else {
-            Month {
-                year: self.year,
-                month: self.month - 1,
-            }
+            Month::new(self.year, self.month - 1)
         }
     }
 }
@@ -202,8 +197,10 @@ mod tests {
             m(2026, 12).last_day(),
             NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
         );
-        assert_eq!(m(2026, 12).next(), m(2027, 1));
-        assert_eq!(m(2027, 1).prev(), m(2026, 12));
+        assert_eq!(m(2026, 12).next(), Some(m(2027, 1)));
+        assert_eq!(m(2027, 1).prev(), Some(m(2026, 12)));
+        assert_eq!(m(2000, 1).prev(), None);
+        assert_eq!(m(2100, 12).next(), None);
         assert_eq!(m(2026, 11).to_string(), "2026-11");
         assert_eq!(
             Month::of(NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()),

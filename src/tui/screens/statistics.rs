@@ -228,7 +228,7 @@ impl Screen for StatisticsScreen {
         }
         match action {
             PREV_MONTH => {
-                if let Some(m) = Month::new(self.month.prev().year(), self.month.prev().month()) {
+                if let Some(m) = self.month.prev() {
                     self.month = m;
                     self.reload(env);
                 }
@@ -236,8 +236,12 @@ impl Screen for StatisticsScreen {
             }
             NEXT_MONTH => {
                 // Nothing is recorded in months that have not begun.
-                if self.month < Month::of(env.clock.today()) {
-                    self.month = self.month.next();
+                if let Some(m) = self
+                    .month
+                    .next()
+                    .filter(|m| *m <= Month::of(env.clock.today()))
+                {
+                    self.month = m;
                     self.reload(env);
                 }
                 Outcome::None
