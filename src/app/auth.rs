@@ -71,6 +71,14 @@ pub fn idle_minutes(store: &Store) -> i64 {
     limit_of(store, crate::domain::timeliness::Limit::IdleLock)
 }
 
+/// Records that `username`'s screen locked after the idle minutes (the unlock is a sign-in,
+/// recorded by [`login`]).
+pub fn screen_locked(store: &mut Store, username: &str, clock: &dyn Clock) -> Result<()> {
+    let at = super::clock::rfc3339(clock.now());
+    crate::store::access_log::append_now(store, &at, username, "screen_locked", "", "")?;
+    Ok(())
+}
+
 /// Minutes an account stays locked after five wrong passwords.
 fn lock_minutes(store: &Store) -> i64 {
     limit_of(store, crate::domain::timeliness::Limit::LockOut)

@@ -91,16 +91,10 @@ impl App {
         if idle < self.idle_limit {
             return;
         }
-        let at = crate::app::clock::rfc3339(self.env.clock.now());
         let user = session.username.clone();
-        let _ = crate::store::access_log::append_now(
-            &mut self.env.store,
-            &at,
-            &user,
-            "screen_locked",
-            "",
-            "",
-        );
+        // The screen locks even when the log cannot be written (a full disk): hiding the
+        // screen matters more than recording it.
+        let _ = crate::app::auth::screen_locked(&mut self.env.store, &user, &*self.env.clock);
         self.dialog = None;
         self.help = false;
         self.stack
