@@ -199,10 +199,21 @@ fn delivered(ctx: &Ctx<'_>, cases: &CaseIndex, period: Period) -> Result<Deliver
     let mut by_provider = Grouped::default();
     let mut persons: HashSet<u32> = HashSet::new();
     let mut failure = None;
+    // The rows come in date order: each day is parsed once.
+    let mut current: Option<(String, NaiveDate)> = None;
     raw::services_between(ctx.store.conn(), period.from, period.to, &mut |f| {
-        let Ok(day) = NaiveDate::parse_from_str(f.served_on, "%Y-%m-%d") else {
-            failure.get_or_insert(f.served_on.to_string());
-            return;
+        let day = match &current {
+            Some((text, day)) if text == f.served_on => *day,
+            _ => match NaiveDate::parse_from_str(f.served_on, "%Y-%m-%d") {
+                Ok(day) => {
+                    current = Some((f.served_on.to_string(), day));
+                    day
+                }
+                Err(_) => {
+                    failure.get_or_insert(f.served_on.to_string());
+                    return;
+                }
+            },
         };
         // A service whose case is not here cannot be counted under any community; a service
         // counts where its person lived that day.
