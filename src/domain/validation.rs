@@ -71,6 +71,22 @@ pub enum Field {
     Limit(crate::domain::timeliness::Limit),
     /// 与户主关系 of a household member.
     Relation,
+    /// 性别
+    Sex,
+    /// 服务号
+    ServiceNo,
+    /// 满意度 of a service.
+    Satisfaction,
+    /// A received record's state or status code.
+    RecordState,
+    /// A received record's id or a reference to another record.
+    RecordId,
+    /// A received record's version.
+    RecordVersion,
+    /// A time a received record carries (created, changed, closed …).
+    RecordTime,
+    /// The user a received record names as having acted (recorded, posted, inspected …).
+    Actor,
 }
 
 impl Field {
@@ -136,6 +152,14 @@ impl Field {
             Field::RosterStatus => "field.roster_status",
             Field::Limit(l) => l.label_key(),
             Field::Relation => "field.relation",
+            Field::Sex => "field.sex",
+            Field::ServiceNo => "field.service_no",
+            Field::Satisfaction => "field.satisfaction",
+            Field::RecordState => "field.record_state",
+            Field::RecordId => "field.record_id",
+            Field::RecordVersion => "field.record_version",
+            Field::RecordTime => "field.record_time",
+            Field::Actor => "field.actor",
         }
     }
 }
@@ -191,6 +215,8 @@ pub enum Reason {
     NameMismatch { listed: String, stored: String },
     /// The user may not change records of this community.
     NotPermitted { community: String },
+    /// A unit code that names a unit which is not a community where a community is asked for.
+    NotACommunity { code: String },
 }
 
 impl Localize for Reason {
@@ -250,6 +276,7 @@ impl Localize for Reason {
             Reason::NotPermitted { community } => {
                 tf(lang, "reason.not_permitted", &[("community", community)])
             }
+            Reason::NotACommunity { code } => tf(lang, "reason.not_a_community", &[("code", code)]),
         }
     }
 }

@@ -60,6 +60,9 @@ pub struct WriteTx<'c> {
     actor: String,
     at: String,
     appended: usize,
+    /// The org tree, for checking written records in debug builds.
+    #[cfg(debug_assertions)]
+    tree: std::cell::OnceCell<crate::domain::org::OrgTree>,
 }
 
 impl<'c> WriteTx<'c> {
@@ -90,6 +93,8 @@ impl<'c> WriteTx<'c> {
             actor: actor.to_string(),
             at: at.to_string(),
             appended: 0,
+            #[cfg(debug_assertions)]
+            tree: std::cell::OnceCell::new(),
         })
     }
 
@@ -125,6 +130,8 @@ impl<'c> WriteTx<'c> {
             table: entity.table(),
             column: "id",
         })?;
+        #[cfg(debug_assertions)]
+        self.assert_receivable(entity, &record);
         let entry = ChangeEntry {
             origin: self.origin.clone(),
             epoch: self.epoch,
@@ -160,6 +167,37 @@ impl<'c> WriteTx<'c> {
         self.next_seq += 1;
         self.appended += 1;
         Ok(())
+    }
+
+    /// Every record this program writes must pass the rules a bundle's records are held to
+    /// (`domain::received`), or its peers would hold it for review: checked in debug builds,
+    /// so the whole test suite keeps the rules and the program's own forms in agreement.
+    #[cfg(debug_assertions)]
+    fn assert_receivable(&self, entity: Entity, record: &str) {
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(record)
+        else {
+            panic!("the change log holds a record that is not a JSON object: {record}");
+        };
+        let tree = self.tree.get_or_init(|| {
+            super::orgs::tree(&self.tx)
+                .unwrap_or_else(|_| crate::domain::org::OrgTree::new(Vec::new()))
+        });
+        // The China day of the transaction: a birth date may not lie after it.
+        let today = chrono::DateTime::parse_from_rfc3339(&self.at)
+            .map(|t| (t.naive_utc() + chrono::Duration::hours(8)).date())
+            .unwrap_or(chrono::NaiveDate::MAX);
+        let cx = crate::domain::received::Context {
+            tree,
+            catalogue: crate::domain::catalogue::Catalogue::builtin(),
+            today,
+        };
+        if let Err(e) = crate::domain::received::check(entity, &map, &cx) {
+            panic!(
+                "{} written by {} breaks the rules for received records: {e:?} in {record}",
+                entity.code(),
+                self.actor
+            );
+        }
     }
 
     pub(crate) fn commit(self) -> Result<()> {

@@ -10,6 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::changelog::ChangeEntry;
 use super::records::Entity;
 use super::{Result, StoreError};
+use crate::domain::scope::{self, Owner, Units};
 
 /// An enrolled peer as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,6 +222,9 @@ pub fn set_peer_holdings(
 pub struct StoredEntry {
     pub entry: ChangeEntry,
     pub hash: [u8; 32],
+    /// False when the entry waits here as not admitted (outside its sender's scope, or failing
+    /// the rules for received records): it is passed on by hash only, never in full.
+    pub admitted: bool,
 }
 
 /// Calls `f` for every change entry not held by `holding`, in the order this database
@@ -249,7 +253,9 @@ pub fn for_each_entry_beyond(
         return Ok(());
     };
     let mut stmt = conn.prepare(
-        "SELECT origin, epoch, seq, actor, at, kind, entity, record_id, record, prev_hash, hash
+        "SELECT origin, epoch, seq, actor, at, kind, entity, record_id, record, prev_hash, hash,
+                NOT EXISTS (SELECT 1 FROM exchange_queue q WHERE q.entry_order = change_log.local_order
+                            AND q.reason IN ('out_of_scope', 'invalid'))
          FROM change_log WHERE local_order >= ?1 ORDER BY local_order",
     )?;
     let mut rows = stmt.query([start])?;
@@ -273,7 +279,11 @@ pub fn for_each_entry_beyond(
             prev_hash: hash_of_blob(r.get(9)?)?,
         };
         let hash = hash_of_blob(r.get(10)?)?;
-        f(StoredEntry { entry, hash })?;
+        f(StoredEntry {
+            entry,
+            hash,
+            admitted: r.get(11)?,
+        })?;
     }
     Ok(())
 }
@@ -588,43 +598,58 @@ pub fn columns(conn: &Connection, entity: Entity) -> Result<HashSet<String>> {
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
-/// The units a record belongs to, from its own fields or those of the person or case it
-/// refers to. Empty for records every unit shares (a provider serving the whole district).
+/// The units record `record` of `entity` belongs to, as `domain::scope` names them: from its
+/// own fields, or from those of the record it refers to as held here. A field that is missing
+/// or empty stands as an empty unit, which no workstation may write for.
 pub fn units_of(
     conn: &Connection,
+    entity: Entity,
     record: &serde_json::Map<String, serde_json::Value>,
-) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for key in ["community", "from_community", "to_community", "area"] {
-        if let Some(serde_json::Value::String(s)) = record.get(key) {
-            if !s.is_empty() {
-                out.push(s.clone());
+) -> Result<Units> {
+    let text = |field: &str| match record.get(field) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    match scope::owner(entity) {
+        Owner::Fields(fields) => Ok(Units(fields.iter().map(|f| text(f)).collect())),
+        Owner::Via { field, kind } => Ok(held_units(conn, kind, &text(field))?.unwrap_or_default()),
+    }
+}
+
+/// The units record `id` of `entity` belongs to as held here, or `None` when it is not held.
+pub fn held_units(conn: &Connection, entity: Entity, id: &str) -> Result<Option<Units>> {
+    match scope::owner(entity) {
+        Owner::Fields(fields) => {
+            let sql = format!(
+                "SELECT {} FROM {} WHERE id = ?1",
+                fields.join(", "),
+                entity.table()
+            );
+            Ok(conn
+                .prepare_cached(&sql)?
+                .query_row([id], |r| {
+                    (0..fields.len())
+                        .map(|i| Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()))
+                        .collect::<rusqlite::Result<Vec<String>>>()
+                })
+                .optional()?
+                .map(Units))
+        }
+        Owner::Via { field, kind } => {
+            let sql = format!("SELECT {field} FROM {} WHERE id = ?1", entity.table());
+            let target: Option<Option<String>> = conn
+                .prepare_cached(&sql)?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            match target {
+                None => Ok(None),
+                Some(target) => Ok(Some(
+                    held_units(conn, kind, target.as_deref().unwrap_or_default())?
+                        .unwrap_or_default(),
+                )),
             }
         }
     }
-    if out.is_empty() {
-        let lookups = [
-            ("person_id", "SELECT community FROM persons WHERE id = ?1"),
-            ("case_id", "SELECT community FROM cases WHERE id = ?1"),
-            (
-                "head_person_id",
-                "SELECT community FROM persons WHERE id = ?1",
-            ),
-        ];
-        for (key, sql) in lookups {
-            if let Some(serde_json::Value::String(id)) = record.get(key) {
-                if let Some(c) = conn
-                    .prepare_cached(sql)?
-                    .query_row([id], |r| r.get::<_, String>(0))
-                    .optional()?
-                {
-                    out.push(c);
-                    break;
-                }
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// Why a received record could not be written to its table.

@@ -82,6 +82,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0012_statistics.sql"),
         after: None,
     },
+    Migration {
+        name: "witnessed log heads, access-log checkpoints with peers, key alarms, queue entries by order",
+        sql: include_str!("sql/0013_trust.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -10,55 +10,10 @@ use rusqlite::{Connection, OptionalExtension, Row, ToSql};
 use super::{Result, StoreError, WriteTx};
 use crate::domain::record::RecordMeta;
 
-/// A kind of replicated record, one table each.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Entity {
-    /// `persons`
-    Person,
-    /// `clues`
-    Clue,
-    /// `cases`
-    Case,
-    /// `providers`
-    Provider,
-    /// `registrations`
-    Registration,
-    /// `services`
-    Service,
-    /// `documents`
-    Document,
-    /// `postings`
-    Posting,
-    /// `complaints`
-    Complaint,
-    /// `inspections`
-    Inspection,
-    /// `tasks`
-    Task,
-    /// `households`
-    Household,
-    /// `transfers`
-    Transfer,
-}
+pub use crate::domain::record::Entity;
 
+/// Where each kind lives.
 impl Entity {
-    /// Every replicated kind.
-    pub const ALL: [Entity; 13] = [
-        Entity::Person,
-        Entity::Clue,
-        Entity::Case,
-        Entity::Provider,
-        Entity::Registration,
-        Entity::Service,
-        Entity::Document,
-        Entity::Posting,
-        Entity::Complaint,
-        Entity::Inspection,
-        Entity::Task,
-        Entity::Household,
-        Entity::Transfer,
-    ];
-
     /// Its table (a fixed name, never user input).
     pub fn table(self) -> &'static str {
         match self {
@@ -76,30 +31,6 @@ impl Entity {
             Entity::Household => "households",
             Entity::Transfer => "transfers",
         }
-    }
-
-    /// Code stored in the change log.
-    pub fn code(self) -> &'static str {
-        match self {
-            Entity::Person => "person",
-            Entity::Clue => "clue",
-            Entity::Case => "case",
-            Entity::Provider => "provider",
-            Entity::Registration => "registration",
-            Entity::Service => "service",
-            Entity::Document => "document",
-            Entity::Posting => "posting",
-            Entity::Complaint => "complaint",
-            Entity::Inspection => "inspection",
-            Entity::Task => "task",
-            Entity::Household => "household",
-            Entity::Transfer => "transfer",
-        }
-    }
-
-    /// Parses a change-log code.
-    pub fn from_code(s: &str) -> Option<Entity> {
-        Entity::ALL.into_iter().find(|e| e.code() == s)
     }
 }
 

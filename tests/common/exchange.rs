@@ -8,6 +8,8 @@ use jiuzhu::app::exchange::{self, ImportOutcome};
 use jiuzhu::app::{check, setup, AppError, Ctx, Session};
 use jiuzhu::domain::org::Tier;
 use jiuzhu::domain::permission::{Grant, Role};
+use jiuzhu::store::changelog::ChangeEntry;
+use jiuzhu::store::records::Entity;
 use jiuzhu::store::Store;
 use jiuzhu::sync::format::{self, Manifest, SignatureMember};
 use jiuzhu::sync::keys::{Keys, KEYS_DIR};
@@ -149,6 +151,88 @@ impl Station {
     }
 }
 
+impl Station {
+    /// Does what an operator with the database file and a SQLite shell could: writes `record`
+    /// (a full record of kind `entity`) into its table here and appends a correctly chained
+    /// change entry of kind `kind` for it to this workstation's own chain, as if the program
+    /// had made it. `check` passes afterwards; only the receiving side can tell.
+    pub fn forge(&self, entity: Entity, kind: &str, record: serde_json::Value) {
+        let serde_json::Value::Object(map) = record else {
+            panic!("a record is a JSON object");
+        };
+        let mut c = rusqlite::Connection::open(self.db()).unwrap();
+        c.pragma_update(None, "foreign_keys", false).unwrap();
+        let tx = c.transaction().unwrap();
+        jiuzhu::store::exchange::upsert(
+            &tx,
+            &mut jiuzhu::store::exchange::UpsertSql::default(),
+            entity,
+            &map,
+        )
+        .unwrap()
+        .unwrap();
+        let id = map["id"].as_str().unwrap().to_string();
+        if entity == Entity::Person {
+            jiuzhu::store::persons::reindex(&tx, &id).unwrap();
+        }
+        let record = jiuzhu::store::records::record_json(&tx, entity, &id)
+            .unwrap()
+            .unwrap();
+        let (origin, epoch): (String, i64) = tx
+            .query_row("SELECT id, epoch FROM workstation", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        let (seq, prev): (i64, Vec<u8>) = tx
+            .query_row(
+                "SELECT seq, hash FROM change_log WHERE origin = ?1 AND epoch = ?2 ORDER BY seq DESC LIMIT 1",
+                rusqlite::params![origin, epoch],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap_or((0, vec![0; 32]));
+        let entry = ChangeEntry {
+            origin,
+            epoch,
+            seq: seq + 1,
+            actor: "admin".into(),
+            at: "2026-11-28T02:30:00.000Z".into(),
+            kind: kind.into(),
+            entity: entity.code().into(),
+            record_id: id,
+            record,
+            prev_hash: prev.try_into().unwrap(),
+        };
+        let hash = entry.hash();
+        tx.execute(
+            "INSERT INTO change_log (origin, epoch, seq, actor, at, kind, entity, record_id, record, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            rusqlite::params![
+                entry.origin,
+                entry.epoch,
+                entry.seq,
+                entry.actor,
+                entry.at,
+                entry.kind,
+                entry.entity,
+                entry.record_id,
+                entry.record,
+                entry.prev_hash.as_slice(),
+                hash.as_slice()
+            ],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+    }
+
+    /// Record `id` of `entity` as held here (canonical JSON), if held.
+    pub fn record(&self, entity: Entity, id: &str) -> Option<serde_json::Value> {
+        let c = rusqlite::Connection::open(self.db()).unwrap();
+        jiuzhu::store::records::record_json(&c, entity, id)
+            .unwrap()
+            .map(|s| serde_json::from_str(&s).unwrap())
+    }
+}
+
 /// Both stations enrol each other.
 pub fn pair(a: &mut Station, b: &mut Station) {
     a.trust(b);
@@ -162,7 +246,7 @@ pub fn digest_of(db: &Path) -> String {
         let mut stmt = c
             .prepare(
                 "SELECT name FROM sqlite_master WHERE type = 'table'
-                 AND name NOT IN ('access_log', 'settings') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                 AND name NOT IN ('access_log', 'access_head', 'settings') AND name NOT LIKE 'sqlite_%' ORDER BY name",
             )
             .unwrap();
         let rows = stmt.query_map([], |r| r.get(0)).unwrap();

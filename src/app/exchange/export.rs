@@ -15,6 +15,7 @@ use super::{own_keys, relation, Direction};
 use crate::app::{clock, AppError, Ctx, Result};
 use crate::domain::org::OrgTree;
 use crate::domain::permission::Action;
+use crate::domain::scope;
 use crate::store::exchange::{self as store_exchange, BundleOut, ElidedStretch, StoredEntry};
 use crate::store::{access_log, data_dir, documents, settings, Store, StoreError};
 use crate::sync::format::{self, Head, Held, Manifest, Party, PayloadInfo, Range, SignatureMember};
@@ -95,16 +96,30 @@ fn io_at(path: &Path) -> impl Fn(io::Error) -> AppError + '_ {
     }
 }
 
-fn concerns(conn_store: &Store, tree: &OrgTree, peer_org: &str, record: &str) -> Result<bool> {
-    let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(record)
-    else {
-        return Ok(true);
+/// True when the entry's record may go down to `peer_org` in full: the scope rule of
+/// `domain::scope`, applied to the record as it stands after the change.
+fn concerns(
+    store: &Store,
+    tree: &OrgTree,
+    own_org: &str,
+    peer_org: &str,
+    entity: &str,
+    record: &str,
+) -> Result<bool> {
+    let (Some(entity), Ok(serde_json::Value::Object(map))) = (
+        crate::store::records::Entity::from_code(entity),
+        serde_json::from_str::<serde_json::Value>(record),
+    ) else {
+        return Ok(false);
     };
-    let units = store_exchange::units_of(conn_store.conn(), &map)?;
-    Ok(units.is_empty()
-        || units
-            .iter()
-            .any(|u| tree.is_within(u, peer_org) || tree.is_within(peer_org, u)))
+    let units = store_exchange::units_of(store.conn(), entity, &map)?;
+    Ok(scope::may_write(
+        tree,
+        Direction::Down,
+        own_org,
+        peer_org,
+        &units,
+    ))
 }
 
 /// Writes a bundle for the enrolled peer of unit `to_org` at `out` (a file, or a folder that
@@ -179,6 +194,7 @@ pub fn export(
             bundle_id: &bundle_id,
             sender: &ws.id,
             destination: &peer.workstation,
+            own_org: &ws.org_code,
             peer_org: &peer.org_code,
             direction,
             recipients: {
@@ -320,6 +336,7 @@ struct PayloadJob<'a> {
     bundle_id: &'a str,
     sender: &'a str,
     destination: &'a str,
+    own_org: &'a str,
     peer_org: &'a str,
     direction: Direction,
     recipients: Vec<age::x25519::Recipient>,
@@ -445,14 +462,22 @@ fn write_payload(
         if c.from == 0 {
             c.from = se.entry.seq;
         }
-        let full =
-            match job.direction {
+        // What this workstation did not admit itself is passed on by hash only.
+        let full = se.admitted
+            && match job.direction {
                 Direction::Up => true,
-                Direction::Down => concerns(store, &ctx.tree, job.peer_org, &se.entry.record)
-                    .map_err(|_| StoreError::Corrupt {
-                        table: "change_log",
-                        column: "record",
-                    })?,
+                Direction::Down => concerns(
+                    store,
+                    &ctx.tree,
+                    job.own_org,
+                    job.peer_org,
+                    &se.entry.entity,
+                    &se.entry.record,
+                )
+                .map_err(|_| StoreError::Corrupt {
+                    table: "change_log",
+                    column: "record",
+                })?,
             };
         let wr = |e: io::Error| StoreError::Io {
             path: path.to_path_buf(),

@@ -11,9 +11,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
-use super::{own_keys, relation};
+use super::{own_keys, relation, Direction};
 use crate::app::{clock, AppError, Ctx, Result};
 use crate::domain::permission::Action;
+use crate::domain::received;
+use crate::domain::scope::{self, Units};
 use crate::store::changelog::ChangeEntry;
 use crate::store::exchange::{
     self as store_exchange, BundleIn, ElidedStretch, NewPeer, NewQueueItem, Peer,
@@ -54,6 +56,10 @@ pub struct Receipt {
     pub conflicts: i64,
     /// Waiting in the review queue.
     pub reviews: i64,
+    /// Of those, entries about records the sender may not write (`domain::scope`).
+    pub out_of_scope: i64,
+    /// Of those, entries no form here could have made (`domain::received`).
+    pub invalid: i64,
     pub attachments: i64,
     /// Entries received by hash only (not about this workstation's units).
     pub elided: i64,
@@ -372,20 +378,24 @@ fn import_verified(
     {
         return Err(Refusal::WrongTier.into());
     }
-    if relation(
+    // The way the bundle comes decides whose records the sender may write (`domain::scope`).
+    let Some(direction) = relation(
         &ws,
         &ctx.tree,
         &card.tier,
         &card.org_code,
         card.parent.as_deref(),
     )
-    .is_none()
-    {
+    .map(|d| match d {
+        // The sender is this unit's parent: its bundle comes down.
+        Direction::Up => Direction::Down,
+        Direction::Down => Direction::Up,
+    }) else {
         return Err(Refusal::NotParentOrChild {
             org: crate::domain::text::for_display(&card.org_name),
         }
         .into());
-    }
+    };
     let sender_name = crate::domain::text::for_display(&card.org_name);
     if let Some(outcome) = order_check(ctx.store.conn(), &manifest, &opened, &sender_name)? {
         return Ok(outcome);
@@ -410,6 +420,7 @@ fn import_verified(
         &keys,
         &signer,
         &sender_name,
+        direction,
         progress,
     )
 }
@@ -602,9 +613,23 @@ fn apply(
     keys: &Keys,
     signer: &SignerKey,
     sender_name: &str,
+    direction: Direction,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<ImportOutcome> {
     let at = clock::rfc3339(ctx.clock.now());
+    let ws = ctx.store.workstation()?;
+    let judge = Judge {
+        tree: &ctx.tree,
+        direction,
+        sender_org: &manifest.sender.org_code,
+        own_org: &ws.org_code,
+        own_id: &ws.id,
+        rules: received::Context {
+            tree: &ctx.tree,
+            catalogue: crate::domain::catalogue::Catalogue::builtin(),
+            today: clock::china_date(ctx.clock.now()),
+        },
+    };
     let actor = ctx.session.username.clone();
     // What the sender holds: its acknowledgement, and everything it sends now.
     let mut sender_holds: HashMap<(String, i64), i64> = manifest
@@ -641,6 +666,8 @@ fn apply(
                 already_held: 0,
                 conflicts: 0,
                 reviews: 0,
+                out_of_scope: 0,
+                invalid: 0,
                 attachments: 0,
                 elided: 0,
                 kinds: BTreeMap::new(),
@@ -681,6 +708,7 @@ fn apply(
                         } else {
                             apply_entry(
                                 tx,
+                                &judge,
                                 &entry,
                                 &hash,
                                 &mut columns,
@@ -779,6 +807,8 @@ fn apply(
                 "kinds": receipt.kinds,
                 "communities": receipt.communities,
                 "elided": receipt.elided,
+                "out_of_scope": receipt.out_of_scope,
+                "invalid": receipt.invalid,
             })
             .to_string();
             store_exchange::record_in(
@@ -825,9 +855,54 @@ fn apply(
         .inspect(|_| crate::app::fault::pause_at("import_done", 0))
 }
 
+/// What decides whether a received entry is admitted here: the scope of its sender
+/// (`domain::scope`) and the rules for received records (`domain::received`).
+struct Judge<'a> {
+    tree: &'a crate::domain::org::OrgTree,
+    /// The way the bundle comes: up from a child, down from the parent.
+    direction: Direction,
+    sender_org: &'a str,
+    own_org: &'a str,
+    own_id: &'a str,
+    rules: received::Context<'a>,
+}
+
+impl Judge<'_> {
+    /// Why the entry is not admitted here, if it is not: (queue reason).
+    fn refuses(
+        &self,
+        tx: &rusqlite::Connection,
+        entry: &ChangeEntry,
+        entity: Entity,
+        map: &serde_json::Map<String, serde_json::Value>,
+        incoming: &Units,
+    ) -> Result<Option<&'static str>> {
+        // This workstation's own changes of an earlier epoch, coming back after a restore.
+        let own = entry.origin == self.own_id;
+        if !own {
+            let held = store_exchange::held_units(tx, entity, &entry.record_id)?;
+            if !scope::admits(
+                self.tree,
+                self.direction,
+                self.sender_org,
+                self.own_org,
+                held.as_ref(),
+                incoming,
+            ) {
+                return Ok(Some("out_of_scope"));
+            }
+        }
+        if received::check(entity, map, &self.rules).is_err() {
+            return Ok(Some("invalid"));
+        }
+        Ok(None)
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn apply_entry(
     tx: &rusqlite::Transaction<'_>,
+    judge: &Judge<'_>,
     entry: &ChangeEntry,
     hash: &[u8; 32],
     columns: &mut HashMap<Entity, HashSet<String>>,
@@ -840,15 +915,16 @@ fn apply_entry(
     receipt: &mut Receipt,
 ) -> Result<()> {
     let (entity, map) = record_of(entry, columns, tx)?;
-    let community = store_exchange::units_of(tx, &map)?
-        .into_iter()
-        .next()
-        .unwrap_or_default();
+    let incoming = store_exchange::units_of(tx, entity, &map)?;
+    let community = incoming.creator().unwrap_or_default().to_string();
     *receipt.kinds.entry(entity.code().to_string()).or_insert(0) += 1;
     *receipt.communities.entry(community.clone()).or_insert(0) += 1;
-    // Why the entry must wait for a person, if it must: (queue, reason).
+    // Why the entry must wait for a person, if it must: (queue, reason). An entry its sender
+    // could not write, or no form here could have made, is held first of all.
     let hold: Option<(&'static str, &'static str)> =
-        if let Some(kind) = waiting.get(&entry.record_id) {
+        if let Some(reason) = judge.refuses(tx, entry, entity, &map, &incoming)? {
+            Some(("review", reason))
+        } else if let Some(kind) = waiting.get(&entry.record_id) {
             Some((kind, "after_earlier"))
         } else {
             // A record new here, or already changed by an earlier entry of this bundle, is one
@@ -885,6 +961,13 @@ fn apply_entry(
             receipt.applied += 1;
         }
         Some((kind, reason)) => {
+            // Someone here must see it: an item about a unit this workstation does not know
+            // (a community that does not exist) is shown under the sender's unit.
+            let community = if judge.tree.get(&community).is_some() {
+                community
+            } else {
+                judge.sender_org.to_string()
+            };
             let local = records::record_json(tx, entity, &entry.record_id)?;
             let order = store_exchange::insert_received(tx, entry, hash, false)?;
             store_exchange::enqueue(
@@ -906,6 +989,11 @@ fn apply_entry(
                 receipt.conflicts += 1;
             } else {
                 receipt.reviews += 1;
+            }
+            match reason {
+                "out_of_scope" => receipt.out_of_scope += 1,
+                "invalid" => receipt.invalid += 1,
+                _ => {}
             }
         }
     }

@@ -24,14 +24,8 @@ use crate::store::Store;
 
 use super::{Ctx, Result};
 
-/// Where a peer stands relative to this workstation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// The parent unit: everything goes up.
-    Up,
-    /// A child unit: only what concerns its units goes down.
-    Down,
-}
+/// Where a peer stands relative to this workstation: up to the parent, down to a child.
+pub use crate::domain::scope::Direction;
 
 /// How unit `org` (of `tier`, whose parent is `parent`) relates to this workstation, if it is
 /// its parent or one of its children.
@@ -205,6 +199,20 @@ pub fn receipt_lines(r: &Receipt, tree: &OrgTree, lang: crate::i18n::Lang) -> Ve
             "{}{}",
             t(lang, "exchange.receipt_communities"),
             parts.join(t(lang, "form.list_separator"))
+        ));
+    }
+    if r.out_of_scope > 0 {
+        out.push(tf(
+            lang,
+            "exchange.receipt_out_of_scope",
+            &[("org", &r.sender_name), ("n", &n(r.out_of_scope))],
+        ));
+    }
+    if r.invalid > 0 {
+        out.push(tf(
+            lang,
+            "exchange.receipt_invalid",
+            &[("n", &n(r.invalid))],
         ));
     }
     if r.key_rotated {

@@ -71,6 +71,18 @@ pub fn resolve(ctx: &mut Ctx<'_>, id: i64, how: Resolution, note: Option<&str>) 
                 })
             }
         };
+    // A received version no form here would accept is never taken, whoever decides.
+    if how == Resolution::Incoming {
+        crate::domain::received::check(
+            entity,
+            &incoming,
+            &crate::domain::received::Context {
+                tree: &ctx.tree,
+                catalogue: crate::domain::catalogue::Catalogue::builtin(),
+                today: clock::china_date(ctx.clock.now()),
+            },
+        )?;
+    }
     let at = clock::rfc3339(ctx.clock.now());
     let actor = ctx.session.username.clone();
     let note = note.map(str::to_string);

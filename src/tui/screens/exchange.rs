@@ -365,6 +365,11 @@ fn stored_receipt(b: &BundleIn, sender_name: String) -> Receipt {
         already_held: b.already_held,
         conflicts: b.conflicts,
         reviews: b.reviews,
+        out_of_scope: extra
+            .get("out_of_scope")
+            .and_then(Value::as_i64)
+            .unwrap_or(0),
+        invalid: extra.get("invalid").and_then(Value::as_i64).unwrap_or(0),
         attachments: b.attachments,
         elided: extra.get("elided").and_then(Value::as_i64).unwrap_or(0),
         kinds: counts("kinds"),

@@ -1,0 +1,272 @@
+//! What a workstation may write through its bundles: only its own units' records, only what a
+//! form could have made — shown with forged, correctly chained entries that an operator with
+//! the database file and a SQLite shell could append, carried between real workstations.
+
+mod common;
+
+use common::exchange::{pair, Station, COM, SUB};
+use jiuzhu::app::exchange;
+use jiuzhu::app::person;
+use jiuzhu::domain::org::Tier;
+use jiuzhu::domain::person::PersonDraft;
+use jiuzhu::store::records::Entity;
+
+/// The sibling community of [`COM`] under the same subdistrict.
+const SIBLING: &str = "360104001002";
+
+fn sibling() -> Station {
+    Station::new(Tier::Community, SIBLING, "顺化门社区", false)
+}
+
+/// A subdistrict with two of its communities, each enrolled with it; the sibling holds one
+/// person, whom the subdistrict has received. Returns (community, sibling, subdistrict, id).
+fn three_units() -> (Station, Station, Station, String) {
+    let mut com = Station::community(false);
+    let mut sib = sibling();
+    let mut sub = Station::subdistrict(false);
+    pair(&mut com, &mut sub);
+    pair(&mut sib, &mut sub);
+    let id = sib.ctx(|ctx| {
+        person::create(
+            ctx,
+            &PersonDraft {
+                name: "李秀兰".into(),
+                id_number: "360104195003070027".into(),
+                community: SIBLING.into(),
+                phone: "13800001234".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    let up = sib.export_to(SUB);
+    assert_eq!(sub.import_ok(&up.path).applied, 1);
+    (com, sib, sub, id)
+}
+
+/// `record` with `changes` applied and its version raised, as a forger would write it.
+fn changed(mut record: serde_json::Value, changes: serde_json::Value) -> serde_json::Value {
+    let version = record["version"].as_i64().unwrap();
+    record["version"] = (version + 1).into();
+    record["updated_at"] = "2026-11-28T02:30:00.000Z".into();
+    for (k, v) in changes.as_object().unwrap() {
+        record[k] = v.clone();
+    }
+    record
+}
+
+/// A new person record in `community`, complete as the program writes one.
+fn new_person(id: &str, origin: &str, community: &str, name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id, "origin": origin, "version": 1,
+        "created_at": "2026-11-28T02:30:00.000Z", "updated_at": "2026-11-28T02:30:00.000Z",
+        "name": name, "id_number": null, "sex": null, "birth_date": null, "phone": null,
+        "address": null, "community": community, "hukou_local": 1,
+        "assistance_status": "none", "assistance_certificate": null, "self_care": null,
+        "disability_type": null, "disability_grade": null, "disability_cert": null,
+        "diseases": null, "lives_alone": 0, "guardian_name": null, "guardian_phone": null,
+        "emergency_contact": null, "note": null, "service_no": null, "status": "active",
+        "household_id": null, "relation": null, "merged_into": null, "status_reason": null,
+    })
+}
+
+fn workstation_id(s: &Station) -> String {
+    s.store.workstation().unwrap().id
+}
+
+fn phone_of(s: &Station, id: &str) -> serde_json::Value {
+    s.record(Entity::Person, id).unwrap()["phone"].clone()
+}
+
+#[test]
+fn a_community_cannot_write_its_siblings_records_through_its_bundle() {
+    let (mut com, mut sib, mut sub, victim) = three_units();
+    let origin = workstation_id(&com);
+
+    // The community's operator appends, to its own chain, a change of the sibling's person,
+    // a new person in the sibling's community and one in a community that does not exist.
+    let held = sub.record(Entity::Person, &victim).unwrap();
+    com.forge(
+        Entity::Person,
+        "person.update",
+        changed(held, serde_json::json!({"phone": "13900009999"})),
+    );
+    let planted = "01a23b1d-a839-7095-b31d-000000000001";
+    com.forge(
+        Entity::Person,
+        "person.create",
+        new_person(planted, &origin, SIBLING, "王伪造"),
+    );
+    let nowhere = "01a23b1d-a839-7095-b31d-000000000002";
+    com.forge(
+        Entity::Person,
+        "person.create",
+        new_person(nowhere, &origin, "360104001099", "赵伪造"),
+    );
+    // Its own database looks sound: only the receiving side can tell.
+    com.assert_check();
+
+    let up = com.export_to(SUB);
+    assert_eq!(up.entries, 3);
+    let r = sub.import_ok(&up.path);
+    assert_eq!((r.applied, r.reviews, r.out_of_scope), (0, 3, 3), "{r:?}");
+    assert_eq!(phone_of(&sub, &victim), "13800001234");
+    assert!(sub.record(Entity::Person, planted).is_none());
+    assert!(sub.record(Entity::Person, nowhere).is_none());
+    sub.assert_check();
+    let items = sub.ctx(|ctx| exchange::open_items(ctx).unwrap());
+    assert_eq!(items.len(), 3);
+    assert!(
+        items.iter().all(|q| q.reason == "out_of_scope"),
+        "{items:?}"
+    );
+    let lines = exchange::receipt_lines(
+        &r,
+        &sub.ctx(|ctx| ctx.tree.clone()),
+        jiuzhu::i18n::Lang::ZhCn,
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("无权修改")),
+        "the receipt says so: {lines:?}"
+    );
+
+    // The subdistrict passes none of it on: the sibling receives the stretch by hash only.
+    let down = sub.export_to(SIBLING);
+    assert_eq!(down.entries, 0, "{down:?}");
+    assert!(down.elided >= 3, "{down:?}");
+    let r = sib.import_ok(&down.path);
+    assert_eq!((r.applied, r.reviews), (0, 0), "{r:?}");
+    assert_eq!(phone_of(&sib, &victim), "13800001234");
+    assert!(sib.record(Entity::Person, planted).is_none());
+    sib.assert_check();
+
+    // Nor upward: a district would not see them either.
+    let mut district = Station::new(Tier::District, "360104", "青云谱区", false);
+    pair(&mut sub, &mut district);
+    let up = sub.export_to("360104");
+    let r = district.import_ok(&up.path);
+    assert!(district.record(Entity::Person, planted).is_none(), "{r:?}");
+    assert_eq!(phone_of(&district, &victim), "13800001234");
+    district.assert_check();
+}
+
+#[test]
+fn a_community_still_writes_its_own_and_hands_a_person_to_its_sibling() {
+    let (mut com, mut sib, mut sub, _) = three_units();
+    let own = com.ctx(|ctx| {
+        person::create(
+            ctx,
+            &PersonDraft {
+                name: "周建国".into(),
+                id_number: "360104195003070035".into(),
+                community: COM.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    // The community knows its sibling as a demo workstation's tree has it.
+    com.sql(&format!(
+        "INSERT INTO org_units (code, name, kind, parent) VALUES ('{SIBLING}', '顺化门社区', 'community', '{SUB}')"
+    ));
+    com.ctx(|ctx| person::transfer(ctx, &own, SIBLING, "随子女居住").unwrap());
+    let up = com.export_to(SUB);
+    let r = sub.import_ok(&up.path);
+    assert_eq!((r.reviews, r.out_of_scope), (0, 0), "{r:?}");
+    assert_eq!(
+        sub.record(Entity::Person, &own).unwrap()["community"],
+        SIBLING
+    );
+    // The sibling receives the person and the transfer, and may receive it.
+    let down = sub.export_to(SIBLING);
+    let r = sib.import_ok(&down.path);
+    assert_eq!(r.reviews, 0, "{r:?}");
+    let t = sib.ctx(|ctx| person::pending_transfer(ctx, &own).unwrap().unwrap());
+    sib.ctx(|ctx| person::receive_transfer(ctx, &t.meta.id).unwrap());
+    let up = sib.export_to(SUB);
+    let r = sub.import_ok(&up.path);
+    assert_eq!((r.reviews, r.out_of_scope), (0, 0), "{r:?}");
+    sub.assert_check();
+}
+
+#[test]
+fn what_no_form_accepts_waits_for_review_and_is_not_passed_on() {
+    let (mut com, _sib, mut sub, _) = three_units();
+    let origin = workstation_id(&com);
+    let nul = "01a23b1d-a839-7095-b31d-000000000003";
+    com.forge(
+        Entity::Person,
+        "person.create",
+        new_person(nul, &origin, COM, "张\u{0}三\u{1b}[2J"),
+    );
+    let long = "01a23b1d-a839-7095-b31d-000000000004";
+    com.forge(
+        Entity::Person,
+        "person.create",
+        new_person(long, &origin, COM, &"长".repeat(40_000)),
+    );
+    let up = com.export_to(SUB);
+    let r = sub.import_ok(&up.path);
+    assert_eq!((r.applied, r.reviews, r.invalid), (0, 2, 2), "{r:?}");
+    assert!(sub.record(Entity::Person, nul).is_none());
+    assert!(sub.record(Entity::Person, long).is_none());
+    sub.assert_check();
+    // Taking the received version is refused: it still breaks the rule.
+    let items = sub.ctx(|ctx| exchange::open_items(ctx).unwrap());
+    assert!(items.iter().all(|q| q.reason == "invalid"), "{items:?}");
+    let taken =
+        sub.ctx(|ctx| exchange::resolve(ctx, items[0].id, exchange::Resolution::Incoming, None));
+    assert!(taken.is_err(), "{taken:?}");
+    assert!(sub.record(Entity::Person, nul).is_none());
+    // Passed on by hash only.
+    let down = sub.export_to(COM);
+    assert_eq!(down.entries, 0, "{down:?}");
+}
+
+#[test]
+fn every_column_of_every_kind_has_a_rule_and_the_program_s_own_records_pass_them() {
+    use jiuzhu::domain::received;
+    let mut ws = common::DemoWs::new();
+    common::with_ctx(&mut ws, "demo", |ctx| {
+        jiuzhu::app::demo::generate(ctx, 120, 3, &mut |_, _| true).unwrap()
+    });
+    let c = rusqlite::Connection::open(ws.db()).unwrap();
+    let tree = jiuzhu::store::orgs::tree(&c).unwrap();
+    let cx = received::Context {
+        tree: &tree,
+        catalogue: jiuzhu::domain::catalogue::Catalogue::builtin(),
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+    };
+    let mut checked = 0;
+    for kind in Entity::ALL {
+        let mut stmt = c
+            .prepare(&format!("PRAGMA table_info({})", kind.table()))
+            .unwrap();
+        let mut columns: Vec<String> = stmt
+            .query_map([], |r| r.get(1))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let mut covered: Vec<String> = received::covered_columns(kind)
+            .into_iter()
+            .map(String::from)
+            .collect();
+        columns.sort();
+        covered.sort();
+        assert_eq!(columns, covered, "{kind:?}");
+        jiuzhu::store::records::for_each_record(&c, kind, |id, json| {
+            let serde_json::Value::Object(map) = serde_json::from_str(&json).unwrap() else {
+                unreachable!()
+            };
+            assert_eq!(
+                received::check(kind, &map, &cx),
+                Ok(()),
+                "{kind:?} {id}: {json}"
+            );
+            checked += 1;
+            Ok(())
+        })
+        .unwrap();
+    }
+    assert!(checked > 500, "{checked}");
+}
