@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::app::AppError;
-use crate::domain::roster::{header_score, Cell, FileRefusal, SourceRow};
+use crate::domain::roster::{header_score, Cell, FileRefusal, Origin, SourceRow};
 use crate::store::StoreError;
 
 /// Largest file read; a monthly roster is a few hundred rows, far below it.
@@ -27,6 +27,8 @@ const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 pub struct Sheet {
     /// The worksheet's name; `None` for a CSV file.
     pub name: Option<String>,
+    /// A CSV file's text cells or a workbook's typed ones.
+    pub origin: Origin,
     /// Its rows, with their spreadsheet row numbers.
     pub rows: Vec<SourceRow>,
 }
@@ -106,9 +108,11 @@ pub fn sheets_of(bytes: &[u8]) -> Result<Vec<Sheet>, FileRefusal> {
     if is_html(&text) {
         return Err(FileRefusal::Html);
     }
+    let rows = csv_rows(&text);
     Ok(vec![Sheet {
         name: None,
-        rows: csv_rows(&text),
+        origin: Origin::Csv,
+        rows,
     }])
 }
 
@@ -135,6 +139,7 @@ where
             .collect();
         out.push(Sheet {
             name: Some(name),
+            origin: Origin::Workbook,
             rows,
         });
     }
@@ -150,8 +155,11 @@ fn cell_of(d: &Data) -> Cell {
         Data::Empty => Cell::Empty,
         Data::String(s) => Cell::Text(s.clone()),
         Data::Float(f) => Cell::Number(*f),
-        // An integer too long for a double stays text, so no digit is lost here.
+        // An integer too long for a double stays text, so no digit is lost here; unless it
+        // ends in 000, as a number kept to 15 digits upstream does: then it is a number
+        // that lost digits, refused as Excel's are.
         Data::Int(i) if i.unsigned_abs() < 1_000_000_000_000_000 => Cell::Number(*i as f64),
+        Data::Int(i) if i % 1000 == 0 => Cell::Number(*i as f64),
         Data::Int(i) => Cell::Text(i.to_string()),
         Data::Bool(b) => Cell::Text(b.to_string()),
         Data::DateTime(dt) if dt.is_datetime() => {
@@ -380,6 +388,10 @@ mod tests {
             Cell::Text("360104195201150028".into())
         );
         assert_eq!(cell_of(&Data::Int(12)), Cell::Number(12.0));
+        assert_eq!(
+            cell_of(&Data::Int(360104194001073000)),
+            Cell::Number(360104194001073000.0)
+        );
         assert_eq!(
             cell_of(&Data::DateTimeIso("2026-03-05T00:00:00".into())),
             Cell::Text("2026-03-05".into())
