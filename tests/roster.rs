@@ -623,3 +623,40 @@ fn in_a_workbook_a_text_cell_ending_in_000_is_whole_and_a_number_cell_is_refused
     assert_eq!(r.imported, 1);
     assert_eq!(status_of(&ws, ENDS_000), "extreme_poverty");
 }
+
+#[test]
+fn a_row_with_a_nul_or_other_control_character_is_refused_and_the_rest_imports() {
+    let mut ws = workstation();
+    let text = format!(
+        "{ROSTER_HEADER}\
+         王桂英,{WANG_ID},城市低保,2026-03-05,洪都新村社区,新增\r\n\
+         孙\0桂芳,{ENDS_000},特困,2026-03-05,南钢社区,新增\r\n\
+         李秀珍,360104194001065000,特困,2026-03-05,南\u{1b}[2J钢社区,新增\r\n\
+         周建国,3601041948032100\u{7}11,特困,2026-03-05,南钢社区,新增\r\n\
+         吴淑兰,36010419480321002X,特困,2026-03-05,南钢社区,新增\r\n"
+    );
+    let mut ws2 = workstation();
+    let (_dir, path, r) = import_text(&mut ws, &text);
+    assert_eq!(
+        refused(&r),
+        vec![
+            (3, Field::Name),
+            (4, Field::Community),
+            (5, Field::IdNumber)
+        ]
+    );
+    assert!(r
+        .refused
+        .iter()
+        .all(|x| x.error.reason == Reason::ControlCharacter));
+    assert_eq!(r.imported, 2, "王桂英 and 吴淑兰");
+    assert_eq!(status_of(&ws, WANG_ID), "urban_minimum_living");
+    let (code, out, err) = cli_import(&ws2, &path, "zh-CN");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("第 3 行：姓名：含有控制字符或转义序列"),
+        "{out}"
+    );
+    assert!(!out.contains('\u{1b}') && !out.contains('\0'), "{out:?}");
+    check_ok(&mut ws2);
+}

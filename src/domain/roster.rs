@@ -11,7 +11,7 @@ use super::date::parse_date;
 use super::id_number::{normalise, IdNumber};
 use super::org::{OrgTree, Tier};
 use super::person::NAME_MAX;
-use super::text::{for_display, half_width, required_line};
+use super::text::{for_display, half_width, is_forbidden, required_line};
 use super::validation::{Field, Reason, ValidationError};
 use crate::i18n::{t, tf, Lang, Localize};
 
@@ -558,6 +558,16 @@ fn parse_row(
     tree: &OrgTree,
     today: NaiveDate,
 ) -> Result<Entry, ValidationError> {
+    // A NUL of a damaged file or an escape sequence refuses its row, naming the column,
+    // whatever else the value would be taken for.
+    for (column, cell) in Column::ALL.iter().zip(cells) {
+        if cell.text().trim().chars().any(is_forbidden) {
+            return Err(ValidationError::new(
+                column.field(),
+                Reason::ControlCharacter,
+            ));
+        }
+    }
     let [name, id, category, date, community, status] = cells;
     let name = required_line(Field::Name, &name.text(), NAME_MAX)?;
     let mut notes = Vec::new();
@@ -1140,6 +1150,45 @@ mod tests {
         assert!(parse_id_number(&text(&x), Origin::Csv, today()).is_ok());
         let msg = Reason::DigitsLost.localize(Lang::ZhCn);
         assert!(msg.contains("000") && msg.contains("15"), "{msg}");
+    }
+
+    #[test]
+    fn a_control_character_refuses_its_row_naming_the_column() {
+        let id = with_check("36010419520115002");
+        let cells = [
+            "王桂英",
+            id.as_str(),
+            "城市低保",
+            "2026-03-05",
+            "洪都新村社区",
+            "新增",
+        ];
+        for (i, field) in Column::ALL.iter().map(|c| c.field()).enumerate() {
+            for bad in ["\0", "\u{1b}[2J", "\u{7}", "\u{202E}"] {
+                let dirty = format!("{}{bad}{}", &cells[i][..3], &cells[i][3..]);
+                let mut dirty_cells = cells;
+                dirty_cells[i] = &dirty;
+                let rows = vec![row(1, &HEADER), row(2, &dirty_cells), good(3)];
+                let p = parse(&rows, Origin::Csv, &OrgTree::demo(), today()).unwrap();
+                assert_eq!(p.entries.len(), 1, "{dirty:?}");
+                assert_eq!(p.refused[0].line, 2);
+                assert_eq!(p.refused[0].error.field, field, "{dirty:?}");
+                assert_eq!(p.refused[0].error.reason, Reason::ControlCharacter);
+            }
+        }
+        // White space around a value is no control character: a tab before an ID number is
+        // how some systems keep it text.
+        let tabbed = format!("\t{id}");
+        let mut cells = cells;
+        cells[1] = &tabbed;
+        let p = parse(
+            &[row(1, &HEADER), row(2, &cells)],
+            Origin::Csv,
+            &OrgTree::demo(),
+            today(),
+        )
+        .unwrap();
+        assert!(p.refused.is_empty(), "{:?}", p.refused);
     }
 
     #[test]

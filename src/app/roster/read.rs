@@ -102,13 +102,18 @@ pub fn sheets_of(bytes: &[u8]) -> Result<Vec<Sheet>, FileRefusal> {
         return workbook_sheets(book, "xls");
     }
     let text = decode(bytes);
-    if is_binary(&text) {
+    if text.starts_with("%PDF") {
         return Err(FileRefusal::UnknownFormat);
     }
     if is_html(&text) {
         return Err(FileRefusal::Html);
     }
     let rows = csv_rows(&text);
+    // NULs throughout and no header: a picture or a Word file, not a list. A list with its
+    // header and a stray NUL is a list; the row holding the NUL is refused on its own.
+    if text.contains('\0') && header_score(&rows) == 0 {
+        return Err(FileRefusal::UnknownFormat);
+    }
     Ok(vec![Sheet {
         name: None,
         origin: Origin::Csv,
@@ -201,11 +206,6 @@ pub fn decode(bytes: &[u8]) -> String {
             .0
             .into_owned(),
     }
-}
-
-/// True for bytes that are no text at all (a PDF, a picture, a Word file).
-fn is_binary(text: &str) -> bool {
-    text.starts_with("%PDF") || text.contains('\0')
 }
 
 /// True for a web page saved under a spreadsheet's name.
@@ -367,6 +367,15 @@ mod tests {
             Err(FileRefusal::Html)
         );
         assert_eq!(sheets_of(b"%PDF-1.4 ..."), Err(FileRefusal::UnknownFormat));
+        // A picture: NULs and no header. A list with a NUL in a row is still a list.
+        assert_eq!(
+            sheets_of(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0"),
+            Err(FileRefusal::UnknownFormat)
+        );
+        let list = "姓名,身份证号,救助类别,审批日期,所属社区,状态\n王\0桂英,1,特困,2026-03-05,南钢社区,新增\n";
+        let sheets = sheets_of(list.as_bytes()).unwrap();
+        assert_eq!(sheets[0].origin, Origin::Csv);
+        assert_eq!(sheets[0].rows[1].cells[0], Cell::Text("王\0桂英".into()));
         assert_eq!(sheets_of(b" \r\n"), Err(FileRefusal::Empty));
         assert_eq!(
             sheets_of(b"PK\x03\x04 not really a zip"),
