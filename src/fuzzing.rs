@@ -39,7 +39,7 @@ pub fn roster(data: &[u8]) {
     let tree = OrgTree::demo();
     for sheet in sheets {
         let max_line = sheet.rows.iter().map(|r| r.line).max().unwrap_or(0);
-        if let Ok(parsed) = roster::parse(&sheet.rows, &tree, today()) {
+        if let Ok(parsed) = roster::parse(&sheet.rows, sheet.origin, &tree, today()) {
             let lines = parsed
                 .entries
                 .iter()

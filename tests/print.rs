@@ -4,7 +4,8 @@
 
 mod common;
 
-use common::{with_ctx, DemoWs};
+use common::history::in_service;
+use common::{assert_csv_inert, csv_cells, jiuzhu, run, with_ctx, DemoWs};
 use jiuzhu::app::print::{self, CardLayout, ListFormat, PostingRequest};
 use jiuzhu::app::{case, clue, person, provider, service, AppError};
 use jiuzhu::domain::case::PlannedItem;
@@ -333,4 +334,54 @@ fn the_posting_list_shows_only_what_may_be_posted() {
         print::posting(ctx, &r, ListFormat::Xlsx, None, Lang::ZhCn).unwrap()
     });
     assert_eq!(&std::fs::read(xlsx).unwrap()[..2], b"PK");
+}
+
+/// Names a spreadsheet would run as formulas if they reached it as they are.
+const FORMULA_NAMES: [&str; 4] = ["=1+2", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3"];
+
+#[test]
+fn formula_like_names_reach_the_posting_list_as_text() {
+    let mut ws = DemoWs::new();
+    for name in FORMULA_NAMES {
+        in_service(&mut ws, name, C1, "2026-10-01");
+    }
+    let dir = ws.dir.path().to_path_buf();
+    let posting = |format: &str| {
+        let out = dir.join(format!("posting.{format}"));
+        let (code, stdout, stderr) = run(jiuzhu(&dir)
+            .env("JIUZHU_PASSWORD", "demo")
+            .args(["--user", "demo", "report", "posting", "--community", C1])
+            .args(["--format", format, "--out"])
+            .arg(&out));
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        out
+    };
+    let text = read(&posting("csv"));
+    assert_csv_inert(&text);
+    let names: Vec<String> = csv_cells(&text)
+        .into_iter()
+        .skip(1)
+        .map(|row| row[1].clone())
+        .collect();
+    let mut want: Vec<String> = FORMULA_NAMES.iter().map(|n| format!("'{n}")).collect();
+    want.sort();
+    let mut got = names.clone();
+    got.sort();
+    assert_eq!(got, want, "each name shown as typed, behind a quote mark");
+    // The workbook writes every name as a string cell, never as a formula.
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook(posting("xlsx")).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let cells = wb.worksheet_range(&sheet).unwrap();
+    for name in FORMULA_NAMES {
+        assert!(
+            cells.rows().any(|r| r[1] == Data::String(name.to_string())),
+            "{name} is a string cell"
+        );
+    }
+    let formulas = wb.worksheet_formula(&sheet).unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "no formula cells"
+    );
 }

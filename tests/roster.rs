@@ -506,3 +506,157 @@ fn open_tasks_are_listed_in_scope_and_marked_done_with_a_note() {
     );
     check_ok(&mut ws);
 }
+
+/// Writes `text` as a roster CSV in a fresh folder and imports it as the demo user.
+fn import_text(ws: &mut DemoWs, text: &str) -> (tempfile::TempDir, PathBuf, Receipt) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("名单.csv");
+    std::fs::write(&path, text).unwrap();
+    let r = with_ctx(ws, "demo", |ctx| {
+        roster::import_file(ctx, &path, &mut |_, _| true)
+    })
+    .unwrap();
+    balanced(&r);
+    (dir, path, r)
+}
+
+const ROSTER_HEADER: &str = "姓名,身份证号,救助类别,审批日期,所属社区,状态\r\n";
+
+/// An ID number whose check digit is 0 after 73 (a real number's shape), and what Excel keeps
+/// of 王桂英's number typed as a number: its first 15 digits, then zeros.
+const ENDS_000: &str = "360104194001073000";
+const WANG_ROUNDED: &str = "360104195201150000";
+
+#[test]
+fn an_id_number_whose_last_digits_excel_rounded_to_000_is_refused_in_a_csv() {
+    let mut ws = workstation();
+    let text = format!(
+        "{ROSTER_HEADER}\
+         孙桂芳,{ENDS_000},特困,2026-03-05,南钢社区,新增\r\n\
+         王桂英,{WANG_ROUNDED},城市低保,2026-03-05,洪都新村社区,新增\r\n\
+         李秀珍,360104194001065000,特困,2026-03-05,南钢社区,新增\r\n\
+         周建国,360104194803210011,特困,2026-03-05,南钢社区,新增\r\n"
+    );
+    let before = count(&ws, "SELECT count(*) FROM persons");
+    let (_dir, path, r) = import_text(&mut ws, &text);
+    assert_eq!(
+        refused(&r),
+        vec![
+            (2, Field::IdNumber),
+            (3, Field::IdNumber),
+            (4, Field::IdNumber)
+        ]
+    );
+    assert!(r
+        .refused
+        .iter()
+        .all(|x| x.error.reason == Reason::DigitsLost));
+    assert_eq!(r.imported, 1, "the whole number goes in");
+    assert_eq!(count(&ws, "SELECT count(*) FROM persons"), before + 1);
+    let (code, out, err) = cli_import(&ws, &path, "zh-CN");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(
+            "第 2 行：身份证号：末 3 位是 000，像是 Excel 把号码当作数字、只保留了前 15 位"
+        ),
+        "{out}"
+    );
+    let (_, out, _) = cli_import(&ws, &path, "en");
+    assert!(out.contains("Line 3: ID number: it ends in 000"), "{out}");
+    assert!(out.contains("digits after the 15th were lost"), "{out}");
+    // A number the exporting system marked as text (a leading tab or quote mark) kept its
+    // digits: it goes in.
+    let text = format!(
+        "{ROSTER_HEADER}孙桂芳,\"\t{ENDS_000}\",特困,2026-03-05,南钢社区,新增\r\n\
+         李秀珍,'360104194001065000,特困,2026-03-05,南钢社区,新增\r\n"
+    );
+    let (_dir, _, r) = import_text(&mut ws, &text);
+    assert!(r.refused.is_empty(), "{:?}", r.refused);
+    assert_eq!(r.imported, 2);
+    check_ok(&mut ws);
+}
+
+#[test]
+fn in_a_workbook_a_text_cell_ending_in_000_is_whole_and_a_number_cell_is_refused() {
+    let mut ws = workstation();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in [
+        "姓名",
+        "身份证号",
+        "救助类别",
+        "审批日期",
+        "所属社区",
+        "状态",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, name) in [(1u32, "孙桂芳"), (2, "李秀珍")] {
+        for (c, v) in [
+            (0u16, name),
+            (2, "特困"),
+            (3, "2026-03-05"),
+            (4, "南钢社区"),
+            (5, "新增"),
+        ] {
+            sheet.write_string(r, c, v).unwrap();
+        }
+    }
+    // Row 2: the column was text. Row 3: Excel took the number as a number.
+    sheet.write_string(1, 1, ENDS_000).unwrap();
+    sheet
+        .write_number(2, 1, ENDS_000.parse::<f64>().unwrap())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("名单.xlsx");
+    book.save(&path).unwrap();
+    let r = with_ctx(&mut ws, "demo", |ctx| {
+        roster::import_file(ctx, &path, &mut |_, _| true)
+    })
+    .unwrap();
+    balanced(&r);
+    assert_eq!(refused(&r), vec![(3, Field::IdNumber)]);
+    assert_eq!(r.refused[0].error.reason, Reason::ScientificNotation);
+    assert_eq!(r.imported, 1);
+    assert_eq!(status_of(&ws, ENDS_000), "extreme_poverty");
+}
+
+#[test]
+fn a_row_with_a_nul_or_other_control_character_is_refused_and_the_rest_imports() {
+    let mut ws = workstation();
+    let text = format!(
+        "{ROSTER_HEADER}\
+         王桂英,{WANG_ID},城市低保,2026-03-05,洪都新村社区,新增\r\n\
+         孙\0桂芳,{ENDS_000},特困,2026-03-05,南钢社区,新增\r\n\
+         李秀珍,360104194001065000,特困,2026-03-05,南\u{1b}[2J钢社区,新增\r\n\
+         周建国,3601041948032100\u{7}11,特困,2026-03-05,南钢社区,新增\r\n\
+         吴淑兰,36010419480321002X,特困,2026-03-05,南钢社区,新增\r\n"
+    );
+    let mut ws2 = workstation();
+    let (_dir, path, r) = import_text(&mut ws, &text);
+    assert_eq!(
+        refused(&r),
+        vec![
+            (3, Field::Name),
+            (4, Field::Community),
+            (5, Field::IdNumber)
+        ]
+    );
+    assert!(r
+        .refused
+        .iter()
+        .all(|x| x.error.reason == Reason::ControlCharacter));
+    assert_eq!(r.imported, 2, "王桂英 and 吴淑兰");
+    assert_eq!(status_of(&ws, WANG_ID), "urban_minimum_living");
+    let (code, out, err) = cli_import(&ws2, &path, "zh-CN");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("第 3 行：姓名：含有控制字符或转义序列"),
+        "{out}"
+    );
+    assert!(!out.contains('\u{1b}') && !out.contains('\0'), "{out:?}");
+    check_ok(&mut ws2);
+}

@@ -5,9 +5,10 @@
 mod common;
 
 use common::history::{
-    accepted, carded, day, in_service, meal_provider, new_clue, new_person, on, C1, C2,
+    accepted, carded, day, in_service, meal_provider, meal_provider_named, new_clue, new_person,
+    on, C1, C2,
 };
-use common::{jiuzhu, run, with_ctx, DemoWs};
+use common::{assert_csv_inert, csv_cells, jiuzhu, run, with_ctx, DemoWs};
 use jiuzhu::app::print::ListFormat;
 use jiuzhu::app::statistics::{self, Which};
 use jiuzhu::app::{case, service, AppError, Ctx, Session};
@@ -415,4 +416,58 @@ fn a_month_counts_a_person_where_they_lived_then() {
     assert_eq!(row(&s, C1).in_service_at_end, 1);
     assert_eq!(row(&s, C1).enrolled + row(&s, C2).enrolled, 0);
     assert_eq!(s.total.services.recipients, 1);
+}
+
+#[test]
+fn formula_like_provider_names_stay_text_in_every_statistics_file() {
+    let names = ["=1+2", "@SUM(A1)"];
+    let mut ws = DemoWs::new();
+    for (i, name) in names.iter().enumerate() {
+        let provider = meal_provider_named(&mut ws, name);
+        let case_id = in_service(&mut ws, &format!("甲{i}"), C1, "2026-09-10");
+        let card = card_of(&mut ws, &case_id);
+        serve(&mut ws, &provider, &card, "2026-10-03", 30, true, None);
+    }
+    let dir = ws.dir.path().to_path_buf();
+    let report = |what: &[&str], file: &str| {
+        let out = dir.join(file);
+        let (code, stdout, stderr) = run(jiuzhu(&dir)
+            .env("JIUZHU_PASSWORD", "demo")
+            .args(["--user", "demo", "report"])
+            .args(what)
+            .args(["--format", file.rsplit('.').next().unwrap(), "--out"])
+            .arg(&out));
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        out
+    };
+    for (what, file) in [
+        (&["monthly", "--month", "2026-10"][..], "monthly.csv"),
+        (&["evaluation", "--year", "2026"][..], "evaluation.csv"),
+    ] {
+        let text = std::fs::read_to_string(report(what, file)).unwrap();
+        assert_csv_inert(&text);
+        let rows = csv_cells(&text);
+        for name in names {
+            let row = rows
+                .iter()
+                .find(|r| r[0] == format!("'{name}"))
+                .unwrap_or_else(|| panic!("{file} lacks {name}: {text}"));
+            // The figures after the name and kind are numbers as they were: 1 person, 1 service.
+            assert_eq!(row[2..4], ["1", "1"], "{file}: {row:?}");
+        }
+    }
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook(report(&["monthly", "--month", "2026-10"], "monthly.xlsx"))
+            .unwrap();
+    let providers = wb.worksheet_range("按服务主体").unwrap();
+    for name in names {
+        let row = providers
+            .rows()
+            .find(|r| r[0] == Data::String(name.to_string()))
+            .unwrap_or_else(|| panic!("{name} is a string cell"));
+        assert_eq!(row[2], Data::Float(1.0));
+    }
+    let formulas = wb.worksheet_formula("按服务主体").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
 }

@@ -15,12 +15,16 @@ const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 /// Check character for each remainder 0..=10.
 const CHECK_CHARS: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 
-/// Province-level codes (first two digits) that GB/T 2260 assigns; 83 is used by residence
-/// permits for Taiwan residents, which carry the same number format.
+/// Province-level codes (first two digits) that GB/T 2260 assigns; 81, 82 and 83 are used by
+/// residence permits for Hong Kong, Macao and Taiwan residents, which carry the same format.
 const PROVINCES: [u8; 35] = [
     11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52,
     53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
 ];
+
+/// Region codes of the residence permits for Hong Kong, Macao and Taiwan residents
+/// (港澳台居民居住证): a whole region, not a county, yet a valid registration place.
+const RESIDENCE_PERMIT_REGIONS: [&[u8]; 3] = [b"810000", b"820000", b"830000"];
 
 /// Sex as the ID number records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,7 +137,8 @@ impl IdNumber {
             }
         }
         let province = (b[0] - b'0') * 10 + (b[1] - b'0');
-        if !PROVINCES.contains(&province) || &b[2..6] == b"0000" {
+        let county = &b[2..6] != b"0000" || RESIDENCE_PERMIT_REGIONS.contains(&&b[..6]);
+        if !PROVINCES.contains(&province) || !county {
             return Err(err(Reason::BadRegion));
         }
         if birth_date_of(b).is_none() {
@@ -291,6 +296,32 @@ mod tests {
         let e = IdNumber::parse(&with_check("99010419800101001"), today()).unwrap_err();
         assert_eq!(e.reason, Reason::BadRegion);
         let e = IdNumber::parse(&with_check("36000019800101001"), today()).unwrap_err();
+        assert_eq!(e.reason, Reason::BadRegion);
+    }
+
+    #[test]
+    fn accepts_residence_permits_of_hong_kong_macao_and_taiwan_residents() {
+        for (first17, sex) in [
+            ("81000019800101001", Sex::Male),
+            ("82000019750612002", Sex::Female),
+            ("83000019601231003", Sex::Male),
+        ] {
+            let id = IdNumber::parse(&with_check(first17), today()).unwrap();
+            assert_eq!(id.region(), &first17[..6]);
+            assert_eq!(id.birth_date(), birth_date_of(first17.as_bytes()).unwrap());
+            assert_eq!(id.sex(), sex, "{first17}");
+        }
+        // The check digit is checked as on any other number.
+        let mut wrong = with_check("81000019800101001");
+        let last = if wrong.ends_with('0') { '1' } else { '0' };
+        wrong.pop();
+        wrong.push(last);
+        assert!(matches!(
+            IdNumber::parse(&wrong, today()).unwrap_err().reason,
+            Reason::BadCheckDigit { .. }
+        ));
+        // A mainland province's own code is still no county.
+        let e = IdNumber::parse(&with_check("11000019800101001"), today()).unwrap_err();
         assert_eq!(e.reason, Reason::BadRegion);
     }
 

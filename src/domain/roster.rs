@@ -11,7 +11,7 @@ use super::date::parse_date;
 use super::id_number::{normalise, IdNumber};
 use super::org::{OrgTree, Tier};
 use super::person::NAME_MAX;
-use super::text::{for_display, half_width, required_line};
+use super::text::{for_display, half_width, is_forbidden, required_line};
 use super::validation::{Field, Reason, ValidationError};
 use crate::i18n::{t, tf, Lang, Localize};
 
@@ -21,6 +21,16 @@ pub const HEADER_SCAN_ROWS: usize = 10;
 
 /// The longest value quoted back in a refusal, so a pasted paragraph does not flood the receipt.
 const QUOTE_MAX: usize = 20;
+
+/// Where a sheet's cells come from, which decides what a cell may have lost on its way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// CSV or tab-separated text: every cell is text as the spreadsheet showed it, so an ID
+    /// number it held as a number arrives with zeros for the digits it dropped.
+    Csv,
+    /// A workbook, whose cells keep their type: text as typed, numbers as numbers.
+    Workbook,
+}
 
 /// One spreadsheet cell, as the file reader found it.
 #[derive(Debug, Clone, PartialEq)]
@@ -500,8 +510,14 @@ fn find_header(rows: &[SourceRow]) -> Result<HeaderMap, FileRefusal> {
 }
 
 /// Reads the rows of a roster file: finds the header, then turns every data row into an entry
-/// or a refusal. `tree` resolves community names and codes; `today` bounds dates.
-pub fn parse(rows: &[SourceRow], tree: &OrgTree, today: NaiveDate) -> Result<Parsed, FileRefusal> {
+/// or a refusal. `origin` says what the cells may have lost; `tree` resolves community names
+/// and codes; `today` bounds dates.
+pub fn parse(
+    rows: &[SourceRow],
+    origin: Origin,
+    tree: &OrgTree,
+    today: NaiveDate,
+) -> Result<Parsed, FileRefusal> {
     if rows.iter().all(SourceRow::is_blank) {
         return Err(FileRefusal::Empty);
     }
@@ -524,7 +540,7 @@ pub fn parse(rows: &[SourceRow], tree: &OrgTree, today: NaiveDate) -> Result<Par
             continue;
         }
         out.rows_read += 1;
-        match parse_row(row.line, cells, tree, today) {
+        match parse_row(row.line, cells, origin, tree, today) {
             Ok(e) => out.entries.push(e),
             Err(error) => out.refused.push(RowRefusal {
                 line: row.line,
@@ -538,13 +554,24 @@ pub fn parse(rows: &[SourceRow], tree: &OrgTree, today: NaiveDate) -> Result<Par
 fn parse_row(
     line: usize,
     cells: [&Cell; 6],
+    origin: Origin,
     tree: &OrgTree,
     today: NaiveDate,
 ) -> Result<Entry, ValidationError> {
+    // A NUL of a damaged file or an escape sequence refuses its row, naming the column,
+    // whatever else the value would be taken for.
+    for (column, cell) in Column::ALL.iter().zip(cells) {
+        if cell.text().trim().chars().any(is_forbidden) {
+            return Err(ValidationError::new(
+                column.field(),
+                Reason::ControlCharacter,
+            ));
+        }
+    }
     let [name, id, category, date, community, status] = cells;
     let name = required_line(Field::Name, &name.text(), NAME_MAX)?;
     let mut notes = Vec::new();
-    let (id_number, upgraded) = parse_id_number(id, today)?;
+    let (id_number, upgraded) = parse_id_number(id, origin, today)?;
     if upgraded {
         notes.push(Note::IdUpgraded {
             id: id_number.to_string(),
@@ -593,8 +620,14 @@ fn looks_like_float(s: &str) -> bool {
 }
 
 /// Parses 身份证号: a valid 18-digit number, or a 15-digit one converted (the flag says so).
-/// A number a spreadsheet rounded is refused: its last digits are gone.
-pub fn parse_id_number(cell: &Cell, today: NaiveDate) -> Result<(IdNumber, bool), ValidationError> {
+/// A number a spreadsheet rounded is refused: its last digits are gone. In a CSV that shows
+/// only as an 18-digit number ending in `000`, refused unless the exporting system marked it
+/// as text with a leading tab or quote mark.
+pub fn parse_id_number(
+    cell: &Cell,
+    origin: Origin,
+    today: NaiveDate,
+) -> Result<(IdNumber, bool), ValidationError> {
     let refuse = |reason| ValidationError::new(Field::IdNumber, reason);
     let text = match cell {
         // A number cell holds 15 digits exactly; anything longer was rounded by Excel.
@@ -606,6 +639,7 @@ pub fn parse_id_number(cell: &Cell, today: NaiveDate) -> Result<(IdNumber, bool)
     };
     let trimmed = half_width(&text);
     // A leading apostrophe is how people force Excel to keep a number as text.
+    let marked_text = trimmed.trim_start_matches(' ').starts_with(['\t', '\'']);
     let trimmed = trimmed.trim().trim_start_matches('\'');
     if looks_like_float(&trimmed.replace(' ', "")) {
         return Err(refuse(Reason::ScientificNotation));
@@ -613,6 +647,12 @@ pub fn parse_id_number(cell: &Cell, today: NaiveDate) -> Result<(IdNumber, bool)
     let n = normalise(trimmed);
     if n.len() == 15 && n.bytes().all(|b| b.is_ascii_digit()) {
         return Ok((IdNumber::from_legacy_15(&n, today)?, true));
+    }
+    // Excel keeps 15 significant digits: the 16th to 18th come out as `000`. A real number
+    // ending so (about one in eleven thousand) imports from a workbook's text cell.
+    let rounded = n.len() == 18 && n.ends_with("000") && n.bytes().all(|b| b.is_ascii_digit());
+    if origin == Origin::Csv && rounded && !marked_text {
+        return Err(refuse(Reason::DigitsLost));
     }
     Ok((IdNumber::parse(&n, today)?, false))
 }
@@ -868,7 +908,7 @@ mod tests {
                 ],
             ),
         ];
-        let p = parse(&rows, &OrgTree::demo(), today()).unwrap();
+        let p = parse(&rows, Origin::Csv, &OrgTree::demo(), today()).unwrap();
         assert_eq!(p.header_line, 3);
         assert_eq!(p.rows_read, 1);
         assert!(p.refused.is_empty(), "{:?}", p.refused);
@@ -886,7 +926,7 @@ mod tests {
             row(1, &["姓名", "身份证号", "救助类别", "所属社区"]),
             good(2),
         ];
-        let e = parse(&rows, &OrgTree::demo(), today()).unwrap_err();
+        let e = parse(&rows, Origin::Csv, &OrgTree::demo(), today()).unwrap_err();
         assert_eq!(
             e,
             FileRefusal::MissingColumns {
@@ -895,7 +935,13 @@ mod tests {
         );
         let msg = e.localize(Lang::ZhCn);
         assert!(msg.contains("审批日期") && msg.contains("状态"), "{msg}");
-        let none = parse(&[row(1, &["a", "b"])], &OrgTree::demo(), today()).unwrap_err();
+        let none = parse(
+            &[row(1, &["a", "b"])],
+            Origin::Csv,
+            &OrgTree::demo(),
+            today(),
+        )
+        .unwrap_err();
         assert_eq!(
             none,
             FileRefusal::MissingColumns {
@@ -903,7 +949,12 @@ mod tests {
             }
         );
         assert_eq!(
-            parse(&[row(1, &["", " "])], &OrgTree::demo(), today()),
+            parse(
+                &[row(1, &["", " "])],
+                Origin::Csv,
+                &OrgTree::demo(),
+                today()
+            ),
             Err(FileRefusal::Empty)
         );
     }
@@ -913,11 +964,11 @@ mod tests {
         let mut rows: Vec<SourceRow> = (1..=10).map(|i| row(i, &["说明"])).collect();
         rows.push(row(11, &HEADER));
         assert!(matches!(
-            parse(&rows, &OrgTree::demo(), today()),
+            parse(&rows, Origin::Csv, &OrgTree::demo(), today()),
             Err(FileRefusal::MissingColumns { .. })
         ));
         rows.remove(0);
-        assert!(parse(&rows, &OrgTree::demo(), today()).is_ok());
+        assert!(parse(&rows, Origin::Csv, &OrgTree::demo(), today()).is_ok());
     }
 
     #[test]
@@ -930,7 +981,7 @@ mod tests {
             row(5, &HEADER),
             good(6),
         ];
-        let p = parse(&rows, &OrgTree::demo(), today()).unwrap();
+        let p = parse(&rows, Origin::Csv, &OrgTree::demo(), today()).unwrap();
         assert_eq!(p.rows_read, 2);
         assert_eq!(
             p.entries.iter().map(|e| e.line).collect::<Vec<_>>(),
@@ -1065,7 +1116,7 @@ mod tests {
             // What Excel holds for 360104195201150028: the nearest double, last digits gone.
             Cell::Number("360104195201150028".parse::<f64>().unwrap()),
         ] {
-            let e = parse_id_number(&cell, today()).unwrap_err();
+            let e = parse_id_number(&cell, Origin::Csv, today()).unwrap_err();
             assert_eq!(e.field, Field::IdNumber);
             assert_eq!(e.reason, Reason::ScientificNotation, "{cell:?}");
         }
@@ -1074,10 +1125,77 @@ mod tests {
     }
 
     #[test]
+    fn a_csv_id_ending_in_000_lost_its_last_digits() {
+        // 360104194001073 then zeros: its check digit happens to be 0, so only the origin
+        // tells a rounded number from a whole one.
+        let rounded = with_check("36010419400107300");
+        assert!(rounded.ends_with("000"));
+        for cell in [text(&rounded), text(&format!(" {rounded} "))] {
+            let e = parse_id_number(&cell, Origin::Csv, today()).unwrap_err();
+            assert_eq!(e.reason, Reason::DigitsLost, "{cell:?}");
+        }
+        // Wrong check digit too: the lost digits are the reason to give.
+        let e = parse_id_number(&text("360104195201150000"), Origin::Csv, today()).unwrap_err();
+        assert_eq!(e.reason, Reason::DigitsLost);
+        // Marked as text by the exporting system, or a workbook's text cell: whole.
+        for s in [format!("\t{rounded}"), format!("'{rounded}")] {
+            assert!(
+                parse_id_number(&text(&s), Origin::Csv, today()).is_ok(),
+                "{s:?}"
+            );
+        }
+        assert!(parse_id_number(&text(&rounded), Origin::Workbook, today()).is_ok());
+        // `X` or other last digits are no sign of rounding.
+        let x = with_check("36010419491231002");
+        assert!(parse_id_number(&text(&x), Origin::Csv, today()).is_ok());
+        let msg = Reason::DigitsLost.localize(Lang::ZhCn);
+        assert!(msg.contains("000") && msg.contains("15"), "{msg}");
+    }
+
+    #[test]
+    fn a_control_character_refuses_its_row_naming_the_column() {
+        let id = with_check("36010419520115002");
+        let cells = [
+            "王桂英",
+            id.as_str(),
+            "城市低保",
+            "2026-03-05",
+            "洪都新村社区",
+            "新增",
+        ];
+        for (i, field) in Column::ALL.iter().map(|c| c.field()).enumerate() {
+            for bad in ["\0", "\u{1b}[2J", "\u{7}", "\u{202E}"] {
+                let dirty = format!("{}{bad}{}", &cells[i][..3], &cells[i][3..]);
+                let mut dirty_cells = cells;
+                dirty_cells[i] = &dirty;
+                let rows = vec![row(1, &HEADER), row(2, &dirty_cells), good(3)];
+                let p = parse(&rows, Origin::Csv, &OrgTree::demo(), today()).unwrap();
+                assert_eq!(p.entries.len(), 1, "{dirty:?}");
+                assert_eq!(p.refused[0].line, 2);
+                assert_eq!(p.refused[0].error.field, field, "{dirty:?}");
+                assert_eq!(p.refused[0].error.reason, Reason::ControlCharacter);
+            }
+        }
+        // White space around a value is no control character: a tab before an ID number is
+        // how some systems keep it text.
+        let tabbed = format!("\t{id}");
+        let mut cells = cells;
+        cells[1] = &tabbed;
+        let p = parse(
+            &[row(1, &HEADER), row(2, &cells)],
+            Origin::Csv,
+            &OrgTree::demo(),
+            today(),
+        )
+        .unwrap();
+        assert!(p.refused.is_empty(), "{:?}", p.refused);
+    }
+
+    #[test]
     fn fifteen_digit_ids_are_upgraded_and_the_row_says_so() {
         let want = with_check("36010419500612002");
         for cell in [text("360104500612002"), Cell::Number(360104500612002.0)] {
-            let (id, upgraded) = parse_id_number(&cell, today()).unwrap();
+            let (id, upgraded) = parse_id_number(&cell, Origin::Csv, today()).unwrap();
             assert_eq!(id.as_str(), want);
             assert!(upgraded);
         }
@@ -1095,7 +1213,7 @@ mod tests {
                 ],
             ),
         ];
-        let p = parse(&rows, &OrgTree::demo(), today()).unwrap();
+        let p = parse(&rows, Origin::Csv, &OrgTree::demo(), today()).unwrap();
         assert_eq!(
             p.entries[0].notes,
             vec![Note::IdUpgraded { id: want }, Note::AssumedUrban]
@@ -1107,7 +1225,10 @@ mod tests {
         let good = with_check("36010419520115002");
         for s in [good.clone(), format!("'{good}"), format!(" {good} ")] {
             assert_eq!(
-                parse_id_number(&text(&s), today()).unwrap().0.as_str(),
+                parse_id_number(&text(&s), Origin::Csv, today())
+                    .unwrap()
+                    .0
+                    .as_str(),
                 good
             );
         }
@@ -1115,15 +1236,19 @@ mod tests {
         bad.pop();
         bad.push(if good.ends_with('0') { '1' } else { '0' });
         assert!(matches!(
-            parse_id_number(&text(&bad), today()).unwrap_err().reason,
+            parse_id_number(&text(&bad), Origin::Csv, today())
+                .unwrap_err()
+                .reason,
             Reason::BadCheckDigit { .. }
         ));
         assert_eq!(
-            parse_id_number(&Cell::Empty, today()).unwrap_err().reason,
+            parse_id_number(&Cell::Empty, Origin::Csv, today())
+                .unwrap_err()
+                .reason,
             Reason::Required
         );
         assert_eq!(
-            parse_id_number(&text("3601041952"), today())
+            parse_id_number(&text("3601041952"), Origin::Csv, today())
                 .unwrap_err()
                 .reason,
             Reason::WrongLength { len: 10 }
@@ -1184,7 +1309,7 @@ mod tests {
                 ],
             ),
         ];
-        let p = parse(&rows, &OrgTree::demo(), today()).unwrap();
+        let p = parse(&rows, Origin::Csv, &OrgTree::demo(), today()).unwrap();
         assert_eq!(p.entries.len(), 1);
         let got: Vec<(usize, Field)> = p.refused.iter().map(|r| (r.line, r.error.field)).collect();
         assert_eq!(

@@ -203,6 +203,9 @@ pub enum Reason {
     NotAScan,
     /// A spreadsheet turned an ID number into a floating-point number: its digits are lost.
     ScientificNotation,
+    /// An 18-digit ID number from a CSV ending in `000`: what is left when a spreadsheet kept
+    /// the number to its 15 significant digits.
+    DigitsLost,
     /// A value that is none of the accepted words; `accepted` is the string-table key
     /// listing them.
     NotAccepted {
@@ -262,6 +265,7 @@ impl Localize for Reason {
             ),
             Reason::NotAScan => t(lang, "reason.not_a_scan").to_string(),
             Reason::ScientificNotation => t(lang, "reason.scientific_notation").to_string(),
+            Reason::DigitsLost => t(lang, "reason.digits_lost").to_string(),
             Reason::NotAccepted { value, accepted } => tf(
                 lang,
                 "reason.not_accepted",

@@ -189,7 +189,7 @@ pub fn posting_xlsx(
 
 /// The posting list as CSV.
 pub fn posting_csv(served: &[Served<'_>], lang: Lang) -> Vec<u8> {
-    xlsx::csv(&posting_headers(lang), &posting_rows(served, lang))
+    xlsx::csv(&posting_headers(lang), &posting_rows(served, lang), &[])
 }
 
 /// A provider's name list: who to serve, where to reach them, what to do. The full phone and

@@ -277,10 +277,11 @@ pub fn xlsx(r: &Tables, created: NaiveDate) -> Result<Vec<u8>, XlsxError> {
 /// The report as one CSV: the title, then each table under its name, a blank line between.
 pub fn csv(r: &Tables) -> Vec<u8> {
     let mut out = Vec::new();
-    let quoted = |s: &str| format!("\"{}\"\r\n", s.replace('"', "\"\""));
+    // The title names the unit, which its administrator typed: a cell like any other.
+    let quoted = |s: &str| format!("{}\r\n", xlsx::csv_field(s, false));
     for (i, tb) in r.tables.iter().enumerate() {
         let headers: Vec<&str> = tb.headers.iter().map(String::as_str).collect();
-        let part = xlsx::csv(&headers, &tb.rows);
+        let part = xlsx::csv(&headers, &tb.rows, &tb.numeric);
         if i == 0 {
             // The byte-order mark goes first, before the title.
             out.extend_from_slice("\u{feff}".as_bytes());

@@ -121,20 +121,40 @@ pub fn workbook(sheets: &[SheetData<'_>], created: NaiveDate) -> Result<Vec<u8>,
     Ok(wb.save_to_buffer()?)
 }
 
+/// What starts a formula in Excel or WPS (`-` and `+` too, and a tab or carriage return, which
+/// they skip before reading the rest): a cell starting so is evaluated even when quoted.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// One CSV field, quoted. A text cell that would start a formula gets a leading `'`, so the
+/// spreadsheet shows `=1+2` or `@SUM(A1)` as typed instead of running it; `numeric` marks a
+/// column of numbers, whose figures (and the `-` of "nothing to divide") are written as they are.
+pub fn csv_field(cell: &str, numeric: bool) -> String {
+    let figure = numeric && (cell == "-" || cell.parse::<f64>().is_ok_and(f64::is_finite));
+    let guard = if !figure && cell.starts_with(FORMULA_STARTS) {
+        "'"
+    } else {
+        ""
+    };
+    format!("\"{guard}{}\"", cell.replace('"', "\"\""))
+}
+
 /// The same rows as CSV for spreadsheets: UTF-8 with a byte-order mark (so Excel on a Chinese
-/// Windows PC reads the Chinese), CRLF line ends, every field quoted.
-pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> Vec<u8> {
+/// Windows PC reads the Chinese), CRLF line ends, every field quoted and made inert by
+/// [`csv_field`]; the columns in `numeric` hold numbers.
+pub fn csv(headers: &[&str], rows: &[Vec<String>], numeric: &[usize]) -> Vec<u8> {
     let mut out = String::from("\u{feff}");
-    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        let quoted: Vec<String> = cells
-            .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
-            .collect();
-        out.push_str(&quoted.join(","));
+    let mut line = |fields: Vec<String>| {
+        out.push_str(&fields.join(","));
         out.push_str("\r\n");
     };
-    line(&mut headers.iter().copied());
+    line(headers.iter().map(|h| csv_field(h, false)).collect());
     for r in rows {
-        line(&mut r.iter().map(String::as_str));
+        line(
+            r.iter()
+                .enumerate()
+                .map(|(i, c)| csv_field(c, numeric.contains(&i)))
+                .collect(),
+        );
     }
     out.into_bytes()
 }
@@ -172,8 +192,38 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_marks_utf8() {
-        let out = csv(&["a"], &[vec!["x\"y".into()]]);
+        let out = csv(&["a"], &[vec!["x\"y".into()]], &[]);
         assert_eq!(out, "\u{feff}\"a\"\r\n\"x\"\"y\"\r\n".as_bytes());
+    }
+
+    #[test]
+    fn csv_text_that_would_start_a_formula_is_made_inert() {
+        for (cell, field) in [
+            ("=1+2", "\"'=1+2\""),
+            ("+cmd|' /C calc'!A0", "\"'+cmd|' /C calc'!A0\""),
+            ("@SUM(A1)", "\"'@SUM(A1)\""),
+            ("-2+3", "\"'-2+3\""),
+            ("\t=1", "\"'\t=1\""),
+            ("\r=1", "\"'\r=1\""),
+            ("=\"a\"", "\"'=\"\"a\"\"\""),
+            ("王=1", "\"王=1\""),
+            ("'=1", "\"'=1\""),
+            ("", "\"\""),
+        ] {
+            assert_eq!(csv_field(cell, false), field, "{cell:?}");
+        }
+        // Figures of a numeric column stay numbers; text there is still guarded.
+        for figure in ["-1", "+2", "3.5", "-0.5", "-", "0"] {
+            assert_eq!(csv_field(figure, true), format!("\"{figure}\""));
+        }
+        assert_eq!(csv_field("-1", false), "\"'-1\"");
+        assert_eq!(csv_field("=1+2", true), "\"'=1+2\"");
+        assert_eq!(csv_field("-inf", true), "\"'-inf\"");
+        let out = csv(&["n", "name"], &[vec!["-1".into(), "-1".into()]], &[0]);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\u{feff}\"n\",\"name\"\r\n\"-1\",\"'-1\"\r\n"
+        );
     }
 
     #[test]

@@ -82,3 +82,44 @@ pub fn run(c: &mut Command) -> (i32, String, String) {
         String::from_utf8_lossy(&stderr).into_owned(),
     )
 }
+
+/// The fields of a CSV the program wrote (every field quoted, `""` for a quote), line by line.
+pub fn csv_cells(text: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![Vec::new()];
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (_, '"') => quoted = !quoted,
+            (false, ',') => rows.last_mut().unwrap().push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                rows.last_mut().unwrap().push(std::mem::take(&mut field));
+                rows.push(Vec::new());
+            }
+            (_, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() {
+        rows.last_mut().unwrap().push(field);
+    }
+    rows.retain(|r| !(r.is_empty() || r.len() == 1 && r[0].is_empty()));
+    rows
+}
+
+/// Panics unless every field of `text` that a spreadsheet would read as a formula is a figure
+/// of a numeric column (a number, or `-` for none).
+pub fn assert_csv_inert(text: &str) {
+    for (n, row) in csv_cells(text).iter().enumerate() {
+        for f in row {
+            let formula = f.starts_with(['=', '+', '-', '@', '\t', '\r']);
+            let figure = f == "-" || f.parse::<f64>().is_ok();
+            assert!(!formula || figure, "line {}: {f:?} would run", n + 1);
+        }
+    }
+}

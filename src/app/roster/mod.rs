@@ -244,7 +244,7 @@ fn parse_sheets(
 ) -> std::result::Result<(Option<String>, Parsed), FileRefusal> {
     let mut first_error = None;
     for sheet in &file.sheets {
-        match parse(&sheet.rows, &ctx.tree, today) {
+        match parse(&sheet.rows, sheet.origin, &ctx.tree, today) {
             Ok(p) => return Ok((sheet.name.clone(), p)),
             Err(e) => {
                 first_error.get_or_insert(e);

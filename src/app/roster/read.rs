@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::app::AppError;
-use crate::domain::roster::{header_score, Cell, FileRefusal, SourceRow};
+use crate::domain::roster::{header_score, Cell, FileRefusal, Origin, SourceRow};
 use crate::store::StoreError;
 
 /// Largest file read; a monthly roster is a few hundred rows, far below it.
@@ -27,6 +27,8 @@ const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 pub struct Sheet {
     /// The worksheet's name; `None` for a CSV file.
     pub name: Option<String>,
+    /// A CSV file's text cells or a workbook's typed ones.
+    pub origin: Origin,
     /// Its rows, with their spreadsheet row numbers.
     pub rows: Vec<SourceRow>,
 }
@@ -100,15 +102,22 @@ pub fn sheets_of(bytes: &[u8]) -> Result<Vec<Sheet>, FileRefusal> {
         return workbook_sheets(book, "xls");
     }
     let text = decode(bytes);
-    if is_binary(&text) {
+    if text.starts_with("%PDF") {
         return Err(FileRefusal::UnknownFormat);
     }
     if is_html(&text) {
         return Err(FileRefusal::Html);
     }
+    let rows = csv_rows(&text);
+    // NULs throughout and no header: a picture or a Word file, not a list. A list with its
+    // header and a stray NUL is a list; the row holding the NUL is refused on its own.
+    if text.contains('\0') && header_score(&rows) == 0 {
+        return Err(FileRefusal::UnknownFormat);
+    }
     Ok(vec![Sheet {
         name: None,
-        rows: csv_rows(&text),
+        origin: Origin::Csv,
+        rows,
     }])
 }
 
@@ -135,6 +144,7 @@ where
             .collect();
         out.push(Sheet {
             name: Some(name),
+            origin: Origin::Workbook,
             rows,
         });
     }
@@ -150,8 +160,11 @@ fn cell_of(d: &Data) -> Cell {
         Data::Empty => Cell::Empty,
         Data::String(s) => Cell::Text(s.clone()),
         Data::Float(f) => Cell::Number(*f),
-        // An integer too long for a double stays text, so no digit is lost here.
+        // An integer too long for a double stays text, so no digit is lost here; unless it
+        // ends in 000, as a number kept to 15 digits upstream does: then it is a number
+        // that lost digits, refused as Excel's are.
         Data::Int(i) if i.unsigned_abs() < 1_000_000_000_000_000 => Cell::Number(*i as f64),
+        Data::Int(i) if i % 1000 == 0 => Cell::Number(*i as f64),
         Data::Int(i) => Cell::Text(i.to_string()),
         Data::Bool(b) => Cell::Text(b.to_string()),
         Data::DateTime(dt) if dt.is_datetime() => {
@@ -193,11 +206,6 @@ pub fn decode(bytes: &[u8]) -> String {
             .0
             .into_owned(),
     }
-}
-
-/// True for bytes that are no text at all (a PDF, a picture, a Word file).
-fn is_binary(text: &str) -> bool {
-    text.starts_with("%PDF") || text.contains('\0')
 }
 
 /// True for a web page saved under a spreadsheet's name.
@@ -359,6 +367,15 @@ mod tests {
             Err(FileRefusal::Html)
         );
         assert_eq!(sheets_of(b"%PDF-1.4 ..."), Err(FileRefusal::UnknownFormat));
+        // A picture: NULs and no header. A list with a NUL in a row is still a list.
+        assert_eq!(
+            sheets_of(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0"),
+            Err(FileRefusal::UnknownFormat)
+        );
+        let list = "姓名,身份证号,救助类别,审批日期,所属社区,状态\n王\0桂英,1,特困,2026-03-05,南钢社区,新增\n";
+        let sheets = sheets_of(list.as_bytes()).unwrap();
+        assert_eq!(sheets[0].origin, Origin::Csv);
+        assert_eq!(sheets[0].rows[1].cells[0], Cell::Text("王\0桂英".into()));
         assert_eq!(sheets_of(b" \r\n"), Err(FileRefusal::Empty));
         assert_eq!(
             sheets_of(b"PK\x03\x04 not really a zip"),
@@ -380,6 +397,10 @@ mod tests {
             Cell::Text("360104195201150028".into())
         );
         assert_eq!(cell_of(&Data::Int(12)), Cell::Number(12.0));
+        assert_eq!(
+            cell_of(&Data::Int(360104194001073000)),
+            Cell::Number(360104194001073000.0)
+        );
         assert_eq!(
             cell_of(&Data::DateTimeIso("2026-03-05T00:00:00".into())),
             Cell::Text("2026-03-05".into())
