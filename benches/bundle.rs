@@ -53,7 +53,7 @@ fn init(dir: &Path, tier: &str, org: &str, name: &str) -> Store {
 fn trust(store: &mut Store, org: &str, card: &Path) {
     let fp = exchange::read_card(card).expect("card").fingerprint();
     let mut ctx = Ctx::new(store, session(org), &SystemClock).expect("ctx");
-    exchange::trust(&mut ctx, card, &fp).expect("trust");
+    exchange::trust(&mut ctx, card, &fp, false).expect("trust");
 }
 
 /// The community (with the demo data) and a pristine, enrolled subdistrict.

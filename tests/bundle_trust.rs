@@ -270,3 +270,96 @@ fn every_column_of_every_kind_has_a_rule_and_the_program_s_own_records_pass_them
     }
     assert!(checked > 500, "{checked}");
 }
+
+#[test]
+fn a_key_already_rotated_out_cannot_endorse_a_second_key() {
+    let mut com = Station::community(false);
+    let mut sub = Station::subdistrict(false);
+    pair(&mut com, &mut sub);
+    // Someone copies the community's data directory, keys and all.
+    let mut thief = com.copy();
+    // The community rotates its keys; the subdistrict learns the new key.
+    let real = com.ctx(|ctx| exchange::rotate(ctx).unwrap());
+    let up = com.export_to(SUB);
+    assert!(sub.import_ok(&up.path).key_rotated);
+    // The copy rotates too: its endorsement by the old key is genuine, and must not count.
+    let forged = thief.ctx(|ctx| exchange::rotate(ctx).unwrap());
+    let up = thief.export_to(SUB);
+    let before = sub.digest();
+    let r = sub.refused(&up.path);
+    assert_eq!(r.code(), "replaced_key_endorses", "{r:?}");
+    let msg = jiuzhu::i18n::Localize::localize(&r, jiuzhu::i18n::Lang::ZhCn);
+    assert!(msg.contains("疑似密钥被盗"), "{msg}");
+    assert_eq!(sub.digest(), before, "nothing changed");
+    // One current key for the unit: the community's own.
+    let current: Vec<String> = sub
+        .ctx(|ctx| exchange::overview(ctx).unwrap())
+        .peers
+        .into_iter()
+        .filter(|p| {
+            p.peer.org_code == COM && p.peer.replaced_by.is_none() && p.peer.revoked_at.is_none()
+        })
+        .map(|p| p.peer.fingerprint)
+        .collect();
+    assert_eq!(current, vec![real.fingerprint()]);
+    assert_ne!(real.fingerprint(), forged.fingerprint());
+    // The administrator is shown the alarm until it is acknowledged.
+    let alarms = sub.ctx(|ctx| exchange::key_alarms(ctx).unwrap());
+    assert_eq!(alarms.len(), 1);
+    assert_eq!(alarms[0].org_code, COM);
+    assert!(sub
+        .access_events()
+        .iter()
+        .any(|(event, _)| event == "keys.stolen"));
+    sub.ctx(|ctx| exchange::acknowledge_key_alarm(ctx, alarms[0].id).unwrap());
+    assert!(sub.ctx(|ctx| exchange::key_alarms(ctx).unwrap()).is_empty());
+    // The community's own bundles still come in.
+    let up = com.export_to(SUB);
+    sub.import_ok(&up.path);
+}
+
+#[test]
+fn a_unit_has_one_key_and_a_child_must_stand_in_the_tree() {
+    let mut sub = Station::subdistrict(false);
+    let com = Station::community(false);
+    let (card, fp) = com.card();
+    sub.ctx(|ctx| exchange::trust(ctx, &card, &fp, false).unwrap());
+    // A second workstation for the same community: its key is refused while the first is current.
+    let again = Station::community(false);
+    let (card2, fp2) = again.card();
+    let r = sub.ctx(|ctx| exchange::trust(ctx, &card2, &fp2, false));
+    assert!(
+        matches!(
+            &r,
+            Err(jiuzhu::app::AppError::Bundle(
+                jiuzhu::sync::Refusal::UnitHasKey { .. }
+            ))
+        ),
+        "{r:?}"
+    );
+    // A card claiming to be one of this subdistrict's communities, with a code the tree lacks.
+    let stranger = Station::with_parent(
+        Tier::Community,
+        "360104001099",
+        "不存在社区",
+        Some(SUB),
+        false,
+    );
+    let (card3, fp3) = stranger.card();
+    let r = sub.ctx(|ctx| exchange::trust(ctx, &card3, &fp3, false));
+    assert!(
+        matches!(
+            &r,
+            Err(jiuzhu::app::AppError::Bundle(
+                jiuzhu::sync::Refusal::NotInTree { .. }
+            ))
+        ),
+        "{r:?}"
+    );
+    assert!(sub.ctx(|ctx| ctx.tree.get("360104001099").is_none()));
+    // Once the administrator has checked the unit with the other office, it joins the tree.
+    sub.ctx(|ctx| exchange::trust(ctx, &card3, &fp3, true).unwrap());
+    assert!(sub.ctx(|ctx| ctx.tree.get("360104001099").is_some()));
+    assert!(sub.access_events().iter().any(|(e, _)| e == "org.add"));
+    sub.assert_check();
+}

@@ -598,7 +598,7 @@ fn a_demo_bundle_is_refused_by_a_real_workstation() {
     let mut real = Station::subdistrict(false);
     // A real workstation refuses to enrol a demo card …
     let (card, fp) = com.card();
-    let r = real.ctx(|ctx| exchange::trust(ctx, &card, &fp));
+    let r = real.ctx(|ctx| exchange::trust(ctx, &card, &fp, false));
     assert!(
         matches!(r, Err(AppError::Bundle(Refusal::DemoMismatch { .. }))),
         "{r:?}"
@@ -812,7 +812,7 @@ fn only_a_parent_or_child_unit_is_enrolled_and_only_on_a_matching_fingerprint() 
         false,
     );
     let (card, fp) = other_sub.card();
-    let r = com.ctx(|ctx| exchange::trust(ctx, &card, &fp));
+    let r = com.ctx(|ctx| exchange::trust(ctx, &card, &fp, false));
     assert!(
         matches!(r, Err(AppError::Bundle(Refusal::NotParentOrChild { .. }))),
         "{r:?}"
@@ -820,17 +820,14 @@ fn only_a_parent_or_child_unit_is_enrolled_and_only_on_a_matching_fingerprint() 
     let sub = Station::subdistrict(false);
     let (card, fp) = sub.card();
     let wrong: String = fp.chars().rev().collect();
-    let r = com.ctx(|ctx| exchange::trust(ctx, &card, &wrong));
+    let r = com.ctx(|ctx| exchange::trust(ctx, &card, &wrong, false));
     assert!(
-        matches!(
-            r,
-            Err(AppError::Bundle(Refusal::FingerprintMismatch { .. }))
-        ),
+        matches!(r, Err(AppError::Bundle(Refusal::FingerprintMismatch))),
         "{r:?}"
     );
     let grouped = jiuzhu::sync::keys::show_fingerprint(&fp);
     let r = com
-        .ctx(|ctx| exchange::trust(ctx, &card, &grouped))
+        .ctx(|ctx| exchange::trust(ctx, &card, &grouped, false))
         .unwrap();
     assert!(matches!(r, exchange::TrustOutcome::Enrolled(_)));
 }

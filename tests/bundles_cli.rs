@@ -90,6 +90,13 @@ fn two_workstations_exchange_bundles_from_the_command_line() {
         err.contains("指纹不符") && err.lines().count() == 1,
         "{err}"
     );
+    // The card's own fingerprint is not told, so nobody copies it from the refusal.
+    let true_fp = fingerprint(&com);
+    let digits: String = true_fp.chars().filter(char::is_ascii_digit).collect();
+    assert!(
+        !err.contains(true_fp.trim()) && !err.replace(' ', "").contains(&digits),
+        "{err}"
+    );
     let (rc, _, err) = as_admin(
         &sub,
         &[

@@ -159,6 +159,10 @@ pub enum KeysCommand {
         file: PathBuf,
         #[arg(long, value_name = "FP")]
         fingerprint: String,
+        /// 所辖单位尚不在本工作站的单位树中：核实代码和名称后加入 / the child unit is not in
+        /// this workstation's org tree yet: add it (after checking its code and name)
+        #[arg(long)]
+        new_unit: bool,
     },
     /// 吊销 / revoke
     Revoke { fingerprint: String },

@@ -75,10 +75,14 @@ pub fn keys(
             .map_err(io_err)?;
             Ok(0)
         }
-        KeysCommand::Trust { file, fingerprint } => {
+        KeysCommand::Trust {
+            file,
+            fingerprint,
+            new_unit,
+        } => {
             let session = sign_in(&mut store, cli, lang, clock)?;
             let mut ctx = Ctx::new(&mut store, session, clock)?;
-            let (key, card) = match exchange::trust(&mut ctx, file, fingerprint)? {
+            let (key, card) = match exchange::trust(&mut ctx, file, fingerprint, *new_unit)? {
                 TrustOutcome::Enrolled(c) => ("cards.trusted", c),
                 TrustOutcome::AlreadyEnrolled(c) => ("cards.already_trusted", c),
             };

@@ -126,6 +126,95 @@ pub fn replace_peer(conn: &Connection, old: &str, new: &str) -> Result<()> {
     Ok(())
 }
 
+/// A bundle signed by a key that an already-replaced key endorsed: a likely stolen key.
+pub struct NewKeyAlarm<'a> {
+    pub at: &'a str,
+    pub org_code: &'a str,
+    pub org_name: &'a str,
+    /// The old key, as people read it.
+    pub replaced_key: &'a str,
+    /// The key it endorsed, as people read it.
+    pub offered_key: &'a str,
+    /// The bundle's file name.
+    pub file: &'a str,
+}
+
+/// A key alarm as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyAlarm {
+    pub id: i64,
+    pub at: String,
+    pub org_code: String,
+    pub org_name: String,
+    pub replaced_key: String,
+    pub offered_key: String,
+    pub file: String,
+    pub acknowledged_at: Option<String>,
+}
+
+/// Records a key alarm.
+pub fn insert_key_alarm(conn: &Connection, a: &NewKeyAlarm<'_>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO key_alarms (at, org_code, org_name, replaced_key, offered_key, file)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            a.at,
+            a.org_code,
+            a.org_name,
+            a.replaced_key,
+            a.offered_key,
+            a.file
+        ],
+    )?;
+    Ok(())
+}
+
+/// Key alarms not yet acknowledged (or all, newest first, with `all`).
+pub fn key_alarms(conn: &Connection, all: bool) -> Result<Vec<KeyAlarm>> {
+    let sql = format!(
+        "SELECT id, at, org_code, org_name, replaced_key, offered_key, file, acknowledged_at
+         FROM key_alarms {} ORDER BY id DESC",
+        if all {
+            ""
+        } else {
+            "WHERE acknowledged_at IS NULL"
+        }
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(KeyAlarm {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            org_code: r.get(2)?,
+            org_name: r.get(3)?,
+            replaced_key: r.get(4)?,
+            offered_key: r.get(5)?,
+            file: r.get(6)?,
+            acknowledged_at: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Marks key alarm `id` acknowledged; false when there is no such open alarm.
+pub fn acknowledge_key_alarm(conn: &Connection, id: i64, at: &str, by: &str) -> Result<bool> {
+    Ok(conn.execute(
+        "UPDATE key_alarms SET acknowledged_at = ?2, acknowledged_by = ?3
+         WHERE id = ?1 AND acknowledged_at IS NULL",
+        params![id, at, by],
+    )? == 1)
+}
+
+/// Units with more than one current key: (unit, how many). One key per unit is the rule.
+pub fn units_with_several_keys(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT org_code, count(*) FROM peers WHERE revoked_at IS NULL AND replaced_by IS NULL
+         GROUP BY org_code HAVING count(*) > 1 ORDER BY org_code",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
 /// How far this database holds every chain it has: the highest sequence number per
 /// (origin, epoch), counting stretches held by hash only.
 pub fn holdings(conn: &Connection) -> Result<Vec<(String, i64, i64)>> {

@@ -130,12 +130,10 @@ pub enum Refusal {
     /// A file that is not a public card.
     #[error("not a card")]
     NotACard,
-    /// The fingerprint given does not match the card.
+    /// The fingerprint given does not match the card. The card's own is not told: a person
+    /// must compare with the one the other office reads out, not copy it from here.
     #[error("fingerprint mismatch")]
-    FingerprintMismatch {
-        /// The card's real fingerprint, grouped.
-        actual: String,
-    },
+    FingerprintMismatch,
     /// Only the parent unit or a child unit may be enrolled.
     #[error("not parent or child")]
     NotParentOrChild {
@@ -145,6 +143,31 @@ pub enum Refusal {
     /// A key rotation that the previous key did not endorse.
     #[error("bad rotation")]
     BadRotation,
+    /// A genuine endorsement by a key that was already replaced by another: a copy of the old
+    /// keys is in other hands, and one of the two new keys is not the unit's.
+    #[error("replaced key endorses another key")]
+    ReplacedKeyEndorses {
+        /// The unit.
+        org: String,
+        /// The old key, grouped.
+        replaced: String,
+        /// The key it now endorses, grouped.
+        offered: String,
+    },
+    /// The unit already has a current key here: at most one per unit.
+    #[error("unit has a key")]
+    UnitHasKey {
+        /// The unit.
+        org: String,
+        /// Its current key, grouped.
+        fingerprint: String,
+    },
+    /// The card names a unit this workstation's org tree does not place under it or above it.
+    #[error("unit not in the tree")]
+    NotInTree {
+        /// The card's unit.
+        org: String,
+    },
     /// No enrolled, unrevoked peer for this unit.
     #[error("no peer")]
     NoPeer {
@@ -188,9 +211,12 @@ impl Refusal {
             Refusal::AttachmentHash => "attachment_hash",
             Refusal::ForgedOwnChain => "forged_own_chain",
             Refusal::NotACard => "not_a_card",
-            Refusal::FingerprintMismatch { .. } => "fingerprint_mismatch",
+            Refusal::FingerprintMismatch => "fingerprint_mismatch",
             Refusal::NotParentOrChild { .. } => "not_parent_or_child",
             Refusal::BadRotation => "bad_rotation",
+            Refusal::ReplacedKeyEndorses { .. } => "replaced_key_endorses",
+            Refusal::UnitHasKey { .. } => "unit_has_key",
+            Refusal::NotInTree { .. } => "not_in_tree",
             Refusal::NoPeer { .. } => "no_peer",
             Refusal::UnknownFingerprint => "unknown_fingerprint",
             Refusal::OwnCard => "own_card",
@@ -256,7 +282,19 @@ impl Localize for Refusal {
             Refusal::DuplicateEntry { seq } | Refusal::EntryHash { seq } => {
                 tf(lang, &key, &[("seq", &seq.to_string())])
             }
-            Refusal::FingerprintMismatch { actual } => tf(lang, &key, &[("actual", actual)]),
+            Refusal::ReplacedKeyEndorses {
+                org,
+                replaced,
+                offered,
+            } => tf(
+                lang,
+                &key,
+                &[("org", org), ("replaced", replaced), ("offered", offered)],
+            ),
+            Refusal::UnitHasKey { org, fingerprint } => {
+                tf(lang, &key, &[("org", org), ("fingerprint", fingerprint)])
+            }
+            Refusal::NotInTree { org } => tf(lang, &key, &[("org", org)]),
             _ => t(lang, &key).to_string(),
         }
     }

@@ -35,8 +35,19 @@ pub struct Station {
 impl Station {
     /// A workstation of `tier` for unit `org` (from the demo tree), demo or real.
     pub fn new(tier: Tier, org: &str, name: &str, demo: bool) -> Station {
+        Station::with_parent(tier, org, name, None, demo)
+    }
+
+    /// As [`Station::new`], for a unit the built-in tree lacks, under `parent`.
+    pub fn with_parent(
+        tier: Tier,
+        org: &str,
+        name: &str,
+        parent: Option<&str>,
+        demo: bool,
+    ) -> Station {
         let dir = tempfile::tempdir().unwrap();
-        let params = setup::validate_params(tier.code(), org, name, None, "admin", demo).unwrap();
+        let params = setup::validate_params(tier.code(), org, name, parent, "admin", demo).unwrap();
         let store = setup::init(
             dir.path(),
             &dir.path().join("jiuzhu.db"),
@@ -93,7 +104,7 @@ impl Station {
         let (file, fp) = other.card();
         let copy = self.dir.path().join(format!("{}.card", other.org));
         std::fs::copy(&file, &copy).unwrap();
-        self.ctx(|ctx| exchange::trust(ctx, &copy, &fp).unwrap());
+        self.ctx(|ctx| exchange::trust(ctx, &copy, &fp, false).unwrap());
     }
 
     /// Exports a bundle for unit `to` into this station's folder.
@@ -128,8 +139,8 @@ impl Station {
         assert!(report.ok(), "{:?}", report.findings);
     }
 
-    /// A digest of every table but the access log and settings: "the data and the change log
-    /// exactly as they were".
+    /// A digest of every table but the local logs (access log and its head, key alarms) and
+    /// settings: "the data and the change log exactly as they were".
     pub fn digest(&self) -> String {
         digest_of(&self.db())
     }
@@ -224,6 +235,35 @@ impl Station {
         tx.commit().unwrap();
     }
 
+    /// A copy of this workstation's files (database and keys) in another folder, opened: what
+    /// someone who copied the data directory onto a USB stick holds.
+    pub fn copy(&self) -> Station {
+        let dir = tempfile::tempdir().unwrap();
+        let c = rusqlite::Connection::open(self.db()).unwrap();
+        c.execute(
+            "VACUUM INTO ?1",
+            [dir.path().join("jiuzhu.db").to_str().unwrap()],
+        )
+        .unwrap();
+        let keys = dir.path().join(KEYS_DIR);
+        std::fs::create_dir(&keys).unwrap();
+        for f in std::fs::read_dir(self.dir.path().join(KEYS_DIR)).unwrap() {
+            let f = f.unwrap();
+            std::fs::copy(f.path(), keys.join(f.file_name())).unwrap();
+        }
+        let store = Store::open(
+            &dir.path().join("jiuzhu.db"),
+            &jiuzhu::store::OpenOptions::default(),
+        )
+        .unwrap();
+        Station {
+            dir,
+            store,
+            session: self.session.clone(),
+            org: self.org.clone(),
+        }
+    }
+
     /// Record `id` of `entity` as held here (canonical JSON), if held.
     pub fn record(&self, entity: Entity, id: &str) -> Option<serde_json::Value> {
         let c = rusqlite::Connection::open(self.db()).unwrap();
@@ -246,7 +286,7 @@ pub fn digest_of(db: &Path) -> String {
         let mut stmt = c
             .prepare(
                 "SELECT name FROM sqlite_master WHERE type = 'table'
-                 AND name NOT IN ('access_log', 'access_head', 'settings') AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                 AND name NOT IN ('access_log', 'access_head', 'key_alarms', 'settings') AND name NOT LIKE 'sqlite_%' ORDER BY name",
             )
             .unwrap();
         let rows = stmt.query_map([], |r| r.get(0)).unwrap();

@@ -172,7 +172,33 @@ pub fn import(
             } else {
                 "bundle.refused"
             };
-            access_log::append_now(ctx.store, &at, &actor, event, &file, r.code())?;
+            let alarm_unit = match &r {
+                Refusal::ReplacedKeyEndorses { replaced, .. } => key_unit(ctx.store, replaced),
+                _ => String::new(),
+            };
+            ctx.store.write_local(|tx| -> Result<()> {
+                access_log::append(tx, &at, &actor, event, &file, r.code())?;
+                if let Refusal::ReplacedKeyEndorses {
+                    org,
+                    replaced,
+                    offered,
+                } = &r
+                {
+                    store_exchange::insert_key_alarm(
+                        tx,
+                        &store_exchange::NewKeyAlarm {
+                            at: &at,
+                            org_code: &alarm_unit,
+                            org_name: org,
+                            replaced_key: replaced,
+                            offered_key: offered,
+                            file: &file,
+                        },
+                    )?;
+                    access_log::append(tx, &at, &actor, "keys.stolen", org, offered)?;
+                }
+                Ok(())
+            })?;
             Err(AppError::Bundle(r))
         }
         Ok(ImportOutcome::AlreadyImported { imported_at }) => {
@@ -181,6 +207,14 @@ pub fn import(
         }
         other => other,
     }
+}
+
+/// The unit of the enrolled key shown as `grouped` (its fingerprint as people read it).
+fn key_unit(store: &Store, grouped: &str) -> String {
+    crate::sync::keys::parse_fingerprint(grouped)
+        .and_then(|fp| store_exchange::peer(store.conn(), &fp).ok().flatten())
+        .map(|p| p.org_code)
+        .unwrap_or_default()
 }
 
 /// The key that signed: an enrolled one, or a new one its enrolled predecessor endorsed.
@@ -230,6 +264,16 @@ fn signer_key(store: &Store, opened: &Opened) -> Result<SignerKey> {
             let card = rotation.verify(&Card::parse(&previous.card)?)?;
             if card.fingerprint() != *fp {
                 return Err(Refusal::BadRotation.into());
+            }
+            // A key rotates once. A genuine second endorsement means its secret is in two
+            // hands: whichever came second is refused, and the administrator is alarmed.
+            if previous.replaced_by.is_some() {
+                return Err(Refusal::ReplacedKeyEndorses {
+                    org: crate::domain::text::for_display(&previous.org_name),
+                    replaced: show_fingerprint(&previous.fingerprint),
+                    offered: show_fingerprint(fp),
+                }
+                .into());
             }
             Ok(SignerKey {
                 card,

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{relation, Direction};
+use super::relation;
 use crate::app::{clock, AppError, Ctx, Result};
 use crate::domain::permission::Action;
 use crate::store::exchange::{self as store_exchange, NewPeer};
@@ -96,17 +96,22 @@ pub enum TrustOutcome {
 }
 
 /// Enrols the card in `file` as a peer, only when `fingerprint` (as typed) matches it, the
-/// unit is this workstation's parent or one of its children, and both are demo or both real.
-pub fn trust(ctx: &mut Ctx<'_>, file: &Path, fingerprint: &str) -> Result<TrustOutcome> {
+/// unit is this workstation's parent or one of its children in its org tree, both are demo or
+/// both real, and the unit has no other current key here (one per unit). A child unit not yet
+/// in the tree is added only when `new_unit` says the administrator checked its code and name
+/// with the other office.
+pub fn trust(
+    ctx: &mut Ctx<'_>,
+    file: &Path,
+    fingerprint: &str,
+    new_unit: bool,
+) -> Result<TrustOutcome> {
     ctx.require_somewhere(Action::ManageKeys)?;
     let card = read_card(file)?;
     let text = card.to_text();
     let actual = card.fingerprint();
     if sync_keys::parse_fingerprint(fingerprint).as_deref() != Some(actual.as_str()) {
-        return Err(Refusal::FingerprintMismatch {
-            actual: sync_keys::show_fingerprint(&actual),
-        }
-        .into());
+        return Err(Refusal::FingerprintMismatch.into());
     }
     let ws = ctx.store.workstation()?;
     if card.workstation == ws.id {
@@ -118,38 +123,52 @@ pub fn trust(ctx: &mut Ctx<'_>, file: &Path, fingerprint: &str) -> Result<TrustO
         }
         .into());
     }
-    let direction = relation(
+    let name = crate::domain::text::for_display(&card.org_name);
+    let joins = super::unknown_child(
         &ws,
         &ctx.tree,
         &card.tier,
         &card.org_code,
         card.parent.as_deref(),
+    );
+    if joins && !new_unit {
+        return Err(Refusal::NotInTree { org: name }.into());
+    }
+    let mut tree = ctx.tree.clone();
+    if joins {
+        if let Ok(tier) = crate::domain::org::Tier::parse(&card.tier) {
+            let mut units = tree.units().to_vec();
+            units.push(new_child(&card, &name, tier));
+            tree = crate::domain::org::OrgTree::new(units);
+        }
+    }
+    relation(
+        &ws,
+        &tree,
+        &card.tier,
+        &card.org_code,
+        card.parent.as_deref(),
     )
-    .ok_or_else(|| Refusal::NotParentOrChild {
-        org: crate::domain::text::for_display(&card.org_name),
-    })?;
+    .ok_or_else(|| Refusal::NotParentOrChild { org: name.clone() })?;
     if let Some(existing) = store_exchange::peer(ctx.store.conn(), &actual)? {
         if existing.revoked_at.is_none() {
             return Ok(TrustOutcome::AlreadyEnrolled(card));
         }
     }
+    if let Some(current) = store_exchange::active_peer_for_org(ctx.store.conn(), &card.org_code)? {
+        return Err(Refusal::UnitHasKey {
+            org: name,
+            fingerprint: sync_keys::show_fingerprint(&current.fingerprint),
+        }
+        .into());
+    }
     let at = clock::rfc3339(ctx.clock.now());
     let actor = ctx.session.username.clone();
-    let name = crate::domain::text::for_display(&card.org_name);
     ctx.store.write_local(|tx| -> Result<()> {
-        // A child unit not yet in the tree joins it, so its records show its name.
-        if direction == Direction::Down && ctx.tree.get(&card.org_code).is_none() {
+        if joins {
             if let Ok(tier) = crate::domain::org::Tier::parse(&card.tier) {
-                orgs::upsert(
-                    tx,
-                    &crate::domain::org::OrgUnit {
-                        code: card.org_code.clone(),
-                        name: name.clone(),
-                        kind: crate::domain::org::OrgKind::default_for(tier),
-                        parent: card.parent.clone(),
-                    },
-                    false,
-                )?;
+                orgs::upsert(tx, &new_child(&card, &name, tier), false)?;
+                access_log::append(tx, &at, &actor, "org.add", &card.org_code, &name)?;
             }
         }
         store_exchange::insert_peer(
@@ -174,6 +193,68 @@ pub fn trust(ctx: &mut Ctx<'_>, file: &Path, fingerprint: &str) -> Result<TrustO
     })?;
     ctx.tree = orgs::tree(ctx.store.conn())?;
     Ok(TrustOutcome::Enrolled(card))
+}
+
+/// A child unit as a card describes it, to join the org tree.
+fn new_child(
+    card: &Card,
+    name: &str,
+    tier: crate::domain::org::Tier,
+) -> crate::domain::org::OrgUnit {
+    crate::domain::org::OrgUnit {
+        code: card.org_code.clone(),
+        name: name.to_string(),
+        kind: crate::domain::org::OrgKind::default_for(tier),
+        parent: card.parent.clone(),
+    }
+}
+
+/// True when the card's unit is not yet in this workstation's org tree and would join it as a
+/// child on trusting: the screen asks the administrator to confirm its code and name first.
+pub fn card_unit_is_new(ctx: &Ctx<'_>, card: &Card) -> Result<bool> {
+    let ws = ctx.store.workstation()?;
+    Ok(super::unknown_child(
+        &ws,
+        &ctx.tree,
+        &card.tier,
+        &card.org_code,
+        card.parent.as_deref(),
+    ))
+}
+
+/// Likely stolen keys not yet acknowledged: bundles refused because a key already replaced
+/// endorsed another (see [`Refusal::ReplacedKeyEndorses`]).
+pub fn key_alarms(ctx: &Ctx<'_>) -> Result<Vec<store_exchange::KeyAlarm>> {
+    ctx.require_somewhere(Action::ManageKeys)?;
+    Ok(store_exchange::key_alarms(ctx.store.conn(), false)?)
+}
+
+/// Acknowledges key alarm `id` once the administrator has checked with the other office (and
+/// revoked the key that is not theirs).
+pub fn acknowledge_key_alarm(ctx: &mut Ctx<'_>, id: i64) -> Result<()> {
+    ctx.require_somewhere(Action::ManageKeys)?;
+    let at = clock::rfc3339(ctx.clock.now());
+    let actor = ctx.session.username.clone();
+    let done = ctx.store.write_local(|tx| -> Result<bool> {
+        let done = store_exchange::acknowledge_key_alarm(tx, id, &at, &actor)?;
+        if done {
+            access_log::append(
+                tx,
+                &at,
+                &actor,
+                "keys.alarm_acknowledged",
+                &id.to_string(),
+                "",
+            )?;
+        }
+        Ok(done)
+    })?;
+    if !done {
+        return Err(AppError::NotFound {
+            what: "record.key_alarm",
+        });
+    }
+    Ok(())
 }
 
 /// Revokes the enrolled key `fingerprint`: bundles it signs are refused from now on.

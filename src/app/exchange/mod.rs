@@ -12,8 +12,8 @@ mod queue;
 pub use export::{export, pending_for, ExportSummary};
 pub use import::{import, inspect, ImportOutcome, Inspection, Receipt, Signer};
 pub use keys::{
-    card_file_name, own_card, own_keys, read_card, revoke, rotate, set_escrow, trust, write_card,
-    TrustOutcome,
+    acknowledge_key_alarm, card_file_name, card_unit_is_new, key_alarms, own_card, own_keys,
+    read_card, revoke, rotate, set_escrow, trust, write_card, TrustOutcome,
 };
 pub use queue::{open_items, resolve, Resolution};
 
@@ -28,7 +28,8 @@ use super::{Ctx, Result};
 pub use crate::domain::scope::Direction;
 
 /// How unit `org` (of `tier`, whose parent is `parent`) relates to this workstation, if it is
-/// its parent or one of its children.
+/// its parent or one of its children: by this workstation's own org tree, never by what a card
+/// claims alone — a child must stand in the tree under this unit, with the tier it claims.
 pub fn relation(
     ws: &Workstation,
     tree: &OrgTree,
@@ -41,10 +42,29 @@ pub fn relation(
     if ws.tier.parent() == Some(tier) && own_parent == Some(org) {
         return Some(Direction::Up);
     }
-    if tier.parent() == Some(ws.tier) && parent == Some(ws.org_code.as_str()) {
+    let unit = tree.get(org)?;
+    if tier.parent() == Some(ws.tier)
+        && parent == Some(ws.org_code.as_str())
+        && unit.parent.as_deref() == Some(ws.org_code.as_str())
+        && unit.tier() == tier
+    {
         return Some(Direction::Down);
     }
     None
+}
+
+/// True when `org` would be a child of this workstation by the card's own claims (its tier
+/// and parent) but is not yet in the org tree: a unit an administrator may add on trusting.
+fn unknown_child(
+    ws: &Workstation,
+    tree: &OrgTree,
+    tier: &str,
+    org: &str,
+    parent: Option<&str>,
+) -> bool {
+    tree.get(org).is_none()
+        && Tier::parse(tier).is_ok_and(|t| t.parent() == Some(ws.tier))
+        && parent == Some(ws.org_code.as_str())
 }
 
 /// One peer as the 数据交换 screen shows it.

@@ -615,6 +615,8 @@ pub struct TrustScreen {
     card: Option<Result<(PathBuf, Card), String>>,
     /// Trusted: the message, and the next acknowledged dialog closes the screen.
     done: Option<String>,
+    /// The card's unit is not in the org tree yet and joins it on trusting.
+    new_unit: bool,
 }
 
 impl TrustScreen {
@@ -624,6 +626,7 @@ impl TrustScreen {
             path: TextField::new(PATH_MAX),
             outbox: outbox(env),
             card: None,
+            new_unit: false,
             done: None,
         }
     }
@@ -733,16 +736,33 @@ impl Screen for TrustScreen {
             return Outcome::None;
         }
         if let Some(Ok((_, card))) = &self.card {
-            return Outcome::Dialog(Dialog::verify(
-                t(lang, "exchange_screen.trust_title").into(),
-                tf(
+            // A child unit not yet in the tree joins it only as the administrator confirms it.
+            let new_unit = env
+                .ctx()
+                .and_then(|ctx| exchange::card_unit_is_new(&ctx, card))
+                .unwrap_or(false);
+            let mut ask = tf(
+                lang,
+                "exchange_screen.ask_trust",
+                &[
+                    ("org", &safe(&card.org_name)),
+                    ("fingerprint", &show_fingerprint(&card.fingerprint())),
+                ],
+            );
+            if new_unit {
+                ask.push_str(&tf(
                     lang,
-                    "exchange_screen.ask_trust",
+                    "exchange_screen.ask_new_unit",
                     &[
                         ("org", &safe(&card.org_name)),
-                        ("fingerprint", &show_fingerprint(&card.fingerprint())),
+                        ("code", &safe(&card.org_code)),
                     ],
-                ),
+                ));
+            }
+            self.new_unit = new_unit;
+            return Outcome::Dialog(Dialog::verify(
+                t(lang, "exchange_screen.trust_title").into(),
+                ask,
                 Purpose::Screen(ASK_TRUST),
             ));
         }
@@ -785,9 +805,10 @@ impl Screen for TrustScreen {
             return Outcome::None;
         };
         let (path, fp) = (path.clone(), card.fingerprint());
+        let new_unit = self.new_unit;
         match env
             .ctx()
-            .and_then(|mut ctx| exchange::trust(&mut ctx, &path, &fp))
+            .and_then(|mut ctx| exchange::trust(&mut ctx, &path, &fp, new_unit))
         {
             Ok(outcome) => {
                 let (key, c) = match outcome {
