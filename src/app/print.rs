@@ -131,7 +131,7 @@ fn load(ctx: &Ctx<'_>, case_id: &str, full_id: bool) -> Result<Loaded> {
     let case = super::case::get(ctx, case_id)?;
     let person = person::get(ctx, &case.person_id)?;
     let id_number = match &person.facts.id_number {
-        Some(n) if full_id && person::may_see_id_number(ctx, &person) => n.as_str().to_string(),
+        Some(n) if full_id && person::may_edit(ctx, &person) => n.as_str().to_string(),
         Some(n) => n.masked(),
         None => String::new(),
     };
