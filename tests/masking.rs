@@ -9,6 +9,7 @@ mod common;
 use common::screen::{k, press, screen, typed};
 use common::{with_ctx, DemoWs};
 use crossterm::event::KeyCode;
+use jiuzhu::app::print::{self, CardLayout};
 use jiuzhu::app::Session;
 use jiuzhu::app::{
     case, clue, document, household, person, provider, service, supervision, AppError,
@@ -53,6 +54,8 @@ fn assert_masked(text: &str, what: &str) {
 
 struct Served {
     person_id: String,
+    case_id: String,
+    provider_id: String,
 }
 
 /// 王秀英 with every fact that is masked, heading a household with her husband, a scan of
@@ -167,7 +170,11 @@ fn served(ws: &mut DemoWs) -> Served {
         )
         .unwrap();
     });
-    Served { person_id }
+    Served {
+        person_id,
+        case_id,
+        provider_id,
+    }
 }
 
 fn app(ws: &DemoWs, user: &str, lang: Lang) -> App {
@@ -297,6 +304,112 @@ fn masked_facts_show_the_birth_year_until_revealed_and_the_whole_date_to_an_edit
         press(&mut app, &[k(KeyCode::Enter)]);
         let s = screen(&mut app);
         assert!(s.contains(ID) && s.contains("1950-03-07"), "{s}");
+    }
+}
+
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn every_print_of_a_masked_reader_is_masked_like_the_screen_even_after_a_reveal() {
+    let mut ws = DemoWs::new();
+    let s = served(&mut ws);
+    let prints = |ws: &mut DemoWs, user: &str, lang: Lang| {
+        with_ctx(ws, user, |ctx| {
+            [
+                print::needs_form(ctx, &s.case_id, lang).unwrap(),
+                print::service_form(ctx, &s.case_id, lang).unwrap(),
+                print::card(ctx, &s.case_id, CardLayout::A4, lang).unwrap(),
+                print::card(ctx, &s.case_id, CardLayout::Compact, lang).unwrap(),
+            ]
+            .map(|p| read(&p))
+        })
+    };
+    with_ctx(&mut ws, "supervisor", |ctx| {
+        person::reveal(ctx, &s.person_id, "核对投诉材料").unwrap();
+    });
+    for (lang, year) in [(Lang::ZhCn, "1950年"), (Lang::En, "1950")] {
+        let [needs, services, a4, compact] = prints(&mut ws, "supervisor", lang);
+        for (html, what) in [
+            (&needs, "needs form"),
+            (&services, "service form"),
+            (&a4, "card"),
+            (&compact, "compact card"),
+        ] {
+            assert_masked(html, what);
+        }
+        assert!(needs.contains(MASKED_ID) && needs.contains(MASKED_PHONE));
+        assert!(needs.contains("139****5678"), "the guardian's phone masked");
+        assert!(needs.contains(year) && needs.contains("李明"));
+        assert!(services.contains(MASKED_ID));
+        let [needs, services, ..] = prints(&mut ws, CW, lang);
+        for whole in [ID, PHONE, GUARDIAN_PHONE, ADDRESS, EMERGENCY] {
+            assert!(needs.contains(whole), "the caseworker's form lacks {whole}");
+        }
+        assert!(needs.contains(if lang == Lang::ZhCn {
+            "1950年03月07日"
+        } else {
+            "1950-03-07"
+        }));
+        assert!(services.contains(ID));
+    }
+}
+
+/// Every cell of the first sheet of an xlsx file, as text.
+fn cells(path: &std::path::Path) -> String {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    range
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_provider_name_list_written_by_a_masked_reader_is_masked() {
+    let mut ws = DemoWs::new();
+    let s = served(&mut ws);
+    let (path, n) = with_ctx(&mut ws, "district_admin", |ctx| {
+        print::name_list(ctx, &s.provider_id, Lang::ZhCn).unwrap()
+    });
+    assert_eq!(n, 1);
+    let text = cells(&path);
+    assert!(text.contains(NAME) && text.contains(MASKED_PHONE), "{text}");
+    assert!(text.contains("（已隐藏）"), "{text}");
+    assert_masked(&text, "the name list");
+    let (path, _) = with_ctx(&mut ws, CW, |ctx| {
+        print::name_list(ctx, &s.provider_id, Lang::ZhCn).unwrap()
+    });
+    let text = cells(&path);
+    for whole in [PHONE, ADDRESS, EMERGENCY] {
+        assert!(text.contains(whole), "the caseworker's list lacks {whole}");
+    }
+}
+
+#[test]
+fn the_posting_list_shows_no_birth_date() {
+    let mut ws = DemoWs::new();
+    let _ = served(&mut ws);
+    let r = print::PostingRequest {
+        community: C1.into(),
+        from: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+        place: "社区公示栏".into(),
+    };
+    for user in [CW, "supervisor"] {
+        for lang in [Lang::ZhCn, Lang::En] {
+            let (path, n) = with_ctx(&mut ws, user, |ctx| {
+                print::posting(ctx, &r, print::ListFormat::Html, None, lang).unwrap()
+            });
+            assert_eq!(n, 1);
+            let html = read(&path);
+            assert!(html.contains(NAME) && html.contains(MASKED_ID));
+            assert!(!html.contains("1950"), "{html}");
+            assert_masked(&html, "the posting list");
+        }
     }
 }
 
