@@ -12,7 +12,7 @@ use crossterm::event::KeyCode;
 use jiuzhu::app::print::{self, CardLayout};
 use jiuzhu::app::Session;
 use jiuzhu::app::{
-    case, clue, document, household, person, provider, service, supervision, AppError,
+    case, clue, document, household, person, provider, search, service, supervision, AppError,
 };
 use jiuzhu::domain::permission::{Grant, Role};
 use jiuzhu::domain::person::PersonDraft;
@@ -411,6 +411,43 @@ fn the_posting_list_shows_no_birth_date() {
             assert_masked(&html, "the posting list");
         }
     }
+}
+
+#[test]
+fn a_masked_reader_finds_by_what_the_list_shows_and_no_more() {
+    let mut ws = DemoWs::new();
+    let _ = served(&mut ws);
+    let found = |ws: &mut DemoWs, user: &str, q: &str| {
+        with_ctx(ws, user, |ctx| {
+            let idx = search::load(ctx).unwrap();
+            idx.find(q, 20)
+                .iter()
+                .map(|e| e.name.to_string())
+                .collect::<Vec<_>>()
+        })
+    };
+    let her = vec![NAME.to_string()];
+    // The tail of the whole number, typed a digit longer each time, would spell it out.
+    for q in [ID, "070027", "70027", PHONE, "911234", "11234"] {
+        assert!(found(&mut ws, "supervisor", q).is_empty(), "{q} found");
+        assert_eq!(found(&mut ws, CW, q), her, "{q}");
+    }
+    for q in ["0027", "1234", NAME] {
+        assert_eq!(found(&mut ws, "supervisor", q), her, "{q}");
+    }
+    // `jiuzhu find -` is the same index, a query a line.
+    let queries = ws.dir.path().join("queries.txt");
+    std::fs::write(&queries, format!("{ID}\n70027\n0027\n")).unwrap();
+    let (code, out, err) = common::run(
+        common::jiuzhu(ws.dir.path())
+            .args(["--user", "supervisor", "find", "-"])
+            .env("JIUZHU_PASSWORD", "supervisor")
+            .stdin(std::fs::File::open(&queries).unwrap()),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches(NAME).count(), 1, "only 0027 finds her: {out}");
+    assert!(out.contains(MASKED_ID), "{out}");
+    assert_masked(&out, "find");
 }
 
 #[test]

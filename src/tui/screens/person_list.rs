@@ -11,7 +11,6 @@ use ratatui::Frame;
 use super::person_detail::PersonDetail;
 use super::person_form::PersonForm;
 use super::{Outcome, Screen};
-use crate::domain::id_number::IdNumber;
 use crate::domain::permission::{allows_anywhere, Action as Permission};
 use crate::domain::pinyin_keys::keys_of;
 use crate::domain::search::{classify, QueryKind, SearchEntry};
@@ -182,10 +181,8 @@ impl PersonList {
     }
 
     fn id_cell(e: &SearchEntry<'_>, env: &Env) -> String {
-        match e.id_number.map(|s| IdNumber::try_from(s.to_string())) {
-            Some(Ok(id)) => id.masked(),
-            _ => t(env.lang, "find.no_id").to_string(),
-        }
+        e.masked_id_number()
+            .unwrap_or_else(|| t(env.lang, "find.no_id").to_string())
     }
 }
 
