@@ -13,6 +13,7 @@ use jiuzhu::domain::validation::{Field, Reason};
 use jiuzhu::i18n::Lang;
 
 const C1: &str = "360104001001";
+const CW: &str = "subdistrict_caseworker";
 
 fn person(ws: &mut DemoWs) -> String {
     with_ctx(ws, "info_officer", |ctx| {
@@ -176,17 +177,15 @@ fn an_export_is_the_same_bytes_and_a_changed_copy_is_found_by_check() {
     let id = with_ctx(&mut ws, "info_officer", |ctx| {
         document::attach(ctx, &pid, "disability_cert", &scan).unwrap()
     });
-    let out = with_ctx(&mut ws, "supervisor", |ctx| {
-        document::export(ctx, &id).unwrap()
-    });
-    assert!(out.starts_with(ws.dir.path().join("outbox").join("supervisor")));
+    let out = with_ctx(&mut ws, CW, |ctx| document::export(ctx, &id).unwrap());
+    assert!(out.starts_with(ws.dir.path().join("outbox").join(CW)));
     assert!(out.to_string_lossy().ends_with("残疾证.pdf"));
     assert_eq!(std::fs::read(&out).unwrap(), bytes);
     let c = rusqlite::Connection::open(ws.db()).unwrap();
     let exports: i64 = c
         .query_row(
-            "SELECT count(*) FROM access_log WHERE event = 'print' AND actor = 'supervisor'",
-            [],
+            "SELECT count(*) FROM access_log WHERE event = 'print' AND actor = ?1",
+            [CW],
             |r| r.get(0),
         )
         .unwrap();

@@ -211,6 +211,49 @@ fn the_queue_is_settled_by_keys() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A reader who may settle the queue but not edit the person (the district administrator)
+/// compares the two versions with the person's facts masked as the person screens mask them.
+#[test]
+fn the_queue_compares_masked_facts_for_whom_may_not_edit_the_person() {
+    let dir = folder("masked");
+    let (_com, sub, _) = exchanged(&dir);
+    let district = jiuzhu::app::Session {
+        username: "district".into(),
+        grants: vec![jiuzhu::domain::permission::Grant {
+            role: jiuzhu::domain::permission::Role::DistrictAdmin,
+            org: "360104".into(),
+        }],
+    };
+    let mut app = App::signed_in(env(&sub, Lang::ZhCn), district);
+    typed(&mut app, "8");
+    press(
+        &mut app,
+        &[
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Enter),
+        ],
+    );
+    let detail = screen(&mut app);
+    assert!(
+        detail.contains("139****6666") && detail.contains("138****5555"),
+        "{detail}"
+    );
+    assert!(detail.contains("3601**********0027"), "{detail}");
+    for never in [
+        "13900006666",
+        "13800005555",
+        ID_A,
+        "广州路",
+        "1950-03-07",
+        "03-07",
+    ] {
+        assert!(!detail.contains(never), "{never} shown:\n{detail}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Trusting a card, exporting and importing, all through the screens: the subdistrict reads
 /// the community's card and trusts it after Y; the community's bundle written by keys lands
 /// in the folder typed, with its full path shown; the subdistrict imports it by keys and the

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::refusal::PeopleRefusal;
 use super::{person, print, AppError, Ctx, Result};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::document::{clean_file_name, Document, ScanFormat, GENERATED, MAX_BYTES};
@@ -169,9 +170,14 @@ pub fn checklist(ctx: &Ctx<'_>, person_id: &str) -> Result<Vec<ChecklistLine>> {
 
 /// Writes document `id` into the session's outbox under its file name (prefixed with the
 /// person's service number or id) to be opened or copied; logged as an export of personal data.
+/// Refused to a session that sees the person's facts masked.
 pub fn export(ctx: &mut Ctx<'_>, id: &str) -> Result<PathBuf> {
     let d = get(ctx, id)?;
     let p = person::get(ctx, &d.person_id)?;
+    // A picture of the paper shows every number on it; it cannot be masked like a print.
+    if !person::disclosure(ctx, &p.facts.community).is_whole() {
+        return Err(PeopleRefusal::ScanShowsWhole.into());
+    }
     let content = documents::content(ctx.store.conn(), &d.sha256)?.ok_or(AppError::NotFound {
         what: "record.document",
     })?;

@@ -7,7 +7,9 @@ use crate::domain::catalogue::Catalogue;
 use crate::domain::household::HEAD;
 use crate::domain::org::{OrgUnit, Tier};
 use crate::domain::permission::Action;
-use crate::domain::person::{similar_names, Person, PersonDraft, PersonFacts, PersonStatus};
+use crate::domain::person::{
+    similar_names, Disclosure, Person, PersonDraft, PersonFacts, PersonStatus,
+};
 use crate::domain::record::RecordMeta;
 use crate::domain::task::TaskState;
 use crate::domain::text::required_line;
@@ -127,11 +129,17 @@ pub fn timeline(ctx: &Ctx<'_>, id: &str) -> Result<Vec<TimelineEntry>> {
     Ok(changelog::timeline(ctx.store.conn(), id)?)
 }
 
-/// True when the session may see this person's whole ID number, phone and address (those who
-/// edit the record); everyone else sees them masked unless they reveal them with a reason.
-pub fn may_see_id_number(ctx: &Ctx<'_>, person: &Person) -> bool {
+/// True when the session may edit this person's record (and the forms that change it).
+pub fn may_edit(ctx: &Ctx<'_>, person: &Person) -> bool {
     ctx.require(Action::EditPerson, &person.facts.community)
         .is_ok()
+}
+
+/// How the session sees the ID number, phone, address and birth date of the persons of
+/// `community`: whole for those who may edit their records, masked for everyone else — on
+/// screens, prints and exports alike; only [`reveal`] shows them whole, on one screen.
+pub fn disclosure(ctx: &Ctx<'_>, community: &str) -> Disclosure {
+    Disclosure::whole_if(ctx.require(Action::EditPerson, community).is_ok())
 }
 
 /// Shows person `id`'s ID number, phone and address whole to a session that sees them masked,
@@ -184,7 +192,8 @@ pub struct Candidate {
 pub fn possible_duplicates(ctx: &Ctx<'_>, draft: &PersonDraft) -> Result<Vec<Candidate>> {
     let facts = draft.validate(ctx.clock.today(), Catalogue::builtin())?;
     require_community(ctx, &facts.community)?;
-    ctx.require(Action::ViewPerson, &facts.community)?;
+    // The list shows the candidates' facts whole: only to whom may make the person.
+    ctx.require(Action::EditPerson, &facts.community)?;
     let conn = ctx.store.conn();
     if let Some(number) = &facts.id_number {
         if let Some(existing_id) = persons::id_by_id_number(conn, number.as_str())? {

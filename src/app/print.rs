@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use super::{person, AppError, Ctx, Result};
 use crate::domain::case::{Case, CaseState};
 use crate::domain::permission::Action;
-use crate::domain::person::Person;
+use crate::domain::person::{Disclosure, Person};
 use crate::i18n::Lang;
 use crate::report::forms::{self, PersonSheet};
-use crate::report::lists::{self, PostingFrame, Served};
+use crate::report::lists::{self, PostingFrame, Recipient, Served};
 use crate::store::{access_log, clues, data_dir, persons, providers, services};
 
 /// The two layouts of the service card.
@@ -122,19 +122,27 @@ fn file_stem(parts: &[&str]) -> String {
 struct Loaded {
     person: Person,
     case: Case,
+    disclosure: Disclosure,
     id_number: String,
     community_name: String,
     issuer_name: String,
 }
 
-fn load(ctx: &Ctx<'_>, case_id: &str, full_id: bool) -> Result<Loaded> {
+/// Case `case_id` and its person, with their facts as the session may see them: a print is
+/// masked like the screen for a reader who may not edit the person, and a reveal on the
+/// screen does not unmask it (the paper outlives the reason). `card`: the ID number is
+/// masked for everyone, since the card travels with its holder.
+fn load(ctx: &Ctx<'_>, case_id: &str, card: bool) -> Result<Loaded> {
     let case = super::case::get(ctx, case_id)?;
     let person = person::get(ctx, &case.person_id)?;
-    let id_number = match &person.facts.id_number {
-        Some(n) if full_id && person::may_see_id_number(ctx, &person) => n.as_str().to_string(),
-        Some(n) => n.masked(),
-        None => String::new(),
-    };
+    let disclosure = person::disclosure(ctx, &person.facts.community);
+    let id_disclosure = if card { Disclosure::Masked } else { disclosure };
+    let id_number = person
+        .facts
+        .id_number
+        .as_ref()
+        .map(|n| id_disclosure.id_number(n))
+        .unwrap_or_default();
     let community_name = ctx.tree.name_of(&case.community).to_string();
     let issuer_name = ctx
         .tree
@@ -145,6 +153,7 @@ fn load(ctx: &Ctx<'_>, case_id: &str, full_id: bool) -> Result<Loaded> {
     Ok(Loaded {
         person,
         case,
+        disclosure,
         id_number,
         community_name,
         issuer_name,
@@ -158,6 +167,7 @@ fn sheet<'a>(
 ) -> PersonSheet<'a> {
     PersonSheet {
         person: &l.person,
+        disclosure: l.disclosure,
         id_number: l.id_number.clone(),
         community_name: &l.community_name,
         issuer_name: &l.issuer_name,
@@ -169,7 +179,7 @@ fn sheet<'a>(
 
 /// Prints the service card of case `case_id` (the ID number masked: the card travels).
 pub fn card(ctx: &mut Ctx<'_>, case_id: &str, layout: CardLayout, lang: Lang) -> Result<PathBuf> {
-    let l = load(ctx, case_id, false)?;
+    let l = load(ctx, case_id, true)?;
     let Some(card_no) = l.case.card_no.clone() else {
         return Err(AppError::NoCard);
     };
@@ -187,9 +197,9 @@ pub fn card(ctx: &mut Ctx<'_>, case_id: &str, layout: CardLayout, lang: Lang) ->
     deliver(ctx, path, html.as_bytes(), kind, &l.person.meta.id)
 }
 
-/// Prints the 需求认定表 of case `case_id`, with the whole ID number for those who may see it.
+/// Prints the 需求认定表 of case `case_id`, the person's facts whole for those who may edit them.
 pub fn needs_form(ctx: &mut Ctx<'_>, case_id: &str, lang: Lang) -> Result<PathBuf> {
-    let l = load(ctx, case_id, true)?;
+    let l = load(ctx, case_id, false)?;
     let clue = match &l.case.clue_id {
         Some(id) => clues::get(ctx.store.conn(), id)?,
         None => None,
@@ -207,7 +217,7 @@ pub fn needs_form(ctx: &mut Ctx<'_>, case_id: &str, lang: Lang) -> Result<PathBu
 
 /// Prints the 接受救助服务情况表 of case `case_id`.
 pub fn service_form(ctx: &mut Ctx<'_>, case_id: &str, lang: Lang) -> Result<PathBuf> {
-    let l = load(ctx, case_id, true)?;
+    let l = load(ctx, case_id, false)?;
     let recs = services::of_case(ctx.store.conn(), case_id)?;
     let all = providers::list(ctx.store.conn())?;
     let html = forms::service_form(&sheet(ctx, &l, &all), &l.case, &recs, lang);
@@ -255,18 +265,17 @@ pub fn name_list(ctx: &mut Ctx<'_>, provider_id: &str, lang: Lang) -> Result<(Pa
         .iter()
         .map(|(_, c, _)| ctx.tree.name_of(&c.community).to_string())
         .collect();
-    let served: Vec<(Served<'_>, Vec<String>)> = rows
+    let served: Vec<Recipient<'_>> = rows
         .iter()
         .zip(&names)
-        .map(|((p, c, items), n)| {
-            (
-                Served {
-                    person: p,
-                    case: c,
-                    community_name: n,
-                },
-                items.clone(),
-            )
+        .map(|((p, c, items), n)| Recipient {
+            served: Served {
+                person: p,
+                case: c,
+                community_name: n,
+            },
+            items: items.clone(),
+            disclosure: person::disclosure(ctx, &p.facts.community),
         })
         .collect();
     let today = ctx.clock.today();

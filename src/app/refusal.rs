@@ -1,9 +1,9 @@
-//! Refusals of the household, merge and transfer use cases: each names what is wrong and what
-//! to do instead, in the user's language.
+//! Refusals of the household, merge, transfer and filed-paper use cases: each names what is
+//! wrong and what to do instead, in the user's language.
 
 use crate::i18n::{t, tf, Lang, Localize};
 
-/// Why a household, merge or transfer step was refused.
+/// Why a household, merge, transfer or filed-paper step was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PeopleRefusal {
     /// A record cannot be merged into itself.
@@ -66,6 +66,9 @@ pub enum PeopleRefusal {
         /// The person's name.
         name: String,
     },
+    /// A scan cannot be masked, and the session sees the person's facts masked.
+    #[error("scan shows masked facts")]
+    ScanShowsWhole,
 }
 
 impl Localize for PeopleRefusal {
@@ -97,6 +100,7 @@ impl Localize for PeopleRefusal {
             PeopleRefusal::AlreadyHead { name } => {
                 tf(lang, "people.already_head", &[("name", name)])
             }
+            PeopleRefusal::ScanShowsWhole => t(lang, "people.scan_shows_whole").to_string(),
         }
     }
 }

@@ -241,7 +241,7 @@ pub struct Drawn {
     pub community: String,
     /// Name of the person served.
     pub person_name: String,
-    /// Their phone, to call back.
+    /// Their phone, to call back (masked unless the session may edit the person).
     pub person_phone: Option<String>,
     /// Name of the provider.
     pub provider_name: String,
@@ -262,7 +262,10 @@ fn drawn(ctx: &Ctx<'_>, service: ServiceRecord) -> Result<Drawn> {
             .as_ref()
             .map(|p| p.facts.name.clone())
             .unwrap_or_default(),
-        person_phone: person.and_then(|p| p.facts.phone),
+        person_phone: person.and_then(|p| {
+            let shown = super::person::disclosure(ctx, &p.facts.community);
+            p.facts.phone.map(|phone| shown.phone(&phone))
+        }),
         provider_name,
         service,
     })

@@ -9,7 +9,6 @@ use crate::app::demo::{DemoUser, Summary};
 use crate::app::roster::Receipt;
 use crate::app::setup::InitParams;
 use crate::app::AppError;
-use crate::domain::id_number::IdNumber;
 use crate::domain::org::OrgTree;
 use crate::domain::search::SearchEntry;
 use crate::domain::text::for_display;
@@ -108,10 +107,9 @@ pub fn matches(
     found: &[SearchEntry<'_>],
 ) -> Result<(), AppError> {
     for e in found {
-        let id = match e.id_number.map(|s| IdNumber::try_from(s.to_string())) {
-            Some(Ok(id)) => id.masked(),
-            _ => t(lang, "find.no_id").to_string(),
-        };
+        let id = e
+            .masked_id_number()
+            .unwrap_or_else(|| t(lang, "find.no_id").to_string());
         writeln!(
             out,
             "{}\t{}\t{}\t{}\t{}",

@@ -1,12 +1,13 @@
 //! A person in the archive: the facts DOMAIN.md lists, validated from what people type.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::catalogue::{Catalogue, ListKind};
 use super::id_number::{IdNumber, Sex};
 use super::org::parse_org_code;
 use super::text::{clean_line, clean_multiline, half_width, optional_line, required_line};
 use super::validation::{Field, Reason, ValidationError};
+use crate::i18n::{t, tf, Lang};
 
 /// Longest name accepted (minority names with `·` can be long).
 pub const NAME_MAX: usize = 30;
@@ -412,9 +413,101 @@ pub fn masked_phone(phone: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }
 
+/// How much of a person's identifying facts a reader sees: whole (those who may edit the
+/// record), or masked the same way on every screen, print and export (everyone else; only a
+/// reveal with a reason, kept in the access log, shows them whole on the person's screen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disclosure {
+    /// Everything as recorded.
+    Whole,
+    /// ID number and phones masked, address and contact text hidden, birth date as its year.
+    Masked,
+}
+
+impl Disclosure {
+    /// `Whole` when `whole`, else `Masked`.
+    pub fn whole_if(whole: bool) -> Disclosure {
+        if whole {
+            Disclosure::Whole
+        } else {
+            Disclosure::Masked
+        }
+    }
+
+    /// True when the facts show as recorded.
+    pub fn is_whole(self) -> bool {
+        self == Disclosure::Whole
+    }
+
+    /// An ID number as shown: whole, or `3601**********1234`.
+    pub fn id_number(self, n: &IdNumber) -> String {
+        match self {
+            Disclosure::Whole => n.as_str().to_string(),
+            Disclosure::Masked => n.masked(),
+        }
+    }
+
+    /// A phone as shown: whole, or `138****1234` (see [`masked_phone`]).
+    pub fn phone(self, phone: &str) -> String {
+        match self {
+            Disclosure::Whole => phone.to_string(),
+            Disclosure::Masked => masked_phone(phone),
+        }
+    }
+
+    /// Text that locates or reaches a person (address, emergency contact) as shown: whole, or
+    /// the hidden mark, since no part of it can be shown safely.
+    pub fn located(self, text: &str, lang: Lang) -> String {
+        match self {
+            Disclosure::Whole => text.to_string(),
+            Disclosure::Masked => t(lang, "detail.hidden").to_string(),
+        }
+    }
+
+    /// A birth date as shown: written by `whole`, or the year alone (`1947年`), because a
+    /// masked ID number beside the whole date leaves only a handful of numbers it can be.
+    pub fn birth_date(
+        self,
+        birth: NaiveDate,
+        lang: Lang,
+        whole: impl FnOnce(NaiveDate) -> String,
+    ) -> String {
+        match self {
+            Disclosure::Whole => whole(birth),
+            Disclosure::Masked => tf(
+                lang,
+                "detail.birth_year",
+                &[("year", &birth.year().to_string())],
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod masking_tests {
-    use super::masked_phone;
+    use super::{masked_phone, Disclosure};
+    use crate::domain::id_number::IdNumber;
+    use crate::i18n::Lang;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn a_masked_reader_sees_the_same_masks_everywhere() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let id = IdNumber::parse("360104194707107719", today).unwrap();
+        let birth = id.birth_date();
+        let iso = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let m = Disclosure::Masked;
+        assert_eq!(m.id_number(&id), "3601**********7719");
+        assert_eq!(m.phone("13800001234"), "138****1234");
+        assert_eq!(m.located("洪都中大道8号", Lang::ZhCn), "（已隐藏）");
+        assert_eq!(m.birth_date(birth, Lang::ZhCn, iso), "1947年");
+        assert_eq!(m.birth_date(birth, Lang::En, iso), "1947");
+        let w = Disclosure::Whole;
+        assert_eq!(w.id_number(&id), "360104194707107719");
+        assert_eq!(w.phone("13800001234"), "13800001234");
+        assert_eq!(w.located("洪都中大道8号", Lang::ZhCn), "洪都中大道8号");
+        assert_eq!(w.birth_date(birth, Lang::ZhCn, iso), "1947-07-10");
+    }
 
     #[test]
     fn phones_keep_their_first_three_and_last_four_digits() {

@@ -8,7 +8,8 @@
 
 use memchr::memmem;
 
-use super::person::PersonStatus;
+use super::id_number::IdNumber;
+use super::person::{masked_phone, PersonStatus};
 use super::text::half_width;
 
 /// One person as the store hands them to the index.
@@ -34,6 +35,21 @@ pub struct SearchRow {
     pub status: PersonStatus,
 }
 
+impl SearchRow {
+    /// The row as a reader who sees this person's facts masked may search it: the ID number
+    /// and phone only as masked, so a query can match no more of them than the list shows
+    /// (the tail of the whole number, typed digit by digit, would otherwise spell it out).
+    pub fn masked(mut self) -> SearchRow {
+        self.id_number = self.id_number.map(|n| {
+            IdNumber::try_from(n.clone())
+                .map(|id| id.masked())
+                .unwrap_or_else(|_| "*".repeat(n.chars().count()))
+        });
+        self.phone = self.phone.map(|p| masked_phone(&digits(&p)));
+        self
+    }
+}
+
 /// What a match shows, borrowed from the index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SearchEntry<'a> {
@@ -52,6 +68,16 @@ pub struct SearchEntry<'a> {
 }
 
 impl SearchEntry<'_> {
+    /// The ID number as lists show it: masked for every reader (the index of a reader who may
+    /// not see it whole holds it masked already).
+    pub fn masked_id_number(&self) -> Option<String> {
+        let n = self.id_number?;
+        if n.contains('*') {
+            return Some(n.to_string());
+        }
+        IdNumber::try_from(n.to_string()).ok().map(|id| id.masked())
+    }
+
     /// True for an active record.
     pub fn active(&self) -> bool {
         self.status == PersonStatus::Active
@@ -222,6 +248,14 @@ fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
+/// A phone as the index keeps it: its digits, and the stars of a masked one in their places
+/// (no query holds a star, so nothing matches across them).
+fn phone_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_digit() || *c == '*')
+        .collect()
+}
+
 /// Builds an index one row at a time, so the rows never need to sit in memory all at once.
 #[derive(Debug, Default)]
 pub struct SearchIndexBuilder {
@@ -243,7 +277,7 @@ impl SearchIndexBuilder {
         idx.full.push(&r.full);
         idx.id_numbers.push(r.id_number.as_deref().unwrap_or(""));
         idx.phones
-            .push(&r.phone.as_deref().map(digits).unwrap_or_default());
+            .push(&r.phone.as_deref().map(phone_key).unwrap_or_default());
         idx.services.push(r.service_no.as_deref().unwrap_or(""));
         let c = match idx.community_codes.iter().position(|c| *c == r.community) {
             Some(i) => i,
@@ -612,6 +646,36 @@ mod tests {
         assert_eq!(names(&idx, "7"), vec!["张三"]);
         assert_eq!(names(&idx, "0007"), vec!["张三"]);
         assert_eq!(names(&idx, "360104001001-0007"), vec!["张三"]);
+    }
+
+    #[test]
+    fn a_masked_row_matches_only_what_the_list_shows() {
+        let masked = |name: &str, id: &str, phone: &str| {
+            row(name, Some(id), Some(phone), None, true).masked()
+        };
+        let idx = SearchIndex::build(vec![
+            masked("张三", "11010519491231002X", "13800001234"),
+            masked("曾小红", "360104195003070027", "0791-88123456"),
+        ]);
+        for hidden in [
+            "11010519491231002X",
+            "231002X",
+            "1002X",
+            "13800001234",
+            "01234",
+            "0791-88123456",
+            "88123456",
+        ] {
+            assert!(names(&idx, hidden).is_empty(), "{hidden} matched");
+        }
+        assert_eq!(names(&idx, "002X"), vec!["张三"]);
+        assert_eq!(names(&idx, "1234"), vec!["张三"]);
+        assert_eq!(names(&idx, "3456"), vec!["曾小红"]);
+        let e = idx.entry(idx.search("002X", 1)[0]);
+        assert_eq!(e.masked_id_number().as_deref(), Some("1101**********002X"));
+        let whole = sample();
+        let e = whole.entry(whole.search("002X", 1)[0]);
+        assert_eq!(e.masked_id_number().as_deref(), Some("1101**********002X"));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The printable forms of one person: the service card (社会救助服务卡, on A4 or as a compact
 //! wallet card), the needs determination form (需求认定表) and the record of services received
 //! (接受救助服务情况表). Built from the records; the caller decides what the reader may see
-//! (the ID number arrives already masked when it must be).
+//! (the ID number arrives already masked when it must be, and [`PersonSheet::disclosure`]
+//! masks the rest the way the screen does).
 
 use chrono::NaiveDate;
 
@@ -9,7 +10,7 @@ use super::html::{escape, Cell, Doc, Sheet};
 use crate::domain::case::{Case, CaseState};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::clue::Clue;
-use crate::domain::person::Person;
+use crate::domain::person::{Disclosure, Person};
 use crate::domain::provider::Provider;
 use crate::domain::service::ServiceRecord;
 use crate::i18n::{t, tf, Lang};
@@ -18,6 +19,8 @@ use crate::i18n::{t, tf, Lang};
 pub struct PersonSheet<'a> {
     /// The person.
     pub person: &'a Person,
+    /// How this reader sees their phone, address and birth date.
+    pub disclosure: Disclosure,
     /// Their ID number as this reader may see it (full or masked), or empty.
     pub id_number: String,
     /// Name of the person's community.
@@ -254,10 +257,17 @@ pub fn needs_form(s: &PersonSheet<'_>, case: &Case, clue: Option<&Clue>, lang: L
         ),
     );
     d.section(t(lang, "print.section_person"));
+    let shown = s.disclosure;
     let birth = f
         .birth_date
-        .map(|b| date_text(Some(b), lang))
+        .map(|b| shown.birth_date(b, lang, |b| date_text(Some(b), lang)))
         .unwrap_or_default();
+    let phone = |v: &Option<String>| v.as_deref().map(|p| shown.phone(p)).unwrap_or_default();
+    let located = |v: &Option<String>| {
+        v.as_deref()
+            .map(|a| shown.located(a, lang))
+            .unwrap_or_default()
+    };
     d.grid(&[
         vec![
             Cell::label(t(lang, "field.name")),
@@ -271,11 +281,11 @@ pub fn needs_form(s: &PersonSheet<'_>, case: &Case, clue: Option<&Clue>, lang: L
             Cell::label(t(lang, "field.id_number")),
             Cell::data(&s.id_number).span(3),
             Cell::label(t(lang, "field.phone")),
-            Cell::data(opt(&f.phone)),
+            Cell::data(phone(&f.phone)),
         ],
         vec![
             Cell::label(t(lang, "field.address")),
-            Cell::data(opt(&f.address)).span(5),
+            Cell::data(located(&f.address)).span(5),
         ],
         vec![
             Cell::label(t(lang, "field.assistance_status")),
@@ -309,9 +319,9 @@ pub fn needs_form(s: &PersonSheet<'_>, case: &Case, clue: Option<&Clue>, lang: L
             Cell::label(t(lang, "field.guardian_name")),
             Cell::data(opt(&f.guardian_name)),
             Cell::label(t(lang, "field.guardian_phone")),
-            Cell::data(opt(&f.guardian_phone)),
+            Cell::data(phone(&f.guardian_phone)),
             Cell::label(t(lang, "field.emergency_contact")),
-            Cell::data(opt(&f.emergency_contact)),
+            Cell::data(located(&f.emergency_contact)),
         ],
     ]);
     if let Some(c) = clue {

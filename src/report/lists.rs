@@ -9,7 +9,7 @@ use super::xlsx::{self, SheetData, XlsxError};
 use crate::domain::case::Case;
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::id_number::age_on;
-use crate::domain::person::Person;
+use crate::domain::person::{Disclosure, Person};
 use crate::i18n::{t, tf, Lang};
 
 /// One served person with their case.
@@ -192,12 +192,22 @@ pub fn posting_csv(served: &[Served<'_>], lang: Lang) -> Vec<u8> {
     xlsx::csv(&posting_headers(lang), &posting_rows(served, lang), &[])
 }
 
+/// One recipient on a provider's name list.
+pub struct Recipient<'a> {
+    /// The person and their case.
+    pub served: Served<'a>,
+    /// The service items the provider serves them.
+    pub items: Vec<String>,
+    /// How the one who writes the list sees their phone and address.
+    pub disclosure: Disclosure,
+}
+
 /// A provider's name list: who to serve, where to reach them, what to do. The full phone and
-/// address are there because the provider goes to the door; the ID number and health details
-/// are not.
+/// address are there because the provider goes to the door (masked, like the screen, when the
+/// one who writes the list may not edit the person); the ID number and health details are not.
 pub fn name_list_xlsx(
     provider_name: &str,
-    served: &[(Served<'_>, Vec<String>)],
+    served: &[Recipient<'_>],
     lang: Lang,
     today: NaiveDate,
 ) -> Result<Vec<u8>, XlsxError> {
@@ -219,7 +229,8 @@ pub fn name_list_xlsx(
     let rows: Vec<Vec<String>> = served
         .iter()
         .enumerate()
-        .map(|(i, (s, items))| {
+        .map(|(i, r)| {
+            let (s, items, shown) = (&r.served, &r.items, r.disclosure);
             let f = &s.person.facts;
             let plan = s.case.plan_lines();
             let items: Vec<String> = items
@@ -247,8 +258,14 @@ pub fn name_list_xlsx(
                 f.birth_date
                     .map(|b| age_on(b, today).to_string())
                     .unwrap_or_default(),
-                f.phone.clone().unwrap_or_default(),
-                f.address.clone().unwrap_or_default(),
+                f.phone
+                    .as_deref()
+                    .map(|p| shown.phone(p))
+                    .unwrap_or_default(),
+                f.address
+                    .as_deref()
+                    .map(|a| shown.located(a, lang))
+                    .unwrap_or_default(),
                 s.community_name.to_string(),
                 items.join("、"),
                 s.case.card_no.clone().unwrap_or_default(),
@@ -256,7 +273,10 @@ pub fn name_list_xlsx(
                     .card_valid_until
                     .map(|d| d.format("%Y-%m-%d").to_string())
                     .unwrap_or_default(),
-                f.emergency_contact.clone().unwrap_or_default(),
+                f.emergency_contact
+                    .as_deref()
+                    .map(|c| shown.located(c, lang))
+                    .unwrap_or_default(),
             ]
         })
         .collect();

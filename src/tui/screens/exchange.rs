@@ -23,6 +23,7 @@ use crate::app::{person, provider, AppError};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::org::Tier;
 use crate::domain::permission::Action as Permission;
+use crate::domain::person::Disclosure;
 use crate::i18n::{t, tf, Lang, Localize};
 use crate::store::exchange::{BundleIn, QueueItem};
 use crate::sync::keys::show_fingerprint;
@@ -952,6 +953,26 @@ impl Shown<'_> {
         }
     }
 
+    /// A person's phone, address or birth date as a reader who may not edit the person sees
+    /// it on the person screens; `None` for any other column, or for a reader who may.
+    fn masked_fact(&self, key: &str, s: &str) -> Option<String> {
+        let (shown, lang) = (Disclosure::Masked, self.env.lang);
+        match (self.entity, key) {
+            _ if self.full_id => None,
+            ("person", "phone" | "guardian_phone") => Some(shown.phone(s)),
+            ("person", "address" | "emergency_contact") | ("household", "address") => {
+                Some(shown.located(s, lang))
+            }
+            ("person", "birth_date") => {
+                Some(match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                    Ok(d) => shown.birth_date(d, lang, |_| s.to_string()),
+                    Err(_) => shown.located(s, lang),
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// A value of a received or local record, for people.
     fn value(&self, key: &str, v: Option<&Value>) -> String {
         let env = self.env;
@@ -972,6 +993,8 @@ impl Shown<'_> {
                     name.clone()
                 } else if key == "id_number" && !self.full_id {
                     masked(s)
+                } else if let Some(hidden) = self.masked_fact(key, s) {
+                    hidden
                 } else if key.ends_with("_at") {
                     show_instant(s)
                 } else if key == "sex" {

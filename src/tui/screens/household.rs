@@ -15,7 +15,7 @@ use super::{Outcome, Screen};
 use crate::app::{household, person, AppError};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::household::{Household, HEAD};
-use crate::domain::person::Person;
+use crate::domain::person::{Disclosure, Person};
 use crate::domain::validation::Field;
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
@@ -37,8 +37,9 @@ const HEAD_STEP: u8 = 3;
 pub struct HouseholdScreen {
     household: Household,
     members: Vec<Person>,
-    /// Whether the session sees whole ID numbers here (it edits the household's community).
-    full_id: bool,
+    /// How the session sees the facts here: whole when it may edit the household's community,
+    /// which is also when it may change the household.
+    shown: Disclosure,
     selected: usize,
 }
 
@@ -49,13 +50,11 @@ impl HouseholdScreen {
         let ctx = env.ctx().map_err(|e| e.localize(lang))?;
         let h = household::get(&ctx, id).map_err(|e| e.localize(lang))?;
         let members = household::members(&ctx, id).map_err(|e| e.localize(lang))?;
-        let full_id = members
-            .first()
-            .is_some_and(|p| person::may_see_id_number(&ctx, p));
+        let shown = person::disclosure(&ctx, &h.community);
         Ok(HouseholdScreen {
             household: h,
             members,
-            full_id,
+            shown,
             selected: 0,
         })
     }
@@ -90,12 +89,21 @@ impl Screen for HouseholdScreen {
     }
 
     fn commands(&self) -> Vec<Command> {
-        vec![
-            Command::bar(&[Key::plain(KeyCode::Enter)], Action::Open, "cmd.open"),
-            Command::bar(&[Key::ch('a')], Action::Step(ADD), "cmd.add_member"),
-            Command::bar(&[Key::ch('r')], Action::Step(RELATION), "cmd.set_relation"),
-            Command::bar(&[Key::ch('d')], Action::Step(REMOVE), "cmd.remove_member"),
-            Command::bar(&[Key::ch('h')], Action::Step(HEAD_STEP), "cmd.make_head"),
+        let mut c = vec![Command::bar(
+            &[Key::plain(KeyCode::Enter)],
+            Action::Open,
+            "cmd.open",
+        )];
+        // Changing the household is offered only to whom may edit its people.
+        if self.shown.is_whole() {
+            c.extend([
+                Command::bar(&[Key::ch('a')], Action::Step(ADD), "cmd.add_member"),
+                Command::bar(&[Key::ch('r')], Action::Step(RELATION), "cmd.set_relation"),
+                Command::bar(&[Key::ch('d')], Action::Step(REMOVE), "cmd.remove_member"),
+                Command::bar(&[Key::ch('h')], Action::Step(HEAD_STEP), "cmd.make_head"),
+            ]);
+        }
+        c.extend([
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
             Command::help_only(
                 &[Key::plain(KeyCode::Up), Key::ch('k')],
@@ -107,7 +115,8 @@ impl Screen for HouseholdScreen {
                 Action::Down,
                 "cmd.down",
             ),
-        ]
+        ]);
+        c
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
@@ -126,6 +135,7 @@ impl Screen for HouseholdScreen {
                     };
                 }
             }
+            Action::Step(_) if !self.shown.is_whole() => {}
             Action::Step(ADD) => {
                 return Outcome::Push(Box::new(PersonList::member_picker(env, &hid)));
             }
@@ -223,7 +233,7 @@ impl Screen for HouseholdScreen {
         let address = h
             .address
             .as_deref()
-            .map(safe)
+            .map(|a| self.shown.located(&safe(a), lang))
             .unwrap_or_else(|| none.clone());
         let second = vec![
             Span::raw(" "),
@@ -277,13 +287,15 @@ impl Screen for HouseholdScreen {
                     ),
                     Line::from(safe(&f.name)),
                     Line::from(match &f.id_number {
-                        Some(n) if self.full_id => n.to_string(),
-                        Some(n) => n.masked(),
+                        Some(n) => self.shown.id_number(n),
                         None => t(lang, "find.no_id").to_string(),
                     }),
                     Line::from(
                         f.birth_date
-                            .map(|d| d.format("%Y-%m-%d").to_string())
+                            .map(|d| {
+                                self.shown
+                                    .birth_date(d, lang, |d| d.format("%Y-%m-%d").to_string())
+                            })
                             .unwrap_or_else(|| "-".into()),
                     ),
                     Line::from(t(lang, p.status.label_key()).to_string()),

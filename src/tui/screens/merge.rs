@@ -14,7 +14,7 @@ use crate::app::person::{self, REASON_MAX};
 use crate::app::refusal::PeopleRefusal;
 use crate::app::AppError;
 use crate::domain::catalogue::{Catalogue, ListKind};
-use crate::domain::person::Person;
+use crate::domain::person::{Disclosure, Person};
 use crate::domain::text::required_line;
 use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, tf, Localize};
@@ -37,8 +37,8 @@ fn required_reason(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
 pub struct MergeScreen {
     keep: Person,
     other: Person,
-    /// Whether the session sees each record's whole ID number.
-    full_id: (bool, bool),
+    /// How the session sees each record's facts.
+    shown: (Disclosure, Disclosure),
     form: Form,
     /// Why these two cannot be merged this way round, shown before a reason is typed.
     refusal: Option<String>,
@@ -54,9 +54,9 @@ impl MergeScreen {
         let ctx = env.ctx().map_err(|e| e.localize(lang))?;
         let keep = person::get(&ctx, keep_id).map_err(|e| e.localize(lang))?;
         let other = person::get(&ctx, other_id).map_err(|e| e.localize(lang))?;
-        let full_id = (
-            person::may_see_id_number(&ctx, &keep),
-            person::may_see_id_number(&ctx, &other),
+        let shown = (
+            person::disclosure(&ctx, &keep.facts.community),
+            person::disclosure(&ctx, &other.facts.community),
         );
         let form = Form::new(vec![FormField::text("reason", "merge.reason", REASON_MAX)
             .for_field(Field::Reason)
@@ -64,7 +64,7 @@ impl MergeScreen {
         let mut m = MergeScreen {
             keep,
             other,
-            full_id,
+            shown,
             form,
             refusal: None,
         };
@@ -87,16 +87,28 @@ impl MergeScreen {
     fn rows(&self, env: &Env) -> Vec<(&'static str, String, String)> {
         let lang = env.lang;
         let cat = Catalogue::builtin();
-        let id = |p: &Person, full: bool| match &p.facts.id_number {
-            Some(n) if full => n.to_string(),
-            Some(n) => n.masked(),
-            None => String::new(),
+        let id = |p: &Person, shown: Disclosure| {
+            p.facts
+                .id_number
+                .as_ref()
+                .map(|n| shown.id_number(n))
+                .unwrap_or_default()
         };
         let opt = |v: &Option<String>| v.as_deref().map(safe).unwrap_or_default();
-        let date = |p: &Person| {
+        let phone = |v: &Option<String>, shown: Disclosure| {
+            v.as_deref()
+                .map(|p| shown.phone(&safe(p)))
+                .unwrap_or_default()
+        };
+        let address = |v: &Option<String>, shown: Disclosure| {
+            v.as_deref()
+                .map(|a| shown.located(&safe(a), lang))
+                .unwrap_or_default()
+        };
+        let date = |p: &Person, shown: Disclosure| {
             p.facts
                 .birth_date
-                .map(|d| d.format("%Y-%m-%d").to_string())
+                .map(|d| shown.birth_date(d, lang, |d| d.format("%Y-%m-%d").to_string()))
                 .unwrap_or_default()
         };
         let status = |p: &Person| {
@@ -117,19 +129,20 @@ impl MergeScreen {
                 .unwrap_or_default()
         };
         let (k, o) = (&self.keep, &self.other);
+        let (ks, os) = self.shown;
         vec![
             ("field.name", safe(&k.facts.name), safe(&o.facts.name)),
+            ("field.id_number", id(k, ks), id(o, os)),
+            ("field.birth_date", date(k, ks), date(o, os)),
             (
-                "field.id_number",
-                id(k, self.full_id.0),
-                id(o, self.full_id.1),
+                "field.phone",
+                phone(&k.facts.phone, ks),
+                phone(&o.facts.phone, os),
             ),
-            ("field.birth_date", date(k), date(o)),
-            ("field.phone", opt(&k.facts.phone), opt(&o.facts.phone)),
             (
                 "field.address",
-                opt(&k.facts.address),
-                opt(&o.facts.address),
+                address(&k.facts.address, ks),
+                address(&o.facts.address, os),
             ),
             (
                 "field.community",
@@ -214,7 +227,7 @@ impl Screen for MergeScreen {
             Action::Save => self.save(env),
             Action::Step(0) => {
                 std::mem::swap(&mut self.keep, &mut self.other);
-                self.full_id = (self.full_id.1, self.full_id.0);
+                self.shown = (self.shown.1, self.shown.0);
                 self.recheck(env);
                 Outcome::None
             }

@@ -18,7 +18,8 @@ use crate::app::{household, person};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::household::Household;
 use crate::domain::id_number::age_on;
-use crate::domain::person::{Person, PersonStatus};
+use crate::domain::permission::Action as Permission;
+use crate::domain::person::{Disclosure, Person, PersonStatus};
 use crate::domain::transfer::Transfer;
 use crate::i18n::{t, tf, Localize};
 use crate::store::changelog::TimelineEntry;
@@ -46,7 +47,11 @@ const CANCEL_REVEAL: u8 = 4;
 pub struct PersonDetail {
     person: Person,
     timeline: Vec<TimelineEntry>,
-    full_id: bool,
+    /// The session may edit the record: the forms that change it are offered, and its facts
+    /// show whole. Everyone else sees them masked and is offered no form that holds them.
+    may_edit: bool,
+    /// The session may record a clue about the person.
+    may_record_clue: bool,
     scroll: usize,
     /// 0: the facts; 1: the timeline; 2: the documents.
     tab: usize,
@@ -74,7 +79,10 @@ impl PersonDetail {
         let ctx = env.ctx().map_err(|e| e.localize(lang))?;
         let person = person::get(&ctx, id).map_err(|e| e.localize(lang))?;
         let timeline = person::timeline(&ctx, id).map_err(|e| e.localize(lang))?;
-        let full_id = person::may_see_id_number(&ctx, &person);
+        let may_edit = person::may_edit(&ctx, &person);
+        let may_record_clue = ctx
+            .require(Permission::RecordClue, &person.facts.community)
+            .is_ok();
         let household = household::of_person(&ctx, id).map_err(|e| e.localize(lang))?;
         let pending = person::pending_transfer(&ctx, id).map_err(|e| e.localize(lang))?;
         let merged_into = person.merged_into.as_ref().map(|k| {
@@ -83,11 +91,12 @@ impl PersonDetail {
                 .unwrap_or_else(|_| k.clone())
         });
         drop(ctx);
-        let documents = DocumentsTab::load(env, id);
+        let documents = DocumentsTab::load(env, id, may_edit);
         Ok(PersonDetail {
             person,
             timeline,
-            full_id,
+            may_edit,
+            may_record_clue,
             scroll: 0,
             tab: 0,
             documents,
@@ -101,7 +110,17 @@ impl PersonDetail {
 
     /// True when the ID number, phone and address show whole.
     fn shows_all(&self) -> bool {
-        self.full_id || self.revealed
+        self.may_edit || self.revealed
+    }
+
+    /// True when the person is in a household that still stands (H opens it).
+    fn in_household(&self) -> bool {
+        self.household.as_ref().is_some_and(|(h, _)| !h.is_closed())
+    }
+
+    /// How the facts show now.
+    fn disclosure(&self) -> Disclosure {
+        Disclosure::whole_if(self.shows_all())
     }
 
     fn reveal(&mut self, env: &mut Env) -> Outcome {
@@ -131,8 +150,8 @@ impl PersonDetail {
         let lang = env.lang;
         let cat = Catalogue::builtin();
         match &self.household {
-            // Only an active record can still join a household.
-            None if self.person.status != PersonStatus::Active => {
+            // Only an active record can still join a household, and only by whom may edit it.
+            None if self.person.status != PersonStatus::Active || !self.may_edit => {
                 (t(lang, "form.none").to_string(), false)
             }
             None => (t(lang, "detail.household_none").to_string(), false),
@@ -177,20 +196,20 @@ impl PersonDetail {
                 Span::raw(v2),
             ])
         };
-        let all = self.shows_all();
-        let hidden = t(lang, "detail.hidden").to_string();
+        let shown = self.disclosure();
         let phone = |v: &Option<String>| match v {
-            Some(p) if !all => crate::domain::person::masked_phone(&safe(p)),
-            other => opt(other),
+            Some(p) => shown.phone(&safe(p)),
+            None => none.clone(),
         };
         let id_text = match &f.id_number {
-            Some(id) if all => id.to_string(),
-            Some(id) => id.masked(),
+            Some(id) => shown.id_number(id),
             None => t(lang, "find.no_id").to_string(),
         };
         let today = env.clock.today();
+        // The age beside the year would tell whether the birthday is past: the date again.
         let age = f
             .birth_date
+            .filter(|_| shown.is_whole())
             .map(|b| tf(lang, "detail.age", &[("n", &age_on(b, today).to_string())]))
             .unwrap_or_default();
         let sex = f
@@ -214,7 +233,7 @@ impl PersonDetail {
             pair(
                 "field.birth_date",
                 f.birth_date
-                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .map(|d| shown.birth_date(d, lang, |d| d.format("%Y-%m-%d").to_string()))
                     .unwrap_or_else(|| none.clone()),
                 "detail.status",
                 t(lang, self.person.status.label_key()).to_string(),
@@ -227,10 +246,9 @@ impl PersonDetail {
             ),
             Line::from(vec![
                 Span::styled(fit(t(lang, "field.address"), 12), env.theme.label),
-                Span::raw(if all || f.address.is_none() {
-                    opt(&f.address)
-                } else {
-                    hidden.clone()
+                Span::raw(match &f.address {
+                    Some(a) => shown.located(&safe(a), lang),
+                    None => none.clone(),
                 }),
             ]),
             pair(
@@ -324,8 +342,15 @@ impl PersonDetail {
             ]));
         }
         if self.person.status == PersonStatus::Active {
+            let more = if self.may_edit {
+                "detail.more_keys"
+            } else if self.in_household() {
+                "detail.more_keys_view"
+            } else {
+                "detail.more_keys_help"
+            };
             lines.push(Line::from(""));
-            lines.push(Line::styled(t(lang, "detail.more_keys"), env.theme.hint));
+            lines.push(Line::styled(t(lang, more), env.theme.hint));
         }
         lines
     }
@@ -355,30 +380,54 @@ impl Screen for PersonDetail {
                 ),
             ];
         }
-        // On the documents tab Enter opens the selected document; elsewhere it edits.
-        let edit_keys = if self.tab == TAB_DOCUMENTS {
-            vec![Key::ch('e')]
-        } else {
-            vec![Key::ch('e'), Key::plain(KeyCode::Enter)]
-        };
-        let mut c = vec![
-            Command::bar(&edit_keys, Action::Edit, "cmd.edit"),
-            Command::bar(&[Key::ch('x')], Action::New, "cmd.new_clue"),
-            Command::help_only(&[Key::ch('h')], Action::Step(HOUSEHOLD), "cmd.household"),
-            Command::help_only(&[Key::ch('m')], Action::Step(MERGE), "cmd.merge"),
-            Command::help_only(&[Key::ch('t')], Action::Step(TRANSFER), "cmd.transfer"),
-            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
-            Command::bar(
-                &[
-                    Key::plain(KeyCode::Tab),
-                    Key::plain(KeyCode::BackTab),
-                    Key::plain(KeyCode::Right),
-                    Key::plain(KeyCode::Left),
-                ],
-                Action::NextField,
-                "cmd.next_tab",
-            ),
-        ];
+        // A session that may not edit the record is offered no form holding its facts.
+        let mut c = Vec::new();
+        if self.may_edit {
+            // On the documents tab Enter opens the selected document; elsewhere it edits.
+            let edit_keys = if self.tab == TAB_DOCUMENTS {
+                vec![Key::ch('e')]
+            } else {
+                vec![Key::ch('e'), Key::plain(KeyCode::Enter)]
+            };
+            c.push(Command::bar(&edit_keys, Action::Edit, "cmd.edit"));
+        }
+        if self.may_record_clue {
+            c.push(Command::bar(&[Key::ch('x')], Action::New, "cmd.new_clue"));
+        }
+        if self.may_edit || self.in_household() {
+            c.push(Command::help_only(
+                &[Key::ch('h')],
+                Action::Step(HOUSEHOLD),
+                "cmd.household",
+            ));
+        }
+        if self.may_edit {
+            c.push(Command::help_only(
+                &[Key::ch('m')],
+                Action::Step(MERGE),
+                "cmd.merge",
+            ));
+            c.push(Command::help_only(
+                &[Key::ch('t')],
+                Action::Step(TRANSFER),
+                "cmd.transfer",
+            ));
+        }
+        c.push(Command::bar(
+            &[Key::plain(KeyCode::Esc)],
+            Action::Back,
+            "cmd.back",
+        ));
+        c.push(Command::bar(
+            &[
+                Key::plain(KeyCode::Tab),
+                Key::plain(KeyCode::BackTab),
+                Key::plain(KeyCode::Right),
+                Key::plain(KeyCode::Left),
+            ],
+            Action::NextField,
+            "cmd.next_tab",
+        ));
         if self.tab == 0 && !self.shows_all() {
             c.push(Command::bar(
                 &[Key::ch('v')],
@@ -386,8 +435,8 @@ impl Screen for PersonDetail {
                 "cmd.reveal",
             ));
         }
-        if self.tab == TAB_DOCUMENTS {
-            c.extend(DocumentsTab::commands());
+        if let (TAB_DOCUMENTS, Ok(d)) = (self.tab, &self.documents) {
+            c.extend(d.commands());
         }
         // Scrolling only means something on the timeline.
         if self.tab == 1 {
@@ -431,6 +480,10 @@ impl Screen for PersonDetail {
                 Outcome::None
             }
             Action::Save if self.reason.is_some() => self.reveal(env),
+            // The commands offer none of these to whom may not; a stray action does nothing.
+            Action::Edit | Action::Step(MERGE | TRANSFER) if !self.may_edit => Outcome::None,
+            Action::Step(HOUSEHOLD) if !self.may_edit && !self.in_household() => Outcome::None,
+            Action::New if !self.may_record_clue => Outcome::None,
             Action::Edit => Outcome::Push(Box::new(PersonForm::edit(env, &self.person))),
             Action::New => Outcome::Push(Box::new(super::clue_form::ClueForm::new(
                 env,

@@ -54,11 +54,13 @@ pub struct DocumentsTab {
     lines: Vec<ChecklistLine>,
     rows: Vec<DocRow>,
     selected: usize,
+    /// The session may file and withdraw scans (and open them: a scan cannot be masked).
+    may_edit: bool,
 }
 
 impl DocumentsTab {
-    /// Loads person `person_id`'s checklist.
-    pub fn load(env: &mut Env, person_id: &str) -> Result<DocumentsTab, String> {
+    /// Loads person `person_id`'s checklist; `may_edit`: the session may edit the person.
+    pub fn load(env: &mut Env, person_id: &str, may_edit: bool) -> Result<DocumentsTab, String> {
         let lang = env.lang;
         let ctx = env.ctx().map_err(|e| e.localize(lang))?;
         let lines = document::checklist(&ctx, person_id).map_err(|e| e.localize(lang))?;
@@ -82,6 +84,7 @@ impl DocumentsTab {
             lines,
             rows,
             selected: 0,
+            may_edit,
         })
     }
 
@@ -103,24 +106,26 @@ impl DocumentsTab {
         self.selected
     }
 
-    /// The tab's commands.
-    pub fn commands() -> Vec<Command> {
-        vec![
-            Command::bar(
-                &[Key::plain(KeyCode::Enter)],
-                Action::Open,
-                "documents.open",
-            ),
-            Command::bar(
+    /// The tab's commands: filing and withdrawing only for whom may edit the person.
+    pub fn commands(&self) -> Vec<Command> {
+        let mut c = vec![Command::bar(
+            &[Key::plain(KeyCode::Enter)],
+            Action::Open,
+            "documents.open",
+        )];
+        if self.may_edit {
+            c.push(Command::bar(
                 &[Key::ch('a')],
                 Action::Step(STEP_ATTACH),
                 "documents.attach",
-            ),
-            Command::bar(
+            ));
+            c.push(Command::bar(
                 &[Key::ch('w')],
                 Action::Step(STEP_WITHDRAW),
                 "documents.withdraw",
-            ),
+            ));
+        }
+        c.extend([
             Command::help_only(
                 &[Key::plain(KeyCode::Up), Key::ch('k')],
                 Action::Up,
@@ -131,7 +136,8 @@ impl DocumentsTab {
                 Action::Down,
                 "cmd.down",
             ),
-        ]
+        ]);
+        c
     }
 
     /// Handles the tab's actions.
@@ -148,6 +154,7 @@ impl DocumentsTab {
                 }
                 Outcome::None
             }
+            Action::Step(STEP_ATTACH | STEP_WITHDRAW) if !self.may_edit => Outcome::None,
             Action::Step(STEP_ATTACH) => {
                 let kind = self
                     .rows
@@ -171,6 +178,7 @@ impl DocumentsTab {
                             .and_then(|mut ctx| document::generate(&mut ctx, &line, lang)),
                         None => return Outcome::None,
                     },
+                    Some(DocRow::Missing(_)) if !self.may_edit => return Outcome::None,
                     Some(DocRow::Missing(kind)) => {
                         return Outcome::Push(Box::new(DocumentForm::attach(
                             env,
@@ -194,7 +202,11 @@ impl DocumentsTab {
         let mut out = vec![Line::styled(
             tf(
                 lang,
-                "documents.summary",
+                if self.may_edit {
+                    "documents.summary"
+                } else {
+                    "documents.summary_view"
+                },
                 &[("done", &done.to_string()), ("total", &total.to_string())],
             ),
             env.theme.hint,

@@ -11,7 +11,7 @@ use ratatui::Frame;
 use super::person_detail::PersonDetail;
 use super::person_form::PersonForm;
 use super::{Outcome, Screen};
-use crate::domain::id_number::IdNumber;
+use crate::domain::permission::{allows_anywhere, Action as Permission};
 use crate::domain::pinyin_keys::keys_of;
 use crate::domain::search::{classify, QueryKind, SearchEntry};
 use crate::i18n::{t, tf};
@@ -44,6 +44,8 @@ pub struct PersonList {
     selected: usize,
     /// Browsing (`None`) or choosing a person for something.
     pick: Option<Pick>,
+    /// The session may register persons somewhere (Ctrl+N opens the form).
+    may_create: bool,
 }
 
 impl PersonList {
@@ -55,6 +57,10 @@ impl PersonList {
             total: 0,
             selected: 0,
             pick: None,
+            may_create: env
+                .session
+                .as_ref()
+                .is_some_and(|s| allows_anywhere(&s.grants, Permission::EditPerson)),
         };
         l.refilter(env);
         l
@@ -175,10 +181,8 @@ impl PersonList {
     }
 
     fn id_cell(e: &SearchEntry<'_>, env: &Env) -> String {
-        match e.id_number.map(|s| IdNumber::try_from(s.to_string())) {
-            Some(Ok(id)) => id.masked(),
-            _ => t(env.lang, "find.no_id").to_string(),
-        }
+        e.masked_id_number()
+            .unwrap_or_else(|| t(env.lang, "find.no_id").to_string())
     }
 }
 
@@ -205,17 +209,20 @@ impl Screen for PersonList {
         match self.pick {
             // Choosing a duplicate or a member is choosing someone already on record.
             Some(Pick::Merge { .. } | Pick::Member { .. }) => {}
-            Some(Pick::Clue) => c.push(Command::bar(
+            Some(Pick::Clue) if self.may_create => c.push(Command::bar(
                 &[Key::ctrl('n')],
                 Action::New,
                 "cmd.new_person",
             )),
+            Some(Pick::Clue) => {}
             None => {
-                c.push(Command::bar(
-                    &[Key::ctrl('n')],
-                    Action::New,
-                    "cmd.new_person",
-                ));
+                if self.may_create {
+                    c.push(Command::bar(
+                        &[Key::ctrl('n')],
+                        Action::New,
+                        "cmd.new_person",
+                    ));
+                }
                 c.push(Command::bar(
                     &[Key::ctrl('t')],
                     Action::Step(0),
@@ -269,6 +276,7 @@ impl Screen for PersonList {
                     };
                 }
             }
+            Action::New if !self.may_create => {}
             Action::New if matches!(self.pick, Some(Pick::Clue)) => {
                 // The picker gives way to the form, which goes on to the clue once saved.
                 return Outcome::Replace(Box::new(PersonForm::create_for_clue(env)));
