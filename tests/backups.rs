@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
 use common::{jiuzhu, run, DemoWs};
@@ -132,4 +132,37 @@ fn a_backup_taken_during_writes_restores_and_passes_check() {
         .env("JIUZHU_PASSWORD", "demo"));
     assert_eq!(code, 1);
     assert!(err.contains("解密"), "{err}");
+}
+
+fn as_demo(dir: &Path) -> std::process::Command {
+    let mut c = jiuzhu(dir);
+    c.args(["--user", "demo"]).env("JIUZHU_PASSWORD", "demo");
+    c
+}
+
+#[test]
+fn backing_up_or_restoring_refused_to_a_non_administrator_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ws");
+    let (code, _, err) = run(jiuzhu(&dir).args(["demo", "--persons", "2"]));
+    assert_eq!(code, 0, "{err}");
+    let info = |args: &[&str]| {
+        run(jiuzhu(&dir)
+            .args(["--user", "info_officer"])
+            .args(args)
+            .env("JIUZHU_PASSWORD", "info_officer"))
+    };
+    let (code, _, err) = info(&["backup"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("无权备份与恢复"), "{err}");
+    assert!(!err.contains("用户"), "{err}");
+    let (code, _, err) = info(&["--lang", "en", "backup"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("back up or restore"), "{err}");
+    let backup = tmp.path().join("b.age");
+    let (code, out, err) = run(as_demo(&dir).args(["backup", "--out"]).arg(&backup));
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = info(&["restore", &backup.display().to_string()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("无权备份与恢复"), "{err}");
 }

@@ -80,7 +80,7 @@ fn tar_header(name: &str, size: u64) -> io::Result<tar::Header> {
 /// Writes an encrypted backup of the whole workstation to `out` (a file, or a folder that
 /// receives one under a dated name; the user's outbox when `None`).
 pub fn backup(ctx: &mut Ctx<'_>, out: Option<&Path>) -> Result<BackupSummary> {
-    ctx.require_somewhere(Action::ManageUsers)?;
+    ctx.require_somewhere(Action::BackupRestore)?;
     let ws = ctx.store.workstation()?;
     let keys = super::exchange::own_keys(ctx.store)?;
     let now = ctx.clock.now();
@@ -360,7 +360,7 @@ pub fn restore(
         }
         let session = auth::login(&mut store, username, password, clock)?;
         let ctx = Ctx::new(&mut store, session, clock)?;
-        ctx.require_somewhere(Action::ManageUsers)?;
+        ctx.require_somewhere(Action::BackupRestore)?;
         let at = clock::rfc3339(clock.now());
         let actor = username.to_string();
         let detail = format!("from_epoch={} created_at={}", meta.epoch, meta.created_at);
