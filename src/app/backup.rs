@@ -95,13 +95,7 @@ pub fn backup(ctx: &mut Ctx<'_>, out: Option<&Path>) -> Result<BackupSummary> {
         Some(p) => p.to_path_buf(),
         None => super::print::outbox(ctx)?.join(&name),
     };
-    let db_dir = ctx
-        .store
-        .path()
-        .parent()
-        .unwrap_or_else(|| Path::new("."))
-        .to_path_buf();
-    let mode = data_dir::file_mode_for(&db_dir);
+    let mode = data_dir::file_mode_at(&path);
     let copy = path.with_extension("db.part");
     let _ = fs::remove_file(&copy);
     ctx.store.vacuum_into(&copy)?;

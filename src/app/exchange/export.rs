@@ -168,8 +168,7 @@ pub fn export(
             bundle_seq,
         )),
     };
-    let file_mode =
-        data_dir::file_mode_for(ctx.store.path().parent().unwrap_or_else(|| Path::new(".")));
+    let file_mode = data_dir::file_mode_at(&path);
     let payload_path = path.with_extension("payload.part");
     let result = write_payload(
         ctx,
