@@ -82,6 +82,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0012_statistics.sql"),
         after: None,
     },
+    // 0013 is reserved for another change; 0014 comes after it once it is in.
+    Migration {
+        name: "what each bundle written carried of this workstation's own chains",
+        sql: include_str!("sql/0014_bundles_out_own.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.
