@@ -368,3 +368,72 @@ fn backing_up_or_restoring_refused_to_a_non_administrator_says_so() {
     assert_eq!(code, 1);
     assert!(err.contains("无权备份与恢复"), "{err}");
 }
+
+/// An access log that does not continue the backup's cannot be carried over: the restore
+/// entry records where it ended instead, and the file keeps it whole.
+#[test]
+fn a_restore_over_a_log_that_went_its_own_way_records_where_it_ended() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ws");
+    let db = dir.join("jiuzhu.db");
+    let (code, _, err) = run(jiuzhu(&dir).args(["demo", "--persons", "2"]));
+    assert_eq!(code, 0, "{err}");
+    let backup = tmp.path().join("b.age");
+    let (code, out, err) = run(as_demo(&dir).args(["backup", "--out"]).arg(&backup));
+    assert_eq!(code, 0, "{out}{err}");
+    // The backup's last entry is the one before the backup's own.
+    let backup_last = access_log(&db).len() as i64 - 1;
+    {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch("DROP TRIGGER access_log_no_update")
+            .unwrap();
+        c.execute(
+            "UPDATE access_log SET hash = zeroblob(32) WHERE seq = ?1",
+            [backup_last],
+        )
+        .unwrap();
+    }
+    let old = access_log(&db);
+    let (code, out, err) = run(as_demo(&dir).arg("restore").arg(&backup));
+    assert_eq!(code, 0, "{out}{err}");
+    let restore = access_log(&db)
+        .into_iter()
+        .find(|e| e.1 == "restore")
+        .unwrap();
+    let head = old.last().unwrap();
+    assert!(
+        restore.2.contains("\"carried\":0")
+            && restore
+                .2
+                .contains(&format!("\"replaced_head\":{{\"seq\":{}", head.0))
+            && restore.2.contains(&hex::encode(&head.3)),
+        "{}",
+        restore.2
+    );
+    let kept = &named(&dir, "jiuzhu.db.replaced-")[0];
+    assert_eq!(access_log(kept), old);
+    let (code, out, err) = run(jiuzhu(&dir)
+        .args(["--user", "supervisor", "audit", "verify"])
+        .env("JIUZHU_PASSWORD", "supervisor"));
+    assert_eq!(code, 0, "the restored log is whole: {out}{err}");
+    assert!(out.contains(&format!("第 {} 条", head.0)), "{out}");
+}
+
+/// What restore is for: a database that no longer opens is set aside as it is.
+#[test]
+fn a_database_that_does_not_open_is_no_obstacle_to_a_restore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("ws");
+    let db = dir.join("jiuzhu.db");
+    let (code, _, err) = run(jiuzhu(&dir).args(["demo", "--persons", "2"]));
+    assert_eq!(code, 0, "{err}");
+    let backup = tmp.path().join("b.age");
+    let (code, out, err) = run(as_demo(&dir).args(["backup", "--out"]).arg(&backup));
+    assert_eq!(code, 0, "{out}{err}");
+    std::fs::write(&db, b"not a database any more").unwrap();
+    let (code, out, err) = run(as_demo(&dir).arg("restore").arg(&backup));
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(persons(&db), 2);
+    let kept = &named(&dir, "jiuzhu.db.replaced-")[0];
+    assert_eq!(std::fs::read(kept).unwrap(), b"not a database any more");
+}
