@@ -202,3 +202,77 @@ fn an_export_is_the_same_bytes_and_a_changed_copy_is_found_by_check() {
         .iter()
         .any(|f| matches!(f, check::Finding::DocumentBroken(_))));
 }
+
+#[test]
+fn a_scan_whose_name_disagrees_with_its_content_is_refused() {
+    let mut ws = DemoWs::new();
+    let pid = person(&mut ws);
+    let tmp = tempfile::tempdir().unwrap();
+    // A PDF named .html would be exported as .html and handed to the system opener.
+    let disguised = file(tmp.path(), "scan.html", b"%PDF-1.7\n1 0 obj\n");
+    let e = with_ctx(&mut ws, "info_officer", |ctx| {
+        document::attach(ctx, &pid, "id_card", &disguised).unwrap_err()
+    });
+    assert!(
+        matches!(&e, AppError::Validation(v) if v.field == Field::File),
+        "{e:?}"
+    );
+    assert!(
+        e.localize_zh().contains("文件内容是 PDF，但文件名是 .html"),
+        "{}",
+        e.localize_zh()
+    );
+    let en = jiuzhu::i18n::Localize::localize(&e, Lang::En);
+    assert!(en.contains("PDF") && en.contains(".html"), "{en}");
+    let c = rusqlite::Connection::open(ws.db()).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0, "nothing was filed");
+    // The case of the extension does not matter; the stored name takes the format's own.
+    let upper = file(tmp.path(), "户口本.PDF", b"%PDF-1.4\n");
+    let jpeg = file(tmp.path(), "照片.jpeg", b"\xFF\xD8\xFF\xE0 jpeg");
+    with_ctx(&mut ws, "info_officer", |ctx| {
+        document::attach(ctx, &pid, "hukou_book", &upper).unwrap();
+        document::attach(ctx, &pid, "id_card", &jpeg).unwrap();
+    });
+    let names: Vec<String> = with_ctx(&mut ws, "info_officer", |ctx| {
+        document::checklist(ctx, &pid).unwrap()
+    })
+    .into_iter()
+    .flat_map(|l| l.documents)
+    .map(|d| d.file_name)
+    .collect();
+    assert_eq!(names, ["照片.jpg", "户口本.pdf"]);
+}
+
+#[test]
+fn an_export_is_named_by_its_content_whatever_the_record_says() {
+    let mut ws = DemoWs::new();
+    let pid = person(&mut ws);
+    let tmp = tempfile::tempdir().unwrap();
+    let bytes = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n".to_vec();
+    let scan = file(tmp.path(), "残疾证.pdf", &bytes);
+    let id = with_ctx(&mut ws, "info_officer", |ctx| {
+        document::attach(ctx, &pid, "disability_cert", &scan).unwrap()
+    });
+    // A record filed by an older release, or received from one, may hold any name.
+    let c = rusqlite::Connection::open(ws.db()).unwrap();
+    for (stored, exported) in [
+        ("残疾证.html", "残疾证.pdf"),
+        ("残疾证.hta", "残疾证.pdf"),
+        ("残疾证", "残疾证.pdf"),
+    ] {
+        c.execute(
+            "UPDATE documents SET file_name = ?1 WHERE id = ?2",
+            [stored, id.as_str()],
+        )
+        .unwrap();
+        let out = with_ctx(&mut ws, "info_officer", |ctx| {
+            document::export(ctx, &id).unwrap()
+        });
+        let name = out.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.ends_with(&format!("_{exported}")), "{stored}: {name}");
+        assert_eq!(std::fs::read(&out).unwrap(), bytes);
+    }
+}

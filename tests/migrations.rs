@@ -204,3 +204,33 @@ fn schema_6_database_gains_review_dates_and_settings_and_schedules_old_cards() {
         ]
     );
 }
+
+#[test]
+fn schema_12_database_keeps_its_bundles_and_knows_nothing_of_what_they_carried() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v12.db");
+    {
+        let mut c = Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut c, &path, 12).unwrap();
+        c.execute_batch(
+            "INSERT INTO bundles_out (bundle_id, peer_workstation, peer_org, epoch, bundle_seq,
+                 manifest_sha256, created_at, created_by, path, entries, attachments)
+               VALUES ('b-1', 'ws-2', '360104', 1, 1, 'ab', '2026-11-01T00:00:00.000Z', 'admin',
+                 '/tmp/b', 3, 0);",
+        )
+        .unwrap();
+    }
+    drop(Store::open(&path, &OpenOptions::default()).unwrap());
+    let c = Connection::open(&path).unwrap();
+    assert_eq!(migrations::version(&c).unwrap(), latest());
+    let kept: i64 = c
+        .query_row("SELECT count(*) FROM bundles_out", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, 1);
+    // A bundle written before is not known to carry anything: a restore counts only what the
+    // peer acknowledged of it, rather than guess.
+    let carried: i64 = c
+        .query_row("SELECT count(*) FROM bundles_out_own", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(carried, 0);
+}

@@ -178,6 +178,38 @@ fn the_card_names_items_and_providers_and_masks_the_id_number() {
     assert_ne!(compact, a4);
 }
 
+/// On a shared server (group mode) colleagues share the database, not each other's prints:
+/// the outbox folder lets each user make their own, and a user's own folder and files are
+/// theirs alone.
+#[cfg(unix)]
+#[test]
+fn in_group_mode_a_users_outbox_is_still_theirs_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let full = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    let mut ws = DemoWs::group_mode();
+    assert_eq!(mode(&ws.db()), 0o660, "group mode is in effect");
+    let s = served(&mut ws);
+    let card = with_ctx(&mut ws, CW, |ctx| {
+        print::card(ctx, &s.case_id, CardLayout::A4, Lang::ZhCn).unwrap()
+    });
+    let outbox = ws.dir.path().join("outbox");
+    assert!(card.starts_with(outbox.join(CW)));
+    assert_eq!(
+        full(&outbox),
+        0o2770,
+        "every colleague makes their own folder"
+    );
+    assert_eq!(full(&outbox.join(CW)), 0o700);
+    assert_eq!(mode(&card), 0o600);
+    // An outbox made group-readable by an older release is closed on its next use.
+    std::fs::set_permissions(outbox.join(CW), std::fs::Permissions::from_mode(0o2770)).unwrap();
+    let list = with_ctx(&mut ws, CW, |ctx| {
+        print::name_list(ctx, &s.provider_id, Lang::ZhCn).unwrap().0
+    });
+    assert_eq!(full(&outbox.join(CW)), 0o700);
+    assert_eq!(mode(&list), 0o600);
+}
+
 #[test]
 fn a_plan_change_after_issue_makes_a_new_card_version() {
     let mut ws = DemoWs::new();

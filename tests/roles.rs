@@ -6,7 +6,7 @@ mod common;
 
 use common::history::meal_provider_named;
 use common::{with_ctx, DemoWs};
-use jiuzhu::app::{clue, exchange, person, provider, settings, users, AppError};
+use jiuzhu::app::{backup, clue, exchange, person, provider, settings, users, AppError};
 use jiuzhu::domain::permission::{scope_of, Action, Role};
 use jiuzhu::domain::person::PersonDraft;
 use jiuzhu::domain::provider::ProviderDraft;
@@ -56,6 +56,7 @@ fn every_role_is_refused_what_the_table_does_not_give_it() {
         )
         .unwrap()
     });
+    let backups = tempfile::tempdir().unwrap();
     let mut checked = 0;
     for role in Role::ALL {
         let user = role.code();
@@ -118,6 +119,10 @@ fn every_role_is_refused_what_the_table_does_not_give_it() {
             attempts.push((
                 Action::ManageKeys,
                 denied(&exchange::revoke(ctx, "0".repeat(30).as_str())),
+            ));
+            attempts.push((
+                Action::BackupRestore,
+                denied(&backup::backup(ctx, Some(backups.path()))),
             ));
         });
         for (action, was_denied) in attempts {

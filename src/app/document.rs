@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 use super::refusal::PeopleRefusal;
 use super::{person, print, AppError, Ctx, Result};
 use crate::domain::catalogue::{Catalogue, ListKind};
-use crate::domain::document::{clean_file_name, Document, ScanFormat, GENERATED, MAX_BYTES};
+use crate::domain::document::{
+    clean_file_name, stored_name, Document, ScanFormat, GENERATED, MAX_BYTES,
+};
 use crate::domain::permission::Action;
 use crate::domain::record::RecordMeta;
 use crate::domain::text::required_line;
@@ -44,7 +46,8 @@ fn io_err(path: &Path, source: std::io::Error) -> AppError {
 
 /// Files the scan at `path` as a document of `kind` in person `person_id`'s archive; returns
 /// the document's id. The size is checked before anything is read, the format by the file's
-/// first bytes; the bytes are stored once per content hash.
+/// first bytes, and the name must agree with the format (see `stored_name`); the bytes are
+/// stored once per content hash.
 pub fn attach(ctx: &mut Ctx<'_>, person_id: &str, kind: &str, path: &Path) -> Result<String> {
     let p = person::get(ctx, person_id)?;
     ctx.require(Action::EditPerson, &p.facts.community)?;
@@ -84,10 +87,11 @@ pub fn attach(ctx: &mut Ctx<'_>, person_id: &str, kind: &str, path: &Path) -> Re
         )
         .into());
     }
-    let file_name = clean_file_name(&path.to_string_lossy());
-    if ScanFormat::sniff(&content, &file_name).is_none() {
+    let chosen = clean_file_name(&path.to_string_lossy());
+    let Some(format) = ScanFormat::sniff(&content, &chosen) else {
         return Err(ValidationError::new(Field::File, Reason::NotAScan).into());
-    }
+    };
+    let file_name = stored_name(&chosen, format)?;
     let sha256 = hex::encode(Sha256::digest(&content));
     let id = ctx.new_id();
     let at = ctx.now_text();
@@ -170,7 +174,9 @@ pub fn checklist(ctx: &Ctx<'_>, person_id: &str) -> Result<Vec<ChecklistLine>> {
 
 /// Writes document `id` into the session's outbox under its file name (prefixed with the
 /// person's service number or id) to be opened or copied; logged as an export of personal data.
-/// Refused to a session that sees the person's facts masked.
+/// The extension is always that of the content's format: the file may be handed to the
+/// system's opener, and a record filed by an older release may hold any name. Refused to a
+/// session that sees the person's facts masked.
 pub fn export(ctx: &mut Ctx<'_>, id: &str) -> Result<PathBuf> {
     let d = get(ctx, id)?;
     let p = person::get(ctx, &d.person_id)?;
@@ -181,9 +187,10 @@ pub fn export(ctx: &mut Ctx<'_>, id: &str) -> Result<PathBuf> {
     let content = documents::content(ctx.store.conn(), &d.sha256)?.ok_or(AppError::NotFound {
         what: "record.document",
     })?;
+    let format = ScanFormat::sniff(&content, &d.file_name)
+        .ok_or_else(|| ValidationError::new(Field::File, Reason::NotAScan))?;
     let prefix = p.service_no.clone().unwrap_or_else(|| p.meta.id.clone());
-    let name = format!("{prefix}_{}", d.file_name);
-    let path = print::outbox(ctx)?.join(clean_file_name(&name));
+    let path = print::outbox(ctx)?.join(format.named(&format!("{prefix}_{}", d.file_name)));
     print::deliver(ctx, path, &content, "document", &d.person_id)
 }
 

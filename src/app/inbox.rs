@@ -210,7 +210,7 @@ impl InboxKind {
             }
             InboxKind::Complaint => Action::Supervise,
             InboxKind::Exchange => Action::ExchangeBundles,
-            InboxKind::Backup => Action::ManageUsers,
+            InboxKind::Backup => Action::BackupRestore,
         }
     }
 }
@@ -344,7 +344,7 @@ fn exchange_queue(ctx: &Ctx<'_>) -> Result<Option<InboxItem>> {
 /// A reminder to back up, for a session that may (administrators), once the last backup —
 /// or the set-up, when there was none — is the reminder's days old.
 fn backup_due(ctx: &Ctx<'_>) -> Result<Option<InboxItem>> {
-    if ctx.require_somewhere(Action::ManageUsers).is_err() {
+    if ctx.require_somewhere(Action::BackupRestore).is_err() {
         return Ok(None);
     }
     let ws = ctx.store.workstation()?;

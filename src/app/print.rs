@@ -65,14 +65,6 @@ pub fn outbox(ctx: &Ctx<'_>) -> Result<PathBuf> {
     Ok(data_dir::outbox(&dir, &ctx.session.username)?)
 }
 
-fn file_mode(ctx: &Ctx<'_>) -> u32 {
-    ctx.store
-        .path()
-        .parent()
-        .map(data_dir::file_mode_for)
-        .unwrap_or(0o600)
-}
-
 /// Writes `bytes` to `path` and logs the export of `subject`'s data as `what`.
 pub(crate) fn deliver(
     ctx: &mut Ctx<'_>,
@@ -81,7 +73,7 @@ pub(crate) fn deliver(
     what: &str,
     subject: &str,
 ) -> Result<PathBuf> {
-    data_dir::write_file_atomically(&path, bytes, file_mode(ctx))?;
+    data_dir::write_file_atomically(&path, bytes, data_dir::file_mode_at(&path))?;
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();
     let file = path

@@ -68,13 +68,18 @@ pub enum Command {
         #[arg(long, value_name = "F")]
         out: Option<PathBuf>,
     },
-    /// 从备份恢复（开始新的一期）/ restore from a backup (starts a new epoch)
+    /// 从备份恢复（开始新的一期；原数据库改名保存）/ restore from a backup (starts a new epoch; the replaced database is kept)
     Restore {
         /// 备份文件 / backup file
         file: PathBuf,
         /// 托管恢复私钥文件（本机密钥丢失时）/ escrow identity file, when this workstation's keys are lost
         #[arg(long, value_name = "FILE")]
         identity: Option<PathBuf>,
+        /// 数据库中有尚未导出、备份中也没有的变更时仍然恢复（原数据库改名保存，这些变更只留在其中）/
+        /// restore even over changes never exported and not in the backup (they stay in the
+        /// replaced database, which is kept under a new name)
+        #[arg(long = "replace-unexported")]
+        replace_unexported: bool,
     },
     /// 完整性与一致性检查 / integrity and invariant checks
     Check,

@@ -242,6 +242,7 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
             let ctx = Ctx::new(&mut store, session, clock)?;
             let report = check::audit_verify(&ctx)?;
             output::check_report(&mut out, lang, &paths.db, &report, false)?;
+            output::restores(&mut out, lang, &crate::app::backup::restores(&ctx)?)?;
             Ok(if report.ok() { 0 } else { 1 })
         }
         Some(Command::User(cmd)) => user_command(cmd, cli, &paths, lang, clock, &mut out),
@@ -282,19 +283,21 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
             .map_err(io_err)?;
             Ok(0)
         }
-        Some(Command::Restore { file, identity }) => {
+        Some(Command::Restore {
+            file,
+            identity,
+            replace_unexported,
+        }) => {
             let Some(user) = cli.user.as_deref() else {
                 return Err(AppError::NeedsUser);
             };
             let password = read_password(lang, "prompt.password")?;
-            let s = crate::app::backup::restore(
-                &paths.db,
-                file,
-                identity.as_deref(),
-                user,
-                password,
-                clock,
-            )?;
+            let restore = if *replace_unexported {
+                crate::app::backup::restore_replacing_unexported
+            } else {
+                crate::app::backup::restore
+            };
+            let s = restore(&paths.db, file, identity.as_deref(), user, password, clock)?;
             writeln!(
                 out,
                 "{}",
@@ -312,6 +315,21 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
                 )
             )
             .map_err(io_err)?;
+            if let Some(kept) = &s.replaced {
+                writeln!(
+                    out,
+                    "{}",
+                    tf(
+                        lang,
+                        "restoring.replaced_kept",
+                        &[
+                            ("path", &show_path(kept)),
+                            ("carried", &s.carried.to_string())
+                        ]
+                    )
+                )
+                .map_err(io_err)?;
+            }
             Ok(0)
         }
     }

@@ -236,6 +236,58 @@ pub fn check_report(
 }
 
 /// The receipt of `roster import`: what was read and done, then one line per refused row and
+/// The restores `audit verify` found in the access log, one line each.
+pub fn restores(
+    out: &mut Out<'_>,
+    lang: Lang,
+    list: &[crate::app::backup::RestoreEntry],
+) -> Result<(), AppError> {
+    use crate::app::clock::show_instant;
+    for r in list {
+        let at = show_instant(&r.at);
+        let actor = for_display(&r.actor);
+        let line = match &r.note {
+            None => tf(
+                lang,
+                "restoring.audit_line_old",
+                &[
+                    ("at", &at),
+                    ("actor", &actor),
+                    ("detail", &for_display(&r.detail)),
+                ],
+            ),
+            Some(n) => {
+                let key = match (&n.replaced, &n.replaced_head) {
+                    (None, _) => "restoring.audit_line_fresh",
+                    (Some(_), Some(_)) => "restoring.audit_line_diverged",
+                    (Some(_), None) => "restoring.audit_line",
+                };
+                let (seq, hash) = match &n.replaced_head {
+                    Some(h) => (h.seq.to_string(), for_display(&h.hash)),
+                    None => (String::new(), String::new()),
+                };
+                let args = [
+                    ("at", at.clone()),
+                    ("actor", actor.clone()),
+                    ("backup", for_display(&n.backup)),
+                    ("created", show_instant(&n.backup_created_at)),
+                    (
+                        "replaced",
+                        n.replaced.as_deref().map(for_display).unwrap_or_default(),
+                    ),
+                    ("carried", n.carried.to_string()),
+                    ("seq", seq),
+                    ("hash", hash),
+                ];
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                tf(lang, key, &args)
+            }
+        };
+        writeln!(out, "{line}").map_err(io_err)?;
+    }
+    Ok(())
+}
+
 /// one per note.
 pub fn roster_receipt(out: &mut Out<'_>, lang: Lang, r: &Receipt) -> Result<(), AppError> {
     for line in crate::app::roster::receipt_lines(r, lang) {

@@ -2,6 +2,7 @@
 //! the two forms the program generates — and what a scan file may be.
 
 use super::record::RecordMeta;
+use super::validation::{Field, Reason, ValidationError};
 
 /// Largest scan accepted: a phone photo or a multi-page PDF of one paper fits easily.
 pub const MAX_BYTES: u64 = 10 * 1024 * 1024;
@@ -18,7 +19,8 @@ pub struct Document {
     pub person_id: String,
     /// Catalogue `document_kind` code.
     pub kind: String,
-    /// The scan's file name as it was chosen (shown, and used when exporting).
+    /// The scan's file name as it was chosen, with its format's extension (shown, and the
+    /// stem of the exported file's name).
     pub file_name: String,
     /// Size in bytes.
     pub size: i64,
@@ -63,6 +65,80 @@ impl ScanFormat {
         } else {
             None
         }
+    }
+}
+
+impl ScanFormat {
+    /// The format's name as people know it ("PDF", "JPG" …), the same in every language.
+    pub fn label(self) -> &'static str {
+        match self {
+            ScanFormat::Pdf => "PDF",
+            ScanFormat::Jpeg => "JPG",
+            ScanFormat::Png => "PNG",
+            ScanFormat::Tiff => "TIF",
+            ScanFormat::Ofd => "OFD",
+        }
+    }
+
+    /// The extension files of this format are stored and exported under.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ScanFormat::Pdf => "pdf",
+            ScanFormat::Jpeg => "jpg",
+            ScanFormat::Png => "png",
+            ScanFormat::Tiff => "tif",
+            ScanFormat::Ofd => "ofd",
+        }
+    }
+
+    /// True when `ext` (without the dot, any case) is a usual name of this format's files.
+    fn is_named_by(self, ext: &str) -> bool {
+        let ext = ext.to_ascii_lowercase();
+        match self {
+            ScanFormat::Jpeg => ext == "jpg" || ext == "jpeg",
+            ScanFormat::Tiff => ext == "tif" || ext == "tiff",
+            other => ext == other.extension(),
+        }
+    }
+
+    /// `file_name` with this format's extension in place of its own (or added, when it has
+    /// none): the name a file of this content is written under, whatever it was called.
+    pub fn named(self, file_name: &str) -> String {
+        let stem = split_extension(file_name).map_or(file_name, |(stem, _)| stem);
+        clean_file_name(&format!("{stem}.{}", self.extension()))
+    }
+}
+
+/// The stem and extension of `name`, when what follows its last dot reads as an extension:
+/// up to ten ASCII letters and digits with at least one letter (so `扫描 2026.11` has none).
+fn split_extension(name: &str) -> Option<(&str, &str)> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let shaped = !stem.is_empty()
+        && (1..=10).contains(&ext.len())
+        && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        && ext.chars().any(|c| c.is_ascii_alphabetic());
+    shaped.then_some((stem, ext))
+}
+
+/// The name a scan whose content is of format `detected` is stored under: `file_name`
+/// cleaned (see [`clean_file_name`]), ending in the format's own extension. A name whose
+/// extension names some other kind of file is refused, naming both: exported under it, a
+/// PDF called `scan.html` would be handed to a browser, and on Windows a `.bat` or `.hta`
+/// would run. A name without an extension gets the format's.
+pub fn stored_name(file_name: &str, detected: ScanFormat) -> Result<String, ValidationError> {
+    let cleaned = clean_file_name(file_name);
+    if cleaned.is_empty() {
+        return Err(ValidationError::new(Field::File, Reason::Required));
+    }
+    match split_extension(&cleaned) {
+        Some((_, ext)) if !detected.is_named_by(ext) => Err(ValidationError::new(
+            Field::File,
+            Reason::ExtensionMismatch {
+                content: detected.label(),
+                extension: ext.to_string(),
+            },
+        )),
+        _ => Ok(detected.named(&cleaned)),
     }
 }
 
@@ -126,6 +202,72 @@ mod tests {
             None,
             "a program named .pdf"
         );
+    }
+
+    #[test]
+    fn a_scan_is_stored_under_its_formats_extension() {
+        assert_eq!(
+            stored_name("C:\\扫描\\户口本.PDF", ScanFormat::Pdf).unwrap(),
+            "户口本.pdf"
+        );
+        assert_eq!(
+            stored_name("照片.JPEG", ScanFormat::Jpeg).unwrap(),
+            "照片.jpg"
+        );
+        assert_eq!(stored_name("a.tiff", ScanFormat::Tiff).unwrap(), "a.tif");
+        assert_eq!(
+            stored_name("残疾证", ScanFormat::Png).unwrap(),
+            "残疾证.png"
+        );
+        assert_eq!(
+            stored_name("扫描 2026.11", ScanFormat::Pdf).unwrap(),
+            "扫描 2026.11.pdf",
+            "digits after a dot are not an extension"
+        );
+        for (name, ext) in [
+            ("scan.html", "html"),
+            ("a.pdf.bat", "bat"),
+            ("b.HTA", "HTA"),
+        ] {
+            assert_eq!(
+                stored_name(name, ScanFormat::Pdf).unwrap_err(),
+                ValidationError::new(
+                    Field::File,
+                    Reason::ExtensionMismatch {
+                        content: "PDF",
+                        extension: ext.into()
+                    }
+                ),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            stored_name("x.jpg", ScanFormat::Png).unwrap_err().reason,
+            Reason::ExtensionMismatch {
+                content: "PNG",
+                extension: "jpg".into()
+            }
+        );
+        assert_eq!(
+            stored_name("/tmp/", ScanFormat::Pdf).unwrap_err().reason,
+            Reason::Required
+        );
+        // A name ending in a dot or a space (which Windows drops) still ends in the format's.
+        assert_eq!(
+            stored_name("a.html.", ScanFormat::Pdf).unwrap(),
+            "a.html..pdf"
+        );
+        let long = format!("{}.pdf", "长".repeat(100));
+        let kept = stored_name(&long, ScanFormat::Pdf).unwrap();
+        assert_eq!(kept.chars().count(), 80);
+        assert!(kept.ends_with(".pdf"));
+    }
+
+    #[test]
+    fn an_export_name_takes_the_contents_extension() {
+        assert_eq!(ScanFormat::Pdf.named("残疾证.html"), "残疾证.pdf");
+        assert_eq!(ScanFormat::Pdf.named("P1_残疾证.hta"), "P1_残疾证.pdf");
+        assert_eq!(ScanFormat::Ofd.named("P1_证明"), "P1_证明.ofd");
     }
 
     #[test]

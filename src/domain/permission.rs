@@ -122,6 +122,8 @@ pub enum Action {
     ManageProviders,
     /// 用户管理
     ManageUsers,
+    /// 备份与恢复: the whole workstation, every unit's records and the keys
+    BackupRestore,
     /// 审计与检查
     Inspect,
     /// 监督管理: posting periods, complaints and objections, inspections of services
@@ -153,6 +155,7 @@ impl Action {
             Action::ManageCatalogue => "action.manage_catalogue",
             Action::ManageProviders => "action.manage_providers",
             Action::ManageUsers => "action.manage_users",
+            Action::BackupRestore => "action.backup_restore",
             Action::Inspect => "action.inspect",
             Action::Supervise => "action.supervise",
             Action::GenerateDemo => "action.generate_demo",

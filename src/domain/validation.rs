@@ -201,6 +201,12 @@ pub enum Reason {
     FileTooLarge { max_mb: u64 },
     /// Not a scan: not PDF, JPEG, PNG, TIFF or OFD by its first bytes.
     NotAScan,
+    /// The name's extension says another kind of file than the content is (`content` is the
+    /// format's label, `extension` the name's, without the dot).
+    ExtensionMismatch {
+        content: &'static str,
+        extension: String,
+    },
     /// A spreadsheet turned an ID number into a floating-point number: its digits are lost.
     ScientificNotation,
     /// An 18-digit ID number from a CSV ending in `000`: what is left when a spreadsheet kept
@@ -264,6 +270,11 @@ impl Localize for Reason {
                 &[("max", &max_mb.to_string())],
             ),
             Reason::NotAScan => t(lang, "reason.not_a_scan").to_string(),
+            Reason::ExtensionMismatch { content, extension } => tf(
+                lang,
+                "reason.extension_mismatch",
+                &[("content", content), ("extension", extension)],
+            ),
             Reason::ScientificNotation => t(lang, "reason.scientific_notation").to_string(),
             Reason::DigitsLost => t(lang, "reason.digits_lost").to_string(),
             Reason::NotAccepted { value, accepted } => tf(

@@ -39,6 +39,89 @@ fn to_hash(bytes: Vec<u8>) -> Result<[u8; 32]> {
     })
 }
 
+/// The last entry's sequence number and hash; 0 and the zero hash for an empty log (what
+/// the first entry links to).
+pub fn head(conn: &Connection) -> Result<(i64, [u8; 32])> {
+    let head: Option<(i64, Vec<u8>)> = conn
+        .query_row(
+            "SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match head {
+        Some((s, h)) => Ok((s, to_hash(h)?)),
+        None => Ok((0, [0u8; 32])),
+    }
+}
+
+/// The hash of entry `seq`, if the log has one.
+pub fn hash_at(conn: &Connection, seq: i64) -> Result<Option<[u8; 32]>> {
+    let hash: Option<Vec<u8>> = conn
+        .query_row("SELECT hash FROM access_log WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    hash.map(to_hash).transpose()
+}
+
+/// One entry with its links, exactly as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredEvent {
+    pub event: AccessEvent,
+    pub prev_hash: [u8; 32],
+    pub hash: [u8; 32],
+}
+
+/// Every entry after `seq`, oldest first, with its links.
+pub fn after(conn: &Connection, seq: i64) -> Result<Vec<StoredEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, event, subject, detail, prev_hash, hash FROM access_log
+         WHERE seq > ?1 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([seq])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(StoredEvent {
+            event: event_from_row(r)?,
+            prev_hash: to_hash(r.get(6)?)?,
+            hash: to_hash(r.get(7)?)?,
+        });
+    }
+    Ok(out)
+}
+
+/// Appends entries of another copy of this log as they were stored there — same sequence
+/// numbers, same hashes — so that its chain continues here and still verifies.
+pub fn append_stored(conn: &Connection, entries: &[StoredEvent]) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "INSERT INTO access_log (seq, at, actor, event, subject, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for s in entries {
+        let e = &s.event;
+        stmt.execute(params![
+            e.seq,
+            e.at,
+            e.actor,
+            e.event,
+            e.subject,
+            e.detail,
+            s.prev_hash.as_slice(),
+            s.hash.as_slice()
+        ])?;
+    }
+    Ok(())
+}
+
+/// Every event of kind `event`, oldest first.
+pub fn of_event(conn: &Connection, event: &str) -> Result<Vec<AccessEvent>> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, at, actor, event, subject, detail FROM access_log WHERE event = ?1 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map([event], event_from_row)?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
 /// Appends one event; call inside the caller's transaction when the event belongs to one.
 pub fn append(
     conn: &Connection,
@@ -48,19 +131,9 @@ pub fn append(
     subject: &str,
     detail: &str,
 ) -> Result<()> {
-    let head: Option<(i64, Vec<u8>)> = conn
-        .query_row(
-            "SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let (seq, prev) = match head {
-        Some((s, h)) => (s + 1, to_hash(h)?),
-        None => (1, [0u8; 32]),
-    };
+    let (last, prev) = head(conn)?;
     let e = AccessEvent {
-        seq,
+        seq: last + 1,
         at: at.to_string(),
         actor: actor.to_string(),
         event: event.to_string(),

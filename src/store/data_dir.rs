@@ -50,6 +50,35 @@ pub fn file_mode_for(dir: &Path) -> u32 {
     }
 }
 
+/// Mode for a new file at `path`: that of the folder it goes into (so a print in a user's
+/// outbox is owner-only even in group mode, where the database is the group's).
+pub fn file_mode_at(path: &Path) -> u32 {
+    file_mode_for(path.parent().unwrap_or_else(|| Path::new(".")))
+}
+
+/// Creates folder `dir` of the data directory `data_dir` if missing, shared as the data
+/// directory is: owner-only (0700), or for the group in group mode (2770, so what is made in
+/// it is the group's too).
+pub fn ensure_data_subdir(data_dir: &Path, dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if is_group_mode(data_dir) {
+            0o2770
+        } else {
+            0o700
+        };
+        fs::set_permissions(dir, fs::Permissions::from_mode(mode)).map_err(|e| io_err(dir, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = data_dir;
+    Ok(())
+}
+
 /// Creates `dir` (and parents) if missing; a new folder is owner-only.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
@@ -87,8 +116,10 @@ pub fn create_private_file(path: &Path, mode: u32) -> Result<()> {
     Ok(())
 }
 
-/// The per-user outbox beside the database (`outbox/<user>`), created owner-only (or for the
-/// group in group mode): prints, exports and bundles go there so people can find them.
+/// The per-user outbox beside the database (`outbox/<user>`): prints, exports and bundles go
+/// there so people can find them. The user's folder is owner-only in every mode — prints hold
+/// personal data and are not for colleagues — while `outbox/` itself is the group's in group
+/// mode, so that each colleague can make their own folder in it.
 pub fn outbox(db_dir: &Path, user: &str) -> Result<PathBuf> {
     let safe: String = user
         .chars()
@@ -100,17 +131,21 @@ pub fn outbox(db_dir: &Path, user: &str) -> Result<PathBuf> {
             }
         })
         .collect();
-    let dir = db_dir.join("outbox").join(safe);
-    if !dir.is_dir() {
-        fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = if is_group_mode(db_dir) { 0o2770 } else { 0o700 };
-            for d in [db_dir.join("outbox"), dir.clone()] {
-                fs::set_permissions(&d, fs::Permissions::from_mode(mode))
-                    .map_err(|e| io_err(&d, e))?;
-            }
+    let root = db_dir.join("outbox");
+    ensure_data_subdir(db_dir, &root)?;
+    let dir = root.join(safe);
+    fs::create_dir_all(&dir).map_err(|e| io_err(&dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Also closes a folder an older release made group-readable (2770).
+        let mode = fs::metadata(&dir)
+            .map_err(|e| io_err(&dir, e))?
+            .permissions()
+            .mode();
+        if mode & 0o7777 != 0o700 {
+            fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))
+                .map_err(|e| io_err(&dir, e))?;
         }
     }
     Ok(dir)
@@ -184,6 +219,18 @@ mod tests {
             0o600
         );
         assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn in_group_mode_the_outbox_is_the_groups_and_each_users_folder_their_own() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::set_permissions(tmp.path(), fs::Permissions::from_mode(0o2770)).unwrap();
+        let dir = outbox(tmp.path(), "zhangsan").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode(&tmp.path().join("outbox")), 0o2770);
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(file_mode_at(&dir.join("card.html")), 0o600);
+        assert_eq!(file_mode_at(&tmp.path().join("jiuzhu.db")), 0o660);
     }
 
     #[test]

@@ -87,6 +87,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0013_trust.sql"),
         after: None,
     },
+    Migration {
+        name: "what each bundle written carried of this workstation's own chains",
+        sql: include_str!("sql/0014_bundles_out_own.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -37,6 +37,18 @@ impl DemoWs {
         DemoWs { dir, store, users }
     }
 
+    /// A demo workstation in a fresh temporary folder prepared for a shared server: the
+    /// folder has the setgid bit, so the program works in group mode.
+    #[cfg(unix)]
+    pub fn group_mode() -> DemoWs {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o2770)).unwrap();
+        let (store, users) =
+            demo::setup(dir.path(), &dir.path().join("jiuzhu.db"), &clock()).unwrap();
+        DemoWs { dir, store, users }
+    }
+
     pub fn db(&self) -> PathBuf {
         self.dir.path().join("jiuzhu.db")
     }

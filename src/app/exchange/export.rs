@@ -183,8 +183,7 @@ pub fn export(
             bundle_seq,
         )),
     };
-    let file_mode =
-        data_dir::file_mode_for(ctx.store.path().parent().unwrap_or_else(|| Path::new(".")));
+    let file_mode = data_dir::file_mode_at(&path);
     let payload_path = path.with_extension("payload.part");
     let result = write_payload(
         ctx,
@@ -306,8 +305,16 @@ pub fn export(
         "to={} seq={} entries={} elided={} attachments={}",
         peer.org_code, bundle_seq, written.entries, written.elided, written.attachments
     );
+    // Kept so that a restore can tell own changes that have left this workstation.
+    let own_carried: Vec<(i64, i64)> = written
+        .ranges
+        .iter()
+        .filter(|r| r.origin == ws.id)
+        .map(|r| (r.epoch, r.to))
+        .collect();
     let recorded = ctx.store.write_local(|tx| -> Result<()> {
         store_exchange::record_out(tx, &record)?;
+        crate::store::backup::record_own_carried(tx, &bundle_id, &own_carried)?;
         access_log::append(tx, &at, &actor, "bundle.export", &bundle_id, &detail)?;
         Ok(())
     });
