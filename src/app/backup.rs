@@ -240,12 +240,7 @@ pub struct RestoreSummary {
 }
 
 /// The last entry of an access log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LogHead {
-    pub seq: i64,
-    /// SHA-256, hex.
-    pub hash: String,
-}
+pub use crate::sync::format::LogHead;
 
 /// What a restore's access-log entry says (its detail, as JSON): the backup, and what became
 /// of the database it replaced and of that database's access log.

@@ -26,6 +26,43 @@ pub enum Finding {
     /// An entry held here differs from the checkpoint its origin signed in a bundle manifest:
     /// (origin, epoch, seq).
     CheckpointBroken(String, i64, i64),
+    /// The newest entries of a chain are gone: it ends at `held`, but `witness` knows it
+    /// reached `witnessed` (cut with the rows they made, which the chain itself cannot show).
+    ChainTailMissing {
+        origin: String,
+        epoch: i64,
+        held: i64,
+        witnessed: i64,
+        witness: Witness,
+    },
+    /// The entry a witness names is held with another hash: the chain was cut and written on.
+    ChainTailRewritten {
+        origin: String,
+        epoch: i64,
+        seq: i64,
+        witness: Witness,
+    },
+    /// The newest access-log entries are gone: the log ends at `held`, `witness` saw `witnessed`.
+    AccessTailMissing {
+        held: i64,
+        witnessed: i64,
+        witness: Witness,
+    },
+    /// The access-log entry a witness names is held with another hash.
+    AccessTailRewritten { seq: i64, witness: Witness },
+    /// A unit has more than one current key here (one is the rule): (unit, keys).
+    SeveralKeys(String, i64),
+}
+
+/// Who knows how far a log reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Witness {
+    /// This database's own record of the highest entry written (kept by a trigger).
+    Local,
+    /// A peer unit's acknowledgement in its bundle (the unit's code).
+    Peer(String),
+    /// The chain's origin signed its head in a bundle manifest (the unit's code, when known).
+    Checkpoint(String),
 }
 
 /// What a check run found, with what it covered.
@@ -39,6 +76,8 @@ pub struct Report {
     pub records_compared: u64,
     /// Everything wrong; empty when all holds.
     pub findings: Vec<Finding>,
+    /// The unit of each workstation named above, where known: id → (code, name).
+    pub units: std::collections::BTreeMap<String, (String, String)>,
 }
 
 impl Report {
@@ -65,6 +104,129 @@ fn audit_into(store: &Store, report: &mut Report) -> Result<()> {
         report
             .findings
             .push(Finding::CheckpointBroken(origin, epoch, seq));
+    }
+    tails_into(store, report)?;
+    let tree = crate::store::orgs::tree(store.conn())?;
+    let ws = store.workstation()?;
+    report.units.insert(
+        ws.id.clone(),
+        (ws.org_code.clone(), tree.name_of(&ws.org_code).to_string()),
+    );
+    for p in crate::store::exchange::peers(store.conn())? {
+        report.units.insert(
+            p.workstation,
+            (p.org_code, crate::domain::text::for_display(&p.org_name)),
+        );
+    }
+    for (org, n) in crate::store::exchange::units_with_several_keys(store.conn())? {
+        report.findings.push(Finding::SeveralKeys(org, n));
+    }
+    Ok(())
+}
+
+/// The tails of both logs against everything that witnessed how far they reached: this
+/// database's own high-water marks, the peers' acknowledgements of this workstation's chain
+/// and of its access log, and the heads origins signed. A hash chain alone cannot tell that
+/// its newest entries were cut; these can.
+fn tails_into(store: &Store, report: &mut Report) -> Result<()> {
+    use crate::store::exchange as ex;
+    let conn = store.conn();
+    let ws = store.workstation()?;
+    let peer_org = |workstation: &str| -> Result<String> {
+        Ok(ex::peers(conn)?
+            .into_iter()
+            .find(|p| p.workstation == workstation)
+            .map(|p| p.org_code)
+            .unwrap_or_else(|| workstation.to_string()))
+    };
+    let mut chain_claims: Vec<(String, i64, i64, Option<String>, Witness)> = Vec::new();
+    for (origin, epoch, seq, hash) in ex::chain_heads(conn)? {
+        chain_claims.push((origin, epoch, seq, Some(hex::encode(hash)), Witness::Local));
+    }
+    // Only this workstation's current chain is its own to keep whole; an older epoch ended
+    // with a restore, and the peers send back what it lost.
+    if let Some((peer, seq)) = ex::peers_holding(conn, &ws.id, ws.epoch)?
+        .into_iter()
+        .next()
+    {
+        chain_claims.push((
+            ws.id.clone(),
+            ws.epoch,
+            seq,
+            None,
+            Witness::Peer(peer_org(&peer)?),
+        ));
+    }
+    for (origin, epoch, seq, hash) in ex::checkpoints(conn)? {
+        let org = peer_org(&origin)?;
+        chain_claims.push((origin, epoch, seq, Some(hash), Witness::Checkpoint(org)));
+    }
+    let mut named: std::collections::HashSet<(String, i64)> = std::collections::HashSet::new();
+    for (origin, epoch, seq, hash, witness) in chain_claims {
+        if named.contains(&(origin.clone(), epoch)) {
+            continue;
+        }
+        let held = ex::held(conn, &origin, epoch)?;
+        if held < seq {
+            named.insert((origin.clone(), epoch));
+            report.findings.push(Finding::ChainTailMissing {
+                origin,
+                epoch,
+                held,
+                witnessed: seq,
+                witness,
+            });
+            continue;
+        }
+        let Some(hash) = hash else { continue };
+        if let Some(at) = ex::hash_at(conn, &origin, epoch, seq)? {
+            if hex::encode(at) != hash && witness == Witness::Local {
+                named.insert((origin.clone(), epoch));
+                report.findings.push(Finding::ChainTailRewritten {
+                    origin,
+                    epoch,
+                    seq,
+                    witness,
+                });
+            }
+        }
+    }
+    // The access log: its own high-water mark, then each peer's echo of its head.
+    let mut access_claims: Vec<(i64, String, Witness)> = Vec::new();
+    if let Some((seq, hash)) = access_log::witnessed_head(conn)? {
+        access_claims.push((seq, hex::encode(hash), Witness::Local));
+    }
+    for (peer, seq, hash) in ex::access_witnesses(conn)? {
+        access_claims.push((seq, hash, Witness::Peer(peer_org(&peer)?)));
+    }
+    // A restore that could not carry the replaced log over says where that log ended.
+    let explained: i64 = access_log::of_event(conn, "restore")?
+        .iter()
+        .filter_map(|e| serde_json::from_str::<super::backup::RestoreNote>(&e.detail).ok())
+        .filter_map(|n| n.replaced_head.map(|h| h.seq))
+        .max()
+        .unwrap_or(0);
+    let (held, _) = access_log::head(conn)?;
+    for (seq, hash, witness) in access_claims {
+        if held < seq {
+            if seq <= explained && witness != Witness::Local {
+                continue;
+            }
+            report.findings.push(Finding::AccessTailMissing {
+                held,
+                witnessed: seq,
+                witness,
+            });
+            break;
+        }
+        if let Some(at) = access_log::hash_at(conn, seq)? {
+            if hex::encode(at) != hash && seq > explained {
+                report
+                    .findings
+                    .push(Finding::AccessTailRewritten { seq, witness });
+                break;
+            }
+        }
     }
     Ok(())
 }

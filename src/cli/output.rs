@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{io_err, show_path, Paths};
-use crate::app::check::{break_key, Finding, Report};
+use crate::app::check::{break_key, Finding, Report, Witness};
 use crate::app::demo::{DemoUser, Summary};
 use crate::app::roster::Receipt;
 use crate::app::setup::InitParams;
@@ -151,6 +151,26 @@ pub fn check_report(
     with_records: bool,
 ) -> Result<(), AppError> {
     let mut say = |s: String| writeln!(out, "{s}").map_err(io_err);
+    // A workstation by its unit where known, always with its whole id: the first digits of a
+    // UUIDv7 are its creation time and repeat for workstations made in the same minute.
+    let origin = |id: &str| -> String {
+        let id = crate::domain::text::for_display(id);
+        match r.units.get(&id) {
+            Some((code, name)) => tf(
+                lang,
+                "check.origin_known",
+                &[("name", name), ("code", code), ("id", &id)],
+            ),
+            None => id,
+        }
+    };
+    let witness = |w: &Witness| -> String {
+        match w {
+            Witness::Local => t(lang, "check.witness_local").to_string(),
+            Witness::Peer(org) => tf(lang, "check.witness_peer", &[("org", org)]),
+            Witness::Checkpoint(org) => tf(lang, "check.witness_checkpoint", &[("org", org)]),
+        }
+    };
     say(tf(lang, "check.database", &[("path", &show_path(db))]))?;
     let total: i64 = r.chains.iter().map(|c| c.entries).sum();
     say(tf(
@@ -162,13 +182,12 @@ pub fn check_report(
         ],
     ))?;
     for c in &r.chains {
-        let short: String = c.origin.chars().take(8).collect();
         let head: String = c.head.chars().take(16).collect();
         say(tf(
             lang,
             "check.chain_line",
             &[
-                ("origin", &short),
+                ("origin", &origin(&c.origin)),
                 ("epoch", &c.epoch.to_string()),
                 ("entries", &c.entries.to_string()),
                 ("head", &head),
@@ -198,7 +217,7 @@ pub fn check_report(
                     lang,
                     "check.chain_broken",
                     &[
-                        ("origin", &b.origin),
+                        ("origin", &origin(&b.origin)),
                         ("epoch", &b.epoch.to_string()),
                         ("seq", &b.seq.to_string()),
                         ("why", t(lang, break_key(&b.kind))),
@@ -211,14 +230,69 @@ pub fn check_report(
             }
             Finding::SearchStale(n) => tf(lang, "check.search_stale", &[("n", &n.to_string())]),
             Finding::DocumentBroken(key) => tf(lang, "check.document_broken", &[("key", key)]),
-            Finding::CheckpointBroken(origin, epoch, seq) => tf(
+            Finding::CheckpointBroken(origin_id, epoch, seq) => tf(
                 lang,
                 "check.checkpoint_broken",
                 &[
-                    ("origin", origin),
+                    ("origin", &origin(origin_id)),
                     ("epoch", &epoch.to_string()),
                     ("seq", &seq.to_string()),
                 ],
+            ),
+            Finding::ChainTailMissing {
+                origin: o,
+                epoch,
+                held,
+                witnessed,
+                witness: w,
+            } => tf(
+                lang,
+                "check.chain_tail_missing",
+                &[
+                    ("origin", &origin(o)),
+                    ("epoch", &epoch.to_string()),
+                    ("from", &(held + 1).to_string()),
+                    ("to", &witnessed.to_string()),
+                    ("witness", &witness(w)),
+                ],
+            ),
+            Finding::ChainTailRewritten {
+                origin: o,
+                epoch,
+                seq,
+                witness: w,
+            } => tf(
+                lang,
+                "check.chain_tail_rewritten",
+                &[
+                    ("origin", &origin(o)),
+                    ("epoch", &epoch.to_string()),
+                    ("seq", &seq.to_string()),
+                    ("witness", &witness(w)),
+                ],
+            ),
+            Finding::AccessTailMissing {
+                held,
+                witnessed,
+                witness: w,
+            } => tf(
+                lang,
+                "check.access_tail_missing",
+                &[
+                    ("from", &(held + 1).to_string()),
+                    ("to", &witnessed.to_string()),
+                    ("witness", &witness(w)),
+                ],
+            ),
+            Finding::AccessTailRewritten { seq, witness: w } => tf(
+                lang,
+                "check.access_tail_rewritten",
+                &[("seq", &seq.to_string()), ("witness", &witness(w))],
+            ),
+            Finding::SeveralKeys(org, n) => tf(
+                lang,
+                "check.several_keys",
+                &[("org", org), ("n", &n.to_string())],
             ),
             Finding::RecordMismatch(m) => tf(
                 lang,

@@ -55,6 +55,17 @@ pub fn head(conn: &Connection) -> Result<(i64, [u8; 32])> {
     }
 }
 
+/// The highest entry this log ever had, as the trigger of schema 13 keeps it: cutting the
+/// newest entries leaves it behind. `None` for a log that never had one.
+pub fn witnessed_head(conn: &Connection) -> Result<Option<(i64, [u8; 32])>> {
+    let head: Option<(i64, Vec<u8>)> = conn
+        .query_row("SELECT seq, hash FROM access_head", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    head.map(|(s, h)| Ok((s, to_hash(h)?))).transpose()
+}
+
 /// The hash of entry `seq`, if the log has one.
 pub fn hash_at(conn: &Connection, seq: i64) -> Result<Option<[u8; 32]>> {
     let hash: Option<Vec<u8>> = conn

@@ -641,6 +641,103 @@ pub fn insert_blob(conn: &Connection, sha256_hex: &str, bytes: &[u8]) -> Result<
     Ok(())
 }
 
+/// Which access-log head an access checkpoint holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessSide {
+    /// The peer's own head, as its last bundle signed it: sent back to it.
+    Theirs,
+    /// This workstation's head as the peer last received it: what this log must still reach.
+    Ours,
+}
+
+impl AccessSide {
+    fn code(self) -> &'static str {
+        match self {
+            AccessSide::Theirs => "theirs",
+            AccessSide::Ours => "ours",
+        }
+    }
+}
+
+/// Keeps the access-log head `(seq, hash)` of `side` for `peer` (the newest replaces the last).
+pub fn set_access_checkpoint(
+    conn: &Connection,
+    peer: &str,
+    side: AccessSide,
+    seq: i64,
+    hash: &str,
+    bundle_id: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO access_checkpoints (peer_workstation, direction, seq, hash, bundle_id)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (peer_workstation, direction) DO UPDATE
+         SET seq = excluded.seq, hash = excluded.hash, bundle_id = excluded.bundle_id",
+        params![peer, side.code(), seq, hash, bundle_id],
+    )?;
+    Ok(())
+}
+
+/// The access-log head of `side` kept for `peer`.
+pub fn access_checkpoint(
+    conn: &Connection,
+    peer: &str,
+    side: AccessSide,
+) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, hash FROM access_checkpoints WHERE peer_workstation = ?1 AND direction = ?2",
+            params![peer, side.code()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// This workstation's access-log heads as its peers last received them: (peer, seq, hash).
+pub fn access_witnesses(conn: &Connection) -> Result<Vec<(String, i64, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT peer_workstation, seq, hash FROM access_checkpoints WHERE direction = 'ours'
+         ORDER BY peer_workstation",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Every signed checkpoint of a chain: (origin, epoch, seq, hash).
+pub fn checkpoints(conn: &Connection) -> Result<Vec<(String, i64, i64, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT origin, epoch, seq, hash FROM chain_checkpoints ORDER BY origin, epoch, seq",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// How far each peer says it holds chain (`origin`, `epoch`): (peer, seq).
+pub fn peers_holding(conn: &Connection, origin: &str, epoch: i64) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT peer_workstation, seq FROM peer_holdings WHERE origin = ?1 AND epoch = ?2
+         ORDER BY seq DESC",
+    )?;
+    let rows = stmt.query_map(params![origin, epoch], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// The highest entry ever written to one chain here.
+pub type ChainHead = (String, i64, i64, [u8; 32]);
+
+/// The highest entry ever written to each chain here, as the trigger of schema 13 keeps it:
+/// (origin, epoch, seq, hash).
+pub fn chain_heads(conn: &Connection) -> Result<Vec<ChainHead>> {
+    let mut stmt =
+        conn.prepare("SELECT origin, epoch, seq, hash FROM chain_heads ORDER BY origin, epoch")?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push((r.get(0)?, r.get(1)?, r.get(2)?, hash_of_blob(r.get(3)?)?));
+    }
+    Ok(out)
+}
+
 /// Records the sender's signed chain head.
 pub fn insert_checkpoint(
     conn: &Connection,

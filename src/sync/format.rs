@@ -19,7 +19,7 @@ use super::Refusal;
 /// Format name in the manifest.
 pub const FORMAT: &str = "jiuzhu-bundle";
 /// This program's format version (major.minor); a newer major is refused.
-pub const VERSION: &str = "1.0";
+pub const VERSION: &str = "1.1";
 const MAJOR: u64 = 1;
 /// Member names, in their required order.
 pub const MEMBERS: [&str; 3] = ["manifest.json", "manifest.sig", "payload.age"];
@@ -88,6 +88,16 @@ pub struct Head {
     pub hash: String,
 }
 
+/// The last entry of an access log: how far it reached, and its hash (hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogHead {
+    /// Its sequence number.
+    pub seq: i64,
+    /// SHA-256, hex.
+    pub hash: String,
+}
+
 /// The encrypted part as the manifest describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -139,6 +149,14 @@ pub struct Manifest {
     pub head: Option<Head>,
     /// The encrypted part.
     pub payload: PayloadInfo,
+    /// The sender's access-log head: a signed checkpoint of the log that never travels
+    /// (since 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_head: Option<LogHead>,
+    /// The destination's access-log head as the sender last received it, sent back so the
+    /// destination can tell its own log never lost that far (since 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_seen: Option<LogHead>,
 }
 
 impl Manifest {

@@ -16,9 +16,12 @@ use crate::app::{clock, AppError, Ctx, Result};
 use crate::domain::org::OrgTree;
 use crate::domain::permission::Action;
 use crate::domain::scope;
+use crate::store::exchange::AccessSide;
 use crate::store::exchange::{self as store_exchange, BundleOut, ElidedStretch, StoredEntry};
 use crate::store::{access_log, data_dir, documents, settings, Store, StoreError};
-use crate::sync::format::{self, Head, Held, Manifest, Party, PayloadInfo, Range, SignatureMember};
+use crate::sync::format::{
+    self, Head, Held, LogHead, Manifest, Party, PayloadInfo, Range, SignatureMember,
+};
 use crate::sync::keys::Card;
 use crate::sync::payload::{Elided, Entry, FrameWriter, Header, Trailer};
 use crate::sync::Refusal;
@@ -229,6 +232,15 @@ pub fn export(
                     hash: hex::encode(hash),
                 })
         });
+    // The access log never travels; its head does, signed, and the peer's last one goes back.
+    let (access_seq, access_hash) = access_log::head(conn)?;
+    let access_head = (access_seq > 0).then(|| LogHead {
+        seq: access_seq,
+        hash: hex::encode(access_hash),
+    });
+    let access_seen =
+        store_exchange::access_checkpoint(conn, &peer.workstation, AccessSide::Theirs)?
+            .map(|(seq, hash)| LogHead { seq, hash });
     let manifest = Manifest {
         format: format::FORMAT.to_string(),
         version: format::VERSION.to_string(),
@@ -261,6 +273,8 @@ pub fn export(
             plain_size: written.plain_size,
             escrow: escrow.is_some(),
         },
+        access_head,
+        access_seen,
     };
     let manifest_bytes = manifest.to_bytes();
     let signature = SignatureMember::sign(&keys, &card.fingerprint(), &manifest_bytes).to_bytes();

@@ -807,6 +807,27 @@ fn apply(
                 .map(|h| (h.origin.clone(), h.epoch, h.seq))
                 .collect();
             store_exchange::set_peer_holdings(tx, &manifest.sender.workstation, &held)?;
+            let sender = &manifest.sender.workstation;
+            if let Some(h) = &manifest.access_head {
+                store_exchange::set_access_checkpoint(
+                    tx,
+                    sender,
+                    store_exchange::AccessSide::Theirs,
+                    h.seq,
+                    &h.hash,
+                    &manifest.bundle_id,
+                )?;
+            }
+            if let Some(h) = &manifest.access_seen {
+                store_exchange::set_access_checkpoint(
+                    tx,
+                    sender,
+                    store_exchange::AccessSide::Ours,
+                    h.seq,
+                    &h.hash,
+                    &manifest.bundle_id,
+                )?;
+            }
             if let Some(head) = &manifest.head {
                 store_exchange::insert_checkpoint(
                     tx,

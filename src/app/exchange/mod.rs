@@ -148,19 +148,28 @@ pub fn open_counts(store: &Store) -> Result<(i64, i64)> {
     Ok(store_exchange::open_counts(store.conn())?)
 }
 
-/// A workstation's name for messages: its unit's name when known, else a short id.
-fn origin_name(store: &Store, tree: &OrgTree, workstation: &str) -> String {
+/// The unit of workstation `workstation`, when this workstation knows it (itself or an
+/// enrolled peer): (code, name).
+pub fn origin_unit(store: &Store, tree: &OrgTree, workstation: &str) -> Option<(String, String)> {
     if let Ok(ws) = store.workstation() {
         if ws.id == workstation {
-            return tree.name_of(&ws.org_code).to_string();
+            return Some((ws.org_code.clone(), tree.name_of(&ws.org_code).to_string()));
         }
     }
-    if let Ok(peers) = store_exchange::peers(store.conn()) {
-        if let Some(p) = peers.iter().find(|p| p.workstation == workstation) {
-            return crate::domain::text::for_display(&p.org_name);
-        }
+    let peers = store_exchange::peers(store.conn()).ok()?;
+    peers
+        .into_iter()
+        .find(|p| p.workstation == workstation)
+        .map(|p| (p.org_code, crate::domain::text::for_display(&p.org_name)))
+}
+
+/// A workstation's name for messages: its unit's name when known, else its whole id (a
+/// UUIDv7's first digits are its creation time and repeat for workstations made together).
+fn origin_name(store: &Store, tree: &OrgTree, workstation: &str) -> String {
+    match origin_unit(store, tree, workstation) {
+        Some((_, name)) => name,
+        None => crate::domain::text::for_display(workstation),
     }
-    workstation.chars().take(8).collect()
 }
 
 /// The receipt as lines for people: totals, then per kind and per community.
