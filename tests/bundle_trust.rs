@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::exchange::{pair, Station, COM, SUB};
+use common::exchange::{pair, person_record, Station, COM, SUB};
 use jiuzhu::app::exchange;
 use jiuzhu::app::person;
 use jiuzhu::domain::org::Tier;
@@ -55,21 +55,6 @@ fn changed(mut record: serde_json::Value, changes: serde_json::Value) -> serde_j
     record
 }
 
-/// A new person record in `community`, complete as the program writes one.
-fn new_person(id: &str, origin: &str, community: &str, name: &str) -> serde_json::Value {
-    serde_json::json!({
-        "id": id, "origin": origin, "version": 1,
-        "created_at": "2026-11-28T02:30:00.000Z", "updated_at": "2026-11-28T02:30:00.000Z",
-        "name": name, "id_number": null, "sex": null, "birth_date": null, "phone": null,
-        "address": null, "community": community, "hukou_local": 1,
-        "assistance_status": "none", "assistance_certificate": null, "self_care": null,
-        "disability_type": null, "disability_grade": null, "disability_cert": null,
-        "diseases": null, "lives_alone": 0, "guardian_name": null, "guardian_phone": null,
-        "emergency_contact": null, "note": null, "service_no": null, "status": "active",
-        "household_id": null, "relation": null, "merged_into": null, "status_reason": null,
-    })
-}
-
 fn workstation_id(s: &Station) -> String {
     s.store.workstation().unwrap().id
 }
@@ -95,13 +80,13 @@ fn a_community_cannot_write_its_siblings_records_through_its_bundle() {
     com.forge(
         Entity::Person,
         "person.create",
-        new_person(planted, &origin, SIBLING, "王伪造"),
+        person_record(planted, &origin, SIBLING, "王伪造"),
     );
     let nowhere = "01a23b1d-a839-7095-b31d-000000000002";
     com.forge(
         Entity::Person,
         "person.create",
-        new_person(nowhere, &origin, "360104001099", "赵伪造"),
+        person_record(nowhere, &origin, "360104001099", "赵伪造"),
     );
     // Its own database looks sound: only the receiving side can tell.
     com.assert_check();
@@ -197,17 +182,22 @@ fn what_no_form_accepts_waits_for_review_and_is_not_passed_on() {
     com.forge(
         Entity::Person,
         "person.create",
-        new_person(nul, &origin, COM, "张\u{0}三\u{1b}[2J"),
+        person_record(nul, &origin, COM, "张\u{0}三\u{1b}[2J"),
     );
     let long = "01a23b1d-a839-7095-b31d-000000000004";
     com.forge(
         Entity::Person,
         "person.create",
-        new_person(long, &origin, COM, &"长".repeat(40_000)),
+        person_record(long, &origin, COM, &"长".repeat(40_000)),
     );
+    // A status no program writes: it used to fail the whole import with "run jiuzhu check".
+    let odd = "01a23b1d-a839-7095-b31d-000000000005";
+    let mut record = person_record(odd, &origin, COM, "钱某");
+    record["status"] = "deleted".into();
+    com.forge(Entity::Person, "person.create", record);
     let up = com.export_to(SUB);
     let r = sub.import_ok(&up.path);
-    assert_eq!((r.applied, r.reviews, r.invalid), (0, 2, 2), "{r:?}");
+    assert_eq!((r.applied, r.reviews, r.invalid), (0, 3, 3), "{r:?}");
     assert!(sub.record(Entity::Person, nul).is_none());
     assert!(sub.record(Entity::Person, long).is_none());
     sub.assert_check();
@@ -303,7 +293,14 @@ fn a_key_already_rotated_out_cannot_endorse_a_second_key() {
         .collect();
     assert_eq!(current, vec![real.fingerprint()]);
     assert_ne!(real.fingerprint(), forged.fingerprint());
-    // The administrator is shown the alarm until it is acknowledged.
+    // The administrator is shown the alarm, in 待办 too, until it is acknowledged.
+    let alarmed = |s: &mut Station| {
+        s.ctx(|ctx| jiuzhu::app::inbox::tasks(ctx).unwrap())
+            .items
+            .iter()
+            .any(|i| i.kind == jiuzhu::app::inbox::InboxKind::KeyAlarm && i.overdue)
+    };
+    assert!(alarmed(&mut sub));
     let alarms = sub.ctx(|ctx| exchange::key_alarms(ctx).unwrap());
     assert_eq!(alarms.len(), 1);
     assert_eq!(alarms[0].org_code, COM);
@@ -313,6 +310,7 @@ fn a_key_already_rotated_out_cannot_endorse_a_second_key() {
         .any(|(event, _)| event == "keys.stolen"));
     sub.ctx(|ctx| exchange::acknowledge_key_alarm(ctx, alarms[0].id).unwrap());
     assert!(sub.ctx(|ctx| exchange::key_alarms(ctx).unwrap()).is_empty());
+    assert!(!alarmed(&mut sub));
     // The community's own bundles still come in.
     let up = com.export_to(SUB);
     sub.import_ok(&up.path);
@@ -361,5 +359,54 @@ fn a_unit_has_one_key_and_a_child_must_stand_in_the_tree() {
     sub.ctx(|ctx| exchange::trust(ctx, &card3, &fp3, true).unwrap());
     assert!(sub.ctx(|ctx| ctx.tree.get("360104001099").is_some()));
     assert!(sub.access_events().iter().any(|(e, _)| e == "org.add"));
+    sub.assert_check();
+}
+
+#[test]
+fn a_scan_arriving_under_another_format_s_name_waits_for_review() {
+    let (mut com, _sib, mut sub, _) = three_units();
+    let pid = com.ctx(|ctx| {
+        person::create(
+            ctx,
+            &PersonDraft {
+                name: "周建国".into(),
+                id_number: "360104195003070035".into(),
+                community: COM.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    // A PDF filed under an .html name, as an older release (or a forger) could have it.
+    let bytes = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n".to_vec();
+    let sha = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    let c = rusqlite::Connection::open(com.db()).unwrap();
+    c.execute(
+        "INSERT INTO document_blobs (sha256, content) VALUES (?1, ?2)",
+        rusqlite::params![sha, bytes],
+    )
+    .unwrap();
+    let origin = workstation_id(&com);
+    let doc = "01a23b1d-a839-7095-b31d-000000000006";
+    com.forge(
+        Entity::Document,
+        "document.add",
+        serde_json::json!({
+            "id": doc, "origin": origin, "version": 1,
+            "created_at": "2026-11-28T02:30:00.000Z", "updated_at": "2026-11-28T02:30:00.000Z",
+            "person_id": pid, "kind": "id_card", "file_name": "scan.html",
+            "size": bytes.len(), "sha256": sha, "added_by": "admin",
+            "withdrawn_at": null, "withdraw_reason": null,
+        }),
+    );
+    let up = com.export_to(SUB);
+    assert_eq!(up.attachments, 1);
+    let r = sub.import_ok(&up.path);
+    assert_eq!((r.invalid, r.reviews), (1, 1), "{r:?}");
+    assert!(sub.record(Entity::Document, doc).is_none());
+    assert!(
+        sub.record(Entity::Person, &pid).is_some(),
+        "the rest is applied"
+    );
     sub.assert_check();
 }

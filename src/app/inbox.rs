@@ -150,11 +150,14 @@ pub enum InboxKind {
     Exchange,
     /// The last backup is older than the reminder's days (or there was none).
     Backup,
+    /// A likely stolen key: a bundle signed by a key that an already-replaced key endorsed
+    /// was refused; the administrator checks with the other office and revokes one.
+    KeyAlarm,
 }
 
 impl InboxKind {
     /// Every kind.
-    pub const ALL: [InboxKind; 15] = [
+    pub const ALL: [InboxKind; 16] = [
         InboxKind::VerifyClue,
         InboxKind::ReportClue,
         InboxKind::AcceptReport,
@@ -170,6 +173,7 @@ impl InboxKind {
         InboxKind::TransferIn,
         InboxKind::Exchange,
         InboxKind::Backup,
+        InboxKind::KeyAlarm,
     ];
 
     /// String-table key of the label.
@@ -190,6 +194,7 @@ impl InboxKind {
             InboxKind::TransferIn => "inbox.kind_transfer_in",
             InboxKind::Exchange => "inbox.kind_exchange",
             InboxKind::Backup => "inbox.kind_backup",
+            InboxKind::KeyAlarm => "inbox.kind_key_alarm",
         }
     }
 
@@ -211,6 +216,7 @@ impl InboxKind {
             InboxKind::Complaint => Action::Supervise,
             InboxKind::Exchange => Action::ExchangeBundles,
             InboxKind::Backup => Action::BackupRestore,
+            InboxKind::KeyAlarm => Action::ManageKeys,
         }
     }
 }
@@ -232,6 +238,8 @@ pub enum Target {
     ExchangeQueue { open: usize },
     /// A backup to make now; `last` is the last one's time (RFC 3339 UTC), if any.
     Backup { last: Option<String> },
+    /// The key alarms not yet acknowledged: `open` of them, the newest about unit `org`.
+    KeyAlarms { open: usize, org: String },
 }
 
 impl Target {
@@ -242,7 +250,7 @@ impl Target {
                 id
             }
             Target::Task { id, .. } => id,
-            Target::ExchangeQueue { .. } | Target::Backup { .. } => "",
+            Target::ExchangeQueue { .. } | Target::Backup { .. } | Target::KeyAlarms { .. } => "",
         }
     }
 }
@@ -300,6 +308,7 @@ pub fn tasks(ctx: &Ctx<'_>) -> Result<Inbox> {
     })?;
     items.extend(exchange_queue(ctx)?);
     items.extend(backup_due(ctx)?);
+    items.extend(key_alarms(ctx)?);
     items.sort_by(order);
     let total = items.len();
     let overdue = items.iter().filter(|i| i.overdue).count();
@@ -338,6 +347,37 @@ fn exchange_queue(ctx: &Ctx<'_>) -> Result<Option<InboxItem>> {
         days: crate::domain::timeliness::days_waiting(since, today),
         limit: i64::MAX,
         overdue: false,
+    }))
+}
+
+/// The key alarms as one item, for a session that manages keys: always overdue, since a
+/// copy of a unit's secret key is in other hands until one of the two keys is revoked.
+fn key_alarms(ctx: &Ctx<'_>) -> Result<Option<InboxItem>> {
+    if ctx.require_somewhere(Action::ManageKeys).is_err() {
+        return Ok(None);
+    }
+    let alarms = super::exchange::key_alarms(ctx)?;
+    let Some(newest) = alarms.first() else {
+        return Ok(None);
+    };
+    let today = ctx.clock.today();
+    let since = alarms
+        .iter()
+        .filter_map(|a| super::clock::stored_day(&a.at))
+        .min()
+        .unwrap_or(today);
+    Ok(Some(InboxItem {
+        kind: InboxKind::KeyAlarm,
+        name: crate::domain::text::for_display(&newest.org_name),
+        community: newest.org_code.clone(),
+        target: Target::KeyAlarms {
+            open: alarms.len(),
+            org: crate::domain::text::for_display(&newest.org_name),
+        },
+        since,
+        days: crate::domain::timeliness::days_waiting(since, today),
+        limit: 0,
+        overdue: true,
     }))
 }
 

@@ -12,6 +12,11 @@ use serde::Deserialize;
 /// only their first reading. Names of three characters rarely reach it.
 const MAX_VARIANTS: usize = 16;
 
+/// Keys are made from at most this many characters of a name: twice the longest name a form
+/// takes, so every real name is whole, and a name of any length (from an old database or a
+/// hostile file) costs no more than this to index.
+pub const KEY_CHARS: usize = 60;
+
 /// Surname readings from `assets/surnames.toml` (checked by the tests below).
 struct Surnames {
     single: HashMap<char, String>,
@@ -107,7 +112,7 @@ fn put_first(list: &mut Vec<String>, reading: &str) {
 
 /// Per-character readings of a name, with surname readings moved to the front.
 fn name_readings(name: &str) -> Vec<Vec<String>> {
-    let chars: Vec<char> = name.chars().collect();
+    let chars: Vec<char> = name.chars().take(KEY_CHARS).collect();
     let mut out: Vec<Vec<String>> = chars.iter().map(|&c| readings(c)).collect();
     let head: String = chars.iter().take(2).collect();
     let table = surnames();
@@ -168,6 +173,21 @@ fn dedup_keep_order(v: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_of_any_length_costs_no_more_than_its_first_characters() {
+        let long = "张".repeat(1_000_000);
+        let k = keys_of(&long);
+        assert_eq!(k, keys_of(&"张".repeat(KEY_CHARS)));
+        assert!(k.full.len() <= MAX_VARIANTS);
+        assert!(
+            k.full.iter().all(|f| f.len() <= KEY_CHARS * 6),
+            "{:?}",
+            k.full
+        );
+        // A real name is whole.
+        assert_eq!(keys_of("欧阳娜娜·买买提").initials[0], "oynnmmt");
+    }
 
     #[test]
     fn plain_names() {

@@ -354,6 +354,24 @@ pub fn check(kind: Entity, record: &Record, cx: &Context<'_>) -> Result<(), Vali
     Ok(())
 }
 
+/// Checks a received scan's file name against the format its first bytes show, as filing a
+/// scan here does (`domain::document::stored_name`): a PDF named `.html` is refused, and the
+/// name must be the one this program would have stored.
+pub fn check_scan(file_name: &str, head: &[u8]) -> Result<(), ValidationError> {
+    let format = super::document::ScanFormat::sniff(head, file_name)
+        .ok_or_else(|| refuse(Field::File, Reason::NotAScan))?;
+    let stored = super::document::stored_name(file_name, format)?;
+    if stored != file_name {
+        return Err(refuse(
+            Field::File,
+            Reason::BadFormat {
+                example: "example.scan_name",
+            },
+        ));
+    }
+    Ok(())
+}
+
 /// A value that must be text, or `None` for `null`.
 fn text_of(field: Field, v: &serde_json::Value) -> Result<Option<&str>, ValidationError> {
     match v {
@@ -688,6 +706,24 @@ mod tests {
         );
         let e = check(Entity::Person, &with("note", "a\u{7}b".into()), &cx(&tree)).unwrap_err();
         assert_eq!((e.field, e.reason), (Field::Note, Reason::ControlCharacter));
+    }
+
+    #[test]
+    fn a_scan_is_named_by_its_bytes() {
+        assert_eq!(check_scan("户口本.pdf", b"%PDF-1.7\n"), Ok(()));
+        let e = check_scan("scan.html", b"%PDF-1.7\n").unwrap_err();
+        assert!(
+            matches!(e.reason, Reason::ExtensionMismatch { .. }),
+            "{e:?}"
+        );
+        assert_eq!(
+            check_scan("run.bat", b"@echo off").unwrap_err().reason,
+            Reason::NotAScan
+        );
+        assert!(
+            check_scan("户口本", b"%PDF-1.7\n").is_err(),
+            "not as filed here"
+        );
     }
 
     #[test]

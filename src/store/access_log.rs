@@ -55,8 +55,20 @@ pub fn head(conn: &Connection) -> Result<(i64, [u8; 32])> {
     }
 }
 
-/// The highest entry this log ever had, as the trigger of schema 13 keeps it: cutting the
-/// newest entries leaves it behind. `None` for a log that never had one.
+/// Raises the recorded high-water mark of the log to entry `seq` (never lowers it), in the
+/// transaction that wrote the entry.
+fn raise_head(conn: &Connection, seq: i64, hash: &[u8; 32]) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO access_head (singleton, seq, hash) VALUES (1, ?1, ?2)
+         ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
+             WHERE excluded.seq > access_head.seq",
+    )?
+    .execute(params![seq, hash.as_slice()])?;
+    Ok(())
+}
+
+/// The highest entry this log ever had, as this program recorded it with each entry: cutting
+/// the newest entries leaves it behind. `None` for a log that never had one.
 pub fn witnessed_head(conn: &Connection) -> Result<Option<(i64, [u8; 32])>> {
     let head: Option<(i64, Vec<u8>)> = conn
         .query_row("SELECT seq, hash FROM access_head", [], |r| {
@@ -120,6 +132,7 @@ pub fn append_stored(conn: &Connection, entries: &[StoredEvent]) -> Result<()> {
             s.prev_hash.as_slice(),
             s.hash.as_slice()
         ])?;
+        raise_head(conn, e.seq, &s.hash)?;
     }
     Ok(())
 }
@@ -156,7 +169,7 @@ pub fn append(
         "INSERT INTO access_log (seq, at, actor, event, subject, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![e.seq, e.at, e.actor, e.event, e.subject, e.detail, prev.as_slice(), hash.as_slice()],
     )?;
-    Ok(())
+    raise_head(conn, e.seq, &hash)
 }
 
 /// Appends one event in its own IMMEDIATE transaction.

@@ -201,9 +201,60 @@ impl<'c> WriteTx<'c> {
     }
 
     pub(crate) fn commit(self) -> Result<()> {
+        if self.appended > 0 {
+            raise_head(
+                &self.tx,
+                &self.origin,
+                self.epoch,
+                self.next_seq - 1,
+                &self.prev_hash,
+            )?;
+        }
         self.tx.commit()?;
         Ok(())
     }
+}
+
+/// Raises the recorded high-water mark of chain (`origin`, `epoch`) to `seq` (never lowers it):
+/// called in the transaction that wrote the entry, so a later cut of the chain's tail leaves
+/// the mark behind for `check` to name.
+pub(crate) fn raise_head(
+    conn: &Connection,
+    origin: &str,
+    epoch: i64,
+    seq: i64,
+    hash: &[u8; 32],
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO chain_heads (origin, epoch, seq, hash) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (origin, epoch) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
+             WHERE excluded.seq > chain_heads.seq",
+    )?
+    .execute(params![origin, epoch, seq, hash.as_slice()])?;
+    Ok(())
+}
+
+/// Raises the high-water mark of every chain that received entries after `local_order` (an
+/// import's entries, in its transaction).
+pub(crate) fn raise_heads_after(conn: &Connection, local_order: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO chain_heads (origin, epoch, seq, hash)
+         SELECT origin, epoch, max(seq), hash FROM change_log WHERE local_order > ?1
+         GROUP BY origin, epoch
+         ON CONFLICT (origin, epoch) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
+             WHERE excluded.seq > chain_heads.seq",
+        [local_order],
+    )?;
+    Ok(())
+}
+
+/// The `local_order` of the newest entry held (0 when none).
+pub(crate) fn last_local_order(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(local_order), 0) FROM change_log",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 fn to_hash(bytes: &[u8]) -> Result<[u8; 32]> {

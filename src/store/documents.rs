@@ -105,6 +105,17 @@ pub fn content(conn: &Connection, sha256: &str) -> Result<Option<Vec<u8>>> {
         .optional()?)
 }
 
+/// The first `n` bytes of the stored content of hash `sha256`, if held.
+pub fn content_head(conn: &Connection, sha256: &str, n: usize) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row(
+            "SELECT substr(content, 1, ?2) FROM document_blobs WHERE sha256 = ?1",
+            rusqlite::params![sha256, n as i64],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 /// Stored contents whose hash is not the one they are kept under, and documents whose
 /// content is missing: (document or blob key, what is wrong).
 pub fn broken(conn: &Connection) -> Result<Vec<String>> {

@@ -725,7 +725,7 @@ pub fn peers_holding(conn: &Connection, origin: &str, epoch: i64) -> Result<Vec<
 /// The highest entry ever written to one chain here.
 pub type ChainHead = (String, i64, i64, [u8; 32]);
 
-/// The highest entry ever written to each chain here, as the trigger of schema 13 keeps it:
+/// The highest entry ever written to each chain here, as recorded with the entries:
 /// (origin, epoch, seq, hash).
 pub fn chain_heads(conn: &Connection) -> Result<Vec<ChainHead>> {
     let mut stmt =

@@ -455,7 +455,7 @@ fn import_verified(
     }
     let keys = own_keys(ctx.store)?;
     let chains = check_ranges(ctx, &manifest, &ws.id, ws.epoch)?;
-    check_payload(ctx.store, path, &opened, &manifest, &keys, chains)?;
+    let blob_heads = check_payload(ctx.store, path, &opened, &manifest, &keys, chains)?;
     apply(
         ctx,
         path,
@@ -465,6 +465,7 @@ fn import_verified(
         &signer,
         &sender_name,
         direction,
+        &blob_heads,
         progress,
     )
 }
@@ -552,6 +553,13 @@ fn check_ranges(
 }
 
 /// Reads the whole payload once, checking every frame; writes nothing.
+/// The first bytes of each attachment a bundle carries, by its SHA-256 (hex): enough to tell
+/// a scan's format without holding the scans.
+type BlobHeads = HashMap<String, Vec<u8>>;
+
+/// How many first bytes of an attachment tell its format.
+const BLOB_HEAD: usize = 16;
+
 fn check_payload(
     store: &Store,
     path: &Path,
@@ -559,8 +567,9 @@ fn check_payload(
     manifest: &Manifest,
     keys: &Keys,
     mut chains: HashMap<(String, i64), ChainCheck>,
-) -> Result<()> {
+) -> Result<BlobHeads> {
     let conn = store.conn();
+    let mut heads = BlobHeads::new();
     let mut frames = frames(path, opened, manifest, keys)?;
     let mut columns = HashMap::new();
     let (mut entries, mut attachments) = (0u64, 0u64);
@@ -618,7 +627,13 @@ fn check_payload(
                 c.prev = Some(parse_hash(&g.last_hash, g.to)?);
                 c.next = g.to + 1;
             }
-            Frame::Blob { .. } => attachments += 1,
+            Frame::Blob { sha256, bytes } => {
+                heads.insert(
+                    hex::encode(sha256),
+                    bytes[..bytes.len().min(BLOB_HEAD)].to_vec(),
+                );
+                attachments += 1
+            }
             Frame::Trailer(t) => trailer = Some(t),
         }
     }
@@ -641,7 +656,7 @@ fn check_payload(
     {
         return Err(malformed(0, "count").into());
     }
-    Ok(())
+    Ok(heads)
 }
 
 fn orgs_tree(store: &Store) -> Result<crate::domain::org::OrgTree> {
@@ -658,6 +673,7 @@ fn apply(
     signer: &SignerKey,
     sender_name: &str,
     direction: Direction,
+    blob_heads: &BlobHeads,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<ImportOutcome> {
     let at = clock::rfc3339(ctx.clock.now());
@@ -668,6 +684,7 @@ fn apply(
         sender_org: &manifest.sender.org_code,
         own_org: &ws.org_code,
         own_id: &ws.id,
+        blob_heads,
         rules: received::Context {
             tree: &ctx.tree,
             catalogue: crate::domain::catalogue::Catalogue::builtin(),
@@ -692,6 +709,7 @@ fn apply(
             if let Some(outcome) = order_check(tx, manifest, opened, sender_name)? {
                 return Ok(outcome);
             }
+            let first_new = crate::store::changelog::last_local_order(tx)?;
             let mut held_at_start: HashMap<(String, i64), i64> = HashMap::new();
             for r in &manifest.ranges {
                 held_at_start.insert(
@@ -801,6 +819,7 @@ fn apply(
                 }
             }
             progress(total, total);
+            crate::store::changelog::raise_heads_after(tx, first_new)?;
             let held: Vec<(String, i64, i64)> = manifest
                 .held
                 .iter()
@@ -929,6 +948,8 @@ struct Judge<'a> {
     sender_org: &'a str,
     own_org: &'a str,
     own_id: &'a str,
+    /// The first bytes of the attachments this bundle carries.
+    blob_heads: &'a BlobHeads,
     rules: received::Context<'a>,
 }
 
@@ -959,6 +980,22 @@ impl Judge<'_> {
         }
         if received::check(entity, map, &self.rules).is_err() {
             return Ok(Some("invalid"));
+        }
+        // A scan is named by the format of its bytes, as one filed here is.
+        if entity == Entity::Document {
+            if let (Some(serde_json::Value::String(name)), Some(serde_json::Value::String(sha))) =
+                (map.get("file_name"), map.get("sha256"))
+            {
+                let head = match self.blob_heads.get(sha) {
+                    Some(h) => Some(h.clone()),
+                    None => crate::store::documents::content_head(tx, sha, BLOB_HEAD)?,
+                };
+                if let Some(head) = head {
+                    if received::check_scan(name, &head).is_err() {
+                        return Ok(Some("invalid"));
+                    }
+                }
+            }
         }
         Ok(None)
     }

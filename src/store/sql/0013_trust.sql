@@ -1,10 +1,11 @@
 -- Schema 13. What an outside review of the exchange asked for: the tails of both logs
 -- witnessed, stolen keys remembered, and entries not admitted found quickly.
 
--- The highest entry ever written to each chain, kept by a trigger in the same statement as the
--- entry: cutting the newest entries (with the rows they made) leaves this behind, and `check`
--- names what is missing. A peer's acknowledgement and signed checkpoints witness the same from
--- outside this file.
+-- The highest entry ever written to each chain, raised in the same transaction as the entries
+-- (by the program, not a trigger: a trigger on every change entry would make each insert keep a
+-- statement journal): cutting the newest entries (with the rows they made) leaves this behind,
+-- and `check` names what is missing. A peer's acknowledgement and signed checkpoints witness
+-- the same from outside this file.
 CREATE TABLE chain_heads (
     origin  TEXT NOT NULL,
     epoch   INTEGER NOT NULL,
@@ -15,12 +16,6 @@ CREATE TABLE chain_heads (
 INSERT INTO chain_heads (origin, epoch, seq, hash)
     SELECT c.origin, c.epoch, c.seq, c.hash FROM change_log c
     WHERE c.seq = (SELECT max(d.seq) FROM change_log d WHERE d.origin = c.origin AND d.epoch = c.epoch);
-CREATE TRIGGER change_log_head AFTER INSERT ON change_log
-BEGIN
-    INSERT INTO chain_heads (origin, epoch, seq, hash) VALUES (NEW.origin, NEW.epoch, NEW.seq, NEW.hash)
-    ON CONFLICT (origin, epoch) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
-        WHERE excluded.seq > chain_heads.seq;
-END;
 
 -- The same for the access log, which has one chain.
 CREATE TABLE access_head (
@@ -30,12 +25,6 @@ CREATE TABLE access_head (
 );
 INSERT INTO access_head (singleton, seq, hash)
     SELECT 1, seq, hash FROM access_log ORDER BY seq DESC LIMIT 1;
-CREATE TRIGGER access_log_head AFTER INSERT ON access_log
-BEGIN
-    INSERT INTO access_head (singleton, seq, hash) VALUES (1, NEW.seq, NEW.hash)
-    ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
-        WHERE excluded.seq > access_head.seq;
-END;
 
 -- Access-log heads exchanged with peers: each bundle's manifest carries the sender's head, and
 -- the receiver sends back the last one it saw, so a peer witnesses how far this log reached.

@@ -25,7 +25,7 @@ use crate::domain::org::Tier;
 use crate::domain::permission::Action as Permission;
 use crate::domain::person::Disclosure;
 use crate::i18n::{t, tf, Lang, Localize};
-use crate::store::exchange::{BundleIn, QueueItem};
+use crate::store::exchange::{BundleIn, KeyAlarm, QueueItem};
 use crate::sync::keys::show_fingerprint;
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
@@ -54,6 +54,7 @@ const STEP_IMPORT: u8 = 2;
 const STEP_TRUST: u8 = 3;
 const STEP_CARD: u8 = 4;
 const STEP_REVOKE: u8 = 5;
+const STEP_ALARM_SEEN: u8 = 6;
 const ASK_REVOKE: u32 = 1;
 
 /// Rows under the table: the selected row's details (three lines) and this workstation's
@@ -64,6 +65,8 @@ const FOOT_ROWS: u16 = 4;
 struct Data {
     overview: Overview,
     queue: Vec<QueueItem>,
+    /// Likely stolen keys not yet acknowledged (only for whom manages keys).
+    alarms: Vec<KeyAlarm>,
 }
 
 /// The 数据交换 screen.
@@ -147,6 +150,7 @@ impl ExchangeScreen {
                 Ok(Data {
                     overview: exchange::overview(&ctx)?,
                     queue: exchange::open_items(&ctx)?,
+                    alarms: exchange::key_alarms(&ctx).unwrap_or_default(),
                 })
             })
             .map_err(|e| e.localize(lang));
@@ -244,6 +248,27 @@ impl ExchangeScreen {
                 let Some(p) = d.overview.peers.get(i) else {
                     return out;
                 };
+                // A likely stolen key of this unit comes before everything else about it.
+                if let Some(a) = d.alarms.iter().find(|a| a.org_code == p.peer.org_code) {
+                    let alarm = tf(
+                        lang,
+                        "exchange_screen.key_alarm",
+                        &[
+                            ("org", &safe(&a.org_name)),
+                            ("replaced", &safe(&a.replaced_key)),
+                            ("offered", &safe(&a.offered_key)),
+                            ("at", &when(Some(&a.at))),
+                        ],
+                    );
+                    out.extend(
+                        wrap(&alarm, cells)
+                            .into_iter()
+                            .take(2)
+                            .map(|l| Line::styled(l, env.theme.error)),
+                    );
+                    out.push(hint(t(lang, "exchange_screen.key_alarm_hint").to_string()));
+                    return out;
+                }
                 out.push(plain(tf(
                     lang,
                     "exchange_screen.peer_detail",
@@ -434,6 +459,13 @@ impl Screen for ExchangeScreen {
                     Action::Step(STEP_REVOKE),
                     "exchange_screen.revoke",
                 ));
+                if matches!(&self.data, Ok(d) if !d.alarms.is_empty()) {
+                    c.push(Command::bar(
+                        &[Key::ch('a')],
+                        Action::Step(STEP_ALARM_SEEN),
+                        "exchange_screen.cmd_alarm_seen",
+                    ));
+                }
             }
             TAB_RECEIVED => c.push(Command::bar(
                 &enter,
@@ -486,6 +518,29 @@ impl Screen for ExchangeScreen {
             Action::Step(STEP_IMPORT) => Outcome::Push(Box::new(ImportScreen::new(env))),
             Action::Step(STEP_TRUST) => Outcome::Push(Box::new(TrustScreen::new(env))),
             Action::Step(STEP_CARD) => Outcome::Push(Box::new(CardScreen::new(env))),
+            Action::Step(STEP_ALARM_SEEN) => {
+                let alarm = match (&self.data, self.selected_peer()) {
+                    (Ok(d), Some(p)) => d
+                        .alarms
+                        .iter()
+                        .find(|a| a.org_code == p.peer.org_code)
+                        .map(|a| a.id),
+                    _ => None,
+                };
+                let Some(id) = alarm else {
+                    return Outcome::Status(t(lang, "exchange_screen.no_alarm_here").into());
+                };
+                match env
+                    .ctx()
+                    .and_then(|mut ctx| exchange::acknowledge_key_alarm(&mut ctx, id))
+                {
+                    Ok(()) => {
+                        self.reload(env);
+                        Outcome::Status(t(lang, "exchange_screen.alarm_seen").into())
+                    }
+                    Err(e) => error_dialog(lang, &e),
+                }
+            }
             Action::Step(STEP_REVOKE) => match self.selected_peer() {
                 Some(p) if current(p) => {
                     let fp = p.peer.fingerprint.clone();
@@ -603,7 +658,10 @@ impl Screen for ExchangeScreen {
                         .take(page)
                         .map(|p| {
                             let live = current(p);
-                            let state = if p.peer.revoked_at.is_some() {
+                            let alarmed = d.alarms.iter().any(|a| a.org_code == p.peer.org_code);
+                            let state = if alarmed && live {
+                                "exchange_screen.key_alarm_state"
+                            } else if p.peer.revoked_at.is_some() {
                                 "exchange_screen.key_revoked"
                             } else if p.peer.replaced_by.is_some() {
                                 "exchange_screen.key_replaced"
@@ -620,7 +678,7 @@ impl Screen for ExchangeScreen {
                                     Line::from(if live { n(p.pending) } else { "-".into() }),
                                     Line::from(t(lang, state).to_string()),
                                 ],
-                                overdue: !live,
+                                overdue: !live || alarmed,
                             }
                         })
                         .collect(),

@@ -214,6 +214,7 @@ impl Home {
             Target::ExchangeQueue { .. } => {
                 Ok(Box::new(super::exchange::ExchangeScreen::queue(env)))
             }
+            Target::KeyAlarms { .. } => Ok(Box::new(super::exchange::ExchangeScreen::new(env))),
             Target::Backup { .. } => return Outcome::None,
         };
         match screen {
@@ -380,6 +381,19 @@ impl Home {
                     &[
                         Line::from(t(lang, item.kind.label_key()).to_string()),
                         Line::from(tf(lang, "inbox.exchange_open", &[("n", &open.to_string())])),
+                        days_cell(Some(item.days), item.overdue),
+                    ],
+                    &[kind_w, NAME_W + 1 + community_w, DAYS_W],
+                    style,
+                ),
+                Target::KeyAlarms { open, ref org } => row_line(
+                    &[
+                        Line::from(t(lang, item.kind.label_key()).to_string()),
+                        Line::from(tf(
+                            lang,
+                            "inbox.key_alarm_open",
+                            &[("n", &open.to_string()), ("org", org)],
+                        )),
                         days_cell(Some(item.days), item.overdue),
                     ],
                     &[kind_w, NAME_W + 1 + community_w, DAYS_W],
