@@ -229,32 +229,36 @@ pub fn key_alarms(ctx: &Ctx<'_>) -> Result<Vec<store_exchange::KeyAlarm>> {
     Ok(store_exchange::key_alarms(ctx.store.conn(), false)?)
 }
 
-/// Acknowledges key alarm `id` once the administrator has checked with the other office (and
-/// revoked the key that is not theirs).
-pub fn acknowledge_key_alarm(ctx: &mut Ctx<'_>, id: i64) -> Result<()> {
+/// Acknowledges the key alarms of unit `org_code` once the administrator has checked with the
+/// other office (and revoked the key that is not theirs): one decision settles the unit.
+pub fn acknowledge_key_alarms(ctx: &mut Ctx<'_>, org_code: &str) -> Result<()> {
     ctx.require_somewhere(Action::ManageKeys)?;
-    let at = clock::rfc3339(ctx.clock.now());
-    let actor = ctx.session.username.clone();
-    let done = ctx.store.write_local(|tx| -> Result<bool> {
-        let done = store_exchange::acknowledge_key_alarm(tx, id, &at, &actor)?;
-        if done {
-            access_log::append(
-                tx,
-                &at,
-                &actor,
-                "keys.alarm_acknowledged",
-                &id.to_string(),
-                "",
-            )?;
-        }
-        Ok(done)
-    })?;
-    if !done {
+    let open: Vec<i64> = store_exchange::key_alarms(ctx.store.conn(), false)?
+        .into_iter()
+        .filter(|a| a.org_code == org_code)
+        .map(|a| a.id)
+        .collect();
+    if open.is_empty() {
         return Err(AppError::NotFound {
             what: "record.key_alarm",
         });
     }
-    Ok(())
+    let at = clock::rfc3339(ctx.clock.now());
+    let actor = ctx.session.username.clone();
+    ctx.store.write_local(|tx| -> Result<()> {
+        for id in &open {
+            store_exchange::acknowledge_key_alarm(tx, *id, &at, &actor)?;
+        }
+        access_log::append(
+            tx,
+            &at,
+            &actor,
+            "keys.alarm_acknowledged",
+            org_code,
+            &open.len().to_string(),
+        )?;
+        Ok(())
+    })
 }
 
 /// Revokes the enrolled key `fingerprint`: bundles it signs are refused from now on.

@@ -12,7 +12,7 @@ mod queue;
 pub use export::{export, pending_for, ExportSummary};
 pub use import::{import, inspect, ImportOutcome, Inspection, Receipt, Signer};
 pub use keys::{
-    acknowledge_key_alarm, card_file_name, card_unit_is_new, key_alarms, own_card, own_keys,
+    acknowledge_key_alarms, card_file_name, card_unit_is_new, key_alarms, own_card, own_keys,
     read_card, revoke, rotate, set_escrow, trust, write_card, TrustOutcome,
 };
 pub use queue::{open_items, resolve, Resolution};

@@ -524,15 +524,15 @@ impl Screen for ExchangeScreen {
                         .alarms
                         .iter()
                         .find(|a| a.org_code == p.peer.org_code)
-                        .map(|a| a.id),
+                        .map(|a| a.org_code.clone()),
                     _ => None,
                 };
-                let Some(id) = alarm else {
+                let Some(org) = alarm else {
                     return Outcome::Status(t(lang, "exchange_screen.no_alarm_here").into());
                 };
                 match env
                     .ctx()
-                    .and_then(|mut ctx| exchange::acknowledge_key_alarm(&mut ctx, id))
+                    .and_then(|mut ctx| exchange::acknowledge_key_alarms(&mut ctx, &org))
                 {
                     Ok(()) => {
                         self.reload(env);
