@@ -404,9 +404,165 @@ fn a_scan_arriving_under_another_format_s_name_waits_for_review() {
     let r = sub.import_ok(&up.path);
     assert_eq!((r.invalid, r.reviews), (1, 1), "{r:?}");
     assert!(sub.record(Entity::Document, doc).is_none());
+    // Nor is it taken: its name still says another format than its bytes.
+    let items = sub.ctx(|ctx| exchange::open_items(ctx).unwrap());
+    let taken =
+        sub.ctx(|ctx| exchange::resolve(ctx, items[0].id, exchange::Resolution::Incoming, None));
+    assert!(taken.is_err(), "{taken:?}");
+    assert!(sub.record(Entity::Document, doc).is_none());
     assert!(
         sub.record(Entity::Person, &pid).is_some(),
         "the rest is applied"
     );
+    sub.assert_check();
+}
+
+#[test]
+fn a_chain_claiming_the_receivers_own_id_in_a_later_epoch_is_refused() {
+    let (com, _sib, mut sub, victim) = three_units();
+    let sub_id = workstation_id(&sub);
+    let epoch = sub.store.workstation().unwrap().epoch;
+    let held = sub.record(Entity::Person, &victim).unwrap();
+    com.forge_in(
+        Some((&sub_id, epoch + 1)),
+        Entity::Person,
+        "person.update",
+        changed(held, serde_json::json!({"phone": "13900009999"})),
+    );
+    let mut com = com;
+    let up = com.export_to(SUB);
+    let before = sub.digest();
+    let r = sub.refused(&up.path);
+    assert_eq!(r.code(), "forged_own_chain", "{r:?}");
+    assert_eq!(sub.digest(), before);
+}
+
+#[test]
+fn a_community_can_neither_move_its_record_out_without_a_transfer_nor_widen_it() {
+    let (mut com, _sib, mut sub, victim) = three_units();
+    let own = com.ctx(|ctx| {
+        person::create(
+            ctx,
+            &PersonDraft {
+                name: "周建国".into(),
+                id_number: "360104195003070035".into(),
+                community: COM.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    // Its own person moved into the sibling's community with no transfer.
+    let mine = com.record(Entity::Person, &own).unwrap();
+    com.forge(
+        Entity::Person,
+        "person.update",
+        changed(mine, serde_json::json!({"community": SIBLING})),
+    );
+    // Its own provider widened to serve the whole district.
+    let origin = workstation_id(&com);
+    let provider = "01a23b1d-a839-7095-b31d-000000000007";
+    let record = |area: &str, version: i64| {
+        serde_json::json!({
+            "id": provider, "origin": origin, "version": version,
+            "created_at": "2026-11-28T02:30:00.000Z", "updated_at": "2026-11-28T02:30:00.000Z",
+            "name": "某某服务社", "kind": "public_welfare_org", "items": "[\"cleaning\"]",
+            "contact": null, "phone": null, "area": area, "active": 1,
+        })
+    };
+    com.forge(Entity::Provider, "provider.create", record(COM, 1));
+    com.forge(Entity::Provider, "provider.update", record("360104", 2));
+    // A case of its own for the sibling's person.
+    let case = "01a23b1d-a839-7095-b31d-000000000008";
+    com.forge(
+        Entity::Case,
+        "case.accept",
+        serde_json::json!({
+            "id": case, "origin": origin, "version": 1,
+            "created_at": "2026-11-28T02:30:00.000Z", "updated_at": "2026-11-28T02:30:00.000Z",
+            "person_id": victim, "clue_id": null, "community": COM, "state": "accepted",
+            "state_changed_at": "2026-11-28T02:30:00.000Z", "category": null, "self_care": null,
+            "needs": "[]", "survey_date": null, "survey_staff": null, "survey_findings": null,
+            "decision_note": null, "card_no": null, "card_valid_until": null, "stop_reason": null,
+            "plan": "[]", "card_version": 0, "reviewed_on": null,
+        }),
+    );
+    let up = com.export_to(SUB);
+    let r = sub.import_ok(&up.path);
+    // The person and the provider as created are the community's; the rest is not.
+    assert_eq!((r.applied, r.out_of_scope), (2, 3), "{r:?}");
+    assert_eq!(sub.record(Entity::Person, &own).unwrap()["community"], COM);
+    assert_eq!(sub.record(Entity::Provider, provider).unwrap()["area"], COM);
+    assert!(sub.record(Entity::Case, case).is_none());
+
+    // Taking the move needs the right over the person as held here, not only as it came.
+    let items = sub.ctx(|ctx| exchange::open_items(ctx).unwrap());
+    let moved = items
+        .iter()
+        .find(|q| q.record_id == own)
+        .expect("the move waits")
+        .id;
+    let clock = common::clock();
+    let staff = jiuzhu::app::Session {
+        username: "sibling_staff".into(),
+        grants: vec![jiuzhu::domain::permission::Grant {
+            role: jiuzhu::domain::permission::Role::CommunityStaff,
+            org: SIBLING.into(),
+        }],
+    };
+    let mut ctx = jiuzhu::app::Ctx::new(&mut sub.store, staff, &clock).unwrap();
+    let r = exchange::resolve(&mut ctx, moved, exchange::Resolution::Incoming, None);
+    assert!(
+        matches!(r, Err(jiuzhu::app::AppError::Denied { .. })),
+        "{r:?}"
+    );
+    drop(ctx);
+    assert_eq!(sub.record(Entity::Person, &own).unwrap()["community"], COM);
+    sub.assert_check();
+}
+
+#[test]
+fn a_person_moving_back_is_received_where_they_were_held_as_anothers() {
+    let (mut com, mut sib, mut sub, _) = three_units();
+    let id = com.ctx(|ctx| {
+        person::create(
+            ctx,
+            &PersonDraft {
+                name: "周建国".into(),
+                id_number: "360104195003070035".into(),
+                community: COM.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    // Both communities know each other, as a demo workstation's tree has them.
+    com.sql(&format!(
+        "INSERT INTO org_units (code, name, kind, parent) VALUES ('{SIBLING}', '顺化门社区', 'community', '{SUB}')"
+    ));
+    sib.sql(&format!(
+        "INSERT INTO org_units (code, name, kind, parent) VALUES ('{COM}', '洪都新村社区', 'community', '{SUB}')"
+    ));
+    let there = |from: &mut Station, to: &mut Station, sub: &mut Station, to_org: &str| {
+        from.ctx(|ctx| person::transfer(ctx, &id, to_org, "随子女居住").unwrap());
+        let up = from.export_to(SUB);
+        let r = sub.import_ok(&up.path);
+        assert_eq!(r.reviews, 0, "{r:?}");
+        let down = sub.export_to(to_org);
+        let r = to.import_ok(&down.path);
+        assert_eq!(r.reviews, 0, "{r:?}");
+        let t = to.ctx(|ctx| person::pending_transfer(ctx, &id).unwrap().unwrap());
+        to.ctx(|ctx| person::receive_transfer(ctx, &t.meta.id).unwrap());
+        let up = to.export_to(SUB);
+        let r = sub.import_ok(&up.path);
+        assert_eq!(r.reviews, 0, "{r:?}");
+    };
+    there(&mut com, &mut sib, &mut sub, SIBLING);
+    // The community still holds its old copy, as the sibling's now; the way back comes down.
+    let down = sub.export_to(COM);
+    com.import_ok(&down.path);
+    there(&mut sib, &mut com, &mut sub, COM);
+    assert_eq!(com.record(Entity::Person, &id).unwrap()["community"], COM);
+    com.assert_check();
     sub.assert_check();
 }

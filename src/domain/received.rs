@@ -336,6 +336,17 @@ pub struct Context<'a> {
     pub today: NaiveDate,
 }
 
+impl<'a> Context<'a> {
+    /// The rules of this workstation: its tree, the compiled-in catalogue, today's date.
+    pub fn new(tree: &'a OrgTree, today: NaiveDate) -> Context<'a> {
+        Context {
+            tree,
+            catalogue: Catalogue::builtin(),
+            today,
+        }
+    }
+}
+
 type Record = serde_json::Map<String, serde_json::Value>;
 
 fn refuse(field: Field, reason: Reason) -> ValidationError {
@@ -354,22 +365,16 @@ pub fn check(kind: Entity, record: &Record, cx: &Context<'_>) -> Result<(), Vali
     Ok(())
 }
 
-/// Checks a received scan's file name against the format its first bytes show, as filing a
-/// scan here does (`domain::document::stored_name`): a PDF named `.html` is refused, and the
-/// name must be the one this program would have stored.
-pub fn check_scan(file_name: &str, head: &[u8]) -> Result<(), ValidationError> {
-    let format = super::document::ScanFormat::sniff(head, file_name)
+/// Checks a received scan against its first bytes (`head`; `None` when neither the bundle nor
+/// this workstation holds them): they must be a scan, and its name must not say another
+/// format (`domain::document::stored_name`: a PDF named `.html` is refused). A name an older
+/// release stored otherwise (`照片.JPEG`, no extension) is accepted: export names the file by
+/// its bytes whatever the record says.
+pub fn check_scan(file_name: &str, head: Option<&[u8]>) -> Result<(), ValidationError> {
+    let format = head
+        .and_then(|h| super::document::ScanFormat::sniff(h, file_name))
         .ok_or_else(|| refuse(Field::File, Reason::NotAScan))?;
-    let stored = super::document::stored_name(file_name, format)?;
-    if stored != file_name {
-        return Err(refuse(
-            Field::File,
-            Reason::BadFormat {
-                example: "example.scan_name",
-            },
-        ));
-    }
-    Ok(())
+    super::document::stored_name(file_name, format).map(|_| ())
 }
 
 /// A value that must be text, or `None` for `null`.
@@ -710,20 +715,27 @@ mod tests {
 
     #[test]
     fn a_scan_is_named_by_its_bytes() {
-        assert_eq!(check_scan("户口本.pdf", b"%PDF-1.7\n"), Ok(()));
-        let e = check_scan("scan.html", b"%PDF-1.7\n").unwrap_err();
+        let pdf: &[u8] = b"%PDF-1.7\n";
+        assert_eq!(check_scan("户口本.pdf", Some(pdf)), Ok(()));
+        let e = check_scan("scan.html", Some(pdf)).unwrap_err();
         assert!(
             matches!(e.reason, Reason::ExtensionMismatch { .. }),
             "{e:?}"
         );
         assert_eq!(
-            check_scan("run.bat", b"@echo off").unwrap_err().reason,
+            check_scan("run.bat", Some(b"@echo off"))
+                .unwrap_err()
+                .reason,
             Reason::NotAScan
         );
-        assert!(
-            check_scan("户口本", b"%PDF-1.7\n").is_err(),
-            "not as filed here"
+        assert_eq!(
+            check_scan("户口本.pdf", None).unwrap_err().reason,
+            Reason::NotAScan,
+            "no bytes to tell"
         );
+        // Names older releases stored stay acceptable.
+        assert_eq!(check_scan("户口本", Some(pdf)), Ok(()));
+        assert_eq!(check_scan("照片.JPEG", Some(b"\xFF\xD8\xFF\xE0")), Ok(()));
     }
 
     #[test]

@@ -7,9 +7,13 @@
 //!   own; a subdistrict: its own and its communities').
 //! - A parent writing down to a child may write the records of the child's units and the
 //!   records shared from above (a provider serving the whole subdistrict or district).
-//! - A record already held is judged by the units it belongs to as held: a unit may hand its own
-//!   record to another (迁出 moves a person to another community) but never take another's. A
-//!   new record is judged by the unit that creates it (a transfer by the community it leaves).
+//! - From a child, a record already held must belong to the child's units both as held and as it
+//!   comes: a unit never takes, moves or widens another's record, nor moves its own elsewhere —
+//!   except a person, with the records that follow them, under a transfer (迁出) held here. A
+//!   new record is judged by the unit that creates it (a transfer by the community it leaves),
+//!   and every record it refers to (a clue's person, a household's head) must be the child's too.
+//! - From the parent, a record is admitted when it concerns the reader as held or as it comes
+//!   (a person moving back into this community was last held here as another's).
 
 use super::org::OrgTree;
 use super::record::Entity;
@@ -37,8 +41,7 @@ pub enum Owner {
     },
 }
 
-/// How each kind names its unit. Every kind must be listed: a new kind that is not cannot
-/// travel at all.
+/// How each kind names its unit (an exhaustive match: a new kind must say).
 pub fn owner(kind: Entity) -> Owner {
     match kind {
         Entity::Person
@@ -60,6 +63,37 @@ pub fn owner(kind: Entity) -> Owner {
             kind: Entity::Person,
         },
     }
+}
+
+/// The references of each kind to other records that a child writing it must be allowed to
+/// write too (beyond the one its unit comes through): field and kind referred to.
+pub fn references(kind: Entity) -> &'static [(&'static str, Entity)] {
+    match kind {
+        Entity::Person => &[
+            ("household_id", Entity::Household),
+            ("merged_into", Entity::Person),
+        ],
+        Entity::Clue | Entity::Transfer => &[("person_id", Entity::Person)],
+        Entity::Case => &[("person_id", Entity::Person), ("clue_id", Entity::Clue)],
+        Entity::Task => &[("person_id", Entity::Person), ("case_id", Entity::Case)],
+        Entity::Complaint => &[
+            ("person_id", Entity::Person),
+            ("service_id", Entity::Service),
+        ],
+        Entity::Household => &[("head_person_id", Entity::Person)],
+        Entity::Service => &[("registration_id", Entity::Registration)],
+        Entity::Inspection => &[("service_id", Entity::Service)],
+        Entity::Provider | Entity::Registration | Entity::Document | Entity::Posting => &[],
+    }
+}
+
+/// True for the kinds that follow a person to another community under a transfer (迁出): the
+/// person and their open clues, cases and follow-up tasks.
+pub fn follows_person(kind: Entity) -> bool {
+    matches!(
+        kind,
+        Entity::Person | Entity::Clue | Entity::Case | Entity::Task
+    )
 }
 
 /// The units a record belongs to, in the order its owner names them; the first is the one
@@ -104,10 +138,11 @@ pub fn may_write(
         .any(|u| may_write_unit(tree, direction, writer, reader, u))
 }
 
-/// True when an entry from `writer` may change a record at `reader`: judged by the units the
-/// record belongs to as `held` at the reader; for a record new there, as it comes
-/// (`incoming`): from a child, by the unit that creates it; from the parent, by whether it
-/// concerns the reader at all (a transfer into one of its communities from elsewhere does).
+/// True when an entry from `writer` may change a record at `reader`, the record belonging to
+/// `held` units as the reader holds it (none for a record new there) and to `incoming` units as
+/// it comes. From a child: a new record by the unit that creates it; a held one when it is the
+/// child's both as held and as it comes, or when it `moves` under a transfer held here. From
+/// the parent: when it concerns the reader as held or as it comes.
 pub fn admits(
     tree: &OrgTree,
     direction: Direction,
@@ -115,13 +150,15 @@ pub fn admits(
     reader: &str,
     held: Option<&Units>,
     incoming: &Units,
+    moves: bool,
 ) -> bool {
-    match (held, direction) {
-        (Some(units), _) => may_write(tree, direction, writer, reader, units),
-        (None, Direction::Up) => incoming
+    let may = |units: &Units| may_write(tree, direction, writer, reader, units);
+    match (direction, held) {
+        (Direction::Down, held) => held.is_some_and(may) || may(incoming),
+        (Direction::Up, None) => incoming
             .creator()
             .is_some_and(|u| may_write_unit(tree, direction, writer, reader, u)),
-        (None, Direction::Down) => may_write(tree, direction, writer, reader, incoming),
+        (Direction::Up, Some(units)) => may(units) && (moves || may(incoming)),
     }
 }
 
@@ -176,7 +213,7 @@ mod tests {
     #[test]
     fn a_held_record_is_judged_as_held_a_new_one_by_its_creator() {
         let tree = OrgTree::demo();
-        let admit = |held: Option<&[&str]>, incoming: &[&str]| {
+        let admit_moving = |held: Option<&[&str]>, incoming: &[&str], moves: bool| {
             admits(
                 &tree,
                 Direction::Up,
@@ -184,13 +221,20 @@ mod tests {
                 SUB,
                 held.map(units).as_ref(),
                 &units(incoming),
+                moves,
             )
         };
-        // 迁出: the community hands its own person to its sibling.
-        assert!(admit(Some(&[COM]), &[SIBLING]));
+        let admit = |held: Option<&[&str]>, incoming: &[&str]| admit_moving(held, incoming, false);
+        // 迁出: the community hands its own person to its sibling under a transfer …
+        assert!(admit_moving(Some(&[COM]), &[SIBLING], true));
+        // … and never without one, nor widens a record beyond its units.
+        assert!(!admit(Some(&[COM]), &[SIBLING]));
+        assert!(!admit(Some(&[COM]), &[DISTRICT]));
+        assert!(admit(Some(&[COM]), &[COM]));
         // Taking the sibling's person, or writing it in place.
         assert!(!admit(Some(&[SIBLING]), &[COM]));
         assert!(!admit(Some(&[SIBLING]), &[SIBLING]));
+        assert!(!admit_moving(Some(&[SIBLING]), &[COM], true));
         // A new person in the sibling's community.
         assert!(!admit(None, &[SIBLING]));
         assert!(admit(None, &[COM]));
@@ -202,18 +246,31 @@ mod tests {
     }
 
     #[test]
-    fn from_above_a_new_record_is_admitted_when_it_concerns_the_reader() {
+    fn from_above_a_record_is_admitted_when_it_concerns_the_reader() {
         let tree = OrgTree::demo();
-        let admit =
-            |incoming: &[&str]| admits(&tree, Direction::Down, SUB, COM, None, &units(incoming));
+        let admit = |held: Option<&[&str]>, incoming: &[&str]| {
+            admits(
+                &tree,
+                Direction::Down,
+                SUB,
+                COM,
+                held.map(units).as_ref(),
+                &units(incoming),
+                false,
+            )
+        };
         // A transfer into this community from a community of another subdistrict.
-        assert!(admit(&["360104002001", COM]));
-        assert!(!admit(&["360104002001", SIBLING]));
-        assert!(admit(&[DISTRICT]));
+        assert!(admit(None, &["360104002001", COM]));
+        assert!(!admit(None, &["360104002001", SIBLING]));
+        assert!(admit(None, &[DISTRICT]));
+        // A person coming back, last held here as the sibling's.
+        assert!(admit(Some(&[SIBLING]), &[COM]));
+        assert!(!admit(Some(&[SIBLING]), &[SIBLING]));
     }
 
     #[test]
-    fn every_kind_names_its_unit() {
+    fn a_unit_reached_through_a_reference_is_named_by_the_record_referred_to() {
+        // `held_units` follows one reference: the record referred to must name its unit itself.
         for kind in Entity::ALL {
             match owner(kind) {
                 Owner::Fields(fields) => assert!(!fields.is_empty(), "{kind:?}"),

@@ -186,11 +186,7 @@ impl<'c> WriteTx<'c> {
         let today = chrono::DateTime::parse_from_rfc3339(&self.at)
             .map(|t| (t.naive_utc() + chrono::Duration::hours(8)).date())
             .unwrap_or(chrono::NaiveDate::MAX);
-        let cx = crate::domain::received::Context {
-            tree,
-            catalogue: crate::domain::catalogue::Catalogue::builtin(),
-            today,
-        };
+        let cx = crate::domain::received::Context::new(tree, today);
         if let Err(e) = crate::domain::received::check(entity, &map, &cx) {
             panic!(
                 "{} written by {} breaks the rules for received records: {e:?} in {record}",

@@ -838,6 +838,16 @@ pub fn held_units(conn: &Connection, entity: Entity, id: &str) -> Result<Option<
     }
 }
 
+/// The person record `id` of `entity` belongs to (its `person_id`), when held and it has one.
+pub fn person_of(conn: &Connection, entity: Entity, id: &str) -> Result<Option<String>> {
+    let sql = format!("SELECT person_id FROM {} WHERE id = ?1", entity.table());
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
+}
+
 /// Why a received record could not be written to its table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApplyFailure {

@@ -168,6 +168,19 @@ impl Station {
     /// change entry of kind `kind` for it to this workstation's own chain, as if the program
     /// had made it. `check` passes afterwards; only the receiving side can tell.
     pub fn forge(&self, entity: Entity, kind: &str, record: serde_json::Value) {
+        self.forge_in(None, entity, kind, record)
+    }
+
+    /// As [`Station::forge`], appending to the chain (`origin`, `epoch`) given, or to this
+    /// workstation's own when `None`: a forger may claim any origin, since entries carry no
+    /// signature of their own.
+    pub fn forge_in(
+        &self,
+        chain: Option<(&str, i64)>,
+        entity: Entity,
+        kind: &str,
+        record: serde_json::Value,
+    ) {
         let serde_json::Value::Object(map) = record else {
             panic!("a record is a JSON object");
         };
@@ -190,11 +203,14 @@ impl Station {
         let record = jiuzhu::store::records::record_json(&tx, entity, &id)
             .unwrap()
             .unwrap();
-        let (origin, epoch): (String, i64) = tx
-            .query_row("SELECT id, epoch FROM workstation", [], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .unwrap();
+        let (origin, epoch): (String, i64) = match chain {
+            Some((o, e)) => (o.to_string(), e),
+            None => tx
+                .query_row("SELECT id, epoch FROM workstation", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .unwrap(),
+        };
         let (seq, prev): (i64, Vec<u8>) = tx
             .query_row(
                 "SELECT seq, hash FROM change_log WHERE origin = ?1 AND epoch = ?2 ORDER BY seq DESC LIMIT 1",

@@ -455,7 +455,7 @@ fn import_verified(
     }
     let keys = own_keys(ctx.store)?;
     let chains = check_ranges(ctx, &manifest, &ws.id, ws.epoch)?;
-    let blob_heads = check_payload(ctx.store, path, &opened, &manifest, &keys, chains)?;
+    let carried = check_payload(ctx.store, path, &opened, &manifest, &keys, chains)?;
     apply(
         ctx,
         path,
@@ -465,7 +465,7 @@ fn import_verified(
         &signer,
         &sender_name,
         direction,
-        &blob_heads,
+        &carried,
         progress,
     )
 }
@@ -520,9 +520,10 @@ fn check_ranges(
             return Err(malformed(r.from, "range").into());
         }
         let held = store_exchange::held(conn, &r.origin, r.epoch)?;
-        // This workstation's current chain is only ever written here; older epochs may come
-        // back from peers after a restore.
-        if r.origin == own_id && r.epoch == own_epoch && r.to > held {
+        // This workstation's current chain is only ever written here, and a later epoch does not
+        // exist yet; older epochs may come back from peers after a restore (and are judged by
+        // the scope rule like any other entry: no chain carries its author's signature).
+        if r.origin == own_id && (r.epoch > own_epoch || (r.epoch == own_epoch && r.to > held)) {
             return Err(Refusal::ForgedOwnChain.into());
         }
         if r.from > held + 1 {
@@ -555,7 +556,31 @@ fn check_ranges(
 /// Reads the whole payload once, checking every frame; writes nothing.
 /// The first bytes of each attachment a bundle carries, by its SHA-256 (hex): enough to tell
 /// a scan's format without holding the scans.
-type BlobHeads = HashMap<String, Vec<u8>>;
+pub(super) type BlobHeads = HashMap<String, Vec<u8>>;
+
+/// What the checking pass learns of a bundle for judging its entries: the first bytes of its
+/// attachments, and the pending transfers it carries (person → from, to), since a person's
+/// move comes in the change log before the transfer that allows it.
+#[derive(Default)]
+struct Carried {
+    heads: BlobHeads,
+    transfers: HashMap<String, (String, String)>,
+}
+
+impl Carried {
+    fn note_transfer(&mut self, map: &serde_json::Map<String, serde_json::Value>) {
+        let text = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        if text("state").as_deref() == Some("pending") {
+            if let (Some(p), Some(from), Some(to)) = (
+                text("person_id"),
+                text("from_community"),
+                text("to_community"),
+            ) {
+                self.transfers.insert(p, (from, to));
+            }
+        }
+    }
+}
 
 /// How many first bytes of an attachment tell its format.
 const BLOB_HEAD: usize = 16;
@@ -567,9 +592,9 @@ fn check_payload(
     manifest: &Manifest,
     keys: &Keys,
     mut chains: HashMap<(String, i64), ChainCheck>,
-) -> Result<BlobHeads> {
+) -> Result<Carried> {
     let conn = store.conn();
-    let mut heads = BlobHeads::new();
+    let mut carried = Carried::default();
     let mut frames = frames(path, opened, manifest, keys)?;
     let mut columns = HashMap::new();
     let (mut entries, mut attachments) = (0u64, 0u64);
@@ -608,7 +633,10 @@ fn check_payload(
                         }
                     }
                 }
-                record_of(&entry, &mut columns, conn)?;
+                let (entity, map) = record_of(&entry, &mut columns, conn)?;
+                if entity == Entity::Transfer {
+                    carried.note_transfer(&map);
+                }
                 c.prev = Some(hash);
                 c.next = entry.seq + 1;
                 c.entries += 1;
@@ -628,7 +656,7 @@ fn check_payload(
                 c.next = g.to + 1;
             }
             Frame::Blob { sha256, bytes } => {
-                heads.insert(
+                carried.heads.insert(
                     hex::encode(sha256),
                     bytes[..bytes.len().min(BLOB_HEAD)].to_vec(),
                 );
@@ -656,7 +684,7 @@ fn check_payload(
     {
         return Err(malformed(0, "count").into());
     }
-    Ok(heads)
+    Ok(carried)
 }
 
 fn orgs_tree(store: &Store) -> Result<crate::domain::org::OrgTree> {
@@ -673,7 +701,7 @@ fn apply(
     signer: &SignerKey,
     sender_name: &str,
     direction: Direction,
-    blob_heads: &BlobHeads,
+    carried: &Carried,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<ImportOutcome> {
     let at = clock::rfc3339(ctx.clock.now());
@@ -683,13 +711,8 @@ fn apply(
         direction,
         sender_org: &manifest.sender.org_code,
         own_org: &ws.org_code,
-        own_id: &ws.id,
-        blob_heads,
-        rules: received::Context {
-            tree: &ctx.tree,
-            catalogue: crate::domain::catalogue::Catalogue::builtin(),
-            today: clock::china_date(ctx.clock.now()),
-        },
+        carried,
+        rules: received::Context::new(&ctx.tree, clock::china_date(ctx.clock.now())),
     };
     let actor = ctx.session.username.clone();
     // What the sender holds: its acknowledgement, and everything it sends now.
@@ -947,9 +970,8 @@ struct Judge<'a> {
     direction: Direction,
     sender_org: &'a str,
     own_org: &'a str,
-    own_id: &'a str,
-    /// The first bytes of the attachments this bundle carries.
-    blob_heads: &'a BlobHeads,
+    /// What the checking pass learnt of the bundle.
+    carried: &'a Carried,
     rules: received::Context<'a>,
 }
 
@@ -963,42 +985,155 @@ impl Judge<'_> {
         map: &serde_json::Map<String, serde_json::Value>,
         incoming: &Units,
     ) -> Result<Option<&'static str>> {
-        // This workstation's own changes of an earlier epoch, coming back after a restore.
-        let own = entry.origin == self.own_id;
-        if !own {
-            let held = store_exchange::held_units(tx, entity, &entry.record_id)?;
-            if !scope::admits(
-                self.tree,
-                self.direction,
-                self.sender_org,
-                self.own_org,
-                held.as_ref(),
-                incoming,
-            ) {
-                return Ok(Some("out_of_scope"));
+        let held = store_exchange::held_units(tx, entity, &entry.record_id)?;
+        let moves = match &held {
+            Some(h) if self.direction == Direction::Up && scope::follows_person(entity) => {
+                self.transferred(tx, entity, &entry.record_id, map, h, incoming)?
             }
+            _ => false,
+        };
+        if !scope::admits(
+            self.tree,
+            self.direction,
+            self.sender_org,
+            self.own_org,
+            held.as_ref(),
+            incoming,
+            moves,
+        ) {
+            return Ok(Some("out_of_scope"));
         }
-        if received::check(entity, map, &self.rules).is_err() {
-            return Ok(Some("invalid"));
-        }
-        // A scan is named by the format of its bytes, as one filed here is.
-        if entity == Entity::Document {
-            if let (Some(serde_json::Value::String(name)), Some(serde_json::Value::String(sha))) =
-                (map.get("file_name"), map.get("sha256"))
-            {
-                let head = match self.blob_heads.get(sha) {
-                    Some(h) => Some(h.clone()),
-                    None => crate::store::documents::content_head(tx, sha, BLOB_HEAD)?,
-                };
-                if let Some(head) = head {
-                    if received::check_scan(name, &head).is_err() {
-                        return Ok(Some("invalid"));
+        // From a child, everything the record refers to must be the child's to write as well.
+        if self.direction == Direction::Up {
+            for (field, kind) in scope::references(entity) {
+                if let Some(serde_json::Value::String(id)) = map.get(*field) {
+                    if !self.may_refer(tx, *kind, id)? {
+                        return Ok(Some("out_of_scope"));
                     }
                 }
             }
         }
+        if check_received(tx, &self.rules, entity, map, &self.carried.heads)?.is_err() {
+            return Ok(Some("invalid"));
+        }
         Ok(None)
     }
+
+    /// The person a record of a kind that follows its person belongs to.
+    fn person_of(
+        tx: &rusqlite::Connection,
+        entity: Entity,
+        id: &str,
+        map: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<Option<String>> {
+        if entity == Entity::Person {
+            return Ok(Some(id.to_string()));
+        }
+        if let Some(serde_json::Value::String(p)) = map.and_then(|m| m.get("person_id")) {
+            return Ok(Some(p.clone()));
+        }
+        Ok(store_exchange::person_of(tx, entity, id)?)
+    }
+
+    /// True when a transfer held here moves the record's person from one of the units the
+    /// record is held under to the unit it comes under: the record follows its person (迁出).
+    fn transferred(
+        &self,
+        tx: &rusqlite::Connection,
+        entity: Entity,
+        id: &str,
+        map: &serde_json::Map<String, serde_json::Value>,
+        held: &Units,
+        incoming: &Units,
+    ) -> Result<bool> {
+        let Some(person) = Self::person_of(tx, entity, id, Some(map))? else {
+            return Ok(false);
+        };
+        Ok(match self.transfer_of(tx, &person)? {
+            Some((from, to)) => held.0.contains(&from) && incoming.creator() == Some(to.as_str()),
+            None => false,
+        })
+    }
+
+    /// The pending transfer of `person` (from, to) held here or carried by this bundle, when it
+    /// leaves one of the sender's units: the sender may hand its own person on, so such a
+    /// transfer is admitted by the scope rule itself when it comes.
+    fn transfer_of(
+        &self,
+        tx: &rusqlite::Connection,
+        person: &str,
+    ) -> Result<Option<(String, String)>> {
+        let t = match crate::store::transfers::pending_of_person(tx, person)? {
+            Some(t) => Some((t.from_community, t.to_community)),
+            None => self.carried.transfers.get(person).cloned(),
+        };
+        Ok(t.filter(|(from, _)| self.tree.is_within(from, self.sender_org)))
+    }
+
+    /// True when the sending child may refer to record `id` of `kind`: one not held here (the
+    /// reference then fails on its own), one of its units', or one that follows a person a
+    /// transfer held here moves from or to one of its units.
+    fn may_refer(&self, tx: &rusqlite::Connection, kind: Entity, id: &str) -> Result<bool> {
+        let Some(units) = store_exchange::held_units(tx, kind, id)? else {
+            return Ok(true);
+        };
+        if scope::may_write(
+            self.tree,
+            Direction::Up,
+            self.sender_org,
+            self.own_org,
+            &units,
+        ) {
+            return Ok(true);
+        }
+        if !scope::follows_person(kind) {
+            return Ok(false);
+        }
+        let Some(person) = Self::person_of(tx, kind, id, None)? else {
+            return Ok(false);
+        };
+        Ok(self.transfer_of(tx, &person)?.is_some())
+    }
+}
+
+/// The rules a received record must meet here before it is applied or taken: the forms' rules
+/// (`domain::received`), and for a scan, that its bytes — carried by the bundle (`heads`) or
+/// held here — are a scan whose format its name does not contradict.
+pub(super) fn check_received(
+    conn: &rusqlite::Connection,
+    rules: &received::Context<'_>,
+    entity: Entity,
+    map: &serde_json::Map<String, serde_json::Value>,
+    heads: &BlobHeads,
+) -> Result<std::result::Result<(), crate::domain::validation::ValidationError>> {
+    if let Err(e) = received::check(entity, map, rules) {
+        return Ok(Err(e));
+    }
+    if entity == Entity::Document {
+        let text = |k: &str| match map.get(k) {
+            Some(serde_json::Value::String(s)) => s.as_str(),
+            _ => "",
+        };
+        let head = match heads.get(text("sha256")) {
+            Some(h) => Some(h.clone()),
+            None => crate::store::documents::content_head(conn, text("sha256"), BLOB_HEAD)?,
+        };
+        return Ok(received::check_scan(text("file_name"), head.as_deref()));
+    }
+    Ok(Ok(()))
+}
+
+/// The ids of the records `map` (of kind `entity`) refers to: the one its unit comes through and
+/// every reference the scope rule follows.
+fn referred_ids(entity: Entity, map: &serde_json::Map<String, serde_json::Value>) -> Vec<&str> {
+    let via = match scope::owner(entity) {
+        scope::Owner::Via { field, .. } => Some(field),
+        scope::Owner::Fields(_) => None,
+    };
+    via.into_iter()
+        .chain(scope::references(entity).iter().map(|(f, _)| *f))
+        .filter_map(|f| map.get(f).and_then(|v| v.as_str()))
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1023,11 +1158,19 @@ fn apply_entry(
     *receipt.communities.entry(community.clone()).or_insert(0) += 1;
     // Why the entry must wait for a person, if it must: (queue, reason). An entry its sender
     // could not write, or no form here could have made, is held first of all.
+    // A record whose unit comes through one waiting from earlier in this bundle (a service of a
+    // case in the queue) has no unit to be judged by yet: it waits after that one.
+    let unit_waits = incoming.creator().is_none_or(str::is_empty)
+        && referred_ids(entity, &map)
+            .into_iter()
+            .any(|id| waiting.contains_key(id));
     let hold: Option<(&'static str, &'static str)> =
-        if let Some(reason) = judge.refuses(tx, entry, entity, &map, &incoming)? {
-            Some(("review", reason))
-        } else if let Some(kind) = waiting.get(&entry.record_id) {
+        if let Some(kind) = waiting.get(&entry.record_id) {
             Some((kind, "after_earlier"))
+        } else if unit_waits {
+            Some(("review", "after_earlier"))
+        } else if let Some(reason) = judge.refuses(tx, entry, entity, &map, &incoming)? {
+            Some(("review", reason))
         } else {
             // A record new here, or already changed by an earlier entry of this bundle, is one
             // the sender holds as it now stands here: the change-log lookup is spared for them.

@@ -15,7 +15,7 @@ pub use keys::{
     acknowledge_key_alarms, card_file_name, card_unit_is_new, key_alarms, own_card, own_keys,
     read_card, revoke, rotate, set_escrow, trust, write_card, TrustOutcome,
 };
-pub use queue::{open_items, resolve, Resolution};
+pub use queue::{open_items, resolve, shows_whole, Resolution};
 
 use crate::domain::org::{OrgTree, Tier};
 use crate::store::exchange::{self as store_exchange, Peer};

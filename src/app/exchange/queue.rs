@@ -39,6 +39,48 @@ pub fn open_items(ctx: &Ctx<'_>) -> Result<Vec<QueueItem>> {
         .collect())
 }
 
+/// The units this workstation knows that record `record_id` of `entity` belongs to, as held
+/// here and as `incoming` says.
+fn units_of_item(
+    ctx: &Ctx<'_>,
+    entity: Entity,
+    record_id: &str,
+    incoming: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Vec<String>> {
+    let conn = ctx.store.conn();
+    let mut units: Vec<String> = store_exchange::held_units(conn, entity, record_id)?
+        .map(|u| u.0)
+        .unwrap_or_default();
+    units.extend(store_exchange::units_of(conn, entity, incoming)?.0);
+    units.retain(|u| ctx.tree.get(u).is_some());
+    units.sort();
+    units.dedup();
+    Ok(units)
+}
+
+/// True when the session may see the facts of `item`'s record whole: it may edit people in
+/// every unit the record belongs to, as held here and as it came (else the comparison masks
+/// them like every other screen).
+pub fn shows_whole(ctx: &Ctx<'_>, item: &QueueItem) -> bool {
+    let Some(entity) = Entity::from_code(&item.entity) else {
+        return false;
+    };
+    let Ok(serde_json::Value::Object(incoming)) =
+        serde_json::from_str::<serde_json::Value>(&item.incoming_record)
+    else {
+        return false;
+    };
+    match units_of_item(ctx, entity, &item.record_id, &incoming) {
+        Ok(units) => {
+            ctx.require(Action::EditPerson, &item.community).is_ok()
+                && units
+                    .iter()
+                    .all(|u| ctx.require(Action::EditPerson, u).is_ok())
+        }
+        Err(_) => false,
+    }
+}
+
 fn version_of(record: &str) -> i64 {
     serde_json::from_str::<serde_json::Value>(record)
         .ok()
@@ -71,17 +113,21 @@ pub fn resolve(ctx: &mut Ctx<'_>, id: i64, how: Resolution, note: Option<&str>) 
                 })
             }
         };
-    // A received version no form here would accept is never taken, whoever decides.
+    // Taking a received version makes it this workstation's own change: whoever takes it must
+    // have the right over the record's every unit, as held here and as it came; and a version
+    // no form here would accept is never taken, whoever decides.
     if how == Resolution::Incoming {
-        crate::domain::received::check(
+        for unit in units_of_item(ctx, entity, &item.record_id, &incoming)? {
+            ctx.require(Action::ExchangeBundles, &unit)?;
+        }
+        let today = clock::china_date(ctx.clock.now());
+        super::import::check_received(
+            ctx.store.conn(),
+            &crate::domain::received::Context::new(&ctx.tree, today),
             entity,
             &incoming,
-            &crate::domain::received::Context {
-                tree: &ctx.tree,
-                catalogue: crate::domain::catalogue::Catalogue::builtin(),
-                today: clock::china_date(ctx.clock.now()),
-            },
-        )?;
+            &super::import::BlobHeads::new(),
+        )??;
     }
     let at = clock::rfc3339(ctx.clock.now());
     let actor = ctx.session.username.clone();

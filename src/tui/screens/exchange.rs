@@ -22,7 +22,6 @@ use crate::app::exchange::{self, Direction, Overview, PeerStatus, Receipt, Resol
 use crate::app::{person, provider, AppError};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::org::Tier;
-use crate::domain::permission::Action as Permission;
 use crate::domain::person::Disclosure;
 use crate::i18n::{t, tf, Lang, Localize};
 use crate::store::exchange::{BundleIn, KeyAlarm, QueueItem};
@@ -1240,7 +1239,7 @@ impl QueueDetail {
     pub fn new(env: &mut Env, item: QueueItem, sender: String) -> QueueDetail {
         let full_id = env
             .ctx()
-            .map(|ctx| ctx.require(Permission::EditPerson, &item.community).is_ok())
+            .map(|ctx| exchange::shows_whole(&ctx, &item))
             .unwrap_or(false);
         let rows = diff_rows(env, &item, full_id);
         let holder = id_holder(env, &item);
