@@ -437,3 +437,63 @@ fn a_database_that_does_not_open_is_no_obstacle_to_a_restore() {
     let kept = &named(&dir, "jiuzhu.db.replaced-")[0];
     assert_eq!(std::fs::read(kept).unwrap(), b"not a database any more");
 }
+
+#[test]
+fn changes_sent_down_by_hash_only_count_as_not_exported() {
+    use common::exchange::{pair, Station, COM, SUB};
+    let mut sub = Station::subdistrict(false);
+    let mut com = Station::community(false);
+    pair(&mut sub, &mut com);
+    let dir = sub.dir.path().to_path_buf();
+    let file = sub.ctx(|ctx| backup::backup(ctx, Some(&dir)).unwrap()).path;
+    // A provider serving the sibling community only: the community receives it by hash only.
+    sub.ctx(|ctx| {
+        jiuzhu::app::provider::create(
+            ctx,
+            &jiuzhu::domain::provider::ProviderDraft {
+                name: "顺化门社区服务站".into(),
+                kind: "public_welfare_org".into(),
+                items: vec!["cleaning".into()],
+                contact: String::new(),
+                phone: String::new(),
+                area: "360104001002".into(),
+                active: true,
+            },
+        )
+        .unwrap()
+    });
+    let down = sub.export_to(COM);
+    assert_eq!((down.entries, down.elided), (0, 1), "{down:?}");
+    com.import_ok(&down.path);
+    let ack = com.export_to(SUB);
+    sub.import_ok(&ack.path);
+    // The community cannot give that change back, so a restore still asks before replacing it.
+    let db = sub.db();
+    let scratch = tempfile::tempdir().unwrap();
+    let placeholder = jiuzhu::store::Store::open(
+        &scratch.path().join("x.db"),
+        &jiuzhu::store::OpenOptions {
+            create: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    drop(std::mem::replace(&mut sub.store, placeholder));
+    let r = backup::restore(
+        &db,
+        &file,
+        None,
+        "admin",
+        zeroize::Zeroizing::new("Qingyunpu-2026!".into()),
+        &common::clock(),
+    );
+    assert!(
+        matches!(
+            r,
+            Err(jiuzhu::app::AppError::Restore(
+                backup::RestoreRefusal::Unexported { count: 1 }
+            ))
+        ),
+        "{r:?}"
+    );
+}

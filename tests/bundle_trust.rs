@@ -278,6 +278,8 @@ fn a_key_already_rotated_out_cannot_endorse_a_second_key() {
     let before = sub.digest();
     let r = sub.refused(&up.path);
     assert_eq!(r.code(), "replaced_key_endorses", "{r:?}");
+    // Offered again, it is refused again, and the alarm stays one.
+    assert_eq!(sub.refused(&up.path).code(), "replaced_key_endorses");
     let msg = jiuzhu::i18n::Localize::localize(&r, jiuzhu::i18n::Lang::ZhCn);
     assert!(msg.contains("疑似密钥被盗"), "{msg}");
     assert_eq!(sub.digest(), before, "nothing changed");
@@ -565,4 +567,86 @@ fn a_person_moving_back_is_received_where_they_were_held_as_anothers() {
     assert_eq!(com.record(Entity::Person, &id).unwrap()["community"], COM);
     com.assert_check();
     sub.assert_check();
+}
+
+#[test]
+fn workstations_set_up_outside_the_built_in_tree_learn_their_units_from_their_peers() {
+    // A district, a subdistrict and a community whose codes the built-in tree does not hold:
+    // each knows at set-up only itself and the code of its parent.
+    let mut district = Station::with_parent(Tier::District, "361000", "某某区", None, false);
+    let mut sub = Station::with_parent(
+        Tier::Subdistrict,
+        "361000001",
+        "某某街道",
+        Some("361000"),
+        false,
+    );
+    let mut com = Station::with_parent(
+        Tier::Community,
+        "361000001001",
+        "某某社区",
+        Some("361000001"),
+        false,
+    );
+    let trust = |at: &mut Station, other: &Station, new_unit: bool| {
+        let (card, fp) = other.card();
+        at.ctx(|ctx| exchange::trust(ctx, &card, &fp, new_unit).unwrap());
+    };
+    trust(&mut sub, &com, true);
+    trust(&mut com, &sub, false);
+    trust(&mut district, &sub, true);
+    trust(&mut sub, &district, false);
+
+    // The community's person goes up two tiers and is admitted at both.
+    let id = com.ctx(|ctx| {
+        person::create(
+            ctx,
+            &PersonDraft {
+                name: "李秀兰".into(),
+                id_number: "360104195003070027".into(),
+                community: "361000001001".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    let up = com.export_to("361000001");
+    assert_eq!(sub.import_ok(&up.path).applied, 1);
+    let up = sub.export_to("361000");
+    let r = district.import_ok(&up.path);
+    assert_eq!((r.applied, r.reviews), (1, 0), "{r:?}");
+    assert!(district.record(Entity::Person, &id).is_some());
+    assert!(district.ctx(|ctx| ctx.tree.is_within("361000001001", "361000")));
+
+    // A provider serving the whole district comes down to the community, which learns the
+    // district above its subdistrict (and the subdistrict's name) on the way.
+    let provider = district.ctx(|ctx| {
+        jiuzhu::app::provider::create(
+            ctx,
+            &jiuzhu::domain::provider::ProviderDraft {
+                name: "区居家养老服务中心".into(),
+                kind: "public_welfare_org".into(),
+                items: vec!["cleaning".into()],
+                contact: String::new(),
+                phone: String::new(),
+                area: "361000".into(),
+                active: true,
+            },
+        )
+        .unwrap()
+    });
+    let down = district.export_to("361000001");
+    assert_eq!(sub.import_ok(&down.path).reviews, 0);
+    let down = sub.export_to("361000001001");
+    let r = com.import_ok(&down.path);
+    assert_eq!(r.reviews, 0, "{r:?}");
+    assert!(com.record(Entity::Provider, &provider).is_some());
+    assert!(com.ctx(|ctx| ctx.tree.is_within("361000001001", "361000")));
+    assert_eq!(
+        com.ctx(|ctx| ctx.tree.name_of("361000001").to_string()),
+        "某某街道"
+    );
+    for s in [&mut com, &mut sub, &mut district] {
+        s.assert_check();
+    }
 }

@@ -141,7 +141,8 @@ fn a_cut_access_log_tail_is_found_locally_and_from_what_the_peer_saw() {
     pair(&mut com, &mut sub);
     add_person(&mut com, "张桂英", "360104195003070027");
     com.assert_check();
-    // A reveal is written to the access log; the tamperer wants it gone.
+    // The newest access-log entry (the sign-ins and changes of the day) is what a tamperer
+    // wants gone.
     cut_access(&com, 1, false);
     let f = findings(&mut com);
     assert!(
@@ -199,4 +200,70 @@ fn the_report_names_the_unit_and_the_whole_workstation_id() {
     assert!(out.contains("洪都新村社区（360104001001，工作站"), "{out}");
     assert!(out.contains(&id), "{out}");
     assert!(out.contains("变更日志末尾被删除"), "{out}");
+}
+
+#[test]
+fn a_restore_after_a_lost_disk_is_no_cut_tail_when_the_peer_echoes_the_old_head() {
+    let mut com = Station::community(false);
+    let mut sub = Station::subdistrict(false);
+    pair(&mut com, &mut sub);
+    add_person(&mut com, "张桂英", "360104195003070027");
+    let dir = com.dir.path().to_path_buf();
+    let backup = com
+        .ctx(|ctx| jiuzhu::app::backup::backup(ctx, Some(&dir)).unwrap())
+        .path;
+    // Work after the backup: the subdistrict receives it and echoes the newer access-log head.
+    add_person(&mut com, "李秀兰", "360104195003070035");
+    let up = com.export_to(SUB);
+    sub.import_ok(&up.path);
+    let down = sub.export_to(COM);
+    com.import_ok(&down.path);
+    com.assert_check();
+
+    // The disk is lost: the database is gone, the backup comes back.
+    let scratch = tempfile::tempdir().unwrap();
+    let placeholder = jiuzhu::store::Store::open(
+        &scratch.path().join("x.db"),
+        &jiuzhu::store::OpenOptions {
+            create: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    drop(std::mem::replace(&mut com.store, placeholder));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", com.db().display()));
+    }
+    jiuzhu::app::backup::restore(
+        &com.db(),
+        &backup,
+        None,
+        "admin",
+        zeroize::Zeroizing::new("Qingyunpu-2026!".into()),
+        &common::clock(),
+    )
+    .unwrap();
+    com.store = jiuzhu::store::Store::open(&com.db(), &Default::default()).unwrap();
+    // The subdistrict still echoes the head it saw before the loss: of the earlier epoch.
+    let down = sub.export_to(COM);
+    com.import_ok(&down.path);
+    com.assert_check();
+    // Once it has seen the log as it now stands, its echo counts again.
+    let up = com.export_to(SUB);
+    sub.import_ok(&up.path);
+    let down = sub.export_to(COM);
+    com.import_ok(&down.path);
+    com.assert_check();
+    cut_access(&com, 3, true);
+    let f = findings(&mut com);
+    assert!(
+        f.iter().any(|f| matches!(
+            f,
+            Finding::AccessTailMissing {
+                witness: Witness::Peer(_),
+                ..
+            }
+        )),
+        "{f:?}"
+    );
 }

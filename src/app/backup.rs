@@ -563,6 +563,7 @@ fn restore_as(
             } => Some(LogHead {
                 seq,
                 hash: hex::encode(hash),
+                epoch: None,
             }),
             _ => None,
         };

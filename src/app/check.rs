@@ -57,7 +57,7 @@ pub enum Finding {
 /// Who knows how far a log reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Witness {
-    /// This database's own record of the highest entry written (kept by a trigger).
+    /// This database's own record of the highest entry written (kept with each entry).
     Local,
     /// A peer unit's acknowledgement in its bundle (the unit's code).
     Peer(String),
@@ -132,11 +132,10 @@ fn tails_into(store: &Store, report: &mut Report) -> Result<()> {
     use crate::store::exchange as ex;
     let conn = store.conn();
     let ws = store.workstation()?;
+    let tree = crate::store::orgs::tree(conn)?;
     let peer_org = |workstation: &str| -> Result<String> {
-        Ok(ex::peers(conn)?
-            .into_iter()
-            .find(|p| p.workstation == workstation)
-            .map(|p| p.org_code)
+        Ok(super::exchange::origin_unit(store, &tree, workstation)
+            .map(|(code, _)| code)
             .unwrap_or_else(|| workstation.to_string()))
     };
     let mut chain_claims: Vec<(String, i64, i64, Option<String>, Witness)> = Vec::new();
@@ -196,8 +195,12 @@ fn tails_into(store: &Store, report: &mut Report) -> Result<()> {
     if let Some((seq, hash)) = access_log::witnessed_head(conn)? {
         access_claims.push((seq, hex::encode(hash), Witness::Local));
     }
-    for (peer, seq, hash) in ex::access_witnesses(conn)? {
-        access_claims.push((seq, hash, Witness::Peer(peer_org(&peer)?)));
+    // A peer's echo of a head read before this workstation's last restore (an earlier epoch)
+    // speaks of the log the restore replaced: the restore itself is what the log records.
+    for (peer, seq, hash, epoch) in ex::access_witnesses(conn)? {
+        if epoch == ws.epoch {
+            access_claims.push((seq, hash, Witness::Peer(peer_org(&peer)?)));
+        }
     }
     // A restore that could not carry the replaced log over says where that log ended.
     let explained: i64 = access_log::of_event(conn, "restore")?

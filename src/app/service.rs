@@ -139,7 +139,11 @@ pub fn record(ctx: &mut Ctx<'_>, d: &ServiceDraft) -> Result<String> {
             ValidationError::new(Field::Minutes, Reason::OutOfRange { min: 1, max: 1440 }).into(),
         );
     }
-    let served_by = required_line(Field::Reporter, &d.served_by, 50)?;
+    let served_by = required_line(
+        Field::Reporter,
+        &d.served_by,
+        crate::domain::text::PEOPLE_LINE_MAX,
+    )?;
     let content = clean_multiline(Field::Note, &d.content, 1000)?;
     if content.is_empty() {
         return Err(ValidationError::new(Field::Note, Reason::Required).into());

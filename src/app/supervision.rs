@@ -15,7 +15,7 @@ use crate::domain::permission::Action;
 use crate::domain::record::RecordMeta;
 use crate::domain::service::ServiceRecord;
 use crate::domain::supervision::{Complaint, ComplaintEvent, ComplaintState, Inspection, Posting};
-use crate::domain::text::{clean_line, optional_line, required_line};
+use crate::domain::text::{clean_line, optional_line, required_line, PEOPLE_LINE_MAX};
 use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::i18n::Lang;
 use crate::store::{cases, persons, providers, services, supervision};
@@ -125,8 +125,8 @@ pub fn receive(ctx: &mut Ctx<'_>, d: &ComplaintDraft) -> Result<String> {
         return Err(ValidationError::new(Field::Date, Reason::FutureDate).into());
     }
     let content = required_line(Field::Content, &d.content, TEXT_MAX)?;
-    let complainant = optional_line(Field::Name, &d.complainant, 50)?;
-    let assigned_to = optional_line(Field::Username, &d.assigned_to, 50)?;
+    let complainant = optional_line(Field::Name, &d.complainant, PEOPLE_LINE_MAX)?;
+    let assigned_to = optional_line(Field::Username, &d.assigned_to, PEOPLE_LINE_MAX)?;
     let conn = ctx.store.conn();
     let missing = |what: &'static str| AppError::NotFound { what };
     if let Some(p) = &d.person_id {
@@ -201,7 +201,7 @@ fn complaint_step(
 
 /// 交办: names who handles an open complaint.
 pub fn assign(ctx: &mut Ctx<'_>, id: &str, to: &str) -> Result<Complaint> {
-    let to = required_line(Field::Username, to, 50)?;
+    let to = required_line(Field::Username, to, PEOPLE_LINE_MAX)?;
     complaint_step(ctx, id, ComplaintEvent::Assign, |c, _| {
         c.assigned_to = Some(to)
     })
@@ -333,7 +333,7 @@ pub fn inspect(ctx: &mut Ctx<'_>, d: &InspectionDraft) -> Result<String> {
     if inspected_on > today {
         return Err(ValidationError::new(Field::Date, Reason::FutureDate).into());
     }
-    let inspector = required_line(Field::Reporter, &d.inspector, 50)?;
+    let inspector = required_line(Field::Reporter, &d.inspector, PEOPLE_LINE_MAX)?;
     let finding = clean_line(Field::Content, &d.finding, TEXT_MAX)?;
     if finding.is_empty() {
         return Err(ValidationError::new(Field::Content, Reason::Required).into());

@@ -240,6 +240,152 @@ impl OrgTree {
     pub fn name_of<'a>(&'a self, code: &'a str) -> &'a str {
         self.get(code).map(|u| u.name.as_str()).unwrap_or(code)
     }
+
+    /// `code`'s ancestors, nearest first (bounded, so a cycle in bad data cannot loop).
+    pub fn ancestors(&self, code: &str) -> Vec<&OrgUnit> {
+        let mut out = Vec::new();
+        let mut cur = self.get(code).and_then(|u| u.parent.as_deref());
+        while let Some(c) = cur {
+            match self.get(c) {
+                Some(u) if out.len() <= self.units.len() => {
+                    out.push(u);
+                    cur = u.parent.as_deref();
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// What a peer's list of units (`named`) may teach this tree: from a child unit `peer`,
+    /// the units below it; from the parent unit `peer`, the units above it. A unit already
+    /// known is kept as it is, except that a known unit without a parent learns the one named
+    /// for it (the parent unit of a community set up alone knows no district above it). Each
+    /// unit learnt sits in a tier directly under its parent's. Returns the units to add or
+    /// complete; a workstation outside the built-in tree learns its district this way.
+    pub fn learnable(&self, peer: &str, from_child: bool, named: &[OrgUnit]) -> Vec<OrgUnit> {
+        let by_code: HashMap<&str, &OrgUnit> = named.iter().map(|u| (u.code.as_str(), u)).collect();
+        let fits = |child: &OrgUnit, parent_tier: Option<Tier>| {
+            parent_tier.is_some_and(|t| child.tier().parent() == Some(t))
+        };
+        let tier_of = |code: &str| -> Option<Tier> {
+            self.get(code)
+                .map(OrgUnit::tier)
+                .or_else(|| by_code.get(code).map(|u| u.tier()))
+        };
+        let mut out = Vec::new();
+        if from_child {
+            // Units whose chain of parents, through the list, reaches the child.
+            for u in named {
+                if self.get(&u.code).is_some() || u.code == peer {
+                    continue;
+                }
+                let mut cur = u;
+                let mut reaches = false;
+                for _ in 0..named.len() {
+                    let Some(parent) = cur.parent.as_deref() else {
+                        break;
+                    };
+                    if !fits(cur, tier_of(parent)) {
+                        break;
+                    }
+                    if parent == peer {
+                        reaches = true;
+                        break;
+                    }
+                    match by_code.get(parent) {
+                        Some(p) if self.get(parent).is_none() => cur = p,
+                        _ => break,
+                    }
+                }
+                if reaches {
+                    out.push(u.clone());
+                }
+            }
+            // Parents before children, so that each unit's parent exists when it is stored.
+            let mut ordered: Vec<OrgUnit> = Vec::with_capacity(out.len());
+            while !out.is_empty() {
+                let before = out.len();
+                let (ready, rest): (Vec<OrgUnit>, Vec<OrgUnit>) = out.into_iter().partition(|u| {
+                    u.parent.as_deref().is_some_and(|p| {
+                        self.get(p).is_some() || ordered.iter().any(|o| o.code == p)
+                    })
+                });
+                ordered.extend(ready);
+                out = rest;
+                if out.len() == before {
+                    break;
+                }
+            }
+            out = ordered;
+        } else {
+            // The parent and the units above it, as far as this tree has no parent for them.
+            let mut cur = peer.to_string();
+            for _ in 0..=named.len() {
+                let known = self.get(&cur);
+                if known.is_some_and(|k| k.parent.is_some()) {
+                    break;
+                }
+                let Some(told) = by_code.get(cur.as_str()) else {
+                    break;
+                };
+                let Some(parent) = told.parent.clone() else {
+                    break;
+                };
+                let Some(above) = by_code
+                    .get(parent.as_str())
+                    .copied()
+                    .or_else(|| self.get(&parent))
+                else {
+                    break;
+                };
+                let unit = match known {
+                    Some(k) if k.name == k.code => OrgUnit {
+                        name: told.name.clone(),
+                        ..k.clone()
+                    },
+                    Some(k) => k.clone(),
+                    None => (*told).clone(),
+                };
+                if unit.tier().parent() != Some(above.tier()) {
+                    break;
+                }
+                // The unit above first, so that each unit's parent exists when it is stored.
+                if self.get(&parent).is_none() {
+                    out.push(OrgUnit {
+                        parent: None,
+                        ..(*above).clone()
+                    });
+                }
+                out.push(OrgUnit {
+                    parent: Some(parent.clone()),
+                    ..unit
+                });
+                cur = parent;
+            }
+        }
+        out
+    }
+
+    /// This tree with `units` added or completed (see [`OrgTree::learnable`]).
+    pub fn with(&self, units: &[OrgUnit]) -> OrgTree {
+        let mut all = self.units.clone();
+        for u in units {
+            match all.iter_mut().find(|k| k.code == u.code) {
+                Some(k) => {
+                    if k.parent.is_none() {
+                        k.parent.clone_from(&u.parent);
+                    }
+                    // A unit set up by its code alone takes the name its own peers give it.
+                    if k.name == k.code {
+                        k.name.clone_from(&u.name);
+                    }
+                }
+                None => all.push(u.clone()),
+            }
+        }
+        OrgTree::new(all)
+    }
 }
 
 #[cfg(test)]
@@ -288,6 +434,66 @@ mod tests {
         assert_eq!(
             parse_org_code(Field::OrgCode, "").unwrap_err().reason,
             Reason::Required
+        );
+    }
+
+    fn unit(code: &str, kind: OrgKind, parent: Option<&str>) -> OrgUnit {
+        OrgUnit {
+            code: code.into(),
+            name: format!("单位{code}"),
+            kind,
+            parent: parent.map(String::from),
+        }
+    }
+
+    #[test]
+    fn a_child_teaches_the_units_below_it_and_nothing_else() {
+        // A district set up alone, which trusted one subdistrict.
+        let tree = OrgTree::new(vec![
+            unit("361000", OrgKind::District, None),
+            unit("361000001", OrgKind::Subdistrict, Some("361000")),
+        ]);
+        let named = vec![
+            unit("361000001", OrgKind::Subdistrict, Some("361000")),
+            unit("361000001001", OrgKind::Community, Some("361000001")),
+            unit("361000001002", OrgKind::Village, Some("361000001")),
+            // Not below the child: a sibling subdistrict's community, and a unit above.
+            unit("361000002001", OrgKind::Community, Some("361000002")),
+            unit("361000009", OrgKind::Subdistrict, Some("361000")),
+            // A community claiming to sit under a community.
+            unit("361000001003", OrgKind::Community, Some("361000001001")),
+        ];
+        let learnt: Vec<String> = tree
+            .learnable("361000001", true, &named)
+            .into_iter()
+            .map(|u| u.code)
+            .collect();
+        assert_eq!(learnt, vec!["361000001001", "361000001002"]);
+        let grown = tree.with(&tree.learnable("361000001", true, &named));
+        assert!(grown.is_within("361000001002", "361000"));
+    }
+
+    #[test]
+    fn a_parent_teaches_the_units_above_it() {
+        // A community set up alone: its subdistrict known by code, with no district above.
+        let tree = OrgTree::new(vec![
+            unit("361000001", OrgKind::Subdistrict, None),
+            unit("361000001001", OrgKind::Community, Some("361000001")),
+        ]);
+        let named = vec![
+            unit("361000001", OrgKind::Subdistrict, Some("361000")),
+            unit("361000", OrgKind::District, None),
+            unit("361000002", OrgKind::Subdistrict, Some("361000")),
+        ];
+        let learnt = tree.learnable("361000001", false, &named);
+        let grown = tree.with(&learnt);
+        assert!(grown.is_within("361000001001", "361000"));
+        assert!(grown.get("361000002").is_none(), "a sibling is not taught");
+        // A tree that knows its parent's parent keeps it.
+        let known = grown.with(&[unit("361000001", OrgKind::Subdistrict, Some("999999"))]);
+        assert_eq!(
+            known.get("361000001").unwrap().parent.as_deref(),
+            Some("361000")
         );
     }
 

@@ -464,6 +464,15 @@ impl Disclosure {
         }
     }
 
+    /// The age on `today` as shown: none when masked, since beside the birth year it tells
+    /// whether the birthday is past, which narrows the date again.
+    pub fn age(self, birth: NaiveDate, today: NaiveDate) -> Option<u32> {
+        match self {
+            Disclosure::Whole => Some(crate::domain::id_number::age_on(birth, today)),
+            Disclosure::Masked => None,
+        }
+    }
+
     /// A birth date as shown: written by `whole`, or the year alone (`1947年`), because a
     /// masked ID number beside the whole date leaves only a handful of numbers it can be.
     pub fn birth_date(

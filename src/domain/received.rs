@@ -13,7 +13,7 @@ use super::id_number::{IdNumber, Sex};
 use super::org::{parse_org_code, OrgTree, Tier};
 use super::person::{parse_phone, ADDRESS_MAX, NAME_MAX, NOTE_MAX};
 use super::record::Entity;
-use super::text::{clean_line, clean_multiline};
+use super::text::{clean_line, clean_multiline, PEOPLE_LINE_MAX};
 use super::validation::{Field, Reason, ValidationError};
 
 /// Longest record id, origin or reference accepted (a UUID is 36).
@@ -227,7 +227,7 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("item", Code(Field::Needs, ListKind::ServiceItem)),
             ("served_on", Day(Field::Date)),
             ("minutes", Int(Field::Minutes, 1, 1440)),
-            ("served_by", Line(Field::Actor, NAME_MAX)),
+            ("served_by", Line(Field::Actor, PEOPLE_LINE_MAX)),
             ("content", Text(Field::Content, NOTE_MAX)),
             ("confirmed", Flag),
             ("satisfaction", OptKnown(Field::Satisfaction, satisfaction)),
@@ -259,9 +259,9 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("provider_id", OptId),
             ("service_id", OptId),
             ("received_on", Day(Field::Date)),
-            ("complainant", OptLine(Field::Name, NAME_MAX)),
+            ("complainant", OptLine(Field::Name, PEOPLE_LINE_MAX)),
             ("content", Text(Field::Content, NOTE_MAX)),
-            ("assigned_to", OptLine(Field::Actor, CODE_MAX)),
+            ("assigned_to", OptLine(Field::Actor, PEOPLE_LINE_MAX)),
             ("state", Known(Field::RecordState, complaint_state)),
             ("answer", Text(Field::Answer, NOTE_MAX)),
             ("answered_at", OptTime),
@@ -271,7 +271,7 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("community", Community(Field::Community)),
             ("service_id", Id),
             ("inspected_on", Day(Field::Date)),
-            ("inspector", Line(Field::Actor, CODE_MAX)),
+            ("inspector", Line(Field::Actor, PEOPLE_LINE_MAX)),
             (
                 "result",
                 Code(Field::InspectionResult, ListKind::InspectionResult),
@@ -700,6 +700,26 @@ mod tests {
         assert_eq!(e.field, Field::RecordTime);
         let e = field(with("name", 3.into()));
         assert_eq!(e.field, Field::Name);
+    }
+
+    #[test]
+    fn who_served_is_as_long_as_the_service_form_takes_it() {
+        let tree = OrgTree::demo();
+        let service = |served_by: &str| {
+            let v = serde_json::json!({
+                "id": "s1", "origin": "o1", "version": 1,
+                "created_at": "2026-11-01T00:00:00.000Z", "updated_at": "2026-11-01T00:00:00.000Z",
+                "registration_id": "r1", "case_id": "c1", "provider_id": "p1", "item": "cleaning",
+                "served_on": "2026-11-01", "minutes": 60, "served_by": served_by,
+                "content": "打扫卫生", "confirmed": 1, "satisfaction": null,
+            });
+            let serde_json::Value::Object(m) = v else {
+                unreachable!("a JSON object literal")
+            };
+            check(Entity::Service, &m, &cx(&tree))
+        };
+        assert_eq!(service(&"张".repeat(PEOPLE_LINE_MAX)), Ok(()));
+        assert!(service(&"张".repeat(PEOPLE_LINE_MAX + 1)).is_err());
     }
 
     #[test]

@@ -5,6 +5,11 @@
 
 use super::validation::{Field, Reason, ValidationError};
 
+/// Longest name of someone who acted as a form takes it (who served, who complained, who
+/// inspected, whom a complaint is assigned to): the forms and the rules for received records
+/// share it.
+pub const PEOPLE_LINE_MAX: usize = 50;
+
 /// True for characters that must never reach a terminal or a stored line: C0/C1 controls,
 /// DEL, and the Unicode bidirectional overrides, isolates and marks that reorder what is shown.
 pub fn is_forbidden(c: char) -> bool {

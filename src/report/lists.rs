@@ -8,7 +8,6 @@ use super::html::{Doc, Sheet};
 use super::xlsx::{self, SheetData, XlsxError};
 use crate::domain::case::Case;
 use crate::domain::catalogue::{Catalogue, ListKind};
-use crate::domain::id_number::age_on;
 use crate::domain::person::{Disclosure, Person};
 use crate::i18n::{t, tf, Lang};
 
@@ -256,7 +255,8 @@ pub fn name_list_xlsx(
                     .map(|x| t(lang, x.label_key()).to_string())
                     .unwrap_or_default(),
                 f.birth_date
-                    .map(|b| age_on(b, today).to_string())
+                    .and_then(|b| shown.age(b, today))
+                    .map(|n| n.to_string())
                     .unwrap_or_default(),
                 f.phone
                     .as_deref()

@@ -48,14 +48,21 @@ pub fn own_heads(conn: &Connection) -> Result<BTreeMap<i64, i64>> {
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
-/// How far each of this workstation's own chains (by epoch) has left it: the furthest
-/// sequence number carried in a bundle it wrote or acknowledged by a peer.
+/// How far each of this workstation's own chains (by epoch) has left it in full: the furthest
+/// sequence number carried in a bundle it wrote to its parent, or acknowledged by its parent.
 pub fn own_exported(conn: &Connection) -> Result<BTreeMap<i64, i64>> {
+    // Only the parent's acknowledgement counts: a child holds this workstation's changes that
+    // do not concern it by hash only.
     let mut stmt = conn.prepare(
         "SELECT epoch, max(seq) FROM (
              SELECT epoch, seq FROM bundles_out_own
              UNION ALL
-             SELECT epoch, seq FROM peer_holdings WHERE origin = (SELECT id FROM workstation))
+             SELECT h.epoch, h.seq FROM peer_holdings h
+             WHERE h.origin = (SELECT id FROM workstation)
+               AND h.peer_workstation IN (
+                   SELECT p.workstation FROM peers p
+                   JOIN org_units o ON o.parent = p.org_code
+                   JOIN workstation w ON w.org_code = o.code))
          GROUP BY epoch",
     )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;

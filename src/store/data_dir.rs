@@ -138,14 +138,15 @@ pub fn outbox(db_dir: &Path, user: &str) -> Result<PathBuf> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        // Also closes a folder an older release made group-readable (2770).
+        // Also closes a folder an older release made group-readable (2770). A folder another
+        // operating-system account made cannot be changed by this one; its files are still
+        // written owner-only, so that is no reason to refuse the print.
         let mode = fs::metadata(&dir)
             .map_err(|e| io_err(&dir, e))?
             .permissions()
             .mode();
         if mode & 0o7777 != 0o700 {
-            fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))
-                .map_err(|e| io_err(&dir, e))?;
+            let _ = fs::set_permissions(&dir, fs::Permissions::from_mode(0o700));
         }
     }
     Ok(dir)

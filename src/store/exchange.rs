@@ -152,11 +152,13 @@ pub struct KeyAlarm {
     pub acknowledged_at: Option<String>,
 }
 
-/// Records a key alarm.
+/// Records a key alarm, once while it is open: the same bundle offered again adds nothing.
 pub fn insert_key_alarm(conn: &Connection, a: &NewKeyAlarm<'_>) -> Result<()> {
     conn.execute(
         "INSERT INTO key_alarms (at, org_code, org_name, replaced_key, offered_key, file)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6
+         WHERE NOT EXISTS (SELECT 1 FROM key_alarms
+                           WHERE offered_key = ?5 AND acknowledged_at IS NULL)",
         params![
             a.at,
             a.org_code,
@@ -659,47 +661,53 @@ impl AccessSide {
     }
 }
 
-/// Keeps the access-log head `(seq, hash)` of `side` for `peer` (the newest replaces the last).
+/// Keeps the access-log head `(seq, hash)` of `side` for `peer`, read in the log owner's
+/// `epoch` (the newest replaces the last).
+#[allow(clippy::too_many_arguments)]
 pub fn set_access_checkpoint(
     conn: &Connection,
     peer: &str,
     side: AccessSide,
     seq: i64,
     hash: &str,
+    epoch: i64,
     bundle_id: &str,
 ) -> Result<()> {
     conn.execute(
-        "INSERT INTO access_checkpoints (peer_workstation, direction, seq, hash, bundle_id)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO access_checkpoints (peer_workstation, direction, seq, hash, epoch, bundle_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (peer_workstation, direction) DO UPDATE
-         SET seq = excluded.seq, hash = excluded.hash, bundle_id = excluded.bundle_id",
-        params![peer, side.code(), seq, hash, bundle_id],
+         SET seq = excluded.seq, hash = excluded.hash, epoch = excluded.epoch,
+             bundle_id = excluded.bundle_id",
+        params![peer, side.code(), seq, hash, epoch, bundle_id],
     )?;
     Ok(())
 }
 
-/// The access-log head of `side` kept for `peer`.
+/// The access-log head of `side` kept for `peer`: (seq, hash, epoch).
 pub fn access_checkpoint(
     conn: &Connection,
     peer: &str,
     side: AccessSide,
-) -> Result<Option<(i64, String)>> {
+) -> Result<Option<(i64, String, i64)>> {
     Ok(conn
         .query_row(
-            "SELECT seq, hash FROM access_checkpoints WHERE peer_workstation = ?1 AND direction = ?2",
+            "SELECT seq, hash, epoch FROM access_checkpoints
+             WHERE peer_workstation = ?1 AND direction = ?2",
             params![peer, side.code()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?)
 }
 
-/// This workstation's access-log heads as its peers last received them: (peer, seq, hash).
-pub fn access_witnesses(conn: &Connection) -> Result<Vec<(String, i64, String)>> {
+/// This workstation's access-log heads as its peers last received them, with the epoch they
+/// were read in: (peer, seq, hash, epoch).
+pub fn access_witnesses(conn: &Connection) -> Result<Vec<(String, i64, String, i64)>> {
     let mut stmt = conn.prepare(
-        "SELECT peer_workstation, seq, hash FROM access_checkpoints WHERE direction = 'ours'
-         ORDER BY peer_workstation",
+        "SELECT peer_workstation, seq, hash, epoch FROM access_checkpoints
+         WHERE direction = 'ours' ORDER BY peer_workstation",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 

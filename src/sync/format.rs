@@ -96,6 +96,23 @@ pub struct LogHead {
     pub seq: i64,
     /// SHA-256, hex.
     pub hash: String,
+    /// The workstation's epoch when the head was read: a head of an earlier epoch predates a
+    /// restore, which the access log records (since 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<i64>,
+}
+
+/// An org unit as a manifest names it: the sender's own, and those below it (to its parent) or
+/// above it (to a child), so that a workstation set up outside the built-in tree learns the
+/// units its peers' records belong to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitEntry {
+    pub code: String,
+    pub name: String,
+    /// `district`, `subdistrict`, `town`, `cluster_zone`, `community` or `village`.
+    pub kind: String,
+    pub parent: Option<String>,
 }
 
 /// The encrypted part as the manifest describes it.
@@ -157,6 +174,10 @@ pub struct Manifest {
     /// destination can tell its own log never lost that far (since 1.1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_seen: Option<LogHead>,
+    /// The sender's unit and those below it (to the parent) or above it (to a child), as its
+    /// org tree has them (since 1.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<UnitEntry>,
 }
 
 impl Manifest {

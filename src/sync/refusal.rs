@@ -147,6 +147,8 @@ pub enum Refusal {
     /// keys is in other hands, and one of the two new keys is not the unit's.
     #[error("replaced key endorses another key")]
     ReplacedKeyEndorses {
+        /// The unit's code.
+        org_code: String,
         /// The unit.
         org: String,
         /// The old key, grouped.
@@ -286,6 +288,7 @@ impl Localize for Refusal {
                 org,
                 replaced,
                 offered,
+                ..
             } => tf(
                 lang,
                 &key,

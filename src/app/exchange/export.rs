@@ -20,7 +20,7 @@ use crate::store::exchange::AccessSide;
 use crate::store::exchange::{self as store_exchange, BundleOut, ElidedStretch, StoredEntry};
 use crate::store::{access_log, data_dir, documents, settings, Store, StoreError};
 use crate::sync::format::{
-    self, Head, Held, LogHead, Manifest, Party, PayloadInfo, Range, SignatureMember,
+    self, Head, Held, LogHead, Manifest, Party, PayloadInfo, Range, SignatureMember, UnitEntry,
 };
 use crate::sync::keys::Card;
 use crate::sync::payload::{Elided, Entry, FrameWriter, Header, Trailer};
@@ -237,10 +237,16 @@ pub fn export(
     let access_head = (access_seq > 0).then(|| LogHead {
         seq: access_seq,
         hash: hex::encode(access_hash),
+        epoch: Some(ws.epoch),
     });
     let access_seen =
-        store_exchange::access_checkpoint(conn, &peer.workstation, AccessSide::Theirs)?
-            .map(|(seq, hash)| LogHead { seq, hash });
+        store_exchange::access_checkpoint(conn, &peer.workstation, AccessSide::Theirs)?.map(
+            |(seq, hash, epoch)| LogHead {
+                seq,
+                hash,
+                epoch: Some(epoch),
+            },
+        );
     let manifest = Manifest {
         format: format::FORMAT.to_string(),
         version: format::VERSION.to_string(),
@@ -275,6 +281,7 @@ pub fn export(
         },
         access_head,
         access_seen,
+        units: units_told(&ctx.tree, &ws.org_code, direction),
     };
     let manifest_bytes = manifest.to_bytes();
     let signature = SignatureMember::sign(&keys, &card.fingerprint(), &manifest_bytes).to_bytes();
@@ -319,13 +326,18 @@ pub fn export(
         "to={} seq={} entries={} elided={} attachments={}",
         peer.org_code, bundle_seq, written.entries, written.elided, written.attachments
     );
-    // Kept so that a restore can tell own changes that have left this workstation.
-    let own_carried: Vec<(i64, i64)> = written
-        .ranges
-        .iter()
-        .filter(|r| r.origin == ws.id)
-        .map(|r| (r.epoch, r.to))
-        .collect();
+    // Kept so that a restore can tell own changes that have left this workstation in full: only
+    // a bundle to the parent carries every one of them; one to a child carries by hash only
+    // what does not concern it, and that child could not give them back.
+    let own_carried: Vec<(i64, i64)> = match direction {
+        Direction::Up => written
+            .ranges
+            .iter()
+            .filter(|r| r.origin == ws.id)
+            .map(|r| (r.epoch, r.to))
+            .collect(),
+        Direction::Down => Vec::new(),
+    };
     let recorded = ctx.store.write_local(|tx| -> Result<()> {
         store_exchange::record_out(tx, &record)?;
         crate::store::backup::record_own_carried(tx, &bundle_id, &own_carried)?;
@@ -347,6 +359,28 @@ pub fn export(
         elided: written.elided,
         attachments: written.attachments,
     })
+}
+
+/// The units a bundle names for its destination: this unit, and those below it (to the parent)
+/// or above it (to a child), from this workstation's org tree.
+fn units_told(tree: &OrgTree, own: &str, direction: Direction) -> Vec<UnitEntry> {
+    let related: Vec<&crate::domain::org::OrgUnit> = match direction {
+        Direction::Up => tree.subtree(own),
+        Direction::Down => tree
+            .get(own)
+            .into_iter()
+            .chain(tree.ancestors(own))
+            .collect(),
+    };
+    related
+        .into_iter()
+        .map(|u| UnitEntry {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            kind: u.kind.code().to_string(),
+            parent: u.parent.clone(),
+        })
+        .collect()
 }
 
 fn file_name(from: &str, to: &str, epoch: i64, seq: i64) -> String {

@@ -172,13 +172,10 @@ pub fn import(
             } else {
                 "bundle.refused"
             };
-            let alarm_unit = match &r {
-                Refusal::ReplacedKeyEndorses { replaced, .. } => key_unit(ctx.store, replaced),
-                _ => String::new(),
-            };
             ctx.store.write_local(|tx| -> Result<()> {
                 access_log::append(tx, &at, &actor, event, &file, r.code())?;
                 if let Refusal::ReplacedKeyEndorses {
+                    org_code,
                     org,
                     replaced,
                     offered,
@@ -188,7 +185,7 @@ pub fn import(
                         tx,
                         &store_exchange::NewKeyAlarm {
                             at: &at,
-                            org_code: &alarm_unit,
+                            org_code,
                             org_name: org,
                             replaced_key: replaced,
                             offered_key: offered,
@@ -207,14 +204,6 @@ pub fn import(
         }
         other => other,
     }
-}
-
-/// The unit of the enrolled key shown as `grouped` (its fingerprint as people read it).
-fn key_unit(store: &Store, grouped: &str) -> String {
-    crate::sync::keys::parse_fingerprint(grouped)
-        .and_then(|fp| store_exchange::peer(store.conn(), &fp).ok().flatten())
-        .map(|p| p.org_code)
-        .unwrap_or_default()
 }
 
 /// The key that signed: an enrolled one, or a new one its enrolled predecessor endorsed.
@@ -269,6 +258,7 @@ fn signer_key(store: &Store, opened: &Opened) -> Result<SignerKey> {
             // hands: whichever came second is refused, and the administrator is alarmed.
             if previous.replaced_by.is_some() {
                 return Err(Refusal::ReplacedKeyEndorses {
+                    org_code: previous.org_code.clone(),
                     org: crate::domain::text::for_display(&previous.org_name),
                     replaced: show_fingerprint(&previous.fingerprint),
                     offered: show_fingerprint(fp),
@@ -456,7 +446,7 @@ fn import_verified(
     let keys = own_keys(ctx.store)?;
     let chains = check_ranges(ctx, &manifest, &ws.id, ws.epoch)?;
     let carried = check_payload(ctx.store, path, &opened, &manifest, &keys, chains)?;
-    apply(
+    let outcome = apply(
         ctx,
         path,
         &opened,
@@ -467,7 +457,10 @@ fn import_verified(
         direction,
         &carried,
         progress,
-    )
+    )?;
+    // Units learnt from the bundle join the tree this session goes on with.
+    ctx.tree = orgs_tree(ctx.store)?;
+    Ok(outcome)
 }
 
 /// Re-import, replay and fork, decided from the bundles imported so far.
@@ -706,13 +699,21 @@ fn apply(
 ) -> Result<ImportOutcome> {
     let at = clock::rfc3339(ctx.clock.now());
     let ws = ctx.store.workstation()?;
+    // The units the sender may teach this tree (below a child, above the parent): the entries
+    // are judged by the tree as it will stand after the import.
+    let learnt = ctx.tree.learnable(
+        &manifest.sender.org_code,
+        direction == Direction::Up,
+        &units_named(&manifest.units),
+    );
+    let tree = ctx.tree.with(&learnt);
     let judge = Judge {
-        tree: &ctx.tree,
+        tree: &tree,
         direction,
         sender_org: &manifest.sender.org_code,
         own_org: &ws.org_code,
         carried,
-        rules: received::Context::new(&ctx.tree, clock::china_date(ctx.clock.now())),
+        rules: received::Context::new(&tree, clock::china_date(ctx.clock.now())),
     };
     let actor = ctx.session.username.clone();
     // What the sender holds: its acknowledgement, and everything it sends now.
@@ -733,6 +734,20 @@ fn apply(
                 return Ok(outcome);
             }
             let first_new = crate::store::changelog::last_local_order(tx)?;
+            for unit in &learnt {
+                crate::store::orgs::upsert(tx, unit, false)?;
+            }
+            if !learnt.is_empty() {
+                let codes: Vec<&str> = learnt.iter().map(|u| u.code.as_str()).collect();
+                access_log::append(
+                    tx,
+                    &at,
+                    &actor,
+                    "org.learn",
+                    &manifest.sender.org_code,
+                    &codes.join(","),
+                )?;
+            }
             let mut held_at_start: HashMap<(String, i64), i64> = HashMap::new();
             for r in &manifest.ranges {
                 held_at_start.insert(
@@ -857,6 +872,7 @@ fn apply(
                     store_exchange::AccessSide::Theirs,
                     h.seq,
                     &h.hash,
+                    h.epoch.unwrap_or(manifest.epoch),
                     &manifest.bundle_id,
                 )?;
             }
@@ -867,6 +883,7 @@ fn apply(
                     store_exchange::AccessSide::Ours,
                     h.seq,
                     &h.hash,
+                    h.epoch.unwrap_or(ws.epoch),
                     &manifest.bundle_id,
                 )?;
             }
@@ -1094,6 +1111,29 @@ impl Judge<'_> {
         };
         Ok(self.transfer_of(tx, &person)?.is_some())
     }
+}
+
+/// The units a manifest names, each checked as a form would check it (code, name, kind);
+/// anything else in the list is left out.
+fn units_named(named: &[crate::sync::format::UnitEntry]) -> Vec<crate::domain::org::OrgUnit> {
+    use crate::domain::org::{parse_org_code, parse_org_name, OrgKind, OrgUnit};
+    use crate::domain::validation::Field;
+    named
+        .iter()
+        .filter_map(|u| {
+            let code = parse_org_code(Field::OrgCode, &u.code).ok()?;
+            let parent = match &u.parent {
+                Some(p) => Some(parse_org_code(Field::ParentCode, p).ok()?),
+                None => None,
+            };
+            Some(OrgUnit {
+                code,
+                name: parse_org_name(&u.name).ok()?,
+                kind: OrgKind::from_code(&u.kind)?,
+                parent,
+            })
+        })
+        .collect()
 }
 
 /// The rules a received record must meet here before it is applied or taken: the forms' rules

@@ -34,6 +34,7 @@ CREATE TABLE access_checkpoints (
     direction         TEXT NOT NULL CHECK (direction IN ('theirs', 'ours')),
     seq               INTEGER NOT NULL,
     hash              TEXT NOT NULL,
+    epoch             INTEGER NOT NULL,           -- the log owner's epoch when it was read
     bundle_id         TEXT NOT NULL,
     PRIMARY KEY (peer_workstation, direction)
 );

@@ -17,7 +17,6 @@ use crate::app::clock::show_instant;
 use crate::app::{household, person};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::household::Household;
-use crate::domain::id_number::age_on;
 use crate::domain::permission::Action as Permission;
 use crate::domain::person::{Disclosure, Person, PersonStatus};
 use crate::domain::transfer::Transfer;
@@ -206,11 +205,10 @@ impl PersonDetail {
             None => t(lang, "find.no_id").to_string(),
         };
         let today = env.clock.today();
-        // The age beside the year would tell whether the birthday is past: the date again.
         let age = f
             .birth_date
-            .filter(|_| shown.is_whole())
-            .map(|b| tf(lang, "detail.age", &[("n", &age_on(b, today).to_string())]))
+            .and_then(|b| shown.age(b, today))
+            .map(|n| tf(lang, "detail.age", &[("n", &n.to_string())]))
             .unwrap_or_default();
         let sex = f
             .sex
