@@ -198,8 +198,22 @@ impl IdNumber {
 
     /// The form shown to people who may not see the whole number: `3601**********1234`.
     pub fn masked(&self) -> String {
-        format!("{}{}{}", &self.0[..4], "*".repeat(10), &self.0[14..])
+        mask_text(&self.0)
     }
+}
+
+/// An ID number's text with its middle hidden, first four and last four shown
+/// (`3601**********1234`); text of fewer than eight characters is hidden whole. The one mask
+/// for every ID number shown to a reader who may not see it, parsed or not (a value received
+/// from elsewhere may not parse).
+pub fn mask_text(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() < 8 {
+        return "*".repeat(chars.len());
+    }
+    let head: String = chars[..4].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
 }
 
 /// Age in whole years of someone born on `birth` on `today`.

@@ -40,11 +40,9 @@ impl SearchRow {
     /// and phone only as masked, so a query can match no more of them than the list shows
     /// (the tail of the whole number, typed digit by digit, would otherwise spell it out).
     pub fn masked(mut self) -> SearchRow {
-        self.id_number = self.id_number.map(|n| {
-            IdNumber::try_from(n.clone())
-                .map(|id| id.masked())
-                .unwrap_or_else(|_| "*".repeat(n.chars().count()))
-        });
+        self.id_number = self
+            .id_number
+            .map(|n| crate::domain::id_number::mask_text(&n));
         self.phone = self.phone.map(|p| masked_phone(&digits(&p)));
         self
     }

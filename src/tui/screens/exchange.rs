@@ -943,17 +943,6 @@ fn field_label(lang: Lang, key: &str) -> String {
     t(lang, k).to_string()
 }
 
-/// An ID number with its middle hidden, as the person screens show it.
-fn masked(s: &str) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    if chars.len() < 8 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
-}
-
 /// What showing a record's values needs beyond the values.
 struct Shown<'a> {
     env: &'a Env,
@@ -1049,7 +1038,7 @@ impl Shown<'_> {
                 } else if let Some(name) = self.names.get(s) {
                     name.clone()
                 } else if key == "id_number" && !self.full_id {
-                    masked(s)
+                    crate::domain::id_number::mask_text(s)
                 } else if let Some(hidden) = self.masked_fact(key, s) {
                     hidden
                 } else if key.ends_with("_at") {
