@@ -234,3 +234,49 @@ fn schema_12_database_keeps_its_bundles_and_knows_nothing_of_what_they_carried()
         .unwrap();
     assert_eq!(carried, 0);
 }
+
+#[test]
+fn schema_12_database_gets_the_heads_of_its_logs_witnessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let mut c = Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut c, &path, 12).unwrap();
+        c.execute_batch(
+            "INSERT INTO workstation (id, org_code, tier, demo, epoch, created_at)
+                 VALUES ('ws-1', '360104001', 'subdistrict', 0, 1, '2026-01-01T00:00:00.000Z');
+             INSERT INTO change_log (origin, epoch, seq, actor, at, kind, entity, record_id, record, prev_hash, hash)
+               VALUES ('ws-1', 1, 1, 'a', 't', 'k', 'person', 'p', '{}', zeroblob(32), randomblob(32)),
+                      ('ws-1', 1, 2, 'a', 't', 'k', 'person', 'p', '{}', zeroblob(32), randomblob(32)),
+                      ('ws-2', 3, 7, 'a', 't', 'k', 'person', 'q', '{}', zeroblob(32), randomblob(32));
+             INSERT INTO access_log (seq, at, actor, event, prev_hash, hash)
+               VALUES (1, 't', 'a', 'login', zeroblob(32), randomblob(32)),
+                      (2, 't', 'a', 'login', zeroblob(32), randomblob(32));",
+        )
+        .unwrap();
+    }
+    drop(Store::open(&path, &OpenOptions::default()).unwrap());
+    let c = Connection::open(&path).unwrap();
+    let heads: Vec<(String, i64, i64, bool)> = c
+        .prepare(
+            "SELECT h.origin, h.epoch, h.seq, h.hash = l.hash FROM chain_heads h
+             JOIN change_log l USING (origin, epoch, seq) ORDER BY h.origin",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        heads,
+        vec![("ws-1".into(), 1, 2, true), ("ws-2".into(), 3, 7, true)]
+    );
+    let access: (i64, bool) = c
+        .query_row(
+            "SELECT h.seq, h.hash = l.hash FROM access_head h JOIN access_log l USING (seq)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(access, (2, true));
+}
