@@ -650,3 +650,68 @@ fn workstations_set_up_outside_the_built_in_tree_learn_their_units_from_their_pe
         s.assert_check();
     }
 }
+
+#[test]
+fn what_a_child_relayed_after_its_parent_restored_is_applied_once_its_own_unit_sends_it() {
+    let (mut com, mut sib, mut sub, person) = three_units();
+    let dir = sub.dir.path().to_path_buf();
+    let backup = sub
+        .ctx(|ctx| jiuzhu::app::backup::backup(ctx, Some(&dir)).unwrap())
+        .path;
+    // The sibling's person moves to the community; the subdistrict passes it on.
+    sib.sql(&format!(
+        "INSERT INTO org_units (code, name, kind, parent) VALUES ('{COM}', '洪都新村社区', 'community', '{SUB}')"
+    ));
+    sib.ctx(|ctx| person::transfer(ctx, &person, COM, "随子女居住").unwrap());
+    let up = sib.export_to(SUB);
+    sub.import_ok(&up.path);
+    let down = sub.export_to(COM);
+    com.import_ok(&down.path);
+
+    // The subdistrict's disk fails and it comes back from the backup, which predates the move.
+    let db = sub.db();
+    let scratch = tempfile::tempdir().unwrap();
+    let placeholder = jiuzhu::store::Store::open(
+        &scratch.path().join("x.db"),
+        &jiuzhu::store::OpenOptions {
+            create: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    drop(std::mem::replace(&mut sub.store, placeholder));
+    jiuzhu::app::backup::restore(
+        &db,
+        &backup,
+        None,
+        "admin",
+        zeroize::Zeroizing::new("Qingyunpu-2026!".into()),
+        &common::clock(),
+    )
+    .unwrap();
+    sub.store = jiuzhu::store::Store::open(&db, &Default::default()).unwrap();
+
+    // The community hears what the subdistrict now holds and sends back the sibling's changes
+    // it holds: a relay of another unit's records, which the scope rule holds back.
+    let down = sub.export_to(COM);
+    com.import_ok(&down.path);
+    let up = com.export_to(SUB);
+    let r = sub.import_ok(&up.path);
+    assert!(r.out_of_scope >= 2, "{r:?}");
+    assert_eq!(
+        sub.record(Entity::Person, &person).unwrap()["community"],
+        SIBLING
+    );
+    // When the sibling itself sends them again, they are its own to write: applied, settled.
+    let down = sub.export_to(SIBLING);
+    sib.import_ok(&down.path);
+    let up = sib.export_to(SUB);
+    let r = sub.import_ok(&up.path);
+    assert!(r.applied >= 2, "{r:?}");
+    assert_eq!(
+        sub.record(Entity::Person, &person).unwrap()["community"],
+        COM
+    );
+    assert!(sub.ctx(|ctx| exchange::open_items(ctx).unwrap()).is_empty());
+    sub.assert_check();
+}

@@ -1008,6 +1008,59 @@ pub struct NewQueueItem<'a> {
     pub queued_at: &'a str,
 }
 
+/// Per chain, the first entry held back unapplied as outside the scope of the peer that
+/// relayed it (one of another origin than that peer: the origin's own unit may yet send it).
+/// An entry refused in its own author's chain is not counted: no one else will send it.
+pub fn first_out_of_scope(conn: &Connection) -> Result<HashMap<(String, i64), i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.origin, c.epoch, min(c.seq) FROM change_log c
+         JOIN exchange_queue q ON q.entry_order = c.local_order
+         JOIN bundles_in b ON b.bundle_id = q.bundle_id
+         WHERE c.applied = 0 AND q.reason = 'out_of_scope' AND q.resolved_at IS NULL
+           AND c.origin <> b.sender_workstation
+         GROUP BY c.origin, c.epoch",
+    )?;
+    let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// The held entry (`origin`, `epoch`, `seq`) when it waits unapplied with an open review for
+/// lying outside its sender's scope: (its local order, the queue item).
+pub fn held_out_of_scope(
+    conn: &Connection,
+    origin: &str,
+    epoch: i64,
+    seq: i64,
+) -> Result<Option<(i64, i64)>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT c.local_order, q.id FROM change_log c
+             JOIN exchange_queue q ON q.entry_order = c.local_order
+             WHERE c.origin = ?1 AND c.epoch = ?2 AND c.seq = ?3 AND c.applied = 0
+               AND q.reason = 'out_of_scope' AND q.resolved_at IS NULL",
+        )?
+        .query_row(params![origin, epoch, seq], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The version of record `id` of `entity` as held here.
+pub fn version_of(conn: &Connection, entity: Entity, id: &str) -> Result<Option<i64>> {
+    let sql = format!("SELECT version FROM {} WHERE id = ?1", entity.table());
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
+/// Marks the received entry at `local_order` applied (the only change the change log takes).
+pub fn mark_applied(conn: &Connection, local_order: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE change_log SET applied = 1 WHERE local_order = ?1 AND applied = 0",
+    )?
+    .execute([local_order])?;
+    Ok(())
+}
+
 /// Puts an entry in the queue.
 pub fn enqueue(conn: &Connection, q: &NewQueueItem<'_>) -> Result<()> {
     conn.prepare_cached(

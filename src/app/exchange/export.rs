@@ -215,9 +215,18 @@ pub fn export(
         }
     };
     let conn = ctx.store.conn();
+    // A chain is acknowledged only as far as before its first entry held back as outside its
+    // sender's scope, so the unit that may write it sends it again and it is admitted then.
+    let held_back = store_exchange::first_out_of_scope(conn)?;
     let held: Vec<Held> = store_exchange::holdings(conn)?
         .into_iter()
-        .map(|(origin, epoch, seq)| Held { origin, epoch, seq })
+        .map(|(origin, epoch, seq)| {
+            let seq = match held_back.get(&(origin.clone(), epoch)) {
+                Some(first) => seq.min(first - 1),
+                None => seq,
+            };
+            Held { origin, epoch, seq }
+        })
         .collect();
     let head = held
         .iter()

@@ -803,6 +803,21 @@ fn apply(
                                     }
                                     .into())
                                 }
+                                _ if readmit(
+                                    tx,
+                                    &judge,
+                                    &entry,
+                                    &mut columns,
+                                    &mut upserts,
+                                    &sender_holds,
+                                    &applied_here,
+                                    &at,
+                                    &actor,
+                                )? =>
+                                {
+                                    applied_here.insert(entry.record_id.clone());
+                                    receipt.applied += 1;
+                                }
                                 _ => receipt.already_held += 1,
                             }
                         } else {
@@ -1161,6 +1176,71 @@ pub(super) fn check_received(
         return Ok(received::check_scan(text("file_name"), head.as_deref()));
     }
     Ok(Ok(()))
+}
+
+/// An entry held here as not admitted because its earlier sender could not write it (a child
+/// that relayed another unit's changes after this workstation restored a backup), offered
+/// again by a sender that may: applied now, as it would have been on first arrival, and its
+/// review settled — unless the record changed here since, or anything else would hold it,
+/// in which case it stays for a person. True when it was applied.
+#[allow(clippy::too_many_arguments)]
+fn readmit(
+    tx: &rusqlite::Transaction<'_>,
+    judge: &Judge<'_>,
+    entry: &ChangeEntry,
+    columns: &mut HashMap<Entity, HashSet<String>>,
+    upserts: &mut store_exchange::UpsertSql,
+    sender_holds: &HashMap<(String, i64), i64>,
+    applied_here: &HashSet<String>,
+    at: &str,
+    actor: &str,
+) -> Result<bool> {
+    let Some((order, item)) =
+        store_exchange::held_out_of_scope(tx, &entry.origin, entry.epoch, entry.seq)?
+    else {
+        return Ok(false);
+    };
+    let (entity, map) = record_of(entry, columns, tx)?;
+    let incoming = store_exchange::units_of(tx, entity, &map)?;
+    if judge.refuses(tx, entry, entity, &map, &incoming)?.is_some()
+        || !store_exchange::open_items_of(tx, &entry.record_id)?
+            .iter()
+            .all(|id| *id == item)
+        || store_exchange::closed_here(tx, entity, &entry.record_id)?
+    {
+        return Ok(false);
+    }
+    let seen = applied_here.contains(&entry.record_id)
+        || !store_exchange::exists(tx, entity, &entry.record_id)?
+        || match store_exchange::latest_applied(tx, &entry.record_id)? {
+            None => true,
+            Some((o, e, s)) => sender_holds.get(&(o, e)).is_some_and(|h| s <= *h),
+        };
+    // Never an older version over a newer one that arrived meanwhile.
+    let newer = match (
+        store_exchange::version_of(tx, entity, &entry.record_id)?,
+        map.get("version").and_then(|v| v.as_i64()),
+    ) {
+        (Some(held), Some(incoming)) => incoming > held,
+        (None, _) => true,
+        (Some(_), None) => false,
+    };
+    if !seen || !newer || store_exchange::upsert(tx, upserts, entity, &map)?.is_err() {
+        return Ok(false);
+    }
+    store_exchange::mark_applied(tx, order)?;
+    if entity == Entity::Person {
+        persons::reindex(tx, &entry.record_id)?;
+    }
+    store_exchange::resolve(
+        tx,
+        item,
+        at,
+        actor,
+        "incoming",
+        Some(&format!("readmitted from {}", judge.sender_org)),
+    )?;
+    Ok(true)
 }
 
 /// The ids of the records `map` (of kind `entity`) refers to: the one its unit comes through and
