@@ -466,6 +466,14 @@ fn an_idle_screen_locks_and_keeps_what_was_typed() {
         s.contains("屏幕已锁定") && !s.contains("张三") && !s.contains("13800001234"),
         "{s}"
     );
+    // Keys typed in the instant the lock appears were meant for the form: they never reach the
+    // password field, nor does Enter try them.
+    typed(&mut app, "demo");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(app.locked());
+    *clock.0.lock().unwrap() += chrono::Duration::seconds(2);
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(app.locked(), "the field is empty");
     // Global keys do not get past the lock.
     press(&mut app, &[k(KeyCode::F(2))]);
     assert!(app.locked() && screen(&mut app).contains("屏幕已锁定"));
@@ -709,4 +717,61 @@ fn the_first_run_can_make_a_demo_workstation_to_look_around() {
     typed(&mut app, "demo");
     press(&mut app, &[k(KeyCode::Enter)]);
     assert!(screen(&mut app).contains("首页"), "{}", screen(&mut app));
+}
+
+#[test]
+fn the_person_tabs_go_both_ways_and_the_timeline_stops_at_its_end() {
+    let (dir, session) = workstation();
+    // A long history: thirty changes of 张三's note.
+    {
+        let c = clock();
+        let mut store =
+            jiuzhu::store::Store::open(&dir.path().join("jiuzhu.db"), &Default::default()).unwrap();
+        let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+        let id: String = conn(&dir)
+            .query_row("SELECT id FROM persons WHERE name = '张三'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        for i in 0..30 {
+            let p = person::get(&ctx, &id).unwrap();
+            let draft = PersonDraft {
+                name: "张三".into(),
+                id_number: ZHANG_ID.into(),
+                community: C1.into(),
+                phone: "13800001234".into(),
+                note: format!("第 {i} 次走访"),
+                ..Default::default()
+            };
+            person::update(&mut ctx, &id, p.meta.version, &draft).unwrap();
+        }
+    }
+    let mut app = app(&dir, &session);
+    open_person(&mut app, "张三");
+    let facts = screen(&mut app);
+    press(&mut app, &[k(KeyCode::Tab), k(KeyCode::Tab)]);
+    let docs = screen(&mut app);
+    press(&mut app, &[k(KeyCode::Tab)]);
+    assert_eq!(screen(&mut app), facts, "three tabs round");
+    press(&mut app, &[k(KeyCode::BackTab)]);
+    assert_eq!(
+        screen(&mut app),
+        docs,
+        "Shift+Tab goes back, to the last tab"
+    );
+    press(&mut app, &[k(KeyCode::Left), k(KeyCode::Left)]);
+    assert_eq!(screen(&mut app), facts, "and Left too");
+    press(&mut app, &[k(KeyCode::Right)]);
+    // The UI draws after every key; the timeline learns its height from the frame.
+    let _ = screen(&mut app);
+    // Scrolling far past the end keeps the last entries on the screen's last rows.
+    for _ in 0..100 {
+        press(&mut app, &[k(KeyCode::Down)]);
+    }
+    let end = screen(&mut app);
+    let body: Vec<&str> = end.lines().skip(4).take(18).collect();
+    assert!(
+        body.iter().all(|l| !l.trim().is_empty()),
+        "no empty rows under the last entry:\n{end}"
+    );
 }

@@ -1057,3 +1057,34 @@ fn inbox_home_and_timeliness_screens() {
     );
     assert!(!clue_line.contains('!'), "{clue_line}");
 }
+
+#[test]
+fn the_home_help_names_every_menu_entry_and_q_quits() {
+    let (dir, session) = workstation();
+    for (lang, first, bar) in [
+        (Lang::ZhCn, "主动发现", "至 0：菜单项"),
+        (Lang::En, "Proactive discovery", "to 0: menu entries"),
+    ] {
+        let mut app = App::signed_in(env(&dir, lang), session.clone());
+        let home = common::screen::screen(&mut app);
+        let last = home.lines().last().unwrap_or_default().to_string();
+        assert!(last.contains(&format!("1 {bar}")), "{last}");
+        press(&mut app, &[k(KeyCode::F(1))]);
+        let help = common::screen::screen(&mut app);
+        let line = help
+            .lines()
+            .find(|l| l.contains(first))
+            .unwrap_or_else(|| panic!("{help}"));
+        assert!(line.contains('1'), "{line}");
+        assert!(
+            help.lines()
+                .filter(|l| l.starts_with('│'))
+                .all(|l| !l.contains(bar)),
+            "the help names each entry: {help}"
+        );
+        press(&mut app, &[k(KeyCode::Esc)]);
+        assert!(!app.quit);
+        typed(&mut app, "q");
+        assert!(app.quit, "q quits on the home screen");
+    }
+}

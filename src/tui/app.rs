@@ -98,7 +98,9 @@ impl App {
         self.dialog = None;
         self.help = false;
         self.stack
-            .push(Box::new(super::screens::lock::LockScreen::new()));
+            .push(Box::new(super::screens::lock::LockScreen::new(
+                self.env.clock.now(),
+            )));
         self.locked_at = Some(self.stack.len());
     }
 
@@ -466,8 +468,9 @@ impl App {
             .with_timezone(&china())
             .format("%Y-%m-%d %H:%M ")
             .to_string();
-        let room = (area.width as usize).saturating_sub(width(&now));
-        let line = format!("{}{now}", fit(&left, room));
+        // A cell always stays between what is cut and the date, so the two never run together.
+        let room = (area.width as usize).saturating_sub(width(&now) + 1);
+        let line = format!("{} {now}", fit(&left, room));
         frame.render_widget(Paragraph::new(line).style(env.theme.bar), area);
     }
 
@@ -478,7 +481,7 @@ impl App {
         for c in self.commands().iter().filter(|c| c.in_bar) {
             let Some(k) = c.keys.first() else { continue };
             let key = k.label(env.lang);
-            let label = format!(" {} ", t(env.lang, c.label));
+            let label = format!(" {} ", t(env.lang, c.bar_label.unwrap_or(c.label)));
             let w = width(&key) + width(&label) + 1;
             if used + w > area.width as usize {
                 break;

@@ -176,6 +176,9 @@ pub struct Command {
     /// Documentation only: the help lists it, but the key goes to the screen as typing
     /// (choosing with Left/Right/Space in a form, for example).
     pub passive: bool,
+    /// What the bottom bar says instead of `label`, when the bar speaks for a group of keys
+    /// ("1 至 0：菜单项") while the help names each.
+    pub bar_label: Option<&'static str>,
 }
 
 impl Command {
@@ -187,6 +190,7 @@ impl Command {
             label,
             in_bar: true,
             passive: false,
+            bar_label: None,
         }
     }
 
@@ -198,6 +202,7 @@ impl Command {
             label,
             in_bar: false,
             passive: false,
+            bar_label: None,
         }
     }
 
@@ -209,6 +214,7 @@ impl Command {
             label,
             in_bar: false,
             passive: true,
+            bar_label: None,
         }
     }
 }

@@ -450,9 +450,10 @@ impl Screen for Home {
         ];
         for (i, d) in "1234567890".chars().enumerate() {
             let mut cmd = Command::help_only(&[Key::ch(d)], Action::Menu(i as u8), MENU[i]);
-            cmd.in_bar = i == 0;
+            // The bar speaks for the ten keys at once; the help names each entry.
             if i == 0 {
-                cmd.label = "cmd.menu_digit";
+                cmd.in_bar = true;
+                cmd.bar_label = Some("cmd.menu_digit");
             }
             c.push(cmd);
         }
@@ -466,6 +467,12 @@ impl Screen for Home {
             &[Key::ch('t')],
             Action::Step(STEP_TRANSFERS),
             "cmd.transfers",
+        ));
+        // The home screen has no text field: q quits here as the README promises.
+        c.push(Command::help_only(
+            &[Key::ch('q')],
+            Action::Quit,
+            "cmd.quit",
         ));
         c
     }

@@ -17,27 +17,33 @@ use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::{fit, safe};
 use crate::tui::widgets::text_field::TextField;
 
+/// Keys pressed this soon after the lock appears were meant for the screen it covers (the
+/// user was typing as the idle time ran out): they never reach the password field.
+const GRACE: chrono::Duration = chrono::Duration::seconds(1);
+
 /// The locked screen.
 pub struct LockScreen {
     password: TextField,
     error: Option<String>,
-}
-
-impl Default for LockScreen {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// When it appeared (the workstation's clock).
+    since: chrono::DateTime<chrono::Utc>,
 }
 
 impl LockScreen {
-    /// A lock asking for the password.
-    pub fn new() -> LockScreen {
+    /// A lock asking for the password, appearing at `since`.
+    pub fn new(since: chrono::DateTime<chrono::Utc>) -> LockScreen {
         let mut password = TextField::new(128);
         password.masked = true;
         LockScreen {
             password,
             error: None,
+            since,
         }
+    }
+
+    /// True while keys still belong to what was typed before the lock.
+    fn in_grace(&self, env: &Env) -> bool {
+        env.clock.now() - self.since < GRACE
     }
 
     fn row(area: Rect) -> Rect {
@@ -49,6 +55,10 @@ impl LockScreen {
         let Some(username) = env.session.as_ref().map(|s| s.username.clone()) else {
             return Outcome::None;
         };
+        // Enter on an empty field is no attempt: it must not count towards the lock-out.
+        if self.password.value().is_empty() {
+            return Outcome::None;
+        }
         let password = Zeroizing::new(self.password.value().to_string());
         self.password.set_value("");
         match auth::login(&mut env.store, &username, password, &*env.clock) {
@@ -80,13 +90,13 @@ impl Screen for LockScreen {
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
         match action {
-            Action::Open => self.unlock(env),
+            Action::Open if !self.in_grace(env) => self.unlock(env),
             _ => Outcome::None,
         }
     }
 
-    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
-        if self.password.handle(key) {
+    fn on_key(&mut self, key: Key, env: &mut Env) -> Outcome {
+        if !self.in_grace(env) && self.password.handle(key) {
             self.error = None;
         }
         Outcome::None

@@ -54,6 +54,8 @@ pub struct PersonDetail {
     scroll: usize,
     /// 0: the facts; 1: the timeline; 2: the documents.
     tab: usize,
+    /// How many timeline lines the last frame had room for.
+    timeline_rows: std::cell::Cell<usize>,
     /// The 档案材料 checklist, or why it cannot be shown.
     documents: Result<DocumentsTab, String>,
     /// Their household and its members, if they are in one.
@@ -98,6 +100,7 @@ impl PersonDetail {
             may_record_clue,
             scroll: 0,
             tab: 0,
+            timeline_rows: std::cell::Cell::new(1),
             documents,
             household,
             pending,
@@ -417,14 +420,14 @@ impl Screen for PersonDetail {
             "cmd.back",
         ));
         c.push(Command::bar(
-            &[
-                Key::plain(KeyCode::Tab),
-                Key::plain(KeyCode::BackTab),
-                Key::plain(KeyCode::Right),
-                Key::plain(KeyCode::Left),
-            ],
+            &[Key::plain(KeyCode::Tab), Key::plain(KeyCode::Right)],
             Action::NextField,
             "cmd.next_tab",
+        ));
+        c.push(Command::help_only(
+            &[Key::plain(KeyCode::BackTab), Key::plain(KeyCode::Left)],
+            Action::PrevField,
+            "cmd.prev_tab",
         ));
         if self.tab == 0 && !self.shows_all() {
             c.push(Command::bar(
@@ -516,8 +519,14 @@ impl Screen for PersonDetail {
                 self.tab = (self.tab + 1) % 3;
                 Outcome::None
             }
+            Action::PrevField => {
+                self.tab = (self.tab + 2) % 3;
+                Outcome::None
+            }
             Action::Down => {
-                self.scroll = (self.scroll + 1).min(self.timeline.len().saturating_sub(1));
+                // The last line stays at the bottom: no scrolling into empty rows.
+                let last_top = self.timeline.len().saturating_sub(self.timeline_rows.get());
+                self.scroll = (self.scroll + 1).min(last_top);
                 Outcome::None
             }
             Action::Up => {
@@ -619,6 +628,9 @@ impl Screen for PersonDetail {
                 Err(why) => lines.push(Line::styled(why.clone(), env.theme.error)),
             }
         } else {
+            // The rows under the tab line and the blank one, for scrolling to stop at the end.
+            self.timeline_rows
+                .set((area.height as usize).saturating_sub(2).max(1));
             for e in self.timeline.iter().skip(self.scroll) {
                 let label = format!("kind.{}", e.kind);
                 let what = t(env.lang, &label);
