@@ -255,7 +255,12 @@ fn a_service_past_its_review_date_is_due_and_a_review_reschedules_it() {
 
     // The review continues the service: due again in 180 days, the card renewed for a year.
     let reviewed = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
-        case::review(ctx, &case_id, "半年复核，继续服务", None).unwrap()
+        case::review(
+            ctx,
+            &case_id,
+            &common::review_continue("王干事", "半年复核，继续服务"),
+        )
+        .unwrap()
     });
     assert_eq!(reviewed.reviewed_on, Some(day("2026-11-28")));
     assert_eq!(reviewed.card_valid_until, Some(day("2027-11-28")));
@@ -275,8 +280,11 @@ fn a_service_past_its_review_date_is_due_and_a_review_reschedules_it() {
         case::review(
             ctx,
             &case_id,
-            "",
-            Some(vec!["meal_delivery".into(), "cleaning".into()]),
+            &case::Review {
+                outcome: case::REVIEW_ADJUST.into(),
+                needs: Some(vec!["meal_delivery".into(), "cleaning".into()]),
+                ..common::review_continue("王干事", "")
+            },
         )
         .unwrap()
     });
@@ -338,7 +346,7 @@ fn cards_about_to_expire_and_expired_are_listed() {
     assert_eq!(cards, [&Target::Case(gone.clone())]);
     // A review renews the expired card: it leaves the inbox.
     with_ctx(&mut ws, "demo", |ctx| {
-        case::review(ctx, &gone, "", None).unwrap()
+        case::review(ctx, &gone, &common::review_continue("王干事", "")).unwrap()
     });
     let kinds = kinds_of(&mut ws, "demo");
     assert!(!kinds.iter().any(|(k, _)| *k == InboxKind::CardExpiring));

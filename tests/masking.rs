@@ -90,6 +90,7 @@ fn served(ws: &mut DemoWs) -> Served {
                 guardian_name: "李明".into(),
                 guardian_phone: GUARDIAN_PHONE.into(),
                 emergency_contact: EMERGENCY.into(),
+                assistance_status: "urban_minimum_living".into(),
                 ..Default::default()
             },
         )
@@ -128,11 +129,7 @@ fn served(ws: &mut DemoWs) -> Served {
         case::survey(
             ctx,
             &case_id,
-            &case::Survey {
-                date: None,
-                staff: "王干事".into(),
-                findings: "独居，行走困难".into(),
-            },
+            &common::survey("王干事", "独居，行走困难", None),
         )
         .unwrap();
         case::assess(
@@ -145,9 +142,11 @@ fn served(ws: &mut DemoWs) -> Served {
             },
         )
         .unwrap();
+        case_id
+    });
+    with_ctx(ws, "demo", |ctx| {
         case::approve(ctx, &case_id, "").unwrap();
         case::issue_card(ctx, &case_id).unwrap();
-        case_id
     });
     let card = with_ctx(ws, CW, |ctx| case::get(ctx, &case_id).unwrap())
         .card_no

@@ -119,6 +119,7 @@ fn person_with_history(ws: &mut DemoWs, name: &str, id: &str, community: &str) -
         &PersonDraft {
             address: "南昌市青云谱区洪都中大道1号".into(),
             diseases: "高血压".into(),
+            assistance_status: "urban_minimum_living".into(),
             ..draft(name, id, community, "")
         },
     );
@@ -138,16 +139,7 @@ fn person_with_history(ws: &mut DemoWs, name: &str, id: &str, community: &str) -
         clue::verify(ctx, &cid, true, "属实").unwrap();
         clue::report(ctx, &cid).unwrap();
         let case_id = clue::accept(ctx, &cid).unwrap();
-        case::survey(
-            ctx,
-            &case_id,
-            &case::Survey {
-                date: None,
-                staff: "王干事".into(),
-                findings: "卧床".into(),
-            },
-        )
-        .unwrap();
+        case::survey(ctx, &case_id, &common::survey("王干事", "卧床", None)).unwrap();
         case::assess(
             ctx,
             &case_id,
@@ -158,9 +150,11 @@ fn person_with_history(ws: &mut DemoWs, name: &str, id: &str, community: &str) -
             },
         )
         .unwrap();
+        case_id
+    });
+    with_ctx(ws, "subdistrict_caseworker", |ctx| {
         case::approve(ctx, &case_id, "").unwrap();
         case::issue_card(ctx, &case_id).unwrap();
-        case_id
     });
     let at = "2026-11-28T02:00:00.000Z";
     ws.store

@@ -50,6 +50,7 @@ fn served(ws: &mut DemoWs) -> Served {
                 address: "洪都中大道8栋3单元201".into(),
                 phone: "13807911234".into(),
                 diseases: "高血压、糖尿病".into(),
+                assistance_status: "urban_minimum_living".into(),
                 ..Default::default()
             },
         )
@@ -77,11 +78,7 @@ fn served(ws: &mut DemoWs) -> Served {
         case::survey(
             ctx,
             &case_id,
-            &case::Survey {
-                date: None,
-                staff: "王干事".into(),
-                findings: "独居，行走困难".into(),
-            },
+            &common::survey("王干事", "独居，行走困难", None),
         )
         .unwrap();
         let c = case::assess(
@@ -100,9 +97,11 @@ fn served(ws: &mut DemoWs) -> Served {
             "the assessment proposes the provider offering the item"
         );
         assert_eq!(c.plan[1].provider_id, None, "no one offers cleaning");
+        case_id
+    });
+    with_ctx(ws, "demo", |ctx| {
         case::approve(ctx, &case_id, "").unwrap();
         case::issue_card(ctx, &case_id).unwrap();
-        case_id
     });
     let card = with_ctx(ws, CW, |ctx| case::get(ctx, &case_id).unwrap())
         .card_no

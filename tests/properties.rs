@@ -85,6 +85,7 @@ mod chain {
             lives_alone: false,
             guardian_name: None,
             guardian_phone: None,
+            guardian_status: None,
             emergency_contact: None,
             note: None,
         }

@@ -96,7 +96,7 @@ fn history() -> DemoWs {
     let card_c = card_of(&mut ws, &c);
     serve(&mut ws, &provider, &card_c, "2026-10-21", 20, true, None);
     on(&mut ws, "2026-10-25", "demo", |ctx| {
-        case::stop(ctx, &c, "death", "").unwrap()
+        case::stop(ctx, &c, &common::stop("death", "")).unwrap()
     });
     let e = new_person(&mut ws, "戊", C2);
     new_clue(&mut ws, &e, "2026-10-30");
@@ -362,7 +362,7 @@ fn a_person_with_two_cases_in_a_month_is_one_person_served() {
     let card = card_of(&mut ws, &first);
     serve(&mut ws, &provider, &card, "2026-10-02", 30, true, None);
     on(&mut ws, "2026-10-05", "demo", |ctx| {
-        case::stop(ctx, &first, "eligibility_ended", "").unwrap()
+        case::stop(ctx, &first, &common::stop("eligibility_ended", "")).unwrap()
     });
     // Applies again and is served under the new case in the same month.
     let c = new_clue(&mut ws, &p, "2026-10-06");

@@ -455,6 +455,8 @@ fn a_case_from_survey_to_card_by_keys() {
     let (dir, session) = workstation();
     let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
     typed(&mut app, "2");
+    // 入户调查: the date and the first investigator are filled in; the second, the household
+    // (people, income, housing), then past the care line to the findings.
     press(
         &mut app,
         &[
@@ -464,61 +466,150 @@ fn a_case_from_survey_to_card_by_keys() {
             k(KeyCode::Tab),
         ],
     );
+    typed(&mut app, "李干事");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "1");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "860");
+    press(
+        &mut app,
+        &[
+            k(KeyCode::Tab),
+            Key::ch(' '),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+        ],
+    );
     typed(&mut app, "卧床，需要送药和居家照料");
+    // 需求评估: the category the person's 城市低保 supports is chosen already.
     press(
         &mut app,
         &[
             Key::ctrl('s'),
             Key::ch('a'),
-            k(KeyCode::Right),
             k(KeyCode::Tab),
             k(KeyCode::Tab),
             Key::ch(' '),
             Key::ctrl('s'),
         ],
     );
-    press(
-        &mut app,
-        &[Key::ch('y'), Key::ch('y'), Key::ch('c'), Key::ch('y')],
-    );
-    let d = app.dialog().expect("the card number is told");
-    assert!(d.text.contains("360104001-K00001"), "{}", d.text);
+    // The assessor may not decide: the refusal says why.
+    press(&mut app, &[Key::ch('y'), Key::ch('y')]);
+    let d = app.dialog().expect("the refusal is shown");
+    assert!(d.text.contains("不能再由同一账号认定"), "{}", d.text);
     let conn = rusqlite::Connection::open(dir.path().join("jiuzhu.db")).unwrap();
-    let (state, needs, no): (String, String, Option<String>) = conn
-        .query_row(
-            "SELECT c.state, c.needs, p.service_no FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.name = '欧阳修文'",
+    let case_of =
+        |conn: &rusqlite::Connection| -> (String, Option<i64>, Option<i64>, Option<String>) {
+            conn.query_row(
+            "SELECT c.state, c.household_size, c.monthly_income_fen, c.category FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.name = '欧阳修文'",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap()
+        };
+    assert_eq!(
+        case_of(&conn),
+        (
+            "assessed".into(),
+            Some(1),
+            Some(86_000),
+            Some("minimum_living".into())
+        )
+    );
+    // Another account approves and issues the card.
+    let mut other = App::signed_in(
+        env(&dir, Lang::ZhCn),
+        common::demo_session("subdistrict_caseworker"),
+    );
+    // The list opens on 待调查: two tabs on is 待认定.
+    typed(&mut other, "2");
+    press(
+        &mut other,
+        &[
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Enter),
+            Key::ch('y'),
+            Key::ch('y'),
+            Key::ch('c'),
+            Key::ch('y'),
+        ],
+    );
+    let d = other.dialog().expect("the card number is told");
+    assert!(d.text.contains("360104001-K00001"), "{}", d.text);
+    let (state, needs, no, by): (String, String, Option<String>, Option<String>) = conn
+        .query_row(
+            "SELECT c.state, c.needs, p.service_no, c.decided_by FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.name = '欧阳修文'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .unwrap();
     assert_eq!(state, "in_service");
     assert_eq!(needs, r#"["meal_delivery"]"#);
     assert_eq!(no.as_deref(), Some("360104001003-0001"));
-    // 动态管理: suspend with a reason, resume, stop with a reason from the catalogue.
-    press(&mut app, &[k(KeyCode::Enter), Key::ch('p')]);
-    typed(&mut app, "住院治疗");
+    assert_eq!(by.as_deref(), Some("subdistrict_caseworker"));
+    // 动态管理: suspend with a reason and an expected resume, resume; stop with a reason
+    // chosen (none is chosen for the user) and confirmed.
+    press(&mut other, &[k(KeyCode::Enter), Key::ch('p')]);
+    typed(&mut other, "住院治疗");
+    press(&mut other, &[k(KeyCode::Tab), k(KeyCode::Tab)]);
+    typed(&mut other, "2026-12-20");
     press(
-        &mut app,
+        &mut other,
         &[
             Key::ctrl('s'),
             Key::ch('u'),
             Key::ch('y'),
             Key::ch('t'),
-            k(KeyCode::Right),
             Key::ctrl('s'),
         ],
     );
-    let (state, reason): (String, Option<String>) = conn
+    assert!(
+        other.dialog().is_none(),
+        "no reason chosen: nothing to confirm"
+    );
+    let t = draw_at(&mut other, 80, 24);
+    assert!(
+        t.backend().to_string().contains("不能为空"),
+        "{}",
+        t.backend()
+    );
+    press(
+        &mut other,
+        &[k(KeyCode::Right), k(KeyCode::Right), Key::ctrl('s')],
+    );
+    let d = other.dialog().expect("a stop is confirmed first");
+    assert!(
+        d.text.contains("迁出") && d.text.contains("2026-11-28"),
+        "{}",
+        d.text
+    );
+    press(&mut other, &[Key::ch('y')]);
+    let (state, reason, stopped, resume, note): (String, Option<String>, Option<String>, Option<String>, Option<String>) = conn
         .query_row(
-            "SELECT c.state, c.stop_reason FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.name = '欧阳修文'",
+            "SELECT c.state, c.stop_reason, c.stopped_on, c.resume_expected, c.decision_note FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.name = '欧阳修文'",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .unwrap();
     assert_eq!(
-        (state.as_str(), reason.as_deref()),
-        ("stopped", Some("moved_out"))
+        (state.as_str(), reason.as_deref(), stopped.as_deref()),
+        ("stopped", Some("moved_out"), Some("2026-11-28"))
     );
+    assert_eq!(
+        resume.as_deref(),
+        Some("2026-12-20"),
+        "the suspension keeps its facts"
+    );
+    assert_eq!(
+        note, None,
+        "neither the suspension nor the stop wrote the decision's note"
+    );
+    // The case page says the stop's reason and day instead of a validity.
+    let t = draw_at(&mut other, 80, 24);
+    let screen = t.backend().to_string();
+    assert!(screen.contains("已于 2026-11-28 终止"), "{screen}");
+    assert!(screen.contains("迁出，2026-11-28"), "{screen}");
     let kinds: Vec<String> = conn
         .prepare("SELECT kind FROM change_log WHERE kind LIKE 'case.%' ORDER BY local_order")
         .unwrap()
@@ -544,32 +635,20 @@ fn the_service_desk_registers_a_card_and_records_services() {
         let store_path = dir.path().join("jiuzhu.db");
         let mut store = jiuzhu::store::Store::open(&store_path, &Default::default()).unwrap();
         let c = clock();
-        let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+        let ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
         let line = jiuzhu::app::case::list(&ctx, None, 10).unwrap().remove(0);
         let id = line.case.meta.id;
         use jiuzhu::app::case;
-        case::survey(
-            &mut ctx,
-            &id,
-            &case::Survey {
-                date: None,
-                staff: "x".into(),
-                findings: "y".into(),
-            },
-        )
-        .unwrap();
-        case::assess(
-            &mut ctx,
+        drop(ctx);
+        common::carry_to_card(
+            &mut store,
             &id,
             &case::Assessment {
                 category: "minimum_living".into(),
                 self_care: String::new(),
                 needs: vec!["meal_delivery".into()],
             },
-        )
-        .unwrap();
-        case::approve(&mut ctx, &id, "").unwrap();
-        case::issue_card(&mut ctx, &id).unwrap();
+        );
     }
     let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
     typed(&mut app, "4");
@@ -630,35 +709,23 @@ fn case_plan_and_print_screens() {
         let db = dir.path().join("jiuzhu.db");
         let mut store = jiuzhu::store::Store::open(&db, &Default::default()).unwrap();
         let c = clock();
-        let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+        let ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
         let id = jiuzhu::app::case::list(&ctx, None, 10).unwrap()[0]
             .case
             .meta
             .id
             .clone();
         use jiuzhu::app::case;
-        case::survey(
-            &mut ctx,
-            &id,
-            &case::Survey {
-                date: None,
-                staff: "王干事".into(),
-                findings: "卧床，需人照料".into(),
-            },
-        )
-        .unwrap();
-        case::assess(
-            &mut ctx,
+        drop(ctx);
+        common::carry_to_card(
+            &mut store,
             &id,
             &case::Assessment {
-                category: "expenditure_poverty_ill".into(),
+                category: "minimum_living".into(),
                 self_care: "fully_disabled".into(),
                 needs: vec!["meal_delivery".into(), "cleaning".into()],
             },
-        )
-        .unwrap();
-        case::approve(&mut ctx, &id, "").unwrap();
-        case::issue_card(&mut ctx, &id).unwrap();
+        );
     }
     let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
     typed(&mut app, "5");

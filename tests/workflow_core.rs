@@ -304,9 +304,13 @@ fn search_over_stored_people_ranks_and_respects_scope() {
 }
 
 fn accepted_case(ws: &mut DemoWs) -> (String, String) {
-    let pid = with_ctx(ws, "info_officer", |ctx| {
-        person::create(ctx, &draft("周六", "")).unwrap()
-    });
+    // 城市低保, no guardian: the facts the assessments below rely on.
+    let d = PersonDraft {
+        assistance_status: "urban_minimum_living".into(),
+        guardian_status: "none".into(),
+        ..draft("周六", "")
+    };
+    let pid = with_ctx(ws, "info_officer", |ctx| person::create(ctx, &d).unwrap());
     let cid = new_clue(ws, &pid);
     with_ctx(ws, "info_officer", |ctx| {
         clue::verify(ctx, &cid, true, "").unwrap()
@@ -323,11 +327,7 @@ fn survey_assess_approve_and_issue_a_card() {
     let mut ws = DemoWs::new();
     let (pid, case_id) = accepted_case(&mut ws);
     let cw = "subdistrict_caseworker";
-    let s = case::Survey {
-        date: None,
-        staff: "王干事".into(),
-        findings: "独居，行走困难".into(),
-    };
+    let s = common::survey("王干事", "独居，行走困难", None);
     with_ctx(&mut ws, cw, |ctx| case::survey(ctx, &case_id, &s).unwrap());
     let a = case::Assessment {
         category: "no_independent_living".into(),
@@ -335,7 +335,18 @@ fn survey_assess_approve_and_issue_a_card() {
         needs: vec!["meal_delivery".into(), "home_care".into()],
     };
     with_ctx(&mut ws, cw, |ctx| case::assess(ctx, &case_id, &a).unwrap());
-    with_ctx(&mut ws, cw, |ctx| case::approve(ctx, &case_id, "").unwrap());
+    // The assessor may not decide: another account approves.
+    let e = with_ctx(&mut ws, cw, |ctx| {
+        case::approve(ctx, &case_id, "").unwrap_err()
+    });
+    assert!(
+        e.localize(Lang::ZhCn).contains("不能再由同一账号认定"),
+        "{}",
+        e.localize(Lang::ZhCn)
+    );
+    with_ctx(&mut ws, "demo", |ctx| {
+        case::approve(ctx, &case_id, "").unwrap()
+    });
     let c = with_ctx(&mut ws, cw, |ctx| case::issue_card(ctx, &case_id).unwrap());
     assert_eq!(c.state, CaseState::InService);
     assert_eq!(c.card_no.as_deref(), Some("360104001-K00001"));
@@ -371,29 +382,11 @@ fn case_steps_refuse_bad_input_and_wrong_roles() {
     });
     assert!(matches!(e, AppError::Validation(_)), "{e:?}");
     let e = with_ctx(&mut ws, "info_officer", |ctx| {
-        case::survey(
-            ctx,
-            &case_id,
-            &case::Survey {
-                date: None,
-                staff: "x".into(),
-                findings: "y".into(),
-            },
-        )
-        .unwrap_err()
+        case::survey(ctx, &case_id, &common::survey("x", "y", None)).unwrap_err()
     });
     assert!(matches!(e, AppError::Denied { .. }), "{e:?}");
     with_ctx(&mut ws, cw, |ctx| {
-        case::survey(
-            ctx,
-            &case_id,
-            &case::Survey {
-                date: None,
-                staff: "x".into(),
-                findings: "y".into(),
-            },
-        )
-        .unwrap()
+        case::survey(ctx, &case_id, &common::survey("x", "y", None)).unwrap()
     });
     let e = with_ctx(&mut ws, cw, |ctx| {
         case::assess(
@@ -430,14 +423,14 @@ fn case_steps_refuse_bad_input_and_wrong_roles() {
         )
         .unwrap()
     });
-    let e = with_ctx(&mut ws, cw, |ctx| {
+    let e = with_ctx(&mut ws, "demo", |ctx| {
         case::deny(ctx, &case_id, "  ").unwrap_err()
     });
     assert!(
         matches!(e, AppError::Validation(_)),
         "a refusal needs its reason"
     );
-    let c = with_ctx(&mut ws, cw, |ctx| {
+    let c = with_ctx(&mut ws, "demo", |ctx| {
         case::deny(ctx, &case_id, "已有同类服务").unwrap()
     });
     assert_eq!(c.state, CaseState::Denied);
@@ -449,16 +442,7 @@ fn dynamic_management_suspends_resumes_and_stops_for_good() {
     let (_, case_id) = accepted_case(&mut ws);
     let cw = "subdistrict_caseworker";
     with_ctx(&mut ws, cw, |ctx| {
-        case::survey(
-            ctx,
-            &case_id,
-            &case::Survey {
-                date: None,
-                staff: "x".into(),
-                findings: "y".into(),
-            },
-        )
-        .unwrap();
+        case::survey(ctx, &case_id, &common::survey("x", "y", None)).unwrap();
         case::assess(
             ctx,
             &case_id,
@@ -469,6 +453,8 @@ fn dynamic_management_suspends_resumes_and_stops_for_good() {
             },
         )
         .unwrap();
+    });
+    with_ctx(&mut ws, "demo", |ctx| {
         case::approve(ctx, &case_id, "").unwrap();
         case::issue_card(ctx, &case_id).unwrap();
     });
@@ -476,29 +462,32 @@ fn dynamic_management_suspends_resumes_and_stops_for_good() {
         case::review(
             ctx,
             &case_id,
-            "需求增加",
-            Some(vec!["cleaning".into(), "shopping".into()]),
+            &case::Review {
+                outcome: case::REVIEW_ADJUST.into(),
+                needs: Some(vec!["cleaning".into(), "shopping".into()]),
+                ..common::review_continue("王干事", "需求增加")
+            },
         )
         .unwrap()
     });
     assert_eq!((c.state, c.needs.len()), (CaseState::InService, 2));
     let e = with_ctx(&mut ws, cw, |ctx| {
-        case::suspend(ctx, &case_id, "").unwrap_err()
+        case::suspend(ctx, &case_id, &common::suspension("", "2026-12-31")).unwrap_err()
     });
     assert!(matches!(e, AppError::Validation(_)));
     with_ctx(&mut ws, cw, |ctx| {
-        case::suspend(ctx, &case_id, "住院").unwrap()
+        case::suspend(ctx, &case_id, &common::suspension("住院", "2026-12-31")).unwrap()
     });
     with_ctx(&mut ws, cw, |ctx| case::resume(ctx, &case_id).unwrap());
     let e = with_ctx(&mut ws, cw, |ctx| {
-        case::stop(ctx, &case_id, "gone", "").unwrap_err()
+        case::stop(ctx, &case_id, &common::stop("gone", "")).unwrap_err()
     });
     assert!(
         matches!(e, AppError::Validation(_)),
         "stop reasons come from the catalogue"
     );
     let c = with_ctx(&mut ws, cw, |ctx| {
-        case::stop(ctx, &case_id, "moved_out", "迁往东湖区").unwrap()
+        case::stop(ctx, &case_id, &common::stop("moved_out", "迁往东湖区")).unwrap()
     });
     assert_eq!(
         (c.state, c.stop_reason.as_deref()),
@@ -577,17 +566,8 @@ fn from_clue_to_services_to_stop_with_the_timeline() {
     let mut ws = DemoWs::new();
     let (pid, case_id) = accepted_case(&mut ws);
     let cw = "subdistrict_caseworker";
-    let c = with_ctx(&mut ws, cw, |ctx| {
-        case::survey(
-            ctx,
-            &case_id,
-            &case::Survey {
-                date: None,
-                staff: "王干事".into(),
-                findings: "独居".into(),
-            },
-        )
-        .unwrap();
+    with_ctx(&mut ws, cw, |ctx| {
+        case::survey(ctx, &case_id, &common::survey("王干事", "独居", None)).unwrap();
         case::assess(
             ctx,
             &case_id,
@@ -598,6 +578,8 @@ fn from_clue_to_services_to_stop_with_the_timeline() {
             },
         )
         .unwrap();
+    });
+    let c = with_ctx(&mut ws, "demo", |ctx| {
         case::approve(ctx, &case_id, "").unwrap();
         case::issue_card(ctx, &case_id).unwrap()
     });
@@ -663,7 +645,7 @@ fn from_clue_to_services_to_stop_with_the_timeline() {
     });
     assert!(matches!(e, AppError::Validation(_)));
     with_ctx(&mut ws, cw, |ctx| {
-        case::suspend(ctx, &case_id, "住院").unwrap()
+        case::suspend(ctx, &case_id, &common::suspension("住院", "2026-12-31")).unwrap()
     });
     let e = with_ctx(&mut ws, ps, |ctx| service::record(ctx, &meal).unwrap_err());
     assert!(
@@ -674,7 +656,7 @@ fn from_clue_to_services_to_stop_with_the_timeline() {
     with_ctx(&mut ws, cw, |ctx| case::resume(ctx, &case_id).unwrap());
     with_ctx(&mut ws, ps, |ctx| service::record(ctx, &meal).unwrap());
     with_ctx(&mut ws, cw, |ctx| {
-        case::stop(ctx, &case_id, "death", "").unwrap()
+        case::stop(ctx, &case_id, &common::stop("death", "")).unwrap()
     });
     let e = with_ctx(&mut ws, ps, |ctx| service::record(ctx, &meal).unwrap_err());
     assert!(

@@ -4,13 +4,19 @@
 use chrono::{Duration, NaiveDate};
 
 use super::{person, provider, AppError, Ctx, Result};
+use crate::domain::approval::{self, Approval};
+pub use crate::domain::case::Decision;
+use crate::domain::case::HOUSEHOLD_MAX;
 use crate::domain::case::{
-    Case, CaseEvent, CaseState, PlannedItem, DEFAULT_FREQUENCY, DEFAULT_PRIORITY,
+    Case, CaseEvent, CaseState, PlannedItem, SurveyHousehold, DEFAULT_FREQUENCY, DEFAULT_PRIORITY,
 };
 use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::eligibility;
+use crate::domain::money::Fen;
 use crate::domain::org::Tier;
 use crate::domain::permission::Action;
-use crate::domain::text::{clean_multiline, required_line};
+use crate::domain::record::Entity;
+use crate::domain::text::{clean_multiline, optional_line, required_line};
 use crate::domain::timeliness::{Thresholds, Wait};
 use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::store::{cases, counters, persons, WriteTx};
@@ -83,30 +89,89 @@ fn step_with(
     })
 }
 
-/// What the home survey (入户调查) found.
+/// What the home survey (入户调查) found, as typed on its form.
 #[derive(Debug, Clone, Default)]
 pub struct Survey {
     pub date: Option<NaiveDate>,
+    /// The first investigator.
     pub staff: String,
+    /// The second investigator (the survey is made by two).
+    pub second_staff: String,
     pub findings: String,
+    /// 共同生活家庭人口, as typed.
+    pub household_size: String,
+    /// 家庭月收入 in 元, as typed ("1860.50").
+    pub monthly_income: String,
+    /// A `housing` code.
+    pub housing: String,
+    /// 照料情况, as written.
+    pub care: String,
 }
 
-/// 入户调查: records the visit.
-pub fn survey(ctx: &mut Ctx<'_>, id: &str, s: &Survey) -> Result<Case> {
-    let today = ctx.clock.today();
+/// Checks a survey form: the refusal names the first field that is wrong.
+fn survey_facts(
+    s: &Survey,
+    today: NaiveDate,
+) -> Result<(NaiveDate, String, String, SurveyHousehold)> {
     let date = s.date.unwrap_or(today);
     if date > today {
         return Err(ValidationError::new(Field::Date, Reason::FutureDate).into());
     }
     let staff = required_line(Field::Reporter, &s.staff, 50)?;
+    let second = required_line(Field::SecondInvestigator, &s.second_staff, 50)?;
+    if second == staff {
+        return Err(ValidationError::new(Field::SecondInvestigator, Reason::Duplicate).into());
+    }
     let findings = clean_multiline(Field::Note, &s.findings, 2000)?;
     if findings.is_empty() {
         return Err(ValidationError::new(Field::Note, Reason::Required).into());
     }
+    let size_text = required_line(Field::HouseholdSize, &s.household_size, 3)?;
+    let size = size_text
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (1..=HOUSEHOLD_MAX).contains(n))
+        .ok_or(ValidationError::new(
+            Field::HouseholdSize,
+            Reason::OutOfRange {
+                min: 1,
+                max: HOUSEHOLD_MAX,
+            },
+        ))?;
+    let income = Fen::parse_yuan(Field::Income, &s.monthly_income)?;
+    if !Catalogue::builtin().contains(ListKind::Housing, &s.housing) {
+        let reason = if s.housing.is_empty() {
+            Reason::Required
+        } else {
+            Reason::NotInCatalogue {
+                code: s.housing.clone(),
+            }
+        };
+        return Err(ValidationError::new(Field::Housing, reason).into());
+    }
+    let care = optional_line(Field::CareSituation, &s.care, 200)?;
+    Ok((
+        date,
+        staff,
+        findings,
+        SurveyHousehold {
+            size: Some(size),
+            monthly_income: Some(income),
+            housing: Some(s.housing.clone()),
+            care,
+            second_investigator: Some(second),
+        },
+    ))
+}
+
+/// 入户调查: records the visit and what it found of the household.
+pub fn survey(ctx: &mut Ctx<'_>, id: &str, s: &Survey) -> Result<Case> {
+    let (date, staff, findings, household) = survey_facts(s, ctx.clock.today())?;
     step(ctx, id, CaseEvent::Survey, |c| {
         c.survey_date = Some(date);
         c.survey_staff = Some(staff);
         c.survey_findings = Some(findings);
+        c.household = household;
     })
 }
 
@@ -270,34 +335,80 @@ pub fn assess(ctx: &mut Ctx<'_>, id: &str, a: &Assessment) -> Result<Case> {
     }
     let (category, needs) = (a.category.clone(), a.needs.clone());
     let case = get(ctx, id)?;
+    let person = persons::get(ctx.store.conn(), &case.person_id)?.ok_or(AppError::NotFound {
+        what: "record.person",
+    })?;
+    eligibility::check(cat, &category, &person.facts, self_care.as_deref())?;
     let plan = propose_plan(ctx, &case.community, &needs, &case.plan)?;
+    let assessor = ctx.session.username.clone();
     step(ctx, id, CaseEvent::Assess, |c| {
         c.category = Some(category);
         c.self_care = self_care;
         c.needs = needs;
         c.plan = plan;
+        c.assessed_by = Some(assessor);
     })
 }
 
-/// 认定通过, with an optional note.
+/// The account that assessed case `c`: the column, or for cases assessed before it was
+/// kept, the actor of the case's latest assessment in the change log.
+fn assessor_of(ctx: &Ctx<'_>, c: &Case) -> Result<Option<String>> {
+    match &c.assessed_by {
+        Some(a) => Ok(Some(a.clone())),
+        None => Ok(crate::store::changelog::latest_of_kind(
+            ctx.store.conn(),
+            Entity::Case,
+            &c.meta.id,
+            &["case.assess"],
+        )?
+        .map(|(actor, ..)| actor)),
+    }
+}
+
+/// A decision (认定通过 or 不予认定) by the session's account: the maker-checker rule, then
+/// the step with its note, 审批人 and day.
+fn decide(ctx: &mut Ctx<'_>, id: &str, event: CaseEvent, note: Option<String>) -> Result<Case> {
+    let case = get(ctx, id)?;
+    ctx.require(Action::DecideCase, &case.community)?;
+    // The state is checked first, so a refusal of the step is not mistaken for one of the rule.
+    case.state.apply(event)?;
+    let decider = ctx.session.username.clone();
+    let allowed = super::settings::assessor_may_decide(ctx)?;
+    let assessor = assessor_of(ctx, &case)?;
+    let how = approval::check(assessor.as_deref(), &decider, allowed).map_err(|e| {
+        ValidationError::new(Field::Approver, Reason::SameAccount { account: e.account })
+    })?;
+    let today = ctx.clock.today();
+    step(ctx, id, event, |c| {
+        c.decision_note = note;
+        c.decided_by = Some(decider);
+        c.decided_on = Some(today);
+        c.decided_by_assessor = how == Approval::Exception;
+    })
+}
+
+/// 认定通过, with an optional note (认定意见), by another account than the assessor's.
 pub fn approve(ctx: &mut Ctx<'_>, id: &str, note: &str) -> Result<Case> {
     let note = clean_multiline(Field::Note, note, 1000)?;
-    step(ctx, id, CaseEvent::Approve, |c| {
-        c.decision_note = Some(note).filter(|n| !n.is_empty())
-    })
+    decide(
+        ctx,
+        id,
+        CaseEvent::Approve,
+        Some(note).filter(|n| !n.is_empty()),
+    )
 }
 
-/// 不予认定, with the reason (required).
+/// 不予认定, with the reason (required), by another account than the assessor's.
 pub fn deny(ctx: &mut Ctx<'_>, id: &str, reason: &str) -> Result<Case> {
     let reason = required_line(Field::Reason, reason, 200)?;
-    step(ctx, id, CaseEvent::Deny, |c| c.decision_note = Some(reason))
+    decide(ctx, id, CaseEvent::Deny, Some(reason))
 }
 
 /// 撤销 before a decision, with the reason (required).
 pub fn withdraw(ctx: &mut Ctx<'_>, id: &str, reason: &str) -> Result<Case> {
     let reason = required_line(Field::Reason, reason, 200)?;
     step(ctx, id, CaseEvent::Withdraw, |c| {
-        c.decision_note = Some(reason)
+        c.withdraw_reason = Some(reason)
     })
 }
 
@@ -405,13 +516,85 @@ pub fn next_review(case: &Case, t: &Thresholds) -> Option<NaiveDate> {
         .map(|from| crate::domain::timeliness::next_review(from, t))
 }
 
-/// 复核 (动态管理): the case continues, with the reviewer's note; changed needs replace the old
-/// ones (the card gets a new version; the change log keeps every earlier one). The review
-/// restarts the schedule, and renews the card for a year from today, since a service found
-/// still needed must stay servable (providers refuse an expired card).
-pub fn review(ctx: &mut Ctx<'_>, id: &str, note: &str, needs: Option<Vec<String>>) -> Result<Case> {
+/// What a review (复核) found, as typed on its form.
+#[derive(Debug, Clone, Default)]
+pub struct Review {
+    /// The day of the review; today when not given.
+    pub date: Option<NaiveDate>,
+    /// Who reviewed.
+    pub reviewer: String,
+    /// A `review_outcome` code: continue as is, or with adjusted items.
+    pub outcome: String,
+    /// The reviewer's note.
+    pub note: String,
+    /// The items from now on (with `adjust`); `None` keeps them.
+    pub needs: Option<Vec<String>>,
+}
+
+/// The outcome code of a review that keeps the items.
+pub const REVIEW_CONTINUE: &str = "continue";
+/// The outcome code of a review that changes the items.
+pub const REVIEW_ADJUST: &str = "adjust";
+
+/// 复核 (动态管理): the case continues, with its own outcome, day, reviewer and note (the
+/// decision's 认定意见 stays as it was); with `adjust`, changed needs replace the old ones
+/// (the card gets a new version; the change log keeps every earlier one). The review
+/// restarts the schedule from its day, and renews the card for a year from it, since a
+/// service found still needed must stay servable (providers refuse an expired card).
+pub fn review(ctx: &mut Ctx<'_>, id: &str, r: &Review) -> Result<Case> {
     let today = ctx.clock.today();
-    let note = clean_multiline(Field::Note, note, 1000)?;
+    let day = r.date.unwrap_or(today);
+    if day > today {
+        return Err(ValidationError::new(Field::Date, Reason::FutureDate).into());
+    }
+    let reviewer = required_line(Field::Reviewer, &r.reviewer, 50)?;
+    let note = clean_multiline(Field::Note, &r.note, 1000)?;
+    let cat = Catalogue::builtin();
+    if !cat.contains(ListKind::ReviewOutcome, &r.outcome) {
+        let reason = if r.outcome.is_empty() {
+            Reason::Required
+        } else {
+            Reason::NotInCatalogue {
+                code: r.outcome.clone(),
+            }
+        };
+        return Err(ValidationError::new(Field::ReviewOutcome, reason).into());
+    }
+    let current = get(ctx, id)?;
+    if let Some(from) = current.review_from() {
+        if day < from {
+            return Err(ValidationError::new(
+                Field::Date,
+                Reason::BeforeDate {
+                    earliest: from.format("%Y-%m-%d").to_string(),
+                },
+            )
+            .into());
+        }
+    }
+    let needs = match (&r.needs, r.outcome.as_str()) {
+        (Some(n), REVIEW_ADJUST) if n != &current.needs => Some(n.clone()),
+        (_, REVIEW_ADJUST) => {
+            return Err(ValidationError::new(
+                Field::Needs,
+                Reason::Inconsistent {
+                    what: "reason.adjust_without_change",
+                },
+            )
+            .into())
+        }
+        (Some(n), _) if n != &current.needs => {
+            return Err(ValidationError::new(
+                Field::ReviewOutcome,
+                Reason::Inconsistent {
+                    what: "reason.continue_with_change",
+                },
+            )
+            .into())
+        }
+        _ => None,
+    };
+    let outcome = r.outcome.clone();
     if let Some(n) = &needs {
         let cat = Catalogue::builtin();
         if n.is_empty() {
@@ -433,12 +616,12 @@ pub fn review(ctx: &mut Ctx<'_>, id: &str, note: &str, needs: Option<Vec<String>
         None => None,
     };
     step(ctx, id, CaseEvent::Review, |c| {
-        c.reviewed_on = Some(today);
-        let renewed = today + Duration::days(CARD_VALID_DAYS);
+        c.reviewed_on = Some(day);
+        let renewed = day + Duration::days(CARD_VALID_DAYS);
         c.card_valid_until = Some(c.card_valid_until.map_or(renewed, |d| d.max(renewed)));
-        if !note.is_empty() {
-            c.decision_note = Some(note);
-        }
+        c.review_outcome = Some(outcome);
+        c.review_note = Some(note).filter(|n| !n.is_empty());
+        c.reviewed_by = Some(reviewer);
         if let (Some(n), Some(plan)) = (needs, plan) {
             if n != c.needs {
                 c.card_version += 1;
@@ -449,36 +632,131 @@ pub fn review(ctx: &mut Ctx<'_>, id: &str, note: &str, needs: Option<Vec<String>
     })
 }
 
-/// 暂停服务, with the reason (required).
-pub fn suspend(ctx: &mut Ctx<'_>, id: &str, reason: &str) -> Result<Case> {
-    let reason = required_line(Field::Reason, reason, 200)?;
-    step(ctx, id, CaseEvent::Suspend, |c| {
-        c.decision_note = Some(reason)
-    })
+/// A suspension (暂停服务), as typed on its form.
+#[derive(Debug, Clone, Default)]
+pub struct Suspension {
+    /// Why (required).
+    pub reason: String,
+    /// The first day without service; today when not given.
+    pub from: Option<NaiveDate>,
+    /// The day service is expected to resume (required): the inbox lists the case when it
+    /// passes without a resume.
+    pub resume_expected: Option<NaiveDate>,
 }
 
-/// 恢复服务.
-pub fn resume(ctx: &mut Ctx<'_>, id: &str) -> Result<Case> {
-    step(ctx, id, CaseEvent::Resume, |_| {})
-}
-
-/// 终止服务, with a stop reason from the catalogue (死亡, 迁出 …) and an optional note.
-pub fn stop(ctx: &mut Ctx<'_>, id: &str, reason: &str, note: &str) -> Result<Case> {
-    if !Catalogue::builtin().contains(ListKind::StopReason, reason) {
+/// 暂停服务, with the reason, the first day and the expected resume (its own facts: the
+/// decision's 认定意见 stays as it was).
+pub fn suspend(ctx: &mut Ctx<'_>, id: &str, s: &Suspension) -> Result<Case> {
+    let today = ctx.clock.today();
+    let reason = required_line(Field::Reason, &s.reason, 200)?;
+    let from = s.from.unwrap_or(today);
+    if from > today {
+        return Err(ValidationError::new(Field::Date, Reason::FutureDate).into());
+    }
+    let until = s
+        .resume_expected
+        .ok_or(ValidationError::new(Field::ResumeDate, Reason::Required))?;
+    if until < from {
         return Err(ValidationError::new(
-            Field::Reason,
-            Reason::NotInCatalogue {
-                code: reason.to_string(),
+            Field::ResumeDate,
+            Reason::BeforeDate {
+                earliest: from.format("%Y-%m-%d").to_string(),
             },
         )
         .into());
     }
-    let note = clean_multiline(Field::Note, note, 1000)?;
-    let reason = reason.to_string();
+    step(ctx, id, CaseEvent::Suspend, |c| {
+        c.suspend_reason = Some(reason);
+        c.suspended_on = Some(from);
+        c.resume_expected = Some(until);
+    })
+}
+
+/// 恢复服务. The suspension's facts stay on the case (and in the change log) as its last one.
+pub fn resume(ctx: &mut Ctx<'_>, id: &str) -> Result<Case> {
+    step(ctx, id, CaseEvent::Resume, |_| {})
+}
+
+/// A stop (终止服务), as typed on its form.
+#[derive(Debug, Clone, Default)]
+pub struct Stop {
+    /// A stop reason code (死亡, 迁出 …); required — there is no default.
+    pub reason: String,
+    /// The day service ended (终止日期); today when not given.
+    pub date: Option<NaiveDate>,
+    /// A note.
+    pub note: String,
+}
+
+/// 终止服务, with a stop reason from the catalogue, the stop day and an optional note (its
+/// own facts: the decision's 认定意见 stays as it was).
+pub fn stop(ctx: &mut Ctx<'_>, id: &str, s: &Stop) -> Result<Case> {
+    if s.reason.is_empty() {
+        return Err(ValidationError::new(Field::Reason, Reason::Required).into());
+    }
+    if !Catalogue::builtin().contains(ListKind::StopReason, &s.reason) {
+        return Err(ValidationError::new(
+            Field::Reason,
+            Reason::NotInCatalogue {
+                code: s.reason.clone(),
+            },
+        )
+        .into());
+    }
+    let today = ctx.clock.today();
+    let date = s.date.unwrap_or(today);
+    if date > today {
+        return Err(ValidationError::new(Field::StopDate, Reason::FutureDate).into());
+    }
+    let note = clean_multiline(Field::Note, &s.note, 1000)?;
+    let reason = s.reason.clone();
     step(ctx, id, CaseEvent::Stop, |c| {
         c.stop_reason = Some(reason);
-        if !note.is_empty() {
-            c.decision_note = Some(note);
-        }
+        c.stopped_on = Some(date);
+        c.stop_note = Some(note).filter(|n| !n.is_empty());
     })
+}
+
+/// The decision of case `c`, `None` before one. Cases decided before the decision had columns
+/// of its own read it from the change log, where the decision's entry holds the note as it
+/// was then (a later review or stop overwrote the column on those cases).
+pub fn decision(ctx: &Ctx<'_>, c: &Case) -> Result<Option<Decision>> {
+    if c.decided_by.is_some() {
+        return Ok(Some(Decision {
+            note: c.decision_note.clone(),
+            by: c.decided_by.clone(),
+            on: c.decided_on,
+            by_assessor: c.decided_by_assessor,
+        }));
+    }
+    let logged = crate::store::changelog::latest_of_kind(
+        ctx.store.conn(),
+        Entity::Case,
+        &c.meta.id,
+        &["case.approve", "case.deny"],
+    )?;
+    Ok(logged.map(|(actor, at, record)| {
+        let note = serde_json::from_str::<serde_json::Value>(&record)
+            .ok()
+            .and_then(|v| v.get("decision_note")?.as_str().map(str::to_string));
+        Decision {
+            note,
+            by: Some(actor),
+            on: super::clock::stored_day(&at),
+            by_assessor: false,
+        }
+    }))
+}
+
+/// The categories the facts of case `c`'s person admit, in catalogue order (the assessment
+/// refuses any other).
+pub fn open_categories(ctx: &Ctx<'_>, c: &Case) -> Result<Vec<&'static str>> {
+    let person = persons::get(ctx.store.conn(), &c.person_id)?.ok_or(AppError::NotFound {
+        what: "record.person",
+    })?;
+    Ok(eligibility::open_categories(
+        Catalogue::builtin(),
+        &person.facts,
+        c.self_care.as_deref(),
+    ))
 }

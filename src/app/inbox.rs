@@ -137,6 +137,8 @@ pub enum InboxKind {
     CardExpiring,
     /// A service due for its scheduled review.
     ReviewDue,
+    /// A suspended service whose expected resume day has come.
+    ResumeDue,
     /// A roster follow-up: visit the newly approved.
     RosterVisit,
     /// A roster follow-up: review the services of a changed or cancelled recipient.
@@ -157,7 +159,7 @@ pub enum InboxKind {
 
 impl InboxKind {
     /// Every kind.
-    pub const ALL: [InboxKind; 16] = [
+    pub const ALL: [InboxKind; 17] = [
         InboxKind::VerifyClue,
         InboxKind::ReportClue,
         InboxKind::AcceptReport,
@@ -167,6 +169,7 @@ impl InboxKind {
         InboxKind::IssueCard,
         InboxKind::CardExpiring,
         InboxKind::ReviewDue,
+        InboxKind::ResumeDue,
         InboxKind::RosterVisit,
         InboxKind::RosterReview,
         InboxKind::Complaint,
@@ -188,6 +191,7 @@ impl InboxKind {
             InboxKind::IssueCard => "inbox.kind_card",
             InboxKind::CardExpiring => "inbox.kind_card_expiring",
             InboxKind::ReviewDue => "inbox.kind_review",
+            InboxKind::ResumeDue => "inbox.kind_resume",
             InboxKind::RosterVisit => "inbox.kind_roster_visit",
             InboxKind::RosterReview => "inbox.kind_roster_review",
             InboxKind::Complaint => "inbox.kind_complaint",
@@ -209,7 +213,8 @@ impl InboxKind {
             InboxKind::Decide
             | InboxKind::IssueCard
             | InboxKind::CardExpiring
-            | InboxKind::ReviewDue => Action::DecideCase,
+            | InboxKind::ReviewDue
+            | InboxKind::ResumeDue => Action::DecideCase,
             InboxKind::RosterVisit | InboxKind::RosterReview | InboxKind::TransferIn => {
                 Action::EditPerson
             }
@@ -455,6 +460,7 @@ pub(crate) fn waiting(
     let due = cases::ServiceDue {
         reviewed_by: today - chrono::Duration::days(t.get(Limit::ReviewInterval)),
         card_ends_by: today + chrono::Duration::days(t.get(Limit::CardWarning)),
+        resume_by: today,
     };
     cases::for_each_waiting(conn, &due, |case, name| {
         let target = || Target::Case(case.meta.id.clone());
@@ -467,6 +473,23 @@ pub(crate) fn waiting(
         };
         if let (Some(kind), Some(wait)) = (step, super::case::wait_of(&case, t, today)) {
             push(kind, &name, &case.community, target(), wait, &mut out);
+        }
+        if let (CaseState::Suspended, Some(day)) = (case.state, case.resume_expected) {
+            // Due on the expected day, overdue the day after.
+            let wait = Wait {
+                since: day,
+                limit: 0,
+            };
+            if day <= today {
+                push(
+                    InboxKind::ResumeDue,
+                    &name,
+                    &case.community,
+                    target(),
+                    wait,
+                    &mut out,
+                );
+            }
         }
         if case.state != CaseState::InService {
             return Ok(());

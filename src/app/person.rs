@@ -281,6 +281,7 @@ fn fill_facts(keep: &mut PersonFacts, gone: &PersonFacts) {
         (&mut keep.diseases, &gone.diseases),
         (&mut keep.guardian_name, &gone.guardian_name),
         (&mut keep.guardian_phone, &gone.guardian_phone),
+        (&mut keep.guardian_status, &gone.guardian_status),
         (&mut keep.emergency_contact, &gone.emergency_contact),
         (&mut keep.note, &gone.note),
     ] {

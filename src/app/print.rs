@@ -197,7 +197,14 @@ pub fn needs_form(ctx: &mut Ctx<'_>, case_id: &str, lang: Lang) -> Result<PathBu
         None => None,
     };
     let all = providers::list(ctx.store.conn())?;
-    let html = forms::needs_form(&sheet(ctx, &l, &all), &l.case, clue.as_ref(), lang);
+    let decision = super::case::decision(ctx, &l.case)?;
+    let html = forms::needs_form(
+        &sheet(ctx, &l, &all),
+        &l.case,
+        decision.as_ref(),
+        clue.as_ref(),
+        lang,
+    );
     let key = l
         .person
         .service_no

@@ -2,7 +2,7 @@
 //! inbox and the lists mark it overdue, how often a service is re-reviewed, how early an
 //! expiring card is listed. Stored locally (never replicated): each workstation sets its own.
 
-use super::{Ctx, Result};
+use super::{AppError, Ctx, Result};
 use crate::domain::permission::Action;
 use crate::domain::timeliness::{Limit, Thresholds};
 use crate::domain::validation::{Field, Reason, ValidationError};
@@ -76,4 +76,41 @@ pub fn set_thresholds(ctx: &mut Ctx<'_>, t: &Thresholds) -> Result<usize> {
             Ok::<_, StoreError>(changed)
         })
         .map_err(Into::into)
+}
+
+/// The settings key of the maker-checker exception.
+const ASSESSOR_MAY_DECIDE: &str = "assessor_may_decide";
+
+/// True when this workstation lets the account that assessed a case also decide it (a small
+/// office with one caseworker). Off unless an administrator turned it on.
+pub fn assessor_may_decide(ctx: &Ctx<'_>) -> Result<bool> {
+    Ok(settings::get(ctx.store.conn(), ASSESSOR_MAY_DECIDE)?.as_deref() == Some("1"))
+}
+
+/// Turns the maker-checker exception on or off (administrators only), written to the access
+/// log as `setting`; true when it changed.
+pub fn set_assessor_may_decide(ctx: &mut Ctx<'_>, on: bool) -> Result<bool> {
+    let ws = ctx.store.workstation()?;
+    ctx.require(Action::ManageSettings, &ws.org_code)?;
+    let before = assessor_may_decide(ctx)?;
+    if before == on {
+        return Ok(false);
+    }
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    let value = if on { "1" } else { "0" };
+    ctx.store
+        .write_local(|tx| {
+            settings::put(tx, ASSESSOR_MAY_DECIDE, value, &at, &actor)?;
+            access_log::append(
+                tx,
+                &at,
+                &actor,
+                "setting",
+                ASSESSOR_MAY_DECIDE,
+                &format!("{} -> {value}", u8::from(before)),
+            )
+        })
+        .map_err(AppError::from)?;
+    Ok(true)
 }

@@ -39,7 +39,8 @@ pub struct Case {
     pub survey_staff: Option<String>,
     /// What the survey found.
     pub survey_findings: Option<String>,
-    /// The decision's note or reason.
+    /// The decision's note (认定意见), or the reason of a 不予认定. Only the decision writes
+    /// it: every later step keeps its own note.
     pub decision_note: Option<String>,
     /// 服务卡 number, once issued.
     pub card_no: Option<String>,
@@ -54,6 +55,63 @@ pub struct Case {
     /// The day of the last review (复核); the card's issue counts as the first. `None` on
     /// cases carded before reviews were scheduled.
     pub reviewed_on: Option<NaiveDate>,
+    /// The survey's household facts and second investigator.
+    pub household: SurveyHousehold,
+    /// The account that assessed (the maker); `None` on cases assessed before it was kept.
+    pub assessed_by: Option<String>,
+    /// The decision's 审批人 (an account) and day, and whether the assessor decided it under
+    /// the workstation's exception to the maker-checker rule.
+    pub decided_by: Option<String>,
+    /// The day of the decision (认定日期).
+    pub decided_on: Option<NaiveDate>,
+    /// True when the account that assessed also decided, as the exception allowed.
+    pub decided_by_assessor: bool,
+    /// The last review's outcome code (`review_outcome`), note and reviewer.
+    pub review_outcome: Option<String>,
+    /// The last review's note.
+    pub review_note: Option<String>,
+    /// Who did the last review (a name as written on the form).
+    pub reviewed_by: Option<String>,
+    /// The last suspension's reason, first day and the day service is expected to resume.
+    pub suspend_reason: Option<String>,
+    /// The first day of the last suspension.
+    pub suspended_on: Option<NaiveDate>,
+    /// The day the suspended service is expected to resume (overdue → 待办).
+    pub resume_expected: Option<NaiveDate>,
+    /// The day the service stopped (终止日期) and the stop's note.
+    pub stopped_on: Option<NaiveDate>,
+    /// The stop's note.
+    pub stop_note: Option<String>,
+    /// Why the case was withdrawn (撤销).
+    pub withdraw_reason: Option<String>,
+}
+
+/// A case's decision as the 需求认定表 and the case page show it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Decision {
+    /// 认定意见 (or the reason of a 不予认定).
+    pub note: Option<String>,
+    /// 审批人: the account that decided.
+    pub by: Option<String>,
+    /// 认定日期.
+    pub on: Option<NaiveDate>,
+    /// Decided by the assessor under the workstation's exception.
+    pub by_assessor: bool,
+}
+
+/// What the home survey found of the household (入户调查).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SurveyHousehold {
+    /// Number of people living in the household (共同生活家庭成员), the person included.
+    pub size: Option<i64>,
+    /// The household's monthly income.
+    pub monthly_income: Option<super::money::Fen>,
+    /// Housing code (catalogue `housing`).
+    pub housing: Option<String>,
+    /// Who cares for the person now (照料情况), as written.
+    pub care: Option<String>,
+    /// The second investigator (the plan asks for two).
+    pub second_investigator: Option<String>,
 }
 
 /// One line of the service plan (服务计划): an assessed need, how often and how urgently it is
@@ -70,6 +128,9 @@ pub struct PlannedItem {
     #[serde(default)]
     pub provider_id: Option<String>,
 }
+
+/// Most people a survey may count in one household.
+pub const HOUSEHOLD_MAX: i64 = 30;
 
 /// How long a service card is valid from its issue or its last review.
 pub const CARD_VALID_DAYS: i64 = 365;
@@ -162,6 +223,20 @@ impl Case {
             plan: Vec::new(),
             card_version: 0,
             reviewed_on: None,
+            household: SurveyHousehold::default(),
+            assessed_by: None,
+            decided_by: None,
+            decided_on: None,
+            decided_by_assessor: false,
+            review_outcome: None,
+            review_note: None,
+            reviewed_by: None,
+            suspend_reason: None,
+            suspended_on: None,
+            resume_expected: None,
+            stopped_on: None,
+            stop_note: None,
+            withdraw_reason: None,
         }
     }
 }
@@ -264,7 +339,9 @@ impl CaseState {
             (Accepted, E::Survey) => Ok(Surveyed),
             (Surveyed, E::Assess) => Ok(Assessed),
             (Assessed, E::Approve) => Ok(Approved),
-            (Assessed, E::Deny) => Ok(Denied),
+            // Denied after the assessment, or straight after a survey that found the person
+            // outside every category (nothing to assess).
+            (Surveyed | Assessed, E::Deny) => Ok(Denied),
             (Approved, E::IssueCard) => Ok(InService),
             (InService, E::Review) => Ok(InService),
             (InService, E::Suspend) => Ok(Suspended),

@@ -49,10 +49,16 @@ pub enum ListKind {
     ComplaintChannel,
     /// 督查结论.
     InspectionResult,
+    /// 住房情况.
+    Housing,
+    /// 监护人情况.
+    GuardianStatus,
+    /// 复核结论.
+    ReviewOutcome,
 }
 
 /// One coded entry with its labels.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 pub struct Entry {
     /// Stable code, stored and exchanged.
     pub code: String,
@@ -69,6 +75,18 @@ pub struct Entry {
     /// For service items: the frequency an assessment proposes (a `frequency` code).
     #[serde(default)]
     pub frequency: Option<String>,
+    /// For recipient categories: the 救助身份 codes that support it (empty: any).
+    #[serde(default)]
+    pub statuses: Vec<String>,
+    /// For recipient categories: the self-care levels it requires (empty: any).
+    #[serde(default)]
+    pub self_care: Vec<String>,
+    /// For recipient categories: the guardian situations it requires (empty: any).
+    #[serde(default)]
+    pub guardian: Vec<String>,
+    /// For recipient categories: only for persons whose 户籍 is not local.
+    #[serde(default)]
+    pub non_local: bool,
 }
 
 impl Entry {
@@ -111,6 +129,9 @@ struct CatalogueFile {
     document_kind: Vec<Entry>,
     complaint_channel: Vec<Entry>,
     inspection_result: Vec<Entry>,
+    housing: Vec<Entry>,
+    guardian_status: Vec<Entry>,
+    review_outcome: Vec<Entry>,
 }
 
 /// A catalogue that failed to load: what is wrong, in English for the maintainer who edits it.
@@ -131,6 +152,13 @@ pub enum CatalogueError {
     /// A service item proposes a frequency that does not exist.
     #[error("service item {item:?} proposes the unknown frequency {frequency:?}")]
     UnknownFrequency { item: String, frequency: String },
+    /// A recipient category's condition names a code its list does not hold.
+    #[error("recipient category {entry:?} names the unknown {list:?} code {code:?}")]
+    UnknownCode {
+        entry: String,
+        list: ListKind,
+        code: String,
+    },
     /// A required list is empty.
     #[error("catalogue list {0:?} is empty")]
     EmptyList(ListKind),
@@ -172,9 +200,7 @@ impl Catalogue {
                 code: cat.code,
                 zh: cat.zh,
                 en: cat.en,
-                category: None,
-                items: Vec::new(),
-                frequency: None,
+                ..Entry::default()
             });
         }
         items.extend(file.extra_service);
@@ -197,6 +223,9 @@ impl Catalogue {
         lists.insert(ListKind::DocumentKind, file.document_kind);
         lists.insert(ListKind::ComplaintChannel, file.complaint_channel);
         lists.insert(ListKind::InspectionResult, file.inspection_result);
+        lists.insert(ListKind::Housing, file.housing);
+        lists.insert(ListKind::GuardianStatus, file.guardian_status);
+        lists.insert(ListKind::ReviewOutcome, file.review_outcome);
         let cat = Catalogue {
             version: file.version,
             lists,
@@ -233,6 +262,21 @@ impl Catalogue {
                     return Err(CatalogueError::UnknownFrequency {
                         item: item.code.clone(),
                         frequency: f.clone(),
+                    });
+                }
+            }
+        }
+        for c in self.entries(ListKind::RecipientCategory) {
+            for (list, codes) in [
+                (ListKind::AssistanceStatus, &c.statuses),
+                (ListKind::SelfCare, &c.self_care),
+                (ListKind::GuardianStatus, &c.guardian),
+            ] {
+                if let Some(bad) = codes.iter().find(|code| !self.contains(list, code)) {
+                    return Err(CatalogueError::UnknownCode {
+                        entry: c.code.clone(),
+                        list,
+                        code: bad.clone(),
                     });
                 }
             }

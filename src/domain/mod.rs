@@ -1,13 +1,16 @@
 //! Pure types and rules: ids, validation, catalogue, org tree, permissions, state machines and
 //! search. Nothing here touches a file, a database or a terminal.
 
+pub mod approval;
 pub mod case;
 pub mod catalogue;
 pub mod clue;
 pub mod date;
 pub mod document;
+pub mod eligibility;
 pub mod household;
 pub mod id_number;
+pub mod money;
 pub mod month;
 pub mod org;
 pub mod permission;

@@ -81,6 +81,8 @@ pub struct PersonDraft {
     pub lives_alone: bool,
     pub guardian_name: String,
     pub guardian_phone: String,
+    /// 监护人情况 code, or empty when not recorded.
+    pub guardian_status: String,
     pub emergency_contact: String,
     pub note: String,
 }
@@ -107,6 +109,8 @@ pub struct PersonFacts {
     pub lives_alone: bool,
     pub guardian_name: Option<String>,
     pub guardian_phone: Option<String>,
+    /// 监护人情况 (a `guardian_status` code); category 5 needs none or an incapable one.
+    pub guardian_status: Option<String>,
     pub emergency_contact: Option<String>,
     pub note: Option<String>,
 }
@@ -226,6 +230,12 @@ impl PersonDraft {
             lives_alone: self.lives_alone,
             guardian_name: optional_line(Field::GuardianName, &self.guardian_name, NAME_MAX)?,
             guardian_phone: parse_phone(Field::GuardianPhone, &self.guardian_phone)?,
+            guardian_status: optional_code(
+                cat,
+                ListKind::GuardianStatus,
+                Field::GuardianStatus,
+                &self.guardian_status,
+            )?,
             emergency_contact: optional_line(
                 Field::EmergencyContact,
                 &self.emergency_contact,

@@ -22,6 +22,9 @@ const ID_MAX: usize = 64;
 const LINE_MAX: usize = 200;
 /// Longest user name, service number, card number or certificate number.
 const CODE_MAX: usize = 50;
+use super::case::HOUSEHOLD_MAX;
+/// Largest amount in 分 any form takes.
+const MONEY_MAX_FEN: i64 = super::money::MAX_YUAN * 100;
 
 /// The rule one column's value must meet. `Opt` variants also take `null`.
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +67,8 @@ enum Rule {
     Flag,
     /// A whole number within the bounds.
     Int(Field, i64, i64),
+    /// As `Int`, or nothing.
+    OptInt(Field, i64, i64),
     /// An 18-digit ID number as this program stores it, or nothing.
     OptIdNumber,
     /// A phone number as this program stores it, or nothing.
@@ -154,6 +159,10 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("guardian_name", OptLine(Field::GuardianName, NAME_MAX)),
             ("guardian_phone", OptPhone(Field::GuardianPhone)),
             (
+                "guardian_status",
+                OptCode(Field::GuardianStatus, ListKind::GuardianStatus),
+            ),
+            (
                 "emergency_contact",
                 OptLine(Field::EmergencyContact, LINE_MAX),
             ),
@@ -204,6 +213,36 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("plan", Plan),
             ("card_version", Int(Field::CardNo, 0, 1_000_000)),
             ("reviewed_on", OptDay(Field::Date)),
+            ("assessed_by", OptLine(Field::Actor, CODE_MAX)),
+            ("decided_by", OptLine(Field::Approver, CODE_MAX)),
+            ("decided_on", OptDay(Field::Date)),
+            ("decided_by_assessor", Flag),
+            (
+                "survey_staff2",
+                OptLine(Field::SecondInvestigator, LINE_MAX),
+            ),
+            (
+                "household_size",
+                OptInt(Field::HouseholdSize, 1, HOUSEHOLD_MAX),
+            ),
+            (
+                "monthly_income_fen",
+                OptInt(Field::Income, 0, MONEY_MAX_FEN),
+            ),
+            ("housing", OptCode(Field::Housing, ListKind::Housing)),
+            ("care_situation", OptLine(Field::CareSituation, LINE_MAX)),
+            (
+                "review_outcome",
+                OptCode(Field::ReviewOutcome, ListKind::ReviewOutcome),
+            ),
+            ("review_note", Text(Field::Note, NOTE_MAX)),
+            ("reviewed_by", OptLine(Field::Reviewer, LINE_MAX)),
+            ("suspend_reason", OptLine(Field::Reason, LINE_MAX)),
+            ("suspended_on", OptDay(Field::Date)),
+            ("resume_expected", OptDay(Field::ResumeDate)),
+            ("stopped_on", OptDay(Field::StopDate)),
+            ("stop_note", Text(Field::Note, NOTE_MAX)),
+            ("withdraw_reason", OptLine(Field::Reason, LINE_MAX)),
         ],
         Entity::Provider => &[
             ("name", Line(Field::ProviderName, 100)),
@@ -569,6 +608,10 @@ fn check_value(rule: Rule, v: &serde_json::Value, cx: &Context<'_>) -> Result<()
         },
         Flag => integer(Field::RecordState, v, 0, 1),
         Int(f, min, max) => integer(f, v, min, max),
+        OptInt(f, min, max) => match v {
+            serde_json::Value::Null => Ok(()),
+            _ => integer(f, v, min, max),
+        },
         OptIdNumber => match text_of(Field::IdNumber, v)? {
             Some(s) => {
                 let parsed = IdNumber::parse(s, cx.today)?;

@@ -1,6 +1,21 @@
 //! Field-level validation errors: which field, and why, in words a caseworker reads.
 
+use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::i18n::{t, tf, Lang, Localize};
+
+/// The labels of `codes` in `lang`, joined as a list is written.
+fn labels(kind: ListKind, codes: &[String], lang: Lang) -> String {
+    let cat = Catalogue::builtin();
+    let sep = match lang {
+        Lang::ZhCn => "、",
+        Lang::En => ", ",
+    };
+    codes
+        .iter()
+        .map(|c| cat.label(kind, c, lang))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
 
 /// A field a person fills in; its label comes from the string table (`field.*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +52,17 @@ pub enum Field {
     Diseases,
     GuardianName,
     GuardianPhone,
+    GuardianStatus,
+    Income,
+    HouseholdSize,
+    Housing,
+    CareSituation,
+    SecondInvestigator,
+    ReviewOutcome,
+    Reviewer,
+    ResumeDate,
+    StopDate,
+    Approver,
     EmergencyContact,
     Query,
     Persons,
@@ -124,6 +150,17 @@ impl Field {
             Field::Diseases => "field.diseases",
             Field::GuardianName => "field.guardian_name",
             Field::GuardianPhone => "field.guardian_phone",
+            Field::GuardianStatus => "field.guardian_status",
+            Field::Income => "field.income",
+            Field::HouseholdSize => "field.household_size",
+            Field::Housing => "field.housing",
+            Field::CareSituation => "field.care_situation",
+            Field::SecondInvestigator => "field.second_investigator",
+            Field::ReviewOutcome => "field.review_outcome",
+            Field::Reviewer => "field.reviewer",
+            Field::ResumeDate => "field.resume_date",
+            Field::StopDate => "field.stop_date",
+            Field::Approver => "field.approver",
             Field::EmergencyContact => "field.emergency_contact",
             Field::Query => "field.query",
             Field::Persons => "field.persons",
@@ -226,6 +263,23 @@ pub enum Reason {
     NotPermitted { community: String },
     /// A unit code that names a unit which is not a community where a community is asked for.
     NotACommunity { code: String },
+    /// The person's 救助身份 `status` does not support the category; `allowed` do.
+    CategoryStatus {
+        status: String,
+        allowed: Vec<String>,
+    },
+    /// The category needs one of the self-care levels `allowed` (生活不能自理).
+    CategorySelfCare { allowed: Vec<String> },
+    /// The category needs one of the guardian situations `allowed` recorded on the person.
+    CategoryGuardian { allowed: Vec<String> },
+    /// The category is for persons whose 户籍 is not local.
+    CategoryNonLocal,
+    /// The account that assessed may not also decide (maker-checker).
+    SameAccount { account: String },
+    /// A date before `earliest` (a string-table key naming that day).
+    BeforeDate { earliest: String },
+    /// An earlier step of the case must be redone first (string-table key of what).
+    Inconsistent { what: &'static str },
 }
 
 impl Localize for Reason {
@@ -292,6 +346,43 @@ impl Localize for Reason {
                 tf(lang, "reason.not_permitted", &[("community", community)])
             }
             Reason::NotACommunity { code } => tf(lang, "reason.not_a_community", &[("code", code)]),
+            Reason::CategoryStatus { status, allowed } => tf(
+                lang,
+                "reason.category_status",
+                &[
+                    (
+                        "status",
+                        labels(
+                            ListKind::AssistanceStatus,
+                            std::slice::from_ref(status),
+                            lang,
+                        )
+                        .as_str(),
+                    ),
+                    (
+                        "allowed",
+                        &labels(ListKind::AssistanceStatus, allowed, lang),
+                    ),
+                ],
+            ),
+            Reason::CategorySelfCare { allowed } => tf(
+                lang,
+                "reason.category_self_care",
+                &[("allowed", &labels(ListKind::SelfCare, allowed, lang))],
+            ),
+            Reason::CategoryGuardian { allowed } => tf(
+                lang,
+                "reason.category_guardian",
+                &[("allowed", &labels(ListKind::GuardianStatus, allowed, lang))],
+            ),
+            Reason::CategoryNonLocal => t(lang, "reason.category_non_local").to_string(),
+            Reason::SameAccount { account } => {
+                tf(lang, "reason.same_account", &[("account", account)])
+            }
+            Reason::BeforeDate { earliest } => {
+                tf(lang, "reason.before_date", &[("date", earliest)])
+            }
+            Reason::Inconsistent { what } => t(lang, what).to_string(),
         }
     }
 }

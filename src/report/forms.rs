@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 
 use super::html::{escape, Cell, Doc, Sheet};
-use crate::domain::case::{Case, CaseState};
+use crate::domain::case::{Case, CaseState, Decision};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::clue::Clue;
 use crate::domain::person::{Disclosure, Person};
@@ -238,7 +238,13 @@ pub fn card_compact(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
 
 /// 需求认定表: the person, the clue, the home survey, the assessment with its plan, the decision,
 /// and boxes for the community's and the subdistrict's opinion and seal.
-pub fn needs_form(s: &PersonSheet<'_>, case: &Case, clue: Option<&Clue>, lang: Lang) -> String {
+pub fn needs_form(
+    s: &PersonSheet<'_>,
+    case: &Case,
+    decision: Option<&Decision>,
+    clue: Option<&Clue>,
+    lang: Lang,
+) -> String {
     let p = s.person;
     let f = &p.facts;
     let yes_no = |b: bool| t(lang, if b { "print.yes" } else { "print.no_word" }).to_string();
@@ -355,12 +361,35 @@ pub fn needs_form(s: &PersonSheet<'_>, case: &Case, clue: Option<&Clue>, lang: L
         ]);
     }
     d.section(t(lang, "print.section_survey"));
+    let h = &case.household;
+    let staff = [&case.survey_staff, &h.second_investigator]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("、");
     d.grid(&[
         vec![
             Cell::label(t(lang, "cases.survey_date")),
             Cell::data(date_text(case.survey_date, lang)),
             Cell::label(t(lang, "cases.survey_staff")),
-            Cell::data(opt(&case.survey_staff)).span(3),
+            Cell::data(staff).span(3),
+        ],
+        vec![
+            Cell::label(t(lang, "field.household_size")),
+            Cell::data(h.size.map(|n| n.to_string()).unwrap_or_default()),
+            Cell::label(t(lang, "cases.income")),
+            Cell::data(
+                h.monthly_income
+                    .map(|f| tf(lang, "cases.yuan", &[("amount", &f.yuan_text())]))
+                    .unwrap_or_default(),
+            ),
+            Cell::label(t(lang, "field.housing")),
+            Cell::data(opt_label(ListKind::Housing, h.housing.as_deref(), lang)),
+        ],
+        vec![
+            Cell::label(t(lang, "field.care_situation")),
+            Cell::data(opt(&h.care)).span(5),
         ],
         vec![
             Cell::label(t(lang, "cases.findings")),
@@ -411,12 +440,23 @@ pub fn needs_form(s: &PersonSheet<'_>, case: &Case, clue: Option<&Clue>, lang: L
         &[0],
     );
     d.section(t(lang, "print.section_decision"));
-    d.grid(&[vec![
-        Cell::label(t(lang, "print.decision")),
-        Cell::data(t(lang, decision_key(case.state))),
-        Cell::label(t(lang, "print.decision_note")),
-        Cell::data(opt(&case.decision_note)).span(3),
-    ]]);
+    // The decision's own note, never a later step's (a suspension's reason is not a reason
+    // of the decision).
+    let decided = decision.cloned().unwrap_or_default();
+    d.grid(&[
+        vec![
+            Cell::label(t(lang, "print.decision")),
+            Cell::data(t(lang, decision_key(case.state))),
+            Cell::label(t(lang, "field.approver")),
+            Cell::data(opt(&decided.by)),
+            Cell::label(t(lang, "print.decided_on")),
+            Cell::data(date_text(decided.on, lang)),
+        ],
+        vec![
+            Cell::label(t(lang, "print.decision_note")),
+            Cell::data(opt(&decided.note)).span(5),
+        ],
+    ]);
     d.signatures(
         &[
             t(lang, "print.sign_applicant"),

@@ -5,7 +5,8 @@ use rusqlite::{Connection, Row, ToSql};
 
 use super::records::{self, meta_from_row, meta_values, Entity, RecordTable};
 use super::{Result, WriteTx};
-use crate::domain::case::{Case, CaseState};
+use crate::domain::case::{Case, CaseState, SurveyHousehold};
+use crate::domain::money::Fen;
 use crate::domain::record::RecordMeta;
 
 fn corrupt(column: &'static str) -> rusqlite::Error {
@@ -47,6 +48,24 @@ impl RecordTable for Case {
         "plan",
         "card_version",
         "reviewed_on",
+        "assessed_by",
+        "decided_by",
+        "decided_on",
+        "decided_by_assessor",
+        "survey_staff2",
+        "household_size",
+        "monthly_income_fen",
+        "housing",
+        "care_situation",
+        "review_outcome",
+        "review_note",
+        "reviewed_by",
+        "suspend_reason",
+        "suspended_on",
+        "resume_expected",
+        "stopped_on",
+        "stop_note",
+        "withdraw_reason",
     ];
 
     fn meta(&self) -> &RecordMeta {
@@ -59,7 +78,8 @@ impl RecordTable for Case {
 
     fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
         let mut v = meta_values(&self.meta);
-        v.extend::<[Box<dyn ToSql + '_>; 18]>([
+        let h = &self.household;
+        v.extend::<[Box<dyn ToSql + '_>; 36]>([
             Box::new(&self.person_id),
             Box::new(&self.clue_id),
             Box::new(&self.community),
@@ -78,6 +98,24 @@ impl RecordTable for Case {
             Box::new(serde_json::to_string(&self.plan).unwrap_or_else(|_| "[]".into())),
             Box::new(self.card_version),
             Box::new(date_text(self.reviewed_on)),
+            Box::new(&self.assessed_by),
+            Box::new(&self.decided_by),
+            Box::new(date_text(self.decided_on)),
+            Box::new(self.decided_by_assessor),
+            Box::new(&h.second_investigator),
+            Box::new(h.size),
+            Box::new(h.monthly_income.map(|f| f.0)),
+            Box::new(&h.housing),
+            Box::new(&h.care),
+            Box::new(&self.review_outcome),
+            Box::new(&self.review_note),
+            Box::new(&self.reviewed_by),
+            Box::new(&self.suspend_reason),
+            Box::new(date_text(self.suspended_on)),
+            Box::new(date_text(self.resume_expected)),
+            Box::new(date_text(self.stopped_on)),
+            Box::new(&self.stop_note),
+            Box::new(&self.withdraw_reason),
         ]);
         v
     }
@@ -106,6 +144,26 @@ impl RecordTable for Case {
             plan: serde_json::from_str(&plan).map_err(|_| corrupt("plan"))?,
             card_version: r.get(21)?,
             reviewed_on: date(r.get(22)?, "reviewed_on")?,
+            assessed_by: r.get(23)?,
+            decided_by: r.get(24)?,
+            decided_on: date(r.get(25)?, "decided_on")?,
+            decided_by_assessor: r.get(26)?,
+            household: SurveyHousehold {
+                second_investigator: r.get(27)?,
+                size: r.get(28)?,
+                monthly_income: r.get::<_, Option<i64>>(29)?.map(Fen),
+                housing: r.get(30)?,
+                care: r.get(31)?,
+            },
+            review_outcome: r.get(32)?,
+            review_note: r.get(33)?,
+            reviewed_by: r.get(34)?,
+            suspend_reason: r.get(35)?,
+            suspended_on: date(r.get(36)?, "suspended_on")?,
+            resume_expected: date(r.get(37)?, "resume_expected")?,
+            stopped_on: date(r.get(38)?, "stopped_on")?,
+            stop_note: r.get(39)?,
+            withdraw_reason: r.get(40)?,
         })
     }
 }
@@ -228,10 +286,12 @@ pub struct ServiceDue {
     pub reviewed_by: NaiveDate,
     /// The last card day within the warning window today.
     pub card_ends_by: NaiveDate,
+    /// The last expected resume day of a suspension that is due (today).
+    pub resume_by: NaiveDate,
 }
 
-/// Cases waiting for a step or, in service, for their review or card renewal, with the name
-/// of their person.
+/// Cases waiting for a step or, in service, for their review or card renewal, or suspended
+/// past their expected resume, with the name of their person.
 pub fn for_each_waiting(
     conn: &Connection,
     due: &ServiceDue,
@@ -245,7 +305,8 @@ pub fn for_each_waiting(
          WHERE c.state IN ('accepted', 'surveyed', 'assessed', 'approved')
             OR (c.state = 'in_service'
                 AND (coalesce(c.reviewed_on, date(c.card_valid_until, '-{} days')) <= ?1
-                     OR c.card_valid_until <= ?2))",
+                     OR c.card_valid_until <= ?2))
+            OR (c.state = 'suspended' AND c.resume_expected <= ?3)",
         cols.join(", "),
         crate::domain::case::CARD_VALID_DAYS
     );
@@ -256,6 +317,7 @@ pub fn for_each_waiting(
     let mut rows = stmt.query([
         due.reviewed_by.format("%Y-%m-%d").to_string(),
         due.card_ends_by.format("%Y-%m-%d").to_string(),
+        due.resume_by.format("%Y-%m-%d").to_string(),
     ])?;
     while let Some(r) = rows.next()? {
         let case = Case::from_row(r).map_err(super::row_error)?;

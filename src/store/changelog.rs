@@ -412,6 +412,36 @@ pub fn latest_record(conn: &Connection, entity: Entity, id: &str) -> Result<Opti
         .optional()?)
 }
 
+/// The latest applied change entry of `kind` about record `id`: its actor, time and record.
+/// A record kept its steps' facts in columns only from some schema on; this reads what an
+/// older step was from the log.
+pub fn latest_of_kind(
+    conn: &Connection,
+    entity: Entity,
+    id: &str,
+    kinds: &[&str],
+) -> Result<Option<(String, String, String)>> {
+    use rusqlite::OptionalExtension;
+    let mut found: Option<(i64, String, String, String)> = None;
+    for kind in kinds {
+        let row = conn
+            .query_row(
+                "SELECT local_order, actor, at, record FROM change_log
+                 WHERE record_id = ?1 AND entity = ?2 AND kind = ?3 AND applied = 1
+                 ORDER BY local_order DESC LIMIT 1",
+                [id, entity.code(), kind],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        if let Some(r) = row {
+            if found.as_ref().is_none_or(|f| f.0 < r.0) {
+                found = Some(r);
+            }
+        }
+    }
+    Ok(found.map(|(_, actor, at, record)| (actor, at, record)))
+}
+
 /// Number of change entries held.
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM change_log", [], |r| r.get(0))?)
@@ -426,6 +456,10 @@ pub struct TimelineEntry {
     pub kind: String,
     /// Who.
     pub actor: String,
+    /// The record after the change, for the steps of a case whose own facts the timeline
+    /// shows (the stop's reason and day, the suspension's, the review's outcome); `None`
+    /// for every other entry.
+    pub record: Option<String>,
 }
 
 /// Every change entry about a person, their clues, cases, registrations, services,
@@ -438,7 +472,11 @@ pub fn timeline(conn: &Connection, person_id: &str) -> Result<Vec<TimelineEntry>
              SELECT ?1
              UNION SELECT p.id FROM persons p JOIN ids ON p.merged_into = ids.id
          )
-         SELECT at, kind, actor FROM change_log
+         SELECT at, kind, actor,
+                CASE WHEN kind IN ('case.approve', 'case.deny', 'case.review', 'case.suspend',
+                                   'case.stop', 'case.withdraw')
+                     THEN record END
+         FROM change_log
          WHERE record_id IN (SELECT id FROM ids)
             OR record_id IN (SELECT id FROM clues WHERE person_id IN (SELECT id FROM ids))
             OR record_id IN (SELECT id FROM cases WHERE person_id IN (SELECT id FROM ids))
@@ -456,6 +494,7 @@ pub fn timeline(conn: &Connection, person_id: &str) -> Result<Vec<TimelineEntry>
             at: r.get(0)?,
             kind: r.get(1)?,
             actor: r.get(2)?,
+            record: r.get(3)?,
         })
     })?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)

@@ -92,6 +92,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0014_bundles_out_own.sql"),
         after: None,
     },
+    Migration {
+        name: "each case step keeps its own facts; who assessed and who decided; the survey's household facts; the guardian situation",
+        sql: include_str!("sql/0015_case_steps.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -55,6 +55,7 @@ impl RecordTable for Person {
         "relation",
         "merged_into",
         "status_reason",
+        "guardian_status",
     ];
 
     fn meta(&self) -> &RecordMeta {
@@ -68,7 +69,7 @@ impl RecordTable for Person {
     fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
         let f = &self.facts;
         let mut v = meta_values(&self.meta);
-        v.extend::<[Box<dyn ToSql + '_>; 26]>([
+        v.extend::<[Box<dyn ToSql + '_>; 27]>([
             Box::new(&f.name),
             Box::new(f.id_number.as_ref().map(IdNumber::as_str)),
             Box::new(f.sex.map(Sex::code)),
@@ -95,6 +96,7 @@ impl RecordTable for Person {
             Box::new(self.household.as_ref().map(|m| m.relation.as_str())),
             Box::new(&self.merged_into),
             Box::new(&self.status_reason),
+            Box::new(&f.guardian_status),
         ]);
         v
     }
@@ -138,6 +140,7 @@ impl RecordTable for Person {
                 lives_alone: r.get(20)?,
                 guardian_name: r.get(21)?,
                 guardian_phone: r.get(22)?,
+                guardian_status: r.get(31)?,
                 emergency_contact: r.get(23)?,
                 note: r.get(24)?,
             },

@@ -86,15 +86,11 @@ pub fn carded(ws: &mut DemoWs, case_id: &str, surveyed: &str, decided: &str, car
         case::survey(
             ctx,
             case_id,
-            &case::Survey {
-                date: Some(day(surveyed)),
-                staff: "王干事".into(),
-                findings: "卧床，需人照料".into(),
-            },
+            &super::survey("王干事", "卧床，需人照料", Some(day(surveyed))),
         )
         .unwrap()
     });
-    on(ws, decided, "demo", |ctx| {
+    on(ws, decided, "subdistrict_caseworker", |ctx| {
         case::assess(
             ctx,
             case_id,
@@ -104,7 +100,10 @@ pub fn carded(ws: &mut DemoWs, case_id: &str, surveyed: &str, decided: &str, car
                 needs: vec!["meal_delivery".into()],
             },
         )
-        .unwrap();
+        .unwrap()
+    });
+    // Decided by another account than the assessor's (maker-checker).
+    on(ws, decided, "demo", |ctx| {
         case::approve(ctx, case_id, "").unwrap()
     });
     on(ws, carded, "demo", |ctx| {

@@ -63,6 +63,79 @@ impl DemoWs {
     }
 }
 
+/// A whole home survey by `staff` (and a second investigator) on `date` (today when `None`).
+pub fn survey(
+    staff: &str,
+    findings: &str,
+    date: Option<chrono::NaiveDate>,
+) -> jiuzhu::app::case::Survey {
+    jiuzhu::app::case::Survey {
+        date,
+        staff: staff.into(),
+        second_staff: "李干事".into(),
+        findings: findings.into(),
+        household_size: "1".into(),
+        monthly_income: "980.50".into(),
+        housing: "owned".into(),
+        care: String::new(),
+    }
+}
+
+/// A review by `reviewer` today that keeps the items.
+pub fn review_continue(reviewer: &str, note: &str) -> jiuzhu::app::case::Review {
+    jiuzhu::app::case::Review {
+        date: None,
+        reviewer: reviewer.into(),
+        outcome: jiuzhu::app::case::REVIEW_CONTINUE.into(),
+        note: note.into(),
+        needs: None,
+    }
+}
+
+/// A suspension from today with an expected resume on `until`.
+pub fn suspension(reason: &str, until: &str) -> jiuzhu::app::case::Suspension {
+    jiuzhu::app::case::Suspension {
+        reason: reason.into(),
+        from: None,
+        resume_expected: Some(chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d").unwrap()),
+    }
+}
+
+/// A stop today for `reason`.
+pub fn stop(reason: &str, note: &str) -> jiuzhu::app::case::Stop {
+    jiuzhu::app::case::Stop {
+        reason: reason.into(),
+        date: None,
+        note: note.into(),
+    }
+}
+
+/// The session of demo account `name` on any demo workstation.
+pub fn demo_session(name: &str) -> Session {
+    let u = demo::demo_users()
+        .into_iter()
+        .find(|u| u.username == name)
+        .unwrap();
+    Session {
+        username: u.username,
+        grants: u.grants,
+    }
+}
+
+/// Takes accepted case `case_id` through the survey and assessment `a` as the subdistrict
+/// caseworker, then to approval and card as `demo`: another account decides (maker-checker).
+pub fn carry_to_card(store: &mut Store, case_id: &str, a: &jiuzhu::app::case::Assessment) {
+    use jiuzhu::app::case;
+    let c = clock();
+    let mut ctx = Ctx::new(store, demo_session("subdistrict_caseworker"), &c).unwrap();
+    case::survey(&mut ctx, case_id, &survey("王干事", "卧床，需人照料", None)).unwrap();
+    case::assess(&mut ctx, case_id, a).unwrap();
+    drop(ctx);
+    let mut ctx = Ctx::new(store, demo_session("demo"), &c).unwrap();
+    case::approve(&mut ctx, case_id, "").unwrap();
+    case::issue_card(&mut ctx, case_id).unwrap();
+}
+
 /// Runs `f` with a context for `user` on `ws`.
 pub fn with_ctx<T>(ws: &mut DemoWs, user: &str, f: impl FnOnce(&mut Ctx<'_>) -> T) -> T {
     let session = ws.session(user);

@@ -7,7 +7,7 @@ pub mod people;
 use std::collections::HashSet;
 use std::path::Path;
 
-use chrono::Duration;
+use chrono::{Datelike, Duration};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use zeroize::Zeroizing;
@@ -386,6 +386,12 @@ fn history(
         "withdrawn" => &[E::Withdraw],
         _ => &[E::Survey, E::Assess, E::Approve, E::IssueCard],
     };
+    // Whoever fits no category is denied after the survey: the assessment would refuse them.
+    let category = category_for(person);
+    let path: &[CaseEvent] = match category {
+        None if path.contains(&E::Assess) => &[E::Survey, E::Deny],
+        _ => path,
+    };
     let mut enrolled = false;
     let mut issued_on = None;
     for (i, ev) in path.iter().enumerate() {
@@ -396,11 +402,13 @@ fn history(
         match ev {
             E::Survey => {
                 next.survey_date = Some(found_on + Duration::days(day));
-                next.survey_staff = Some("subdistrict_caseworker".into());
+                next.survey_staff = Some(SURVEYOR.into());
+                next.household = survey_household(person, found_on);
             }
             E::Assess => {
-                next.category = Some(category_for(person).to_string());
+                next.category = category.map(str::to_string);
                 next.self_care = person.facts.self_care.clone();
+                next.assessed_by = Some(SURVEYOR.into());
                 next.needs = needs_for(rng, person);
                 next.plan = plan_for(&next.needs, person, provider_list);
             }
@@ -412,7 +420,25 @@ fn history(
                 issued_on = Some((found_on + Duration::days(day)).min(today));
                 enrolled = true;
             }
+            E::Approve | E::Deny => {
+                next.decided_by = Some(DECIDER.into());
+                next.decided_on = Some(found_on + Duration::days(day));
+                if *ev == E::Deny {
+                    next.decision_note = Some(maker.denial_reason().to_string());
+                }
+            }
+            E::Suspend => {
+                let from = found_on + Duration::days(day);
+                next.suspend_reason = Some(maker.suspend_reason().to_string());
+                next.suspended_on = Some(from);
+                // Some expected resumes have passed: the inbox shows them.
+                next.resume_expected = Some(from + Duration::days(30 + days_ago % 60));
+            }
+            E::Withdraw => {
+                next.withdraw_reason = Some(maker.case_withdraw_reason().to_string());
+            }
             E::Stop => {
+                next.stopped_on = Some(found_on + Duration::days(day));
                 next.stop_reason = Some(
                     weighted_code(
                         rng,
@@ -485,6 +511,8 @@ fn reviews(
         let mut next = case.clone();
         next.state = case.state.apply(CaseEvent::Review)?;
         next.reviewed_on = Some(day);
+        next.review_outcome = Some(super::case::REVIEW_CONTINUE.into());
+        next.reviewed_by = Some(SURVEYOR.into());
         next.card_valid_until = Some(day + Duration::days(crate::domain::case::CARD_VALID_DAYS));
         case = cases::update(w, &next, "case.review")?;
     }
@@ -497,14 +525,37 @@ fn parse_at(at: &str) -> chrono::DateTime<chrono::Utc> {
         .unwrap_or_default()
 }
 
-fn category_for(p: &Person) -> &'static str {
-    match p.facts.assistance_status.as_str() {
-        "extreme_poverty" => "extreme_poverty",
-        "urban_minimum_living" | "rural_minimum_living" => "minimum_living",
-        "low_income" => "low_income_dependent",
-        "expenditure_poverty" => "expenditure_poverty_ill",
-        "emergency_stranded" => "stranded_non_local",
-        _ => "no_independent_living",
+/// The account that surveys and assesses the demo's cases.
+const SURVEYOR: &str = "subdistrict_caseworker";
+/// The account that decides them: another one, as the maker-checker rule asks.
+const DECIDER: &str = "demo";
+
+/// The first category the person's facts admit (the assessment refuses any other), or
+/// `None` for someone who fits none.
+fn category_for(p: &Person) -> Option<&'static str> {
+    let cat = Catalogue::builtin();
+    crate::domain::eligibility::open_categories(cat, &p.facts, None)
+        .first()
+        .copied()
+}
+
+/// What a demo survey found of the household, drawn from the person's facts (not the
+/// generator, so that the rest of the data stays as it was).
+fn survey_household(
+    p: &Person,
+    found_on: chrono::NaiveDate,
+) -> crate::domain::case::SurveyHousehold {
+    let seed = p.facts.name.chars().map(u32::from).sum::<u32>() as i64 + found_on.ordinal() as i64;
+    let size = if p.facts.lives_alone { 1 } else { 1 + seed % 4 };
+    let housing = ["owned", "public_rental", "private_rental", "with_relatives"];
+    crate::domain::case::SurveyHousehold {
+        size: Some(size),
+        monthly_income: Some(crate::domain::money::Fen(
+            (600 + (seed * 37) % 1800) * 100 * size,
+        )),
+        housing: Some(housing[(seed % 4) as usize].into()),
+        care: None,
+        second_investigator: Some(DECIDER.into()),
     }
 }
 

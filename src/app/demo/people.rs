@@ -23,6 +23,8 @@ pub struct Material {
     pub difficulties: Vec<String>,
     pub reporters: Vec<String>,
     pub withdraw_reasons: Vec<String>,
+    pub denial_reason: String,
+    pub suspend_reason: String,
     pub list_separator: String,
     pub providers: Vec<DemoProvider>,
     pub service_staff: Vec<String>,
@@ -335,6 +337,15 @@ impl<'m> PeopleMaker<'m> {
                 None
             },
             guardian_phone: if guardian { Self::phone(rng) } else { None },
+            // Drawn from facts already made, not the generator, so that everyone's other data
+            // stays as it was before the field existed.
+            guardian_status: match (guardian, self_care) {
+                (true, _) if age % 3 == 0 => Some("incapable".into()),
+                (true, _) => Some("capable".into()),
+                (false, Some("partly_disabled" | "fully_disabled")) => Some("none".into()),
+                (false, Some(_)) => Some("not_needed".into()),
+                (false, None) => None,
+            },
             emergency_contact: None,
             note: None,
         };
@@ -361,6 +372,26 @@ impl<'m> PeopleMaker<'m> {
             .choose(rng)
             .cloned()
             .unwrap_or_default()
+    }
+
+    /// Why a case was withdrawn: the first of the clue's reasons (no draw, so the rest of the
+    /// data stays as it was).
+    pub fn case_withdraw_reason(&self) -> &str {
+        self.material
+            .withdraw_reasons
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    /// Why a case was denied.
+    pub fn denial_reason(&self) -> &str {
+        &self.material.denial_reason
+    }
+
+    /// Why a service was suspended.
+    pub fn suspend_reason(&self) -> &str {
+        &self.material.suspend_reason
     }
 
     /// A reporter for a clue.

@@ -14,16 +14,18 @@ use super::plan_form::PlanLineForm;
 use super::print_menu::PrintMenu;
 use super::{Outcome, Screen};
 use crate::app::{case, person, provider, settings, AppError};
-use crate::domain::case::{Case, CaseEvent};
+use crate::domain::case::HOUSEHOLD_MAX;
+use crate::domain::case::{Case, CaseEvent, CaseState};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::date::parse_date;
+use crate::domain::money::Fen;
 use crate::domain::provider::Provider;
 use crate::domain::text::required_line;
-use crate::domain::validation::{Field, ValidationError};
+use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::text::{fit, safe};
+use crate::tui::text::{fit, safe, truncate};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::table::{column_widths, row_line};
@@ -73,6 +75,10 @@ pub struct CaseDetail {
     selected: usize,
     /// When the service is next due for review (in service only).
     next_review: Option<NaiveDate>,
+    /// The decision (认定意见, 审批人, 认定日期), once made.
+    decision: Option<case::Decision>,
+    /// The categories the person's facts admit, for the assessment's first choice.
+    open_categories: Vec<String>,
 }
 
 impl CaseDetail {
@@ -87,12 +93,20 @@ impl CaseDetail {
         let providers = provider::list(&ctx).unwrap_or_default();
         let thresholds = settings::thresholds(&ctx).map_err(|e| e.localize(lang))?;
         let next_review = case::next_review(&case, &thresholds);
+        let decision = case::decision(&ctx, &case).map_err(|e| e.localize(lang))?;
+        let open_categories = case::open_categories(&ctx, &case)
+            .map_err(|e| e.localize(lang))?
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         Ok(CaseDetail {
             case,
             person_name,
             providers,
             selected: 0,
             next_review,
+            decision,
+            open_categories,
         })
     }
 
@@ -103,6 +117,89 @@ impl CaseDetail {
 
     fn allows(&self, ev: CaseEvent) -> bool {
         self.case.state.apply(ev).is_ok()
+    }
+
+    /// The line of the step the case stands at after its decision: the stop, the suspension,
+    /// the withdrawal, or the last review — each with its own facts.
+    fn step_line(&self, env: &Env, width: usize) -> Option<Line<'static>> {
+        let lang = env.lang;
+        let c = &self.case;
+        let cat = Catalogue::builtin();
+        let day = |d: Option<NaiveDate>| {
+            d.map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        };
+        let note = |n: &Option<String>| {
+            n.as_deref()
+                .map(|n| format!(" {}", safe(n)))
+                .unwrap_or_default()
+        };
+        let (key, text) = match c.state {
+            CaseState::Stopped => (
+                "cases.stop_line",
+                tf(
+                    lang,
+                    "cases.stop_facts",
+                    &[
+                        (
+                            "reason",
+                            c.stop_reason
+                                .as_deref()
+                                .map(|r| cat.label(ListKind::StopReason, r, lang))
+                                .unwrap_or_default(),
+                        ),
+                        ("date", &day(c.stopped_on)),
+                    ],
+                ) + &note(&c.stop_note),
+            ),
+            CaseState::Suspended => (
+                "cases.suspend_line",
+                tf(
+                    lang,
+                    "cases.suspend_facts",
+                    &[
+                        (
+                            "reason",
+                            &c.suspend_reason.as_deref().map(safe).unwrap_or_default(),
+                        ),
+                        ("from", &day(c.suspended_on)),
+                        ("until", &day(c.resume_expected)),
+                    ],
+                ),
+            ),
+            CaseState::Withdrawn => (
+                "cases.withdraw_line",
+                c.withdraw_reason.as_deref().map(safe).unwrap_or_default(),
+            ),
+            CaseState::InService if c.review_outcome.is_some() => (
+                "cases.review_line",
+                tf(
+                    lang,
+                    "cases.review_facts",
+                    &[
+                        ("date", &day(c.reviewed_on)),
+                        (
+                            "outcome",
+                            c.review_outcome
+                                .as_deref()
+                                .map(|o| cat.label(ListKind::ReviewOutcome, o, lang))
+                                .unwrap_or_default(),
+                        ),
+                        (
+                            "by",
+                            &c.reviewed_by.as_deref().map(safe).unwrap_or_default(),
+                        ),
+                    ],
+                ) + &note(&c.review_note),
+            ),
+            _ => return None,
+        };
+        let room = width.saturating_sub(15);
+        Some(Line::from(vec![
+            Span::raw(" "),
+            Span::styled(format!("{} ", fit(t(lang, key), 12)), env.theme.label),
+            Span::raw(truncate(&text, room)),
+        ]))
     }
 }
 
@@ -183,7 +280,9 @@ impl Screen for CaseDetail {
                 Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Survey)))
             }
             Action::Step(step::ASSESS) => {
-                Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Assess)))
+                let mut f = CaseForm::new(env, &id, Kind::Assess);
+                f.preset_category(self.open_categories.first().map(String::as_str));
+                Outcome::Push(Box::new(f))
             }
             Action::Step(step::DENY) => {
                 Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Deny)))
@@ -199,9 +298,9 @@ impl Screen for CaseDetail {
             Action::Step(step::SUSPEND) => {
                 Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Suspend)))
             }
-            Action::Step(step::STOP) => {
-                Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Stop)))
-            }
+            Action::Step(step::STOP) => Outcome::Push(Box::new(
+                CaseForm::new(env, &id, Kind::Stop).for_person(&self.person_name),
+            )),
             Action::Step(step::RESUME) => Outcome::Dialog(Dialog::confirm(
                 t(lang, "cmd.resume").into(),
                 tf(lang, "cases.ask_resume", &[("name", &name)]),
@@ -272,18 +371,26 @@ impl Screen for CaseDetail {
         let c = &self.case;
         let none = t(lang, "form.none").to_string();
         let label = |k: &str| Span::styled(format!("{} ", fit(t(lang, k), 12)), env.theme.label);
-        let half = (area.width as usize).saturating_sub(2) / 2;
-        // Two facts a line, each in half the width, so the plan keeps most of the screen.
+        let full = (area.width as usize).saturating_sub(2);
+        let half = full / 2;
+        // Two facts a line, each in half the width, so the plan keeps most of the screen; a
+        // value cut to its room ends in `..`.
         let pair = |k1: &str, v1: String, k2: &str, v2: String| {
             Line::from(vec![
                 Span::raw(" "),
                 label(k1),
                 Span::raw(format!("{} ", fit(&v1, half.saturating_sub(14)))),
                 label(k2),
-                Span::raw(v2),
+                Span::raw(truncate(&v2, full.saturating_sub(half + 13))),
             ])
         };
-        let row = |k: &str, v: String| Line::from(vec![Span::raw(" "), label(k), Span::raw(v)]);
+        let row = |k: &str, v: String| {
+            Line::from(vec![
+                Span::raw(" "),
+                label(k),
+                Span::raw(truncate(&v, full.saturating_sub(13))),
+            ])
+        };
         let opt = |v: &Option<String>| v.as_deref().map(safe).unwrap_or_else(|| none.clone());
         let day = |d: Option<NaiveDate>| {
             d.map(|d| d.format("%Y-%m-%d").to_string())
@@ -294,8 +401,18 @@ impl Screen for CaseDetail {
                 .map(|k| cat.label(kind, k, lang).to_string())
                 .unwrap_or_else(|| none.clone())
         };
-        let card = match &c.card_no {
-            Some(no) => tf(
+        let card = match (&c.card_no, c.state) {
+            // A stopped service's card is valid no longer: its last day is the stop's.
+            (Some(no), CaseState::Stopped) => tf(
+                lang,
+                "cases.card_line_stopped",
+                &[
+                    ("card", no),
+                    ("version", &c.card_version.to_string()),
+                    ("date", &day(c.stopped_on)),
+                ],
+            ),
+            (Some(no), _) => tf(
                 lang,
                 "cases.card_line",
                 &[
@@ -304,6 +421,25 @@ impl Screen for CaseDetail {
                     ("until", &day(c.card_valid_until)),
                 ],
             ),
+            (None, _) => none.clone(),
+        };
+        let staff = match (&c.survey_staff, &c.household.second_investigator) {
+            (Some(a), Some(b)) => format!("{}、{}", safe(a), safe(b)),
+            (a, _) => opt(a),
+        };
+        let decision = match &self.decision {
+            Some(d) => {
+                let mut s = d.note.as_deref().map(safe).unwrap_or_else(|| none.clone());
+                s.push_str(&tf(
+                    lang,
+                    "cases.decided_by",
+                    &[("by", &opt(&d.by)), ("date", &day(d.on))],
+                ));
+                if d.by_assessor {
+                    s.push_str(t(lang, "cases.by_assessor"));
+                }
+                s
+            }
             None => none.clone(),
         };
         let mut lines = vec![
@@ -327,18 +463,40 @@ impl Screen for CaseDetail {
                 "cases.survey_date",
                 day(c.survey_date),
                 "cases.survey_staff",
-                opt(&c.survey_staff),
+                staff,
             ),
             row("cases.findings", opt(&c.survey_findings)),
-            pair(
-                "field.category",
-                coded(ListKind::RecipientCategory, &c.category),
-                "field.self_care",
-                coded(ListKind::SelfCare, &c.self_care),
-            ),
-            row("cases.decision_note", opt(&c.decision_note)),
-            Line::from(""),
         ];
+        if c.household.size.is_some() {
+            let h = &c.household;
+            lines.push(pair(
+                "field.household_size",
+                h.size
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| none.clone()),
+                "cases.income",
+                h.monthly_income
+                    .map(|f| tf(lang, "cases.yuan", &[("amount", &f.yuan_text())]))
+                    .unwrap_or_else(|| none.clone()),
+            ));
+            lines.push(pair(
+                "field.housing",
+                coded(ListKind::Housing, &h.housing),
+                "field.care_situation",
+                opt(&h.care),
+            ));
+        }
+        lines.push(pair(
+            "field.category",
+            coded(ListKind::RecipientCategory, &c.category),
+            "field.self_care",
+            coded(ListKind::SelfCare, &c.self_care),
+        ));
+        lines.push(row("cases.decision_note", decision));
+        if let Some(l) = self.step_line(env, area.width as usize) {
+            lines.push(l);
+        }
+        lines.push(Line::from(""));
         let plan = c.plan_lines();
         if plan.is_empty() {
             lines.push(row("field.needs", none.clone()));
@@ -441,7 +599,12 @@ pub struct CaseForm {
     case_id: String,
     kind: Kind,
     form: Form,
+    /// The person's name, for the stop's confirmation.
+    person_name: String,
 }
+
+/// The dialog that confirms a stop.
+const ASK_STOP: u32 = 10;
 
 impl CaseForm {
     /// The form of step `kind` on case `case_id`.
@@ -452,6 +615,23 @@ impl CaseForm {
                 FormField::text("staff", "cases.survey_staff", 50)
                     .for_field(Field::Reporter)
                     .checked(required_text),
+                FormField::text("staff2", "field.second_investigator", 50)
+                    .for_field(Field::SecondInvestigator)
+                    .checked(required_text),
+                FormField::number("household_size", "field.household_size", 1, HOUSEHOLD_MAX)
+                    .for_field(Field::HouseholdSize),
+                FormField::text("income", "field.income", 16)
+                    .for_field(Field::Income)
+                    .checked(check_yuan),
+                FormField::choice(
+                    "housing",
+                    "field.housing",
+                    options(ListKind::Housing, env),
+                    true,
+                )
+                .for_field(Field::Housing),
+                FormField::text("care", "field.care_situation", 200)
+                    .for_field(Field::CareSituation),
                 FormField::text("findings", "cases.findings", 2000)
                     .for_field(Field::Note)
                     .checked(required_text),
@@ -483,12 +663,30 @@ impl CaseForm {
                 )
                 .for_field(Field::Needs),
             ],
-            Kind::Deny | Kind::Withdraw | Kind::Suspend => {
+            Kind::Deny | Kind::Withdraw => {
                 vec![FormField::text("reason", "field.reason", 200)
                     .for_field(Field::Reason)
                     .checked(required_text)]
             }
+            Kind::Suspend => vec![
+                FormField::text("reason", "field.reason", 200)
+                    .for_field(Field::Reason)
+                    .checked(required_text),
+                FormField::date("from", "cases.suspended_on").for_field(Field::Date),
+                FormField::date("until", "field.resume_date").for_field(Field::ResumeDate),
+            ],
             Kind::Review => vec![
+                FormField::date("date", "cases.review_date").for_field(Field::Date),
+                FormField::text("reviewer", "field.reviewer", 50)
+                    .for_field(Field::Reviewer)
+                    .checked(required_text),
+                FormField::choice(
+                    "outcome",
+                    "field.review_outcome",
+                    options(ListKind::ReviewOutcome, env),
+                    false,
+                )
+                .for_field(Field::ReviewOutcome),
                 FormField::text("note", "field.note", 1000).for_field(Field::Note),
                 FormField::multi(
                     "needs",
@@ -502,30 +700,71 @@ impl CaseForm {
                 )
                 .for_field(Field::Needs),
             ],
+            // No reason is chosen for the user: a stop for the wrong reason is worse than a
+            // refusal to save without one.
             Kind::Stop => vec![
                 FormField::choice(
                     "reason",
-                    "field.reason",
+                    "cases.stop_reason",
                     options(ListKind::StopReason, env),
-                    false,
+                    true,
                 )
                 .for_field(Field::Reason),
+                FormField::date("date", "field.stop_date").for_field(Field::StopDate),
                 FormField::text("note", "field.note", 1000).for_field(Field::Note),
             ],
         };
         let mut form = Form::new(fields);
-        form.today = env.clock.today();
-        if kind == Kind::Survey {
-            form.set_value("date", &env.clock.today().format("%Y-%m-%d").to_string());
-            if let Some(s) = &env.session {
-                form.set_value("staff", &s.username);
+        let today = env.clock.today();
+        form.today = today;
+        let today_text = today.format("%Y-%m-%d").to_string();
+        let user = env.session.as_ref().map(|s| s.username.clone());
+        match kind {
+            Kind::Survey => {
+                form.set_value("date", &today_text);
+                if let Some(u) = &user {
+                    form.set_value("staff", u);
+                }
             }
-            form.mark_saved();
+            Kind::Review => {
+                form.set_value("date", &today_text);
+                if let Some(u) = &user {
+                    form.set_value("reviewer", u);
+                }
+            }
+            Kind::Suspend => form.set_value("from", &today_text),
+            Kind::Stop => form.set_value("date", &today_text),
+            _ => {}
         }
+        form.mark_saved();
         CaseForm {
             case_id: case_id.to_string(),
             kind,
             form,
+            person_name: String::new(),
+        }
+    }
+
+    /// Names the person in the stop's confirmation.
+    pub fn for_person(mut self, name: &str) -> CaseForm {
+        self.person_name = name.to_string();
+        self
+    }
+
+    /// Offers the categories the person's facts admit first: the first is chosen.
+    pub fn preset_category(&mut self, code: Option<&str>) {
+        if let Some(c) = code {
+            self.form.set_choice("category", c);
+            self.form.mark_saved();
+        }
+    }
+
+    fn stop_draft(&self) -> case::Stop {
+        let f = &self.form;
+        case::Stop {
+            reason: f.choice("reason"),
+            date: parse_date(Field::StopDate, &f.value("date")).ok().flatten(),
+            note: f.value("note"),
         }
     }
 
@@ -550,7 +789,12 @@ impl CaseForm {
                 let s = case::Survey {
                     date: parse_date(Field::Date, &f.value("date")).ok().flatten(),
                     staff: f.value("staff"),
+                    second_staff: f.value("staff2"),
                     findings: f.value("findings"),
+                    household_size: f.value("household_size"),
+                    monthly_income: f.value("income"),
+                    housing: f.choice("housing"),
+                    care: f.value("care"),
                 };
                 env.ctx()
                     .and_then(|mut ctx| case::survey(&mut ctx, &id, &s))
@@ -574,21 +818,63 @@ impl CaseForm {
                     .and_then(|mut ctx| case::withdraw(&mut ctx, &id, &r))
             }
             Kind::Suspend => {
-                let r = f.value("reason");
+                let s = case::Suspension {
+                    reason: f.value("reason"),
+                    from: parse_date(Field::Date, &f.value("from")).ok().flatten(),
+                    resume_expected: parse_date(Field::ResumeDate, &f.value("until"))
+                        .ok()
+                        .flatten(),
+                };
                 env.ctx()
-                    .and_then(|mut ctx| case::suspend(&mut ctx, &id, &r))
+                    .and_then(|mut ctx| case::suspend(&mut ctx, &id, &s))
             }
             Kind::Review => {
-                let (note, needs) = (f.value("note"), f.multi("needs"));
+                let r = case::Review {
+                    date: parse_date(Field::Date, &f.value("date")).ok().flatten(),
+                    reviewer: f.value("reviewer"),
+                    outcome: f.choice("outcome"),
+                    note: f.value("note"),
+                    needs: Some(f.multi("needs")),
+                };
                 env.ctx()
-                    .and_then(|mut ctx| case::review(&mut ctx, &id, &note, Some(needs)))
+                    .and_then(|mut ctx| case::review(&mut ctx, &id, &r))
             }
             Kind::Stop => {
-                let (reason, note) = (f.choice("reason"), f.value("note"));
-                env.ctx()
-                    .and_then(|mut ctx| case::stop(&mut ctx, &id, &reason, &note))
+                // Ask first, naming the reason and the day: a stop ends the person's service.
+                let s = self.stop_draft();
+                if s.reason.is_empty() {
+                    let v = ValidationError::new(Field::Reason, Reason::Required);
+                    self.form.show_error(&v, lang);
+                    return Outcome::Status(v.localize(lang));
+                }
+                let reason = Catalogue::builtin()
+                    .label(ListKind::StopReason, &s.reason, lang)
+                    .to_string();
+                let day = s
+                    .date
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|| f.value("date"));
+                return Outcome::Dialog(Dialog::confirm(
+                    t(lang, "cmd.stop").into(),
+                    tf(
+                        lang,
+                        "cases.ask_stop",
+                        &[
+                            ("name", &safe(&self.person_name)),
+                            ("reason", &reason),
+                            ("date", &day),
+                        ],
+                    ),
+                    Purpose::Screen(ASK_STOP),
+                ));
             }
         };
+        self.finish(result, env)
+    }
+
+    /// Pops the form when the step was saved; shows the refusal beside its field otherwise.
+    fn finish(&mut self, result: Result<Case, AppError>, env: &mut Env) -> Outcome {
+        let lang = env.lang;
         match result {
             Ok(_) => {
                 self.form.mark_saved();
@@ -631,4 +917,18 @@ impl FormPage for CaseForm {
     fn save(&mut self, env: &mut Env) -> Outcome {
         CaseForm::save(self, env)
     }
+
+    fn answered(&mut self, answer: Answer, env: &mut Env) -> Outcome {
+        if answer.purpose != Purpose::Screen(ASK_STOP) || !answer.yes {
+            return Outcome::None;
+        }
+        let id = self.case_id.clone();
+        let s = self.stop_draft();
+        let result = env.ctx().and_then(|mut ctx| case::stop(&mut ctx, &id, &s));
+        self.finish(result, env)
+    }
+}
+
+fn check_yuan(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
+    Fen::parse_yuan(Field::Income, v).map(|_| ())
 }

@@ -640,11 +640,19 @@ impl Screen for PersonDetail {
                 } else {
                     what
                 };
-                lines.push(Line::from(vec![
+                let mut spans = vec![
                     Span::styled(format!(" {}  ", show_instant(&e.at)), env.theme.hint),
                     Span::raw(fit(what, 24)),
                     Span::styled(safe(&e.actor), env.theme.hint),
-                ]));
+                ];
+                if let Some(d) = e
+                    .record
+                    .as_deref()
+                    .and_then(|r| step_detail(&e.kind, r, env.lang))
+                {
+                    spans.push(Span::raw(format!("  {d}")));
+                }
+                lines.push(Line::from(spans));
             }
         }
         let lines: Vec<Line<'_>> = lines
@@ -685,4 +693,43 @@ fn reason_row(area: Rect, env: &Env) -> (Rect, u16) {
     );
     let label_w = crate::tui::text::width(t(env.lang, "detail.reveal_reason")) as u16;
     (row, label_w.min(row.width))
+}
+
+/// What a case step's own facts were, for its timeline line: the stop's reason and day, the
+/// suspension's reason and expected resume, the review's outcome, the decision's note, the
+/// withdrawal's reason. Read from the entry's record, so each line says what that step
+/// recorded, whatever came after.
+fn step_detail(kind: &str, record: &str, lang: crate::i18n::Lang) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(record).ok()?;
+    let text = |k: &str| v.get(k).and_then(|x| x.as_str()).map(safe);
+    let cat = Catalogue::builtin();
+    let coded = |k: &str, list: ListKind| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .map(|c| cat.label(list, c, lang).to_string())
+    };
+    let detail = match kind {
+        "case.stop" => tf(
+            lang,
+            "cases.stop_facts",
+            &[
+                ("reason", &coded("stop_reason", ListKind::StopReason)?),
+                ("date", &text("stopped_on").unwrap_or_default()),
+            ],
+        ),
+        "case.suspend" => tf(
+            lang,
+            "cases.suspend_facts",
+            &[
+                ("reason", &text("suspend_reason")?),
+                ("from", &text("suspended_on").unwrap_or_default()),
+                ("until", &text("resume_expected").unwrap_or_default()),
+            ],
+        ),
+        "case.review" => coded("review_outcome", ListKind::ReviewOutcome)?,
+        "case.approve" | "case.deny" => text("decision_note")?,
+        "case.withdraw" => text("withdraw_reason")?,
+        _ => return None,
+    };
+    Some(detail)
 }

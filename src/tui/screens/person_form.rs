@@ -141,6 +141,13 @@ impl PersonForm {
             FormField::text("guardian_phone", "field.guardian_phone", 20)
                 .for_field(Field::GuardianPhone)
                 .checked(check_guardian_phone),
+            FormField::choice(
+                "guardian_status",
+                "field.guardian_status",
+                options(ListKind::GuardianStatus, env),
+                true,
+            )
+            .for_field(Field::GuardianStatus),
             FormField::text("emergency_contact", "field.emergency_contact", 100)
                 .for_field(Field::EmergencyContact),
             FormField::text("note", "field.note", crate::domain::person::NOTE_MAX)
@@ -198,6 +205,9 @@ impl PersonForm {
         form.set_yes("hukou_local", f.hukou_local);
         form.set_yes("lives_alone", f.lives_alone);
         form.set_choice("assistance_status", &f.assistance_status);
+        if let Some(g) = &f.guardian_status {
+            form.set_choice("guardian_status", g);
+        }
         for (id, v) in [
             ("self_care", &f.self_care),
             ("disability_type", &f.disability_type),
@@ -261,6 +271,7 @@ impl PersonForm {
             lives_alone: f.yes("lives_alone"),
             guardian_name: f.value("guardian_name"),
             guardian_phone: f.value("guardian_phone"),
+            guardian_status: f.choice("guardian_status"),
             emergency_contact: f.value("emergency_contact"),
             note: f.value("note"),
         }

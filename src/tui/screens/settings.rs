@@ -37,6 +37,8 @@ pub struct Settings {
     /// An administrator may manage the accounts.
     may_manage_users: bool,
     thresholds: Result<Thresholds, String>,
+    /// The maker-checker exception: the assessor may also decide.
+    assessor_may_decide: bool,
 }
 
 impl Settings {
@@ -57,6 +59,7 @@ impl Settings {
                 .as_ref()
                 .is_some_and(|s| allows_anywhere(&s.grants, Permission::ManageUsers)),
             thresholds: Ok(Thresholds::default()),
+            assessor_may_decide: false,
         };
         s.reload(env);
         s
@@ -68,6 +71,10 @@ impl Settings {
             .ctx()
             .and_then(|ctx| settings::thresholds(&ctx))
             .map_err(|e| e.localize(lang));
+        self.assessor_may_decide = env
+            .ctx()
+            .and_then(|ctx| settings::assessor_may_decide(&ctx))
+            .unwrap_or(false);
     }
 
     /// The time limits, two to a line.
@@ -190,7 +197,7 @@ impl Screen for Settings {
             }
             Action::New if self.demo => Self::start_demo(env),
             Action::Edit if self.may_edit => match &self.thresholds {
-                Ok(t_) => Outcome::Push(Box::new(LimitsForm::new(*t_))),
+                Ok(t_) => Outcome::Push(Box::new(LimitsForm::new(*t_, self.assessor_may_decide))),
                 Err(_) => Outcome::None,
             },
             _ => Outcome::None,
@@ -233,6 +240,17 @@ impl Screen for Settings {
             env.theme.title,
         ));
         lines.extend(self.limit_lines(env));
+        lines.push(Line::from(format!(
+            "  {}",
+            t(
+                lang,
+                if self.assessor_may_decide {
+                    "settings.assessor_may_decide_on"
+                } else {
+                    "settings.assessor_may_decide_off"
+                }
+            )
+        )));
         if !self.may_edit {
             lines.push(Line::styled(
                 format!("  {}", t(lang, "settings.limits_admin_only")),
@@ -274,18 +292,23 @@ pub struct LimitsForm {
 
 impl LimitsForm {
     /// The form filled with `current`.
-    pub fn new(current: Thresholds) -> LimitsForm {
-        let fields = Limit::ALL
+    pub fn new(current: Thresholds, assessor_may_decide: bool) -> LimitsForm {
+        let mut fields: Vec<FormField> = Limit::ALL
             .iter()
             .map(|l| {
                 let (min, max) = l.range();
                 FormField::number(l.code(), l.label_key(), min, max).for_field(Field::Limit(*l))
             })
             .collect();
+        fields.push(FormField::yes_no(
+            "assessor_may_decide",
+            "settings.assessor_may_decide",
+        ));
         let mut form = Form::new(fields);
         for l in Limit::ALL {
             form.set_value(l.code(), &current.get(l).to_string());
         }
+        form.set_yes("assessor_may_decide", assessor_may_decide);
         form.mark_saved();
         LimitsForm { form }
     }
@@ -306,10 +329,11 @@ impl LimitsForm {
                 .unwrap_or(l.default_days());
             next.set(l, days);
         }
-        match env
-            .ctx()
-            .and_then(|mut ctx| settings::set_thresholds(&mut ctx, &next))
-        {
+        let may_decide = self.form.yes("assessor_may_decide");
+        match env.ctx().and_then(|mut ctx| {
+            settings::set_thresholds(&mut ctx, &next)?;
+            settings::set_assessor_may_decide(&mut ctx, may_decide)
+        }) {
             Ok(_) => {
                 self.form.mark_saved();
                 Outcome::Pop
