@@ -439,8 +439,7 @@ fn history(
     if let (Some(card_no), Some(issued)) = (case.card_no.clone(), issued_on) {
         let until = match case.state {
             CaseState::Stopped | CaseState::Suspended => {
-                chrono::NaiveDate::parse_from_str(&case.state_changed_at[..10], "%Y-%m-%d")
-                    .unwrap_or(today)
+                clock::stored_day(&case.state_changed_at).unwrap_or(today)
             }
             _ => today,
         };
