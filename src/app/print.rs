@@ -65,7 +65,9 @@ pub fn outbox(ctx: &Ctx<'_>) -> Result<PathBuf> {
     Ok(data_dir::outbox(&dir, &ctx.session.username)?)
 }
 
-/// Writes `bytes` to `path` and logs the export of `subject`'s data as `what`.
+/// Writes `bytes` to `path` — or, when a different file of that name exists (an earlier
+/// print), to the next free `…-2`, `…-3` version of it — and logs the export of `subject`'s data as `what`.
+/// Returns the file written.
 pub(crate) fn deliver(
     ctx: &mut Ctx<'_>,
     path: PathBuf,
@@ -73,7 +75,8 @@ pub(crate) fn deliver(
     what: &str,
     subject: &str,
 ) -> Result<PathBuf> {
-    data_dir::write_file_atomically(&path, bytes, data_dir::file_mode_at(&path))?;
+    // A reprint never replaces an earlier file: it gets the next free version of the name.
+    let path = data_dir::write_new_file(&path, bytes, data_dir::file_mode_at(&path))?;
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();
     let file = path
@@ -228,6 +231,27 @@ pub fn service_form(ctx: &mut Ctx<'_>, case_id: &str, lang: Lang) -> Result<Path
     )
 }
 
+/// The part of a name list's file name that tells providers apart: the provider's name in
+/// pinyin (at most 24 letters, readable in any file manager) and its whole record id (unique:
+/// the first characters of a UUIDv7 are only its creation time, shared by providers created
+/// in the same minute).
+fn name_list_key(name: &str, id: &str) -> String {
+    let spelled: String = crate::domain::pinyin_keys::keys_of(name)
+        .full
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(24)
+        .collect();
+    if spelled.is_empty() {
+        id.to_string()
+    } else {
+        format!("{spelled}_{id}")
+    }
+}
+
 /// Writes provider `provider_id`'s name list (xlsx): every recipient in service whose plan
 /// names it, with the items it serves them. Returns the file and how many are on it.
 pub fn name_list(ctx: &mut Ctx<'_>, provider_id: &str, lang: Lang) -> Result<(PathBuf, usize)> {
@@ -278,7 +302,7 @@ pub fn name_list(ctx: &mut Ctx<'_>, provider_id: &str, lang: Lang) -> Result<(Pa
         "{}.xlsx",
         file_stem(&[
             "name-list",
-            &provider.meta.id[..8.min(provider.meta.id.len())],
+            &name_list_key(&provider.name, &provider.meta.id),
             &today.format("%Y%m%d").to_string()
         ])
     ));
