@@ -121,6 +121,8 @@ struct Loaded {
     id_number: String,
     community_name: String,
     issuer_name: String,
+    /// The real name of the one who prints (never the login name).
+    printed_by: String,
 }
 
 /// Case `case_id` and its person, with their facts as the session may see them: a print is
@@ -145,6 +147,7 @@ fn load(ctx: &Ctx<'_>, case_id: &str, card: bool) -> Result<Loaded> {
         .and_then(|u| u.parent.as_deref())
         .map(|p| ctx.tree.name_of(p).to_string())
         .unwrap_or_else(|| community_name.clone());
+    let printed_by = super::users::real_name(ctx, &ctx.session.username)?;
     Ok(Loaded {
         person,
         case,
@@ -152,6 +155,7 @@ fn load(ctx: &Ctx<'_>, case_id: &str, card: bool) -> Result<Loaded> {
         id_number,
         community_name,
         issuer_name,
+        printed_by,
     })
 }
 
@@ -168,7 +172,7 @@ fn sheet<'a>(
         issuer_name: &l.issuer_name,
         providers,
         printed_on: ctx.clock.today(),
-        printed_by: &ctx.session.username,
+        printed_by: &l.printed_by,
     }
 }
 
