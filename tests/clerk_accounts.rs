@@ -252,3 +252,34 @@ fn the_command_line_adds_a_user_with_a_real_name() {
     let line = out.lines().find(|l| l.starts_with("liuxia")).unwrap();
     assert!(line.contains("刘霞"), "{out}");
 }
+
+#[test]
+fn l_on_home_switches_to_another_account_without_quitting() {
+    let ws = DemoWs::new();
+    let mut app = app_as(&ws, "subdistrict_caseworker");
+    assert!(screen(&mut app).contains("subdistrict_caseworker"));
+    press(&mut app, &[Key::ch('l')]);
+    let s = screen(&mut app);
+    assert!(!app.quit);
+    assert!(app.env.session.is_none(), "signed out");
+    assert!(!s.contains("subdistrict_caseworker"), "{s}");
+    // Another account signs in on the same screen.
+    typed(&mut app, "provider_staff");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "provider_staff");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let s = screen(&mut app);
+    assert!(s.lines().next().unwrap().contains("provider_staff"), "{s}");
+    assert_eq!(
+        app.env.session.as_ref().map(|s| s.username.as_str()),
+        Some("provider_staff")
+    );
+    assert_eq!(
+        count(
+            &ws,
+            "SELECT count(*) FROM access_log
+             WHERE event = 'logout' AND actor = 'subdistrict_caseworker'"
+        ),
+        1
+    );
+}

@@ -24,6 +24,8 @@ pub struct Account {
     pub grants: Vec<Grant>,
     /// The provider (record id) a provider staff account works for.
     pub provider_id: Option<String>,
+    /// That provider's name.
+    pub provider_name: Option<String>,
     pub disabled: bool,
     /// Locked until then (RFC 3339 UTC), if locked now.
     pub locked_until: Option<String>,
@@ -212,7 +214,8 @@ pub fn update(ctx: &mut Ctx<'_>, username: &str, edit: &AccountEdit) -> Result<(
     })
 }
 
-/// The providers an account may be bound to, as (record id, name), active ones by name.
+/// The providers an account may be bound to, as (record id, name): the active ones, by the
+/// pinyin of their names.
 pub fn provider_choices(ctx: &Ctx<'_>) -> Result<Vec<(String, String)>> {
     ctx.require_somewhere(Action::ManageUsers)?;
     let mut out: Vec<(String, String)> = crate::store::providers::list(ctx.store.conn())?
@@ -220,7 +223,14 @@ pub fn provider_choices(ctx: &Ctx<'_>) -> Result<Vec<(String, String)>> {
         .filter(|p| p.active)
         .map(|p| (p.meta.id, p.name))
         .collect();
-    out.sort_by(|a, b| a.1.cmp(&b.1));
+    // By pinyin, as people look names up.
+    out.sort_by_cached_key(|(_, name)| {
+        crate::domain::pinyin_keys::keys_of(name)
+            .full
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    });
     Ok(out)
 }
 
@@ -242,6 +252,10 @@ pub fn list(ctx: &Ctx<'_>) -> Result<Vec<Account>> {
     for u in users::list(conn)? {
         let lock = users::lock_state(conn, &u.username)?.unwrap_or_default();
         let provider_id = users::provider_of(conn, &u.username)?;
+        let provider_name = match &provider_id {
+            Some(p) => crate::store::providers::get(conn, p)?.map(|p| p.name),
+            None => None,
+        };
         let locked_until = lock.locked_until.filter(|until| {
             chrono::DateTime::parse_from_rfc3339(until)
                 .map(|t| t.with_timezone(&chrono::Utc) > now)
@@ -252,6 +266,7 @@ pub fn list(ctx: &Ctx<'_>) -> Result<Vec<Account>> {
             display_name: u.display_name,
             grants: u.grants,
             provider_id,
+            provider_name,
             disabled: u.disabled,
             locked_until,
         });

@@ -158,11 +158,12 @@ impl Screen for UsersScreen {
                         .grants
                         .iter()
                         .map(|g| {
-                            format!(
-                                "{}@{}",
-                                t(lang, g.role.label_key()),
-                                safe(env.org_name(&g.org))
-                            )
+                            // A bound provider staff account works at its provider.
+                            let at = match (&a.provider_name, g.role) {
+                                (Some(p), Role::ProviderStaff) => p.as_str(),
+                                _ => env.org_name(&g.org),
+                            };
+                            format!("{}@{}", t(lang, g.role.label_key()), safe(at))
                         })
                         .collect();
                     let state = a.localize(lang);
@@ -315,7 +316,7 @@ impl FormPage for UserForm {
     }
 }
 
-/// Changing a user's real name and the provider a provider staff account works for.
+/// Changing a user's real name and, for a provider staff account, the provider it works for.
 pub struct EditForm {
     username: String,
     form: Form,
@@ -323,12 +324,16 @@ pub struct EditForm {
 
 impl EditForm {
     fn new(env: &mut Env, a: &Account) -> EditForm {
-        let mut form = Form::new(vec![
+        let mut fields = vec![
             FormField::info("who", "field.username"),
             FormField::text("real_name", "users.real_name", users::REAL_NAME_CHARS)
                 .for_field(Field::Name),
-            provider_field(env),
-        ]);
+        ];
+        // Only a provider staff account works for a provider.
+        if a.grants.iter().any(|g| g.role == Role::ProviderStaff) {
+            fields.push(provider_field(env));
+        }
+        let mut form = Form::new(fields);
         form.set_value("who", &safe(&a.username));
         form.set_value("real_name", &a.display_name);
         if let Some(p) = &a.provider_id {
