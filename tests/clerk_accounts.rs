@@ -283,3 +283,32 @@ fn l_on_home_switches_to_another_account_without_quitting() {
         1
     );
 }
+
+#[test]
+fn the_users_screen_at_80x24() {
+    let mut ws = DemoWs::new();
+    with_ctx(&mut ws, "demo", |ctx| {
+        demo::generate(ctx, 0, 1, &mut |_, _| true).unwrap()
+    });
+    for lang in [Lang::ZhCn, Lang::En] {
+        let env = common::screen::env(&ws.db(), lang);
+        let u = ws.users.iter().find(|u| u.username == "demo").unwrap();
+        let mut app = App::signed_in(
+            env,
+            Session {
+                username: u.username.clone(),
+                grants: u.grants.clone(),
+            },
+        );
+        press(&mut app, &[Key::ch('0'), Key::ch('u')]);
+        let t = common::screen::draw(&mut app);
+        insta::assert_snapshot!(format!("users_{}_80x24", lang.code()), t.backend());
+        // The provider staff account, bound to its provider, edited.
+        for _ in 0..5 {
+            press(&mut app, &[k(KeyCode::Down)]);
+        }
+        press(&mut app, &[Key::ch('e')]);
+        let t = common::screen::draw(&mut app);
+        insta::assert_snapshot!(format!("user_edit_{}_80x24", lang.code()), t.backend());
+    }
+}
