@@ -155,7 +155,10 @@ fn another_account_decides_and_later_steps_keep_their_own_notes() {
         !html.contains("本人住院治疗"),
         "the suspension is not the decision's reason"
     );
-    assert!(html.contains("审批人") && html.contains(">demo<"), "{html}");
+    assert!(
+        html.contains("审批人") && html.contains(">陈志远<"),
+        "{html}"
+    );
     // The stop has no default reason, keeps its own day, and leaves the decision alone.
     let e = with_ctx(&mut ws, CW, |ctx| {
         case::stop(ctx, &case_id, &common::stop("", "")).unwrap_err()
@@ -209,7 +212,11 @@ fn a_decision_made_before_its_columns_is_read_from_the_change_log() {
         case::decision(ctx, &c).unwrap().unwrap()
     });
     assert_eq!(d.note.as_deref(), Some("符合条件"));
-    assert_eq!(d.by.as_deref(), Some("demo"));
+    assert_eq!(
+        d.by.as_deref(),
+        Some("陈志远"),
+        "the real name of the account"
+    );
     assert_eq!(d.on, Some(day("2026-11-28")));
 }
 

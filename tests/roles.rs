@@ -22,6 +22,7 @@ fn provider_staff(ws: &mut DemoWs, provider: &str) -> jiuzhu::app::Session {
         users::add(
             ctx,
             "liumin",
+            "刘敏",
             &[Role::ProviderStaff],
             Some("360104001"),
             Some(provider),
@@ -95,6 +96,7 @@ fn every_role_is_refused_what_the_table_does_not_give_it() {
                 denied(&users::add(
                     ctx,
                     &new_user,
+                    "",
                     &[Role::InfoOfficer],
                     Some(COMMUNITY),
                     None,
@@ -157,6 +159,7 @@ fn provider_staff_tied_to_a_provider_serve_its_recipients_only() {
         let r = users::add(
             ctx,
             "nobody",
+            "",
             &[Role::ProviderStaff],
             None,
             Some("no-such-provider"),

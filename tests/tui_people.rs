@@ -570,12 +570,22 @@ fn an_administrator_adds_a_user_sets_a_password_and_disables_them_by_keys() {
     assert!(screen(&mut app).contains("用户管理"));
     press(&mut app, &[Key::ch('n')]);
     typed(&mut app, "liuxia");
-    // Roles: the first (系统管理员) skipped, the second (信息员) ticked.
+    // No real name (the username stands for it). Roles: the first (系统管理员) skipped, the
+    // second (信息员) ticked.
     press(
         &mut app,
-        &[k(KeyCode::Tab), k(KeyCode::Right), Key::ch(' ')],
+        &[
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Right),
+            Key::ch(' '),
+        ],
     );
-    press(&mut app, &[k(KeyCode::Tab), k(KeyCode::Tab)]);
+    // The unit as it is, no provider.
+    press(
+        &mut app,
+        &[k(KeyCode::Tab), k(KeyCode::Tab), k(KeyCode::Tab)],
+    );
     typed(&mut app, "Hongdu-2026");
     press(&mut app, &[k(KeyCode::Tab)]);
     typed(&mut app, "Hongdu-2026");

@@ -79,6 +79,13 @@ pub fn screen_locked(store: &mut Store, username: &str, clock: &dyn Clock) -> Re
     Ok(())
 }
 
+/// Records that `username` signed out to let another account sign in (switch user).
+pub fn signed_out(store: &mut Store, username: &str, clock: &dyn Clock) -> Result<()> {
+    let at = super::clock::rfc3339(clock.now());
+    crate::store::access_log::append_now(store, &at, username, "logout", "", "")?;
+    Ok(())
+}
+
 /// Minutes an account stays locked after five wrong passwords.
 fn lock_minutes(store: &Store) -> i64 {
     limit_of(store, crate::domain::timeliness::Limit::LockOut)

@@ -721,10 +721,10 @@ pub fn stop(ctx: &mut Ctx<'_>, id: &str, s: &Stop) -> Result<Case> {
 /// of its own read it from the change log, where the decision's entry holds the note as it
 /// was then (a later review or stop overwrote the column on those cases).
 pub fn decision(ctx: &Ctx<'_>, c: &Case) -> Result<Option<Decision>> {
-    if c.decided_by.is_some() {
+    if let Some(account) = &c.decided_by {
         return Ok(Some(Decision {
             note: c.decision_note.clone(),
-            by: c.decided_by.clone(),
+            by: Some(super::users::real_name(ctx, account)?),
             on: c.decided_on,
             by_assessor: c.decided_by_assessor,
         }));
@@ -735,16 +735,17 @@ pub fn decision(ctx: &Ctx<'_>, c: &Case) -> Result<Option<Decision>> {
         &c.meta.id,
         &["case.approve", "case.deny"],
     )?;
-    Ok(logged.map(|(actor, at, record)| {
-        let note = serde_json::from_str::<serde_json::Value>(&record)
-            .ok()
-            .and_then(|v| v.get("decision_note")?.as_str().map(str::to_string));
-        Decision {
-            note,
-            by: Some(actor),
-            on: super::clock::stored_day(&at),
-            by_assessor: false,
-        }
+    let Some((actor, at, record)) = logged else {
+        return Ok(None);
+    };
+    let note = serde_json::from_str::<serde_json::Value>(&record)
+        .ok()
+        .and_then(|v| v.get("decision_note")?.as_str().map(str::to_string));
+    Ok(Some(Decision {
+        note,
+        by: Some(super::users::real_name(ctx, &actor)?),
+        on: super::clock::stored_day(&at),
+        by_assessor: false,
     }))
 }
 

@@ -1,7 +1,7 @@
 //! Time and ids. Use cases read the time from a [`Clock`] so tests fix it; dates are shown in
 //! China time (UTC+8), stored as RFC 3339 UTC.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rand::RngCore;
 
 /// Where use cases get the time.
@@ -35,21 +35,7 @@ impl Clock for FixedClock {
     }
 }
 
-/// China Standard Time, UTC+8 (no daylight saving); checked at compile time.
-const CHINA: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
-    Some(o) => o,
-    None => panic!("UTC+8 is a valid offset"),
-};
-
-/// China Standard Time.
-pub fn china() -> FixedOffset {
-    CHINA
-}
-
-/// The date in China at instant `t`.
-pub fn china_date(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&china()).date_naive()
-}
+pub use crate::domain::date::{china, china_date, show_day, show_instant, stored_day};
 
 /// The stored form of an instant: RFC 3339 UTC with milliseconds.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
@@ -64,24 +50,6 @@ pub fn new_id(t: DateTime<Utc>, rng: &mut dyn RngCore) -> String {
     uuid::Builder::from_unix_timestamp_millis(millis, &bytes)
         .into_uuid()
         .to_string()
-}
-
-/// The China date of a stored instant (RFC 3339), if it parses.
-pub fn stored_day(stored: &str) -> Option<NaiveDate> {
-    DateTime::parse_from_rfc3339(stored)
-        .ok()
-        .map(|t| china_date(t.with_timezone(&Utc)))
-}
-
-/// Shows a stored instant in China time, `YYYY-MM-DD HH:MM`.
-pub fn show_instant(stored: &str) -> String {
-    DateTime::parse_from_rfc3339(stored)
-        .map(|t| {
-            t.with_timezone(&china())
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| stored.to_string())
 }
 
 #[cfg(test)]

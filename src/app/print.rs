@@ -65,7 +65,9 @@ pub fn outbox(ctx: &Ctx<'_>) -> Result<PathBuf> {
     Ok(data_dir::outbox(&dir, &ctx.session.username)?)
 }
 
-/// Writes `bytes` to `path` and logs the export of `subject`'s data as `what`.
+/// Writes `bytes` to `path` — or, when a different file of that name exists (an earlier
+/// print), to the next free `…-2`, `…-3` version of it — and logs the export of `subject`'s data as `what`.
+/// Returns the file written.
 pub(crate) fn deliver(
     ctx: &mut Ctx<'_>,
     path: PathBuf,
@@ -73,7 +75,8 @@ pub(crate) fn deliver(
     what: &str,
     subject: &str,
 ) -> Result<PathBuf> {
-    data_dir::write_file_atomically(&path, bytes, data_dir::file_mode_at(&path))?;
+    // A reprint never replaces an earlier file: it gets the next free version of the name.
+    let path = data_dir::write_new_file(&path, bytes, data_dir::file_mode_at(&path))?;
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();
     let file = path
@@ -118,6 +121,8 @@ struct Loaded {
     id_number: String,
     community_name: String,
     issuer_name: String,
+    /// The real name of the one who prints (never the login name).
+    printed_by: String,
 }
 
 /// Case `case_id` and its person, with their facts as the session may see them: a print is
@@ -142,6 +147,7 @@ fn load(ctx: &Ctx<'_>, case_id: &str, card: bool) -> Result<Loaded> {
         .and_then(|u| u.parent.as_deref())
         .map(|p| ctx.tree.name_of(p).to_string())
         .unwrap_or_else(|| community_name.clone());
+    let printed_by = super::users::real_name(ctx, &ctx.session.username)?;
     Ok(Loaded {
         person,
         case,
@@ -149,6 +155,7 @@ fn load(ctx: &Ctx<'_>, case_id: &str, card: bool) -> Result<Loaded> {
         id_number,
         community_name,
         issuer_name,
+        printed_by,
     })
 }
 
@@ -165,7 +172,7 @@ fn sheet<'a>(
         issuer_name: &l.issuer_name,
         providers,
         printed_on: ctx.clock.today(),
-        printed_by: &ctx.session.username,
+        printed_by: &l.printed_by,
     }
 }
 
@@ -235,6 +242,27 @@ pub fn service_form(ctx: &mut Ctx<'_>, case_id: &str, lang: Lang) -> Result<Path
     )
 }
 
+/// The part of a name list's file name that tells providers apart: the provider's name in
+/// pinyin (at most 24 letters, readable in any file manager) and its whole record id (unique:
+/// the first characters of a UUIDv7 are only its creation time, shared by providers created
+/// in the same minute).
+fn name_list_key(name: &str, id: &str) -> String {
+    let spelled: String = crate::domain::pinyin_keys::keys_of(name)
+        .full
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(24)
+        .collect();
+    if spelled.is_empty() {
+        id.to_string()
+    } else {
+        format!("{spelled}_{id}")
+    }
+}
+
 /// Writes provider `provider_id`'s name list (xlsx): every recipient in service whose plan
 /// names it, with the items it serves them. Returns the file and how many are on it.
 pub fn name_list(ctx: &mut Ctx<'_>, provider_id: &str, lang: Lang) -> Result<(PathBuf, usize)> {
@@ -285,7 +313,7 @@ pub fn name_list(ctx: &mut Ctx<'_>, provider_id: &str, lang: Lang) -> Result<(Pa
         "{}.xlsx",
         file_stem(&[
             "name-list",
-            &provider.meta.id[..8.min(provider.meta.id.len())],
+            &name_list_key(&provider.name, &provider.meta.id),
             &today.format("%Y%m%d").to_string()
         ])
     ));

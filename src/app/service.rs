@@ -34,6 +34,18 @@ pub fn own_provider(ctx: &Ctx<'_>) -> Result<Option<String>> {
     )?)
 }
 
+/// The providers the session may register cards and record services for: its own provider
+/// for an account tied to one, else every active provider.
+pub fn desk_providers(ctx: &Ctx<'_>) -> Result<Vec<crate::domain::provider::Provider>> {
+    ctx.require_somewhere(Action::RecordService)?;
+    let own = own_provider(ctx)?;
+    Ok(providers::list(ctx.store.conn())?
+        .into_iter()
+        .filter(|p| p.active)
+        .filter(|p| own.as_ref().is_none_or(|o| *o == p.meta.id))
+        .collect())
+}
+
 /// The recipients the session's provider has registered (for an account tied to a provider),
 /// or those of `provider_id` for anyone else who may record services: what provider staff see
 /// of the people they serve, and nothing more.

@@ -131,6 +131,9 @@ pub enum UserCommand {
     /// 添加用户 / add a user
     Add {
         username: String,
+        /// 实名（打印时显示）/ the real name prints show
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
         #[arg(long)]
         role: String,
         #[arg(long, value_name = "C")]

@@ -377,6 +377,7 @@ fn user_command(
         }
         args::UserCommand::Add {
             username,
+            name,
             role,
             org,
             provider,
@@ -388,6 +389,7 @@ fn user_command(
             users::add(
                 &mut ctx,
                 username,
+                name.as_deref().unwrap_or(""),
                 &roles,
                 org.as_deref(),
                 provider.as_deref(),
@@ -425,8 +427,9 @@ fn user_command(
                 let state = a.localize(lang);
                 writeln!(
                     out,
-                    "{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}",
                     crate::domain::text::for_display(&a.username),
+                    crate::domain::text::for_display(&a.display_name),
                     roles.join(t(lang, "form.list_separator")),
                     state
                 )

@@ -86,9 +86,26 @@ pub fn demo_done(
                 .iter()
                 .map(|g| t(lang, g.role.label_key()).to_string())
                 .collect();
+            let name = crate::app::demo::demo_real_name(&u.username);
+            let who = if u
+                .grants
+                .iter()
+                .any(|g| g.role == crate::domain::permission::Role::ProviderStaff)
+            {
+                tf(
+                    lang,
+                    "demo.works_at",
+                    &[
+                        ("name", name),
+                        ("provider", crate::app::demo::DEMO_STAFF_PROVIDER),
+                    ],
+                )
+            } else {
+                tf(lang, "demo.real_name", &[("name", name)])
+            };
             writeln!(
                 out,
-                "  {:<24} {:<24} {}",
+                "  {:<24} {:<24} {}{who}",
                 u.username,
                 u.password,
                 roles.join(t(lang, "form.list_separator"))

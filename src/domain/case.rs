@@ -91,7 +91,8 @@ pub struct Case {
 pub struct Decision {
     /// 认定意见 (or the reason of a 不予认定).
     pub note: Option<String>,
-    /// 审批人: the account that decided.
+    /// 审批人 as people read it: the real name of the account that decided (its login name
+    /// when it has none; the case record keeps the account).
     pub by: Option<String>,
     /// 认定日期.
     pub on: Option<NaiveDate>,

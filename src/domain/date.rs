@@ -1,6 +1,6 @@
 //! Dates as people type them: `2021-07-15`, `20210715`, `2021/7/15`, `2021.7.15`, `2021年7月15日`.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use super::text::half_width;
 use super::validation::{Field, Reason, ValidationError};
@@ -47,9 +47,62 @@ pub fn parse_date(field: Field, input: &str) -> Result<Option<NaiveDate>, Valida
         .ok_or_else(|| ValidationError::new(field, Reason::BadDate))
 }
 
+/// China Standard Time, UTC+8 (no daylight saving); checked at compile time.
+const CHINA: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
+    Some(o) => o,
+    None => panic!("UTC+8 is a valid offset"),
+};
+
+/// China Standard Time.
+pub fn china() -> FixedOffset {
+    CHINA
+}
+
+/// The date in China at instant `t`.
+pub fn china_date(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&china()).date_naive()
+}
+
+/// The China date of a stored instant (RFC 3339), if it parses: the one way a stored time
+/// becomes a date (never its first ten characters, which are the UTC date).
+pub fn stored_day(stored: &str) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc3339(stored)
+        .ok()
+        .map(|t| china_date(t.with_timezone(&Utc)))
+}
+
+/// Shows the China date of a stored instant, `YYYY-MM-DD`; empty when it does not parse.
+pub fn show_day(stored: &str) -> String {
+    stored_day(stored)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+/// Shows a stored instant in China time, `YYYY-MM-DD HH:MM` (the text itself when it does
+/// not parse).
+pub fn show_instant(stored: &str) -> String {
+    DateTime::parse_from_rfc3339(stored)
+        .map(|t| {
+            t.with_timezone(&china())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| stored.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_instant_is_shown_on_its_china_day() {
+        // 18:00 UTC is 02:00 the next day in China.
+        assert_eq!(show_day("2026-11-27T18:00:00.000Z"), "2026-11-28");
+        assert_eq!(show_day("2026-11-28T15:59:59Z"), "2026-11-28");
+        assert_eq!(show_day("2026-11-28T16:00:00Z"), "2026-11-29");
+        assert_eq!(show_day("not a time"), "");
+        assert_eq!(show_instant("2026-11-27T18:00:00Z"), "2026-11-28 02:00");
+    }
 
     fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, day)

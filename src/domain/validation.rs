@@ -232,6 +232,8 @@ pub enum Reason {
     OutOfRange { min: i64, max: i64 },
     /// Already used by another record.
     Duplicate,
+    /// A provider binding for an account that is not a provider staff account.
+    NotProviderStaff,
     /// A path that is not a regular file (a folder, a device).
     NotAFile,
     /// A file larger than `max_mb` megabytes.
@@ -317,6 +319,7 @@ impl Localize for Reason {
                 &[("min", &min.to_string()), ("max", &max.to_string())],
             ),
             Reason::Duplicate => t(lang, "reason.duplicate").to_string(),
+            Reason::NotProviderStaff => t(lang, "reason.not_provider_staff").to_string(),
             Reason::NotAFile => t(lang, "reason.not_a_file").to_string(),
             Reason::FileTooLarge { max_mb } => tf(
                 lang,

@@ -31,7 +31,7 @@ pub struct PersonSheet<'a> {
     pub providers: &'a [Provider],
     /// The day it is printed.
     pub printed_on: NaiveDate,
-    /// Who prints it (username).
+    /// Who prints it: the account's real name (实名), never its login name.
     pub printed_by: &'a str,
 }
 

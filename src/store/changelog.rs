@@ -183,9 +183,7 @@ impl<'c> WriteTx<'c> {
                 .unwrap_or_else(|_| crate::domain::org::OrgTree::new(Vec::new()))
         });
         // The China day of the transaction: a birth date may not lie after it.
-        let today = chrono::DateTime::parse_from_rfc3339(&self.at)
-            .map(|t| (t.naive_utc() + chrono::Duration::hours(8)).date())
-            .unwrap_or(chrono::NaiveDate::MAX);
+        let today = crate::domain::date::stored_day(&self.at).unwrap_or(chrono::NaiveDate::MAX);
         let cx = crate::domain::received::Context::new(tree, today);
         if let Err(e) = crate::domain::received::check(entity, &map, &cx) {
             panic!(

@@ -116,6 +116,51 @@ pub fn create_private_file(path: &Path, mode: u32) -> Result<()> {
     Ok(())
 }
 
+/// Writes `bytes` to a new file at `path`, never replacing an earlier file: when `path` is
+/// taken, to `<stem>-2.<ext>`, `<stem>-3.<ext>`, … (the first free name, reserved empty with
+/// `mode` before it is written, so no other writer takes it). A version already holding
+/// exactly `bytes` is the file itself, written before. Returns the file.
+pub fn write_new_file(path: &Path, bytes: &[u8], mode: u32) -> Result<PathBuf> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut candidate = path.to_path_buf();
+    for n in 2..=10_000u32 {
+        match create_private_file(&candidate, mode) {
+            Ok(()) => {
+                return match write_file_atomically(&candidate, bytes, mode) {
+                    Ok(()) => Ok(candidate),
+                    Err(e) => {
+                        let _ = fs::remove_file(&candidate);
+                        Err(e)
+                    }
+                }
+            }
+            Err(StoreError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists =>
+            {
+                if fs::read(&candidate).is_ok_and(|old| old == bytes) {
+                    return Ok(candidate);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        candidate = path.with_file_name(format!("{stem}-{n}{ext}"));
+    }
+    Err(io_err(
+        path,
+        std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "10000 versions of this file exist already",
+        ),
+    ))
+}
+
 /// The per-user outbox beside the database (`outbox/<user>`): prints, exports and bundles go
 /// there so people can find them. The user's folder is owner-only in every mode — prints hold
 /// personal data and are not for colleagues — while `outbox/` itself is the group's in group
@@ -187,6 +232,22 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8], mode: u32) -> Result<()>
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_new_file_never_replaces_an_earlier_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = tmp.path().join("needs-form_A1.html");
+        assert_eq!(write_new_file(&first, b"one", 0o600).unwrap(), first);
+        let second = write_new_file(&first, b"two", 0o600).unwrap();
+        assert_eq!(second, tmp.path().join("needs-form_A1-2.html"));
+        let third = write_new_file(&first, b"three", 0o600).unwrap();
+        assert_eq!(third, tmp.path().join("needs-form_A1-3.html"));
+        assert_eq!(fs::read(&first).unwrap(), b"one");
+        assert_eq!(fs::read(&second).unwrap(), b"two");
+        // The same bytes again are the file written before, not a fourth version.
+        assert_eq!(write_new_file(&first, b"two", 0o600).unwrap(), second);
+        assert!(!tmp.path().join("needs-form_A1-4.html").exists());
+    }
 
     #[test]
     fn new_dir_and_file_are_owner_only() {

@@ -112,6 +112,15 @@ pub fn set_password(conn: &Connection, username: &str, hash: &str, at: &str) -> 
     Ok(n == 1)
 }
 
+/// Replaces a user's real name (`display_name`).
+pub fn set_display_name(conn: &Connection, username: &str, name: &str, at: &str) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE users SET display_name = ?2, updated_at = ?3 WHERE username = ?1",
+        params![username, name, at],
+    )?;
+    Ok(n == 1)
+}
+
 /// Number of users.
 pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?)

@@ -73,6 +73,25 @@ pub fn demo_users() -> Vec<DemoUser> {
     out
 }
 
+/// The real name (实名) of demo account `username`, what prints show.
+pub fn demo_real_name(username: &str) -> &'static str {
+    match username {
+        "demo" => "陈志远",
+        "admin" => "刘建国",
+        "info_officer" => "王丽",
+        "community_staff" => "赵敏",
+        "subdistrict_caseworker" => "张伟",
+        "district_admin" => "孙涛",
+        "provider_staff" => "刘敏",
+        "supervisor" => "周洁",
+        _ => "演示用户",
+    }
+}
+
+/// The demo provider the `provider_staff` account works for (its contact is that account's
+/// real name).
+pub const DEMO_STAFF_PROVIDER: &str = "洪都街道居家养老服务中心";
+
 /// Sets up the demo workstation in an empty data directory.
 pub fn setup(data_dir: &Path, db_path: &Path, clock: &dyn Clock) -> Result<(Store, Vec<DemoUser>)> {
     let tree = OrgTree::demo();
@@ -90,13 +109,31 @@ pub fn setup(data_dir: &Path, db_path: &Path, clock: &dyn Clock) -> Result<(Stor
         .iter()
         .map(|u| NewUser {
             username: u.username.clone(),
-            display_name: u.username.clone(),
+            display_name: demo_real_name(&u.username).to_string(),
             password: Zeroizing::new(u.password.clone()),
             grants: u.grants.clone(),
         })
         .collect();
     let store = create_workstation(data_dir, db_path, &params, new_users, clock)?;
     Ok((store, users))
+}
+
+/// Ties the demo `provider_staff` account, when it exists and is not tied yet, to the demo
+/// provider [`DEMO_STAFF_PROVIDER`], so that it can register cards and record services.
+fn bind_provider_staff(conn: &rusqlite::Connection, list: &[Provider]) -> Result<()> {
+    let name = Role::ProviderStaff.code();
+    let Some(user) = crate::store::users::by_username(conn, name)? else {
+        return Ok(());
+    };
+    if !user.grants.iter().any(|g| g.role == Role::ProviderStaff)
+        || crate::store::users::provider_of(conn, name)?.is_some()
+    {
+        return Ok(());
+    }
+    if let Some(p) = list.iter().find(|p| p.name == DEMO_STAFF_PROVIDER) {
+        crate::store::users::set_provider(conn, name, Some(&p.meta.id))?;
+    }
+    Ok(())
 }
 
 /// What `generate` made.
@@ -171,6 +208,7 @@ pub fn generate(
                 }
             }
             let provider_list = providers::list(w.conn())?;
+            bind_provider_staff(w.conn(), &provider_list)?;
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let mut maker = PeopleMaker::new(&material, today, existing);
             let mut summary = Summary::default();
@@ -402,7 +440,7 @@ fn history(
         match ev {
             E::Survey => {
                 next.survey_date = Some(found_on + Duration::days(day));
-                next.survey_staff = Some(SURVEYOR.into());
+                next.survey_staff = Some(demo_real_name(SURVEYOR).into());
                 next.household = survey_household(person, found_on);
             }
             E::Assess => {
@@ -465,8 +503,7 @@ fn history(
     if let (Some(card_no), Some(issued)) = (case.card_no.clone(), issued_on) {
         let until = match case.state {
             CaseState::Stopped | CaseState::Suspended => {
-                chrono::NaiveDate::parse_from_str(&case.state_changed_at[..10], "%Y-%m-%d")
-                    .unwrap_or(today)
+                clock::stored_day(&case.state_changed_at).unwrap_or(today)
             }
             _ => today,
         };
@@ -512,7 +549,7 @@ fn reviews(
         next.state = case.state.apply(CaseEvent::Review)?;
         next.reviewed_on = Some(day);
         next.review_outcome = Some(super::case::REVIEW_CONTINUE.into());
-        next.reviewed_by = Some(SURVEYOR.into());
+        next.reviewed_by = Some(demo_real_name(SURVEYOR).into());
         next.card_valid_until = Some(day + Duration::days(crate::domain::case::CARD_VALID_DAYS));
         case = cases::update(w, &next, "case.review")?;
     }
@@ -555,7 +592,8 @@ fn survey_household(
         )),
         housing: Some(housing[(seed % 4) as usize].into()),
         care: None,
-        second_investigator: Some(DECIDER.into()),
+        // The community's staff member goes along (村居协助调查核实).
+        second_investigator: Some(demo_real_name("community_staff").into()),
     }
 }
 

@@ -608,7 +608,7 @@ const ASK_STOP: u32 = 10;
 
 impl CaseForm {
     /// The form of step `kind` on case `case_id`.
-    pub fn new(env: &Env, case_id: &str, kind: Kind) -> CaseForm {
+    pub fn new(env: &mut Env, case_id: &str, kind: Kind) -> CaseForm {
         let fields = match kind {
             Kind::Survey => vec![
                 FormField::date("date", "cases.survey_date").for_field(Field::Date),
@@ -718,7 +718,13 @@ impl CaseForm {
         let today = env.clock.today();
         form.today = today;
         let today_text = today.format("%Y-%m-%d").to_string();
-        let user = env.session.as_ref().map(|s| s.username.clone());
+        // The forms ask for names as written on paper: the user's real name.
+        let username = env.session.as_ref().map(|s| s.username.clone());
+        let user = username.map(|u| {
+            env.ctx()
+                .and_then(|ctx| crate::app::users::real_name(&ctx, &u))
+                .unwrap_or(u)
+        });
         match kind {
             Kind::Survey => {
                 form.set_value("date", &today_text);

@@ -58,6 +58,8 @@ const STEP_MENU: u8 = 0;
 const STEP_INBOX: u8 = 1;
 /// Opens the list of transfers waiting to be received.
 const STEP_TRANSFERS: u8 = 2;
+/// Sign out and back to the sign-in screen, for another account.
+const STEP_SWITCH_USER: u8 = 3;
 
 /// Which side has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -468,6 +470,11 @@ impl Screen for Home {
             Action::Step(STEP_TRANSFERS),
             "cmd.transfers",
         ));
+        c.push(Command::help_only(
+            &[Key::ch('l')],
+            Action::Step(STEP_SWITCH_USER),
+            "cmd.switch_user",
+        ));
         // The home screen has no text field: q quits here as the README promises.
         c.push(Command::help_only(
             &[Key::ch('q')],
@@ -496,6 +503,18 @@ impl Screen for Home {
             (Action::Open, Focus::Menu) => return self.open(self.selected, env),
             (Action::Open, Focus::Inbox) => return self.open_task(env),
             (Action::Menu(i), _) => return self.open(i as usize, env),
+            (Action::Step(STEP_SWITCH_USER), _) => {
+                // What the last user saw stays behind: the next one starts from sign-in.
+                env.index = None;
+                if let Some(session) = env.session.take() {
+                    let _ = crate::app::auth::signed_out(
+                        &mut env.store,
+                        &session.username,
+                        &*env.clock,
+                    );
+                }
+                return Outcome::Replace(Box::new(super::login::Login::new()));
+            }
             (Action::Step(STEP_TRANSFERS), _) => {
                 return Outcome::Push(Box::new(super::transfer::TransferList::new(env)))
             }

@@ -230,7 +230,7 @@ impl DocumentsTab {
                         &[
                             ("file", &safe(&d.file_name)),
                             ("size", &size_text(d.size)),
-                            ("date", d.meta.created_at.get(..10).unwrap_or("")),
+                            ("date", &crate::app::clock::show_day(&d.meta.created_at)),
                         ],
                     ),
                     Style::default(),

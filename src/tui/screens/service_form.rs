@@ -8,7 +8,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::Frame;
 
 use super::{Outcome, Screen};
-use crate::app::{provider, service, AppError};
+use crate::app::{service, AppError};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::date::parse_date;
 use crate::domain::service::Satisfaction;
@@ -32,18 +32,13 @@ impl ServiceDesk {
     /// The desk, with the active providers to choose from.
     pub fn new(env: &mut Env) -> ServiceDesk {
         let lang = env.lang;
-        // An account tied to one provider sees that provider only.
-        let own = env
-            .ctx()
-            .and_then(|ctx| service::own_provider(&ctx))
-            .unwrap_or_default();
+        // An account tied to one provider sees that provider only (and may see it without
+        // the right to view persons).
         let providers: Vec<(String, String)> = env
             .ctx()
-            .and_then(|ctx| provider::list(&ctx))
+            .and_then(|ctx| service::desk_providers(&ctx))
             .unwrap_or_default()
             .into_iter()
-            .filter(|p| p.active)
-            .filter(|p| own.as_ref().is_none_or(|o| *o == p.meta.id))
             .map(|p| (p.meta.id, crate::tui::text::safe(&p.name)))
             .collect();
         let items: Vec<(String, String)> = Catalogue::builtin()

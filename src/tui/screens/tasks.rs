@@ -11,7 +11,7 @@ use ratatui::Frame;
 
 use super::person_detail::PersonDetail;
 use super::{Outcome, Screen};
-use crate::app::clock::china_date;
+use crate::app::clock::show_day;
 use crate::app::task::{self, OpenCounts, TaskLine, NOTE_MAX};
 use crate::app::AppError;
 use crate::domain::text::required_line;
@@ -83,9 +83,10 @@ impl TaskList {
 
 /// The date a task was made, in China time, from its stored timestamp.
 fn made_on(created_at: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(created_at)
-        .map(|d| china_date(d.with_timezone(&chrono::Utc)).to_string())
-        .unwrap_or_else(|_| "-".into())
+    match show_day(created_at) {
+        d if d.is_empty() => "-".into(),
+        d => d,
+    }
 }
 
 fn roster_cell(env: &Env, l: &TaskLine) -> String {

@@ -1,6 +1,7 @@
-//! 用户管理 (系统设置 → U): the accounts of this workstation with their roles and state; an
-//! administrator adds a user (N), sets a new password for one who forgot theirs (P), and
-//! disables one (D) — nothing is deleted.
+//! 用户管理 (系统设置 → U): the accounts of this workstation with their real names, roles and
+//! state; an administrator adds a user (N or Ctrl+N), changes a user's real name and provider
+//! (E), sets a new password for one who forgot theirs (P), and disables one (D) — nothing is
+//! deleted.
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -9,7 +10,7 @@ use zeroize::Zeroizing;
 
 use super::form_page::FormPage;
 use super::{Outcome, Screen};
-use crate::app::users::{self, Account};
+use crate::app::users::{self, Account, AccountEdit};
 use crate::domain::permission::Role;
 use crate::domain::validation::Field;
 use crate::i18n::{t, tf, Localize};
@@ -23,6 +24,7 @@ use crate::tui::widgets::form::{Form, FormField};
 const NEW: u8 = 0;
 const PASSWORD: u8 = 1;
 const DISABLE: u8 = 2;
+const EDIT: u8 = 3;
 const ASK_DISABLE: u32 = 1;
 
 /// The users screen.
@@ -64,7 +66,12 @@ impl Screen for UsersScreen {
 
     fn commands(&self) -> Vec<Command> {
         let mut c = vec![
-            Command::bar(&[Key::ch('n')], Action::Step(NEW), "cmd.new_user"),
+            Command::bar(
+                &[Key::ctrl('n'), Key::ch('n')],
+                Action::Step(NEW),
+                "cmd.new_user",
+            ),
+            Command::bar(&[Key::ch('e')], Action::Step(EDIT), "cmd.edit_user"),
             Command::bar(&[Key::ch('p')], Action::Step(PASSWORD), "cmd.set_password"),
             Command::bar(&[Key::ch('d')], Action::Step(DISABLE), "cmd.disable_user"),
         ];
@@ -76,6 +83,10 @@ impl Screen for UsersScreen {
         let lang = env.lang;
         match action {
             Action::Step(NEW) => Outcome::Push(Box::new(UserForm::new(env))),
+            Action::Step(EDIT) => match self.selected().cloned() {
+                Some(a) => Outcome::Push(Box::new(EditForm::new(env, &a))),
+                None => Outcome::None,
+            },
             Action::Step(PASSWORD) => match self.selected() {
                 Some(a) => Outcome::Push(Box::new(PasswordForm::new(&a.username))),
                 None => Outcome::None,
@@ -128,10 +139,15 @@ impl Screen for UsersScreen {
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
         let lang = env.lang;
-        let headers: Vec<String> = ["field.username", "field.role", "users.col_state"]
-            .iter()
-            .map(|k| t(lang, k).to_string())
-            .collect();
+        let headers: Vec<String> = [
+            "field.username",
+            "users.col_real_name",
+            "field.role",
+            "users.col_state",
+        ]
+        .iter()
+        .map(|k| t(lang, k).to_string())
+        .collect();
         let rows: Vec<Row> = match &self.accounts {
             Ok(list) => list
                 .iter()
@@ -142,17 +158,19 @@ impl Screen for UsersScreen {
                         .grants
                         .iter()
                         .map(|g| {
-                            format!(
-                                "{}@{}",
-                                t(lang, g.role.label_key()),
-                                safe(env.org_name(&g.org))
-                            )
+                            // A bound provider staff account works at its provider.
+                            let at = match (&a.provider_name, g.role) {
+                                (Some(p), Role::ProviderStaff) => p.as_str(),
+                                _ => env.org_name(&g.org),
+                            };
+                            format!("{}@{}", t(lang, g.role.label_key()), safe(at))
                         })
                         .collect();
                     let state = a.localize(lang);
                     Row {
                         cells: vec![
                             Line::from(safe(&a.username)),
+                            Line::from(safe(&a.display_name)),
                             Line::from(roles.join(t(lang, "form.list_separator"))),
                             Line::from(state),
                         ],
@@ -175,7 +193,7 @@ impl Screen for UsersScreen {
             count,
             &headers,
             &rows,
-            1,
+            2,
             t(lang, "users.none"),
         );
     }
@@ -187,13 +205,30 @@ fn password_field(id: &'static str, label: &'static str) -> FormField {
     f
 }
 
-/// Adding a user: name, one or more roles, the unit, and the first password twice.
+/// The providers an account may be bound to, chosen from a list (none chosen: not bound).
+fn provider_field(env: &mut Env) -> FormField {
+    let choices = env
+        .ctx()
+        .and_then(|ctx| users::provider_choices(&ctx))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, name)| (id, safe(&name)))
+        .collect();
+    FormField::choice("provider", "users.provider", choices, true).for_field(Field::Provider)
+}
+
+fn chosen_provider(form: &Form) -> Option<String> {
+    Some(form.choice("provider")).filter(|p| !p.is_empty())
+}
+
+/// Adding a user: login name, real name, one or more roles, the unit, the provider (for
+/// provider staff), and the first password twice.
 pub struct UserForm {
     form: Form,
 }
 
 impl UserForm {
-    fn new(env: &Env) -> UserForm {
+    fn new(env: &mut Env) -> UserForm {
         let lang = env.lang;
         let roles: Vec<(String, String)> = Role::ALL
             .iter()
@@ -201,8 +236,11 @@ impl UserForm {
             .collect();
         let mut form = Form::new(vec![
             FormField::text("username", "field.username", 32).for_field(Field::Username),
+            FormField::text("real_name", "users.real_name", users::REAL_NAME_CHARS)
+                .for_field(Field::Name),
             FormField::multi("roles", "field.role", roles).for_field(Field::Role),
             FormField::text("org", "field.org_code", 20).for_field(Field::OrgCode),
+            provider_field(env),
             password_field("password", "field.password"),
             password_field("again", "users.password_again"),
         ]);
@@ -250,9 +288,19 @@ impl FormPage for UserForm {
             Err(e) => return Outcome::Status(e.localize(lang)),
         };
         let username = self.form.value("username").trim().to_string();
+        let real_name = self.form.value("real_name");
         let org = self.form.value("org").trim().to_string();
+        let provider = chosen_provider(&self.form);
         let done = env.ctx().and_then(|mut ctx| {
-            users::add(&mut ctx, &username, &roles, Some(&org), None, password)
+            users::add(
+                &mut ctx,
+                &username,
+                &real_name,
+                &roles,
+                Some(&org),
+                provider.as_deref(),
+                password,
+            )
         });
         match done {
             Ok(()) => {
@@ -262,6 +310,75 @@ impl FormPage for UserForm {
             Err(crate::app::AppError::Validation(e)) => {
                 self.form.show_error(&e, lang);
                 Outcome::None
+            }
+            Err(e) => Outcome::Status(e.localize(lang)),
+        }
+    }
+}
+
+/// Changing a user's real name and, for a provider staff account, the provider it works for.
+pub struct EditForm {
+    username: String,
+    form: Form,
+}
+
+impl EditForm {
+    fn new(env: &mut Env, a: &Account) -> EditForm {
+        let mut fields = vec![
+            FormField::info("who", "field.username"),
+            FormField::text("real_name", "users.real_name", users::REAL_NAME_CHARS)
+                .for_field(Field::Name),
+        ];
+        // Only a provider staff account works for a provider.
+        if a.grants.iter().any(|g| g.role == Role::ProviderStaff) {
+            fields.push(provider_field(env));
+        }
+        let mut form = Form::new(fields);
+        form.set_value("who", &safe(&a.username));
+        form.set_value("real_name", &a.display_name);
+        if let Some(p) = &a.provider_id {
+            form.set_choice("provider", p);
+        }
+        form.mark_saved();
+        EditForm {
+            username: a.username.clone(),
+            form,
+        }
+    }
+}
+
+impl FormPage for EditForm {
+    fn page_title(&self, env: &Env) -> String {
+        tf(
+            env.lang,
+            "users.edit_title",
+            &[("username", &safe(&self.username))],
+        )
+    }
+    fn form(&self) -> &Form {
+        &self.form
+    }
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        let lang = env.lang;
+        let edit = AccountEdit {
+            real_name: self.form.value("real_name"),
+            provider_id: chosen_provider(&self.form),
+        };
+        let name = self.username.clone();
+        match env
+            .ctx()
+            .and_then(|mut ctx| users::update(&mut ctx, &name, &edit))
+        {
+            Ok(()) => {
+                self.form.mark_saved();
+                Outcome::Pop
+            }
+            Err(crate::app::AppError::Validation(e)) => {
+                self.form.show_error(&e, lang);
+                Outcome::Status(e.localize(lang))
             }
             Err(e) => Outcome::Status(e.localize(lang)),
         }
