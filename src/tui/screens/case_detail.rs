@@ -44,6 +44,7 @@ mod step {
     pub const STOP: u8 = 10;
     pub const PLAN: u8 = 11;
     pub const PRINT: u8 = 12;
+    pub const PERSON: u8 = 13;
 }
 
 /// The steps of a case file: the state-machine event that must be allowed, its key, the
@@ -242,6 +243,11 @@ impl Screen for CaseDetail {
             "cmd.print",
         ));
         c.push(Command::bar(
+            &[Key::ch('f')],
+            Action::Step(step::PERSON),
+            "cmd.person_file",
+        ));
+        c.push(Command::bar(
             &[Key::plain(KeyCode::Esc)],
             Action::Back,
             "cmd.back",
@@ -273,6 +279,12 @@ impl Screen for CaseDetail {
                 ))),
                 None => Outcome::None,
             },
+            Action::Step(step::PERSON) => {
+                match super::person_detail::PersonDetail::load(env, &self.case.person_id) {
+                    Ok(d) => Outcome::Push(Box::new(d)),
+                    Err(msg) => Outcome::Status(msg),
+                }
+            }
             Action::Step(step::PRINT) => {
                 Outcome::Push(Box::new(PrintMenu::new(&self.case, &self.person_name)))
             }
@@ -630,11 +642,11 @@ impl CaseForm {
                     true,
                 )
                 .for_field(Field::Housing),
-                FormField::text("care", "field.care_situation", 200)
-                    .for_field(Field::CareSituation),
                 FormField::text("findings", "cases.findings", 2000)
                     .for_field(Field::Note)
                     .checked(required_text),
+                FormField::text("care", "field.care_situation", 200)
+                    .for_field(Field::CareSituation),
             ],
             Kind::Assess => vec![
                 FormField::choice(
@@ -644,13 +656,6 @@ impl CaseForm {
                     false,
                 )
                 .for_field(Field::Category),
-                FormField::choice(
-                    "self_care",
-                    "field.self_care",
-                    options(ListKind::SelfCare, env),
-                    true,
-                )
-                .for_field(Field::SelfCare),
                 FormField::multi(
                     "needs",
                     "field.needs",
@@ -662,6 +667,13 @@ impl CaseForm {
                         .collect(),
                 )
                 .for_field(Field::Needs),
+                FormField::choice(
+                    "self_care",
+                    "field.self_care",
+                    options(ListKind::SelfCare, env),
+                    true,
+                )
+                .for_field(Field::SelfCare),
             ],
             Kind::Deny | Kind::Withdraw => {
                 vec![FormField::text("reason", "field.reason", 200)
@@ -672,14 +684,10 @@ impl CaseForm {
                 FormField::text("reason", "field.reason", 200)
                     .for_field(Field::Reason)
                     .checked(required_text),
-                FormField::date("from", "cases.suspended_on").for_field(Field::Date),
                 FormField::date("until", "field.resume_date").for_field(Field::ResumeDate),
+                FormField::date("from", "cases.suspended_on").for_field(Field::Date),
             ],
             Kind::Review => vec![
-                FormField::date("date", "cases.review_date").for_field(Field::Date),
-                FormField::text("reviewer", "field.reviewer", 50)
-                    .for_field(Field::Reviewer)
-                    .checked(required_text),
                 FormField::choice(
                     "outcome",
                     "field.review_outcome",
@@ -688,6 +696,10 @@ impl CaseForm {
                 )
                 .for_field(Field::ReviewOutcome),
                 FormField::text("note", "field.note", 1000).for_field(Field::Note),
+                FormField::date("date", "cases.review_date").for_field(Field::Date),
+                FormField::text("reviewer", "field.reviewer", 50)
+                    .for_field(Field::Reviewer)
+                    .checked(required_text),
                 FormField::multi(
                     "needs",
                     "field.needs",

@@ -170,10 +170,14 @@ impl Screen for ClueDetail {
                 if case_id.is_empty() {
                     Outcome::Status(t(lang, "clues.reported").to_string())
                 } else {
-                    Outcome::Dialog(Dialog::message(
-                        t(lang, "dialog.done_title").into(),
-                        t(lang, "clues.accepted").into(),
-                    ))
+                    // The case is what the subdistrict works on next: open it at once.
+                    match super::case_detail::CaseDetail::load(env, &case_id) {
+                        Ok(d) => Outcome::Push(Box::new(d)),
+                        Err(_) => Outcome::Dialog(Dialog::message(
+                            t(lang, "dialog.done_title").into(),
+                            t(lang, "clues.accepted").into(),
+                        )),
+                    }
                 }
             }
             Err(e) => Outcome::Dialog(Dialog::error(

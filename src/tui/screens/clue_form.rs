@@ -175,10 +175,18 @@ impl StepForm {
                 required_note
             });
         }
+        let mut fields = vec![f];
+        if step == Step::VerifyReal {
+            // The plan: a clue found real is reported to the subdistrict at once (立即上报).
+            fields.push(FormField::yes_no("report_now", "clues.report_now"));
+        }
+        let mut form = Form::new(fields);
+        form.set_yes("report_now", true);
+        form.mark_saved();
         StepForm {
             clue_id: clue_id.to_string(),
             step,
-            form: Form::new(vec![f]),
+            form,
         }
     }
 
@@ -188,9 +196,16 @@ impl StepForm {
             return Outcome::Status(t(lang, "form.fix_errors").to_string());
         }
         let text = self.form.value("text");
+        let report_now = self.form.yes("report_now");
         let (id, step) = (self.clue_id.clone(), self.step);
         let result = env.ctx().and_then(|mut ctx| match step {
-            Step::VerifyReal => clue::verify(&mut ctx, &id, true, &text),
+            Step::VerifyReal => {
+                let verified = clue::verify(&mut ctx, &id, true, &text)?;
+                if report_now {
+                    clue::report(&mut ctx, &id)?;
+                }
+                Ok(verified)
+            }
             Step::VerifyUnfounded => clue::verify(&mut ctx, &id, false, &text),
             Step::Withdraw => clue::withdraw(&mut ctx, &id, &text),
         });

@@ -95,13 +95,9 @@ impl PersonForm {
                 .for_field(Field::IdNumber)
                 .checked(check_id),
             FormField::info("derived", "form.derived"),
-            FormField::choice("community", "field.community", communities, false)
-                .for_field(Field::Community),
-            FormField::text("phone", "field.phone", 20)
-                .for_field(Field::Phone)
-                .checked(check_phone),
+            // What a clerk fills in for everyone first: where the person lives and their
+            // 救助身份; the community is already the clerk's own.
             FormField::text("address", "field.address", ADDRESS_MAX).for_field(Field::Address),
-            FormField::yes_no("hukou_local", "field.hukou_local"),
             FormField::choice(
                 "assistance_status",
                 "field.assistance_status",
@@ -109,6 +105,12 @@ impl PersonForm {
                 false,
             )
             .for_field(Field::AssistanceStatus),
+            FormField::choice("community", "field.community", communities, false)
+                .for_field(Field::Community),
+            FormField::text("phone", "field.phone", 20)
+                .for_field(Field::Phone)
+                .checked(check_phone),
+            FormField::yes_no("hukou_local", "field.hukou_local"),
             FormField::text("assistance_certificate", "field.certificate_no", 40)
                 .for_field(Field::CertificateNo),
             FormField::choice(
