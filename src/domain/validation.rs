@@ -87,6 +87,12 @@ pub enum Field {
     RecordTime,
     /// The user a received record names as having acted (recorded, posted, inspected …).
     Actor,
+    /// 公示起始日期
+    PeriodStart,
+    /// 交办单位 of a complaint.
+    AssignedUnit,
+    /// 办理期限 of a complaint.
+    DueDate,
 }
 
 impl Field {
@@ -160,6 +166,9 @@ impl Field {
             Field::RecordVersion => "field.record_version",
             Field::RecordTime => "field.record_time",
             Field::Actor => "field.actor",
+            Field::PeriodStart => "field.period_start",
+            Field::AssignedUnit => "field.assigned_unit",
+            Field::DueDate => "field.due_date",
         }
     }
 }
@@ -226,6 +235,10 @@ pub enum Reason {
     NotPermitted { community: String },
     /// A unit code that names a unit which is not a community where a community is asked for.
     NotACommunity { code: String },
+    /// A day earlier than `day` (`YYYY-MM-DD`), the first it may be.
+    NotBefore { day: String },
+    /// A document the archive already holds a scan of.
+    AlreadyFiled,
 }
 
 impl Localize for Reason {
@@ -292,6 +305,8 @@ impl Localize for Reason {
                 tf(lang, "reason.not_permitted", &[("community", community)])
             }
             Reason::NotACommunity { code } => tf(lang, "reason.not_a_community", &[("code", code)]),
+            Reason::NotBefore { day } => tf(lang, "reason.not_before", &[("day", day)]),
+            Reason::AlreadyFiled => t(lang, "reason.already_filed").to_string(),
         }
     }
 }

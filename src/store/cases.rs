@@ -307,3 +307,33 @@ pub fn step_times(conn: &Connection) -> Result<Vec<(String, String, String)>> {
     }
     Ok(out)
 }
+
+/// Cases in service whose person no longer has an assistance status (救助身份 注销, by the
+/// roster or by hand), with the person's name and the time the person last changed.
+pub fn in_service_without_assistance(conn: &Connection) -> Result<Vec<(Case, String, String)>> {
+    let cols: Vec<String> = Case::COLUMNS.iter().map(|c| format!("c.{c}")).collect();
+    let sql = format!(
+        "SELECT {}, p.name, p.updated_at FROM cases c JOIN persons p ON p.id = c.person_id
+         WHERE c.state = 'in_service' AND p.assistance_status = 'none'
+         ORDER BY c.created_at, c.id",
+        cols.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let n = Case::COLUMNS.len();
+    let rows = stmt.query_map([], |r| Ok((Case::from_row(r)?, r.get(n)?, r.get(n + 1)?)))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// The latest time a case of `community` changed state after `after` (RFC 3339), if any.
+pub fn last_state_change_after(
+    conn: &Connection,
+    community: &str,
+    after: &str,
+) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT max(state_changed_at) FROM cases WHERE community = ?1 AND state_changed_at > ?2",
+        )?
+        .query_row([community, after], |r| r.get(0))?)
+}
