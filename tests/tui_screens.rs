@@ -726,7 +726,10 @@ fn supervision_screens() {
     snap(&mut app, "supervision_complaints_zh-CN_80x24");
     press(&mut app, &[k(KeyCode::Enter)]);
     typed(&mut app, "已入户核实，车辆为亲属所有");
-    press(&mut app, &[Key::ctrl('s'), Key::ch('c'), Key::ch('y')]);
+    // 办结 asks for the 回访: satisfaction (满意 first) and a note.
+    press(&mut app, &[Key::ctrl('s'), Key::ch('c'), k(KeyCode::Tab)]);
+    typed(&mut app, "电话回访，满意");
+    press(&mut app, &[Key::ctrl('s')]);
     let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 5).contains("已办结"), "{}", row(&t, 5));
     press(&mut app, &[k(KeyCode::Tab), Key::ch('n')]);

@@ -431,7 +431,7 @@ impl SupervisionForm {
             FormField::choice("community", "field.community", communities(env), false)
                 .for_field(Field::Community),
             FormField::date("from", "supervision.from").for_field(Field::Date),
-            FormField::date("to", "supervision.until_or_long").for_field(Field::PeriodEnd),
+            FormField::date("to", "field.period_end").for_field(Field::PeriodEnd),
             FormField::text("place", "field.place", 100).for_field(Field::Place),
             FormField::choice(
                 "format",
