@@ -361,7 +361,70 @@ fn a_complaint_is_assigned_with_a_due_date_linked_to_a_person_and_a_service_and_
         content: "送餐迟到一小时".into(),
         ..Default::default()
     };
-    let id = with_ctx(&mut ws, CW, |ctx| supervision::receive(ctx, &d).unwrap());
+    // The form finds them as the person list does: by 服务号 (or name, ID number), and the
+    // service by its day (and provider).
+    let (found, service, refusals) = with_ctx(&mut ws, CW, |ctx| {
+        let person = jiuzhu::app::person::get(ctx, &person_id).unwrap();
+        let index = jiuzhu::app::search::load(ctx).unwrap();
+        let no = person.service_no.clone().expect("in service, enrolled");
+        let found = supervision::person_concerned(&index, &no).unwrap();
+        let service = supervision::service_concerned(
+            ctx,
+            &person_id,
+            drawn.service.served_on,
+            Some(&drawn.service.provider_id),
+        )
+        .unwrap();
+        let refusals = [
+            supervision::person_concerned(&index, "查无此人名字")
+                .unwrap_err()
+                .field,
+            match supervision::service_concerned(ctx, &person_id, day(30), None) {
+                Err(AppError::Validation(v)) => v.field,
+                other => panic!("{other:?}"),
+            },
+        ];
+        (found, service, refusals)
+    });
+    assert_eq!(found.as_deref(), Some(person_id.as_str()));
+    assert_eq!(service, drawn.service.meta.id);
+    assert_eq!(refusals, [Field::PersonConcerned, Field::ServiceConcerned]);
+    // A service names its person; another person with it is refused.
+    let someone_else = with_ctx(&mut ws, "demo", |ctx| {
+        jiuzhu::app::person::create(
+            ctx,
+            &jiuzhu::domain::person::PersonDraft {
+                name: "另一人".into(),
+                community: C1.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    let other = with_ctx(&mut ws, CW, |ctx| {
+        supervision::receive(
+            ctx,
+            &ComplaintDraft {
+                person_id: Some(someone_else),
+                ..d.clone()
+            },
+        )
+        .unwrap_err()
+    });
+    assert!(
+        matches!(&other, AppError::Validation(v) if v.field == Field::ServiceConcerned),
+        "{other:?}"
+    );
+    let id = with_ctx(&mut ws, CW, |ctx| {
+        supervision::receive(
+            ctx,
+            &ComplaintDraft {
+                person_id: None,
+                ..d.clone()
+            },
+        )
+        .unwrap()
+    });
     let listed = with_ctx(&mut ws, CW, |ctx| supervision::complaints(ctx).unwrap());
     let c = listed.iter().find(|c| c.meta.id == id).unwrap();
     assert_eq!(c.person_id.as_deref(), Some(person_id.as_str()));

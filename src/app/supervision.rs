@@ -13,6 +13,7 @@ use super::{AppError, Ctx, Result};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::permission::Action;
 use crate::domain::record::RecordMeta;
+use crate::domain::search::SearchIndex;
 use crate::domain::service::{Satisfaction, ServiceRecord};
 use crate::domain::supervision::{Complaint, ComplaintEvent, ComplaintState, Inspection, Posting};
 use crate::domain::text::{clean_line, optional_line, required_line, PEOPLE_LINE_MAX};
@@ -189,8 +190,21 @@ pub fn receive(ctx: &mut Ctx<'_>, d: &ComplaintDraft) -> Result<String> {
     if let Some(p) = &d.provider_id {
         providers::get(conn, p)?.ok_or_else(|| missing("record.provider"))?;
     }
+    // A service names its person: the complaint concerns them, and a person named too must
+    // be that one.
+    let mut person_id = d.person_id.clone();
     if let Some(s) = &d.service_id {
-        services::get(conn, s)?.ok_or_else(|| missing("record.service"))?;
+        let service = services::get(conn, s)?.ok_or_else(|| missing("record.service"))?;
+        let case = cases::get(conn, &service.case_id)?.ok_or_else(|| missing("record.case"))?;
+        match &person_id {
+            Some(p) if *p != case.person_id => {
+                return Err(
+                    ValidationError::new(Field::ServiceConcerned, Reason::NotThePersons).into(),
+                )
+            }
+            Some(_) => {}
+            None => person_id = Some(case.person_id),
+        }
     }
     // An objection to "the posting" concerns the community's latest one unless one is named.
     let posting_id = match (&d.posting_id, d.channel.as_str()) {
@@ -210,7 +224,7 @@ pub fn receive(ctx: &mut Ctx<'_>, d: &ComplaintDraft) -> Result<String> {
             community: d.community.clone(),
             channel: d.channel.clone(),
             posting_id,
-            person_id: d.person_id.clone(),
+            person_id,
             provider_id: d.provider_id.clone(),
             service_id: d.service_id.clone(),
             received_on,
@@ -231,6 +245,67 @@ pub fn receive(ctx: &mut Ctx<'_>, d: &ComplaintDraft) -> Result<String> {
         Ok::<_, AppError>(())
     })?;
     Ok(id)
+}
+
+/// 涉及对象 as typed in the complaint form — a name, a 服务号, an ID number or its last
+/// digits, as the person list matches them — resolved to one person's record id: the one
+/// whose 服务号, ID number or name is exactly what was typed, or else the only match.
+/// Refused naming the field when no one or several match; empty: no one.
+pub fn person_concerned(
+    index: &SearchIndex,
+    query: &str,
+) -> std::result::Result<Option<String>, ValidationError> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Ok(None);
+    }
+    let found = index.find(q, 50);
+    let exact: Vec<&str> = found
+        .iter()
+        .filter(|e| e.service_no == Some(q) || e.id_number == Some(q) || e.name == q)
+        .map(|e| e.id)
+        .collect();
+    let several = |n| ValidationError::new(Field::PersonConcerned, Reason::SeveralMatch { n });
+    match (exact.as_slice(), found.as_slice()) {
+        ([one], _) => Ok(Some(one.to_string())),
+        ([_, ..], _) => Err(several(exact.len())),
+        ([], [one]) => Ok(Some(one.id.to_string())),
+        ([], []) => Err(ValidationError::new(
+            Field::PersonConcerned,
+            Reason::NoMatch,
+        )),
+        ([], _) => Err(several(found.len())),
+    }
+}
+
+/// 涉及服务: the service record of person `person_id` on `day` (of `provider_id`, when one is
+/// named), for the complaint form. Refused naming the field when there is none or several.
+pub fn service_concerned(
+    ctx: &Ctx<'_>,
+    person_id: &str,
+    day: NaiveDate,
+    provider_id: Option<&str>,
+) -> Result<String> {
+    let p = super::person::get(ctx, person_id)?;
+    ctx.require(Action::ViewPerson, &p.facts.community)?;
+    let conn = ctx.store.conn();
+    let mut found = Vec::new();
+    for case in cases::of_person(conn, person_id)? {
+        found.extend(
+            services::of_case(conn, &case.meta.id)?
+                .into_iter()
+                .filter(|s| s.served_on == day && provider_id.is_none_or(|p| s.provider_id == p)),
+        );
+    }
+    match found.as_slice() {
+        [one] => Ok(one.meta.id.clone()),
+        [] => Err(ValidationError::new(Field::ServiceConcerned, Reason::NoMatch).into()),
+        _ => Err(ValidationError::new(
+            Field::ServiceConcerned,
+            Reason::SeveralMatch { n: found.len() },
+        )
+        .into()),
+    }
 }
 
 fn complaint_step(

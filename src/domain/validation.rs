@@ -93,6 +93,10 @@ pub enum Field {
     AssignedUnit,
     /// 办理期限 of a complaint.
     DueDate,
+    /// 涉及对象: the person a complaint concerns, as typed (name, 服务号, ID number).
+    PersonConcerned,
+    /// 涉及服务: the service record a complaint concerns (its day).
+    ServiceConcerned,
 }
 
 impl Field {
@@ -169,6 +173,8 @@ impl Field {
             Field::PeriodStart => "field.period_start",
             Field::AssignedUnit => "field.assigned_unit",
             Field::DueDate => "field.due_date",
+            Field::PersonConcerned => "field.person_concerned",
+            Field::ServiceConcerned => "field.service_concerned",
         }
     }
 }
@@ -239,6 +245,12 @@ pub enum Reason {
     NotBefore { day: String },
     /// A document the archive already holds a scan of.
     AlreadyFiled,
+    /// Nothing on record matches what was typed.
+    NoMatch,
+    /// `n` records match what was typed; more is needed to tell which.
+    SeveralMatch { n: usize },
+    /// The service record named is not one of the person named.
+    NotThePersons,
 }
 
 impl Localize for Reason {
@@ -307,6 +319,11 @@ impl Localize for Reason {
             Reason::NotACommunity { code } => tf(lang, "reason.not_a_community", &[("code", code)]),
             Reason::NotBefore { day } => tf(lang, "reason.not_before", &[("day", day)]),
             Reason::AlreadyFiled => t(lang, "reason.already_filed").to_string(),
+            Reason::NoMatch => t(lang, "reason.no_match").to_string(),
+            Reason::SeveralMatch { n } => {
+                tf(lang, "reason.several_match", &[("n", &n.to_string())])
+            }
+            Reason::NotThePersons => t(lang, "reason.not_the_persons").to_string(),
         }
     }
 }

@@ -472,6 +472,10 @@ impl SupervisionForm {
             )
             .for_field(Field::Provider),
             FormField::text("content", "field.content", 2000).for_field(Field::Content),
+            FormField::text("person", "field.person_concerned", 50)
+                .for_field(Field::PersonConcerned),
+            FormField::date("service_day", "field.service_concerned")
+                .for_field(Field::ServiceConcerned),
             FormField::text("assigned_to", "supervision.assigned_to", 50)
                 .for_field(Field::Username),
         ]);
@@ -640,19 +644,55 @@ impl SupervisionForm {
                     })
             }
             Kind::Complaint => {
-                let d = ComplaintDraft {
+                let provider_id = Some(f.choice("provider")).filter(|p| !p.is_empty());
+                let query = f.value("person");
+                let service_day = parse_date(Field::ServiceConcerned, &f.value("service_day"))
+                    .ok()
+                    .flatten();
+                let mut d = ComplaintDraft {
                     community: f.choice("community"),
                     channel: f.choice("channel"),
                     received_on: date("date"),
                     complainant: f.value("complainant"),
                     content: f.value("content"),
                     assigned_to: f.value("assigned_to"),
-                    provider_id: Some(f.choice("provider")).filter(|p| !p.is_empty()),
+                    provider_id: provider_id.clone(),
                     ..Default::default()
                 };
-                env.ctx()
-                    .and_then(|mut ctx| supervision::receive(&mut ctx, &d))
-                    .map(|_| None)
+                // 涉及对象 by the person list's matcher, then 涉及服务 among their records.
+                let resolved = (|| -> Result<(), AppError> {
+                    let person = match &env.index {
+                        Some(index) => supervision::person_concerned(index, &query)?,
+                        None => {
+                            let ctx = env.ctx()?;
+                            let index = crate::app::search::load(&ctx)?;
+                            supervision::person_concerned(&index, &query)?
+                        }
+                    };
+                    if let Some(day) = service_day {
+                        let Some(p) = &person else {
+                            return Err(crate::domain::validation::ValidationError::new(
+                                Field::PersonConcerned,
+                                crate::domain::validation::Reason::Required,
+                            )
+                            .into());
+                        };
+                        let ctx = env.ctx()?;
+                        d.service_id = Some(supervision::service_concerned(
+                            &ctx,
+                            p,
+                            day,
+                            provider_id.as_deref(),
+                        )?);
+                    }
+                    d.person_id = person;
+                    Ok(())
+                })();
+                resolved.and_then(|()| {
+                    env.ctx()
+                        .and_then(|mut ctx| supervision::receive(&mut ctx, &d))
+                        .map(|_| None)
+                })
             }
             Kind::Assign(id) => {
                 let a = Assignment {
