@@ -525,9 +525,9 @@ pub(crate) fn waiting(
         };
         push(kind, &name, &task.community, target, wait, &mut out);
     }
-    for (case, name, changed_at) in cases::in_service_without_assistance(conn)? {
+    for (case, name, cancelled_at) in cases::in_service_without_assistance(conn)? {
         let wait = Wait {
-            since: super::clock::stored_day(&changed_at).unwrap_or(today),
+            since: super::clock::stored_day(&cancelled_at).unwrap_or(today),
             limit: t.get(Limit::FollowUp),
         };
         let target = Target::Case(case.meta.id.clone());

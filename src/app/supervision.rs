@@ -279,7 +279,9 @@ pub fn person_concerned(
 }
 
 /// 涉及服务: the service record of person `person_id` on `day` (of `provider_id`, when one is
-/// named), for the complaint form. Refused naming the field when there is none or several.
+/// named), for the complaint form. Refused naming the field when there is none, or several
+/// of different providers and none is named; several of the named provider that day (lunch
+/// and supper delivered) give the first recorded, which leads to the others.
 pub fn service_concerned(
     ctx: &Ctx<'_>,
     person_id: &str,
@@ -297,12 +299,18 @@ pub fn service_concerned(
                 .filter(|s| s.served_on == day && provider_id.is_none_or(|p| s.provider_id == p)),
         );
     }
+    found.sort_by(|a, b| a.meta.created_at.cmp(&b.meta.created_at));
+    let one_provider = found
+        .windows(2)
+        .all(|w| w[0].provider_id == w[1].provider_id);
     match found.as_slice() {
-        [one] => Ok(one.meta.id.clone()),
         [] => Err(ValidationError::new(Field::ServiceConcerned, Reason::NoMatch).into()),
+        [first, ..] if found.len() == 1 || (provider_id.is_some() && one_provider) => {
+            Ok(first.meta.id.clone())
+        }
         _ => Err(ValidationError::new(
             Field::ServiceConcerned,
-            Reason::SeveralMatch { n: found.len() },
+            Reason::SeveralServices { n: found.len() },
         )
         .into()),
     }

@@ -251,6 +251,8 @@ pub enum Reason {
     SeveralMatch { n: usize },
     /// The service record named is not one of the person named.
     NotThePersons,
+    /// `n` service records of the day match; the provider tells which.
+    SeveralServices { n: usize },
 }
 
 impl Localize for Reason {
@@ -324,6 +326,9 @@ impl Localize for Reason {
                 tf(lang, "reason.several_match", &[("n", &n.to_string())])
             }
             Reason::NotThePersons => t(lang, "reason.not_the_persons").to_string(),
+            Reason::SeveralServices { n } => {
+                tf(lang, "reason.several_services", &[("n", &n.to_string())])
+            }
         }
     }
 }

@@ -308,13 +308,18 @@ pub fn step_times(conn: &Connection) -> Result<Vec<(String, String, String)>> {
     Ok(out)
 }
 
-/// Cases in service whose person no longer has an assistance status (救助身份 注销, by the
-/// roster or by hand), with the person's name and the time the person last changed.
+/// Cases in service whose person's assistance status was cancelled (救助身份 注销, by the
+/// roster or by hand: a follow-up task of a cancellation names the case) and has not come
+/// back, with the person's name and the time of the latest such cancellation.
 pub fn in_service_without_assistance(conn: &Connection) -> Result<Vec<(Case, String, String)>> {
     let cols: Vec<String> = Case::COLUMNS.iter().map(|c| format!("c.{c}")).collect();
     let sql = format!(
-        "SELECT {}, p.name, p.updated_at FROM cases c JOIN persons p ON p.id = c.person_id
-         WHERE c.state = 'in_service' AND p.assistance_status = 'none'
+        "SELECT {}, p.name, max(t.created_at) FROM tasks t
+           JOIN cases c ON c.id = t.case_id
+           JOIN persons p ON p.id = c.person_id
+         WHERE t.roster_status = 'cancelled' AND c.state = 'in_service'
+           AND p.assistance_status = 'none'
+         GROUP BY c.id
          ORDER BY c.created_at, c.id",
         cols.join(", ")
     );

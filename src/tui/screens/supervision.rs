@@ -488,13 +488,12 @@ impl SupervisionForm {
 
     /// 交办 of complaint `c`: a user, a unit, a due date.
     pub fn assign(c: &Complaint, env: &mut Env) -> SupervisionForm {
-        let mut units: Vec<(String, String)> = vec![(String::new(), "-".to_string())];
-        units.extend(
-            env.tree
-                .units()
-                .iter()
-                .map(|u| (u.code.clone(), safe(&u.name))),
-        );
+        let units: Vec<(String, String)> = env
+            .tree
+            .units()
+            .iter()
+            .map(|u| (u.code.clone(), safe(&u.name)))
+            .collect();
         let mut form = Form::new(vec![
             FormField::info("content", "field.content"),
             FormField::text("user", "supervision.assigned_to", 50).for_field(Field::Username),
