@@ -423,9 +423,10 @@ pub fn unused_path(path: PathBuf) -> PathBuf {
     }
 }
 
-/// Writes community `r.community`'s posting list to `path` (or to the outbox when `None`)
-/// and records it as the community's current posting, as 公示 does (see
-/// [`super::supervision::post_at`]): no list is written without its record.
+/// Writes a reading copy of community `r.community`'s posting list to `path` (or to the
+/// outbox when `None`), for a reader who may see the community (a supervisor checking what
+/// the list says). It is a print, logged as one, not a posting: nothing is recorded, and the
+/// screen's 新公示 and `report posting` post through [`super::supervision::post_at`].
 pub fn posting(
     ctx: &mut Ctx<'_>,
     r: &PostingRequest,
@@ -433,6 +434,12 @@ pub fn posting(
     path: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(PathBuf, usize)> {
-    let posted = super::supervision::post_at(ctx, r, format, lang, path)?;
-    Ok((posted.path, posted.posting.persons as usize))
+    let list = posting_bytes(ctx, r, format, lang)?;
+    let path = match path {
+        Some(p) => p,
+        None => unused_path(outbox(ctx)?.join(posting_file_name(r, format))),
+    };
+    let community = r.community.clone();
+    let path = deliver(ctx, path, &list.bytes, "posting", &community)?;
+    Ok((path, list.persons))
 }
