@@ -114,7 +114,7 @@ pub fn post_at(
         for mut old in open {
             old.period_to = Some(old.period_to.map_or(r.from, |to| to.min(r.from)));
             old.replaced_by = Some(id.clone());
-            supervision::update_posting(w, &old, "posting.close")?;
+            supervision::close_posting(w, &old)?;
         }
         Ok::<_, AppError>(p)
     })?;

@@ -238,9 +238,9 @@ pub fn insert_posting(w: &mut WriteTx<'_>, p: &Posting) -> Result<()> {
     records::insert(w, p, "posting.create")
 }
 
-/// Saves a changed posting (closed by a re-issue) and logs `kind`.
-pub fn update_posting(w: &mut WriteTx<'_>, p: &Posting, kind: &str) -> Result<Posting> {
-    records::update(w, p, kind)
+/// Saves a posting closed by a re-issue (optimistic on version) and logs `posting.close`.
+pub fn close_posting(w: &mut WriteTx<'_>, p: &Posting) -> Result<Posting> {
+    records::update(w, p, "posting.close")
 }
 
 /// The postings of `community` still hanging on `day` (not replaced, and long-term or not
