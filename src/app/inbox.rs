@@ -540,10 +540,7 @@ pub(crate) fn waiting(
             &mut out,
         );
     }
-    for posting in supervision::open_long_term(conn)? {
-        if !super::supervision::outdated(conn, &posting)? {
-            continue;
-        }
+    for posting in super::supervision::outdated_postings(conn)? {
         let since =
             cases::last_state_change_after(conn, &posting.community, &posting.meta.created_at)?
                 .as_deref()

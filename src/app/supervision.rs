@@ -121,19 +121,26 @@ pub fn post_at(
     Ok(Posted { posting, path })
 }
 
-/// True when `posting` no longer names who is in service in its community (someone entered
-/// or left since; 公示需更新). Postings recorded before schema 16 do not know who they named
-/// and are not asked.
-pub fn outdated(conn: &rusqlite::Connection, posting: &Posting) -> Result<bool> {
-    let Some(posted) = &posting.members_sha256 else {
-        return Ok(false);
-    };
-    let now: Vec<String> = crate::store::cases::in_service(conn, Some(&posting.community))?
+/// The open long-term postings that no longer name who is in service in their community
+/// (someone entered or left since; 公示需更新). Postings recorded before schema 16 do not know
+/// who they named and are not asked.
+pub fn outdated_postings(conn: &rusqlite::Connection) -> Result<Vec<Posting>> {
+    let open: Vec<Posting> = supervision::open_long_term(conn)?
         .into_iter()
-        .filter(|c| c.state == crate::domain::case::CaseState::InService)
-        .map(|c| c.meta.id)
+        .filter(|p| p.members_sha256.is_some())
         .collect();
-    Ok(*posted != print::members_sha256(now.iter().map(String::as_str)))
+    if open.is_empty() {
+        return Ok(open);
+    }
+    let now = cases::in_service_ids_by_community(conn)?;
+    Ok(open
+        .into_iter()
+        .filter(|p| {
+            let ids = now.get(&p.community).map(Vec::as_slice).unwrap_or_default();
+            p.members_sha256.as_deref()
+                != Some(print::members_sha256(ids.iter().map(String::as_str)).as_str())
+        })
+        .collect())
 }
 
 /// Posting periods the session may see, latest first.

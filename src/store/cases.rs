@@ -342,3 +342,17 @@ pub fn last_state_change_after(
         )?
         .query_row([community, after], |r| r.get(0))?)
 }
+
+/// The record ids of the cases in service, by community.
+pub fn in_service_ids_by_community(
+    conn: &Connection,
+) -> Result<std::collections::HashMap<String, Vec<String>>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT community, id FROM cases WHERE state = 'in_service'")?;
+    let mut rows = stmt.query([])?;
+    let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push(r.get(1)?);
+    }
+    Ok(out)
+}
