@@ -1122,3 +1122,31 @@ fn every_byte_of_a_small_bundle_is_covered() {
     sub.import_ok(&b.path);
     sub.assert_check();
 }
+
+#[test]
+fn a_document_marked_not_applicable_and_a_long_term_posting_travel_up() {
+    use jiuzhu::app::print::{ListFormat, PostingRequest};
+    use jiuzhu::app::{document, supervision};
+    let (mut com, mut sub, pid) = real_pair();
+    com.ctx(|ctx| document::waive(ctx, &pid, "disability_cert", "本人无残疾").unwrap());
+    let community = com.ctx(|ctx| person::get(ctx, &pid).unwrap().facts.community);
+    let long = |from: u32| PostingRequest {
+        community: community.clone(),
+        from: chrono::NaiveDate::from_ymd_opt(2026, 11, from).unwrap(),
+        to: None,
+        place: "居务公开栏".into(),
+    };
+    com.ctx(|ctx| {
+        supervision::post(ctx, &long(1), ListFormat::Csv, jiuzhu::i18n::Lang::ZhCn).unwrap();
+        supervision::post(ctx, &long(2), ListFormat::Csv, jiuzhu::i18n::Lang::ZhCn).unwrap();
+    });
+    let up = com.export_to(SUB);
+    let r = sub.import_ok(&up.path);
+    assert_eq!((r.conflicts, r.reviews), (0, 0), "{r:?}");
+    assert_eq!(r.kinds["document_waiver"], 1);
+    assert_holds_all_of(&com, &sub);
+    let line = sub.ctx(|ctx| document::checklist(ctx, &pid).unwrap());
+    let waived = line.iter().find(|l| l.kind == "disability_cert").unwrap();
+    assert!(waived.complete());
+    sub.assert_check();
+}
