@@ -276,3 +276,73 @@ fn an_export_is_named_by_its_content_whatever_the_record_says() {
         assert_eq!(std::fs::read(&out).unwrap(), bytes);
     }
 }
+
+#[test]
+fn a_document_that_does_not_apply_is_recorded_with_its_reason_and_counts_as_complete() {
+    let mut ws = DemoWs::new();
+    let pid = person(&mut ws);
+    let line = |ws: &mut DemoWs, kind: &str| {
+        with_ctx(ws, "info_officer", |ctx| {
+            document::checklist(ctx, &pid).unwrap()
+        })
+        .into_iter()
+        .find(|l| l.kind == kind)
+        .unwrap()
+    };
+    assert!(!line(&mut ws, "disability_cert").complete());
+    let e = with_ctx(&mut ws, "info_officer", |ctx| {
+        document::waive(ctx, &pid, "disability_cert", "  ").unwrap_err()
+    });
+    assert!(
+        matches!(&e, AppError::Validation(v) if v.field == Field::Reason),
+        "the reason is required: {e:?}"
+    );
+    let e = with_ctx(&mut ws, "info_officer", |ctx| {
+        document::waive(ctx, &pid, "driving_licence", "无").unwrap_err()
+    });
+    assert!(
+        matches!(&e, AppError::Validation(v) if v.field == Field::DocumentKind),
+        "{e:?}"
+    );
+    let id = with_ctx(&mut ws, "info_officer", |ctx| {
+        document::waive(ctx, &pid, "disability_cert", "本人无残疾").unwrap()
+    });
+    let l = line(&mut ws, "disability_cert");
+    assert!(l.complete(), "不适用 counts as complete");
+    assert!(l.documents.is_empty());
+    let w = l.waiver.unwrap();
+    assert_eq!(w.reason, "本人无残疾");
+    assert_eq!(w.recorded_by, "info_officer");
+    // Once is enough; a kind with a scan on file cannot be marked.
+    let e = with_ctx(&mut ws, "info_officer", |ctx| {
+        document::waive(ctx, &pid, "disability_cert", "再次").unwrap_err()
+    });
+    assert!(
+        matches!(&e, AppError::Validation(v) if v.reason == Reason::Duplicate),
+        "{e:?}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let scan = file(tmp.path(), "身份证.jpg", b"\xFF\xD8\xFF\xE0 jpeg bytes");
+    with_ctx(&mut ws, "info_officer", |ctx| {
+        document::attach(ctx, &pid, "id_card", &scan).unwrap()
+    });
+    let e = with_ctx(&mut ws, "info_officer", |ctx| {
+        document::waive(ctx, &pid, "id_card", "无").unwrap_err()
+    });
+    assert!(
+        matches!(&e, AppError::Validation(v) if v.reason == Reason::AlreadyFiled),
+        "{e:?}"
+    );
+    // A supervisor sees it and may not record one.
+    let e = with_ctx(&mut ws, "supervisor", |ctx| {
+        document::waive(ctx, &pid, "hukou_book", "无").unwrap_err()
+    });
+    assert!(matches!(e, AppError::Denied { .. }), "{e:?}");
+    // Withdrawn when wrong: the line is open again, the record stays.
+    let w = with_ctx(&mut ws, "info_officer", |ctx| {
+        document::withdraw_waiver(ctx, &id, "已办理残疾证").unwrap()
+    });
+    assert!(w.withdrawn_at.is_some());
+    assert!(!line(&mut ws, "disability_cert").complete());
+    assert!(with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap()).ok());
+}

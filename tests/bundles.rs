@@ -66,6 +66,7 @@ fn assert_holds_all_of(from: &Station, to: &Station) {
         "tasks",
         "households",
         "transfers",
+        "document_waivers",
     ] {
         let mut stmt = a
             .prepare(&format!("SELECT id FROM {table} ORDER BY id"))
@@ -125,6 +126,8 @@ fn a_round_trip_of_demo_data_leaves_both_sides_agreeing() {
             "13900002222",
         );
         d.community = p.facts.community.clone();
+        // Only the phone changes (a change of 救助身份 would add its follow-up task).
+        d.assistance_status = p.facts.assistance_status.clone();
         person::update(ctx, &pid, p.meta.version, &d).unwrap();
     });
     let down = sub.export_to(COM);
@@ -1117,5 +1120,33 @@ fn every_byte_of_a_small_bundle_is_covered() {
     }
     assert_eq!(sub.digest(), before);
     sub.import_ok(&b.path);
+    sub.assert_check();
+}
+
+#[test]
+fn a_document_marked_not_applicable_and_a_long_term_posting_travel_up() {
+    use jiuzhu::app::print::{ListFormat, PostingRequest};
+    use jiuzhu::app::{document, supervision};
+    let (mut com, mut sub, pid) = real_pair();
+    com.ctx(|ctx| document::waive(ctx, &pid, "disability_cert", "本人无残疾").unwrap());
+    let community = com.ctx(|ctx| person::get(ctx, &pid).unwrap().facts.community);
+    let long = |from: u32| PostingRequest {
+        community: community.clone(),
+        from: chrono::NaiveDate::from_ymd_opt(2026, 11, from).unwrap(),
+        to: None,
+        place: "居务公开栏".into(),
+    };
+    com.ctx(|ctx| {
+        supervision::post(ctx, &long(1), ListFormat::Csv, jiuzhu::i18n::Lang::ZhCn).unwrap();
+        supervision::post(ctx, &long(2), ListFormat::Csv, jiuzhu::i18n::Lang::ZhCn).unwrap();
+    });
+    let up = com.export_to(SUB);
+    let r = sub.import_ok(&up.path);
+    assert_eq!((r.conflicts, r.reviews), (0, 0), "{r:?}");
+    assert_eq!(r.kinds["document_waiver"], 1);
+    assert_holds_all_of(&com, &sub);
+    let line = sub.ctx(|ctx| document::checklist(ctx, &pid).unwrap());
+    let waived = line.iter().find(|l| l.kind == "disability_cert").unwrap();
+    assert!(waived.complete());
     sub.assert_check();
 }

@@ -457,10 +457,7 @@ fn reviews_name_their_outcome_and_it_matches_the_items() {
     )
     .unwrap_err();
     assert!(
-        matches!(
-            field_and_reason(e),
-            (Field::Date, Reason::BeforeDate { .. })
-        ),
+        matches!(field_and_reason(e), (Field::Date, Reason::NotBefore { .. })),
         "before the card"
     );
     let c = review(
@@ -505,7 +502,7 @@ fn a_suspension_past_its_expected_resume_waits_in_the_inbox() {
     });
     assert!(matches!(
         field_and_reason(e),
-        (Field::ResumeDate, Reason::BeforeDate { .. })
+        (Field::ResumeDate, Reason::NotBefore { .. })
     ));
     with_ctx(&mut ws, CW, |ctx| {
         case::suspend(ctx, &case_id, &common::suspension("住院", "2026-12-01")).unwrap()

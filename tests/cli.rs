@@ -482,3 +482,103 @@ fn report_posting_writes_one_list_per_community_or_the_one_asked() {
     assert_eq!(code, 1);
     assert!(err.contains("文件格式"), "{err}");
 }
+
+#[test]
+fn report_posting_records_the_version_it_writes_long_term_unless_until_is_given() {
+    use sha2::{Digest, Sha256};
+    let dir = demo_dir("120", "5");
+    let as_demo = |args: &[&str]| {
+        let mut c = jiuzhu(dir.path());
+        c.args(["--user", "demo"]).env("JIUZHU_PASSWORD", "demo");
+        run(c.args(args))
+    };
+    let first = dir.path().join("first.csv");
+    let (code, _, err) = as_demo(&[
+        "report",
+        "posting",
+        "--community",
+        "360104001002",
+        "--from",
+        "2026-01-05",
+        "--place",
+        "小区门口公示栏",
+        "--format",
+        "csv",
+        "--out",
+        first.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows =
+        |dir: &std::path::Path| -> Vec<(String, String, String, i64, String, Option<String>)> {
+            let c = rusqlite::Connection::open(dir.join("jiuzhu.db")).unwrap();
+            let mut s = c
+                .prepare(
+                    "SELECT id, period_from, period_to, long_term, list_sha256, replaced_by
+                 FROM postings WHERE community = '360104001002' ORDER BY created_at, id",
+                )
+                .unwrap();
+            s.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+        };
+    let v = rows(dir.path());
+    assert_eq!(v.len(), 1, "the command line records what it writes");
+    assert_eq!(v[0].1, "2026-01-05");
+    assert_eq!(v[0].3, 1, "no --until: long-term");
+    assert_eq!(
+        v[0].4,
+        hex::encode(Sha256::digest(fs::read(&first).unwrap()))
+    );
+    let place: String = rusqlite::Connection::open(dir.path().join("jiuzhu.db"))
+        .unwrap()
+        .query_row("SELECT place FROM postings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(place, "小区门口公示栏");
+    let second = dir.path().join("second.html");
+    let (code, _, err) = as_demo(&[
+        "report",
+        "posting",
+        "--community",
+        "360104001002",
+        "--from",
+        "2026-01-20",
+        "--until",
+        "2026-01-26",
+        "--format",
+        "html",
+        "--out",
+        second.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v = rows(dir.path());
+    assert_eq!(v.len(), 2);
+    assert_eq!(
+        v[0].2, "2026-01-20",
+        "the re-issue closes the long-term version"
+    );
+    assert_eq!(v[0].5.as_deref(), Some(v[1].0.as_str()));
+    assert_eq!((v[1].2.as_str(), v[1].3), ("2026-01-26", 0));
+    assert!(fs::read_to_string(&second).unwrap().contains("2026-01-26"));
+    // A bad date is refused naming the field, before anything is written.
+    let (code, _, err) = as_demo(&[
+        "report",
+        "posting",
+        "--until",
+        "2026-13-01",
+        "--out",
+        "x.xlsx",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("公示截止日期"), "{err}");
+    assert_eq!(rows(dir.path()).len(), 2);
+}

@@ -487,3 +487,88 @@ fn review_and_card_windows_open_on_their_exact_day() {
     assert!(listed(InboxKind::CardExpiring, &in_window));
     assert!(!listed(InboxKind::CardExpiring, &outside));
 }
+
+fn set_status(ws: &mut DemoWs, person_id: &str, name: &str, community: &str, status: &str) {
+    let version = with_ctx(ws, "demo", |ctx| {
+        jiuzhu::app::person::get(ctx, person_id)
+            .unwrap()
+            .meta
+            .version
+    });
+    with_ctx(ws, "demo", |ctx| {
+        jiuzhu::app::person::update(
+            ctx,
+            person_id,
+            version,
+            &jiuzhu::domain::person::PersonDraft {
+                name: name.into(),
+                community: community.into(),
+                address: "广州路1号".into(),
+                assistance_status: status.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+}
+
+#[test]
+fn a_status_changed_by_hand_makes_the_rosters_follow_up_and_a_cancellation_asks_for_a_recheck() {
+    use jiuzhu::app::task;
+    use jiuzhu::domain::roster::RosterStatus;
+    use jiuzhu::domain::task::TaskKind;
+    let mut ws = DemoWs::new();
+    let case_id = in_service(&mut ws, "张桂兰", C1, "2026-11-02");
+    let pid = with_ctx(&mut ws, "demo", |ctx| {
+        case::get(ctx, &case_id).unwrap().person_id
+    });
+    let open = |ws: &mut DemoWs| with_ctx(ws, "demo", |ctx| task::list_open(ctx).unwrap());
+    assert!(open(&mut ws).is_empty());
+    // 城市低保 → 特困供养: a change, reviewed like a roster row's change, naming the case.
+    set_status(&mut ws, &pid, "张桂兰", C1, "extreme_poverty");
+    let tasks = open(&mut ws);
+    assert_eq!(tasks.len(), 1, "{tasks:?}");
+    let t = &tasks[0].task;
+    assert_eq!(t.kind, TaskKind::RosterReview);
+    assert_eq!(t.roster_status, Some(RosterStatus::Changed));
+    assert_eq!(t.category.as_deref(), Some("extreme_poverty"));
+    assert_eq!(t.case_id.as_deref(), Some(case_id.as_str()));
+    assert!(t.source.starts_with("person:"), "{}", t.source);
+    assert!(!kinds_of(&mut ws, "subdistrict_caseworker")
+        .iter()
+        .any(|(k, _)| *k == InboxKind::RecheckCancelled));
+    // 注销 by hand: a review task for the status cancelled, and the case in service waits as
+    // 注销待复核 for the caseworker, who may suspend it.
+    set_status(&mut ws, &pid, "张桂兰", C1, "none");
+    let tasks = open(&mut ws);
+    assert_eq!(tasks.len(), 2);
+    let t = &tasks[1].task;
+    assert_eq!(t.roster_status, Some(RosterStatus::Cancelled));
+    assert_eq!(t.category.as_deref(), Some("extreme_poverty"));
+    let items = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
+        inbox::tasks(ctx).unwrap()
+    })
+    .items;
+    let recheck: Vec<_> = items
+        .iter()
+        .filter(|i| i.kind == InboxKind::RecheckCancelled)
+        .collect();
+    assert_eq!(recheck.len(), 1, "{items:?}");
+    assert_eq!(recheck[0].target, Target::Case(case_id.clone()));
+    assert_eq!(recheck[0].name, "张桂兰");
+    assert_eq!(
+        InboxKind::RecheckCancelled.action(),
+        jiuzhu::domain::permission::Action::DecideCase
+    );
+    // A status given back: a visit, as for the newly approved; no recheck any more.
+    set_status(&mut ws, &pid, "张桂兰", C1, "urban_minimum_living");
+    let tasks = open(&mut ws);
+    assert_eq!(tasks.len(), 3);
+    assert_eq!(tasks[2].task.kind, TaskKind::RosterVisit);
+    assert!(!kinds_of(&mut ws, "subdistrict_caseworker")
+        .iter()
+        .any(|(k, _)| *k == InboxKind::RecheckCancelled));
+    // An edit that leaves the status alone makes no task.
+    set_status(&mut ws, &pid, "张桂兰", C1, "urban_minimum_living");
+    assert_eq!(open(&mut ws).len(), 3);
+}

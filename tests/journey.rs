@@ -70,7 +70,8 @@ impl Journey {
     /// Types text (not counted: what a clerk writes, not how they move).
     fn text(&mut self, s: &str) {
         self.pty.send(s);
-        self.pty.wait_for(s.chars().last().map(String::from).as_deref().unwrap_or(""));
+        self.pty
+            .wait_for(s.chars().last().map(String::from).as_deref().unwrap_or(""));
     }
 
     /// Waits for `text` on the screen.
@@ -246,12 +247,21 @@ fn report(steps: &[(&'static str, usize)]) {
     }
     println!("total\t{total} keys");
     let goal_met = steps.iter().all(|s| s.1 <= STEP_GOAL) && total <= TOTAL_GOAL;
-    println!("goal (≤{STEP_GOAL} a step, ≤{TOTAL_GOAL} in all): {}", if goal_met { "met" } else { "not yet" });
+    println!(
+        "goal (≤{STEP_GOAL} a step, ≤{TOTAL_GOAL} in all): {}",
+        if goal_met { "met" } else { "not yet" }
+    );
     assert_eq!(steps.len(), CEILING.len(), "every step is counted");
     for ((name, n), (ceiling_name, ceiling)) in steps.iter().zip(CEILING) {
         assert_eq!(*name, ceiling_name);
-        assert!(*n <= ceiling, "{name} took {n} keys, more than the {ceiling} it took before");
+        assert!(
+            *n <= ceiling,
+            "{name} took {n} keys, more than the {ceiling} it took before"
+        );
     }
     let ceiling_total: usize = CEILING.iter().map(|c| c.1).sum();
-    assert!(total <= ceiling_total, "the journey took {total} keys, more than {ceiling_total}");
+    assert!(
+        total <= ceiling_total,
+        "the journey took {total} keys, more than {ceiling_total}"
+    );
 }

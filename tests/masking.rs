@@ -398,7 +398,7 @@ fn the_posting_list_shows_no_birth_date() {
     let r = print::PostingRequest {
         community: C1.into(),
         from: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-        to: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+        to: Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()),
         place: "社区公示栏".into(),
     };
     for user in [CW, "supervisor"] {

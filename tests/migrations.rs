@@ -280,3 +280,49 @@ fn schema_12_database_gets_the_heads_of_its_logs_witnessed() {
         .unwrap();
     assert_eq!(access, (2, true));
 }
+
+#[test]
+fn schema_14_database_keeps_its_postings_as_fixed_periods_and_its_complaints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v14.db");
+    {
+        let mut c = Connection::open(&path).unwrap();
+        migrations::migrate_to(&mut c, &path, 14).unwrap();
+        c.execute_batch(
+            "INSERT INTO postings (id, origin, version, created_at, updated_at, community,
+                 period_from, period_to, place, persons, list_sha256, posted_by)
+               VALUES ('p-1', 'ws-1', 1, '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z',
+                 '360104001001', '2026-11-01', '2026-11-07', '公开栏', 12, 'ab', 'staff');
+             INSERT INTO complaints (id, origin, version, created_at, updated_at, community,
+                 channel, posting_id, received_on, content, state)
+               VALUES ('c-1', 'ws-1', 1, '2026-11-02T00:00:00.000Z', '2026-11-02T00:00:00.000Z',
+                 '360104001001', 'posting', 'p-1', '2026-11-02', '有异议', 'open');",
+        )
+        .unwrap();
+    }
+    drop(Store::open(&path, &OpenOptions::default()).unwrap());
+    let c = Connection::open(&path).unwrap();
+    assert_eq!(migrations::version(&c).unwrap(), latest());
+    // A posting of before hung for its period: not long-term, replaced by nothing, and not
+    // asked whether it still names who is in service (it never recorded whom).
+    let p: (String, i64, Option<String>, Option<String>) = c
+        .query_row(
+            "SELECT period_to, long_term, replaced_by, members_sha256 FROM postings",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(p, ("2026-11-07".to_string(), 0, None, None));
+    let k: (Option<String>, Option<String>, Option<String>, String) = c
+        .query_row(
+            "SELECT assigned_unit, due_on, satisfaction, state FROM complaints",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(k, (None, None, None, "open".to_string()));
+    let waivers: i64 = c
+        .query_row("SELECT count(*) FROM document_waivers", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(waivers, 0);
+}

@@ -328,7 +328,7 @@ fn the_posting_list_shows_only_what_may_be_posted() {
     let r = PostingRequest {
         community: C1.into(),
         from: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-        to: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+        to: Some(chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap()),
         place: "社区公示栏".into(),
     };
     let (path, n) = with_ctx(&mut ws, CW, |ctx| {

@@ -660,3 +660,40 @@ fn a_row_with_a_nul_or_other_control_character_is_refused_and_the_rest_imports()
     assert!(!out.contains('\u{1b}') && !out.contains('\0'), "{out:?}");
     check_ok(&mut ws2);
 }
+
+#[test]
+fn a_cancellation_of_someone_in_service_asks_for_a_recheck_with_a_suspension() {
+    use common::history::{accepted, carded, new_clue};
+    use jiuzhu::app::inbox::{self, InboxKind, Target};
+    let mut ws = DemoWs::new();
+    let pid = with_ctx(&mut ws, "demo", |ctx| {
+        person::create(
+            ctx,
+            &PersonDraft {
+                name: "钱六".into(),
+                id_number: QIAN_ID.into(),
+                community: "360104001001".into(),
+                assistance_status: "extreme_poverty".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    let clue_id = new_clue(&mut ws, &pid, "2026-11-02");
+    let case_id = accepted(&mut ws, &clue_id, "2026-11-02", "2026-11-02", "2026-11-02");
+    carded(&mut ws, &case_id, "2026-11-03", "2026-11-03", "2026-11-03");
+    let recheck = |ws: &mut DemoWs| -> Vec<Target> {
+        with_ctx(ws, "subdistrict_caseworker", |ctx| {
+            inbox::tasks(ctx).unwrap()
+        })
+        .items
+        .into_iter()
+        .filter(|i| i.kind == InboxKind::RecheckCancelled)
+        .map(|i| i.target)
+        .collect()
+    };
+    assert!(recheck(&mut ws).is_empty());
+    import(&mut ws, "demo", "monthly-utf8-bom.csv").unwrap();
+    assert_eq!(status_of(&ws, QIAN_ID), "none");
+    assert_eq!(recheck(&mut ws), vec![Target::Case(case_id)]);
+}

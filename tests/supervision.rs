@@ -24,6 +24,14 @@ fn with_people(n: usize) -> DemoWs {
     ws
 }
 
+fn follow_up() -> supervision::FollowUp {
+    supervision::FollowUp {
+        satisfaction: "satisfied".into(),
+        note: "电话回访，对答复满意".into(),
+        on: None,
+    }
+}
+
 fn day(d: u32) -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap()
 }
@@ -34,7 +42,7 @@ fn a_posting_records_its_period_place_count_and_the_hash_of_the_list() {
     let r = PostingRequest {
         community: C1.into(),
         from: day(1),
-        to: day(7),
+        to: Some(day(7)),
         place: "社区居务公开栏".into(),
     };
     let posted = with_ctx(&mut ws, CW, |ctx| {
@@ -51,29 +59,18 @@ fn a_posting_records_its_period_place_count_and_the_hash_of_the_list() {
         supervision::postings(ctx).unwrap()
     });
     assert_eq!(listed, vec![posted.posting.clone()]);
-    let too_long = PostingRequest {
-        to: day(1) + chrono::Duration::days(60),
+    let backwards = PostingRequest {
+        from: day(7),
+        to: Some(day(1)),
         ..r.clone()
     };
     let e = with_ctx(&mut ws, CW, |ctx| {
-        supervision::post(ctx, &too_long, ListFormat::Html, Lang::ZhCn).unwrap_err()
+        supervision::post(ctx, &backwards, ListFormat::Html, Lang::ZhCn).unwrap_err()
     });
     assert!(
         matches!(&e, AppError::Validation(v) if v.field == Field::PeriodEnd),
         "{e:?}"
     );
-    let backwards = PostingRequest {
-        from: day(7),
-        to: day(1),
-        ..r.clone()
-    };
-    assert!(with_ctx(&mut ws, CW, |ctx| supervision::post(
-        ctx,
-        &backwards,
-        ListFormat::Html,
-        Lang::ZhCn
-    ))
-    .is_err());
     let e = with_ctx(&mut ws, "supervisor", |ctx| {
         supervision::post(ctx, &r, ListFormat::Html, Lang::ZhCn).unwrap_err()
     });
@@ -93,7 +90,7 @@ fn an_objection_is_received_answered_and_closed_and_stays_closed() {
             &PostingRequest {
                 community: C1.into(),
                 from: day(1),
-                to: day(7),
+                to: Some(day(7)),
                 place: "公开栏".into(),
             },
             ListFormat::Html,
@@ -113,7 +110,9 @@ fn an_objection_is_received_answered_and_closed_and_stays_closed() {
     let open_before = waiting(&mut ws);
     let id = with_ctx(&mut ws, CW, |ctx| supervision::receive(ctx, &d).unwrap());
     assert_eq!(waiting(&mut ws), open_before + 1, "the inbox shows it");
-    let e = with_ctx(&mut ws, CW, |ctx| supervision::close(ctx, &id).unwrap_err());
+    let e = with_ctx(&mut ws, CW, |ctx| {
+        supervision::close(ctx, &id, &follow_up()).unwrap_err()
+    });
     assert!(
         matches!(e, AppError::Transition(_)),
         "no closing before an answer: {e:?}"
@@ -127,7 +126,9 @@ fn an_objection_is_received_answered_and_closed_and_stays_closed() {
     });
     assert_eq!(c.state, ComplaintState::Answered);
     assert_eq!(c.assigned_to.as_deref(), Some("王干事"));
-    let c = with_ctx(&mut ws, CW, |ctx| supervision::close(ctx, &id).unwrap());
+    let c = with_ctx(&mut ws, CW, |ctx| {
+        supervision::close(ctx, &id, &follow_up()).unwrap()
+    });
     assert_eq!(c.state, ComplaintState::Closed);
     assert!(c.closed_at.is_some());
     assert_eq!(waiting(&mut ws), open_before);
@@ -225,4 +226,335 @@ fn inspections_draw_recorded_services_and_keep_the_finding() {
         supervision::draw_service(ctx, None, &mut rng).unwrap()
     });
     assert!(none.is_none());
+}
+
+fn kinds(ws: &mut DemoWs, user: &str) -> Vec<(inbox::InboxKind, inbox::Target)> {
+    with_ctx(ws, user, |ctx| inbox::tasks(ctx).unwrap())
+        .items
+        .into_iter()
+        .map(|i| (i.kind, i.target))
+        .collect()
+}
+
+#[test]
+fn a_long_term_posting_is_versioned_closed_by_its_reissue_and_flagged_when_out_of_date() {
+    use inbox::{InboxKind, Target};
+    let mut ws = with_people(60);
+    let long = |from: u32, place: &str| PostingRequest {
+        community: C1.into(),
+        from: day(from),
+        to: None,
+        place: place.into(),
+    };
+    let first = with_ctx(&mut ws, CW, |ctx| {
+        supervision::post(ctx, &long(1, "居务公开栏"), ListFormat::Html, Lang::ZhCn).unwrap()
+    });
+    let p = &first.posting;
+    assert_eq!(p.period_to, None, "长期公示 has no end");
+    assert!(p.long_term && p.replaced_by.is_none());
+    assert_eq!(
+        p.list_sha256,
+        hex::encode(Sha256::digest(std::fs::read(&first.path).unwrap()))
+    );
+    assert!(p.members_sha256.is_some() && p.persons > 0);
+    let html = std::fs::read_to_string(&first.path).unwrap();
+    assert!(html.contains("长期公示"), "the list says it is long-term");
+    let outdated = |ws: &mut DemoWs| {
+        kinds(ws, CW)
+            .into_iter()
+            .filter(|(k, _)| *k == InboxKind::PostingOutdated)
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        outdated(&mut ws).is_empty(),
+        "the list matches who is in service"
+    );
+    // Someone enters service: the posted list no longer matches.
+    common::history::in_service(&mut ws, "新入户", C1, "2026-11-20");
+    assert_eq!(outdated(&mut ws), vec![Target::Posting(C1.into())]);
+    // The re-issue records a new version and closes the open one on its own first day.
+    let second = with_ctx(&mut ws, CW, |ctx| {
+        supervision::post(ctx, &long(3, "居务公开栏"), ListFormat::Html, Lang::ZhCn).unwrap()
+    });
+    assert_eq!(second.posting.persons, p.persons + 1);
+    assert_ne!(second.path, first.path, "the earlier file stays");
+    assert!(first.path.exists());
+    let all = with_ctx(&mut ws, "supervisor", |ctx| {
+        supervision::postings(ctx).unwrap()
+    });
+    assert_eq!(all.len(), 2);
+    let old = all.iter().find(|x| x.meta.id == p.meta.id).unwrap();
+    assert_eq!(old.period_to, Some(day(3)));
+    assert_eq!(
+        old.replaced_by.as_deref(),
+        Some(second.posting.meta.id.as_str())
+    );
+    assert!(old.long_term, "it was posted long-term");
+    assert!(outdated(&mut ws).is_empty());
+    // A same-day correction closes the morning's version on that day too.
+    let third = with_ctx(&mut ws, CW, |ctx| {
+        supervision::post(ctx, &long(3, "小区门口公示栏"), ListFormat::Csv, Lang::ZhCn).unwrap()
+    });
+    let all = with_ctx(&mut ws, "supervisor", |ctx| {
+        supervision::postings(ctx).unwrap()
+    });
+    let second_now = all
+        .iter()
+        .find(|x| x.meta.id == second.posting.meta.id)
+        .unwrap();
+    assert_eq!(second_now.period_to, Some(day(3)));
+    assert_eq!(
+        second_now.replaced_by.as_deref(),
+        Some(third.posting.meta.id.as_str())
+    );
+    assert_eq!(
+        all.iter().filter(|x| x.replaced_by.is_none()).count(),
+        1,
+        "one open version per community"
+    );
+    // A version cannot start before the one it replaces.
+    let e = with_ctx(&mut ws, CW, |ctx| {
+        supervision::post(ctx, &long(2, "居务公开栏"), ListFormat::Html, Lang::ZhCn).unwrap_err()
+    });
+    assert!(
+        matches!(&e, AppError::Validation(v) if v.field == Field::PeriodStart),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("2026-12-03"), "{e}");
+    // A fixed period longer than a month is the office's choice now.
+    let fixed = PostingRequest {
+        to: Some(day(31)),
+        ..long(4, "居务公开栏")
+    };
+    let f = with_ctx(&mut ws, CW, |ctx| {
+        supervision::post(ctx, &fixed, ListFormat::Html, Lang::ZhCn).unwrap()
+    });
+    assert_eq!(f.posting.period_to, Some(day(31)));
+    assert!(!f.posting.long_term);
+    assert!(with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap()).ok());
+}
+
+#[test]
+fn a_complaint_is_assigned_with_a_due_date_linked_to_a_person_and_a_service_and_followed_up() {
+    use inbox::{InboxKind, Target};
+    use supervision::{Assignment, FollowUp};
+    let mut ws = with_people(50);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+    let drawn = with_ctx(&mut ws, CW, |ctx| {
+        supervision::draw_service(ctx, Some(C1), &mut rng)
+            .unwrap()
+            .unwrap()
+    });
+    let person_id = with_ctx(&mut ws, CW, |ctx| {
+        jiuzhu::app::case::get(ctx, &drawn.service.case_id)
+            .unwrap()
+            .person_id
+    });
+    let d = ComplaintDraft {
+        community: C1.into(),
+        channel: "hotline".into(),
+        person_id: Some(person_id.clone()),
+        service_id: Some(drawn.service.meta.id.clone()),
+        received_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()),
+        complainant: "李女士".into(),
+        content: "送餐迟到一小时".into(),
+        ..Default::default()
+    };
+    // The form finds them as the person list does: by 服务号 (or name, ID number), and the
+    // service by its day (and provider).
+    let (found, service, refusals) = with_ctx(&mut ws, CW, |ctx| {
+        let person = jiuzhu::app::person::get(ctx, &person_id).unwrap();
+        let index = jiuzhu::app::search::load(ctx).unwrap();
+        let no = person.service_no.clone().expect("in service, enrolled");
+        let found = supervision::person_concerned(&index, &no).unwrap();
+        let service = supervision::service_concerned(
+            ctx,
+            &person_id,
+            drawn.service.served_on,
+            Some(&drawn.service.provider_id),
+        )
+        .unwrap();
+        let refusals = [
+            supervision::person_concerned(&index, "查无此人名字")
+                .unwrap_err()
+                .field,
+            match supervision::service_concerned(ctx, &person_id, day(30), None) {
+                Err(AppError::Validation(v)) => v.field,
+                other => panic!("{other:?}"),
+            },
+        ];
+        (found, service, refusals)
+    });
+    assert_eq!(found.as_deref(), Some(person_id.as_str()));
+    assert_eq!(service, drawn.service.meta.id);
+    assert_eq!(refusals, [Field::PersonConcerned, Field::ServiceConcerned]);
+    // A service names its person; another person with it is refused.
+    let someone_else = with_ctx(&mut ws, "demo", |ctx| {
+        jiuzhu::app::person::create(
+            ctx,
+            &jiuzhu::domain::person::PersonDraft {
+                name: "另一人".into(),
+                community: C1.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    let other = with_ctx(&mut ws, CW, |ctx| {
+        supervision::receive(
+            ctx,
+            &ComplaintDraft {
+                person_id: Some(someone_else),
+                ..d.clone()
+            },
+        )
+        .unwrap_err()
+    });
+    assert!(
+        matches!(&other, AppError::Validation(v) if v.field == Field::ServiceConcerned),
+        "{other:?}"
+    );
+    let id = with_ctx(&mut ws, CW, |ctx| {
+        supervision::receive(
+            ctx,
+            &ComplaintDraft {
+                person_id: None,
+                ..d.clone()
+            },
+        )
+        .unwrap()
+    });
+    let listed = with_ctx(&mut ws, CW, |ctx| supervision::complaints(ctx).unwrap());
+    let c = listed.iter().find(|c| c.meta.id == id).unwrap();
+    assert_eq!(c.person_id.as_deref(), Some(person_id.as_str()));
+    assert_eq!(
+        c.service_id.as_deref(),
+        Some(drawn.service.meta.id.as_str())
+    );
+    let nov = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    // Refusals name the field.
+    let refused = |ws: &mut DemoWs, a: Assignment| {
+        with_ctx(ws, CW, |ctx| {
+            supervision::assign_to(ctx, &id, &a).unwrap_err()
+        })
+    };
+    let field_of = |e: AppError| match e {
+        AppError::Validation(v) => v.field,
+        e => panic!("{e:?}"),
+    };
+    assert_eq!(
+        field_of(refused(&mut ws, Assignment::default())),
+        Field::Username
+    );
+    let e = refused(
+        &mut ws,
+        Assignment {
+            unit: "999999".into(),
+            ..Assignment::default()
+        },
+    );
+    assert_eq!(field_of(e), Field::AssignedUnit);
+    let e = refused(
+        &mut ws,
+        Assignment {
+            user: "王干事".into(),
+            due_on: Some(nov(19)),
+            ..Assignment::default()
+        },
+    );
+    assert_eq!(field_of(e), Field::DueDate);
+    // 交办 to a unit, due on the 25th: overdue on the 28th (the common clock's day).
+    let c = with_ctx(&mut ws, CW, |ctx| {
+        supervision::assign_to(
+            ctx,
+            &id,
+            &Assignment {
+                user: String::new(),
+                unit: C1.into(),
+                due_on: Some(nov(25)),
+            },
+        )
+        .unwrap()
+    });
+    assert_eq!(c.assigned_unit.as_deref(), Some(C1));
+    assert_eq!(c.due_on, Some(nov(25)));
+    let item = with_ctx(&mut ws, CW, |ctx| inbox::tasks(ctx).unwrap())
+        .items
+        .into_iter()
+        .find(|i| i.target == Target::Complaint(id.clone()))
+        .unwrap();
+    assert_eq!(item.kind, InboxKind::Complaint);
+    assert!(item.overdue, "past its due date: {item:?}");
+    // Given until December: not overdue.
+    with_ctx(&mut ws, CW, |ctx| {
+        supervision::assign_to(
+            ctx,
+            &id,
+            &Assignment {
+                user: "王干事".into(),
+                unit: C1.into(),
+                due_on: Some(day(5)),
+            },
+        )
+        .unwrap()
+    });
+    let item = with_ctx(&mut ws, CW, |ctx| inbox::tasks(ctx).unwrap())
+        .items
+        .into_iter()
+        .find(|i| i.target == Target::Complaint(id.clone()))
+        .unwrap();
+    assert!(!item.overdue, "{item:?}");
+    with_ctx(&mut ws, CW, |ctx| {
+        supervision::answer(ctx, &id, "已与服务机构核实，调整送餐路线").unwrap()
+    });
+    // Closing asks for the 回访: satisfaction and a note.
+    let closing = |ws: &mut DemoWs, f: FollowUp| {
+        with_ctx(ws, CW, |ctx| supervision::close(ctx, &id, &f).unwrap_err())
+    };
+    let e = closing(
+        &mut ws,
+        FollowUp {
+            note: "已回访".into(),
+            ..FollowUp::default()
+        },
+    );
+    assert_eq!(field_of(e), Field::Satisfaction);
+    let e = closing(
+        &mut ws,
+        FollowUp {
+            satisfaction: "happy".into(),
+            note: "已回访".into(),
+            on: None,
+        },
+    );
+    assert_eq!(field_of(e), Field::Satisfaction);
+    let e = closing(
+        &mut ws,
+        FollowUp {
+            satisfaction: "basic".into(),
+            ..FollowUp::default()
+        },
+    );
+    assert_eq!(field_of(e), Field::Note);
+    let c = with_ctx(&mut ws, CW, |ctx| {
+        supervision::close(
+            ctx,
+            &id,
+            &FollowUp {
+                satisfaction: "basic".into(),
+                note: "电话回访李女士，送餐已准时".into(),
+                on: None,
+            },
+        )
+        .unwrap()
+    });
+    assert_eq!(c.state, ComplaintState::Closed);
+    assert_eq!(c.satisfaction.as_deref(), Some("basic"));
+    assert_eq!(
+        c.followup_note.as_deref(),
+        Some("电话回访李女士，送餐已准时")
+    );
+    assert_eq!(c.followup_on, Some(nov(28)));
+    assert!(with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap()).ok());
 }

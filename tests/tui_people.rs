@@ -87,10 +87,16 @@ fn possible_duplicates_are_shown_before_saving() {
     let mut app = app(&dir, &session);
     press(&mut app, &[k(KeyCode::F(2)), Key::ctrl('n')]);
     typed(&mut app, "章三");
-    // name → ID number → community → phone
+    // name → ID number → address → 救助身份 → community → phone
     press(
         &mut app,
-        &[k(KeyCode::Tab), k(KeyCode::Tab), k(KeyCode::Tab)],
+        &[
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+        ],
     );
     typed(&mut app, "138 0000 1234");
     press(&mut app, &[Key::ctrl('s')]);

@@ -565,8 +565,8 @@ pub fn review(ctx: &mut Ctx<'_>, id: &str, r: &Review) -> Result<Case> {
         if day < from {
             return Err(ValidationError::new(
                 Field::Date,
-                Reason::BeforeDate {
-                    earliest: from.format("%Y-%m-%d").to_string(),
+                Reason::NotBefore {
+                    day: from.format("%Y-%m-%d").to_string(),
                 },
             )
             .into());
@@ -659,8 +659,8 @@ pub fn suspend(ctx: &mut Ctx<'_>, id: &str, s: &Suspension) -> Result<Case> {
     if until < from {
         return Err(ValidationError::new(
             Field::ResumeDate,
-            Reason::BeforeDate {
-                earliest: from.format("%Y-%m-%d").to_string(),
+            Reason::NotBefore {
+                day: from.format("%Y-%m-%d").to_string(),
             },
         )
         .into());

@@ -11,7 +11,7 @@ use super::refusal::PeopleRefusal;
 use super::{person, print, AppError, Ctx, Result};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::document::{
-    clean_file_name, stored_name, Document, ScanFormat, GENERATED, MAX_BYTES,
+    clean_file_name, stored_name, Document, DocumentWaiver, ScanFormat, GENERATED, MAX_BYTES,
 };
 use crate::domain::permission::Action;
 use crate::domain::record::RecordMeta;
@@ -28,13 +28,93 @@ pub struct ChecklistLine {
     pub documents: Vec<Document>,
     /// For the forms the program makes: the case they are made from, when there is one.
     pub generated_from: Option<String>,
+    /// 不适用: the standing record that this document does not apply, with its reason.
+    pub waiver: Option<DocumentWaiver>,
 }
 
 impl ChecklistLine {
-    /// True when the archive has this document (a scan, or a form that can be generated).
+    /// True when the archive has this document (a scan, or a form that can be generated) or
+    /// it does not apply to the person (不适用, with a reason).
     pub fn complete(&self) -> bool {
-        !self.documents.is_empty() || self.generated_from.is_some()
+        !self.documents.is_empty() || self.generated_from.is_some() || self.waiver.is_some()
     }
+}
+
+/// Longest reason accepted for 不适用.
+const WAIVER_REASON_MAX: usize = 200;
+
+/// 不适用: records that document `kind` does not apply to person `person_id` (no 残疾证 for a
+/// person with no disability), with the reason; the checklist then counts it complete.
+/// Refused for a kind the archive already holds a scan of, or one already marked.
+pub fn waive(ctx: &mut Ctx<'_>, person_id: &str, kind: &str, reason: &str) -> Result<String> {
+    let p = person::get(ctx, person_id)?;
+    ctx.require(Action::EditPerson, &p.facts.community)?;
+    if !Catalogue::builtin().contains(ListKind::DocumentKind, kind) {
+        return Err(ValidationError::new(
+            Field::DocumentKind,
+            Reason::NotInCatalogue {
+                code: kind.to_string(),
+            },
+        )
+        .into());
+    }
+    let reason = required_line(Field::Reason, reason, WAIVER_REASON_MAX)?;
+    let conn = ctx.store.conn();
+    if documents::of_person(conn, person_id)?
+        .iter()
+        .any(|d| d.kind == kind && d.withdrawn_at.is_none())
+    {
+        return Err(ValidationError::new(Field::DocumentKind, Reason::AlreadyFiled).into());
+    }
+    if documents::waivers_of_person(conn, person_id)?
+        .iter()
+        .any(|d| d.kind == kind && d.withdrawn_at.is_none())
+    {
+        return Err(ValidationError::new(Field::DocumentKind, Reason::Duplicate).into());
+    }
+    let id = ctx.new_id();
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    ctx.store.write(&actor, &at, |w| {
+        let d = DocumentWaiver {
+            meta: RecordMeta::new(id.clone(), w.origin(), &at),
+            person_id: person_id.to_string(),
+            kind: kind.to_string(),
+            reason,
+            recorded_by: actor.clone(),
+            withdrawn_at: None,
+            withdraw_reason: None,
+        };
+        documents::insert_waiver(w, &d)?;
+        Ok::<_, AppError>(())
+    })?;
+    Ok(id)
+}
+
+/// Withdraws a 不适用 recorded wrongly (the document does apply after all), with the reason;
+/// the record stays.
+pub fn withdraw_waiver(ctx: &mut Ctx<'_>, id: &str, reason: &str) -> Result<DocumentWaiver> {
+    let d = documents::waiver(ctx.store.conn(), id)?.ok_or(AppError::NotFound {
+        what: "record.document_waiver",
+    })?;
+    let p = person::get(ctx, &d.person_id)?;
+    ctx.require(Action::EditPerson, &p.facts.community)?;
+    if d.withdrawn_at.is_some() {
+        return Err(AppError::AlreadyWithdrawn);
+    }
+    let reason = required_line(Field::Reason, reason, WAIVER_REASON_MAX)?;
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    ctx.store.write(&actor, &at, |w| {
+        let mut next = d.clone();
+        next.withdrawn_at = Some(at.clone());
+        next.withdraw_reason = Some(reason);
+        Ok(documents::update_waiver(
+            w,
+            &next,
+            "document_waiver.withdraw",
+        )?)
+    })
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> AppError {
@@ -147,6 +227,7 @@ pub fn checklist(ctx: &Ctx<'_>, person_id: &str) -> Result<Vec<ChecklistLine>> {
     person::get(ctx, person_id)?;
     let conn = ctx.store.conn();
     let docs = documents::of_person(conn, person_id)?;
+    let waivers = documents::waivers_of_person(conn, person_id)?;
     // The forms come from the person's latest case that reached an assessment.
     let case = cases::of_person(conn, person_id)?
         .into_iter()
@@ -168,6 +249,11 @@ pub fn checklist(ctx: &Ctx<'_>, person_id: &str) -> Result<Vec<ChecklistLine>> {
             } else {
                 None
             },
+            waiver: waivers
+                .iter()
+                .rev()
+                .find(|w| w.kind == e.code && w.withdrawn_at.is_none())
+                .cloned(),
         })
         .collect())
 }

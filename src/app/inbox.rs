@@ -143,8 +143,13 @@ pub enum InboxKind {
     RosterVisit,
     /// A roster follow-up: review the services of a changed or cancelled recipient.
     RosterReview,
+    /// A case in service whose person's assistance status was cancelled (注销): 待复核, and
+    /// a suspension is suggested.
+    RecheckCancelled,
     /// A complaint or objection not yet closed.
     Complaint,
+    /// A community's long-term posting that no longer names who is in service (公示需更新).
+    PostingOutdated,
     /// A person moved here from another community, waiting to be received.
     TransferIn,
     /// Received changes waiting in the exchange queue (conflicts and reviews): one item for
@@ -159,7 +164,7 @@ pub enum InboxKind {
 
 impl InboxKind {
     /// Every kind.
-    pub const ALL: [InboxKind; 17] = [
+    pub const ALL: [InboxKind; 19] = [
         InboxKind::VerifyClue,
         InboxKind::ReportClue,
         InboxKind::AcceptReport,
@@ -172,7 +177,9 @@ impl InboxKind {
         InboxKind::ResumeDue,
         InboxKind::RosterVisit,
         InboxKind::RosterReview,
+        InboxKind::RecheckCancelled,
         InboxKind::Complaint,
+        InboxKind::PostingOutdated,
         InboxKind::TransferIn,
         InboxKind::Exchange,
         InboxKind::Backup,
@@ -194,7 +201,9 @@ impl InboxKind {
             InboxKind::ResumeDue => "inbox.kind_resume",
             InboxKind::RosterVisit => "inbox.kind_roster_visit",
             InboxKind::RosterReview => "inbox.kind_roster_review",
+            InboxKind::RecheckCancelled => "inbox.kind_recheck_cancelled",
             InboxKind::Complaint => "inbox.kind_complaint",
+            InboxKind::PostingOutdated => "inbox.kind_posting_outdated",
             InboxKind::TransferIn => "inbox.kind_transfer_in",
             InboxKind::Exchange => "inbox.kind_exchange",
             InboxKind::Backup => "inbox.kind_backup",
@@ -214,11 +223,12 @@ impl InboxKind {
             | InboxKind::IssueCard
             | InboxKind::CardExpiring
             | InboxKind::ReviewDue
-            | InboxKind::ResumeDue => Action::DecideCase,
+            | InboxKind::ResumeDue
+            | InboxKind::RecheckCancelled => Action::DecideCase,
             InboxKind::RosterVisit | InboxKind::RosterReview | InboxKind::TransferIn => {
                 Action::EditPerson
             }
-            InboxKind::Complaint => Action::Supervise,
+            InboxKind::Complaint | InboxKind::PostingOutdated => Action::Supervise,
             InboxKind::Exchange => Action::ExchangeBundles,
             InboxKind::Backup => Action::BackupRestore,
             InboxKind::KeyAlarm => Action::ManageKeys,
@@ -237,6 +247,8 @@ pub enum Target {
     Task { id: String, person_id: String },
     /// A complaint or objection.
     Complaint(String),
+    /// The postings of a community (its code).
+    Posting(String),
     /// A transfer to receive.
     Transfer(String),
     /// The exchange queue, holding `open` items this session may resolve.
@@ -251,9 +263,11 @@ impl Target {
     /// The record id.
     pub fn id(&self) -> &str {
         match self {
-            Target::Clue(id) | Target::Case(id) | Target::Complaint(id) | Target::Transfer(id) => {
-                id
-            }
+            Target::Clue(id)
+            | Target::Case(id)
+            | Target::Complaint(id)
+            | Target::Transfer(id)
+            | Target::Posting(id) => id,
             Target::Task { id, .. } => id,
             Target::ExchangeQueue { .. } | Target::Backup { .. } | Target::KeyAlarms { .. } => "",
         }
@@ -534,13 +548,52 @@ pub(crate) fn waiting(
         };
         push(kind, &name, &task.community, target, wait, &mut out);
     }
+    for (case, name, cancelled_at) in cases::in_service_without_assistance(conn)? {
+        let wait = Wait {
+            since: super::clock::stored_day(&cancelled_at).unwrap_or(today),
+            limit: t.get(Limit::FollowUp),
+        };
+        let target = Target::Case(case.meta.id.clone());
+        push(
+            InboxKind::RecheckCancelled,
+            &name,
+            &case.community,
+            target,
+            wait,
+            &mut out,
+        );
+    }
+    for posting in super::supervision::outdated_postings(conn)? {
+        let since =
+            cases::last_state_change_after(conn, &posting.community, &posting.meta.created_at)?
+                .as_deref()
+                .and_then(super::clock::stored_day)
+                .unwrap_or(today);
+        let wait = Wait {
+            since,
+            limit: t.get(Limit::FollowUp),
+        };
+        let target = Target::Posting(posting.community.clone());
+        push(
+            InboxKind::PostingOutdated,
+            "",
+            &posting.community,
+            target,
+            wait,
+            &mut out,
+        );
+    }
     for (complaint, person) in supervision::open_complaints(conn)? {
         let name = person
             .or_else(|| complaint.complainant.clone())
             .unwrap_or_default();
+        // 交办 with a due date: overdue past that day; otherwise the workstation's limit.
         let wait = Wait {
             since: complaint.received_on,
-            limit: t.get(Limit::Complaint),
+            limit: complaint
+                .due_on
+                .map(|d| (d - complaint.received_on).num_days().max(0))
+                .unwrap_or_else(|| t.get(Limit::Complaint)),
         };
         let target = Target::Complaint(complaint.meta.id.clone());
         push(

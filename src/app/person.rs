@@ -11,6 +11,7 @@ use crate::domain::person::{
     similar_names, Disclosure, Person, PersonDraft, PersonFacts, PersonStatus,
 };
 use crate::domain::record::RecordMeta;
+use crate::domain::roster::RosterStatus;
 use crate::domain::task::TaskState;
 use crate::domain::text::required_line;
 use crate::domain::transfer::{Transfer, TransferState};
@@ -74,13 +75,37 @@ pub fn update(ctx: &mut Ctx<'_>, id: &str, version: i64, draft: &PersonDraft) ->
     }
     ctx.require(Action::EditPerson, &current.facts.community)?;
     ctx.require(Action::EditPerson, &facts.community)?;
+    // A change of 救助身份 by hand asks for the same follow-up as the roster's.
+    let change =
+        RosterStatus::of_change(&current.facts.assistance_status, &facts.assistance_status);
+    let task_id = change.map(|_| ctx.new_id());
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();
     ctx.store.write(&actor, &at, |w| {
         let mut next = current.clone();
         next.meta.version = version;
         next.facts = facts;
-        save_in(w, &next, "person.update")
+        let saved = save_in(w, &next, "person.update")?;
+        if let (Some(status), Some(task_id)) = (change, task_id) {
+            let category = match status {
+                RosterStatus::Cancelled => current.facts.assistance_status.as_str(),
+                RosterStatus::Added | RosterStatus::Changed => {
+                    saved.facts.assistance_status.as_str()
+                }
+            };
+            super::roster::follow_up(
+                w,
+                task_id,
+                &saved,
+                &super::roster::FollowUpOf {
+                    status,
+                    category,
+                    approved_on: None,
+                    source: format!("person:{}", saved.meta.id),
+                },
+            )?;
+        }
+        Ok(saved)
     })
 }
 
@@ -451,6 +476,7 @@ pub fn merge(ctx: &mut Ctx<'_>, keep_id: &str, merged_id: &str, reason: &str) ->
         }
         for (entity, kind) in [
             (Entity::Document, "document.merge"),
+            (Entity::DocumentWaiver, "document_waiver.merge"),
             (Entity::Complaint, "complaint.merge"),
             (Entity::Transfer, "transfer.merge"),
         ] {

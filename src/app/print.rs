@@ -321,10 +321,7 @@ pub fn name_list(ctx: &mut Ctx<'_>, provider_id: &str, lang: Lang) -> Result<(Pa
     Ok((path, n))
 }
 
-/// Days a posting hangs unless people say otherwise (the usual 公示期 of seven days).
-pub const POSTING_DAYS: i64 = 7;
-
-/// The outbox file name of a posting list.
+/// The outbox file name of a posting list (see [`unused_path`] for a second one of a day).
 pub fn posting_file_name(r: &PostingRequest, format: ListFormat) -> String {
     format!(
         "{}.{}",
@@ -344,33 +341,68 @@ pub struct PostingRequest {
     pub community: String,
     /// First day.
     pub from: chrono::NaiveDate,
-    /// Last day.
-    pub to: chrono::NaiveDate,
+    /// Last day; `None`: long-term (长期公示), until a re-issue replaces it.
+    pub to: Option<chrono::NaiveDate>,
     /// Where it is posted.
     pub place: String,
 }
 
-/// Builds community `r.community`'s posting list in `format`; returns the bytes and how many
-/// persons it lists. Writing it and recording the period is the caller's business.
+/// Who a posting of `community` lists today: each case in service with its person, in the
+/// order the list shows them.
+pub(crate) fn posting_members(
+    conn: &rusqlite::Connection,
+    community: &str,
+) -> Result<Vec<(Case, Person)>> {
+    let mut out = Vec::new();
+    for c in crate::store::cases::in_service(conn, Some(community))? {
+        if c.state != CaseState::InService {
+            continue;
+        }
+        if let Some(p) = persons::get(conn, &c.person_id)? {
+            out.push((c, p));
+        }
+    }
+    Ok(out)
+}
+
+/// The hash of who a list names: SHA-256 (hex) of the sorted case ids, one a line. Two lists
+/// naming the same people have the same hash whatever their format or period.
+pub fn members_sha256<'a>(case_ids: impl IntoIterator<Item = &'a str>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut ids: Vec<&str> = case_ids.into_iter().collect();
+    ids.sort_unstable();
+    let mut h = Sha256::new();
+    for id in ids {
+        h.update(id.as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}
+
+/// A posting list built: its bytes, how many it lists, and the hash of who.
+#[derive(Debug, Clone)]
+pub struct PostingList {
+    /// The file's content.
+    pub bytes: Vec<u8>,
+    /// How many persons it lists.
+    pub persons: usize,
+    /// See [`members_sha256`].
+    pub members_sha256: String,
+}
+
+/// Builds community `r.community`'s posting list in `format`. Writing it and recording the
+/// period is the caller's business.
 pub fn posting_bytes(
     ctx: &Ctx<'_>,
     r: &PostingRequest,
     format: ListFormat,
     lang: Lang,
-) -> Result<(Vec<u8>, usize)> {
+) -> Result<PostingList> {
     ctx.require(Action::ViewPerson, &r.community)?;
-    let cases = crate::store::cases::in_service(ctx.store.conn(), Some(&r.community))?;
-    let mut people = Vec::with_capacity(cases.len());
-    for c in &cases {
-        if let Some(p) = persons::get(ctx.store.conn(), &c.person_id)? {
-            people.push(p);
-        }
-    }
+    let members = posting_members(ctx.store.conn(), &r.community)?;
     let community_name = ctx.tree.name_of(&r.community).to_string();
-    let served: Vec<Served<'_>> = cases
+    let served: Vec<Served<'_>> = members
         .iter()
-        .zip(&people)
-        .filter(|(c, _)| c.state == CaseState::InService)
         .map(|(c, p)| Served {
             person: p,
             case: c,
@@ -395,10 +427,41 @@ pub fn posting_bytes(
             .map_err(|e| AppError::Export(e.to_string()))?,
         ListFormat::Csv => lists::posting_csv(&served, lang),
     };
-    Ok((bytes, served.len()))
+    Ok(PostingList {
+        bytes,
+        persons: served.len(),
+        members_sha256: members_sha256(members.iter().map(|(c, _)| c.meta.id.as_str())),
+    })
 }
 
-/// Writes community `r.community`'s posting list to `path` (or to the outbox when `None`).
+/// `path`, or, when a file is there already, the same name with `-2`, `-3` … before the
+/// extension: a second version of a day never overwrites the first.
+pub fn unused_path(path: PathBuf) -> PathBuf {
+    if !path.exists() {
+        return path;
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|s| format!(".{}", s.to_string_lossy()))
+        .unwrap_or_default();
+    let mut n = 2;
+    loop {
+        let next = path.with_file_name(format!("{stem}-{n}{ext}"));
+        if !next.exists() {
+            return next;
+        }
+        n += 1;
+    }
+}
+
+/// Writes a reading copy of community `r.community`'s posting list to `path` (or to the
+/// outbox when `None`), for a reader who may see the community (a supervisor checking what
+/// the list says). It is a print, logged as one, not a posting: nothing is recorded, and the
+/// screen's 新公示 and `report posting` post through [`super::supervision::post_at`].
 pub fn posting(
     ctx: &mut Ctx<'_>,
     r: &PostingRequest,
@@ -406,20 +469,12 @@ pub fn posting(
     path: Option<PathBuf>,
     lang: Lang,
 ) -> Result<(PathBuf, usize)> {
-    let (bytes, n) = posting_bytes(ctx, r, format, lang)?;
+    let list = posting_bytes(ctx, r, format, lang)?;
     let path = match path {
         Some(p) => p,
-        None => outbox(ctx)?.join(format!(
-            "{}.{}",
-            file_stem(&[
-                "posting",
-                &r.community,
-                &r.from.format("%Y%m%d").to_string()
-            ]),
-            format.extension()
-        )),
+        None => unused_path(outbox(ctx)?.join(posting_file_name(r, format))),
     };
     let community = r.community.clone();
-    let path = deliver(ctx, path, &bytes, "posting", &community)?;
-    Ok((path, n))
+    let path = deliver(ctx, path, &list.bytes, "posting", &community)?;
+    Ok((path, list.persons))
 }

@@ -228,10 +228,19 @@ pub enum ReportCommand {
         #[arg(long, value_name = "F")]
         out: PathBuf,
     },
-    /// 公示名单 / public posting list
+    /// 公示名单 / public posting list, recorded as the community's current posting
     Posting {
         #[arg(long, value_name = "C")]
         community: Option<String>,
+        /// 公示起始日期 (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        /// 公示截止日期; absent: 长期公示 (long-term, until re-issued)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        until: Option<String>,
+        /// 公示地点 (default: the community's notice board)
+        #[arg(long, value_name = "TEXT")]
+        place: Option<String>,
         #[arg(long, default_value = "xlsx")]
         format: String,
         #[arg(long, value_name = "F")]

@@ -156,6 +156,7 @@ fn entity_key(e: Entity) -> &'static str {
         Entity::Task => "record.task",
         Entity::Household => "record.household",
         Entity::Transfer => "record.transfer",
+        Entity::DocumentWaiver => "record.document_waiver",
     }
 }
 

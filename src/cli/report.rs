@@ -7,7 +7,8 @@ use super::args::ReportCommand;
 use super::{io_err, open_existing, show_path, sign_in, Paths};
 use crate::app::print::{self, ListFormat, PostingRequest};
 use crate::app::statistics::{self, Which};
-use crate::app::{person, AppError, Clock, Ctx};
+use crate::app::{person, supervision, AppError, Clock, Ctx};
+use crate::domain::date::parse_date;
 use crate::domain::month::{parse_year, Month};
 use crate::domain::permission::Action;
 use crate::domain::validation::{Field, Reason, ValidationError};
@@ -49,17 +50,49 @@ pub fn run(
             parse_format(format)?,
             out,
         ),
-        ReportCommand::Posting { format, out, .. } => (None, parse_format(format)?, out),
+        ReportCommand::Posting {
+            format,
+            out,
+            from,
+            until,
+            ..
+        } => {
+            // Dates are checked before the password is asked for too.
+            parse_date(Field::PeriodStart, from.as_deref().unwrap_or(""))?;
+            parse_date(Field::PeriodEnd, until.as_deref().unwrap_or(""))?;
+            (None, parse_format(format)?, out)
+        }
     };
     let mut store = open_existing(paths)?;
     let session = sign_in(&mut store, cli, lang, clock)?;
     let mut ctx = Ctx::new(&mut store, session, clock)?;
     let Some(which) = which else {
-        let community = match cmd {
-            ReportCommand::Posting { community, .. } => community.as_deref(),
-            _ => None,
+        let ReportCommand::Posting {
+            community,
+            from,
+            until,
+            place,
+            ..
+        } = cmd
+        else {
+            return Ok(0);
         };
-        return posting(&mut ctx, community, format, target, lang, out);
+        let from = parse_date(Field::PeriodStart, from.as_deref().unwrap_or(""))?
+            .unwrap_or_else(|| ctx.clock.today());
+        let to = parse_date(Field::PeriodEnd, until.as_deref().unwrap_or(""))?;
+        let place = place
+            .clone()
+            .unwrap_or_else(|| t(lang, "posting.place_default").to_string());
+        let period = Period { from, to, place };
+        return posting(
+            &mut ctx,
+            community.as_deref(),
+            &period,
+            format,
+            target,
+            lang,
+            out,
+        );
     };
     let (path, n) = statistics::write(&mut ctx, which, format, Some(target.clone()), lang)?;
     let what = match which {
@@ -83,22 +116,30 @@ pub fn run(
     Ok(0)
 }
 
+/// The period and place of a posting from the command line.
+struct Period {
+    from: chrono::NaiveDate,
+    to: Option<chrono::NaiveDate>,
+    place: String,
+}
+
 /// One community's posting list to `target`, or, without a community, one list per
-/// community this workstation serves into the folder `target`.
+/// community this workstation serves into the folder `target`; each is recorded as the
+/// community's current posting, exactly as the screen's 公示 records it.
 fn posting(
     ctx: &mut Ctx<'_>,
     community: Option<&str>,
+    period: &Period,
     format: ListFormat,
     target: &Path,
     lang: Lang,
     out: &mut Out<'_>,
 ) -> Result<i32, AppError> {
-    let from = ctx.clock.today();
     let request = |code: &str| PostingRequest {
         community: code.to_string(),
-        from,
-        to: from + chrono::Duration::days(print::POSTING_DAYS - 1),
-        place: t(lang, "posting.place_default").to_string(),
+        from: period.from,
+        to: period.to,
+        place: period.place.clone(),
     };
     let jobs: Vec<(PostingRequest, PathBuf)> = match community {
         Some(code) => vec![(request(code), target.to_path_buf())],
@@ -116,7 +157,8 @@ fn posting(
         }
     };
     for (r, file) in jobs {
-        let (path, n) = print::posting(ctx, &r, format, Some(file), lang)?;
+        let posted = supervision::post_at(ctx, &r, format, lang, Some(file))?;
+        let (path, n) = (posted.path, posted.posting.persons);
         writeln!(
             out,
             "{}",

@@ -34,6 +34,27 @@ pub struct Document {
     pub withdraw_reason: Option<String>,
 }
 
+/// 不适用: a document of the checklist that does not apply to a person (no 残疾证 for a person
+/// with no disability), with the reason. It counts as complete; withdrawn, never deleted,
+/// when wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentWaiver {
+    /// Identity and version.
+    pub meta: RecordMeta,
+    /// The person.
+    pub person_id: String,
+    /// Catalogue `document_kind` code.
+    pub kind: String,
+    /// Why it does not apply.
+    pub reason: String,
+    /// Who recorded it.
+    pub recorded_by: String,
+    /// When it was withdrawn, RFC 3339.
+    pub withdrawn_at: Option<String>,
+    /// Why.
+    pub withdraw_reason: Option<String>,
+}
+
 /// The formats of a scan, known by their first bytes rather than their names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScanFormat {

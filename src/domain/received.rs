@@ -53,6 +53,8 @@ enum Rule {
     Community(Field),
     /// Any unit of the org tree.
     Unit(Field),
+    /// Any unit of the org tree, or nothing.
+    OptUnit(Field),
     /// A code of a catalogue list.
     Code(Field, ListKind),
     /// A code of a catalogue list, or nothing.
@@ -75,6 +77,8 @@ enum Rule {
     OptPhone(Field),
     /// A SHA-256 in hex.
     Sha256,
+    /// A SHA-256 in hex, or nothing.
+    OptSha256,
     /// A service plan: a JSON array of {item, frequency, priority, provider_id}.
     Plan,
 }
@@ -289,6 +293,9 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("persons", Int(Field::Persons, 0, 1_000_000)),
             ("list_sha256", Sha256),
             ("posted_by", Line(Field::Actor, CODE_MAX)),
+            ("long_term", Flag),
+            ("replaced_by", OptId),
+            ("members_sha256", OptSha256),
         ],
         Entity::Complaint => &[
             ("community", Community(Field::Community)),
@@ -305,6 +312,11 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("answer", Text(Field::Answer, NOTE_MAX)),
             ("answered_at", OptTime),
             ("closed_at", OptTime),
+            ("assigned_unit", OptUnit(Field::AssignedUnit)),
+            ("due_on", OptDay(Field::DueDate)),
+            ("followup_on", OptDay(Field::Date)),
+            ("satisfaction", OptKnown(Field::Satisfaction, satisfaction)),
+            ("followup_note", Text(Field::Note, NOTE_MAX)),
         ],
         Entity::Inspection => &[
             ("community", Community(Field::Community)),
@@ -343,6 +355,14 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("address", OptLine(Field::Address, ADDRESS_MAX)),
             ("note", Text(Field::Note, NOTE_MAX)),
             ("closed_at", OptTime),
+        ],
+        Entity::DocumentWaiver => &[
+            ("person_id", Id),
+            ("kind", Code(Field::DocumentKind, ListKind::DocumentKind)),
+            ("reason", Line(Field::Reason, LINE_MAX)),
+            ("recorded_by", Line(Field::Actor, CODE_MAX)),
+            ("withdrawn_at", OptTime),
+            ("withdraw_reason", Text(Field::Reason, NOTE_MAX)),
         ],
         Entity::Transfer => &[
             ("person_id", Id),
@@ -591,6 +611,7 @@ fn check_value(rule: Rule, v: &serde_json::Value, cx: &Context<'_>) -> Result<()
         },
         Community(f) => org(f, required(f, text_of(f, v)?)?, cx.tree, true),
         Unit(f) => org(f, required(f, text_of(f, v)?)?, cx.tree, false),
+        OptUnit(f) => text_of(f, v)?.map_or(Ok(()), |s| org(f, s, cx.tree, false)),
         Code(f, kind) => code(f, kind, required(f, text_of(f, v)?)?, cat),
         OptCode(f, kind) => text_of(f, v)?.map_or(Ok(()), |s| code(f, kind, s, cat)),
         Codes(f, kind) => codes(f, kind, required(f, text_of(f, v)?)?, cat),
@@ -639,20 +660,22 @@ fn check_value(rule: Rule, v: &serde_json::Value, cx: &Context<'_>) -> Result<()
             },
             None => Ok(()),
         },
-        Sha256 => {
-            let s = required(Field::File, text_of(Field::File, v)?)?;
-            if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
-                Ok(())
-            } else {
-                Err(refuse(
-                    Field::File,
-                    Reason::BadFormat {
-                        example: "example.sha256",
-                    },
-                ))
-            }
-        }
+        Sha256 => sha256(required(Field::File, text_of(Field::File, v)?)?),
+        OptSha256 => text_of(Field::File, v)?.map_or(Ok(()), sha256),
         Plan => plan(required(Field::Needs, text_of(Field::Needs, v)?)?, cat),
+    }
+}
+
+fn sha256(s: &str) -> Result<(), ValidationError> {
+    if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(refuse(
+            Field::File,
+            Reason::BadFormat {
+                example: "example.sha256",
+            },
+        ))
     }
 }
 

@@ -57,11 +57,13 @@ pub enum Entity {
     Household,
     /// `transfers`
     Transfer,
+    /// `document_waivers`
+    DocumentWaiver,
 }
 
 impl Entity {
     /// Every replicated kind.
-    pub const ALL: [Entity; 13] = [
+    pub const ALL: [Entity; 14] = [
         Entity::Person,
         Entity::Clue,
         Entity::Case,
@@ -75,6 +77,7 @@ impl Entity {
         Entity::Task,
         Entity::Household,
         Entity::Transfer,
+        Entity::DocumentWaiver,
     ];
 
     /// Code stored in the change log.
@@ -93,6 +96,7 @@ impl Entity {
             Entity::Task => "task",
             Entity::Household => "household",
             Entity::Transfer => "transfer",
+            Entity::DocumentWaiver => "document_waiver",
         }
     }
 

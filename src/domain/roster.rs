@@ -227,6 +227,18 @@ pub enum RosterStatus {
 }
 
 impl RosterStatus {
+    /// What a change of assistance status from `old` to `new` (`assistance_status` codes)
+    /// amounts to, as a roster row would say it: `none` is no status, so a status from none
+    /// is new, one to none is cancelled (注销), another is a change; `None` when nothing changed.
+    pub fn of_change(old: &str, new: &str) -> Option<RosterStatus> {
+        match (old, new) {
+            _ if old == new => None,
+            (_, "none") => Some(RosterStatus::Cancelled),
+            ("none", _) => Some(RosterStatus::Added),
+            _ => Some(RosterStatus::Changed),
+        }
+    }
+
     /// Stable code stored with the follow-up task.
     pub fn code(self) -> &'static str {
         match self {

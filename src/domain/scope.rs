@@ -58,7 +58,7 @@ pub fn owner(kind: Entity) -> Owner {
             field: "case_id",
             kind: Entity::Case,
         },
-        Entity::Document => Owner::Via {
+        Entity::Document | Entity::DocumentWaiver => Owner::Via {
             field: "person_id",
             kind: Entity::Person,
         },
@@ -83,7 +83,11 @@ pub fn references(kind: Entity) -> &'static [(&'static str, Entity)] {
         Entity::Household => &[("head_person_id", Entity::Person)],
         Entity::Service => &[("registration_id", Entity::Registration)],
         Entity::Inspection => &[("service_id", Entity::Service)],
-        Entity::Provider | Entity::Registration | Entity::Document | Entity::Posting => &[],
+        Entity::Provider
+        | Entity::Registration
+        | Entity::Document
+        | Entity::DocumentWaiver
+        | Entity::Posting => &[],
     }
 }
 

@@ -16,8 +16,15 @@ pub struct Posting {
     pub community: String,
     /// First day posted.
     pub period_from: NaiveDate,
-    /// Last day posted.
-    pub period_to: NaiveDate,
+    /// Last day posted; `None` for a long-term posting (长期公示) still hanging.
+    pub period_to: Option<NaiveDate>,
+    /// Posted with no end date (长期公示); stays so after a re-issue closed it.
+    pub long_term: bool,
+    /// The version that replaced this one (a re-issue of the community's list closes it).
+    pub replaced_by: Option<String>,
+    /// SHA-256 (hex) of who was listed: the sorted record ids of the cases in service
+    /// (`None` for postings recorded before schema 16).
+    pub members_sha256: Option<String>,
     /// Where it hung.
     pub place: String,
     /// How many persons it listed.
@@ -133,8 +140,18 @@ pub struct Complaint {
     pub complainant: Option<String>,
     /// What they said.
     pub content: String,
-    /// Who handles it.
+    /// Who handles it (a user name).
     pub assigned_to: Option<String>,
+    /// The unit it was assigned to (交办 to a unit), an org code.
+    pub assigned_unit: Option<String>,
+    /// The day by which it is to be handled; past it the complaint is overdue in 待办.
+    pub due_on: Option<NaiveDate>,
+    /// The day of the follow-up call (回访) made on closing.
+    pub followup_on: Option<NaiveDate>,
+    /// The complainant's satisfaction at the follow-up (a `Satisfaction` code).
+    pub satisfaction: Option<String>,
+    /// What the follow-up found.
+    pub followup_note: Option<String>,
     /// Where it stands.
     pub state: ComplaintState,
     /// The answer given.
@@ -143,6 +160,13 @@ pub struct Complaint {
     pub answered_at: Option<String>,
     /// When closed (RFC 3339).
     pub closed_at: Option<String>,
+}
+
+impl Posting {
+    /// True while it hangs: long-term and not replaced, or its last day not yet past.
+    pub fn is_open_on(&self, day: NaiveDate) -> bool {
+        self.replaced_by.is_none() && self.period_to.is_none_or(|to| to >= day)
+    }
 }
 
 /// A random inspection (督查) of one recorded service.

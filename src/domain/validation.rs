@@ -113,6 +113,16 @@ pub enum Field {
     RecordTime,
     /// The user a received record names as having acted (recorded, posted, inspected …).
     Actor,
+    /// 公示起始日期
+    PeriodStart,
+    /// 交办单位 of a complaint.
+    AssignedUnit,
+    /// 办理期限 of a complaint.
+    DueDate,
+    /// 涉及对象: the person a complaint concerns, as typed (name, 服务号, ID number).
+    PersonConcerned,
+    /// 涉及服务: the service record a complaint concerns (its day).
+    ServiceConcerned,
 }
 
 impl Field {
@@ -197,6 +207,11 @@ impl Field {
             Field::RecordVersion => "field.record_version",
             Field::RecordTime => "field.record_time",
             Field::Actor => "field.actor",
+            Field::PeriodStart => "field.period_start",
+            Field::AssignedUnit => "field.assigned_unit",
+            Field::DueDate => "field.due_date",
+            Field::PersonConcerned => "field.person_concerned",
+            Field::ServiceConcerned => "field.service_concerned",
         }
     }
 }
@@ -278,10 +293,20 @@ pub enum Reason {
     CategoryNonLocal,
     /// The account that assessed may not also decide (maker-checker).
     SameAccount { account: String },
-    /// A date before `earliest` (a string-table key naming that day).
-    BeforeDate { earliest: String },
     /// An earlier step of the case must be redone first (string-table key of what).
     Inconsistent { what: &'static str },
+    /// A day earlier than `day` (`YYYY-MM-DD`), the first it may be.
+    NotBefore { day: String },
+    /// A document the archive already holds a scan of.
+    AlreadyFiled,
+    /// Nothing on record matches what was typed.
+    NoMatch,
+    /// `n` records match what was typed; more is needed to tell which.
+    SeveralMatch { n: usize },
+    /// The service record named is not one of the person named.
+    NotThePersons,
+    /// `n` service records of the day match; the provider tells which.
+    SeveralServices { n: usize },
 }
 
 impl Localize for Reason {
@@ -382,10 +407,17 @@ impl Localize for Reason {
             Reason::SameAccount { account } => {
                 tf(lang, "reason.same_account", &[("account", account)])
             }
-            Reason::BeforeDate { earliest } => {
-                tf(lang, "reason.before_date", &[("date", earliest)])
-            }
             Reason::Inconsistent { what } => t(lang, what).to_string(),
+            Reason::NotBefore { day } => tf(lang, "reason.not_before", &[("day", day)]),
+            Reason::AlreadyFiled => t(lang, "reason.already_filed").to_string(),
+            Reason::NoMatch => t(lang, "reason.no_match").to_string(),
+            Reason::SeveralMatch { n } => {
+                tf(lang, "reason.several_match", &[("n", &n.to_string())])
+            }
+            Reason::NotThePersons => t(lang, "reason.not_the_persons").to_string(),
+            Reason::SeveralServices { n } => {
+                tf(lang, "reason.several_services", &[("n", &n.to_string())])
+            }
         }
     }
 }

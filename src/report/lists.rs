@@ -27,8 +27,8 @@ pub struct PostingFrame<'a> {
     pub community_name: &'a str,
     /// First day posted.
     pub from: NaiveDate,
-    /// Last day posted.
-    pub to: NaiveDate,
+    /// Last day posted; `None`: long-term (长期公示).
+    pub to: Option<NaiveDate>,
     /// Where it hangs.
     pub place: &'a str,
     /// Who to tell of an objection (the community's office, a phone).
@@ -133,15 +133,23 @@ fn posting_title(f: &PostingFrame<'_>, lang: Lang) -> String {
 }
 
 fn posting_period(f: &PostingFrame<'_>, lang: Lang) -> String {
-    tf(
-        lang,
-        "posting.period",
-        &[
-            ("from", &f.from.format("%Y-%m-%d").to_string()),
-            ("to", &f.to.format("%Y-%m-%d").to_string()),
-            ("place", f.place),
-        ],
-    )
+    let from = f.from.format("%Y-%m-%d").to_string();
+    match f.to {
+        Some(to) => tf(
+            lang,
+            "posting.period",
+            &[
+                ("from", &from),
+                ("to", &to.format("%Y-%m-%d").to_string()),
+                ("place", f.place),
+            ],
+        ),
+        None => tf(
+            lang,
+            "posting.period_long",
+            &[("from", &from), ("place", f.place)],
+        ),
+    }
 }
 
 /// The posting list as a page to print and hang.

@@ -369,3 +369,52 @@ pub fn step_times(conn: &Connection) -> Result<Vec<(String, String, String)>> {
     }
     Ok(out)
 }
+
+/// Cases in service whose person's assistance status was cancelled (救助身份 注销, by the
+/// roster or by hand: a follow-up task of a cancellation names the case) and has not come
+/// back, with the person's name and the time of the latest such cancellation.
+pub fn in_service_without_assistance(conn: &Connection) -> Result<Vec<(Case, String, String)>> {
+    let cols: Vec<String> = Case::COLUMNS.iter().map(|c| format!("c.{c}")).collect();
+    let sql = format!(
+        "SELECT {}, p.name, max(t.created_at) FROM tasks t
+           JOIN cases c ON c.id = t.case_id
+           JOIN persons p ON p.id = c.person_id
+         WHERE t.roster_status = 'cancelled' AND c.state = 'in_service'
+           AND p.assistance_status = 'none'
+         GROUP BY c.id
+         ORDER BY c.created_at, c.id",
+        cols.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let n = Case::COLUMNS.len();
+    let rows = stmt.query_map([], |r| Ok((Case::from_row(r)?, r.get(n)?, r.get(n + 1)?)))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// The latest time a case of `community` changed state after `after` (RFC 3339), if any.
+pub fn last_state_change_after(
+    conn: &Connection,
+    community: &str,
+    after: &str,
+) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT max(state_changed_at) FROM cases WHERE community = ?1 AND state_changed_at > ?2",
+        )?
+        .query_row([community, after], |r| r.get(0))?)
+}
+
+/// The record ids of the cases in service, by community.
+pub fn in_service_ids_by_community(
+    conn: &Connection,
+) -> Result<std::collections::HashMap<String, Vec<String>>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT community, id FROM cases WHERE state = 'in_service'")?;
+    let mut rows = stmt.query([])?;
+    let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push(r.get(1)?);
+    }
+    Ok(out)
+}

@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, ToSql};
 
 use super::records::{self, meta_from_row, meta_values, Entity, RecordTable};
 use super::{Result, WriteTx};
-use crate::domain::document::Document;
+use crate::domain::document::{Document, DocumentWaiver};
 use crate::domain::record::RecordMeta;
 
 impl RecordTable for Document {
@@ -139,4 +139,85 @@ pub fn broken(conn: &Connection) -> Result<Vec<String>> {
         out.push(m?);
     }
     Ok(out)
+}
+
+impl RecordTable for DocumentWaiver {
+    const ENTITY: Entity = Entity::DocumentWaiver;
+    const COLUMNS: &'static [&'static str] = &[
+        "id",
+        "origin",
+        "version",
+        "created_at",
+        "updated_at",
+        "person_id",
+        "kind",
+        "reason",
+        "recorded_by",
+        "withdrawn_at",
+        "withdraw_reason",
+    ];
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
+        let mut v = meta_values(&self.meta);
+        v.extend::<[Box<dyn ToSql + '_>; 6]>([
+            Box::new(&self.person_id),
+            Box::new(&self.kind),
+            Box::new(&self.reason),
+            Box::new(&self.recorded_by),
+            Box::new(&self.withdrawn_at),
+            Box::new(&self.withdraw_reason),
+        ]);
+        v
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<DocumentWaiver> {
+        Ok(DocumentWaiver {
+            meta: meta_from_row(r)?,
+            person_id: r.get(5)?,
+            kind: r.get(6)?,
+            reason: r.get(7)?,
+            recorded_by: r.get(8)?,
+            withdrawn_at: r.get(9)?,
+            withdraw_reason: r.get(10)?,
+        })
+    }
+}
+
+/// Records that a document does not apply (不适用) and logs `document_waiver.create`.
+pub fn insert_waiver(w: &mut WriteTx<'_>, d: &DocumentWaiver) -> Result<()> {
+    records::insert(w, d, "document_waiver.create")
+}
+
+/// Saves a changed waiver (withdrawn) and logs `kind`.
+pub fn update_waiver(
+    w: &mut WriteTx<'_>,
+    d: &DocumentWaiver,
+    kind: &str,
+) -> Result<DocumentWaiver> {
+    records::update(w, d, kind)
+}
+
+/// The waiver with record id `id`.
+pub fn waiver(conn: &Connection, id: &str) -> Result<Option<DocumentWaiver>> {
+    records::get(conn, id)
+}
+
+/// Every waiver of `person_id`, in the order recorded.
+pub fn waivers_of_person(conn: &Connection, person_id: &str) -> Result<Vec<DocumentWaiver>> {
+    let sql = format!(
+        "SELECT {} FROM document_waivers WHERE person_id = ?1 ORDER BY created_at, id",
+        DocumentWaiver::COLUMNS.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([person_id], DocumentWaiver::from_row)?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
 }

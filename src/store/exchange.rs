@@ -1204,6 +1204,7 @@ pub fn exists(conn: &Connection, entity: Entity, id: &str) -> Result<bool> {
         Entity::Task => "SELECT 1 FROM tasks WHERE id = ?1",
         Entity::Household => "SELECT 1 FROM households WHERE id = ?1",
         Entity::Transfer => "SELECT 1 FROM transfers WHERE id = ?1",
+        Entity::DocumentWaiver => "SELECT 1 FROM document_waivers WHERE id = ?1",
     };
     Ok(conn
         .prepare_cached(sql)?

@@ -97,6 +97,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0015_case_steps.sql"),
         after: None,
     },
+    Migration {
+        name: "long-term postings and their versions, complaints assigned with a due date and followed up, documents that do not apply",
+        sql: include_str!("sql/0016_posting_complaint_waiver.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -30,6 +30,7 @@ impl Entity {
             Entity::Task => "tasks",
             Entity::Household => "households",
             Entity::Transfer => "transfers",
+            Entity::DocumentWaiver => "document_waivers",
         }
     }
 }

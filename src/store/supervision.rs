@@ -12,6 +12,14 @@ fn day(s: String, table: &'static str, column: &'static str) -> rusqlite::Result
     NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| super::corrupt(table, column))
 }
 
+fn opt_day(
+    s: Option<String>,
+    table: &'static str,
+    column: &'static str,
+) -> rusqlite::Result<Option<NaiveDate>> {
+    s.map(|s| day(s, table, column)).transpose()
+}
+
 fn day_text(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
@@ -31,6 +39,9 @@ impl RecordTable for Posting {
         "persons",
         "list_sha256",
         "posted_by",
+        "long_term",
+        "replaced_by",
+        "members_sha256",
     ];
 
     fn meta(&self) -> &RecordMeta {
@@ -43,28 +54,40 @@ impl RecordTable for Posting {
 
     fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
         let mut v = meta_values(&self.meta);
-        v.extend::<[Box<dyn ToSql + '_>; 7]>([
+        // A long-term posting still hanging keeps its first day in `period_to` (the column
+        // is NOT NULL since schema 5); `long_term` tells it apart.
+        let to = self.period_to.unwrap_or(self.period_from);
+        v.extend::<[Box<dyn ToSql + '_>; 10]>([
             Box::new(&self.community),
             Box::new(day_text(self.period_from)),
-            Box::new(day_text(self.period_to)),
+            Box::new(day_text(to)),
             Box::new(&self.place),
             Box::new(self.persons),
             Box::new(&self.list_sha256),
             Box::new(&self.posted_by),
+            Box::new(self.long_term),
+            Box::new(&self.replaced_by),
+            Box::new(&self.members_sha256),
         ]);
         v
     }
 
     fn from_row(r: &Row<'_>) -> rusqlite::Result<Posting> {
+        let long_term: bool = r.get(12)?;
+        let replaced_by: Option<String> = r.get(13)?;
+        let to = day(r.get(7)?, "postings", "period_to")?;
         Ok(Posting {
             meta: meta_from_row(r)?,
             community: r.get(5)?,
             period_from: day(r.get(6)?, "postings", "period_from")?,
-            period_to: day(r.get(7)?, "postings", "period_to")?,
+            period_to: (!long_term || replaced_by.is_some()).then_some(to),
             place: r.get(8)?,
             persons: r.get(9)?,
             list_sha256: r.get(10)?,
             posted_by: r.get(11)?,
+            long_term,
+            replaced_by,
+            members_sha256: r.get(14)?,
         })
     }
 }
@@ -91,6 +114,11 @@ impl RecordTable for Complaint {
         "answer",
         "answered_at",
         "closed_at",
+        "assigned_unit",
+        "due_on",
+        "followup_on",
+        "satisfaction",
+        "followup_note",
     ];
 
     fn meta(&self) -> &RecordMeta {
@@ -103,7 +131,7 @@ impl RecordTable for Complaint {
 
     fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
         let mut v = meta_values(&self.meta);
-        v.extend::<[Box<dyn ToSql + '_>; 14]>([
+        v.extend::<[Box<dyn ToSql + '_>; 19]>([
             Box::new(&self.community),
             Box::new(&self.channel),
             Box::new(&self.posting_id),
@@ -118,6 +146,11 @@ impl RecordTable for Complaint {
             Box::new(&self.answer),
             Box::new(&self.answered_at),
             Box::new(&self.closed_at),
+            Box::new(&self.assigned_unit),
+            Box::new(self.due_on.map(day_text)),
+            Box::new(self.followup_on.map(day_text)),
+            Box::new(&self.satisfaction),
+            Box::new(&self.followup_note),
         ]);
         v
     }
@@ -141,6 +174,11 @@ impl RecordTable for Complaint {
             answer: r.get(16)?,
             answered_at: r.get(17)?,
             closed_at: r.get(18)?,
+            assigned_unit: r.get(19)?,
+            due_on: opt_day(r.get(20)?, "complaints", "due_on")?,
+            followup_on: opt_day(r.get(21)?, "complaints", "followup_on")?,
+            satisfaction: r.get(22)?,
+            followup_note: r.get(23)?,
         })
     }
 }
@@ -198,6 +236,50 @@ impl RecordTable for Inspection {
 /// Inserts a posting period and logs `posting.create`.
 pub fn insert_posting(w: &mut WriteTx<'_>, p: &Posting) -> Result<()> {
     records::insert(w, p, "posting.create")
+}
+
+/// Saves a posting closed by a re-issue (optimistic on version) and logs `posting.close`.
+pub fn close_posting(w: &mut WriteTx<'_>, p: &Posting) -> Result<Posting> {
+    records::update(w, p, "posting.close")
+}
+
+/// The postings of `community` still hanging on `day` (not replaced, and long-term or not
+/// yet past their last day), latest first.
+pub fn open_postings(conn: &Connection, community: &str, day: NaiveDate) -> Result<Vec<Posting>> {
+    let sql = format!(
+        "SELECT {} FROM postings WHERE community = ?1 AND replaced_by IS NULL
+           AND (long_term = 1 OR period_to >= ?2)
+         ORDER BY period_from DESC, created_at DESC",
+        Posting::COLUMNS.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        rusqlite::params![community, day_text(day)],
+        Posting::from_row,
+    )?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// Every long-term posting still hanging (not replaced), of every community.
+pub fn open_long_term(conn: &Connection) -> Result<Vec<Posting>> {
+    let sql = format!(
+        "SELECT {} FROM postings WHERE long_term = 1 AND replaced_by IS NULL
+         ORDER BY community, period_from DESC, created_at DESC",
+        Posting::COLUMNS.join(", ")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], Posting::from_row)?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
+/// The latest first day of any posting of `community`.
+pub fn latest_from(conn: &Connection, community: &str) -> Result<Option<NaiveDate>> {
+    let s: Option<String> = conn
+        .prepare_cached("SELECT max(period_from) FROM postings WHERE community = ?1")?
+        .query_row([community], |r| r.get(0))?;
+    opt_day(s, "postings", "period_from").map_err(super::row_error)
 }
 
 /// Inserts a complaint and logs `complaint.create`.

@@ -95,7 +95,12 @@ pub fn carded(ws: &mut DemoWs, case_id: &str, surveyed: &str, decided: &str, car
             ctx,
             case_id,
             &case::Assessment {
-                category: "minimum_living".into(),
+                // The first category the person's facts admit.
+                category: case::open_categories(ctx, &case::get(ctx, case_id).unwrap())
+                    .unwrap()
+                    .first()
+                    .expect("a category the person fits")
+                    .to_string(),
                 self_care: String::new(),
                 needs: vec!["meal_delivery".into()],
             },

@@ -309,6 +309,56 @@ fn same_name(a: &str, b: &str) -> bool {
     normalise_label(a) == normalise_label(b)
 }
 
+/// What a change of assistance status asks to follow up.
+pub(crate) struct FollowUpOf<'a> {
+    /// New, changed or cancelled.
+    pub status: RosterStatus,
+    /// The 救助类别 concerned (the new one; for a cancellation, the one cancelled).
+    pub category: &'a str,
+    /// The approval day, when the change says one (a roster row does; a hand edit does not).
+    pub approved_on: Option<chrono::NaiveDate>,
+    /// Where the change came from (`roster:<hash>:<line>`, `person:<id>`).
+    pub source: String,
+}
+
+/// Makes the follow-up task of a change of `person`'s assistance status, inside the caller's
+/// transaction: a visit for the newly approved, a review of the services otherwise, naming
+/// the person's open case (whose services that review is about). The roster import and a
+/// change by hand in the person form make the same task.
+pub(crate) fn follow_up(
+    w: &mut WriteTx<'_>,
+    id: String,
+    person: &crate::domain::person::Person,
+    of: &FollowUpOf<'_>,
+) -> Result<Task> {
+    let open_case = match of.status {
+        RosterStatus::Added => None,
+        RosterStatus::Changed | RosterStatus::Cancelled => {
+            cases::of_person(w.conn(), &person.meta.id)?
+                .into_iter()
+                .find(|c| !c.state.is_closed())
+                .map(|c| c.meta.id)
+        }
+    };
+    let task = Task {
+        meta: RecordMeta::new(id, w.origin(), w.at()),
+        kind: TaskKind::for_roster(of.status),
+        person_id: person.meta.id.clone(),
+        community: person.facts.community.clone(),
+        source: of.source.clone(),
+        category: Some(of.category.to_string()),
+        approved_on: of.approved_on,
+        roster_status: Some(of.status),
+        case_id: open_case,
+        state: TaskState::Open,
+        done_at: None,
+        done_by: None,
+        note: None,
+    };
+    tasks::insert(w, &task)?;
+    Ok(task)
+}
+
 fn apply_row<F: Fn() -> String>(
     w: &mut WriteTx<'_>,
     row: &RowContext<'_, F>,
@@ -405,22 +455,17 @@ fn apply_row<F: Fn() -> String>(
     if open_case.is_some() && e.status == RosterStatus::Cancelled {
         notes.push(Note::OpenCase);
     }
-    let task = Task {
-        meta: RecordMeta::new((row.new_id)(), w.origin(), w.at()),
-        kind: TaskKind::for_roster(e.status),
-        person_id: person.meta.id.clone(),
-        community: person.facts.community.clone(),
-        source: row.source.clone(),
-        category: Some(e.category.to_string()),
-        approved_on: Some(e.approved_on),
-        roster_status: Some(e.status),
-        case_id: open_case,
-        state: TaskState::Open,
-        done_at: None,
-        done_by: None,
-        note: None,
-    };
-    tasks::insert(w, &task)?;
+    follow_up(
+        w,
+        (row.new_id)(),
+        &person,
+        &FollowUpOf {
+            status: e.status,
+            category: e.category,
+            approved_on: Some(e.approved_on),
+            source: row.source.clone(),
+        },
+    )?;
     Ok(Applied::Done {
         created,
         updated,

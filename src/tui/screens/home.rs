@@ -212,6 +212,9 @@ impl Home {
             Target::Case(id) => CaseDetail::load(env, &id).map(|s| Box::new(s) as _),
             Target::Task { id, .. } => Ok(Box::new(TaskList::at(env, &id))),
             Target::Complaint(id) => Ok(Box::new(SupervisionScreen::complaint(env, &id))),
+            Target::Posting(community) => {
+                Ok(Box::new(SupervisionScreen::posting_of(env, &community)))
+            }
             Target::Transfer(_) => Ok(Box::new(super::transfer::TransferList::new(env))),
             Target::ExchangeQueue { .. } => {
                 Ok(Box::new(super::exchange::ExchangeScreen::queue(env)))

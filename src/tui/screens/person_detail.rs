@@ -464,6 +464,7 @@ impl Screen for PersonDetail {
                     | Action::Down
                     | Action::Step(super::person_documents::STEP_ATTACH)
                     | Action::Step(super::person_documents::STEP_WITHDRAW)
+                    | Action::Step(super::person_documents::STEP_WAIVE)
             )
         {
             return match &mut self.documents {

@@ -12,7 +12,7 @@ use super::Outcome;
 use crate::app::document::{self, ChecklistLine};
 use crate::app::AppError;
 use crate::domain::catalogue::{Catalogue, ListKind};
-use crate::domain::document::Document;
+use crate::domain::document::{Document, DocumentWaiver};
 use crate::domain::validation::Field;
 use crate::i18n::{t, tf, Lang, Localize};
 use crate::tui::env::Env;
@@ -24,8 +24,10 @@ use crate::tui::widgets::form::{Form, FormField};
 
 /// Steps of the tab (distinct from the person screen's own).
 pub const STEP_ATTACH: u8 = 21;
-/// Withdraw the selected scan.
+/// Withdraw the selected scan (or 不适用).
 pub const STEP_WITHDRAW: u8 = 22;
+/// Mark the selected missing document 不适用, with a reason.
+pub const STEP_WAIVE: u8 = 23;
 
 /// One selectable row.
 #[derive(Debug, Clone)]
@@ -36,6 +38,8 @@ enum DocRow {
     Filed(Box<Document>),
     /// A form the program makes, from line `usize` of the checklist.
     Generated(usize),
+    /// Marked 不适用 (line `usize` of the checklist holds the record).
+    Waived(usize),
 }
 
 impl DocRow {
@@ -43,7 +47,9 @@ impl DocRow {
         match self {
             DocRow::Missing(k) => k.clone(),
             DocRow::Filed(d) => d.kind.clone(),
-            DocRow::Generated(i) => lines.get(*i).map(|l| l.kind.clone()).unwrap_or_default(),
+            DocRow::Generated(i) | DocRow::Waived(i) => {
+                lines.get(*i).map(|l| l.kind.clone()).unwrap_or_default()
+            }
         }
     }
 }
@@ -75,6 +81,9 @@ impl DocumentsTab {
                     .cloned()
                     .map(|d| DocRow::Filed(Box::new(d))),
             );
+            if l.waiver.is_some() {
+                rows.push(DocRow::Waived(i));
+            }
             if !l.complete() {
                 rows.push(DocRow::Missing(l.kind.clone()));
             }
@@ -124,6 +133,11 @@ impl DocumentsTab {
                 Action::Step(STEP_WITHDRAW),
                 "documents.withdraw",
             ));
+            c.push(Command::bar(
+                &[Key::ch('u')],
+                Action::Step(STEP_WAIVE),
+                "documents.waive",
+            ));
         }
         c.extend([
             Command::help_only(
@@ -154,7 +168,15 @@ impl DocumentsTab {
                 }
                 Outcome::None
             }
-            Action::Step(STEP_ATTACH | STEP_WITHDRAW) if !self.may_edit => Outcome::None,
+            Action::Step(STEP_ATTACH | STEP_WITHDRAW | STEP_WAIVE) if !self.may_edit => {
+                Outcome::None
+            }
+            Action::Step(STEP_WAIVE) => match self.rows.get(self.selected) {
+                Some(DocRow::Missing(kind)) => {
+                    Outcome::Push(Box::new(DocumentForm::waive(env, &self.person_id, kind)))
+                }
+                _ => Outcome::Status(t(lang, "documents.waive_missing_only").to_string()),
+            },
             Action::Step(STEP_ATTACH) => {
                 let kind = self
                     .rows
@@ -165,6 +187,12 @@ impl DocumentsTab {
             }
             Action::Step(STEP_WITHDRAW) => match self.rows.get(self.selected) {
                 Some(DocRow::Filed(d)) => Outcome::Push(Box::new(DocumentForm::withdraw(d))),
+                Some(DocRow::Waived(i)) => {
+                    match self.lines.get(*i).and_then(|l| l.waiver.clone()) {
+                        Some(w) => Outcome::Push(Box::new(DocumentForm::withdraw_waiver(env, &w))),
+                        None => Outcome::None,
+                    }
+                }
                 _ => Outcome::Status(t(lang, "documents.nothing_to_withdraw").to_string()),
             },
             Action::Open => {
@@ -178,7 +206,10 @@ impl DocumentsTab {
                             .and_then(|mut ctx| document::generate(&mut ctx, &line, lang)),
                         None => return Outcome::None,
                     },
-                    Some(DocRow::Missing(_)) if !self.may_edit => return Outcome::None,
+                    Some(DocRow::Missing(_) | DocRow::Waived(_)) if !self.may_edit => {
+                        return Outcome::None
+                    }
+                    Some(DocRow::Waived(_)) => return Outcome::None,
                     Some(DocRow::Missing(kind)) => {
                         return Outcome::Push(Box::new(DocumentForm::attach(
                             env,
@@ -240,6 +271,23 @@ impl DocumentsTab {
                     t(lang, "documents.generated").to_string(),
                     Style::default(),
                 ),
+                DocRow::Waived(i) => (
+                    t(lang, "documents.mark_filed"),
+                    tf(
+                        lang,
+                        "documents.waived",
+                        &[(
+                            "reason",
+                            &self
+                                .lines
+                                .get(*i)
+                                .and_then(|l| l.waiver.as_ref())
+                                .map(|w| safe(&w.reason))
+                                .unwrap_or_default(),
+                        )],
+                    ),
+                    Style::default(),
+                ),
             };
             let selected = i == self.selected;
             let marker = if selected {
@@ -293,6 +341,10 @@ enum Kind {
     Attach(String),
     /// Withdraw document (id).
     Withdraw(String),
+    /// Mark a document of kind (.1) 不适用 for person (.0).
+    Waive(String, String),
+    /// Withdraw the 不适用 (id).
+    WithdrawWaiver(String),
 }
 
 /// Filing or withdrawing a scan.
@@ -338,9 +390,56 @@ impl DocumentForm {
         }
     }
 
+    /// Marks `kind` 不适用 for `person_id`, with a reason.
+    pub fn waive(env: &Env, person_id: &str, kind: &str) -> DocumentForm {
+        let mut form = Form::new(vec![
+            FormField::info("kind", "field.document_kind"),
+            FormField::text("reason", "documents.waive_reason", 200).for_field(Field::Reason),
+        ]);
+        form.set_value(
+            "kind",
+            Catalogue::builtin().label(ListKind::DocumentKind, kind, env.lang),
+        );
+        form.mark_saved();
+        DocumentForm {
+            kind: Kind::Waive(person_id.to_string(), kind.to_string()),
+            form,
+        }
+    }
+
+    /// Withdraws the 不适用 `w` with a reason.
+    pub fn withdraw_waiver(env: &Env, w: &DocumentWaiver) -> DocumentForm {
+        let mut form = Form::new(vec![
+            FormField::info("kind", "field.document_kind"),
+            FormField::text("reason", "field.reason", 200).for_field(Field::Reason),
+        ]);
+        form.set_value(
+            "kind",
+            Catalogue::builtin().label(ListKind::DocumentKind, &w.kind, env.lang),
+        );
+        form.mark_saved();
+        DocumentForm {
+            kind: Kind::WithdrawWaiver(w.meta.id.clone()),
+            form,
+        }
+    }
+
     fn save(&mut self, env: &mut Env) -> Outcome {
         let lang = env.lang;
         let result = match &self.kind {
+            Kind::Waive(person, kind) => {
+                let (person, kind) = (person.clone(), kind.clone());
+                let reason = self.form.value("reason");
+                env.ctx()
+                    .and_then(|mut ctx| document::waive(&mut ctx, &person, &kind, &reason))
+                    .map(|_| ())
+            }
+            Kind::WithdrawWaiver(id) => {
+                let (id, reason) = (id.clone(), self.form.value("reason"));
+                env.ctx()
+                    .and_then(|mut ctx| document::withdraw_waiver(&mut ctx, &id, &reason))
+                    .map(|_| ())
+            }
             Kind::Attach(person) => {
                 let (person, kind) = (person.clone(), self.form.choice("kind"));
                 let path = PathBuf::from(self.form.value("path").trim());
@@ -392,7 +491,8 @@ impl FormPage for DocumentForm {
             env.lang,
             match self.kind {
                 Kind::Attach(_) => "documents.attach_title",
-                Kind::Withdraw(_) => "documents.withdraw_title",
+                Kind::Withdraw(_) | Kind::WithdrawWaiver(_) => "documents.withdraw_title",
+                Kind::Waive(..) => "documents.waive_title",
             },
         )
         .to_string()
@@ -413,7 +513,7 @@ impl FormPage for DocumentForm {
     fn hint_key(&self) -> &'static str {
         match self.kind {
             Kind::Attach(_) => "documents.attach_hint",
-            Kind::Withdraw(_) => "form.hint",
+            Kind::Withdraw(_) | Kind::Waive(..) | Kind::WithdrawWaiver(_) => "form.hint",
         }
     }
 }

@@ -8,8 +8,10 @@ use ratatui::Frame;
 
 use super::form_page::FormPage;
 use super::{Outcome, Screen};
-use crate::app::print::{ListFormat, PostingRequest, POSTING_DAYS};
-use crate::app::supervision::{self, ComplaintDraft, Drawn, InspectionDraft, InspectionLine};
+use crate::app::print::{ListFormat, PostingRequest};
+use crate::app::supervision::{
+    self, Assignment, ComplaintDraft, Drawn, FollowUp, InspectionDraft, InspectionLine,
+};
 use crate::app::{person, AppError};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::date::parse_date;
@@ -19,7 +21,7 @@ use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::text::safe;
-use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
+use crate::tui::widgets::dialog::{Answer, Dialog};
 use crate::tui::widgets::filtered_table::{FilteredTable, Row};
 use crate::tui::widgets::form::{Form, FormField};
 
@@ -30,7 +32,6 @@ const TABS: [&str; 3] = [
     "supervision.tab_complaints",
     "supervision.tab_inspections",
 ];
-const ASK_CLOSE: u32 = 1;
 
 /// What the open tab lists.
 enum Items {
@@ -63,6 +64,18 @@ impl SupervisionScreen {
             items: Ok(Items::Postings(Vec::new())),
         };
         s.reload(env);
+        s
+    }
+
+    /// Opens on the posting tab with community `community`'s latest posting selected (the
+    /// inbox's 公示需更新 opens here).
+    pub fn posting_of(env: &mut Env, community: &str) -> SupervisionScreen {
+        let mut s = SupervisionScreen::new(env);
+        if let Ok(Items::Postings(v)) = &s.items {
+            if let Some(i) = v.iter().position(|p| p.community == community) {
+                s.table.selected = i;
+            }
+        }
         s
     }
 
@@ -135,6 +148,11 @@ impl Screen for SupervisionScreen {
                 "supervision.answer",
             ));
             c.push(Command::bar(
+                &[Key::ch('a')],
+                Action::Step(2),
+                "supervision.assign",
+            ));
+            c.push(Command::bar(
                 &[Key::ch('c')],
                 Action::Step(1),
                 "supervision.close",
@@ -179,38 +197,23 @@ impl Screen for SupervisionScreen {
                 None => Outcome::None,
             },
             (Action::Step(1), TAB_COMPLAINTS) => match self.selected_complaint() {
-                Some(c) => Outcome::Dialog(Dialog::confirm(
-                    t(lang, "supervision.close").into(),
-                    tf(
-                        lang,
-                        "supervision.ask_close",
-                        &[("content", &safe(&c.content))],
-                    ),
-                    Purpose::Screen(ASK_CLOSE),
-                )),
+                Some(c) if c.state == ComplaintState::Answered => {
+                    Outcome::Push(Box::new(SupervisionForm::close(c, env)))
+                }
+                Some(c) if c.state == ComplaintState::Closed => {
+                    Outcome::Status(t(lang, "supervision.already_closed").to_string())
+                }
+                Some(_) => Outcome::Status(t(lang, "supervision.answer_first").to_string()),
+                None => Outcome::None,
+            },
+            (Action::Step(2), TAB_COMPLAINTS) => match self.selected_complaint() {
+                Some(c) if c.state == ComplaintState::Open => {
+                    Outcome::Push(Box::new(SupervisionForm::assign(c, env)))
+                }
+                Some(_) => Outcome::Status(t(lang, "supervision.assign_open_only").to_string()),
                 None => Outcome::None,
             },
             _ => Outcome::None,
-        }
-    }
-
-    fn on_answer(&mut self, answer: Answer, env: &mut Env) -> Outcome {
-        if !answer.yes || answer.purpose != Purpose::Screen(ASK_CLOSE) {
-            return Outcome::None;
-        }
-        let lang = env.lang;
-        let Some(id) = self.selected_complaint().map(|c| c.meta.id.clone()) else {
-            return Outcome::None;
-        };
-        match env
-            .ctx()
-            .and_then(|mut ctx| supervision::close(&mut ctx, &id))
-        {
-            Ok(_) => {
-                self.reload(env);
-                Outcome::Status(t(lang, "complaint_state.closed").to_string())
-            }
-            Err(e) => error_dialog(lang, &e),
         }
     }
 
@@ -244,7 +247,10 @@ impl Screen for SupervisionScreen {
                                 Line::from(format!(
                                     "{} ~ {}",
                                     day(p.period_from),
-                                    p.period_to.format("%m-%d")
+                                    match p.period_to {
+                                        Some(to) => to.format("%m-%d").to_string(),
+                                        None => t(lang, "supervision.long_term").to_string(),
+                                    }
                                 )),
                                 Line::from(safe(env.org_name(&p.community))),
                                 Line::from(p.persons.to_string()),
@@ -367,6 +373,10 @@ enum Kind {
     Answer(String),
     /// The finding of an inspection of a drawn service.
     Inspection(Box<Drawn>),
+    /// 交办 of complaint (id).
+    Assign(String),
+    /// 办结 with the 回访 of complaint (id).
+    Close(String),
 }
 
 /// The forms of 监督管理.
@@ -434,13 +444,8 @@ impl SupervisionForm {
             )
             .for_field(Field::Format),
         ]);
+        // 长期公示 is the plan's rule: the end date stays empty unless one is typed.
         form.set_value("from", &today.format("%Y-%m-%d").to_string());
-        form.set_value(
-            "to",
-            &(today + chrono::Duration::days(POSTING_DAYS - 1))
-                .format("%Y-%m-%d")
-                .to_string(),
-        );
         form.set_value("place", t(env.lang, "posting.place_default"));
         SupervisionForm::with(Kind::Posting, form, env)
     }
@@ -467,12 +472,72 @@ impl SupervisionForm {
             )
             .for_field(Field::Provider),
             FormField::text("content", "field.content", 2000).for_field(Field::Content),
+            FormField::text("person", "field.person_concerned", 50)
+                .for_field(Field::PersonConcerned),
+            FormField::date("service_day", "field.service_concerned")
+                .for_field(Field::ServiceConcerned),
             FormField::text("assigned_to", "supervision.assigned_to", 50)
                 .for_field(Field::Username),
         ]);
         let mut f = SupervisionForm::with(Kind::Complaint, form, env);
         f.form
             .set_value("date", &env.clock.today().format("%Y-%m-%d").to_string());
+        f.form.mark_saved();
+        f
+    }
+
+    /// 交办 of complaint `c`: a user, a unit, a due date.
+    pub fn assign(c: &Complaint, env: &mut Env) -> SupervisionForm {
+        let units: Vec<(String, String)> = env
+            .tree
+            .units()
+            .iter()
+            .map(|u| (u.code.clone(), safe(&u.name)))
+            .collect();
+        let mut form = Form::new(vec![
+            FormField::info("content", "field.content"),
+            FormField::text("user", "supervision.assigned_to", 50).for_field(Field::Username),
+            FormField::choice("unit", "field.assigned_unit", units, true)
+                .for_field(Field::AssignedUnit),
+            FormField::date("due", "field.due_date").for_field(Field::DueDate),
+        ]);
+        form.set_value("content", &safe(&c.content));
+        if let Some(u) = &c.assigned_to {
+            form.set_value("user", u);
+        }
+        if let Some(u) = &c.assigned_unit {
+            form.set_choice("unit", u);
+        }
+        if let Some(d) = c.due_on {
+            form.set_value("due", &d.format("%Y-%m-%d").to_string());
+        }
+        let mut f = SupervisionForm::with(Kind::Assign(c.meta.id.clone()), form, env);
+        f.form.mark_saved();
+        f
+    }
+
+    /// 办结 of complaint `c` with the 回访: satisfaction, note, day.
+    pub fn close(c: &Complaint, env: &mut Env) -> SupervisionForm {
+        let lang = env.lang;
+        let satisfaction = crate::domain::service::Satisfaction::ALL
+            .iter()
+            .map(|s| (s.code().to_string(), t(lang, s.label_key()).to_string()))
+            .collect();
+        let mut form = Form::new(vec![
+            FormField::info("content", "field.content"),
+            FormField::choice(
+                "satisfaction",
+                "field.satisfaction",
+                satisfaction,
+                c.complainant.is_none(),
+            )
+            .for_field(Field::Satisfaction),
+            FormField::text("note", "supervision.followup_note", 2000).for_field(Field::Note),
+            FormField::date("on", "supervision.followup_on").for_field(Field::Date),
+        ]);
+        form.set_value("content", &safe(&c.content));
+        form.set_value("on", &env.clock.today().format("%Y-%m-%d").to_string());
+        let mut f = SupervisionForm::with(Kind::Close(c.meta.id.clone()), form, env);
         f.form.mark_saved();
         f
     }
@@ -560,7 +625,7 @@ impl SupervisionForm {
                 let r = PostingRequest {
                     community: f.choice("community"),
                     from: date("from").unwrap_or(today),
-                    to: date("to").unwrap_or(today),
+                    to: date("to"),
                     place: f.value("place"),
                 };
                 let format = ListFormat::parse(&f.choice("format")).unwrap_or(ListFormat::Html);
@@ -578,18 +643,76 @@ impl SupervisionForm {
                     })
             }
             Kind::Complaint => {
-                let d = ComplaintDraft {
+                let provider_id = Some(f.choice("provider")).filter(|p| !p.is_empty());
+                let query = f.value("person");
+                let service_day = parse_date(Field::ServiceConcerned, &f.value("service_day"))
+                    .ok()
+                    .flatten();
+                let mut d = ComplaintDraft {
                     community: f.choice("community"),
                     channel: f.choice("channel"),
                     received_on: date("date"),
                     complainant: f.value("complainant"),
                     content: f.value("content"),
                     assigned_to: f.value("assigned_to"),
-                    provider_id: Some(f.choice("provider")).filter(|p| !p.is_empty()),
+                    provider_id: provider_id.clone(),
                     ..Default::default()
                 };
+                // 涉及对象 by the person list's matcher, then 涉及服务 among their records.
+                let resolved = (|| -> Result<(), AppError> {
+                    let person = match &env.index {
+                        Some(index) => supervision::person_concerned(index, &query)?,
+                        None => {
+                            let ctx = env.ctx()?;
+                            let index = crate::app::search::load(&ctx)?;
+                            supervision::person_concerned(&index, &query)?
+                        }
+                    };
+                    if let Some(day) = service_day {
+                        let Some(p) = &person else {
+                            return Err(crate::domain::validation::ValidationError::new(
+                                Field::PersonConcerned,
+                                crate::domain::validation::Reason::Required,
+                            )
+                            .into());
+                        };
+                        let ctx = env.ctx()?;
+                        d.service_id = Some(supervision::service_concerned(
+                            &ctx,
+                            p,
+                            day,
+                            provider_id.as_deref(),
+                        )?);
+                    }
+                    d.person_id = person;
+                    Ok(())
+                })();
+                resolved.and_then(|()| {
+                    env.ctx()
+                        .and_then(|mut ctx| supervision::receive(&mut ctx, &d))
+                        .map(|_| None)
+                })
+            }
+            Kind::Assign(id) => {
+                let a = Assignment {
+                    user: f.value("user"),
+                    unit: f.choice("unit"),
+                    due_on: parse_date(Field::DueDate, &f.value("due")).ok().flatten(),
+                };
+                let id = id.clone();
                 env.ctx()
-                    .and_then(|mut ctx| supervision::receive(&mut ctx, &d))
+                    .and_then(|mut ctx| supervision::assign_to(&mut ctx, &id, &a))
+                    .map(|_| None)
+            }
+            Kind::Close(id) => {
+                let follow_up = FollowUp {
+                    satisfaction: f.choice("satisfaction"),
+                    note: f.value("note"),
+                    on: date("on"),
+                };
+                let id = id.clone();
+                env.ctx()
+                    .and_then(|mut ctx| supervision::close(&mut ctx, &id, &follow_up))
                     .map(|_| None)
             }
             Kind::Answer(id) => {
@@ -640,6 +763,8 @@ impl FormPage for SupervisionForm {
             Kind::Complaint => "supervision.new_complaint",
             Kind::Answer(_) => "supervision.answer",
             Kind::Inspection(_) => "supervision.new_inspection",
+            Kind::Assign(_) => "supervision.assign",
+            Kind::Close(_) => "supervision.close",
         };
         t(env.lang, key).to_string()
     }

@@ -95,11 +95,12 @@ fn roster_cell(env: &Env, l: &TaskLine) -> String {
         .roster_status
         .map(|s| t(env.lang, s.label_key()).to_string())
         .unwrap_or_default();
-    let date = l
-        .task
-        .approved_on
-        .map(|d: NaiveDate| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default();
+    // A change by hand in the person form has no approval day: it says so instead.
+    let date = match l.task.approved_on {
+        Some(d) => d.format("%Y-%m-%d").to_string(),
+        None if l.task.source.starts_with("person:") => t(env.lang, "tasks.by_hand").to_string(),
+        None => String::new(),
+    };
     format!("{status} {date}").trim().to_string()
 }
 
