@@ -572,3 +572,29 @@ fn a_status_changed_by_hand_makes_the_rosters_follow_up_and_a_cancellation_asks_
     set_status(&mut ws, &pid, "张桂兰", C1, "urban_minimum_living");
     assert_eq!(open(&mut ws).len(), 3);
 }
+
+#[test]
+fn overdue_means_one_thing_on_the_home_screen_and_in_the_timeliness_table() {
+    use common::history::{accepted, new_clue, new_person, C1};
+    let mut ws = DemoWs::new();
+    // Accepted on 2026-11-01 and never surveyed: overdue by the 28th, a step of the
+    // subdistrict's, in the information officer's community.
+    let pid = new_person(&mut ws, "钱七", C1);
+    let clue = new_clue(&mut ws, &pid, "2026-11-01");
+    accepted(&mut ws, &clue, "2026-11-01", "2026-11-01", "2026-11-01");
+    let of = |ws: &mut DemoWs, user: &str| {
+        with_ctx(ws, user, |ctx| {
+            let inbox = inbox::tasks(ctx).unwrap();
+            let table = jiuzhu::app::timeliness::report(ctx, None).unwrap();
+            (inbox.overdue, inbox.overdue_in_view, table.total.overdue)
+        })
+    };
+    let (own, in_view, table) = of(&mut ws, "info_officer");
+    assert_eq!(
+        (own, in_view, table),
+        (0, 1, 1),
+        "not the officer's step, yet in view"
+    );
+    let (own, in_view, table) = of(&mut ws, "subdistrict_caseworker");
+    assert_eq!((own, in_view, table), (1, 1, 1));
+}

@@ -304,6 +304,9 @@ pub struct Inbox {
     pub total: usize,
     /// How many of all are overdue.
     pub overdue: usize,
+    /// How many steps are overdue in the communities the session may see, whoever's step it
+    /// is: what 时效统计 counts, by the same definition (a waiting step past its limit).
+    pub overdue_in_view: usize,
 }
 
 /// The inbox order: overdue first, then the longest waiting; ties in workflow order, then
@@ -322,9 +325,15 @@ pub fn order(a: &InboxItem, b: &InboxItem) -> Ordering {
 /// A role that acts on nothing (supervisor, provider staff) gets an empty inbox.
 pub fn tasks(ctx: &Ctx<'_>) -> Result<Inbox> {
     let thresholds = super::settings::thresholds(ctx)?;
-    let mut items = waiting(ctx, &thresholds, &|action, community| {
-        ctx.require(action, community).is_ok()
+    // One pass over what waits in view; the user's own items are those their roles may take.
+    let in_view = waiting(ctx, &thresholds, &|_, community| {
+        ctx.require(Action::ViewPerson, community).is_ok()
     })?;
+    let overdue_in_view = in_view.iter().filter(|i| i.overdue).count();
+    let mut items: Vec<InboxItem> = in_view
+        .into_iter()
+        .filter(|i| ctx.require(i.kind.action(), &i.community).is_ok())
+        .collect();
     items.extend(exchange_queue(ctx)?);
     items.extend(backup_due(ctx)?);
     items.extend(key_alarms(ctx)?);
@@ -336,6 +345,7 @@ pub fn tasks(ctx: &Ctx<'_>) -> Result<Inbox> {
         items,
         total,
         overdue,
+        overdue_in_view,
     })
 }
 
@@ -429,6 +439,21 @@ fn backup_due(ctx: &Ctx<'_>) -> Result<Option<InboxItem>> {
         limit,
         overdue: days > limit,
     }))
+}
+
+/// The steps overdue now in each community the session may see, whoever's step it is (what
+/// 时效统计 shows, and the home screen beside the user's own).
+pub fn overdue_by_community(
+    ctx: &Ctx<'_>,
+    t: &Thresholds,
+) -> Result<std::collections::BTreeMap<String, usize>> {
+    let mut out = std::collections::BTreeMap::new();
+    for item in waiting(ctx, t, &|_, c| ctx.require(Action::ViewPerson, c).is_ok())? {
+        if item.overdue {
+            *out.entry(item.community).or_default() += 1;
+        }
+    }
+    Ok(out)
 }
 
 /// Every waiting item under `t` for which `may(action, community)` holds, unordered.

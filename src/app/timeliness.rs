@@ -208,14 +208,9 @@ pub fn report(ctx: &Ctx<'_>, period: Option<Period>) -> Result<Report> {
         );
     }
     let thresholds = super::settings::thresholds(ctx)?;
-    let mut overdue: BTreeMap<String, usize> = BTreeMap::new();
     // Everything overdue in the community, whoever's step it is: the table is about the
     // community's work, not the reader's.
-    for item in super::inbox::waiting(ctx, &thresholds, &|_, c| visible(c))? {
-        if item.overdue {
-            *overdue.entry(item.community).or_default() += 1;
-        }
-    }
+    let overdue = super::inbox::overdue_by_community(ctx, &thresholds)?;
     let mut communities: BTreeSet<String> = super::person::hosted_communities(ctx)?
         .into_iter()
         .filter(|u| u.tier() == Tier::Community && visible(&u.code))

@@ -313,6 +313,21 @@ impl Home {
                 ],
             )
         };
+        // Overdue means one thing everywhere: a step waiting past its limit. The inbox counts
+        // the user's own; when the communities in view have more (other roles' steps), say
+        // so, with the number 时效统计 shows.
+        let count = if inbox.overdue_in_view != inbox.overdue {
+            format!(
+                "{count}{}",
+                tf(
+                    lang,
+                    "home.inbox_in_view",
+                    &[("k", &inbox.overdue_in_view.to_string())]
+                )
+            )
+        } else {
+            count
+        };
         lines.push(Line::from(vec![
             Span::styled(t(lang, "home.inbox").to_string(), title_style),
             Span::styled(format!("  {count}"), env.theme.hint),
