@@ -613,13 +613,22 @@ impl Form {
         }
     }
 
-    /// The filter and how many options it keeps, shown beside a field being narrowed.
+    /// Shown beside the focused field: for a multiple choice how many are chosen, and for a
+    /// field being narrowed the filter and how many options it keeps.
     fn filter_hint(f: &FormField, lang: Lang) -> Option<String> {
+        let count = match &f.kind {
+            FieldKind::Multi { .. } => Some(tf(
+                lang,
+                "form.chosen_count",
+                &[("n", &f.chosen.iter().filter(|c| **c).count().to_string())],
+            )),
+            _ => None,
+        };
         if f.filter.is_empty() {
-            return None;
+            return count;
         }
         let n = f.matching().len();
-        Some(if n == 0 {
+        let filter = if n == 0 {
             tf(lang, "form.filter_none", &[("q", &f.filter)])
         } else {
             tf(
@@ -631,6 +640,10 @@ impl Form {
                     ("all", &f.options().len().to_string()),
                 ],
             )
+        };
+        Some(match count {
+            Some(c) => format!("{c} {filter}"),
+            None => filter,
         })
     }
 
@@ -659,8 +672,8 @@ impl Form {
                         format!("{mark}{}", o.1)
                     })
                     .unwrap_or_default();
-                let room = room.saturating_sub(width(&under) + 3);
-                format!("{under} | {}", Self::chosen_summary(f, lang, room))
+                // How many are chosen stands beside the field (see `filter_hint`).
+                under
             }
             FieldKind::YesNo => {
                 if f.yes {
