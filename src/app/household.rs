@@ -40,9 +40,10 @@ fn sorted(mut people: Vec<Person>) -> Vec<Person> {
                 .as_ref()
                 .map_or(usize::MAX, |m| relation_rank(&m.relation))
         };
-        rank(a)
-            .cmp(&rank(b))
-            .then_with(|| a.facts.name.cmp(&b.facts.name))
+        rank(a).cmp(&rank(b)).then_with(|| {
+            crate::domain::pinyin_keys::sort_key(&a.facts.name)
+                .cmp(&crate::domain::pinyin_keys::sort_key(&b.facts.name))
+        })
     });
     people
 }

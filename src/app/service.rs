@@ -55,12 +55,13 @@ pub fn recipients(
 ) -> Result<Vec<crate::store::services::Recipient>> {
     ctx.require_somewhere(Action::RecordService)?;
     require_own_provider(ctx, provider_id)?;
-    Ok(
+    let mut out: Vec<crate::store::services::Recipient> =
         crate::store::services::recipients_of(ctx.store.conn(), provider_id)?
             .into_iter()
             .filter(|r| ctx.require(Action::RecordService, &r.community).is_ok())
-            .collect(),
-    )
+            .collect();
+    out.sort_by_cached_key(|r| crate::domain::pinyin_keys::sort_key(&r.name));
+    Ok(out)
 }
 
 /// Refuses a session tied to one provider acting for another.
@@ -78,6 +79,32 @@ fn case_by_card(ctx: &Ctx<'_>, card_no: &str) -> Result<Case> {
     let case = cases::by_card(ctx.store.conn(), &no)?.ok_or(AppError::UnknownCard)?;
     ctx.require(Action::RecordService, &case.community)?;
     Ok(case)
+}
+
+/// Who holds a service card, as the desk shows it before registering them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardHolder {
+    /// The holder's name.
+    pub name: String,
+    /// The community code of the case.
+    pub community: String,
+    /// The service items the card covers (the case's assessed needs), catalogue codes.
+    pub needs: Vec<String>,
+}
+
+/// The holder of card `card_no`: name, community and the items the card covers. Refused as
+/// registering would be for an unknown card or one of a community the session does not serve.
+pub fn card_holder(ctx: &Ctx<'_>, card_no: &str) -> Result<CardHolder> {
+    ctx.require_somewhere(Action::RecordService)?;
+    let case = case_by_card(ctx, card_no)?;
+    let name = crate::store::persons::get(ctx.store.conn(), &case.person_id)?
+        .map(|p| p.facts.name)
+        .unwrap_or_default();
+    Ok(CardHolder {
+        name,
+        community: case.community,
+        needs: case.needs,
+    })
 }
 
 /// 登记: provider `provider_id` registers the holder of card `card_no`; returns the

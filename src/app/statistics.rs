@@ -438,7 +438,13 @@ fn provider_lines(
         group: String::new(),
         tally,
     }));
-    out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.code.cmp(&b.code)));
+    // By the pinyin of the name, as Chinese lists are sorted.
+    out.sort_by_cached_key(|l| {
+        (
+            crate::domain::pinyin_keys::sort_key(&l.name),
+            l.code.clone(),
+        )
+    });
     Ok(out)
 }
 

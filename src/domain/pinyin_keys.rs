@@ -165,6 +165,14 @@ pub fn keys_of(name: &str) -> PinyinKeys {
     PinyinKeys { initials, full }
 }
 
+/// The key a list of names sorts by, as Chinese lists are sorted: the most likely full pinyin
+/// (张三 → `zhangsan`), then the name itself so that homophones keep a stable order.
+/// Names without pinyin (Latin letters) sort by their lower-cased letters.
+pub fn sort_key(name: &str) -> (String, String) {
+    let full = keys_of(name).full.into_iter().next().unwrap_or_default();
+    (full, name.to_string())
+}
+
 fn dedup_keep_order(v: &mut Vec<String>) {
     let mut seen = std::collections::HashSet::new();
     v.retain(|s| seen.insert(s.clone()));
@@ -187,6 +195,14 @@ mod tests {
         );
         // A real name is whole.
         assert_eq!(keys_of("欧阳娜娜·买买提").initials[0], "oynnmmt");
+    }
+
+    #[test]
+    fn names_sort_by_pinyin_not_code_point() {
+        // By code point 张 (U+5F20) comes before 李 (U+674E) and 王 (U+738B) before 赵.
+        let mut names = vec!["赵六", "张三", "王五", "李四", "阿明"];
+        names.sort_by_cached_key(|n| sort_key(n));
+        assert_eq!(names, vec!["阿明", "李四", "王五", "张三", "赵六"]);
     }
 
     #[test]

@@ -121,6 +121,31 @@ pub fn classify(query: &str) -> Option<QueryKind> {
     })
 }
 
+/// True when an option's label matches what was typed to narrow a list of options: Chinese
+/// text anywhere in the label, letters as the pinyin initials or full pinyin of any part of
+/// it (`zc` and `zhucan` find 助餐服务, `cf` finds 助餐服务 too), anything else as text.
+/// An empty query matches every label.
+pub fn label_matches(label: &str, query: &str) -> bool {
+    let Some(q) = classify(query) else {
+        return true;
+    };
+    let text: String = half_width(label)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    match q {
+        QueryKind::Pinyin(q) => {
+            let keys = super::pinyin_keys::keys_of(&text);
+            text.to_ascii_lowercase().contains(&q)
+                || keys.initials.iter().any(|k| k.contains(&q))
+                || (q.len() >= 2 && keys.full.iter().any(|k| k.contains(&q)))
+        }
+        QueryKind::Name(q) | QueryKind::Number(q) | QueryKind::Other(q) => {
+            text.to_ascii_lowercase().contains(&q.to_ascii_lowercase())
+        }
+    }
+}
+
 /// Scores; higher is better. A match on a rarer reading of a polyphonic character (the
 /// pinyin tables list readings such as 俊 shun) ranks after every match on the likely one.
 mod points {
@@ -523,6 +548,18 @@ impl SearchIndex {
 mod tests {
     use super::super::pinyin_keys::keys_of;
     use super::*;
+
+    #[test]
+    fn option_labels_match_by_text_initials_and_pinyin() {
+        assert!(label_matches("助餐服务", "助餐"));
+        assert!(label_matches("助餐服务", "zc"));
+        assert!(label_matches("助餐服务", "ZC"));
+        assert!(label_matches("助餐服务", "cf"));
+        assert!(label_matches("助餐服务", "zhucan"));
+        assert!(label_matches("助餐服务", ""));
+        assert!(!label_matches("助餐服务", "zy"));
+        assert!(!label_matches("助浴服务", "助餐"));
+    }
 
     fn row(
         name: &str,

@@ -77,7 +77,7 @@ pub fn update(w: &mut WriteTx<'_>, p: &Provider) -> Result<Provider> {
     records::update(w, p, "provider.update")
 }
 
-/// Every provider, active first, by name.
+/// Every provider, active first, by the pinyin of the name (as Chinese lists are sorted).
 pub fn list(conn: &Connection) -> Result<Vec<Provider>> {
     let sql = format!(
         "SELECT {} FROM providers ORDER BY active DESC, name",
@@ -85,6 +85,9 @@ pub fn list(conn: &Connection) -> Result<Vec<Provider>> {
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([], Provider::from_row)?;
-    rows.collect::<std::result::Result<_, _>>()
-        .map_err(super::row_error)
+    let mut out: Vec<Provider> = rows
+        .collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)?;
+    out.sort_by_cached_key(|p| (!p.active, crate::domain::pinyin_keys::sort_key(&p.name)));
+    Ok(out)
 }

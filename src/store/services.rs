@@ -216,7 +216,7 @@ pub struct Recipient {
     pub case_state: String,
 }
 
-/// The recipients provider `provider_id` has registered, by name.
+/// The recipients provider `provider_id` has registered, by the pinyin of the name.
 pub fn recipients_of(conn: &Connection, provider_id: &str) -> Result<Vec<Recipient>> {
     let mut stmt = conn.prepare(
         "SELECT p.name, k.community, r.card_no, r.registered_on, k.state

@@ -1,8 +1,9 @@
 //! 需求认定 and 动态管理: the case list — most recently changed first, filtered by state,
-//! overdue cases marked.
+//! overdue cases marked. Typing a name or its pinyin initials narrows the list with the
+//! person list's matcher (张三 is found by 张, zs or zhangsan), best match first.
 
 use crossterm::event::KeyCode;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::Line;
 use ratatui::Frame;
 
@@ -13,12 +14,16 @@ use super::{Outcome, Screen};
 use crate::app::case::{self, CaseLine};
 use crate::app::settings;
 use crate::domain::case::CaseState;
+use crate::domain::person::PersonStatus;
+use crate::domain::pinyin_keys::keys_of;
+use crate::domain::search::{SearchIndex, SearchRow};
 use crate::domain::timeliness::{Limit, Thresholds};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::text::safe;
+use crate::tui::text::{safe, width};
 use crate::tui::widgets::filtered_table::{days_cell, FilteredTable, Row};
+use crate::tui::widgets::text_field::TextField;
 
 /// Most cases listed at once.
 const MAX_LINES: usize = 2000;
@@ -55,6 +60,12 @@ pub struct CaseList {
     lines: Result<Vec<CaseLine>, String>,
     /// The limits the count line names.
     thresholds: Thresholds,
+    /// The name typed to narrow the list.
+    query: TextField,
+    /// The person names of `lines`, searchable as the person list searches.
+    index: SearchIndex,
+    /// Positions in `lines` of the rows shown: all, or the matches of the query, best first.
+    shown: Vec<usize>,
 }
 
 impl CaseList {
@@ -75,6 +86,9 @@ impl CaseList {
             table: FilteredTable::new(FILTERS.len(), tab),
             lines: Ok(Vec::new()),
             thresholds: Thresholds::default(),
+            query: TextField::new(40),
+            index: SearchIndex::default(),
+            shown: Vec::new(),
         };
         l.reload(env);
         l
@@ -96,7 +110,54 @@ impl CaseList {
             }
             Err(e) => Err(e.localize(lang)),
         };
-        self.table.clamp(self.lines.as_ref().map_or(0, Vec::len));
+        let rows: Vec<SearchRow> = self
+            .lines
+            .as_deref()
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let (initials, full) = keys_of(&l.person_name).joined();
+                SearchRow {
+                    id: i.to_string(),
+                    name: l.person_name.clone(),
+                    initials,
+                    full,
+                    id_number: None,
+                    phone: None,
+                    service_no: l.case.card_no.clone(),
+                    community: l.case.community.clone(),
+                    status: PersonStatus::Active,
+                }
+            })
+            .collect();
+        self.index = SearchIndex::build(rows);
+        self.refilter();
+    }
+
+    /// Recomputes the rows shown from the query.
+    fn refilter(&mut self) {
+        let n = self.lines.as_ref().map_or(0, Vec::len);
+        self.shown = if self.query.value().trim().is_empty() {
+            (0..n).collect()
+        } else {
+            self.index
+                .search(self.query.value(), MAX_LINES)
+                .into_iter()
+                .filter_map(|i| self.index.entry(i).id.parse().ok())
+                .collect()
+        };
+        self.table.clamp(self.shown.len());
+    }
+
+    fn line(&self, row: usize) -> Option<&CaseLine> {
+        let i = *self.shown.get(row)?;
+        self.lines.as_ref().ok()?.get(i)
+    }
+
+    fn query_prefix(&self, env: &Env) -> Option<String> {
+        let q = self.query.value();
+        (!q.is_empty()).then(|| format!("{}：{q}  ", t(env.lang, "persons.search")))
     }
 }
 
@@ -112,23 +173,50 @@ impl Screen for CaseList {
             "cmd.open",
         )];
         if self.dynamic {
+            // Letters type into the search, so these take Ctrl.
             c.push(Command::bar(
-                &[Key::ch('i')],
+                &[Key::ctrl('r')],
                 Action::Step(STEP_IMPORT),
                 "cmd.import_roster",
             ));
             c.push(Command::bar(
-                &[Key::ch('t')],
+                &[Key::ctrl('t')],
                 Action::Step(STEP_TASKS),
                 "cmd.tasks",
             ));
         }
-        c.extend(FilteredTable::commands());
+        c.extend(
+            FilteredTable::commands()
+                .into_iter()
+                .filter(|c| !c.keys.iter().any(Key::is_printable)),
+        );
+        c.extend(crate::tui::keys::arrow_moves());
+        c.push(Command::doc(&[], "cmd.type_to_search"));
         c
     }
 
+    fn text_focused(&self) -> bool {
+        true
+    }
+
+    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
+        if self.query.handle(key) {
+            self.table.selected = 0;
+            self.refilter();
+        }
+        Outcome::None
+    }
+
+    fn cursor(&self, area: Rect, env: &Env) -> Option<Position> {
+        let prefix = self.query_prefix(env)?;
+        let before = format!("{}：", t(env.lang, "persons.search"));
+        let box_x = area.x + 2 + width(&before) as u16;
+        let w = width(&prefix).saturating_sub(width(&before)) as u16;
+        Some(self.query.cursor(Rect::new(box_x, area.y + 1, w.max(1), 1)))
+    }
+
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
-        let n = self.lines.as_ref().map_or(0, Vec::len);
+        let n = self.shown.len();
         match self.table.handle(action, n) {
             Some(true) => {
                 self.reload(env);
@@ -148,10 +236,7 @@ impl Screen for CaseList {
             _ => return Outcome::None,
         }
         let id = self
-            .lines
-            .as_ref()
-            .ok()
-            .and_then(|l| l.get(self.table.selected))
+            .line(self.table.selected)
             .map(|l| l.case.meta.id.clone());
         match id.map(|id| CaseDetail::load(env, &id)) {
             Some(Ok(d)) => Outcome::Push(Box::new(d)),
@@ -186,19 +271,21 @@ impl Screen for CaseList {
         .iter()
         .map(|k| t(lang, k).to_string())
         .collect();
-        let items: &[CaseLine] = self.lines.as_deref().unwrap_or(&[]);
-        let count = self.lines.as_ref().map_err(Clone::clone).map(|items| {
+        let items: Vec<&CaseLine> = (0..self.shown.len()).filter_map(|r| self.line(r)).collect();
+        let prefix = self.query_prefix(env).unwrap_or_default();
+        let count = self.lines.as_ref().map_err(Clone::clone).map(|_| {
             let overdue = items.iter().filter(|l| l.overdue).count();
-            tf(
-                lang,
-                "cases.count",
-                &[
-                    ("n", &items.len().to_string()),
-                    ("overdue", &overdue.to_string()),
-                    ("survey", &self.thresholds.get(Limit::Survey).to_string()),
-                    ("decide", &self.thresholds.get(Limit::Decide).to_string()),
-                ],
-            )
+            prefix
+                + &tf(
+                    lang,
+                    "cases.count",
+                    &[
+                        ("n", &items.len().to_string()),
+                        ("overdue", &overdue.to_string()),
+                        ("survey", &self.thresholds.get(Limit::Survey).to_string()),
+                        ("decide", &self.thresholds.get(Limit::Decide).to_string()),
+                    ],
+                )
         });
         let rows: Vec<Row> = items
             .iter()

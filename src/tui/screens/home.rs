@@ -60,6 +60,8 @@ const STEP_INBOX: u8 = 1;
 const STEP_TRANSFERS: u8 = 2;
 /// Sign out and back to the sign-in screen, for another account.
 const STEP_SWITCH_USER: u8 = 3;
+/// Shows only the next kind of task present in the inbox (after the last: all again).
+const STEP_NEXT_KIND: u8 = 4;
 
 /// Which side has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +80,8 @@ pub struct Home {
     row: usize,
     /// The inbox, or why it cannot be shown.
     inbox: Option<Result<Inbox, String>>,
+    /// The one kind of task shown; `None`: all.
+    kind: Option<InboxKind>,
 }
 
 impl Default for Home {
@@ -94,6 +98,7 @@ impl Home {
             focus: Focus::Menu,
             row: 0,
             inbox: None,
+            kind: None,
         }
     }
 
@@ -121,14 +126,44 @@ impl Home {
                 .and_then(|ctx| inbox::tasks(&ctx))
                 .map_err(|e| e.localize(lang)),
         );
+        if self.kind.is_some_and(|k| !self.kinds().contains(&k)) {
+            self.kind = None;
+        }
         self.row = self.row.min(self.items().len().saturating_sub(1));
     }
 
-    fn items(&self) -> &[InboxItem] {
+    /// Every task of the inbox, whatever the kind shown.
+    fn all_items(&self) -> &[InboxItem] {
         match &self.inbox {
             Some(Ok(i)) => &i.items,
             _ => &[],
         }
+    }
+
+    /// The tasks shown: all, or those of the kind chosen.
+    fn items(&self) -> Vec<&InboxItem> {
+        self.all_items()
+            .iter()
+            .filter(|i| self.kind.is_none_or(|k| i.kind == k))
+            .collect()
+    }
+
+    /// The kinds of task present, in the order the catalogue of kinds lists them.
+    fn kinds(&self) -> Vec<InboxKind> {
+        InboxKind::ALL
+            .into_iter()
+            .filter(|k| self.all_items().iter().any(|i| i.kind == *k))
+            .collect()
+    }
+
+    /// Shows the next kind present (after the last one, all kinds again).
+    fn next_kind(&mut self) {
+        let kinds = self.kinds();
+        self.kind = match self.kind.and_then(|k| kinds.iter().position(|x| *x == k)) {
+            None => kinds.first().copied(),
+            Some(p) => kinds.get(p + 1).copied(),
+        };
+        self.row = 0;
     }
 
     fn open(&mut self, i: usize, env: &mut Env) -> Outcome {
@@ -201,7 +236,8 @@ impl Home {
 
     /// Opens the record of the selected inbox line.
     fn open_task(&mut self, env: &mut Env) -> Outcome {
-        let Some(item) = self.items().get(self.row) else {
+        let items = self.items();
+        let Some(item) = items.get(self.row).copied() else {
             return Outcome::None;
         };
         if let Target::Backup { .. } = item.target {
@@ -293,7 +329,7 @@ impl Home {
             }
             Some(Ok(inbox)) => inbox,
         };
-        let count = if inbox.total > inbox.items.len() {
+        let mut count = if inbox.total > inbox.items.len() {
             tf(
                 lang,
                 "home.inbox_capped",
@@ -313,10 +349,21 @@ impl Home {
                 ],
             )
         };
+        let items = self.items();
+        if let Some(k) = self.kind {
+            count = tf(
+                lang,
+                "home.inbox_kind",
+                &[
+                    ("kind", t(lang, k.label_key())),
+                    ("n", &items.len().to_string()),
+                ],
+            );
+        }
         // Overdue means one thing everywhere: a step waiting past its limit. The inbox counts
         // the user's own; when the communities in view have more (other roles' steps), say
         // so, with the number 时效统计 shows.
-        let count = if inbox.overdue_in_view != inbox.overdue {
+        let count = if self.kind.is_none() && inbox.overdue_in_view != inbox.overdue {
             format!(
                 "{count}{}",
                 tf(
@@ -364,7 +411,7 @@ impl Home {
         lines.push(header);
         let page = (area.height as usize).saturating_sub(2).max(1);
         let top = (self.row / page) * page;
-        for (n, item) in inbox.items.iter().enumerate().skip(top).take(page) {
+        for (n, item) in items.iter().enumerate().skip(top).take(page) {
             let chosen = focused && n == self.row;
             let name = if item.name.is_empty() {
                 "-".to_string()
@@ -489,6 +536,11 @@ impl Screen for Home {
             "cmd.transfers",
         ));
         c.push(Command::help_only(
+            &[Key::ch('f')],
+            Action::Step(STEP_NEXT_KIND),
+            "cmd.inbox_kind",
+        ));
+        c.push(Command::help_only(
             &[Key::ch('l')],
             Action::Step(STEP_SWITCH_USER),
             "cmd.switch_user",
@@ -532,6 +584,10 @@ impl Screen for Home {
                     );
                 }
                 return Outcome::Replace(Box::new(super::login::Login::new()));
+            }
+            (Action::Step(STEP_NEXT_KIND), _) if n > 0 || self.kind.is_some() => {
+                self.next_kind();
+                self.focus = Focus::Inbox;
             }
             (Action::Step(STEP_TRANSFERS), _) => {
                 return Outcome::Push(Box::new(super::transfer::TransferList::new(env)))

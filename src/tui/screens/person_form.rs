@@ -181,6 +181,14 @@ impl PersonForm {
         f
     }
 
+    /// The form with the name already filled in (the name typed in the person search, so
+    /// that it is not typed twice).
+    pub fn with_name(mut self, env: &mut Env, name: &str) -> PersonForm {
+        self.form.set_value("name", name.trim());
+        self.update_derived(env);
+        self
+    }
+
     /// The form filled with `p`.
     pub fn edit(env: &mut Env, p: &Person) -> PersonForm {
         let mut form = Self::fields(env);

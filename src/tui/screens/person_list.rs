@@ -91,6 +91,15 @@ impl PersonList {
         l
     }
 
+    /// The query when it is a name (Chinese text), for the form of a new person; empty for
+    /// pinyin, numbers and anything else.
+    fn typed_name(&self) -> String {
+        match classify(self.query.value()) {
+            Some(QueryKind::Name(_)) => self.query.value().trim().to_string(),
+            _ => String::new(),
+        }
+    }
+
     fn browsing(&self) -> bool {
         self.query.value().trim().is_empty()
     }
@@ -279,9 +288,15 @@ impl Screen for PersonList {
             Action::New if !self.may_create => {}
             Action::New if matches!(self.pick, Some(Pick::Clue)) => {
                 // The picker gives way to the form, which goes on to the clue once saved.
-                return Outcome::Replace(Box::new(PersonForm::create_for_clue(env)));
+                let name = self.typed_name();
+                return Outcome::Replace(Box::new(
+                    PersonForm::create_for_clue(env).with_name(env, &name),
+                ));
             }
-            Action::New => return Outcome::Push(Box::new(PersonForm::create(env))),
+            Action::New => {
+                let name = self.typed_name();
+                return Outcome::Push(Box::new(PersonForm::create(env).with_name(env, &name)));
+            }
             Action::Step(0) => {
                 return Outcome::Push(Box::new(super::transfer::TransferList::new(env)))
             }

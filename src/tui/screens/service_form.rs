@@ -14,7 +14,7 @@ use crate::domain::date::parse_date;
 use crate::domain::service::Satisfaction;
 use crate::domain::text::required_line;
 use crate::domain::validation::{Field, ValidationError};
-use crate::i18n::{t, Localize};
+use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
@@ -26,6 +26,32 @@ fn check_card(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
 /// The service desk screen.
 pub struct ServiceDesk {
     form: Form,
+    /// The card number the holder line and the item choice were last filled for.
+    looked_up: String,
+    /// The holder of that card, when it is one the desk may serve.
+    holder: Option<service::CardHolder>,
+}
+
+/// The whole catalogue of service items, or only `needs` (in their order) when given.
+fn item_options(needs: &[String], lang: crate::i18n::Lang) -> Vec<(String, String)> {
+    let catalogue = Catalogue::builtin();
+    let all = catalogue.entries(ListKind::ServiceItem);
+    if needs.is_empty() {
+        return all
+            .iter()
+            .map(|e| (e.code.clone(), e.label(lang).to_string()))
+            .collect();
+    }
+    needs
+        .iter()
+        .map(|code| {
+            let label = all
+                .iter()
+                .find(|e| &e.code == code)
+                .map_or_else(|| code.clone(), |e| e.label(lang).to_string());
+            (code.clone(), label)
+        })
+        .collect()
 }
 
 impl ServiceDesk {
@@ -41,11 +67,7 @@ impl ServiceDesk {
             .into_iter()
             .map(|p| (p.meta.id, crate::tui::text::safe(&p.name)))
             .collect();
-        let items: Vec<(String, String)> = Catalogue::builtin()
-            .entries(ListKind::ServiceItem)
-            .iter()
-            .map(|e| (e.code.clone(), e.label(lang).to_string()))
-            .collect();
+        let items = item_options(&[], lang);
         let satisfaction: Vec<(String, String)> = Satisfaction::ALL
             .iter()
             .map(|s| (s.code().to_string(), t(lang, s.label_key()).to_string()))
@@ -55,6 +77,7 @@ impl ServiceDesk {
             FormField::text("card_no", "field.card_no", 40)
                 .for_field(Field::CardNo)
                 .checked(check_card),
+            FormField::info("holder", "services.holder"),
             FormField::choice("item", "services.item", items, false).for_field(Field::Needs),
             FormField::date("served_on", "services.served_on").for_field(Field::Date),
             FormField::number("minutes", "field.minutes", 1, 1440).for_field(Field::Minutes),
@@ -71,7 +94,50 @@ impl ServiceDesk {
         form.set_value("minutes", "30");
         form.set_yes("confirmed", true);
         form.mark_saved();
-        ServiceDesk { form }
+        ServiceDesk {
+            form,
+            looked_up: String::new(),
+            holder: None,
+        }
+    }
+
+    /// After the card number changed: shows who holds the card (or why it cannot be used)
+    /// and offers the items the card covers.
+    fn look_up_card(&mut self, env: &mut Env) {
+        let card = self.form.value("card_no").trim().to_string();
+        if card == self.looked_up {
+            return;
+        }
+        let lang = env.lang;
+        self.looked_up = card.clone();
+        let found = if card.is_empty() {
+            None
+        } else {
+            Some(env.ctx().and_then(|ctx| service::card_holder(&ctx, &card)))
+        };
+        let line = match &found {
+            None => String::new(),
+            Some(Ok(h)) => tf(
+                lang,
+                "services.holder_line",
+                &[
+                    ("name", &crate::tui::text::safe(&h.name)),
+                    (
+                        "community",
+                        &crate::tui::text::safe(env.org_name(&h.community)),
+                    ),
+                ],
+            ),
+            Some(Err(e)) => e.localize(lang),
+        };
+        self.form.set_value("holder", &line);
+        self.holder = found.and_then(Result::ok);
+        let needs = self
+            .holder
+            .as_ref()
+            .map(|h| h.needs.clone())
+            .unwrap_or_default();
+        self.form.set_options("item", item_options(&needs, lang));
     }
 
     fn outcome(&mut self, r: Result<(), AppError>, ok_key: &str, env: &Env) -> Outcome {
@@ -92,7 +158,22 @@ impl ServiceDesk {
             .ctx()
             .and_then(|mut ctx| service::register(&mut ctx, &p, &card))
             .map(|_| ());
-        self.outcome(r, "services.registered", env)
+        let ok = r.is_ok();
+        let out = self.outcome(r, "services.registered", env);
+        match (&self.holder, ok) {
+            (Some(h), true) => Outcome::Status(tf(
+                env.lang,
+                "services.registered_holder",
+                &[
+                    ("name", &crate::tui::text::safe(&h.name)),
+                    (
+                        "community",
+                        &crate::tui::text::safe(env.org_name(&h.community)),
+                    ),
+                ],
+            )),
+            _ => out,
+        }
     }
 
     fn save(&mut self, env: &mut Env) -> Outcome {
@@ -174,6 +255,28 @@ impl Screen for ServiceDesk {
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        let out = self.act(action, env);
+        self.look_up_card(env);
+        out
+    }
+
+    fn on_key(&mut self, key: Key, env: &mut Env) -> Outcome {
+        self.form.handle(key);
+        self.look_up_card(env);
+        Outcome::None
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
+        form_screen::render(&self.form, frame, area, env, "services.hint");
+    }
+
+    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
+        form_screen::cursor(&self.form, area)
+    }
+}
+
+impl ServiceDesk {
+    fn act(&mut self, action: Action, env: &mut Env) -> Outcome {
         match action {
             Action::Step(1) => self.register(env),
             Action::Step(2) => {
@@ -191,19 +294,6 @@ impl Screen for ServiceDesk {
             }
             _ => Outcome::None,
         }
-    }
-
-    fn on_key(&mut self, key: Key, _env: &mut Env) -> Outcome {
-        self.form.handle(key);
-        Outcome::None
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        form_screen::render(&self.form, frame, area, env, "services.hint");
-    }
-
-    fn cursor(&self, area: Rect, _env: &Env) -> Option<Position> {
-        form_screen::cursor(&self.form, area)
     }
 }
 

@@ -1,6 +1,11 @@
 //! Forms: text, number, date, single and multiple choice from the catalogue, yes/no, and
 //! read-only lines. Tab/Shift+Tab, arrows and Enter move; a field is checked when the focus
 //! leaves it and the reason stands beside it; the cursor sits where the user types.
+//!
+//! A multiple choice, and a single choice of more than [`LONG_CHOICE`] options, narrows as
+//! the user types: Chinese text or pinyin initials keep the options whose labels match
+//! ([`label_matches`]), Backspace edits the filter, Left/Right move among the matches and
+//! Space chooses. The filter is dropped when the focus leaves the field.
 
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
@@ -10,12 +15,16 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::domain::date::parse_date;
+use crate::domain::search::label_matches;
 use crate::domain::validation::{Field, Reason, ValidationError};
-use crate::i18n::{t, Lang, Localize};
+use crate::i18n::{t, tf, Lang, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::Key;
-use crate::tui::text::{fit, truncate};
+use crate::tui::text::{fit, truncate, width};
 use crate::tui::widgets::text_field::TextField;
+
+/// A single choice of more options than this filters as the user types.
+pub const LONG_CHOICE: usize = 8;
 
 /// Checks one field's text when the focus leaves it; gets today's date for checks that need it.
 pub type Validator = fn(&str, NaiveDate) -> Result<(), ValidationError>;
@@ -65,6 +74,8 @@ pub struct FormField {
     pub validator: Option<Validator>,
     /// The current refusal, shown beside the field.
     pub error: Option<String>,
+    /// Multi and long Choice: what was typed to narrow the options.
+    pub filter: String,
 }
 
 impl FormField {
@@ -84,6 +95,7 @@ impl FormField {
             yes: false,
             validator: None,
             error: None,
+            filter: String::new(),
         }
     }
 
@@ -159,6 +171,71 @@ impl FormField {
         !matches!(self.kind, FieldKind::Info)
     }
 
+    /// True for a field that narrows its options as the user types.
+    fn filterable(&self) -> bool {
+        match &self.kind {
+            FieldKind::Multi { .. } => true,
+            FieldKind::Choice { options, .. } => options.len() > LONG_CHOICE,
+            _ => false,
+        }
+    }
+
+    fn options(&self) -> &[(String, String)] {
+        match &self.kind {
+            FieldKind::Multi { options } | FieldKind::Choice { options, .. } => options,
+            _ => &[],
+        }
+    }
+
+    /// Positions of the options the filter keeps.
+    fn matching(&self) -> Vec<usize> {
+        self.options()
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| label_matches(&o.1, &self.filter))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The option `step` matches away from the current one (wrapping), or the first match
+    /// when the current one does not match.
+    fn step_among_matches(&self, step: isize) -> Option<usize> {
+        let m = self.matching();
+        if m.is_empty() {
+            return None;
+        }
+        match self.index.and_then(|i| m.iter().position(|&x| x == i)) {
+            Some(p) => {
+                let n = m.len() as isize;
+                Some(m[(p as isize + step).rem_euclid(n) as usize])
+            }
+            None => m.first().copied(),
+        }
+    }
+
+    /// Applies a filtering key (a typed character or Backspace); `None` when it is not one.
+    /// The option under the cursor (Multi) or the chosen one (Choice) moves to the first
+    /// match when it no longer matches.
+    fn edit_filter(&mut self, key: Key) -> Option<bool> {
+        match (key.code, key.typed_char()) {
+            (KeyCode::Char(' '), _) => return None,
+            (_, Some(c)) => self.filter.push(c),
+            (KeyCode::Backspace, _) if !self.filter.is_empty() => {
+                self.filter.pop();
+            }
+            _ => return None,
+        }
+        let m = self.matching();
+        let keeps = self.index.is_some_and(|i| m.contains(&i));
+        if !keeps {
+            if let Some(&first) = m.first() {
+                self.index = Some(first);
+                return Some(matches!(self.kind, FieldKind::Choice { .. }));
+            }
+        }
+        Some(false)
+    }
+
     fn is_text(&self) -> bool {
         matches!(
             self.kind,
@@ -226,9 +303,12 @@ impl Form {
         self.changed = false;
     }
 
-    /// True when the focused field takes typed text.
+    /// True when the focused field takes typed text (a text field, or a list of options
+    /// that narrows as the user types).
     pub fn text_focused(&self) -> bool {
-        self.fields.get(self.focus).is_some_and(FormField::is_text)
+        self.fields
+            .get(self.focus)
+            .is_some_and(|f| f.is_text() || f.filterable())
     }
 
     fn get(&self, id: &str) -> Option<&FormField> {
@@ -289,6 +369,24 @@ impl Form {
         }
     }
 
+    /// Replaces the options of a Choice field, keeping the chosen code when the new options
+    /// hold it, otherwise choosing the first (or none, for a field that may be empty).
+    pub fn set_options(&mut self, id: &str, new: Vec<(String, String)>) {
+        let code = self.choice(id);
+        if let Some(f) = self.field_mut(id) {
+            if let FieldKind::Choice { options, empty } = &mut f.kind {
+                let i = new.iter().position(|o| o.0 == code);
+                f.index = i.or(if *empty || new.is_empty() {
+                    None
+                } else {
+                    Some(0)
+                });
+                *options = new;
+                f.filter.clear();
+            }
+        }
+    }
+
     /// Codes chosen in a Multi field.
     pub fn multi(&self, id: &str) -> Vec<String> {
         match self.get(id) {
@@ -332,6 +430,7 @@ impl Form {
 
     fn leave(&mut self, lang: Lang) {
         if let Some(f) = self.fields.get_mut(self.focus) {
+            f.filter.clear();
             f.error = f.check(self.today).map(|e| e.reason.localize(lang));
         }
     }
@@ -383,6 +482,28 @@ impl Form {
         let Some(f) = self.fields.get_mut(self.focus) else {
             return false;
         };
+        if f.filterable() {
+            if let Some(changed) = f.edit_filter(key) {
+                self.changed |= changed;
+                return true;
+            }
+            if !f.filter.is_empty() {
+                // Moving and choosing keep to the options that match.
+                let step = match key.code {
+                    KeyCode::Right => 1,
+                    KeyCode::Left => -1,
+                    KeyCode::Char(' ') if matches!(f.kind, FieldKind::Choice { .. }) => 1,
+                    _ => 0,
+                };
+                if step != 0 {
+                    if let Some(i) = f.step_among_matches(step) {
+                        f.index = Some(i);
+                        self.changed |= matches!(f.kind, FieldKind::Choice { .. });
+                    }
+                    return true;
+                }
+            }
+        }
         let used = match &f.kind {
             FieldKind::Text | FieldKind::Number { .. } | FieldKind::Date => {
                 if TextField::takes(key) {
@@ -422,7 +543,9 @@ impl Form {
                     KeyCode::Right => f.index = Some((i + 1) % n),
                     KeyCode::Left => f.index = Some((i + n - 1) % n),
                     KeyCode::Char(' ') => {
-                        if let Some(c) = f.chosen.get_mut(i) {
+                        let shown =
+                            label_matches(options.get(i).map_or("", |o| o.1.as_str()), &f.filter);
+                        if let Some(c) = f.chosen.get_mut(i).filter(|_| shown) {
                             *c = !*c;
                             self.changed = true;
                         }
@@ -465,7 +588,66 @@ impl Form {
             .saturating_sub(area.height.saturating_sub(1) as usize)
     }
 
-    fn shown_value(f: &FormField, lang: Lang) -> String {
+    /// What a multiple choice holds, in `room` cells: the chosen labels when they fit,
+    /// otherwise how many are chosen (已选 3 项).
+    fn chosen_summary(f: &FormField, lang: Lang, room: usize) -> String {
+        let chosen: Vec<&str> = f
+            .options()
+            .iter()
+            .zip(&f.chosen)
+            .filter(|(_, c)| **c)
+            .map(|(o, _)| o.1.as_str())
+            .collect();
+        if chosen.is_empty() {
+            return t(lang, "form.none").to_string();
+        }
+        let list = chosen.join(t(lang, "form.list_separator"));
+        if width(&list) <= room {
+            list
+        } else {
+            tf(
+                lang,
+                "form.chosen_count",
+                &[("n", &chosen.len().to_string())],
+            )
+        }
+    }
+
+    /// Shown beside the focused field: for a multiple choice how many are chosen, and for a
+    /// field being narrowed the filter and how many options it keeps.
+    fn filter_hint(f: &FormField, lang: Lang) -> Option<String> {
+        let count = match &f.kind {
+            FieldKind::Multi { .. } => Some(tf(
+                lang,
+                "form.chosen_count",
+                &[("n", &f.chosen.iter().filter(|c| **c).count().to_string())],
+            )),
+            _ => None,
+        };
+        if f.filter.is_empty() {
+            return count;
+        }
+        let n = f.matching().len();
+        let filter = if n == 0 {
+            tf(lang, "form.filter_none", &[("q", &f.filter)])
+        } else {
+            tf(
+                lang,
+                "form.filter",
+                &[
+                    ("q", &f.filter),
+                    ("n", &n.to_string()),
+                    ("all", &f.options().len().to_string()),
+                ],
+            )
+        };
+        Some(match count {
+            Some(c) => format!("{c} {filter}"),
+            None => filter,
+        })
+    }
+
+    fn shown_value(f: &FormField, lang: Lang, focused: bool, room: usize) -> String {
         match &f.kind {
             FieldKind::Choice { options, .. } => {
                 let label = f
@@ -475,30 +657,23 @@ impl Form {
                     .unwrap_or(t(lang, "form.none"));
                 format!("< {label} >")
             }
+            FieldKind::Multi { .. } if !focused => Self::chosen_summary(f, lang, room),
             FieldKind::Multi { options } => {
-                let chosen: Vec<&str> = options
-                    .iter()
-                    .zip(&f.chosen)
-                    .filter(|(_, c)| **c)
-                    .map(|(o, _)| o.1.as_str())
-                    .collect();
-                let under = f.index.and_then(|i| options.get(i)).map(|o| {
-                    let mark = if f.chosen.get(f.index.unwrap_or(0)).copied().unwrap_or(false) {
-                        "[x]"
-                    } else {
-                        "[ ]"
-                    };
-                    format!("{mark}{}", o.1)
-                });
-                format!(
-                    "{} | {}",
-                    under.unwrap_or_default(),
-                    if chosen.is_empty() {
-                        t(lang, "form.none").to_string()
-                    } else {
-                        chosen.join(t(lang, "form.list_separator"))
-                    }
-                )
+                let under = f
+                    .index
+                    .and_then(|i| options.get(i))
+                    .filter(|o| label_matches(&o.1, &f.filter))
+                    .map(|o| {
+                        let mark = if f.chosen.get(f.index.unwrap_or(0)).copied().unwrap_or(false) {
+                            "[x]"
+                        } else {
+                            "[ ]"
+                        };
+                        format!("{mark}{}", o.1)
+                    })
+                    .unwrap_or_default();
+                // How many are chosen stands beside the field (see `filter_hint`).
+                under
             }
             FieldKind::YesNo => {
                 if f.yes {
@@ -553,14 +728,22 @@ impl Form {
                 );
                 f.text.render(frame, input, style, focused);
             } else {
-                let shown = fit(&Self::shown_value(f, env.lang), input.width as usize);
+                let shown = fit(
+                    &Self::shown_value(f, env.lang, focused, input.width as usize),
+                    input.width as usize,
+                );
                 frame.render_widget(Paragraph::new(Span::styled(shown, style)), input);
             }
             let msg_x = input.x + input.width + 1;
+            let room = (area.x + area.width).saturating_sub(msg_x) as usize;
             if let Some(err) = &f.error {
-                let room = (area.x + area.width).saturating_sub(msg_x) as usize;
                 frame.render_widget(
                     Paragraph::new(Line::styled(truncate(err, room), env.theme.error)),
+                    Rect::new(msg_x, y, room as u16, 1),
+                );
+            } else if let Some(hint) = Self::filter_hint(f, env.lang).filter(|_| focused) {
+                frame.render_widget(
+                    Paragraph::new(Line::styled(truncate(&hint, room), env.theme.hint)),
                     Rect::new(msg_x, y, room as u16, 1),
                 );
             }
@@ -688,6 +871,80 @@ mod tests {
         assert_eq!(f.multi("m"), vec!["x".to_string(), "y".to_string()]);
         f.handle(Key::ch(' '));
         assert_eq!(f.multi("m"), vec!["x".to_string()]);
+    }
+
+    fn items() -> Vec<(String, String)> {
+        [
+            "助餐服务",
+            "助浴服务",
+            "助洁服务",
+            "陪同就医",
+            "康复护理",
+            "精神慰藉",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (format!("c{i}"), l.to_string()))
+        .collect()
+    }
+
+    #[test]
+    fn a_multi_choice_narrows_as_the_user_types() {
+        let mut f = Form::new(vec![FormField::multi("m", "field.key_group", items())]);
+        assert!(f.text_focused(), "typed letters go to the filter");
+        for c in "zy".chars() {
+            f.handle(Key::ch(c));
+        }
+        assert_eq!(f.fields[0].filter, "zy");
+        f.handle(Key::ch(' '));
+        assert_eq!(
+            f.multi("m"),
+            vec!["c1".to_string()],
+            "助浴 is the one match"
+        );
+        // Moving keeps to the matches.
+        f.handle(Key::plain(KeyCode::Right));
+        assert_eq!(f.fields[0].index, Some(1));
+        f.handle(Key::plain(KeyCode::Backspace));
+        f.handle(Key::plain(KeyCode::Backspace));
+        assert_eq!(f.fields[0].filter, "");
+        for c in "康复".chars() {
+            f.handle(Key::ch(c));
+        }
+        f.handle(Key::ch(' '));
+        assert_eq!(f.multi("m"), vec!["c1".to_string(), "c4".to_string()]);
+        // Nothing matches: Space chooses nothing.
+        f.handle(Key::ch('x'));
+        f.handle(Key::ch(' '));
+        assert_eq!(f.multi("m").len(), 2);
+        f.next(Lang::ZhCn);
+        assert_eq!(f.fields[0].filter, "", "the filter goes with the focus");
+    }
+
+    #[test]
+    fn a_long_single_choice_narrows_and_a_short_one_still_cycles() {
+        let mut options = items();
+        options.extend(
+            items()
+                .into_iter()
+                .map(|(c, l)| (format!("{c}b"), format!("{l}乙"))),
+        );
+        let mut f = Form::new(vec![
+            FormField::choice("long", "field.source", options, false),
+            FormField::choice("short", "field.source", items(), false),
+        ]);
+        for c in "jsw".chars() {
+            f.handle(Key::ch(c));
+        }
+        assert_eq!(f.choice("long"), "c5", "精神慰藉 is the first match");
+        f.handle(Key::plain(KeyCode::Right));
+        assert_eq!(f.choice("long"), "c5b");
+        f.handle(Key::plain(KeyCode::Right));
+        assert_eq!(f.choice("long"), "c5", "wraps among the matches");
+        f.next(Lang::ZhCn);
+        assert!(!f.text_focused(), "a short choice takes no typing");
+        f.handle(Key::plain(KeyCode::Right));
+        assert_eq!(f.choice("short"), "c1");
     }
 
     #[test]
