@@ -15,7 +15,7 @@ use crate::domain::clue::{Clue, ClueEvent};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::text::{fit, safe};
+use crate::tui::text::{fit, safe, truncate, width, wrap};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 
 /// The steps a clue file offers.
@@ -194,11 +194,22 @@ impl Screen for ClueDetail {
         let cat = Catalogue::builtin();
         let c = &self.clue;
         let none = t(lang, "form.none").to_string();
+        // A value wider than its row is cut with `..` and shown whole in a detail line under
+        // the facts.
+        let room = (area.width as usize).saturating_sub(16);
+        let cut = std::cell::RefCell::new(Vec::new());
         let row = |k: &str, v: String| {
+            if width(&v) > room {
+                cut.borrow_mut().push(tf(
+                    lang,
+                    "detail.whole",
+                    &[("label", t(lang, k)), ("value", &v)],
+                ));
+            }
             Line::from(vec![
                 Span::raw(" "),
                 Span::styled(fit(t(lang, k), 14), env.theme.label),
-                Span::raw(v),
+                Span::raw(truncate(&v, room)),
             ])
         };
         let groups: Vec<&str> = c
@@ -211,7 +222,7 @@ impl Screen for ClueDetail {
                 .map(show_instant)
                 .unwrap_or_else(|| none.clone())
         };
-        let lines = vec![
+        let mut lines = vec![
             Line::from(""),
             row("clues.col_state", t(lang, c.state.label_key()).to_string()),
             row("clues.col_name", safe(&self.person_name)),
@@ -256,6 +267,15 @@ impl Screen for ClueDetail {
                     .unwrap_or_else(|| none.clone()),
             ),
         ];
+        let cut = cut.into_inner();
+        if !cut.is_empty() {
+            lines.push(Line::from(""));
+            for whole in &cut {
+                for l in wrap(whole, (area.width as usize).saturating_sub(2)) {
+                    lines.push(Line::raw(format!(" {l}")));
+                }
+            }
+        }
         frame.render_widget(Paragraph::new(lines), area);
     }
 }

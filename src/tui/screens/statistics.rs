@@ -307,13 +307,9 @@ impl Screen for StatisticsScreen {
             legend,
             &self.headers(env),
             &rows,
-            // The community or the name stays whole; the item's category or the
-            // provider's kind gives way.
-            if self.table.filter == VIEW_SERVICES || self.table.filter == VIEW_MOVEMENT {
-                0
-            } else {
-                1
-            },
+            // The community stays whole; the item's category and the provider's kind
+            // (群团组织及部门) are short and stay whole too: a long provider name gives way.
+            0,
             t(lang, "statistics.none"),
         );
     }
