@@ -19,6 +19,7 @@ use crate::domain::case::{Case, CaseEvent, CaseState};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::date::parse_date;
 use crate::domain::money::Fen;
+use crate::domain::permission::Action as Permission;
 use crate::domain::provider::Provider;
 use crate::domain::text::required_line;
 use crate::domain::validation::{Field, Reason, ValidationError};
@@ -79,6 +80,9 @@ pub struct CaseDetail {
     decision: Option<case::Decision>,
     /// The categories the person's facts admit, for the assessment's first choice.
     open_categories: Vec<String>,
+    /// The permissions the session holds for this case's community, of those its steps need:
+    /// a step the session may not take is not offered.
+    may: Vec<Permission>,
 }
 
 impl CaseDetail {
@@ -99,7 +103,12 @@ impl CaseDetail {
             .into_iter()
             .map(str::to_string)
             .collect();
+        let may = [Permission::SurveyAndAssess, Permission::DecideCase]
+            .into_iter()
+            .filter(|p| env.may(*p, &case.community))
+            .collect();
         Ok(CaseDetail {
+            may,
             case,
             person_name,
             providers,
@@ -112,11 +121,14 @@ impl CaseDetail {
 
     /// The plan may be adjusted once assessed, until the case ends.
     fn plan_editable(&self) -> bool {
-        self.case.state.plan_editable() && !self.case.needs.is_empty()
+        self.case.state.plan_editable()
+            && !self.case.needs.is_empty()
+            && self.may.contains(&case::plan_permission(self.case.state))
     }
 
+    /// The case's state allows `ev` and the session may take the step.
     fn allows(&self, ev: CaseEvent) -> bool {
-        self.case.state.apply(ev).is_ok()
+        self.case.state.apply(ev).is_ok() && self.may.contains(&case::permission_of(ev))
     }
 
     /// The line of the step the case stands at after its decision: the stop, the suspension,

@@ -54,6 +54,8 @@ const ASK_ACCEPT: u32 = 2;
 pub struct ClueDetail {
     clue: Clue,
     person_name: String,
+    /// The steps the session may take on this clue's community (the state aside).
+    may: Vec<u8>,
 }
 
 impl ClueDetail {
@@ -65,11 +67,21 @@ impl ClueDetail {
         let person_name = person::get(&ctx, &clue.person_id)
             .map(|p| p.facts.name)
             .unwrap_or_default();
-        Ok(ClueDetail { clue, person_name })
+        let may = STEPS
+            .iter()
+            .filter(|(event, ..)| env.may(clue::permission_of(*event), &clue.community))
+            .map(|(_, _, step, _)| *step)
+            .collect();
+        Ok(ClueDetail {
+            clue,
+            person_name,
+            may,
+        })
     }
 
-    fn allows(&self, ev: ClueEvent) -> bool {
-        self.clue.state.apply(ev).is_ok()
+    /// The clue's state allows `ev` and the session may take `step`.
+    fn allows(&self, ev: ClueEvent, step: u8) -> bool {
+        self.clue.state.apply(ev).is_ok() && self.may.contains(&step)
     }
 }
 
@@ -86,7 +98,7 @@ impl Screen for ClueDetail {
         // Each step is offered only when the clue's state allows it (the core checks again).
         let mut c: Vec<Command> = STEPS
             .iter()
-            .filter(|(event, ..)| self.allows(*event))
+            .filter(|(event, _, step, _)| self.allows(*event, *step))
             .map(|(_, key, step, label)| Command::bar(&[Key::ch(*key)], Action::Step(*step), label))
             .collect();
         if self.clue.state == crate::domain::clue::ClueState::Accepted {
