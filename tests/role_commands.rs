@@ -204,3 +204,21 @@ fn the_person_page_offers_no_change_to_who_may_only_look() {
     }
     offers_all(&ws, "info_officer", open, &change);
 }
+
+#[test]
+fn the_task_list_offers_done_only_to_who_may_change_the_person() {
+    let mut ws = DemoWs::new();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/roster/monthly-utf8-bom.csv");
+    common::with_ctx(&mut ws, "demo", |ctx| {
+        jiuzhu::app::roster::import_file(ctx, &file, &mut |_, _| true).unwrap()
+    });
+    let open = |env: &mut Env| -> Box<dyn Screen> {
+        Box::new(jiuzhu::tui::screens::tasks::TaskList::new(env))
+    };
+    for user in ["supervisor", "district_admin"] {
+        offers_none(&ws, user, open, &["cmd.mark_done"]);
+        offers_all(&ws, user, open, &["cmd.open"]);
+    }
+    offers_all(&ws, "info_officer", open, &["cmd.mark_done"]);
+}
