@@ -1092,6 +1092,10 @@ fn inbox_home_and_timeliness_screens() {
         "the provider's kind shows whole:\n{s}"
     );
     assert!(!s.contains("群.."), "{s}");
+    assert!(
+        s.contains("洪都街道居家养老服务中心"),
+        "the selected provider is named whole under the table:\n{s}"
+    );
     press(&mut app, &[k(KeyCode::BackTab), k(KeyCode::BackTab)]);
     // ] comes back, and stops at the month not yet over.
     press(&mut app, &[Key::ch(']'), Key::ch(']')]);

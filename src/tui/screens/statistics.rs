@@ -5,6 +5,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{Outcome, Screen};
@@ -15,7 +16,7 @@ use crate::domain::statistics::{CommunityFigures, Line as Figures, Summary, Tall
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::text::safe;
+use crate::tui::text::{safe, truncate};
 use crate::tui::widgets::filtered_table::{FilteredTable, Row};
 
 /// The four views Tab cycles through.
@@ -270,6 +271,33 @@ impl Screen for StatisticsScreen {
                 ],
             )
         });
+        // By item or provider, the last row names the selected line whole: a long provider
+        // name gives way in its column so that its kind shows whole.
+        let lines_view = self.table.filter != VIEW_SERVICES && self.table.filter != VIEW_MOVEMENT;
+        let selected_line = match (&self.summary, lines_view) {
+            (Ok(s), true) if self.table.filter == VIEW_ITEMS => s.items.get(self.table.selected),
+            (Ok(s), true) => s.providers.get(self.table.selected),
+            _ => None,
+        };
+        let (area, detail) = match selected_line {
+            Some(l) if area.height > 6 => (
+                Rect::new(area.x, area.y, area.width, area.height - 1),
+                Some((
+                    Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+                    format!("  {}  {}", safe(&l.name), safe(&l.group)),
+                )),
+            ),
+            _ => (area, None),
+        };
+        if let Some((rect, text)) = &detail {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    truncate(text, rect.width as usize),
+                    env.theme.hint,
+                )),
+                *rect,
+            );
+        }
         let top = self.table.top(area);
         let shown = FilteredTable::rows(area);
         let rows: Vec<Row> = match &self.summary {
