@@ -129,7 +129,7 @@ fn the_clue_page_offers_its_steps_only_to_who_may_take_them() {
 fn the_clue_list_offers_a_new_clue_only_to_who_may_record_one() {
     let ws = DemoWs::new();
     let open = |env: &mut Env| -> Box<dyn Screen> { Box::new(ClueList::new(env)) };
-    for user in ["supervisor", "district_admin"] {
+    for user in ["supervisor", "district_admin", "provider_staff"] {
         offers_none(&ws, user, open, &["cmd.new_clue"]);
     }
     offers_all(&ws, "info_officer", open, &["cmd.new_clue"]);
@@ -221,4 +221,20 @@ fn the_task_list_offers_done_only_to_who_may_change_the_person() {
         offers_all(&ws, user, open, &["cmd.open"]);
     }
     offers_all(&ws, "info_officer", open, &["cmd.mark_done"]);
+}
+
+#[test]
+fn statistics_offer_exports_only_to_who_may_read_the_figures() {
+    let ws = DemoWs::new();
+    let open = |env: &mut Env| -> Box<dyn Screen> {
+        Box::new(jiuzhu::tui::screens::statistics::StatisticsScreen::new(env))
+    };
+    let exports = [
+        "cmd.export_month",
+        "cmd.export_evaluation",
+        "cmd.timeliness",
+    ];
+    offers_none(&ws, "provider_staff", open, &exports);
+    offers_all(&ws, "community_staff", open, &exports);
+    offers_all(&ws, "supervisor", open, &exports);
 }

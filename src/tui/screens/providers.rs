@@ -31,6 +31,8 @@ pub struct ProviderList {
     /// area must be within the session's reach): only those commands are offered.
     may_add: bool,
     may_edit: Vec<bool>,
+    /// The session may read persons, and so print a provider's name list.
+    may_list: bool,
 }
 
 impl ProviderList {
@@ -41,6 +43,7 @@ impl ProviderList {
             selected: 0,
             may_add: env.may_somewhere(Permission::ManageProviders),
             may_edit: Vec::new(),
+            may_list: env.may_somewhere(Permission::ViewPerson),
         };
         l.reload(env);
         l
@@ -83,8 +86,14 @@ impl Screen for ProviderList {
                 "cmd.new_provider",
             ));
         }
+        if self.may_list {
+            c.push(Command::bar(
+                &[Key::ch('l')],
+                Action::Step(1),
+                "providers.name_list",
+            ));
+        }
         c.extend([
-            Command::bar(&[Key::ch('l')], Action::Step(1), "providers.name_list"),
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
             Command::help_only(
                 &[Key::plain(KeyCode::Up), Key::ch('k')],

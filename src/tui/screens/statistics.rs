@@ -12,6 +12,7 @@ use super::{Outcome, Screen};
 use crate::app::print::ListFormat;
 use crate::app::statistics::{self, one_decimal, Which};
 use crate::domain::month::Month;
+use crate::domain::permission::Action as Permission;
 use crate::domain::statistics::{CommunityFigures, Line as Figures, Summary, Tally};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
@@ -41,6 +42,9 @@ pub struct StatisticsScreen {
     table: FilteredTable,
     month: Month,
     summary: Result<Summary, String>,
+    /// The session may read the figures (they count persons): only then are the exports and
+    /// 时效统计 offered.
+    may_view: bool,
 }
 
 impl StatisticsScreen {
@@ -50,6 +54,7 @@ impl StatisticsScreen {
             table: FilteredTable::new(VIEWS.len(), VIEW_SERVICES),
             month: Month::of(env.clock.today()),
             summary: Err(String::new()),
+            may_view: env.may_somewhere(Permission::ViewPerson),
         };
         s.reload(env);
         s
@@ -212,10 +217,14 @@ impl Screen for StatisticsScreen {
         let mut c = vec![
             Command::bar(&[Key::ch('[')], PREV_MONTH, "cmd.prev_month"),
             Command::bar(&[Key::ch(']')], NEXT_MONTH, "cmd.next_month"),
-            Command::bar(&[Key::ch('e')], EXPORT_MONTH, "cmd.export_month"),
-            Command::bar(&[Key::ch('y')], EXPORT_YEAR, "cmd.export_evaluation"),
-            Command::bar(&[Key::ch('t')], TIMELINESS, "cmd.timeliness"),
         ];
+        if self.may_view {
+            c.extend([
+                Command::bar(&[Key::ch('e')], EXPORT_MONTH, "cmd.export_month"),
+                Command::bar(&[Key::ch('y')], EXPORT_YEAR, "cmd.export_evaluation"),
+                Command::bar(&[Key::ch('t')], TIMELINESS, "cmd.timeliness"),
+            ]);
+        }
         c.extend(FilteredTable::commands());
         c
     }
