@@ -1301,3 +1301,52 @@ fn long_single_line_values_are_cut_and_shown_whole() {
         "the whole difficulty is shown:\n{s}"
     );
 }
+
+/// 调查情况 longer than its row goes on under its label, whole, on the case page.
+#[test]
+fn long_findings_show_whole_on_the_case_page() {
+    let (dir, session) = workstation();
+    let findings = "老人独居于老旧小区六楼，无电梯，双膝关节退行性病变，上下楼困难，子女在外省，每月回来一次，日常饮食靠邻居帮忙";
+    let case_id = {
+        let c = clock();
+        let mut store =
+            jiuzhu::store::Store::open(&dir.path().join("jiuzhu.db"), &Default::default()).unwrap();
+        let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+        let pid = person::create(
+            &mut ctx,
+            &PersonDraft {
+                name: "钱多多".into(),
+                community: "360104001001".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let cid = jiuzhu::app::clue::record(
+            &mut ctx,
+            &jiuzhu::app::clue::ClueDraft {
+                person_id: pid,
+                difficulty: "独居".into(),
+                key_groups: vec!["seriously_ill".into()],
+                source: "visit".into(),
+                reporter: String::new(),
+                found_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),
+            },
+        )
+        .unwrap();
+        jiuzhu::app::clue::verify(&mut ctx, &cid, true, "属实").unwrap();
+        jiuzhu::app::clue::report(&mut ctx, &cid).unwrap();
+        let case_id = jiuzhu::app::clue::accept(&mut ctx, &cid).unwrap();
+        jiuzhu::app::case::survey(&mut ctx, &case_id, &common::survey("张伟", findings, None))
+            .unwrap();
+        case_id
+    };
+    let mut env = env(&dir, Lang::ZhCn);
+    env.session = Some(session);
+    let screen = jiuzhu::tui::screens::case_detail::CaseDetail::load(&mut env, &case_id).unwrap();
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| jiuzhu::tui::screens::Screen::render(&screen, f, f.area(), &env))
+        .unwrap();
+    let s = common::screen::shown(&t);
+    let joined: String = s.split_whitespace().collect();
+    assert!(joined.contains(findings), "the findings show whole:\n{s}");
+}

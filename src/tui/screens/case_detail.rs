@@ -26,7 +26,7 @@ use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::text::{fit, safe, truncate};
+use crate::tui::text::{fit, safe, truncate, wrap};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::table::{column_widths, row_line};
@@ -61,6 +61,9 @@ const STEPS: [(CaseEvent, char, u8, &str); 10] = [
     (CaseEvent::Resume, 'u', step::RESUME, "cmd.resume"),
     (CaseEvent::Stop, 't', step::STOP, "cmd.stop"),
 ];
+
+/// The rows 调查情况 may take on the case page.
+const FINDINGS_ROWS: usize = 3;
 
 const ASK_APPROVE: u32 = 1;
 const ASK_CARD: u32 = 2;
@@ -477,8 +480,22 @@ impl Screen for CaseDetail {
                 "cases.survey_staff",
                 staff,
             ),
-            row("cases.findings", opt(&c.survey_findings)),
         ];
+        // 调查情况 is one line of text, often longer than its row: it goes on under its label
+        // for up to three rows, so the whole of it shows; beyond that it is cut with `..`.
+        let room = full.saturating_sub(13).max(1);
+        let mut findings = wrap(&opt(&c.survey_findings), room);
+        if findings.len() > FINDINGS_ROWS {
+            let rest = findings.split_off(FINDINGS_ROWS - 1).concat();
+            findings.push(truncate(&format!("{rest} "), room));
+        }
+        for (i, part) in findings.into_iter().enumerate() {
+            lines.push(if i == 0 {
+                row("cases.findings", part)
+            } else {
+                Line::raw(format!("{}{part}", " ".repeat(14)))
+            });
+        }
         if c.household.size.is_some() {
             let h = &c.household;
             lines.push(pair(
