@@ -238,3 +238,19 @@ fn statistics_offer_exports_only_to_who_may_read_the_figures() {
     offers_all(&ws, "community_staff", open, &exports);
     offers_all(&ws, "supervisor", open, &exports);
 }
+
+#[test]
+fn the_transfer_list_offers_receiving_only_to_who_may_change_the_community_it_goes_to() {
+    let mut ws = DemoWs::new();
+    let pid = new_person(&mut ws, "张桂英", "360104001002");
+    on(&mut ws, DAY, "demo", |ctx| {
+        jiuzhu::app::person::transfer(ctx, &pid, COMMUNITY, "随子女居住").unwrap()
+    });
+    let open = |env: &mut Env| -> Box<dyn Screen> {
+        Box::new(jiuzhu::tui::screens::transfer::TransferList::new(env))
+    };
+    for user in ["supervisor", "district_admin"] {
+        offers_none(&ws, user, open, &["cmd.receive"]);
+    }
+    offers_all(&ws, "info_officer", open, &["cmd.receive"]);
+}
