@@ -387,7 +387,19 @@ fn a_complaint_is_assigned_with_a_due_date_linked_to_a_person_and_a_service_and_
         (found, service, refusals)
     });
     assert_eq!(found.as_deref(), Some(person_id.as_str()));
-    assert_eq!(service, drawn.service.meta.id);
+    // The day's service of that provider (the first recorded, when the day has two: which
+    // one that is depends on the records' ids, not on what the test drew).
+    let found_service = with_ctx(&mut ws, CW, |ctx| {
+        jiuzhu::app::service::of_case(ctx, &drawn.service.case_id)
+            .unwrap()
+            .into_iter()
+            .find(|s| s.meta.id == service)
+            .expect("a service of the drawn case")
+    });
+    assert_eq!(
+        (found_service.served_on, &found_service.provider_id),
+        (drawn.service.served_on, &drawn.service.provider_id)
+    );
     assert_eq!(refusals, [Field::PersonConcerned, Field::ServiceConcerned]);
     // A service names its person; another person with it is refused.
     let someone_else = with_ctx(&mut ws, "demo", |ctx| {

@@ -1071,6 +1071,20 @@ fn inbox_home_and_timeliness_screens() {
     press(&mut app, &[k(KeyCode::Tab)]);
     let t = draw_at(&mut app, 80, 24);
     insta::assert_snapshot!("statistics_movement_zh-CN_80x24", t.backend());
+    // By provider: the kind shows whole; the long provider name gives way.
+    press(&mut app, &[k(KeyCode::Tab), k(KeyCode::Tab)]);
+    let s = screen(&mut app);
+    let kinds = ["群团组织及部门", "爱心企业、社会服务机构", "公益性社会组织"];
+    assert!(
+        s.lines().any(|l| kinds.iter().any(|k| l.contains(k))),
+        "the provider's kind shows whole:\n{s}"
+    );
+    assert!(!s.contains("群.."), "{s}");
+    assert!(
+        s.contains("洪都街道居家养老服务中心"),
+        "the selected provider is named whole under the table:\n{s}"
+    );
+    press(&mut app, &[k(KeyCode::BackTab), k(KeyCode::BackTab)]);
     // ] comes back, and stops at the month not yet over.
     press(&mut app, &[Key::ch(']'), Key::ch(']')]);
     assert!(screen(&mut app).contains("（2026年11月）"));
@@ -1142,4 +1156,185 @@ fn the_home_help_names_every_menu_entry_and_q_quits() {
         typed(&mut app, "q");
         assert!(app.quit, "q quits on the home screen");
     }
+}
+
+/// Every key of the screen's F1 table is shown whole with a space before its text.
+fn help_keeps_keys_apart(app: &mut App, lang: Lang, at: &str) {
+    let keys: Vec<String> = app
+        .commands()
+        .iter()
+        .map(|c| {
+            let k: Vec<String> = c.keys.iter().map(|k| k.label(lang)).collect();
+            k.join(" / ")
+        })
+        .collect();
+    press(app, &[k(KeyCode::F(1))]);
+    let help = common::screen::screen(app);
+    for key in keys {
+        assert!(
+            help.contains(&format!("│{key} ")) || help.contains(&format!(" {key} ")),
+            "{at}: the key {key:?} runs into its text or is cut:\n{help}"
+        );
+    }
+    press(app, &[k(KeyCode::Esc)]);
+}
+
+#[test]
+fn help_tables_keep_a_space_between_key_and_text() {
+    let (dir, session) = workstation();
+    for lang in [Lang::ZhCn, Lang::En] {
+        let mut app = App::signed_in(env(&dir, lang), session.clone());
+        help_keeps_keys_apart(&mut app, lang, "home");
+        typed(&mut app, "1");
+        help_keeps_keys_apart(&mut app, lang, "clues");
+        press(&mut app, &[k(KeyCode::Enter)]);
+        help_keeps_keys_apart(&mut app, lang, "clue");
+        press(&mut app, &[k(KeyCode::Esc), k(KeyCode::Esc)]);
+        typed(&mut app, "2");
+        help_keeps_keys_apart(&mut app, lang, "cases");
+        press(&mut app, &[k(KeyCode::Enter)]);
+        help_keeps_keys_apart(&mut app, lang, "case");
+        press(&mut app, &[Key::ch('s')]);
+        help_keeps_keys_apart(&mut app, lang, "survey");
+        press(
+            &mut app,
+            &[k(KeyCode::Esc), k(KeyCode::Esc), k(KeyCode::Esc)],
+        );
+        typed(&mut app, "4");
+        help_keeps_keys_apart(&mut app, lang, "service desk");
+        press(&mut app, &[k(KeyCode::Esc), k(KeyCode::F(2))]);
+        help_keeps_keys_apart(&mut app, lang, "persons");
+        typed(&mut app, "zs");
+        press(&mut app, &[k(KeyCode::Enter)]);
+        help_keeps_keys_apart(&mut app, lang, "person");
+        press(&mut app, &[k(KeyCode::Tab), k(KeyCode::Tab)]);
+        help_keeps_keys_apart(&mut app, lang, "person documents");
+        press(&mut app, &[k(KeyCode::Tab), Key::ch('e')]);
+        help_keeps_keys_apart(&mut app, lang, "person form");
+    }
+}
+
+/// A single-line value too long for its row is cut with `..` and shown whole in a detail
+/// line: the person's 住址 and the clue's 困难情况.
+#[test]
+fn long_single_line_values_are_cut_and_shown_whole() {
+    let (dir, session) = workstation();
+    let address = "南昌市青云谱区洪都街道洪都新村社区洪都中大道一百二十八号大院七栋二单元五楼东户";
+    let difficulty = "老人独居多年，子女均在外省务工，腿脚行动不便，近期跌倒两次，无人照料饮食起居，需要上门送餐和日常照料";
+    {
+        let c = clock();
+        let mut store =
+            jiuzhu::store::Store::open(&dir.path().join("jiuzhu.db"), &Default::default()).unwrap();
+        let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+        let pid = person::create(
+            &mut ctx,
+            &PersonDraft {
+                name: "钱多多".into(),
+                community: "360104001001".into(),
+                address: address.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        jiuzhu::app::clue::record(
+            &mut ctx,
+            &jiuzhu::app::clue::ClueDraft {
+                person_id: pid,
+                difficulty: difficulty.into(),
+                key_groups: vec!["seriously_ill".into()],
+                source: "visit".into(),
+                reporter: String::new(),
+                found_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),
+            },
+        )
+        .unwrap();
+    }
+    let joined = |s: &str| s.split_whitespace().collect::<String>();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    press(&mut app, &[k(KeyCode::F(2))]);
+    typed(&mut app, "钱多多");
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let s = common::screen::screen(&mut app);
+    let row = s.lines().find(|l| l.contains(" 住址 ")).unwrap_or_default();
+    assert!(
+        row.trim_end().ends_with(".."),
+        "the row is cut with ..: {row}\n{s}"
+    );
+    assert!(
+        joined(&s).contains(address),
+        "the whole address is shown:\n{s}"
+    );
+
+    press(&mut app, &[k(KeyCode::F(10))]);
+    typed(&mut app, "1");
+    let list = common::screen::screen(&mut app);
+    let row_of =
+        |f: &dyn Fn(&str) -> bool| list.lines().position(f).unwrap_or_else(|| panic!("{list}"));
+    let at = row_of(&|l| l.contains("钱多多")) - row_of(&|l| l.starts_with("> "));
+    for _ in 0..at {
+        press(&mut app, &[k(KeyCode::Down)]);
+    }
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let s = common::screen::screen(&mut app);
+    let row = s
+        .lines()
+        .find(|l| l.contains(" 困难情况 "))
+        .unwrap_or_default();
+    assert!(
+        row.trim_end().ends_with(".."),
+        "the row is cut with ..: {row}\n{s}"
+    );
+    assert!(
+        joined(&s).contains(difficulty),
+        "the whole difficulty is shown:\n{s}"
+    );
+}
+
+/// 调查情况 longer than its row goes on under its label, whole, on the case page.
+#[test]
+fn long_findings_show_whole_on_the_case_page() {
+    let (dir, session) = workstation();
+    let findings = "老人独居于老旧小区六楼，无电梯，双膝关节退行性病变，上下楼困难，子女在外省，每月回来一次，日常饮食靠邻居帮忙";
+    let case_id = {
+        let c = clock();
+        let mut store =
+            jiuzhu::store::Store::open(&dir.path().join("jiuzhu.db"), &Default::default()).unwrap();
+        let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+        let pid = person::create(
+            &mut ctx,
+            &PersonDraft {
+                name: "钱多多".into(),
+                community: "360104001001".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let cid = jiuzhu::app::clue::record(
+            &mut ctx,
+            &jiuzhu::app::clue::ClueDraft {
+                person_id: pid,
+                difficulty: "独居".into(),
+                key_groups: vec!["seriously_ill".into()],
+                source: "visit".into(),
+                reporter: String::new(),
+                found_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 27),
+            },
+        )
+        .unwrap();
+        jiuzhu::app::clue::verify(&mut ctx, &cid, true, "属实").unwrap();
+        jiuzhu::app::clue::report(&mut ctx, &cid).unwrap();
+        let case_id = jiuzhu::app::clue::accept(&mut ctx, &cid).unwrap();
+        jiuzhu::app::case::survey(&mut ctx, &case_id, &common::survey("张伟", findings, None))
+            .unwrap();
+        case_id
+    };
+    let mut env = env(&dir, Lang::ZhCn);
+    env.session = Some(session);
+    let screen = jiuzhu::tui::screens::case_detail::CaseDetail::load(&mut env, &case_id).unwrap();
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| jiuzhu::tui::screens::Screen::render(&screen, f, f.area(), &env))
+        .unwrap();
+    let s = common::screen::shown(&t);
+    let joined: String = s.split_whitespace().collect();
+    assert!(joined.contains(findings), "the findings show whole:\n{s}");
 }

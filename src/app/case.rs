@@ -42,11 +42,21 @@ pub fn of_clue(ctx: &Ctx<'_>, clue_id: &str) -> Result<Option<Case>> {
     Ok(found)
 }
 
-/// The permission a step needs.
-fn action_of(event: CaseEvent) -> Action {
+/// The permission a step needs: the screens offer a step only to a session that has it.
+pub fn permission_of(event: CaseEvent) -> Action {
     match event {
         CaseEvent::Survey | CaseEvent::Assess => Action::SurveyAndAssess,
         _ => Action::DecideCase,
+    }
+}
+
+/// The permission a change of the service plan needs in state `state`: before the decision
+/// the assessor adjusts the plan; after it, whoever decides.
+pub fn plan_permission(state: CaseState) -> Action {
+    if state == CaseState::Assessed {
+        Action::SurveyAndAssess
+    } else {
+        Action::DecideCase
     }
 }
 
@@ -70,7 +80,7 @@ fn step_with(
     edit: impl FnOnce(&mut Case, &mut WriteTx<'_>) -> Result<()>,
 ) -> Result<Case> {
     let case = get(ctx, id)?;
-    ctx.require(action_of(event), &case.community)?;
+    ctx.require(permission_of(event), &case.community)?;
     let next_state = case.state.apply(event)?;
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();
@@ -236,12 +246,7 @@ pub fn set_plan_line(ctx: &mut Ctx<'_>, id: &str, line: &PlannedItem) -> Result<
         }
         .into());
     }
-    // Before the decision the assessor adjusts the plan; after it, whoever decides.
-    let action = if case.state == CaseState::Assessed {
-        Action::SurveyAndAssess
-    } else {
-        Action::DecideCase
-    };
+    let action = plan_permission(case.state);
     ctx.require(action, &case.community)?;
     let cat = Catalogue::builtin();
     if !case.needs.contains(&line.item) {

@@ -95,6 +95,16 @@ fn load(ctx: &Ctx<'_>, id: &str) -> Result<Clue> {
     })
 }
 
+/// The permission a clue step needs: the screens offer a step only to a session that has it.
+pub fn permission_of(event: ClueEvent) -> Action {
+    match event {
+        ClueEvent::Verify { .. } => Action::VerifyClue,
+        ClueEvent::Report => Action::ReportClue,
+        ClueEvent::Accept => Action::AcceptReport,
+        ClueEvent::Withdraw => Action::RecordClue,
+    }
+}
+
 /// Applies one step to a clue after the permission and state checks; `edit` fills the step's
 /// fields. Returns the clue as saved.
 fn step(
@@ -124,7 +134,7 @@ pub fn verify(ctx: &mut Ctx<'_>, id: &str, real: bool, note: &str) -> Result<Clu
     step(
         ctx,
         id,
-        Action::VerifyClue,
+        permission_of(ClueEvent::Verify { real }),
         ClueEvent::Verify { real },
         "clue.verify",
         |c, at| {
@@ -142,7 +152,7 @@ pub fn report(ctx: &mut Ctx<'_>, id: &str) -> Result<Clue> {
     step(
         ctx,
         id,
-        Action::ReportClue,
+        permission_of(ClueEvent::Report),
         ClueEvent::Report,
         "clue.report",
         |c, at| {
@@ -157,7 +167,7 @@ pub fn withdraw(ctx: &mut Ctx<'_>, id: &str, reason: &str) -> Result<Clue> {
     step(
         ctx,
         id,
-        Action::RecordClue,
+        permission_of(ClueEvent::Withdraw),
         ClueEvent::Withdraw,
         "clue.withdraw",
         |c, at| {
@@ -170,7 +180,7 @@ pub fn withdraw(ctx: &mut Ctx<'_>, id: &str, reason: &str) -> Result<Clue> {
 /// 受理: the subdistrict accepts a reported clue and opens a case; returns the case id.
 pub fn accept(ctx: &mut Ctx<'_>, id: &str) -> Result<String> {
     let clue = load(ctx, id)?;
-    ctx.require(Action::AcceptReport, &clue.community)?;
+    ctx.require(permission_of(ClueEvent::Accept), &clue.community)?;
     let next_state = clue.state.apply(ClueEvent::Accept)?;
     let case_id = ctx.new_id();
     let at = ctx.now_text();

@@ -535,12 +535,28 @@ impl App {
         // home screen binds a key for every menu entry besides moving in two lists); the
         // two hint lines below take about four rows with the borders and the blank line.
         let two = commands.len() + 6 > area.height as usize;
-        let (key_w, label_w) = if two { (16, 22) } else { (22, 40) };
-        let entry = |c: &Command| -> Vec<Span<'static>> {
+        // The key column is as wide as the longest keys and a space, so a key never runs
+        // into its text; in two columns each half keeps what the keys leave to the text.
+        let keys_of = |c: &Command| -> String {
             let keys: Vec<String> = c.keys.iter().map(|k| k.label(env.lang)).collect();
+            keys.join(" / ")
+        };
+        let longest = commands
+            .iter()
+            .map(|c| width(&keys_of(c)))
+            .max()
+            .unwrap_or(0);
+        let (key_w, label_w) = if two {
+            let half = (area.width as usize).saturating_sub(3) / 2;
+            let key_w = (longest + 1).clamp(16, half / 2);
+            (key_w, half.saturating_sub(key_w))
+        } else {
+            ((longest + 1).clamp(22, 30), 40)
+        };
+        let entry = |c: &Command| -> Vec<Span<'static>> {
             vec![
                 Span::styled(
-                    fit(&keys.join(" / "), key_w),
+                    fit(&truncate(&keys_of(c), key_w - 1), key_w),
                     env.theme.focused.add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(if two {

@@ -7,6 +7,7 @@ use std::sync::mpsc::{self, Receiver};
 use crate::app::search::{self as search, SearchIndex};
 use crate::app::{AppError, Clock, Ctx, Session, SystemClock};
 use crate::domain::org::OrgTree;
+use crate::domain::permission::{allows, allows_anywhere, Action as Permission};
 use crate::i18n::{Lang, Localize};
 use crate::store::workstation::Workstation;
 use crate::store::{orgs, OpenOptions, Store};
@@ -42,6 +43,21 @@ pub struct Env {
 }
 
 impl Env {
+    /// True when the signed-in session may do `action` on a record of unit `org`: what the
+    /// screens ask before they offer a command (the use case checks again).
+    pub fn may(&self, action: Permission, org: &str) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| allows(&s.grants, action, org, &self.tree))
+    }
+
+    /// True when the signed-in session may do `action` somewhere.
+    pub fn may_somewhere(&self, action: Permission) -> bool {
+        self.session
+            .as_ref()
+            .is_some_and(|s| allows_anywhere(&s.grants, action))
+    }
+
     /// An environment over an open store.
     pub fn new(
         store: Store,

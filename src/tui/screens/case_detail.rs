@@ -19,13 +19,14 @@ use crate::domain::case::{Case, CaseEvent, CaseState};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::date::parse_date;
 use crate::domain::money::Fen;
+use crate::domain::permission::Action as Permission;
 use crate::domain::provider::Provider;
 use crate::domain::text::required_line;
 use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::text::{fit, safe, truncate};
+use crate::tui::text::{fit, safe, truncate, wrap};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{Form, FormField};
 use crate::tui::widgets::table::{column_widths, row_line};
@@ -62,6 +63,9 @@ const STEPS: [(CaseEvent, char, u8, &str); 10] = [
     (CaseEvent::Stop, 't', step::STOP, "cmd.stop"),
 ];
 
+/// The rows 调查情况 may take on the case page.
+const FINDINGS_ROWS: usize = 3;
+
 const ASK_APPROVE: u32 = 1;
 const ASK_CARD: u32 = 2;
 const ASK_RESUME: u32 = 3;
@@ -80,6 +84,9 @@ pub struct CaseDetail {
     decision: Option<case::Decision>,
     /// The categories the person's facts admit, for the assessment's first choice.
     open_categories: Vec<String>,
+    /// The permissions the session holds for this case's community, of those its steps need:
+    /// a step the session may not take is not offered.
+    may: Vec<Permission>,
 }
 
 impl CaseDetail {
@@ -100,7 +107,12 @@ impl CaseDetail {
             .into_iter()
             .map(str::to_string)
             .collect();
+        let may = [Permission::SurveyAndAssess, Permission::DecideCase]
+            .into_iter()
+            .filter(|p| env.may(*p, &case.community))
+            .collect();
         Ok(CaseDetail {
+            may,
             case,
             person_name,
             providers,
@@ -113,11 +125,14 @@ impl CaseDetail {
 
     /// The plan may be adjusted once assessed, until the case ends.
     fn plan_editable(&self) -> bool {
-        self.case.state.plan_editable() && !self.case.needs.is_empty()
+        self.case.state.plan_editable()
+            && !self.case.needs.is_empty()
+            && self.may.contains(&case::plan_permission(self.case.state))
     }
 
+    /// The case's state allows `ev` and the session may take the step.
     fn allows(&self, ev: CaseEvent) -> bool {
-        self.case.state.apply(ev).is_ok()
+        self.case.state.apply(ev).is_ok() && self.may.contains(&case::permission_of(ev))
     }
 
     /// The line of the step the case stands at after its decision: the stop, the suspension,
@@ -477,8 +492,22 @@ impl Screen for CaseDetail {
                 "cases.survey_staff",
                 staff,
             ),
-            row("cases.findings", opt(&c.survey_findings)),
         ];
+        // 调查情况 is one line of text, often longer than its row: it goes on under its label
+        // for up to three rows, so the whole of it shows; beyond that it is cut with `..`.
+        let room = full.saturating_sub(13).max(1);
+        let mut findings = wrap(&opt(&c.survey_findings), room);
+        if findings.len() > FINDINGS_ROWS {
+            let rest = findings.split_off(FINDINGS_ROWS - 1).concat();
+            findings.push(truncate(&format!("{rest} "), room));
+        }
+        for (i, part) in findings.into_iter().enumerate() {
+            lines.push(if i == 0 {
+                row("cases.findings", part)
+            } else {
+                Line::raw(format!("{}{part}", " ".repeat(14)))
+            });
+        }
         if c.household.size.is_some() {
             let h = &c.household;
             lines.push(pair(

@@ -15,7 +15,7 @@ use crate::domain::clue::{Clue, ClueEvent};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::text::{fit, safe};
+use crate::tui::text::{fit, safe, truncate, width, wrap};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 
 /// The steps a clue file offers.
@@ -54,6 +54,8 @@ const ASK_ACCEPT: u32 = 2;
 pub struct ClueDetail {
     clue: Clue,
     person_name: String,
+    /// The steps the session may take on this clue's community (the state aside).
+    may: Vec<u8>,
 }
 
 impl ClueDetail {
@@ -65,11 +67,21 @@ impl ClueDetail {
         let person_name = person::get(&ctx, &clue.person_id)
             .map(|p| p.facts.name)
             .unwrap_or_default();
-        Ok(ClueDetail { clue, person_name })
+        let may = STEPS
+            .iter()
+            .filter(|(event, ..)| env.may(clue::permission_of(*event), &clue.community))
+            .map(|(_, _, step, _)| *step)
+            .collect();
+        Ok(ClueDetail {
+            clue,
+            person_name,
+            may,
+        })
     }
 
-    fn allows(&self, ev: ClueEvent) -> bool {
-        self.clue.state.apply(ev).is_ok()
+    /// The clue's state allows `ev` and the session may take `step`.
+    fn allows(&self, ev: ClueEvent, step: u8) -> bool {
+        self.clue.state.apply(ev).is_ok() && self.may.contains(&step)
     }
 }
 
@@ -86,7 +98,7 @@ impl Screen for ClueDetail {
         // Each step is offered only when the clue's state allows it (the core checks again).
         let mut c: Vec<Command> = STEPS
             .iter()
-            .filter(|(event, ..)| self.allows(*event))
+            .filter(|(event, _, step, _)| self.allows(*event, *step))
             .map(|(_, key, step, label)| Command::bar(&[Key::ch(*key)], Action::Step(*step), label))
             .collect();
         if self.clue.state == crate::domain::clue::ClueState::Accepted {
@@ -198,11 +210,22 @@ impl Screen for ClueDetail {
         let cat = Catalogue::builtin();
         let c = &self.clue;
         let none = t(lang, "form.none").to_string();
+        // A value wider than its row is cut with `..` and shown whole in a detail line under
+        // the facts.
+        let room = (area.width as usize).saturating_sub(16);
+        let cut = std::cell::RefCell::new(Vec::new());
         let row = |k: &str, v: String| {
+            if width(&v) > room {
+                cut.borrow_mut().push(tf(
+                    lang,
+                    "detail.whole",
+                    &[("label", t(lang, k)), ("value", &v)],
+                ));
+            }
             Line::from(vec![
                 Span::raw(" "),
                 Span::styled(fit(t(lang, k), 14), env.theme.label),
-                Span::raw(v),
+                Span::raw(truncate(&v, room)),
             ])
         };
         let groups: Vec<&str> = c
@@ -215,7 +238,7 @@ impl Screen for ClueDetail {
                 .map(show_instant)
                 .unwrap_or_else(|| none.clone())
         };
-        let lines = vec![
+        let mut lines = vec![
             Line::from(""),
             row("clues.col_state", t(lang, c.state.label_key()).to_string()),
             row("clues.col_name", safe(&self.person_name)),
@@ -260,6 +283,15 @@ impl Screen for ClueDetail {
                     .unwrap_or_else(|| none.clone()),
             ),
         ];
+        let cut = cut.into_inner();
+        if !cut.is_empty() {
+            lines.push(Line::from(""));
+            for whole in &cut {
+                for l in wrap(whole, (area.width as usize).saturating_sub(2)) {
+                    lines.push(Line::raw(format!(" {l}")));
+                }
+            }
+        }
         frame.render_widget(Paragraph::new(lines), area);
     }
 }

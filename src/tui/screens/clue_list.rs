@@ -10,6 +10,7 @@ use super::person_list::PersonList;
 use super::{Outcome, Screen};
 use crate::app::clue::{self, ClueLine};
 use crate::domain::clue::ClueState;
+use crate::domain::permission::Action as Permission;
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
@@ -34,6 +35,8 @@ const FILTERS: [Option<ClueState>; 7] = [
 pub struct ClueList {
     table: FilteredTable,
     lines: Result<Vec<ClueLine>, String>,
+    /// The session may record a clue somewhere (else 新增 is not offered).
+    may_record: bool,
 }
 
 impl ClueList {
@@ -42,6 +45,7 @@ impl ClueList {
         let mut l = ClueList {
             table: FilteredTable::new(FILTERS.len(), 0),
             lines: Ok(Vec::new()),
+            may_record: env.may_somewhere(Permission::RecordClue),
         };
         l.reload(env);
         l
@@ -64,10 +68,18 @@ impl Screen for ClueList {
     }
 
     fn commands(&self) -> Vec<Command> {
-        let mut c = vec![
-            Command::bar(&[Key::plain(KeyCode::Enter)], Action::Open, "cmd.open"),
-            Command::bar(&[Key::ctrl('n'), Key::ch('n')], Action::New, "cmd.new_clue"),
-        ];
+        let mut c = vec![Command::bar(
+            &[Key::plain(KeyCode::Enter)],
+            Action::Open,
+            "cmd.open",
+        )];
+        if self.may_record {
+            c.push(Command::bar(
+                &[Key::ctrl('n'), Key::ch('n')],
+                Action::New,
+                "cmd.new_clue",
+            ));
+        }
         c.extend(FilteredTable::commands());
         c
     }

@@ -22,6 +22,7 @@ use crate::app::exchange::{self, Direction, Overview, PeerStatus, Receipt, Resol
 use crate::app::{person, provider, AppError};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::org::Tier;
+use crate::domain::permission::Action as Permission;
 use crate::domain::person::Disclosure;
 use crate::i18n::{t, tf, Lang, Localize};
 use crate::store::exchange::{BundleIn, KeyAlarm, QueueItem};
@@ -74,6 +75,10 @@ pub struct ExchangeScreen {
     data: Result<Data, String>,
     /// The fingerprint a revocation was asked for.
     revoking: Option<String>,
+    /// The session may write and read bundles (导出, 导入, the queue), and manage keys (信任,
+    /// 吊销): only what it may do is offered.
+    may_exchange: bool,
+    may_keys: bool,
 }
 
 /// The short tier name for tables (社区, 街道, 区).
@@ -136,6 +141,8 @@ impl ExchangeScreen {
             table: FilteredTable::new(TABS.len(), tab.min(TABS.len() - 1)),
             data: Err(String::new()),
             revoking: None,
+            may_exchange: env.may_somewhere(Permission::ExchangeBundles),
+            may_keys: env.may_somewhere(Permission::ManageKeys),
         };
         s.reload(env);
         s
@@ -446,6 +453,10 @@ impl Screen for ExchangeScreen {
     fn commands(&self) -> Vec<Command> {
         let enter = [Key::plain(KeyCode::Enter)];
         let mut c = Vec::new();
+        if !self.may_exchange {
+            c.extend(FilteredTable::commands());
+            return c;
+        }
         match self.table.filter {
             TAB_PEERS => {
                 c.push(Command::help_only(
@@ -453,12 +464,14 @@ impl Screen for ExchangeScreen {
                     Action::Open,
                     "exchange_screen.export_selected",
                 ));
-                c.push(Command::help_only(
-                    &[Key::ch('x')],
-                    Action::Step(STEP_REVOKE),
-                    "exchange_screen.revoke",
-                ));
-                if matches!(&self.data, Ok(d) if !d.alarms.is_empty()) {
+                if self.may_keys {
+                    c.push(Command::help_only(
+                        &[Key::ch('x')],
+                        Action::Step(STEP_REVOKE),
+                        "exchange_screen.revoke",
+                    ));
+                }
+                if self.may_keys && matches!(&self.data, Ok(d) if !d.alarms.is_empty()) {
                     c.push(Command::bar(
                         &[Key::ch('a')],
                         Action::Step(STEP_ALARM_SEEN),
@@ -488,11 +501,13 @@ impl Screen for ExchangeScreen {
             Action::Step(STEP_IMPORT),
             "exchange_screen.cmd_import",
         ));
-        c.push(Command::bar(
-            &[Key::ch('t')],
-            Action::Step(STEP_TRUST),
-            "exchange_screen.cmd_trust",
-        ));
+        if self.may_keys {
+            c.push(Command::bar(
+                &[Key::ch('t')],
+                Action::Step(STEP_TRUST),
+                "exchange_screen.cmd_trust",
+            ));
+        }
         c.push(Command::help_only(
             &[Key::ch('c')],
             Action::Step(STEP_CARD),

@@ -24,7 +24,7 @@ use crate::i18n::{t, tf, Localize};
 use crate::store::changelog::TimelineEntry;
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::text::{fit, safe, truncate};
+use crate::tui::text::{fit, safe, truncate, width as width_of, wrap};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::tabs::tab_line;
 use crate::tui::widgets::text_field::TextField;
@@ -190,12 +190,29 @@ impl PersonDetail {
                 .unwrap_or_else(|| none.clone())
         };
         let yes_no = |b: bool| t(lang, if b { "form.yes" } else { "form.no" }).to_string();
+        // A value wider than its row is cut with `..`; the single-line ones (住址, 疾病情况)
+        // are then shown whole in a detail line under the facts.
+        let room = width.saturating_sub(14);
+        let cut = std::cell::RefCell::new(Vec::new());
+        let single = |k: &str, v: String| {
+            if width_of(&v) > room {
+                cut.borrow_mut().push(tf(
+                    lang,
+                    "detail.whole",
+                    &[("label", t(lang, k)), ("value", &v)],
+                ));
+            }
+            Line::from(vec![
+                Span::styled(fit(t(lang, k), 12), env.theme.label),
+                Span::raw(truncate(&v, room)),
+            ])
+        };
         let pair = |k1: &str, v1: String, k2: &str, v2: String| {
             Line::from(vec![
                 Span::styled(fit(t(lang, k1), 12), env.theme.label),
                 Span::raw(fit(&v1, 26)),
                 Span::styled(fit(t(lang, k2), 12), env.theme.label),
-                Span::raw(v2),
+                Span::raw(truncate(&v2, width.saturating_sub(51))),
             ])
         };
         let shown = self.disclosure();
@@ -245,13 +262,13 @@ impl PersonDetail {
                 "field.community",
                 safe(env.org_name(&f.community)),
             ),
-            Line::from(vec![
-                Span::styled(fit(t(lang, "field.address"), 12), env.theme.label),
-                Span::raw(match &f.address {
+            single(
+                "field.address",
+                match &f.address {
                     Some(a) => shown.located(&safe(a), lang),
                     None => none.clone(),
-                }),
-            ]),
+                },
+            ),
             pair(
                 "field.assistance_status",
                 code(
@@ -280,10 +297,7 @@ impl PersonDetail {
                 "field.hukou_local",
                 yes_no(f.hukou_local),
             ),
-            Line::from(vec![
-                Span::styled(fit(t(lang, "field.diseases"), 12), env.theme.label),
-                Span::raw(opt(&f.diseases)),
-            ]),
+            single("field.diseases", opt(&f.diseases)),
             pair(
                 "field.guardian_name",
                 opt(&f.guardian_name),
@@ -291,7 +305,6 @@ impl PersonDetail {
                 phone(&f.guardian_phone),
             ),
         ];
-        let room = width.saturating_sub(14);
         let (household, known) = self.household_text(env);
         lines.push(Line::from(vec![
             Span::styled(fit(t(lang, "detail.household"), 12), env.theme.label),
@@ -341,6 +354,15 @@ impl PersonDetail {
                     env.theme.error,
                 ),
             ]));
+        }
+        let cut = cut.into_inner();
+        if !cut.is_empty() {
+            lines.push(Line::from(""));
+            for whole in &cut {
+                for l in wrap(whole, width.saturating_sub(1)) {
+                    lines.push(Line::raw(l));
+                }
+            }
         }
         if self.person.status == PersonStatus::Active {
             let more = if self.may_edit {

@@ -11,6 +11,7 @@ use ratatui::Frame;
 use super::{Outcome, Screen};
 use crate::app::{provider, AppError};
 use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::permission::Action as Permission;
 use crate::domain::provider::{Provider, ProviderDraft};
 use crate::domain::text::required_line;
 use crate::domain::validation::{Field, ValidationError};
@@ -26,6 +27,12 @@ use crate::tui::widgets::table::{column_widths, row_line};
 pub struct ProviderList {
     items: Result<Vec<Provider>, String>,
     selected: usize,
+    /// Whether the session may register providers at all, and change each one listed (its
+    /// area must be within the session's reach): only those commands are offered.
+    may_add: bool,
+    may_edit: Vec<bool>,
+    /// The session may read persons, and so print a provider's name list.
+    may_list: bool,
 }
 
 impl ProviderList {
@@ -34,6 +41,9 @@ impl ProviderList {
         let mut l = ProviderList {
             items: Ok(Vec::new()),
             selected: 0,
+            may_add: env.may_somewhere(Permission::ManageProviders),
+            may_edit: Vec::new(),
+            may_list: env.may_somewhere(Permission::ViewPerson),
         };
         l.reload(env);
         l
@@ -47,6 +57,11 @@ impl ProviderList {
             .map_err(|e| e.localize(lang));
         let n = self.items.as_ref().map_or(0, Vec::len);
         self.selected = self.selected.min(n.saturating_sub(1));
+        self.may_edit = self.items.as_ref().map_or(Vec::new(), |l| {
+            l.iter()
+                .map(|p| env.may(Permission::ManageProviders, &p.area))
+                .collect()
+        });
     }
 }
 
@@ -56,18 +71,29 @@ impl Screen for ProviderList {
     }
 
     fn commands(&self) -> Vec<Command> {
-        vec![
-            Command::bar(
+        let mut c = Vec::new();
+        if self.may_edit.get(self.selected).copied().unwrap_or(false) {
+            c.push(Command::bar(
                 &[Key::plain(KeyCode::Enter), Key::ch('e')],
                 Action::Edit,
                 "cmd.edit",
-            ),
-            Command::bar(
+            ));
+        }
+        if self.may_add {
+            c.push(Command::bar(
                 &[Key::ctrl('n'), Key::ch('n')],
                 Action::New,
                 "cmd.new_provider",
-            ),
-            Command::bar(&[Key::ch('l')], Action::Step(1), "providers.name_list"),
+            ));
+        }
+        if self.may_list {
+            c.push(Command::bar(
+                &[Key::ch('l')],
+                Action::Step(1),
+                "providers.name_list",
+            ));
+        }
+        c.extend([
             Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
             Command::help_only(
                 &[Key::plain(KeyCode::Up), Key::ch('k')],
@@ -79,7 +105,8 @@ impl Screen for ProviderList {
                 Action::Down,
                 "cmd.down",
             ),
-        ]
+        ]);
+        c
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {

@@ -29,6 +29,7 @@ pub const DEMO_BATCH: usize = 1000;
 
 /// The settings screen.
 pub struct Settings {
+    /// A demo workstation, and the session may generate its data.
     demo: bool,
     /// The administrator may change the time limits.
     may_edit: bool,
@@ -45,7 +46,11 @@ impl Settings {
     /// The screen for this workstation.
     pub fn new(env: &mut Env) -> Settings {
         let mut s = Settings {
-            demo: env.workstation.as_ref().is_some_and(|w| w.demo),
+            // 生成演示数据 is offered on a demo workstation to a session that may run it.
+            demo: env
+                .workstation
+                .as_ref()
+                .is_some_and(|w| w.demo && env.may(Permission::GenerateDemo, &w.org_code)),
             may_edit: env
                 .session
                 .as_ref()

@@ -5,17 +5,19 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::{Outcome, Screen};
 use crate::app::print::ListFormat;
 use crate::app::statistics::{self, one_decimal, Which};
 use crate::domain::month::Month;
+use crate::domain::permission::Action as Permission;
 use crate::domain::statistics::{CommunityFigures, Line as Figures, Summary, Tally};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::text::safe;
+use crate::tui::text::{safe, truncate};
 use crate::tui::widgets::filtered_table::{FilteredTable, Row};
 
 /// The four views Tab cycles through.
@@ -40,6 +42,9 @@ pub struct StatisticsScreen {
     table: FilteredTable,
     month: Month,
     summary: Result<Summary, String>,
+    /// The session may read the figures (they count persons): only then are the exports and
+    /// 时效统计 offered.
+    may_view: bool,
 }
 
 impl StatisticsScreen {
@@ -49,6 +54,7 @@ impl StatisticsScreen {
             table: FilteredTable::new(VIEWS.len(), VIEW_SERVICES),
             month: Month::of(env.clock.today()),
             summary: Err(String::new()),
+            may_view: env.may_somewhere(Permission::ViewPerson),
         };
         s.reload(env);
         s
@@ -211,10 +217,14 @@ impl Screen for StatisticsScreen {
         let mut c = vec![
             Command::bar(&[Key::ch('[')], PREV_MONTH, "cmd.prev_month"),
             Command::bar(&[Key::ch(']')], NEXT_MONTH, "cmd.next_month"),
-            Command::bar(&[Key::ch('e')], EXPORT_MONTH, "cmd.export_month"),
-            Command::bar(&[Key::ch('y')], EXPORT_YEAR, "cmd.export_evaluation"),
-            Command::bar(&[Key::ch('t')], TIMELINESS, "cmd.timeliness"),
         ];
+        if self.may_view {
+            c.extend([
+                Command::bar(&[Key::ch('e')], EXPORT_MONTH, "cmd.export_month"),
+                Command::bar(&[Key::ch('y')], EXPORT_YEAR, "cmd.export_evaluation"),
+                Command::bar(&[Key::ch('t')], TIMELINESS, "cmd.timeliness"),
+            ]);
+        }
         c.extend(FilteredTable::commands());
         c
     }
@@ -270,6 +280,33 @@ impl Screen for StatisticsScreen {
                 ],
             )
         });
+        // By item or provider, the last row names the selected line whole: a long provider
+        // name gives way in its column so that its kind shows whole.
+        let lines_view = self.table.filter != VIEW_SERVICES && self.table.filter != VIEW_MOVEMENT;
+        let selected_line = match (&self.summary, lines_view) {
+            (Ok(s), true) if self.table.filter == VIEW_ITEMS => s.items.get(self.table.selected),
+            (Ok(s), true) => s.providers.get(self.table.selected),
+            _ => None,
+        };
+        let (area, detail) = match selected_line {
+            Some(l) if area.height > 6 => (
+                Rect::new(area.x, area.y, area.width, area.height - 1),
+                Some((
+                    Rect::new(area.x, area.y + area.height - 1, area.width, 1),
+                    format!("  {}  {}", safe(&l.name), safe(&l.group)),
+                )),
+            ),
+            _ => (area, None),
+        };
+        if let Some((rect, text)) = &detail {
+            frame.render_widget(
+                Paragraph::new(Line::styled(
+                    truncate(text, rect.width as usize),
+                    env.theme.hint,
+                )),
+                *rect,
+            );
+        }
         let top = self.table.top(area);
         let shown = FilteredTable::rows(area);
         let rows: Vec<Row> = match &self.summary {
@@ -307,13 +344,9 @@ impl Screen for StatisticsScreen {
             legend,
             &self.headers(env),
             &rows,
-            // The community or the name stays whole; the item's category or the
-            // provider's kind gives way.
-            if self.table.filter == VIEW_SERVICES || self.table.filter == VIEW_MOVEMENT {
-                0
-            } else {
-                1
-            },
+            // The community stays whole; the item's category and the provider's kind
+            // (群团组织及部门) are short and stay whole too: a long provider name gives way.
+            0,
             t(lang, "statistics.none"),
         );
     }

@@ -14,6 +14,7 @@ use super::{Outcome, Screen};
 use crate::app::clock::show_day;
 use crate::app::task::{self, OpenCounts, TaskLine, NOTE_MAX};
 use crate::app::AppError;
+use crate::domain::permission::Action as Permission;
 use crate::domain::text::required_line;
 use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, tf, Localize};
@@ -32,6 +33,8 @@ pub struct TaskList {
     lines: Result<Vec<TaskLine>, String>,
     counts: OpenCounts,
     selected: usize,
+    /// For each line, whether the session may mark it done (change its person's record).
+    may_close: Vec<bool>,
 }
 
 impl TaskList {
@@ -41,6 +44,7 @@ impl TaskList {
             lines: Ok(Vec::new()),
             counts: OpenCounts::default(),
             selected: 0,
+            may_close: Vec::new(),
         };
         l.reload(env);
         l
@@ -74,6 +78,11 @@ impl TaskList {
         }
         let n = self.lines.as_ref().map_or(0, Vec::len);
         self.selected = self.selected.min(n.saturating_sub(1));
+        self.may_close = self.lines.as_ref().map_or(Vec::new(), |l| {
+            l.iter()
+                .map(|x| env.may(Permission::EditPerson, &x.task.community))
+                .collect()
+        });
     }
 
     fn current(&self) -> Option<&TaskLine> {
@@ -110,11 +119,23 @@ impl Screen for TaskList {
     }
 
     fn commands(&self) -> Vec<Command> {
-        let mut c = vec![
-            Command::bar(&[Key::plain(KeyCode::Enter)], Action::Open, "cmd.open"),
-            Command::bar(&[Key::ch('d')], Action::Step(0), "cmd.mark_done"),
-            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
-        ];
+        let mut c = vec![Command::bar(
+            &[Key::plain(KeyCode::Enter)],
+            Action::Open,
+            "cmd.open",
+        )];
+        if self.may_close.get(self.selected).copied().unwrap_or(false) {
+            c.push(Command::bar(
+                &[Key::ch('d')],
+                Action::Step(0),
+                "cmd.mark_done",
+            ));
+        }
+        c.push(Command::bar(
+            &[Key::plain(KeyCode::Esc)],
+            Action::Back,
+            "cmd.back",
+        ));
         c.extend(list_moves());
         c
     }

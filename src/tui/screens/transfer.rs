@@ -16,6 +16,7 @@ use crate::app::clock::show_instant;
 use crate::app::person::{self, TransferLine, REASON_MAX};
 use crate::app::AppError;
 use crate::domain::org::Tier;
+use crate::domain::permission::Action as Permission;
 use crate::domain::person::Person;
 use crate::domain::text::required_line;
 use crate::domain::transfer::TransferState;
@@ -168,6 +169,9 @@ impl Screen for TransferForm {
 pub struct TransferList {
     lines: Result<Vec<TransferLine>, String>,
     selected: usize,
+    /// For each line, whether the session may receive it (change records of the community it
+    /// goes to): 接收 is offered only then.
+    may_receive: Vec<bool>,
 }
 
 impl TransferList {
@@ -176,6 +180,7 @@ impl TransferList {
         let mut l = TransferList {
             lines: Ok(Vec::new()),
             selected: 0,
+            may_receive: Vec::new(),
         };
         l.reload(env);
         l
@@ -189,6 +194,11 @@ impl TransferList {
             .map_err(|e| e.localize(lang));
         let n = self.lines.as_ref().map_or(0, Vec::len);
         self.selected = self.selected.min(n.saturating_sub(1));
+        self.may_receive = self.lines.as_ref().map_or(Vec::new(), |l| {
+            l.iter()
+                .map(|x| env.may(Permission::EditPerson, &x.transfer.to_community))
+                .collect()
+        });
     }
 
     fn current(&self) -> Option<&TransferLine> {
@@ -202,11 +212,28 @@ impl Screen for TransferList {
     }
 
     fn commands(&self) -> Vec<Command> {
-        let mut c = vec![
-            Command::bar(&[Key::plain(KeyCode::Enter)], Action::Open, "cmd.open"),
-            Command::bar(&[Key::ch('r')], Action::Step(0), "cmd.receive"),
-            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
-        ];
+        let mut c = vec![Command::bar(
+            &[Key::plain(KeyCode::Enter)],
+            Action::Open,
+            "cmd.open",
+        )];
+        if self
+            .may_receive
+            .get(self.selected)
+            .copied()
+            .unwrap_or(false)
+        {
+            c.push(Command::bar(
+                &[Key::ch('r')],
+                Action::Step(0),
+                "cmd.receive",
+            ));
+        }
+        c.push(Command::bar(
+            &[Key::plain(KeyCode::Esc)],
+            Action::Back,
+            "cmd.back",
+        ));
         c.extend(list_moves());
         c
     }
