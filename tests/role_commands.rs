@@ -254,3 +254,52 @@ fn the_transfer_list_offers_receiving_only_to_who_may_change_the_community_it_go
     }
     offers_all(&ws, "info_officer", open, &["cmd.receive"]);
 }
+
+#[test]
+fn the_roster_posting_and_complaint_commands_are_for_those_who_may() {
+    use jiuzhu::tui::screens::case_list::CaseList;
+    use jiuzhu::tui::screens::supervision::SupervisionScreen;
+    let ws = DemoWs::new();
+    let dynamic = |env: &mut Env| Box::new(CaseList::in_service(env)) as Box<dyn Screen>;
+    for user in ["supervisor", "district_admin"] {
+        offers_none(&ws, user, dynamic, &["cmd.import_roster", "cmd.tasks"]);
+    }
+    offers_all(
+        &ws,
+        "community_staff",
+        dynamic,
+        &["cmd.import_roster", "cmd.tasks"],
+    );
+    let supervision = |env: &mut Env| Box::new(SupervisionScreen::new(env)) as Box<dyn Screen>;
+    offers_none(
+        &ws,
+        "info_officer",
+        supervision,
+        &["supervision.new_posting"],
+    );
+    offers_all(
+        &ws,
+        "community_staff",
+        supervision,
+        &["supervision.new_posting"],
+    );
+}
+
+#[test]
+fn the_home_menu_marks_and_refuses_what_a_role_cannot_use() {
+    use jiuzhu::tui::app::App;
+    let ws = DemoWs::new();
+    let mut app = App::signed_in(
+        env_as(&ws, "provider_staff"),
+        demo_session("provider_staff"),
+    );
+    // 1 主动发现: nothing there for a provider's staff.
+    app.handle_key(jiuzhu::tui::keys::Key::ch('1'));
+    let t = common::screen::draw_at(&mut app, 80, 24);
+    let text = t.backend().to_string();
+    assert!(text.contains("您的角色不能使用此项"), "{text}");
+    assert_eq!(app.depth(), 1, "no screen opened");
+    // 4 温情服务 is theirs.
+    app.handle_key(jiuzhu::tui::keys::Key::ch('4'));
+    assert_eq!(app.depth(), 2);
+}

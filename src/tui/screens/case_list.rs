@@ -66,6 +66,8 @@ pub struct CaseList {
     index: SearchIndex,
     /// Positions in `lines` of the rows shown: all, or the matches of the query, best first.
     shown: Vec<usize>,
+    /// The session may import the roster and work its follow-ups (it edits persons).
+    may_roster: bool,
 }
 
 impl CaseList {
@@ -89,6 +91,7 @@ impl CaseList {
             query: TextField::new(40),
             index: SearchIndex::default(),
             shown: Vec::new(),
+            may_roster: env.may_somewhere(crate::domain::permission::Action::EditPerson),
         };
         l.reload(env);
         l
@@ -172,7 +175,7 @@ impl Screen for CaseList {
             Action::Open,
             "cmd.open",
         )];
-        if self.dynamic {
+        if self.dynamic && self.may_roster {
             // Letters type into the search, so these take Ctrl.
             c.push(Command::bar(
                 &[Key::ctrl('r')],
@@ -226,10 +229,10 @@ impl Screen for CaseList {
             None => {}
         }
         match action {
-            Action::Step(STEP_IMPORT) if self.dynamic => {
+            Action::Step(STEP_IMPORT) if self.dynamic && self.may_roster => {
                 return Outcome::Push(Box::new(RosterImport::new()))
             }
-            Action::Step(STEP_TASKS) if self.dynamic => {
+            Action::Step(STEP_TASKS) if self.dynamic && self.may_roster => {
                 return Outcome::Push(Box::new(TaskList::new(env)))
             }
             Action::Open => {}

@@ -40,6 +40,19 @@ pub const MENU: [&str; 10] = [
     "menu.settings",
 ];
 
+/// True when the session's roles may use menu entry `key`: its screen offers them something
+/// (settings, with the look and the password, everyone).
+fn menu_allowed(key: &str, env: &Env) -> bool {
+    use crate::domain::permission::Action as P;
+    let needs = match key {
+        "menu.service" => P::RecordService,
+        "menu.exchange" => P::ExchangeBundles,
+        "menu.settings" => return true,
+        _ => P::ViewPerson,
+    };
+    env.may_somewhere(needs)
+}
+
 /// Rows moved by PageUp / PageDown in the inbox.
 const PAGE: usize = 10;
 /// Width of the menu column.
@@ -168,6 +181,9 @@ impl Home {
 
     fn open(&mut self, i: usize, env: &mut Env) -> Outcome {
         self.selected = i;
+        if MENU.get(i).is_some_and(|k| !menu_allowed(k, env)) {
+            return Outcome::Status(t(env.lang, "home.menu_not_allowed").to_string());
+        }
         match MENU.get(i) {
             Some(&"menu.archive") => Outcome::Push(Box::new(PersonList::new(env))),
             Some(&"menu.service") => {
@@ -282,6 +298,9 @@ impl Home {
             let text = format!("{marker} {digit}  {}", t(lang, key));
             let style = if chosen {
                 env.theme.selected
+            } else if !menu_allowed(key, env) {
+                // Marked, not hidden: the digits keep their places for everyone.
+                env.theme.hint
             } else {
                 Style::default()
             };

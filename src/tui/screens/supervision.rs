@@ -54,6 +54,9 @@ impl Items {
 pub struct SupervisionScreen {
     table: FilteredTable,
     items: Result<Items, String>,
+    /// The session may post, take complaints and inspect (监督管理 rights); a reader only
+    /// reads.
+    may_supervise: bool,
 }
 
 impl SupervisionScreen {
@@ -62,6 +65,7 @@ impl SupervisionScreen {
         let mut s = SupervisionScreen {
             table: FilteredTable::new(TABS.len(), TAB_POSTINGS),
             items: Ok(Items::Postings(Vec::new())),
+            may_supervise: env.may_somewhere(crate::domain::permission::Action::Supervise),
         };
         s.reload(env);
         s
@@ -84,6 +88,7 @@ impl SupervisionScreen {
         let mut s = SupervisionScreen {
             table: FilteredTable::new(TABS.len(), TAB_COMPLAINTS),
             items: Ok(Items::Complaints(Vec::new())),
+            may_supervise: env.may_somewhere(crate::domain::permission::Action::Supervise),
         };
         s.reload(env);
         if let Ok(Items::Complaints(v)) = &s.items {
@@ -136,12 +141,15 @@ impl Screen for SupervisionScreen {
             TAB_COMPLAINTS => "supervision.new_complaint",
             _ => "supervision.new_inspection",
         };
-        let mut c = vec![Command::bar(
-            &[Key::ctrl('n'), Key::ch('n')],
-            Action::New,
-            new_label,
-        )];
-        if self.table.filter == TAB_COMPLAINTS {
+        let mut c = Vec::new();
+        if self.may_supervise {
+            c.push(Command::bar(
+                &[Key::ctrl('n'), Key::ch('n')],
+                Action::New,
+                new_label,
+            ));
+        }
+        if self.table.filter == TAB_COMPLAINTS && self.may_supervise {
             c.push(Command::bar(
                 &[Key::plain(KeyCode::Enter)],
                 Action::Open,
@@ -171,6 +179,8 @@ impl Screen for SupervisionScreen {
                 return Outcome::None;
             }
             Some(false) => return Outcome::None,
+            // Nothing but moving and reading for a session without 监督管理 rights.
+            None if !self.may_supervise => return Outcome::None,
             None => {}
         }
         match (action, self.table.filter) {
