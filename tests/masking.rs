@@ -500,7 +500,7 @@ fn an_inspection_drawn_by_a_masked_reader_shows_the_phone_masked() {
     let drawn = |ws: &mut DemoWs, user: &str| {
         with_ctx(ws, user, |ctx| {
             let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(7);
-            supervision::draw_service(ctx, Some(C1), &mut rng)
+            supervision::draw_service(ctx, Some(C1), None, &mut rng)
                 .unwrap()
                 .unwrap()
                 .person_phone

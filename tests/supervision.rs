@@ -185,7 +185,7 @@ fn inspections_draw_recorded_services_and_keep_the_finding() {
     let mut ws = with_people(200);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let drawn = with_ctx(&mut ws, CW, |ctx| {
-        supervision::draw_service(ctx, Some(C1), &mut rng)
+        supervision::draw_service(ctx, Some(C1), None, &mut rng)
             .unwrap()
             .expect("the demo has services in every community")
     });
@@ -223,7 +223,7 @@ fn inspections_draw_recorded_services_and_keep_the_finding() {
     // With nothing recorded there is nothing to draw.
     let mut empty = DemoWs::new();
     let none = with_ctx(&mut empty, CW, |ctx| {
-        supervision::draw_service(ctx, None, &mut rng).unwrap()
+        supervision::draw_service(ctx, None, None, &mut rng).unwrap()
     });
     assert!(none.is_none());
 }
@@ -342,7 +342,7 @@ fn a_complaint_is_assigned_with_a_due_date_linked_to_a_person_and_a_service_and_
     let mut ws = with_people(50);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
     let drawn = with_ctx(&mut ws, CW, |ctx| {
-        supervision::draw_service(ctx, Some(C1), &mut rng)
+        supervision::draw_service(ctx, Some(C1), None, &mut rng)
             .unwrap()
             .unwrap()
     });
@@ -569,4 +569,50 @@ fn a_complaint_is_assigned_with_a_due_date_linked_to_a_person_and_a_service_and_
     );
     assert_eq!(c.followup_on, Some(nov(28)));
     assert!(with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap()).ok());
+}
+
+#[test]
+fn an_inspection_draws_from_recent_months_unless_none_is_recent() {
+    use chrono::NaiveDate;
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        supervision::recent_since(day("2026-11-28")),
+        day("2026-09-01")
+    );
+    assert_eq!(
+        supervision::recent_since(day("2026-01-31")),
+        day("2025-11-01")
+    );
+    let mut ws = with_people(80);
+    let since = supervision::recent_since(day("2026-11-28"));
+    let (old, recent) = with_ctx(&mut ws, CW, |ctx| {
+        let all: Vec<_> = (0..40)
+            .filter_map(|seed| {
+                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+                supervision::draw_service(ctx, None, None, &mut rng).unwrap()
+            })
+            .collect();
+        let recent: Vec<_> = (0..40)
+            .filter_map(|seed| {
+                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+                supervision::draw_recent_service(ctx, None, &mut rng).unwrap()
+            })
+            .collect();
+        (
+            all.iter().filter(|d| d.service.served_on < since).count(),
+            recent,
+        )
+    });
+    assert!(old > 0, "the demo has older services to leave out");
+    assert!(!recent.is_empty());
+    assert!(
+        recent.iter().all(|d| d.service.served_on >= since),
+        "only this month and the two before"
+    );
+    // A window with nothing in it draws nothing (the screen then draws from all).
+    let far = with_ctx(&mut ws, CW, |ctx| {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        supervision::draw_service(ctx, None, Some(day("2099-01-01")), &mut rng).unwrap()
+    });
+    assert!(far.is_none());
 }

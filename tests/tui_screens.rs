@@ -683,6 +683,27 @@ fn the_service_desk_registers_a_card_and_records_services() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(items, vec!["meal_delivery", "meal_delivery"]);
+    // 督查: the draw falls on one of these services; what is typed first is the finding.
+    press(&mut app, &[k(KeyCode::F(10))]);
+    typed(&mut app, "6");
+    press(
+        &mut app,
+        &[k(KeyCode::Tab), k(KeyCode::Tab), Key::ctrl('n')],
+    );
+    typed(&mut app, "电话回访属实");
+    press(
+        &mut app,
+        &[k(KeyCode::Tab), k(KeyCode::Right), Key::ctrl('s')],
+    );
+    let (finding, result): (String, String) =
+        rusqlite::Connection::open(dir.path().join("jiuzhu.db"))
+            .unwrap()
+            .query_row("SELECT finding, result FROM inspections", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+    assert_eq!(finding, "电话回访属实");
+    assert!(!result.is_empty());
 }
 
 /// The case file of a person in service: the plan table, adjusting a line, the print menu, and

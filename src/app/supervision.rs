@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
@@ -528,10 +528,12 @@ fn drawn(ctx: &Ctx<'_>, service: ServiceRecord) -> Result<Drawn> {
 }
 
 /// 随机抽查: draws one recorded service of `community` (or of every community the session may
-/// supervise) uniformly with `rng`; `None` when there is none to draw.
+/// supervise), served on `since` or later when given, uniformly with `rng`; `None` when
+/// there is none to draw.
 pub fn draw_service(
     ctx: &Ctx<'_>,
     community: Option<&str>,
+    since: Option<NaiveDate>,
     rng: &mut impl Rng,
 ) -> Result<Option<Drawn>> {
     match community {
@@ -542,11 +544,11 @@ pub fn draw_service(
     // A few tries, so a draw from a community the session may not supervise (possible when
     // drawing across all) is replaced by another.
     for _ in 0..20 {
-        let total = services::count_in(conn, community)?;
+        let total = services::count_in(conn, community, since)?;
         if total == 0 {
             return Ok(None);
         }
-        let Some(s) = services::nth_in(conn, community, rng.gen_range(0..total))? else {
+        let Some(s) = services::nth_in(conn, community, since, rng.gen_range(0..total))? else {
             return Ok(None);
         };
         let d = drawn(ctx, s)?;
@@ -638,4 +640,29 @@ pub fn inspections(ctx: &Ctx<'_>) -> Result<Vec<InspectionLine>> {
         }
     }
     Ok(out)
+}
+
+/// How far back an inspection draws by default: services of this month and the two before,
+/// which the recipient still remembers when the inspector calls.
+pub const RECENT_MONTHS: u32 = 3;
+
+/// The first day of the [`RECENT_MONTHS`] months up to `today`'s.
+pub fn recent_since(today: NaiveDate) -> NaiveDate {
+    let first = today.with_day(1).unwrap_or(today);
+    first
+        .checked_sub_months(chrono::Months::new(RECENT_MONTHS - 1))
+        .unwrap_or(first)
+}
+
+/// Draws a recent service ([`recent_since`]), or any when none is recent.
+pub fn draw_recent_service(
+    ctx: &Ctx<'_>,
+    community: Option<&str>,
+    rng: &mut impl Rng,
+) -> Result<Option<Drawn>> {
+    let since = recent_since(ctx.clock.today());
+    match draw_service(ctx, community, Some(since), rng)? {
+        Some(d) => Ok(Some(d)),
+        None => draw_service(ctx, community, None, rng),
+    }
 }

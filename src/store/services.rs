@@ -158,29 +158,46 @@ pub fn of_case(conn: &Connection, case_id: &str) -> Result<Vec<ServiceRecord>> {
 }
 
 /// Number of service records of people in `community` (every community when `None`).
-pub fn count_in(conn: &Connection, community: Option<&str>) -> Result<i64> {
+pub fn count_in(
+    conn: &Connection,
+    community: Option<&str>,
+    since: Option<NaiveDate>,
+) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM services s JOIN cases c ON c.id = s.case_id
-         WHERE ?1 IS NULL OR c.community = ?1",
-        [community],
+         WHERE (?1 IS NULL OR c.community = ?1) AND (?2 IS NULL OR s.served_on >= ?2)",
+        rusqlite::params![community, since.map(|d| d.format("%Y-%m-%d").to_string())],
         |r| r.get(0),
     )?)
 }
 
 /// The `n`-th service record (0-based, in id order) of people in `community`: with a random
 /// `n` below [`count_in`], a uniform draw for an inspection.
-pub fn nth_in(conn: &Connection, community: Option<&str>, n: i64) -> Result<Option<ServiceRecord>> {
+pub fn nth_in(
+    conn: &Connection,
+    community: Option<&str>,
+    since: Option<NaiveDate>,
+    n: i64,
+) -> Result<Option<ServiceRecord>> {
     let cols: Vec<String> = ServiceRecord::COLUMNS
         .iter()
         .map(|c| format!("s.{c}"))
         .collect();
     let sql = format!(
         "SELECT {} FROM services s JOIN cases c ON c.id = s.case_id
-         WHERE ?1 IS NULL OR c.community = ?1 ORDER BY s.id LIMIT 1 OFFSET ?2",
+         WHERE (?1 IS NULL OR c.community = ?1) AND (?3 IS NULL OR s.served_on >= ?3)
+         ORDER BY s.id LIMIT 1 OFFSET ?2",
         cols.join(", ")
     );
     conn.prepare_cached(&sql)?
-        .query_row(rusqlite::params![community, n], ServiceRecord::from_row)
+        .query_row(
+            rusqlite::params![
+                community,
+                n,
+                since.map(|d| d.format("%Y-%m-%d").to_string())
+            ],
+            ServiceRecord::from_row,
+        )
         .optional()
         .map_err(super::row_error)
 }

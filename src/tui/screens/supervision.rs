@@ -192,7 +192,7 @@ impl Screen for SupervisionScreen {
                 let mut rng = rand::rngs::OsRng;
                 match env
                     .ctx()
-                    .and_then(|ctx| supervision::draw_service(&ctx, None, &mut rng))
+                    .and_then(|ctx| supervision::draw_recent_service(&ctx, None, &mut rng))
                 {
                     Ok(Some(d)) => Outcome::Push(Box::new(SupervisionForm::inspection(env, d))),
                     Ok(None) => Outcome::Status(t(lang, "supervision.nothing_to_draw").to_string()),
@@ -579,7 +579,9 @@ impl SupervisionForm {
             FormField::info("service", "print.item"),
             FormField::info("provider", "field.provider"),
             FormField::info("served_by", "print.served_by"),
-            FormField::text("inspector", "supervision.inspector", 50).for_field(Field::Reporter),
+            // What the inspector found first, where the cursor starts: typing goes straight
+            // into it, never into a choice that would drop it.
+            FormField::text("finding", "field.content", 2000).for_field(Field::Content),
             FormField::choice(
                 "result",
                 "field.inspection_result",
@@ -587,7 +589,7 @@ impl SupervisionForm {
                 false,
             )
             .for_field(Field::InspectionResult),
-            FormField::text("finding", "field.content", 2000).for_field(Field::Content),
+            FormField::text("inspector", "supervision.inspector", 50).for_field(Field::Reporter),
         ]);
         let phone = d.person_phone.as_deref().map(safe).unwrap_or_default();
         form.set_value(
