@@ -396,3 +396,37 @@ fn name_lists_sort_by_pinyin() {
         ]
     );
 }
+
+#[test]
+fn tab_completes_the_path_of_a_scan() {
+    let (dir, session) = workstation();
+    let scans = dir.path().join("scans");
+    std::fs::create_dir(&scans).unwrap();
+    std::fs::write(scans.join("身份证-张三.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    let mut app = app(&dir, &session);
+    press(&mut app, &[k(KeyCode::F(2))]);
+    typed(&mut app, "zhangsan");
+    // The file, its documents tab, 附材料 (the kind is 身份证), then the path.
+    press(
+        &mut app,
+        &[
+            k(KeyCode::Enter),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            Key::ch('a'),
+            k(KeyCode::Tab),
+        ],
+    );
+    typed(&mut app, &format!("{}/sc", dir.path().display()));
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "身");
+    press(&mut app, &[k(KeyCode::Tab), Key::ctrl('s')]);
+    let filed: i64 = conn(&dir)
+        .query_row(
+            "SELECT count(*) FROM documents d JOIN persons p ON p.id = d.person_id WHERE p.name = '张三' AND d.kind = 'id_card'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(filed, 1, "{}", screen(&mut app));
+}

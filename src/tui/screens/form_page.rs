@@ -29,6 +29,11 @@ pub trait FormPage {
         "form.hint"
     }
 
+    /// Tab, before it moves on: true when the form used it (a path completed in place).
+    fn next_field(&mut self, _env: &mut Env) -> bool {
+        false
+    }
+
     /// The answer to a dialog the form opened.
     fn answered(&mut self, _answer: Answer, _env: &mut Env) -> Outcome {
         Outcome::None
@@ -53,6 +58,9 @@ impl<T: FormPage> Screen for T {
     }
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+        if action == Action::NextField && self.next_field(env) {
+            return Outcome::None;
+        }
         if form_screen::navigate(self.form_mut(), action, env.lang) {
             return Outcome::None;
         }

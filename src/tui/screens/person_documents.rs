@@ -510,6 +510,20 @@ impl FormPage for DocumentForm {
         DocumentForm::save(self, env)
     }
 
+    /// Tab on the path completes it as a shell does, while there is something to complete.
+    fn next_field(&mut self, _env: &mut Env) -> bool {
+        if self.form.focused_id() != Some("path") {
+            return false;
+        }
+        match crate::tui::path_completion::complete(&self.form.value("path")) {
+            Some(done) => {
+                self.form.set_value("path", &done);
+                true
+            }
+            None => false,
+        }
+    }
+
     fn hint_key(&self) -> &'static str {
         match self.kind {
             Kind::Attach(_) => "documents.attach_hint",

@@ -334,6 +334,11 @@ impl Form {
         }
     }
 
+    /// The id of the focused field.
+    pub fn focused_id(&self) -> Option<&'static str> {
+        self.fields.get(self.focus).map(|f| f.id)
+    }
+
     /// The chosen option's code of a Choice field, empty when none.
     pub fn choice(&self, id: &str) -> String {
         match self.get(id) {
