@@ -799,10 +799,16 @@ fn supervision_screens() {
     snap(&mut app, "supervision_complaints_zh-CN_80x24");
     press(&mut app, &[k(KeyCode::Enter)]);
     typed(&mut app, "已入户核实，车辆为亲属所有");
-    // 办结 asks for the 回访: satisfaction (满意 first) and a note.
+    // 办结 asks for the 回访: the satisfaction is the complainant's to say (none is chosen for
+    // them), and a note.
     press(&mut app, &[Key::ctrl('s'), Key::ch('c'), k(KeyCode::Tab)]);
     typed(&mut app, "电话回访，满意");
     press(&mut app, &[Key::ctrl('s')]);
+    let t = draw_at(&mut app, 80, 24);
+    let shown: String = (0..24).map(|y| row(&t, y)).collect();
+    assert!(shown.contains("不能为空"), "{shown}");
+    // The refusal put the cursor on the field.
+    press(&mut app, &[k(KeyCode::Right), Key::ctrl('s')]);
     let t = draw_at(&mut app, 80, 24);
     assert!(row(&t, 5).contains("已办结"), "{}", row(&t, 5));
     press(&mut app, &[k(KeyCode::Tab), Key::ch('n')]);

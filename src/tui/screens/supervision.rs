@@ -535,13 +535,10 @@ impl SupervisionForm {
             .collect();
         let mut form = Form::new(vec![
             FormField::info("content", "field.content"),
-            FormField::choice(
-                "satisfaction",
-                "field.satisfaction",
-                satisfaction,
-                c.complainant.is_none(),
-            )
-            .for_field(Field::Satisfaction),
+            // Nothing is chosen for the complainant: the call asks them (refused when empty,
+            // unless the complaint is anonymous).
+            FormField::choice("satisfaction", "field.satisfaction", satisfaction, true)
+                .for_field(Field::Satisfaction),
             FormField::text("note", "supervision.followup_note", 2000).for_field(Field::Note),
             FormField::date("on", "supervision.followup_on").for_field(Field::Date),
         ]);
