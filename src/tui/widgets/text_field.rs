@@ -107,6 +107,18 @@ impl TextField {
             0
         };
         let shown = self.shown();
+        if !focused && unicode_width::UnicodeWidthStr::width(shown.as_str()) > width {
+            // Not being edited: a value longer than its room says so with `..`; the whole of
+            // it shows when the field has focus.
+            frame.render_widget(
+                ratatui::widgets::Paragraph::new(Span::styled(
+                    crate::tui::text::truncate(&shown, width),
+                    style,
+                )),
+                area,
+            );
+            return;
+        }
         let mut skipped = 0;
         let mut visible = String::new();
         let mut used = 0;
@@ -157,6 +169,25 @@ impl TextField {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn drawn(f: &TextField, width: u16, focused: bool) -> String {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, 1)).unwrap();
+        t.draw(|frame| f.render(frame, frame.area(), Style::default(), focused))
+            .unwrap();
+        let buf = t.backend().buffer();
+        (0..width)
+            .map(|x| buf[(x, 0)].symbol().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_value_longer_than_its_room_ends_in_dots_unless_being_edited() {
+        let f = typed("abcdefghijkl");
+        assert_eq!(drawn(&f, 8, false), "abcdef..");
+        assert_eq!(drawn(&typed("abc"), 8, false), "abc     ");
+        // Being edited, it scrolls to the cursor instead.
+        assert!(!drawn(&f, 8, true).contains(".."));
+    }
 
     fn typed(s: &str) -> TextField {
         let mut f = TextField::new(50);
