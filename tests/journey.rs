@@ -287,7 +287,8 @@ fn one_new_person_through_the_six_steps_by_keys() {
     j.press(&[TAB, TAB]);
     j.text(&due);
     j.press(&[CTRL_S]);
-    j.expect("A 交办");
+    // The list says who handles it and by when.
+    j.expect(&format!("刘敏 {}", &due[5..]));
     j.press(&[ENTER]);
     j.text("已与服务机构约定每天11点前送达");
     j.press(&[CTRL_S, "c", RIGHT, TAB]);

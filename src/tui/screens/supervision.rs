@@ -283,6 +283,7 @@ impl Screen for SupervisionScreen {
                         "field.community",
                         "field.channel",
                         "clues.col_state",
+                        "supervision.col_assigned",
                         "field.content",
                     ],
                     v.iter()
@@ -297,12 +298,28 @@ impl Screen for SupervisionScreen {
                                         .to_string(),
                                 ),
                                 Line::from(t(lang, c.state.label_key()).to_string()),
+                                // Who handles it and by when: what a supervisor chases.
+                                Line::from(
+                                    match (
+                                        c.assigned_to.as_deref().or(c
+                                            .assigned_unit
+                                            .as_deref()
+                                            .map(|u| env.org_name(u))),
+                                        c.due_on,
+                                    ) {
+                                        (Some(who), Some(due)) => {
+                                            format!("{} {}", safe(who), due.format("%m-%d"))
+                                        }
+                                        (Some(who), None) => safe(who),
+                                        (None, _) => String::new(),
+                                    },
+                                ),
                                 Line::from(safe(&c.content)),
                             ],
                             overdue: c.state == ComplaintState::Open,
                         })
                         .collect(),
-                    4,
+                    5,
                     Ok(tf(
                         lang,
                         "supervision.count_open",
