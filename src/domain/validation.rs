@@ -6,10 +6,7 @@ use crate::i18n::{t, tf, Lang, Localize};
 /// The labels of `codes` in `lang`, joined as a list is written.
 fn labels(kind: ListKind, codes: &[String], lang: Lang) -> String {
     let cat = Catalogue::builtin();
-    let sep = match lang {
-        Lang::ZhCn => "、",
-        Lang::En => ", ",
-    };
+    let sep = t(lang, "form.list_separator");
     codes
         .iter()
         .map(|c| cat.label(kind, c, lang))

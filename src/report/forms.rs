@@ -367,7 +367,7 @@ pub fn needs_form(
         .flatten()
         .cloned()
         .collect::<Vec<_>>()
-        .join("、");
+        .join(t(lang, "form.list_separator"));
     d.grid(&[
         vec![
             Cell::label(t(lang, "cases.survey_date")),

@@ -451,7 +451,9 @@ impl Screen for CaseDetail {
             (None, _) => none.clone(),
         };
         let staff = match (&c.survey_staff, &c.household.second_investigator) {
-            (Some(a), Some(b)) => format!("{}、{}", safe(a), safe(b)),
+            (Some(a), Some(b)) => {
+                format!("{}{}{}", safe(a), t(lang, "form.list_separator"), safe(b))
+            }
             (a, _) => opt(a),
         };
         let decision = match &self.decision {

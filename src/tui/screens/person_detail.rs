@@ -46,6 +46,9 @@ const CANCEL_REVEAL: u8 = 4;
 pub struct PersonDetail {
     person: Person,
     timeline: Vec<TimelineEntry>,
+    /// What each timeline entry's case step recorded (its reason, day, outcome), read once
+    /// at load rather than on every frame.
+    details: Vec<Option<String>>,
     /// The session may edit the record: the forms that change it are offered, and its facts
     /// show whole. Everyone else sees them masked and is offered no form that holds them.
     may_edit: bool,
@@ -80,6 +83,14 @@ impl PersonDetail {
         let ctx = env.ctx().map_err(|e| e.localize(lang))?;
         let person = person::get(&ctx, id).map_err(|e| e.localize(lang))?;
         let timeline = person::timeline(&ctx, id).map_err(|e| e.localize(lang))?;
+        let details = timeline
+            .iter()
+            .map(|e| {
+                e.record
+                    .as_deref()
+                    .and_then(|r| step_detail(&e.kind, r, lang))
+            })
+            .collect();
         let may_edit = person::may_edit(&ctx, &person);
         let may_record_clue = ctx
             .require(Permission::RecordClue, &person.facts.community)
@@ -96,6 +107,7 @@ impl PersonDetail {
         Ok(PersonDetail {
             person,
             timeline,
+            details,
             may_edit,
             may_record_clue,
             scroll: 0,
@@ -654,7 +666,7 @@ impl Screen for PersonDetail {
             // The rows under the tab line and the blank one, for scrolling to stop at the end.
             self.timeline_rows
                 .set((area.height as usize).saturating_sub(2).max(1));
-            for e in self.timeline.iter().skip(self.scroll) {
+            for (e, detail) in self.timeline.iter().zip(&self.details).skip(self.scroll) {
                 let label = format!("kind.{}", e.kind);
                 let what = t(env.lang, &label);
                 let raw_kind = safe(&e.kind);
@@ -668,11 +680,7 @@ impl Screen for PersonDetail {
                     Span::raw(fit(what, 24)),
                     Span::styled(safe(&e.actor), env.theme.hint),
                 ];
-                if let Some(d) = e
-                    .record
-                    .as_deref()
-                    .and_then(|r| step_detail(&e.kind, r, env.lang))
-                {
+                if let Some(d) = detail {
                     spans.push(Span::raw(format!("  {d}")));
                 }
                 lines.push(Line::from(spans));
