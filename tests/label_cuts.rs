@@ -9,9 +9,9 @@ use std::path::Path;
 
 use common::history::{in_service, new_clue, new_person, on};
 use jiuzhu::i18n::Lang;
-use jiuzhu::tui::screens::case_detail::CaseDetail;
-use jiuzhu::tui::screens::clue_detail::ClueDetail;
-use jiuzhu::tui::screens::person_detail::PersonDetail;
+use jiuzhu::tui::screens::archive::person_detail::PersonDetail;
+use jiuzhu::tui::screens::assessment::case_detail::CaseDetail;
+use jiuzhu::tui::screens::discovery::clue_detail::ClueDetail;
 use jiuzhu::tui::screens::Screen;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;

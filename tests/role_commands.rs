@@ -9,13 +9,13 @@ use common::{demo_session, DemoWs};
 use jiuzhu::app::clue;
 use jiuzhu::i18n::Lang;
 use jiuzhu::tui::env::Env;
-use jiuzhu::tui::screens::case_detail::CaseDetail;
-use jiuzhu::tui::screens::clue_detail::ClueDetail;
-use jiuzhu::tui::screens::clue_list::ClueList;
-use jiuzhu::tui::screens::exchange::ExchangeScreen;
-use jiuzhu::tui::screens::person_detail::PersonDetail;
-use jiuzhu::tui::screens::providers::ProviderList;
-use jiuzhu::tui::screens::settings::Settings;
+use jiuzhu::tui::screens::admin::settings::Settings;
+use jiuzhu::tui::screens::archive::person_detail::PersonDetail;
+use jiuzhu::tui::screens::assessment::case_detail::CaseDetail;
+use jiuzhu::tui::screens::discovery::clue_detail::ClueDetail;
+use jiuzhu::tui::screens::discovery::clue_list::ClueList;
+use jiuzhu::tui::screens::exchange::overview::ExchangeScreen;
+use jiuzhu::tui::screens::providers::registry::ProviderList;
 use jiuzhu::tui::screens::Screen;
 
 const COMMUNITY: &str = "360104001001";
@@ -214,7 +214,7 @@ fn the_task_list_offers_done_only_to_who_may_change_the_person() {
         jiuzhu::app::roster::import_file(ctx, &file, &mut |_, _| true).unwrap()
     });
     let open = |env: &mut Env| -> Box<dyn Screen> {
-        Box::new(jiuzhu::tui::screens::tasks::TaskList::new(env))
+        Box::new(jiuzhu::tui::screens::dynamic::tasks::TaskList::new(env))
     };
     for user in ["supervisor", "district_admin"] {
         offers_none(&ws, user, open, &["cmd.mark_done"]);
@@ -227,7 +227,7 @@ fn the_task_list_offers_done_only_to_who_may_change_the_person() {
 fn statistics_offer_exports_only_to_who_may_read_the_figures() {
     let ws = DemoWs::new();
     let open = |env: &mut Env| -> Box<dyn Screen> {
-        Box::new(jiuzhu::tui::screens::statistics::StatisticsScreen::new(env))
+        Box::new(jiuzhu::tui::screens::supervision::statistics::StatisticsScreen::new(env))
     };
     let exports = [
         "cmd.export_month",
@@ -247,7 +247,9 @@ fn the_transfer_list_offers_receiving_only_to_who_may_change_the_community_it_go
         jiuzhu::app::person::transfer(ctx, &pid, COMMUNITY, "随子女居住").unwrap()
     });
     let open = |env: &mut Env| -> Box<dyn Screen> {
-        Box::new(jiuzhu::tui::screens::transfer::TransferList::new(env))
+        Box::new(jiuzhu::tui::screens::dynamic::transfer::TransferList::new(
+            env,
+        ))
     };
     for user in ["supervisor", "district_admin"] {
         offers_none(&ws, user, open, &["cmd.receive"]);
@@ -257,8 +259,8 @@ fn the_transfer_list_offers_receiving_only_to_who_may_change_the_community_it_go
 
 #[test]
 fn the_roster_posting_and_complaint_commands_are_for_those_who_may() {
-    use jiuzhu::tui::screens::case_list::CaseList;
-    use jiuzhu::tui::screens::supervision::SupervisionScreen;
+    use jiuzhu::tui::screens::assessment::case_list::CaseList;
+    use jiuzhu::tui::screens::supervision::oversight::SupervisionScreen;
     let ws = DemoWs::new();
     let dynamic = |env: &mut Env| Box::new(CaseList::in_service(env)) as Box<dyn Screen>;
     for user in ["supervisor", "district_admin"] {

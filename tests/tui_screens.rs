@@ -1357,7 +1357,9 @@ fn long_findings_show_whole_on_the_case_page() {
     };
     let mut env = env(&dir, Lang::ZhCn);
     env.session = Some(session);
-    let screen = jiuzhu::tui::screens::case_detail::CaseDetail::load(&mut env, &case_id).unwrap();
+    let screen =
+        jiuzhu::tui::screens::assessment::case_detail::CaseDetail::load(&mut env, &case_id)
+            .unwrap();
     let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
     t.draw(|f| jiuzhu::tui::screens::Screen::render(&screen, f, f.area(), &env))
         .unwrap();

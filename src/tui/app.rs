@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::env::Env;
 use super::keys::{self, Action, Command, Key};
-use super::screens::{home::Home, login::Login, person_list::PersonList, Outcome, Screen};
+use super::screens::{archive::person_list::PersonList, home::Home, login::Login, Outcome, Screen};
 use super::text::{fit, truncate, width};
 use super::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::app::clock::china;
@@ -55,8 +55,8 @@ impl App {
             stack: vec![if env.workstation.is_some() {
                 Box::new(Login::new())
             } else {
-                Box::new(super::screens::setup::SetupScreen(
-                    super::screens::setup::SetupWizard::new(env.lang),
+                Box::new(super::screens::admin::setup::SetupScreen(
+                    super::screens::admin::setup::SetupWizard::new(env.lang),
                 ))
             }],
             dialog: None,

@@ -10,12 +10,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::case_detail::CaseDetail;
-use super::clue_detail::ClueDetail;
-use super::person_list::PersonList;
+use super::archive::person_list::PersonList;
+use super::assessment::case_detail::CaseDetail;
+use super::discovery::clue_detail::ClueDetail;
+use super::dynamic::tasks::TaskList;
 use super::placeholder::Placeholder;
-use super::supervision::SupervisionScreen;
-use super::tasks::TaskList;
+use super::supervision::oversight::SupervisionScreen;
 use super::{Outcome, Screen};
 use crate::app::inbox::{self, Inbox, InboxItem, InboxKind, Target, INBOX_MAX};
 use crate::i18n::{t, tf, Localize};
@@ -186,29 +186,31 @@ impl Home {
         }
         match MENU.get(i) {
             Some(&"menu.archive") => Outcome::Push(Box::new(PersonList::new(env))),
-            Some(&"menu.service") => {
-                Outcome::Push(Box::new(super::service_form::ServiceDesk::new(env)))
-            }
+            Some(&"menu.service") => Outcome::Push(Box::new(
+                super::service::service_form::ServiceDesk::new(env),
+            )),
             Some(&"menu.resources") => {
-                Outcome::Push(Box::new(super::providers::ProviderList::new(env)))
+                Outcome::Push(Box::new(super::providers::registry::ProviderList::new(env)))
             }
             Some(&"menu.supervision") => Outcome::Push(Box::new(SupervisionScreen::new(env))),
-            Some(&"menu.dynamic") => {
-                Outcome::Push(Box::new(super::case_list::CaseList::in_service(env)))
-            }
+            Some(&"menu.dynamic") => Outcome::Push(Box::new(
+                super::assessment::case_list::CaseList::in_service(env),
+            )),
             Some(&"menu.determination") => {
-                Outcome::Push(Box::new(super::case_list::CaseList::new(env)))
+                Outcome::Push(Box::new(super::assessment::case_list::CaseList::new(env)))
             }
             Some(&"menu.discovery") => {
-                Outcome::Push(Box::new(super::clue_list::ClueList::new(env)))
+                Outcome::Push(Box::new(super::discovery::clue_list::ClueList::new(env)))
             }
-            Some(&"menu.reports") => {
-                Outcome::Push(Box::new(super::statistics::StatisticsScreen::new(env)))
+            Some(&"menu.reports") => Outcome::Push(Box::new(
+                super::supervision::statistics::StatisticsScreen::new(env),
+            )),
+            Some(&"menu.settings") => {
+                Outcome::Push(Box::new(super::admin::settings::Settings::new(env)))
             }
-            Some(&"menu.settings") => Outcome::Push(Box::new(super::settings::Settings::new(env))),
-            Some(&"menu.exchange") => {
-                Outcome::Push(Box::new(super::exchange::ExchangeScreen::new(env)))
-            }
+            Some(&"menu.exchange") => Outcome::Push(Box::new(
+                super::exchange::overview::ExchangeScreen::new(env),
+            )),
             Some(key) => Outcome::Push(Box::new(Placeholder::new(key))),
             None => Outcome::None,
         }
@@ -267,11 +269,13 @@ impl Home {
             Target::Posting(community) => {
                 Ok(Box::new(SupervisionScreen::posting_of(env, &community)))
             }
-            Target::Transfer(_) => Ok(Box::new(super::transfer::TransferList::new(env))),
-            Target::ExchangeQueue { .. } => {
-                Ok(Box::new(super::exchange::ExchangeScreen::queue(env)))
-            }
-            Target::KeyAlarms { .. } => Ok(Box::new(super::exchange::ExchangeScreen::new(env))),
+            Target::Transfer(_) => Ok(Box::new(super::dynamic::transfer::TransferList::new(env))),
+            Target::ExchangeQueue { .. } => Ok(Box::new(
+                super::exchange::overview::ExchangeScreen::queue(env),
+            )),
+            Target::KeyAlarms { .. } => Ok(Box::new(
+                super::exchange::overview::ExchangeScreen::new(env),
+            )),
             Target::Backup { .. } => return Outcome::None,
         };
         match screen {
@@ -609,7 +613,7 @@ impl Screen for Home {
                 self.focus = Focus::Inbox;
             }
             (Action::Step(STEP_TRANSFERS), _) => {
-                return Outcome::Push(Box::new(super::transfer::TransferList::new(env)))
+                return Outcome::Push(Box::new(super::dynamic::transfer::TransferList::new(env)))
             }
             _ => {}
         }

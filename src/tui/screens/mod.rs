@@ -1,38 +1,20 @@
 //! Screens: each one handles keys, renders itself without changing, lists the commands that
 //! work now (the one source of the key bar and the F1 help) and says where the cursor goes.
 
-pub mod audit;
-pub mod case_detail;
-pub mod case_list;
-pub mod clue_detail;
-pub mod clue_form;
-pub mod clue_list;
+pub mod admin;
+pub mod archive;
+pub mod assessment;
+pub mod discovery;
+pub mod dynamic;
 pub mod exchange;
-pub mod exchange_files;
 pub mod form_page;
 pub mod home;
-pub mod household;
 pub mod lock;
 pub mod login;
-pub mod merge;
-pub mod person_detail;
-pub mod person_documents;
-pub mod person_form;
-pub mod person_list;
 pub mod placeholder;
-pub mod plan_form;
-pub mod print_menu;
 pub mod providers;
-pub mod roster;
-pub mod service_form;
-pub mod settings;
-pub mod setup;
-pub mod statistics;
+pub mod service;
 pub mod supervision;
-pub mod tasks;
-pub mod timeliness;
-pub mod transfer;
-pub mod users;
 
 use ratatui::layout::{Position, Rect};
 use ratatui::Frame;

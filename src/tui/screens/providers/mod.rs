@@ -1,0 +1,3 @@
+//! 服务资源: the provider registry.
+
+pub mod registry;

@@ -1,0 +1,3 @@
+//! 四、温情服务: a provider registers a card and records services.
+
+pub mod service_form;
