@@ -570,3 +570,96 @@ fn the_demo_obeys_the_rules_of_the_decision() {
     }
     assert!(decided > 10, "{decided} decided cases");
 }
+
+/// Counts the access-log entries of `event`.
+fn logged(ws: &DemoWs, event: &str) -> i64 {
+    rusqlite::Connection::open(ws.db())
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM access_log WHERE event = ?1",
+            [event],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn an_approver_countersigns_at_the_assessors_desk_with_their_own_password() {
+    use jiuzhu::app::auth;
+    use zeroize::Zeroizing;
+    let mut ws = DemoWs::new();
+    let (_, case_id) = case_for(&mut ws, dibao("王秀英"));
+    assessed(&mut ws, &case_id);
+    let needs = with_ctx(&mut ws, CW, |ctx| {
+        let c = case::get(ctx, &case_id).unwrap();
+        case::needs_countersign(ctx, &c).unwrap()
+    });
+    assert!(needs, "the assessor's own decision would be refused");
+    let not_for_demo = with_ctx(&mut ws, "demo", |ctx| {
+        let c = case::get(ctx, &case_id).unwrap();
+        case::needs_countersign(ctx, &c).unwrap()
+    });
+    assert!(
+        !not_for_demo,
+        "another account decides without a countersignature"
+    );
+
+    let sign = |ws: &mut DemoWs, user: &str, password: &str| {
+        with_ctx(ws, CW, |ctx| {
+            auth::countersigned(
+                ctx,
+                user,
+                Zeroizing::new(password.to_string()),
+                &case_id,
+                |ctx| case::approve(ctx, &case_id, "符合条件"),
+            )
+        })
+    };
+    // A wrong password signs nothing, and is counted as at sign-in.
+    let e = sign(&mut ws, "demo", "wrong").unwrap_err();
+    assert!(matches!(e, AppError::BadLogin), "{e:?}");
+    assert_eq!(logged(&ws, "countersign_failed"), 1);
+    // The assessor cannot countersign for themselves.
+    let e = sign(&mut ws, CW, CW).unwrap_err();
+    assert_eq!(
+        field_and_reason(e),
+        (Field::Approver, Reason::SameAccount { account: CW.into() })
+    );
+    let still = with_ctx(&mut ws, CW, |ctx| case::get(ctx, &case_id).unwrap());
+    assert_eq!(still.state, CaseState::Assessed, "nothing was decided");
+    // An account without the right to decide signs nothing either.
+    let e = sign(&mut ws, "info_officer", "info_officer").unwrap_err();
+    assert!(matches!(e, AppError::Denied { .. }), "{e:?}");
+
+    let c = sign(&mut ws, "demo", "demo").unwrap();
+    assert_eq!(c.state, CaseState::Approved);
+    assert_eq!(c.decided_by.as_deref(), Some("demo"));
+    assert!(
+        !c.decided_by_assessor,
+        "not the exception: another account signed"
+    );
+    let conn = rusqlite::Connection::open(ws.db()).unwrap();
+    let (actor, subject, detail): (String, String, String) = conn
+        .query_row(
+            "SELECT actor, subject, detail FROM access_log WHERE event = 'countersign' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (actor.as_str(), subject.as_str(), detail.as_str()),
+        (
+            "demo",
+            case_id.as_str(),
+            "at_session_of=subdistrict_caseworker"
+        )
+    );
+    let approved_by: String = conn
+        .query_row(
+            "SELECT actor FROM change_log WHERE record_id = ?1 AND kind = 'case.approve'",
+            [&case_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(approved_by, "demo", "the change log names the approver");
+}

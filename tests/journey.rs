@@ -5,6 +5,11 @@
 //! reviews, suspends, resumes and stops, and the community posts the list and handles a
 //! complaint. Every key that is not text is counted per step; the counts are printed, and the
 //! test fails when a change makes a step, or the whole journey, take more keys.
+//!
+//! The keys of the work are counted apart from the keys of changing who sits at the
+//! keyboard: in the office each of these users works at their own desk, signed in once a
+//! day, while here four of them take turns at one terminal. Both are printed; the office's
+//! goal is on the work, and neither may grow.
 
 mod common;
 
@@ -16,16 +21,19 @@ use common::pty::Pty;
 const STEP_GOAL: usize = 15;
 const TOTAL_GOAL: usize = 90;
 
-/// What each step takes today, which no change may exceed (the goal is not met yet by
-/// 需求认定: two accounts, a survey of seven facts and an assessment; see the issue note).
+/// The keys of the work each step takes today, which no change may exceed.
 const CEILING: [(&str, usize); 6] = [
-    ("主动发现", 16),
-    ("需求认定", 37),
+    ("主动发现", 14),
+    ("需求认定", 18),
     ("建立档案", 10),
-    ("温情服务", 14),
-    ("动态管理", 19),
-    ("监督管理", 27),
+    ("温情服务", 10),
+    ("动态管理", 15),
+    ("监督管理", 15),
 ];
+
+/// The keys of signing in and changing users, which no change may exceed: the first
+/// sign-in (two Enters) and four changes of user (F10, L and two Enters each).
+const SIGN_IN_CEILING: usize = 18;
 
 /// Keys as the terminal sends them.
 mod key {
@@ -44,6 +52,10 @@ mod key {
 struct Journey {
     pty: Pty,
     steps: Vec<(&'static str, usize)>,
+    /// Keys spent signing in and changing users.
+    sign_in_keys: usize,
+    /// Counting the keys of signing in, not of the work.
+    signing_in: bool,
 }
 
 impl Journey {
@@ -56,7 +68,9 @@ impl Journey {
     fn press(&mut self, keys: &[&str]) {
         for k in keys {
             self.pty.send(k);
-            if let Some(s) = self.steps.last_mut() {
+            if self.signing_in {
+                self.sign_in_keys += 1;
+            } else if let Some(s) = self.steps.last_mut() {
                 s.1 += 1;
             }
             // Esc alone must not merge with the next key into an Alt chord.
@@ -94,16 +108,19 @@ impl Journey {
 
     /// Signs in as `user` (password = user name, as on the demo), counting the two Enters.
     fn sign_in(&mut self, user: &str) {
+        self.signing_in = true;
         self.expect("用户名");
         self.text(user);
         self.press(&[key::ENTER]);
         self.pty.send(user);
         self.press(&[key::ENTER]);
         self.expect("主菜单");
+        self.signing_in = false;
     }
 
     /// Signs out to sign in as `user`: F10 goes home from anywhere, L signs out there.
     fn switch_to(&mut self, user: &str) {
+        self.signing_in = true;
         self.press(&[key::F10]);
         self.expect("主菜单");
         self.press(&["l"]);
@@ -147,6 +164,8 @@ fn one_new_person_through_the_six_steps_by_keys() {
     let mut j = Journey {
         pty: Pty::spawn(&["--data-dir", &data], "C.UTF-8"),
         steps: Vec::new(),
+        sign_in_keys: 0,
+        signing_in: false,
     };
     use key::*;
 
@@ -176,29 +195,32 @@ fn one_new_person_through_the_six_steps_by_keys() {
     j.press(&[CTRL_S]);
     j.expect("已上报");
 
-    // 二、需求认定: the subdistrict accepts, surveys and assesses; another account decides.
+    // 二、需求认定: the subdistrict accepts, surveys and assesses (the assessment's form
+    // follows the survey's); the approver, another account, countersigns the decision at
+    // the same desk, and the card is issued with it.
     j.step("需求认定");
     j.switch_to("subdistrict_caseworker");
     j.press(&["1", TAB, TAB, TAB, ENTER]);
     j.expect("线索：王新民");
     j.press(&["a", "y"]);
     j.expect("个案：王新民");
-    j.press(&["s", TAB, TAB]);
+    j.press(&["s"]);
     j.text("赵敏");
-    j.press(&[TAB]);
-    j.text("1");
     j.press(&[TAB]);
     j.text("860");
     j.press(&[TAB, SPACE, TAB]);
     j.text("独居，行走困难，需要送餐");
-    j.press(&[CTRL_S, "a", TAB, SPACE, CTRL_S]);
+    j.press(&[CTRL_S]);
+    j.expect("需求评估");
+    j.press(&[SPACE, CTRL_S]);
     j.expect("待认定");
-    j.switch_to("demo");
-    j.press(&["2", TAB, TAB, ENTER]);
-    j.expect("个案：王新民");
-    j.press(&["y", "y", "c", "y"]);
+    j.press(&["y"]);
+    j.expect("审批人账号");
+    j.text("demo");
+    j.press(&[TAB]);
+    j.pty.send("demo");
+    j.press(&[CTRL_S]);
     j.expect("K0");
-    j.press(&[ENTER]);
 
     // 三、建立档案: the 需求认定表 printed, the ID card scanned into the file.
     j.step("建立档案");
@@ -270,32 +292,31 @@ fn one_new_person_through_the_six_steps_by_keys() {
     j.expect("已生成公示名单");
     j.press(&[ENTER, TAB, CTRL_N]);
     j.expect("登记投诉");
-    j.press(&[TAB, TAB, TAB]);
+    // Written down as the caller speaks, and handed (交办) to the provider's contact at once:
+    // due within the office's time limit for complaints.
     j.text("王新民家属");
-    j.press(&[TAB, TAB]);
+    j.press(&[TAB]);
     j.text("送餐时间不固定");
     j.press(&[TAB]);
     j.text("王新民");
+    j.press(&[TAB]);
+    j.text("刘敏");
     j.press(&[CTRL_S]);
     j.expect("待处理");
-    // 交办 to the provider's contact with a due date a week on.
-    let due = (chrono::Utc::now() + chrono::Duration::hours(8) + chrono::Duration::days(7))
-        .format("%Y-%m-%d")
-        .to_string();
-    j.press(&["a"]);
-    j.text("刘敏");
-    j.press(&[TAB, TAB]);
-    j.text(&due);
-    j.press(&[CTRL_S]);
+    let due = one(
+        &db(&dir),
+        "SELECT k.due_on FROM complaints k JOIN persons p ON p.id = k.person_id WHERE p.name = '王新民'",
+    );
     // The list says who handles it and by when.
     j.expect(&format!("刘敏 {}", &due[5..]));
-    j.press(&[ENTER]);
+    // Answered and closed on the call back.
+    j.press(&["c"]);
     j.text("已与服务机构约定每天11点前送达");
-    j.press(&[CTRL_S, "c", RIGHT, TAB]);
+    j.press(&[TAB, RIGHT, TAB]);
     j.text("家属表示满意");
     j.press(&[CTRL_S]);
     j.expect("已办结");
-    report(&j.steps);
+    report(&j.steps, j.sign_in_keys);
 
     // What the keys did, as the database holds it.
     let conn = db(&dir);
@@ -308,6 +329,20 @@ fn one_new_person_through_the_six_steps_by_keys() {
     assert_eq!(case("state"), "stopped");
     assert_eq!(case("stop_reason"), "moved_out");
     assert_eq!(case("decided_by"), "demo");
+    // The approver's: the decision and the card, written at the assessor's desk.
+    let card_by = one(
+        &conn,
+        "SELECT l.actor FROM change_log l JOIN cases c ON c.id = l.record_id JOIN persons p ON p.id = c.person_id WHERE p.name = '王新民' AND l.kind = 'case.issue_card'",
+    );
+    assert_eq!(
+        card_by, "demo",
+        "the card came with the countersigned decision"
+    );
+    let countersigned = one(
+        &conn,
+        "SELECT actor || ' ' || detail FROM access_log WHERE event = 'countersign' ORDER BY seq DESC LIMIT 1",
+    );
+    assert_eq!(countersigned, "demo at_session_of=subdistrict_caseworker");
     assert_eq!(case("assessed_by"), "subdistrict_caseworker");
     assert_eq!(case("review_outcome"), "continue");
     assert_eq!(case("suspend_reason"), "本人住院治疗");
@@ -319,7 +354,16 @@ fn one_new_person_through_the_six_steps_by_keys() {
     };
     assert_eq!(complaint("state"), "closed");
     assert_eq!(complaint("assigned_to"), "刘敏");
-    assert_eq!(complaint("due_on"), due);
+    let received = one(&conn, "SELECT k.received_on FROM complaints k JOIN persons p ON p.id = k.person_id WHERE p.name = '王新民'");
+    let received = chrono::NaiveDate::parse_from_str(&received, "%Y-%m-%d").unwrap();
+    assert_eq!(
+        complaint("due_on"),
+        (received + chrono::Duration::days(jiuzhu::domain::timeliness::COMPLAINT_DAYS))
+            .format("%Y-%m-%d")
+            .to_string(),
+        "due within the complaint limit"
+    );
+    assert_eq!(complaint("answer"), "已与服务机构约定每天11点前送达");
     assert_eq!(complaint("followup_note"), "家属表示满意");
     let posted = one(
         &conn,
@@ -330,17 +374,23 @@ fn one_new_person_through_the_six_steps_by_keys() {
     assert_eq!(documents, "1");
 }
 
-/// Prints the keys of each step and checks them against the goal.
-fn report(steps: &[(&'static str, usize)]) {
+/// Prints the keys of each step and checks them against the goal and the ceilings.
+fn report(steps: &[(&'static str, usize)], sign_in: usize) {
     let total: usize = steps.iter().map(|s| s.1).sum();
     for (name, n) in steps {
         println!("{name}\t{n} keys");
     }
-    println!("total\t{total} keys");
+    println!("total\t{total} keys of the work");
+    println!("signing in and changing users\t{sign_in} keys");
+    println!("total with them\t{} keys", total + sign_in);
     let goal_met = steps.iter().all(|s| s.1 <= STEP_GOAL) && total <= TOTAL_GOAL;
     println!(
         "goal (≤{STEP_GOAL} a step, ≤{TOTAL_GOAL} in all): {}",
         if goal_met { "met" } else { "not yet" }
+    );
+    assert!(
+        sign_in <= SIGN_IN_CEILING,
+        "signing in took {sign_in} keys, more than {SIGN_IN_CEILING}"
     );
     assert_eq!(steps.len(), CEILING.len(), "every step is counted");
     for ((name, n), (ceiling_name, ceiling)) in steps.iter().zip(CEILING) {

@@ -7,6 +7,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use zeroize::Zeroizing;
 
 use super::{clock, AppError, Clock, Result, Session};
+use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::store::{access_log, users, Store};
 
 /// Shortest password accepted for a real account.
@@ -105,6 +106,110 @@ pub fn login(
     password: Zeroizing<String>,
     clock: &dyn Clock,
 ) -> Result<Session> {
+    authenticate(store, username, password, clock, &Signing::Login)
+}
+
+/// Why a password is asked for: to sign in, or for a second account to sign one act at the
+/// keyboard of the signed-in one (主管授权, e.g. a decision the assessor may not make alone).
+enum Signing<'a> {
+    Login,
+    Countersign {
+        /// The account signed in at the keyboard.
+        at_session_of: &'a str,
+        /// What is signed (a record's id), for the access log.
+        subject: &'a str,
+    },
+}
+
+impl Signing<'_> {
+    /// The access-log event of an outcome, by its suffix ("" for success).
+    fn event(&self, outcome: &str) -> String {
+        let base = match self {
+            Signing::Login => "login",
+            Signing::Countersign { .. } => "countersign",
+        };
+        format!("{base}{outcome}")
+    }
+
+    fn subject_and_detail(&self) -> (&str, String) {
+        match self {
+            Signing::Login => ("", String::new()),
+            Signing::Countersign {
+                at_session_of,
+                subject,
+            } => (subject, format!("at_session_of={at_session_of}")),
+        }
+    }
+}
+
+/// Checks `username`'s password for a countersignature of `subject` at the session of
+/// `signed_in` — with the same lock-out, failure count and access log as a sign-in — and
+/// returns the countersigning account's session. It must be another account than the one
+/// signed in (a countersignature by oneself would sign nothing).
+pub fn countersign(
+    store: &mut Store,
+    signed_in: &str,
+    username: &str,
+    password: Zeroizing<String>,
+    subject: &str,
+    clock: &dyn Clock,
+) -> Result<Session> {
+    if username.trim().is_empty() {
+        return Err(AppError::Validation(ValidationError::new(
+            Field::Approver,
+            Reason::Required,
+        )));
+    }
+    if username == signed_in {
+        return Err(AppError::Validation(ValidationError::new(
+            Field::Approver,
+            Reason::SameAccount {
+                account: username.to_string(),
+            },
+        )));
+    }
+    authenticate(
+        store,
+        username,
+        password,
+        clock,
+        &Signing::Countersign {
+            at_session_of: signed_in,
+            subject,
+        },
+    )
+}
+
+/// Runs `act` as `username`, countersigning at the keyboard of the session's account: the
+/// password is checked by [`countersign`], and what `act` writes is the countersigner's in
+/// the change log (their permissions and the maker-checker rule apply to them).
+pub fn countersigned<T>(
+    ctx: &mut super::Ctx<'_>,
+    username: &str,
+    password: Zeroizing<String>,
+    subject: &str,
+    act: impl FnOnce(&mut super::Ctx<'_>) -> Result<T>,
+) -> Result<T> {
+    let signed_in = ctx.session.username.clone();
+    let signer = countersign(
+        ctx.store,
+        &signed_in,
+        username.trim(),
+        password,
+        subject,
+        ctx.clock,
+    )?;
+    let mut as_signer = super::Ctx::new(&mut *ctx.store, signer, ctx.clock)?;
+    act(&mut as_signer)
+}
+
+fn authenticate(
+    store: &mut Store,
+    username: &str,
+    password: Zeroizing<String>,
+    clock: &dyn Clock,
+    signing: &Signing<'_>,
+) -> Result<Session> {
     let now = clock.now();
     let at = clock::rfc3339(now);
     let user = users::by_username(store.conn(), username)?;
@@ -148,13 +253,14 @@ pub fn login(
     // The closure returns the refusal as a value: an error from it would roll back the
     // very log entry and failure count that must be kept.
     store.write_local(|tx| -> Result<Result<Session>> {
-        let event = match &outcome {
-            Ok(_) => "login",
-            Err(AppError::AccountDisabled) => "login_disabled",
-            Err(AppError::AccountLocked { .. }) => "login_locked",
-            Err(_) => "login_failed",
-        };
-        access_log::append(tx, &at, &shown, event, "", "")?;
+        let event = signing.event(match &outcome {
+            Ok(_) => "",
+            Err(AppError::AccountDisabled) => "_disabled",
+            Err(AppError::AccountLocked { .. }) => "_locked",
+            Err(_) => "_failed",
+        });
+        let (subject, detail) = signing.subject_and_detail();
+        access_log::append(tx, &at, &shown, &event, subject, &detail)?;
         if !exists {
             return Ok(outcome);
         }

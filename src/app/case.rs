@@ -392,6 +392,16 @@ fn decide(ctx: &mut Ctx<'_>, id: &str, event: CaseEvent, note: Option<String>) -
     })
 }
 
+/// A decision on `c` by the session's account would be refused by the maker-checker rule:
+/// it assessed the case, and the office allows no exception. The screen then asks for the
+/// approver's countersignature instead of offering a step that would fail.
+pub fn needs_countersign(ctx: &Ctx<'_>, c: &Case) -> Result<bool> {
+    if super::settings::assessor_may_decide(ctx)? {
+        return Ok(false);
+    }
+    Ok(assessor_of(ctx, c)?.as_deref() == Some(ctx.session.username.as_str()))
+}
+
 /// 认定通过, with an optional note (认定意见), by another account than the assessor's.
 pub fn approve(ctx: &mut Ctx<'_>, id: &str, note: &str) -> Result<Case> {
     let note = clean_multiline(Field::Note, note, 1000)?;

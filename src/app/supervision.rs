@@ -17,6 +17,7 @@ use crate::domain::search::SearchIndex;
 use crate::domain::service::{Satisfaction, ServiceRecord};
 use crate::domain::supervision::{Complaint, ComplaintEvent, ComplaintState, Inspection, Posting};
 use crate::domain::text::{clean_line, optional_line, required_line, PEOPLE_LINE_MAX};
+use crate::domain::timeliness::Limit;
 use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::i18n::Lang;
 use crate::store::{cases, persons, providers, services, supervision};
@@ -189,6 +190,11 @@ pub fn receive(ctx: &mut Ctx<'_>, d: &ComplaintDraft) -> Result<String> {
     let content = required_line(Field::Content, &d.content, TEXT_MAX)?;
     let complainant = optional_line(Field::Name, &d.complainant, PEOPLE_LINE_MAX)?;
     let assigned_to = optional_line(Field::Username, &d.assigned_to, PEOPLE_LINE_MAX)?;
+    // 交办 on receipt: to be handled within the office's time limit for complaints.
+    let due_on = match &assigned_to {
+        Some(_) => Some(default_due(ctx, received_on)?),
+        None => None,
+    };
     let conn = ctx.store.conn();
     let missing = |what: &'static str| AppError::NotFound { what };
     if let Some(p) = &d.person_id {
@@ -243,7 +249,7 @@ pub fn receive(ctx: &mut Ctx<'_>, d: &ComplaintDraft) -> Result<String> {
             answered_at: None,
             closed_at: None,
             assigned_unit: None,
-            due_on: None,
+            due_on,
             followup_on: None,
             satisfaction: None,
             followup_note: None,
@@ -348,6 +354,13 @@ fn complaint_step(
     })
 }
 
+/// The day a complaint received on `received_on` is due by the office's time limit
+/// (时限设置 → 投诉办结).
+pub fn default_due(ctx: &Ctx<'_>, received_on: NaiveDate) -> Result<NaiveDate> {
+    let days = super::settings::thresholds(ctx)?.get(Limit::Complaint);
+    Ok(received_on + chrono::Duration::days(days))
+}
+
 /// 交办: names who handles an open complaint (the user name alone).
 pub fn assign(ctx: &mut Ctx<'_>, id: &str, to: &str) -> Result<Complaint> {
     assign_to(
@@ -431,6 +444,9 @@ pub struct FollowUp {
     pub note: String,
     /// Day of the call; `None`: today.
     pub on: Option<NaiveDate>,
+    /// The 答复, for a complaint closed without one recorded before: answered and closed in
+    /// one step. Empty when it was answered already.
+    pub answer: String,
 }
 
 /// 办结: closes an answered complaint for good, with the 回访: the complainant's satisfaction
@@ -471,7 +487,21 @@ pub fn close(ctx: &mut Ctx<'_>, id: &str, f: &FollowUp) -> Result<Complaint> {
         )
         .into());
     }
-    complaint_step(ctx, id, ComplaintEvent::Close, |c, at| {
+    // An open complaint answered on the closing call: the answer and the close are one
+    // write, so a refused close leaves no answer behind.
+    let answer = match current.state {
+        ComplaintState::Open => Some(required_line(Field::Answer, &f.answer, TEXT_MAX)?),
+        _ => None,
+    };
+    let event = match answer {
+        Some(_) => ComplaintEvent::AnswerAndClose,
+        None => ComplaintEvent::Close,
+    };
+    complaint_step(ctx, id, event, |c, at| {
+        if let Some(a) = answer {
+            c.answer = Some(a);
+            c.answered_at = Some(at.to_string());
+        }
         c.closed_at = Some(at.to_string());
         c.followup_on = Some(on);
         c.satisfaction = satisfaction;

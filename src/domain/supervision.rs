@@ -55,6 +55,8 @@ pub enum ComplaintEvent {
     Answer,
     /// 办结
     Close,
+    /// 答复 and 办结 in one step: the answer given on the closing call.
+    AnswerAndClose,
 }
 
 impl ComplaintState {
@@ -96,7 +98,7 @@ impl ComplaintState {
         match (self, event) {
             (S::Open, E::Assign) => Ok(S::Open),
             (S::Open | S::Answered, E::Answer) => Ok(S::Answered),
-            (S::Answered, E::Close) => Ok(S::Closed),
+            (S::Answered, E::Close) | (S::Open, E::AnswerAndClose) => Ok(S::Closed),
             _ => Err(TransitionError {
                 record_key: "record.complaint",
                 from_key: self.label_key(),
@@ -113,6 +115,7 @@ impl ComplaintEvent {
             ComplaintEvent::Assign => "complaint_event.assign",
             ComplaintEvent::Answer => "complaint_event.answer",
             ComplaintEvent::Close => "complaint_event.close",
+            ComplaintEvent::AnswerAndClose => "complaint_event.answer_and_close",
         }
     }
 }
@@ -204,7 +207,12 @@ mod tests {
         assert_eq!(S::Open.apply(E::Answer), Ok(S::Answered));
         assert_eq!(S::Answered.apply(E::Answer), Ok(S::Answered));
         assert_eq!(S::Answered.apply(E::Close), Ok(S::Closed));
-        for e in [E::Assign, E::Answer, E::Close] {
+        assert_eq!(S::Open.apply(E::AnswerAndClose), Ok(S::Closed));
+        assert!(
+            S::Answered.apply(E::AnswerAndClose).is_err(),
+            "an answered complaint is closed, not answered again on closing"
+        );
+        for e in [E::Assign, E::Answer, E::Close, E::AnswerAndClose] {
             assert!(S::Closed.apply(e).is_err(), "closed stays closed: {e:?}");
         }
         for s in ComplaintState::ALL {

@@ -358,6 +358,10 @@ impl App {
                 self.refresh_pending();
             }
             Outcome::Pop => self.pop(),
+            Outcome::PopWith(s) => {
+                self.pop();
+                self.status = Some(s);
+            }
             Outcome::Replace(s) => {
                 self.stack.pop();
                 self.stack.push(s);

@@ -31,6 +31,8 @@ pub enum Outcome {
     Push(Box<dyn Screen>),
     /// Close this screen.
     Pop,
+    /// Close this screen and say what it did in the status line of the one below.
+    PopWith(String),
     /// Swap this screen for another.
     Replace(Box<dyn Screen>),
     /// Ask or tell something; the answer comes back to this screen.

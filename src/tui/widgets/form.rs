@@ -106,6 +106,13 @@ impl FormField {
         f
     }
 
+    /// A password field: typed characters show as dots.
+    pub fn password(id: &'static str, label: &'static str) -> FormField {
+        let mut f = FormField::text(id, label, 128);
+        f.text.masked = true;
+        f
+    }
+
     /// A whole-number field.
     pub fn number(id: &'static str, label: &'static str, min: i64, max: i64) -> FormField {
         let mut f = FormField::base(id, label, FieldKind::Number { min, max });

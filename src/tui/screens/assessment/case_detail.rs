@@ -66,7 +66,6 @@ const STEPS: [(CaseEvent, char, u8, &str); 10] = [
 /// The rows 调查情况 may take on the case page.
 const FINDINGS_ROWS: usize = 3;
 
-const ASK_APPROVE: u32 = 1;
 const ASK_CARD: u32 = 2;
 const ASK_RESUME: u32 = 3;
 
@@ -87,6 +86,8 @@ pub struct CaseDetail {
     /// The permissions the session holds for this case's community, of those its steps need:
     /// a step the session may not take is not offered.
     may: Vec<Permission>,
+    /// A decision by the session's account needs another account's countersignature.
+    countersign: bool,
 }
 
 impl CaseDetail {
@@ -102,6 +103,7 @@ impl CaseDetail {
         let thresholds = settings::thresholds(&ctx).map_err(|e| e.localize(lang))?;
         let next_review = case::next_review(&case, &thresholds);
         let decision = case::decision(&ctx, &case).map_err(|e| e.localize(lang))?;
+        let countersign = case::needs_countersign(&ctx, &case).map_err(|e| e.localize(lang))?;
         let open_categories = case::open_categories(&ctx, &case)
             .map_err(|e| e.localize(lang))?
             .into_iter()
@@ -112,6 +114,7 @@ impl CaseDetail {
             .filter(|p| env.may(*p, &case.community))
             .collect();
         Ok(CaseDetail {
+            countersign,
             may,
             case,
             person_name,
@@ -121,6 +124,16 @@ impl CaseDetail {
             decision,
             open_categories,
         })
+    }
+
+    /// The form of a decision, countersigned by another account when this one may not decide.
+    fn decision_form(&self, env: &mut Env, kind: Kind) -> CaseForm {
+        let f = CaseForm::new(env, &self.case.meta.id, kind);
+        if self.countersign {
+            f.countersigned(env)
+        } else {
+            f
+        }
     }
 
     /// The plan may be adjusted once assessed, until the case ends.
@@ -315,7 +328,10 @@ impl Screen for CaseDetail {
                 Outcome::Push(Box::new(f))
             }
             Action::Step(step::DENY) => {
-                Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Deny)))
+                Outcome::Push(Box::new(self.decision_form(env, Kind::Deny)))
+            }
+            Action::Step(step::APPROVE) => {
+                Outcome::Push(Box::new(self.decision_form(env, Kind::Approve)))
             }
             Action::Step(step::WITHDRAW) => {
                 Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Withdraw)))
@@ -336,11 +352,6 @@ impl Screen for CaseDetail {
                 tf(lang, "cases.ask_resume", &[("name", &name)]),
                 Purpose::Screen(ASK_RESUME),
             )),
-            Action::Step(step::APPROVE) => Outcome::Dialog(Dialog::confirm(
-                t(lang, "cmd.approve").into(),
-                tf(lang, "cases.ask_approve", &[("name", &name)]),
-                Purpose::Screen(ASK_APPROVE),
-            )),
             Action::Step(step::CARD) => Outcome::Dialog(Dialog::confirm(
                 t(lang, "cmd.issue_card").into(),
                 tf(lang, "cases.ask_card", &[("name", &name)]),
@@ -357,9 +368,6 @@ impl Screen for CaseDetail {
         let lang = env.lang;
         let id = self.case.meta.id.clone();
         let result = match answer.purpose {
-            Purpose::Screen(ASK_APPROVE) => env
-                .ctx()
-                .and_then(|mut ctx| case::approve(&mut ctx, &id, "")),
             Purpose::Screen(ASK_CARD) => env
                 .ctx()
                 .and_then(|mut ctx| case::issue_card(&mut ctx, &id)),
@@ -616,6 +624,8 @@ pub enum Kind {
     Survey,
     /// 需求评估
     Assess,
+    /// 认定通过 (认定意见, and the card with it)
+    Approve,
     /// 不予认定 (reason)
     Deny,
     /// 撤销 (reason)
@@ -647,6 +657,9 @@ pub struct CaseForm {
     form: Form,
     /// The person's name, for the stop's confirmation.
     person_name: String,
+    /// The decision is signed by another account at this keyboard (see
+    /// `case::needs_countersign`): its account and password lead the form.
+    countersign: bool,
 }
 
 /// The dialog that confirms a stop.
@@ -656,16 +669,13 @@ impl CaseForm {
     /// The form of step `kind` on case `case_id`.
     pub fn new(env: &mut Env, case_id: &str, kind: Kind) -> CaseForm {
         let fields = match kind {
+            // What the visit found comes first; what the program fills in (the household's
+            // size as the archive knows it, today, the signed-in investigator) comes last, so
+            // a survey as usual is typed without skipping fields.
             Kind::Survey => vec![
-                FormField::date("date", "cases.survey_date").for_field(Field::Date),
-                FormField::text("staff", "cases.survey_staff", 50)
-                    .for_field(Field::Reporter)
-                    .checked(required_text),
                 FormField::text("staff2", "field.second_investigator", 50)
                     .for_field(Field::SecondInvestigator)
                     .checked(required_text),
-                FormField::number("household_size", "field.household_size", 1, HOUSEHOLD_MAX)
-                    .for_field(Field::HouseholdSize),
                 FormField::text("income", "field.income", 16)
                     .for_field(Field::Income)
                     .checked(check_yuan),
@@ -681,15 +691,16 @@ impl CaseForm {
                     .checked(required_text),
                 FormField::text("care", "field.care_situation", 200)
                     .for_field(Field::CareSituation),
+                FormField::number("household_size", "field.household_size", 1, HOUSEHOLD_MAX)
+                    .for_field(Field::HouseholdSize),
+                FormField::date("date", "cases.survey_date").for_field(Field::Date),
+                FormField::text("staff", "cases.survey_staff", 50)
+                    .for_field(Field::Reporter)
+                    .checked(required_text),
             ],
+            // The services assessed come first; the category is chosen for the user from the
+            // person's recorded assistance status (see `preset_category`).
             Kind::Assess => vec![
-                FormField::choice(
-                    "category",
-                    "field.category",
-                    options(ListKind::RecipientCategory, env),
-                    false,
-                )
-                .for_field(Field::Category),
                 FormField::multi(
                     "needs",
                     "field.needs",
@@ -702,12 +713,23 @@ impl CaseForm {
                 )
                 .for_field(Field::Needs),
                 FormField::choice(
+                    "category",
+                    "field.category",
+                    options(ListKind::RecipientCategory, env),
+                    false,
+                )
+                .for_field(Field::Category),
+                FormField::choice(
                     "self_care",
                     "field.self_care",
                     options(ListKind::SelfCare, env),
                     true,
                 )
                 .for_field(Field::SelfCare),
+            ],
+            Kind::Approve => vec![
+                FormField::text("note", "cases.decision_note", 1000).for_field(Field::Note),
+                FormField::yes_no("card", "cases.with_card"),
             ],
             Kind::Deny | Kind::Withdraw => {
                 vec![FormField::text("reason", "field.reason", 200)
@@ -777,6 +799,8 @@ impl CaseForm {
                 if let Some(u) = &user {
                     form.set_value("staff", u);
                 }
+                let size = household_size(env, case_id);
+                form.set_value("household_size", &size.to_string());
             }
             Kind::Review => {
                 form.set_value("date", &today_text);
@@ -786,6 +810,8 @@ impl CaseForm {
             }
             Kind::Suspend => form.set_value("from", &today_text),
             Kind::Stop => form.set_value("date", &today_text),
+            // The plan issues the card with the decision; the approver may leave it for later.
+            Kind::Approve => form.set_yes("card", true),
             _ => {}
         }
         form.mark_saved();
@@ -794,7 +820,45 @@ impl CaseForm {
             kind,
             form,
             person_name: String::new(),
+            countersign: false,
         }
+    }
+
+    /// The decision is signed by another account: its account and password come first.
+    pub fn countersigned(mut self, env: &Env) -> CaseForm {
+        let mut fields = vec![
+            FormField::text("approver", "cases.approver_account", 64).for_field(Field::Approver),
+            FormField::password("password", "cases.approver_password"),
+        ];
+        fields.append(&mut self.form.fields);
+        let mut form = Form::new(fields);
+        form.today = env.clock.today();
+        if self.kind == Kind::Approve {
+            form.set_yes("card", true);
+        }
+        form.mark_saved();
+        self.form = form;
+        self.countersign = true;
+        self
+    }
+
+    /// Runs the decision `act` as the session's account, or as the countersigning approver
+    /// whose password the form holds (wiped from the form whatever the answer).
+    fn decide<T>(
+        &mut self,
+        env: &mut Env,
+        act: impl FnOnce(&mut crate::app::Ctx<'_>) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        if !self.countersign {
+            return env.ctx().and_then(|mut ctx| act(&mut ctx));
+        }
+        let approver = self.form.value("approver");
+        let password = zeroize::Zeroizing::new(self.form.value("password"));
+        self.form.set_value("password", "");
+        let id = self.case_id.clone();
+        env.ctx().and_then(|mut ctx| {
+            crate::app::auth::countersigned(&mut ctx, &approver, password, &id, act)
+        })
     }
 
     /// Names the person in the stop's confirmation.
@@ -848,8 +912,23 @@ impl CaseForm {
                     housing: f.choice("housing"),
                     care: f.value("care"),
                 };
-                env.ctx()
-                    .and_then(|mut ctx| case::survey(&mut ctx, &id, &s))
+                let saved = env
+                    .ctx()
+                    .and_then(|mut ctx| case::survey(&mut ctx, &id, &s));
+                // The needs assessment is made on the same visit: its form follows at once.
+                if let Ok(c) = &saved {
+                    if c.state.apply(CaseEvent::Assess).is_ok() {
+                        self.form.mark_saved();
+                        let mut next = CaseForm::new(env, &id, Kind::Assess);
+                        let open = env
+                            .ctx()
+                            .and_then(|ctx| case::open_categories(&ctx, c))
+                            .unwrap_or_default();
+                        next.preset_category(open.first().copied());
+                        return Outcome::Replace(Box::new(next));
+                    }
+                }
+                saved
             }
             Kind::Assess => {
                 let a = case::Assessment {
@@ -860,9 +939,46 @@ impl CaseForm {
                 env.ctx()
                     .and_then(|mut ctx| case::assess(&mut ctx, &id, &a))
             }
+            Kind::Approve => {
+                let note = f.value("note");
+                let card = f.yes("card");
+                let done = self.decide(env, |ctx| {
+                    let approved = case::approve(ctx, &id, &note)?;
+                    // The decision stands even when the card cannot be issued now: it is
+                    // issued later with C, and the refusal says why.
+                    Ok(if card {
+                        (approved, Some(case::issue_card(ctx, &id)))
+                    } else {
+                        (approved, None)
+                    })
+                });
+                return match done {
+                    Ok((_, Some(Ok(c)))) => {
+                        self.form.mark_saved();
+                        Outcome::PopWith(tf(
+                            lang,
+                            "cases.approved_with_card",
+                            &[("card", c.card_no.as_deref().unwrap_or_default())],
+                        ))
+                    }
+                    Ok((_, Some(Err(e)))) => {
+                        self.form.mark_saved();
+                        Outcome::PopWith(tf(
+                            lang,
+                            "cases.card_failed",
+                            &[("reason", &e.localize(lang))],
+                        ))
+                    }
+                    Ok((c, None)) => {
+                        self.form.mark_saved();
+                        Outcome::PopWith(t(lang, c.state.label_key()).to_string())
+                    }
+                    Err(e) => self.finish(Err(e), env),
+                };
+            }
             Kind::Deny => {
                 let r = f.value("reason");
-                env.ctx().and_then(|mut ctx| case::deny(&mut ctx, &id, &r))
+                self.decide(env, |ctx| case::deny(ctx, &id, &r))
             }
             Kind::Withdraw => {
                 let r = f.value("reason");
@@ -949,12 +1065,20 @@ impl FormPage for CaseForm {
         let key = match self.kind {
             Kind::Survey => "cmd.survey",
             Kind::Assess => "cmd.assess",
+            Kind::Approve => "cmd.approve",
             Kind::Deny => "cmd.deny",
             Kind::Withdraw => "cmd.withdraw",
             Kind::Review => "cmd.review",
             Kind::Suspend => "cmd.suspend",
             Kind::Stop => "cmd.stop",
         };
+        if self.countersign {
+            return tf(
+                env.lang,
+                "cases.countersign_title",
+                &[("step", t(env.lang, key))],
+            );
+        }
         t(env.lang, key).to_string()
     }
 
@@ -979,6 +1103,19 @@ impl FormPage for CaseForm {
         let result = env.ctx().and_then(|mut ctx| case::stop(&mut ctx, &id, &s));
         self.finish(result, env)
     }
+}
+
+/// How many live in the household of the case's person as the archive records it; one
+/// (the person alone) when they are in no household.
+fn household_size(env: &mut Env, case_id: &str) -> usize {
+    env.ctx()
+        .and_then(|ctx| {
+            let c = case::get(&ctx, case_id)?;
+            crate::app::household::of_person(&ctx, &c.person_id)
+        })
+        .ok()
+        .flatten()
+        .map_or(1, |(_, members)| members.len().max(1))
 }
 
 fn check_yuan(v: &str, _: NaiveDate) -> Result<(), ValidationError> {

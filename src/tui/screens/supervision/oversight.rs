@@ -207,13 +207,10 @@ impl Screen for SupervisionScreen {
                 None => Outcome::None,
             },
             (Action::Step(1), TAB_COMPLAINTS) => match self.selected_complaint() {
-                Some(c) if c.state == ComplaintState::Answered => {
-                    Outcome::Push(Box::new(SupervisionForm::close(c, env)))
-                }
                 Some(c) if c.state == ComplaintState::Closed => {
                     Outcome::Status(t(lang, "supervision.already_closed").to_string())
                 }
-                Some(_) => Outcome::Status(t(lang, "supervision.answer_first").to_string()),
+                Some(c) => Outcome::Push(Box::new(SupervisionForm::close(c, env))),
                 None => Outcome::None,
             },
             (Action::Step(2), TAB_COMPLAINTS) => match self.selected_complaint() {
@@ -479,18 +476,18 @@ impl SupervisionForm {
 
     /// A complaint or objection received.
     pub fn complaint(env: &mut Env) -> SupervisionForm {
+        // What the caller says comes first, as it is written down during the call; then whom
+        // it is handed to (交办, due within the office's limit); what is chosen for the user
+        // (community, channel, today) last.
         let form = Form::new(vec![
-            FormField::choice("community", "field.community", communities(env), false)
-                .for_field(Field::Community),
-            FormField::choice(
-                "channel",
-                "field.channel",
-                options(ListKind::ComplaintChannel, env),
-                false,
-            )
-            .for_field(Field::Channel),
-            FormField::date("date", "supervision.col_received").for_field(Field::Date),
             FormField::text("complainant", "supervision.complainant", 50).for_field(Field::Name),
+            FormField::text("content", "field.content", 2000).for_field(Field::Content),
+            FormField::text("person", "field.person_concerned", 50)
+                .for_field(Field::PersonConcerned),
+            FormField::text("assigned_to", "supervision.assigned_to", 50)
+                .for_field(Field::Username),
+            FormField::date("service_day", "field.service_concerned")
+                .for_field(Field::ServiceConcerned),
             FormField::choice(
                 "provider",
                 "supervision.about_provider",
@@ -498,13 +495,16 @@ impl SupervisionForm {
                 true,
             )
             .for_field(Field::Provider),
-            FormField::text("content", "field.content", 2000).for_field(Field::Content),
-            FormField::text("person", "field.person_concerned", 50)
-                .for_field(Field::PersonConcerned),
-            FormField::date("service_day", "field.service_concerned")
-                .for_field(Field::ServiceConcerned),
-            FormField::text("assigned_to", "supervision.assigned_to", 50)
-                .for_field(Field::Username),
+            FormField::choice(
+                "channel",
+                "field.channel",
+                options(ListKind::ComplaintChannel, env),
+                false,
+            )
+            .for_field(Field::Channel),
+            FormField::choice("community", "field.community", communities(env), false)
+                .for_field(Field::Community),
+            FormField::date("date", "supervision.col_received").for_field(Field::Date),
         ]);
         let mut f = SupervisionForm::with(Kind::Complaint, form, env);
         f.form
@@ -535,7 +535,13 @@ impl SupervisionForm {
         if let Some(u) = &c.assigned_unit {
             form.set_choice("unit", u);
         }
-        if let Some(d) = c.due_on {
+        // The office's time limit for complaints unless a day was set before.
+        let due = c.due_on.or_else(|| {
+            env.ctx()
+                .and_then(|ctx| supervision::default_due(&ctx, c.received_on))
+                .ok()
+        });
+        if let Some(d) = due {
             form.set_value("due", &d.format("%Y-%m-%d").to_string());
         }
         let mut f = SupervisionForm::with(Kind::Assign(c.meta.id.clone()), form, env);
@@ -550,8 +556,12 @@ impl SupervisionForm {
             .iter()
             .map(|s| (s.code().to_string(), t(lang, s.label_key()).to_string()))
             .collect();
+        let mut fields = vec![FormField::info("content", "field.content")];
+        // Not answered yet: the answer is given on the closing call, in the same step.
+        if c.state == ComplaintState::Open {
+            fields.push(FormField::text("answer", "field.answer", 2000).for_field(Field::Answer));
+        }
         let mut form = Form::new(vec![
-            FormField::info("content", "field.content"),
             // Nothing is chosen for the complainant: the call asks them (refused when empty,
             // unless the complaint is anonymous).
             FormField::choice("satisfaction", "field.satisfaction", satisfaction, true)
@@ -559,6 +569,8 @@ impl SupervisionForm {
             FormField::text("note", "supervision.followup_note", 2000).for_field(Field::Note),
             FormField::date("on", "supervision.followup_on").for_field(Field::Date),
         ]);
+        fields.append(&mut form.fields);
+        let mut form = Form::new(fields);
         form.set_value("content", &safe(&c.content));
         form.set_value("on", &env.clock.today().format("%Y-%m-%d").to_string());
         let mut f = SupervisionForm::with(Kind::Close(c.meta.id.clone()), form, env);
@@ -735,6 +747,7 @@ impl SupervisionForm {
                     satisfaction: f.choice("satisfaction"),
                     note: f.value("note"),
                     on: date("on"),
+                    answer: f.value("answer"),
                 };
                 let id = id.clone();
                 env.ctx()
