@@ -200,3 +200,49 @@ fn the_lock_out_lasts_as_long_as_the_workstation_sets() {
     login(&mut st, PW, &at(66)).unwrap();
     assert_eq!(auth::idle_minutes(&st.store), 10, "the default, untouched");
 }
+
+#[test]
+fn init_records_the_first_administrators_real_name_and_refuses_a_bad_one() {
+    let init = |dir: &std::path::Path, name: &str| {
+        run(jiuzhu(dir)
+            .args([
+                "init",
+                "--tier",
+                "community",
+                "--org-code",
+                "360104001001",
+                "--org-name",
+                "洪都新村社区",
+                "--admin",
+                "admin",
+                "--admin-name",
+                name,
+            ])
+            .env("JIUZHU_PASSWORD", PW))
+    };
+    let bad = tempfile::tempdir().unwrap();
+    let long = "王".repeat(40);
+    let (rc, _, err) = init(bad.path(), &long);
+    assert_eq!(rc, 1);
+    assert!(err.contains("姓名"), "the field is named: {err}");
+    assert!(
+        !bad.path().join("jiuzhu.db").exists()
+            || rusqlite::Connection::open(bad.path().join("jiuzhu.db"))
+                .unwrap()
+                .query_row("SELECT count(*) FROM users", [], |r| r.get::<_, i64>(0))
+                .map_or(true, |n| n == 0),
+        "nothing half-written"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let (rc, _, err) = init(tmp.path(), "王建国");
+    assert_eq!(rc, 0, "{err}");
+    let shown: String = rusqlite::Connection::open(tmp.path().join("jiuzhu.db"))
+        .unwrap()
+        .query_row(
+            "SELECT display_name FROM users WHERE username = 'admin'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(shown, "王建国");
+}

@@ -114,6 +114,7 @@ mod chain {
                 org_name: "洪都街道".into(),
                 parent: None,
                 admin: "admin".into(),
+                admin_name: String::new(),
                 demo: true,
             };
             let mut store = create_workstation(dir.path(), &db, &params, Vec::new(), &clock).unwrap();

@@ -685,3 +685,46 @@ fn a_complaint_handed_on_receipt_is_due_by_the_limit_and_may_be_answered_on_clos
     );
     assert!(closed.answered_at.is_some());
 }
+
+#[test]
+fn check_finds_a_community_with_two_current_long_term_postings() {
+    let mut ws = with_people(5);
+    let long = |from: u32| PostingRequest {
+        community: C1.into(),
+        from: chrono::NaiveDate::from_ymd_opt(2026, 11, from).unwrap(),
+        to: None,
+        place: "居务公开栏".into(),
+    };
+    let several = |ws: &mut DemoWs| {
+        with_ctx(ws, "demo", |ctx| check::run(ctx).unwrap())
+            .findings
+            .into_iter()
+            .filter(|f| matches!(f, check::Finding::SeveralPostings(..)))
+            .collect::<Vec<_>>()
+    };
+    let first = with_ctx(&mut ws, CW, |ctx| {
+        supervision::post(ctx, &long(1), ListFormat::Html, Lang::ZhCn).unwrap()
+    });
+    with_ctx(&mut ws, CW, |ctx| {
+        supervision::post(ctx, &long(2), ListFormat::Html, Lang::ZhCn).unwrap()
+    });
+    assert!(several(&mut ws).is_empty(), "the reissue ended the first");
+    // As when a second workstation posted the same community's list: the first is current
+    // again beside the second.
+    rusqlite::Connection::open(ws.db())
+        .unwrap()
+        .execute(
+            "UPDATE postings SET replaced_by = NULL WHERE id = ?1",
+            [&first.posting.meta.id],
+        )
+        .unwrap();
+    assert_eq!(
+        several(&mut ws),
+        vec![check::Finding::SeveralPostings(C1.into(), 2)]
+    );
+    // Posting again ends every current one.
+    with_ctx(&mut ws, CW, |ctx| {
+        supervision::post(ctx, &long(3), ListFormat::Html, Lang::ZhCn).unwrap()
+    });
+    assert!(several(&mut ws).is_empty());
+}

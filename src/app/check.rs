@@ -52,6 +52,8 @@ pub enum Finding {
     AccessTailRewritten { seq: i64, witness: Witness },
     /// A unit has more than one current key here (one is the rule): (unit, keys).
     SeveralKeys(String, i64),
+    /// A community has more than one current 长期公示 (one is the rule): (community, postings).
+    SeveralPostings(String, i64),
 }
 
 /// Who knows how far a log reached.
@@ -269,6 +271,11 @@ fn run_in(store: &Store) -> Result<Report> {
         crate::store::documents::broken(conn)?
             .into_iter()
             .map(Finding::DocumentBroken),
+    );
+    report.findings.extend(
+        checks::communities_with_several_postings(conn)?
+            .into_iter()
+            .map(|(c, n)| Finding::SeveralPostings(c, n)),
     );
     let stale = checks::stale_search_rows(conn)?;
     if stale > 0 {

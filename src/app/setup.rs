@@ -8,7 +8,7 @@ use super::auth::{check_strength, hash_password};
 use super::{clock, AppError, Clock, Result};
 use crate::domain::org::{parse_org_code, parse_org_name, OrgKind, OrgTree, OrgUnit, Tier};
 use crate::domain::permission::{Grant, Role};
-use crate::domain::text::required_line;
+use crate::domain::text::{clean_line, required_line};
 use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::store::{access_log, data_dir, orgs, users, workstation, OpenOptions, Store};
 
@@ -20,7 +20,20 @@ pub struct InitParams {
     pub org_name: String,
     pub parent: Option<String>,
     pub admin: String,
+    /// The first administrator's real name, printed where they sign (empty: the username).
+    pub admin_name: String,
     pub demo: bool,
+}
+
+impl InitParams {
+    /// The same parameters with the first administrator's real name, checked.
+    pub fn with_admin_name(
+        mut self,
+        name: &str,
+    ) -> std::result::Result<InitParams, ValidationError> {
+        self.admin_name = clean_line(Field::Name, name, super::users::REAL_NAME_CHARS)?;
+        Ok(self)
+    }
 }
 
 /// Checks a username: 2 to 32 letters, digits, `_`, `-` or `.`.
@@ -126,6 +139,7 @@ pub fn validate_params(
         org_name,
         parent,
         admin,
+        admin_name: String::new(),
         demo,
     })
 }
@@ -144,7 +158,11 @@ pub fn init(
     }
     let admin = NewUser {
         username: params.admin.clone(),
-        display_name: params.admin.clone(),
+        display_name: if params.admin_name.is_empty() {
+            params.admin.clone()
+        } else {
+            params.admin_name.clone()
+        },
         password: admin_password,
         grants: vec![Grant {
             role: Role::Admin,

@@ -102,6 +102,9 @@ pub struct InitArgs {
     /// 首个管理员用户名 / first administrator
     #[arg(long, value_name = "U")]
     pub admin: String,
+    /// 首个管理员实名（打印在需要签名的表格上）/ their real name, printed where they sign
+    #[arg(long = "admin-name", value_name = "NAME", default_value = "")]
+    pub admin_name: String,
     /// 演示/培训工作站 / demo or training workstation
     #[arg(long)]
     pub demo: bool,

@@ -142,7 +142,8 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
                 a.parent.as_deref(),
                 &a.admin,
                 a.demo,
-            )?;
+            )?
+            .with_admin_name(&a.admin_name)?;
             if paths.db.exists() {
                 let store = open_existing(&paths)?;
                 if store.workstation().is_ok() {

@@ -312,6 +312,11 @@ pub fn check_report(
                 "check.several_keys",
                 &[("org", org), ("n", &n.to_string())],
             ),
+            Finding::SeveralPostings(community, n) => tf(
+                lang,
+                "check.several_postings",
+                &[("community", community), ("n", &n.to_string())],
+            ),
             Finding::RecordMismatch(m) => tf(
                 lang,
                 if m.unlogged {

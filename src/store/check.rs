@@ -131,6 +131,18 @@ pub fn chains(conn: &Connection) -> Result<Vec<ChainSummary>> {
     verify_chains(conn)
 }
 
+/// Communities with more than one current 长期公示 (long-term, not replaced): each reissue
+/// closes the one before, so two can only come from two workstations posting one list.
+pub fn communities_with_several_postings(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT community, count(*) FROM postings
+         WHERE long_term = 1 AND replaced_by IS NULL
+         GROUP BY community HAVING count(*) > 1 ORDER BY community",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Persons whose search projection is missing or differs from the record (derived data
 /// edited by hand or left behind by a bug); the index would show them wrongly.
 pub fn stale_search_rows(conn: &Connection) -> Result<i64> {

@@ -102,6 +102,7 @@ pub fn setup(data_dir: &Path, db_path: &Path, clock: &dyn Clock) -> Result<(Stor
         org_name: name,
         parent: Some("360104".into()),
         admin: "demo".into(),
+        admin_name: String::new(),
         demo: true,
     };
     let users = demo_users();

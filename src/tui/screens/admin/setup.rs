@@ -52,6 +52,7 @@ impl SetupWizard {
             FormField::text("org_name", "field.org_name", 40).for_field(Field::OrgName),
             FormField::text("parent", "field.parent_code", 20).for_field(Field::ParentCode),
             FormField::text("admin", "field.username", 32).for_field(Field::Username),
+            FormField::text("admin_name", "users.real_name", 30).for_field(Field::Name),
             password,
             again,
         ]);
@@ -138,7 +139,9 @@ impl FormPage for SetupWizard {
             Some(parent.trim()).filter(|p| !p.is_empty()),
             &self.form.value("admin"),
             false,
-        ) {
+        )
+        .and_then(|p| p.with_admin_name(&self.form.value("admin_name")))
+        {
             Ok(p) => p,
             Err(e) => {
                 self.form.show_error(&e, lang);
