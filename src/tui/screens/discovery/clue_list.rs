@@ -1,4 +1,5 @@
-//! 主动发现: the clue list — newest first, filtered by state, overdue clues marked.
+//! 主动发现: the clue list — newest first, filtered by state, overdue clues marked. A session
+//! whose only step on recorded clues is 受理 opens on the clues waiting for it (已上报).
 
 use ratatui::text::Line;
 
@@ -50,6 +51,16 @@ impl ClueList {
     }
 }
 
+/// The tab of the clues that wait for the session's step: 已上报 for a session that may accept
+/// reports but neither verify nor report (the subdistrict); 全部 for everyone else.
+fn tab_of(env: &Env) -> usize {
+    let only_accepts = env.may_somewhere(Permission::AcceptReport)
+        && !env.may_somewhere(Permission::VerifyClue)
+        && !env.may_somewhere(Permission::ReportClue);
+    let waiting = only_accepts.then_some(ClueState::Reported);
+    FILTERS.iter().position(|f| *f == waiting).unwrap_or(0)
+}
+
 impl ListSpec for Clues {
     type Item = ClueLine;
 
@@ -66,6 +77,10 @@ impl ListSpec for Clues {
                 Some(s) => format!("clues.tab_{}", s.code()),
             })
             .collect()
+    }
+
+    fn first_tab(&self, env: &Env) -> usize {
+        tab_of(env)
     }
 
     fn headers(&self) -> &'static [&'static str] {
