@@ -31,6 +31,17 @@ pub struct Allowed<T> {
     pub may: bool,
 }
 
+impl<T> Allowed<T> {
+    /// `command` when the selected row `current` lets the session act, else nothing.
+    pub fn offer(current: Option<&Allowed<T>>, command: Command) -> Vec<Command> {
+        current
+            .is_some_and(|x| x.may)
+            .then_some(command)
+            .into_iter()
+            .collect()
+    }
+}
+
 /// The name a row is searched by, with what the person list's matcher also knows of it.
 pub struct SearchName {
     /// The person's name.

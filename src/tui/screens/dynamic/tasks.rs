@@ -146,14 +146,10 @@ impl ListSpec for Tasks {
     }
 
     fn extra_commands(&self, current: Option<&Self::Item>) -> Vec<Command> {
-        if !current.is_some_and(|x| x.may) {
-            return Vec::new();
-        }
-        vec![Command::bar(
-            &[Key::ch('d')],
-            Action::Step(0),
-            "cmd.mark_done",
-        )]
+        Allowed::offer(
+            current,
+            Command::bar(&[Key::ch('d')], Action::Step(0), "cmd.mark_done"),
+        )
     }
 
     fn extra(&self, action: Action, current: Option<&Self::Item>, _env: &mut Env) -> Outcome {

@@ -247,14 +247,10 @@ impl ListSpec for Transfers {
     }
 
     fn extra_commands(&self, current: Option<&Self::Item>) -> Vec<Command> {
-        if !current.is_some_and(|x| x.may) {
-            return Vec::new();
-        }
-        vec![Command::bar(
-            &[Key::ch('r')],
-            Action::Step(0),
-            "cmd.receive",
-        )]
+        Allowed::offer(
+            current,
+            Command::bar(&[Key::ch('r')], Action::Step(0), "cmd.receive"),
+        )
     }
 
     fn extra(&self, action: Action, current: Option<&Self::Item>, env: &mut Env) -> Outcome {
