@@ -1362,3 +1362,45 @@ fn long_findings_show_whole_on_the_case_page() {
     let joined: String = s.split_whitespace().collect();
     assert!(joined.contains(findings), "the findings show whole:\n{s}");
 }
+
+/// The clue list opens on the filter the signed-in role acts on: the subdistrict, whose only
+/// step on a clue is 受理, sees the reported clues waiting for it; the information officer, who
+/// verifies and reports, sees them all.
+#[test]
+fn the_clue_list_opens_on_the_clues_waiting_for_the_role() {
+    use common::history::{new_clue, new_person, on};
+    use jiuzhu::tui::screens::discovery::clue_list::ClueList;
+    let mut ws = common::DemoWs::new();
+    let waiting = new_person(&mut ws, "李秀兰", "360104001001");
+    let reported = new_clue(&mut ws, &waiting, "2026-11-20");
+    on(&mut ws, "2026-11-20", "demo", |ctx| {
+        jiuzhu::app::clue::verify(ctx, &reported, true, "属实").unwrap();
+        jiuzhu::app::clue::report(ctx, &reported).unwrap();
+    });
+    let fresh = new_person(&mut ws, "张桂英", "360104001001");
+    new_clue(&mut ws, &fresh, "2026-11-20");
+    let signed_in = |user: &str| {
+        let mut app = App::signed_in(
+            common::screen::env(&ws.db(), Lang::ZhCn),
+            common::demo_session(user),
+        );
+        let tab = ClueList::new(&mut app.env).tab();
+        typed(&mut app, "1");
+        (tab, common::screen::shown(&draw_at(&mut app, 80, 24)))
+    };
+
+    let (tab, screen) = signed_in("subdistrict_caseworker");
+    assert_eq!(tab, 3, "the 已上报 tab:\n{screen}");
+    assert!(screen.contains("李秀兰"), "{screen}");
+    assert!(
+        !screen.contains("张桂英"),
+        "a clue not yet reported: {screen}"
+    );
+
+    let (tab, screen) = signed_in("info_officer");
+    assert_eq!(tab, 0, "全部:\n{screen}");
+    assert!(
+        screen.contains("李秀兰") && screen.contains("张桂英"),
+        "{screen}"
+    );
+}

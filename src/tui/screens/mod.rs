@@ -9,6 +9,7 @@ pub mod dynamic;
 pub mod exchange;
 pub mod form_page;
 pub mod home;
+pub mod list;
 pub mod lock;
 pub mod login;
 pub mod placeholder;

@@ -43,7 +43,7 @@ pub struct FilteredTable {
 }
 
 impl FilteredTable {
-    /// A table with `filters` tabs, starting on tab `filter`.
+    /// A table with `filters` tabs, starting on tab `filter`; with none it draws no tab row.
     pub fn new(filters: usize, filter: usize) -> FilteredTable {
         FilteredTable {
             filter,
@@ -106,9 +106,18 @@ impl FilteredTable {
         (area.height as usize).saturating_sub(4).max(1)
     }
 
+    /// Rows of the page in `area`: one more when there is no tab row.
+    pub fn page_len(&self, area: Rect) -> usize {
+        if self.filters == 0 {
+            (area.height as usize).saturating_sub(3).max(1)
+        } else {
+            Self::page_rows(area)
+        }
+    }
+
     /// The first row of the page that holds the selection.
     pub fn top(&self, area: Rect) -> usize {
-        let rows = Self::page_rows(area);
+        let rows = self.page_len(area);
         (self.selected / rows) * rows
     }
 
@@ -132,14 +141,46 @@ impl FilteredTable {
         flex: usize,
         empty: &str,
     ) {
-        let mut lines = vec![tab_line(tabs, self.filter, &env.theme)];
+        self.render_counted(
+            frame,
+            area,
+            env,
+            tabs,
+            count.map(Some),
+            headers,
+            rows,
+            flex,
+            empty,
+        );
+    }
+
+    /// As [`Self::render`], with no tab row when `tabs` is empty and a blank line in place of
+    /// the count line when `count` is `Ok(None)`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn render_counted(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        env: &Env,
+        tabs: &[String],
+        count: Result<Option<String>, String>,
+        headers: &[String],
+        rows: &[Row],
+        flex: usize,
+        empty: &str,
+    ) {
+        let mut lines = Vec::new();
+        if !tabs.is_empty() {
+            lines.push(tab_line(tabs, self.filter, &env.theme));
+        }
         match count {
             Err(why) => {
                 lines.push(Line::styled(format!("  {why}"), env.theme.error));
                 frame.render_widget(Paragraph::new(lines), area);
                 return;
             }
-            Ok(c) => lines.push(Line::styled(format!("  {c}"), env.theme.hint)),
+            Ok(Some(c)) => lines.push(Line::styled(format!("  {c}"), env.theme.hint)),
+            Ok(None) => lines.push(Line::from("")),
         }
         let cells: Vec<Vec<Line<'static>>> = rows.iter().map(|r| r.cells.clone()).collect();
         let widths = column_widths(headers, &cells, area.width.saturating_sub(3) as usize, flex);

@@ -52,9 +52,9 @@ impl SetupWizard {
             FormField::text("org_name", "field.org_name", 40).for_field(Field::OrgName),
             FormField::text("parent", "field.parent_code", 20).for_field(Field::ParentCode),
             FormField::text("admin", "field.username", 32).for_field(Field::Username),
-            FormField::text("admin_name", "users.real_name", 30).for_field(Field::Name),
             password,
             again,
+            FormField::text("admin_name", "users.real_name", 30).for_field(Field::Name),
         ]);
         form.set_value("admin", "admin");
         form.mark_saved();

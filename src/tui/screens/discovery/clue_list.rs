@@ -1,21 +1,20 @@
-//! 主动发现: the clue list — newest first, filtered by state, overdue clues marked.
+//! 主动发现: the clue list — newest first, filtered by state, overdue clues marked. A session
+//! whose only step on recorded clues is 受理 opens on the clues waiting for it (已上报).
 
-use crossterm::event::KeyCode;
-use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::Frame;
 
 use crate::app::clue::{self, ClueLine};
+use crate::app::AppError;
 use crate::domain::clue::ClueState;
 use crate::domain::permission::Action as Permission;
-use crate::i18n::{t, tf, Localize};
+use crate::i18n::{t, tf, Lang};
 use crate::tui::env::Env;
-use crate::tui::keys::{Action, Command, Key};
 use crate::tui::screens::archive::person_list::PersonList;
 use crate::tui::screens::discovery::clue_detail::ClueDetail;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::list::{ListScreen, ListSpec};
+use crate::tui::screens::Outcome;
 use crate::tui::text::safe;
-use crate::tui::widgets::filtered_table::{days_cell, FilteredTable, Row};
+use crate::tui::widgets::filtered_table::days_cell;
 
 /// Most clues listed at once.
 const MAX_LINES: usize = 2000;
@@ -32,9 +31,10 @@ const FILTERS: [Option<ClueState>; 7] = [
 ];
 
 /// The clue list screen.
-pub struct ClueList {
-    table: FilteredTable,
-    lines: Result<Vec<ClueLine>, String>,
+pub type ClueList = ListScreen<Clues>;
+
+/// The clue list's data.
+pub struct Clues {
     /// The session may record a clue somewhere (else 新增 is not offered).
     may_record: bool,
 }
@@ -42,95 +42,49 @@ pub struct ClueList {
 impl ClueList {
     /// The list of all clues the user may see.
     pub fn new(env: &mut Env) -> ClueList {
-        let mut l = ClueList {
-            table: FilteredTable::new(FILTERS.len(), 0),
-            lines: Ok(Vec::new()),
-            may_record: env.may_somewhere(Permission::RecordClue),
-        };
-        l.reload(env);
-        l
-    }
-
-    fn reload(&mut self, env: &mut Env) {
-        let lang = env.lang;
-        let state = FILTERS[self.table.filter];
-        self.lines = env
-            .ctx()
-            .and_then(|ctx| clue::list(&ctx, state, MAX_LINES))
-            .map_err(|e| e.localize(lang));
-        self.table.clamp(self.lines.as_ref().map_or(0, Vec::len));
+        ListScreen::with(
+            env,
+            Clues {
+                may_record: env.may_somewhere(Permission::RecordClue),
+            },
+        )
     }
 }
 
-impl Screen for ClueList {
-    fn title(&self, env: &Env) -> String {
-        t(env.lang, "clues.title").to_string()
+/// The tab of the clues that wait for the session's step: 已上报 for a session that may accept
+/// reports but neither verify nor report (the subdistrict); 全部 for everyone else.
+fn tab_of(env: &Env) -> usize {
+    let only_accepts = env.may_somewhere(Permission::AcceptReport)
+        && !env.may_somewhere(Permission::VerifyClue)
+        && !env.may_somewhere(Permission::ReportClue);
+    let waiting = only_accepts.then_some(ClueState::Reported);
+    FILTERS.iter().position(|f| *f == waiting).unwrap_or(0)
+}
+
+impl ListSpec for Clues {
+    type Item = ClueLine;
+
+    fn title(&self) -> &'static str {
+        "clues.title"
     }
 
-    fn commands(&self) -> Vec<Command> {
-        let mut c = vec![Command::bar(
-            &[Key::plain(KeyCode::Enter)],
-            Action::Open,
-            "cmd.open",
-        )];
-        if self.may_record {
-            c.push(Command::bar(
-                &[Key::ctrl('n'), Key::ch('n')],
-                Action::New,
-                "cmd.new_clue",
-            ));
-        }
-        c.extend(FilteredTable::commands());
-        c
-    }
-
-    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
-        let n = self.lines.as_ref().map_or(0, Vec::len);
-        match self.table.handle(action, n) {
-            Some(true) => {
-                self.reload(env);
-                return Outcome::None;
-            }
-            Some(false) => return Outcome::None,
-            None => {}
-        }
-        match action {
-            Action::New => Outcome::Push(Box::new(PersonList::picker(env))),
-            Action::Open => {
-                let id = self
-                    .lines
-                    .as_ref()
-                    .ok()
-                    .and_then(|l| l.get(self.table.selected))
-                    .map(|l| l.clue.meta.id.clone());
-                match id.map(|id| ClueDetail::load(env, &id)) {
-                    Some(Ok(d)) => Outcome::Push(Box::new(d)),
-                    Some(Err(msg)) => Outcome::Status(msg),
-                    None => Outcome::None,
-                }
-            }
-            _ => Outcome::None,
-        }
-    }
-
-    fn on_resume(&mut self, env: &mut Env) {
-        self.reload(env);
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        let lang = env.lang;
+    fn tabs(&self) -> Vec<String> {
         // Short tab names, so all seven fit in 80 columns.
-        let tabs: Vec<String> = FILTERS
+        FILTERS
             .iter()
-            .map(|f| {
-                let key = match f {
-                    None => "clues.tab_all".to_string(),
-                    Some(s) => format!("clues.tab_{}", s.code()),
-                };
-                t(lang, &key).to_string()
+            .map(|f| match f {
+                None => "clues.tab_all".to_string(),
+                Some(s) => format!("clues.tab_{}", s.code()),
             })
-            .collect();
-        let headers: Vec<String> = [
+            .collect()
+    }
+
+    fn first_tab(&self, env: &Env) -> usize {
+        tab_of(env)
+    }
+
+    fn headers(&self) -> &'static [&'static str] {
+        &[
             "clues.col_found",
             "clues.col_name",
             "clues.col_community",
@@ -138,47 +92,60 @@ impl Screen for ClueList {
             "clues.col_days",
             "clues.col_difficulty",
         ]
-        .iter()
-        .map(|k| t(lang, k).to_string())
-        .collect();
-        let items: &[ClueLine] = self.lines.as_deref().unwrap_or(&[]);
-        let count = self.lines.as_ref().map_err(Clone::clone).map(|items| {
-            let overdue = items.iter().filter(|l| l.overdue).count();
-            tf(
-                lang,
-                "clues.count",
-                &[
-                    ("n", &items.len().to_string()),
-                    ("overdue", &overdue.to_string()),
-                ],
-            )
-        });
-        let rows: Vec<Row> = items
-            .iter()
-            .skip(self.table.top(area))
-            .take(FilteredTable::rows(area))
-            .map(|l| Row {
-                cells: vec![
-                    Line::from(l.clue.found_on.format("%Y-%m-%d").to_string()),
-                    Line::from(safe(&l.person_name)),
-                    Line::from(safe(env.org_name(&l.clue.community))),
-                    Line::from(t(lang, l.clue.state.label_key()).to_string()),
-                    days_cell(l.days, l.overdue),
-                    Line::from(safe(&l.clue.difficulty)),
-                ],
-                overdue: l.overdue,
-            })
-            .collect();
-        self.table.render(
-            frame,
-            area,
-            env,
-            &tabs,
-            count,
-            &headers,
-            &rows,
-            5,
-            t(lang, "clues.none"),
-        );
+    }
+
+    fn flex(&self) -> usize {
+        5
+    }
+
+    fn empty(&self) -> &'static str {
+        "clues.none"
+    }
+
+    fn load(&mut self, env: &mut Env, tab: usize) -> Result<Vec<ClueLine>, AppError> {
+        let state = FILTERS.get(tab).copied().flatten();
+        env.ctx().and_then(|ctx| clue::list(&ctx, state, MAX_LINES))
+    }
+
+    fn cells(&self, l: &ClueLine, env: &Env) -> Vec<Line<'static>> {
+        vec![
+            Line::from(l.clue.found_on.format("%Y-%m-%d").to_string()),
+            Line::from(safe(&l.person_name)),
+            Line::from(safe(env.org_name(&l.clue.community))),
+            Line::from(t(env.lang, l.clue.state.label_key()).to_string()),
+            days_cell(l.days, l.overdue),
+            Line::from(safe(&l.clue.difficulty)),
+        ]
+    }
+
+    fn overdue(&self, l: &ClueLine) -> bool {
+        l.overdue
+    }
+
+    fn count(&self, shown: &[&ClueLine], lang: Lang) -> Option<String> {
+        let overdue = shown.iter().filter(|l| l.overdue).count();
+        Some(tf(
+            lang,
+            "clues.count",
+            &[
+                ("n", &shown.len().to_string()),
+                ("overdue", &overdue.to_string()),
+            ],
+        ))
+    }
+
+    fn open(&self, l: &ClueLine, env: &mut Env) -> Outcome {
+        match ClueDetail::load(env, &l.clue.meta.id) {
+            Ok(d) => Outcome::Push(Box::new(d)),
+            Err(msg) => Outcome::Status(msg),
+        }
+    }
+
+    fn new_label(&self) -> Option<&'static str> {
+        self.may_record.then_some("cmd.new_clue")
+    }
+
+    fn new_item(&self, env: &mut Env) -> Outcome {
+        Outcome::Push(Box::new(PersonList::picker(env)))
     }
 }

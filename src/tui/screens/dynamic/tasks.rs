@@ -4,9 +4,7 @@
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::text::Line;
 use ratatui::Frame;
 
 use crate::app::clock::show_day;
@@ -15,78 +13,36 @@ use crate::app::AppError;
 use crate::domain::permission::Action as Permission;
 use crate::domain::text::required_line;
 use crate::domain::validation::{Field, ValidationError};
-use crate::i18n::{t, tf, Localize};
+use crate::i18n::{t, tf, Lang, Localize};
 use crate::tui::env::Env;
-use crate::tui::keys::{list_moves, Action, Command, Key};
+use crate::tui::keys::{Action, Command, Key};
 use crate::tui::screens::archive::person_detail::PersonDetail;
+use crate::tui::screens::list::{Allowed, ListScreen, ListSpec};
 use crate::tui::screens::{Outcome, Screen};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::Dialog;
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
-use crate::tui::widgets::table::{column_widths, row_line};
-
-/// Rows moved by PageUp / PageDown.
-const PAGE: usize = 15;
 
 /// The open follow-up tasks.
-pub struct TaskList {
-    lines: Result<Vec<TaskLine>, String>,
+pub type TaskList = ListScreen<Tasks>;
+
+/// The task list's data.
+#[derive(Default)]
+pub struct Tasks {
     counts: OpenCounts,
-    selected: usize,
-    /// For each line, whether the session may mark it done (change its person's record).
-    may_close: Vec<bool>,
 }
 
 impl TaskList {
     /// The open tasks the user may see.
     pub fn new(env: &mut Env) -> TaskList {
-        let mut l = TaskList {
-            lines: Ok(Vec::new()),
-            counts: OpenCounts::default(),
-            selected: 0,
-            may_close: Vec::new(),
-        };
-        l.reload(env);
-        l
+        ListScreen::with(env, Tasks::default())
     }
 
     /// The open tasks with task `id` selected (the inbox opens a task here).
     pub fn at(env: &mut Env, id: &str) -> TaskList {
         let mut l = TaskList::new(env);
-        if let Some(i) = l
-            .lines
-            .as_ref()
-            .ok()
-            .and_then(|v| v.iter().position(|x| x.task.meta.id == id))
-        {
-            l.selected = i;
-        }
+        l.select_where(|x| x.line.task.meta.id == id);
         l
-    }
-
-    fn reload(&mut self, env: &mut Env) {
-        let lang = env.lang;
-        let loaded = env
-            .ctx()
-            .and_then(|ctx| Ok((task::list_open(&ctx)?, task::counts(&ctx)?)));
-        match loaded {
-            Ok((lines, counts)) => {
-                self.lines = Ok(lines);
-                self.counts = counts;
-            }
-            Err(e) => self.lines = Err(e.localize(lang)),
-        }
-        let n = self.lines.as_ref().map_or(0, Vec::len);
-        self.selected = self.selected.min(n.saturating_sub(1));
-        self.may_close = self.lines.as_ref().map_or(Vec::new(), |l| {
-            l.iter()
-                .map(|x| env.may(Permission::EditPerson, &x.task.community))
-                .collect()
-        });
-    }
-
-    fn current(&self) -> Option<&TaskLine> {
-        self.lines.as_ref().ok().and_then(|l| l.get(self.selected))
     }
 }
 
@@ -113,76 +69,16 @@ fn roster_cell(env: &Env, l: &TaskLine) -> String {
     format!("{status} {date}").trim().to_string()
 }
 
-impl Screen for TaskList {
-    fn title(&self, env: &Env) -> String {
-        t(env.lang, "tasks.title").to_string()
+/// Each row carries whether the session may mark it done (change its person's record).
+impl ListSpec for Tasks {
+    type Item = Allowed<TaskLine>;
+
+    fn title(&self) -> &'static str {
+        "tasks.title"
     }
 
-    fn commands(&self) -> Vec<Command> {
-        let mut c = vec![Command::bar(
-            &[Key::plain(KeyCode::Enter)],
-            Action::Open,
-            "cmd.open",
-        )];
-        if self.may_close.get(self.selected).copied().unwrap_or(false) {
-            c.push(Command::bar(
-                &[Key::ch('d')],
-                Action::Step(0),
-                "cmd.mark_done",
-            ));
-        }
-        c.push(Command::bar(
-            &[Key::plain(KeyCode::Esc)],
-            Action::Back,
-            "cmd.back",
-        ));
-        c.extend(list_moves());
-        c
-    }
-
-    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
-        let last = self.lines.as_ref().map_or(0, Vec::len).saturating_sub(1);
-        match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(PAGE),
-            Action::PageDown => self.selected = (self.selected + PAGE).min(last),
-            Action::Open => {
-                let Some(id) = self.current().map(|l| l.task.person_id.clone()) else {
-                    return Outcome::None;
-                };
-                return match PersonDetail::load(env, &id) {
-                    Ok(d) => Outcome::Push(Box::new(d)),
-                    Err(msg) => Outcome::Status(msg),
-                };
-            }
-            Action::Step(0) => {
-                if let Some(l) = self.current() {
-                    return Outcome::Push(Box::new(TaskDone::new(l)));
-                }
-            }
-            _ => {}
-        }
-        Outcome::None
-    }
-
-    fn on_resume(&mut self, env: &mut Env) {
-        self.reload(env);
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        let lang = env.lang;
-        let items = match &self.lines {
-            Err(why) => {
-                frame.render_widget(
-                    Paragraph::new(Line::styled(format!("  {why}"), env.theme.error)),
-                    area,
-                );
-                return;
-            }
-            Ok(items) => items,
-        };
-        let headers: Vec<String> = [
+    fn headers(&self) -> &'static [&'static str] {
+        &[
             "tasks.col_kind",
             "tasks.col_name",
             "tasks.col_community",
@@ -190,35 +86,48 @@ impl Screen for TaskList {
             "tasks.col_since",
             "tasks.col_case",
         ]
-        .iter()
-        .map(|k| t(lang, k).to_string())
-        .collect();
-        let rows = (area.height as usize).saturating_sub(3).max(1);
-        let top = (self.selected / rows) * rows;
-        let cells: Vec<Vec<Line<'static>>> = items
-            .iter()
-            .skip(top)
-            .take(rows)
-            .map(|l| {
-                vec![
-                    Line::from(t(lang, l.task.kind.label_key()).to_string()),
-                    Line::from(safe(&l.person_name)),
-                    Line::from(safe(env.org_name(&l.task.community))),
-                    Line::from(roster_cell(env, l)),
-                    Line::from(made_on(&l.task.meta.created_at)),
-                    Line::from(if l.task.case_id.is_some() {
-                        t(lang, "tasks.has_case").to_string()
-                    } else {
-                        "-".to_string()
-                    }),
-                ]
+    }
+
+    fn flex(&self) -> usize {
+        2
+    }
+
+    fn empty(&self) -> &'static str {
+        "tasks.none"
+    }
+
+    fn load(&mut self, env: &mut Env, _tab: usize) -> Result<Vec<Self::Item>, AppError> {
+        let (lines, counts) = env
+            .ctx()
+            .and_then(|ctx| Ok((task::list_open(&ctx)?, task::counts(&ctx)?)))?;
+        self.counts = counts;
+        Ok(lines
+            .into_iter()
+            .map(|line| Allowed {
+                may: env.may(Permission::EditPerson, &line.task.community),
+                line,
             })
-            .collect();
-        let widths = column_widths(&headers, &cells, area.width.saturating_sub(3) as usize, 2);
-        let header_cells: Vec<Line<'_>> = headers.iter().map(|h| Line::from(h.as_str())).collect();
-        let mut header = row_line(&header_cells, &widths, env.theme.label);
-        header.spans.insert(0, Span::raw("  "));
-        let count = tf(
+            .collect())
+    }
+
+    fn cells(&self, x: &Self::Item, env: &Env) -> Vec<Line<'static>> {
+        let l = &x.line;
+        vec![
+            Line::from(t(env.lang, l.task.kind.label_key()).to_string()),
+            Line::from(safe(&l.person_name)),
+            Line::from(safe(env.org_name(&l.task.community))),
+            Line::from(roster_cell(env, l)),
+            Line::from(made_on(&l.task.meta.created_at)),
+            Line::from(if l.task.case_id.is_some() {
+                t(env.lang, "tasks.has_case").to_string()
+            } else {
+                "-".to_string()
+            }),
+        ]
+    }
+
+    fn count(&self, _shown: &[&Self::Item], lang: Lang) -> Option<String> {
+        Some(tf(
             lang,
             "tasks.count",
             &[
@@ -226,33 +135,28 @@ impl Screen for TaskList {
                 ("visits", &self.counts.visits.to_string()),
                 ("reviews", &self.counts.reviews.to_string()),
             ],
-        );
-        let mut lines = vec![Line::styled(format!("  {count}"), env.theme.hint), header];
-        for (n, row) in cells.iter().enumerate() {
-            let selected = top + n == self.selected;
-            let style = if selected {
-                env.theme.selected
-            } else {
-                Style::default()
-            };
-            let mut l = row_line(row, &widths, style);
-            l.spans.insert(
-                0,
-                Span::raw(if selected {
-                    format!("{} ", env.symbols.marker)
-                } else {
-                    "  ".into()
-                }),
-            );
-            lines.push(l);
+        ))
+    }
+
+    fn open(&self, x: &Self::Item, env: &mut Env) -> Outcome {
+        match PersonDetail::load(env, &x.line.task.person_id) {
+            Ok(d) => Outcome::Push(Box::new(d)),
+            Err(msg) => Outcome::Status(msg),
         }
-        if items.is_empty() {
-            lines.push(Line::styled(
-                format!("  {}", t(lang, "tasks.none")),
-                env.theme.hint,
-            ));
+    }
+
+    fn extra_commands(&self, current: Option<&Self::Item>) -> Vec<Command> {
+        Allowed::offer(
+            current,
+            Command::bar(&[Key::ch('d')], Action::Step(0), "cmd.mark_done"),
+        )
+    }
+
+    fn extra(&self, action: Action, current: Option<&Self::Item>, _env: &mut Env) -> Outcome {
+        match (action, current) {
+            (Action::Step(0), Some(x)) => Outcome::Push(Box::new(TaskDone::new(&x.line))),
+            _ => Outcome::None,
         }
-        frame.render_widget(Paragraph::new(lines), area);
     }
 }
 

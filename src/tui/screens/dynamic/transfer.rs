@@ -3,11 +3,8 @@
 //! them and numbers the person in its archive.
 
 use chrono::NaiveDate;
-use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::text::Line;
 use ratatui::Frame;
 
 use crate::app::clock::show_instant;
@@ -19,22 +16,20 @@ use crate::domain::person::Person;
 use crate::domain::text::required_line;
 use crate::domain::transfer::TransferState;
 use crate::domain::validation::{Field, ValidationError};
-use crate::i18n::{t, tf, Localize};
+use crate::i18n::{t, tf, Lang, Localize};
 use crate::tui::env::Env;
-use crate::tui::keys::{list_moves, Action, Command, Key};
+use crate::tui::keys::{Action, Command, Key};
 use crate::tui::screens::archive::person_detail::PersonDetail;
+use crate::tui::screens::list::{Allowed, ListScreen, ListSpec};
 use crate::tui::screens::{Outcome, Screen};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
-use crate::tui::widgets::table::{column_widths, row_line};
 
 /// Dialog tag: confirm the transfer.
 const ASK_SEND: u32 = 1;
 /// Dialog tag: confirm the receipt.
 const ASK_RECEIVE: u32 = 2;
-/// Rows moved by PageUp / PageDown.
-const PAGE: usize = 15;
 
 fn required_reason(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
     required_line(Field::Reason, v, REASON_MAX).map(|_| ())
@@ -166,133 +161,135 @@ impl Screen for TransferForm {
 }
 
 /// 迁移接收: transfers sent from or to the communities the user may see, pending first.
-pub struct TransferList {
-    lines: Result<Vec<TransferLine>, String>,
-    selected: usize,
-    /// For each line, whether the session may receive it (change records of the community it
-    /// goes to): 接收 is offered only then.
-    may_receive: Vec<bool>,
-}
+pub type TransferList = ListScreen<Transfers>;
+
+/// The transfer list's data: each row carries whether the session may receive it (change
+/// records of the community it goes to); 接收 is offered only then.
+pub struct Transfers;
 
 impl TransferList {
     /// The list, loaded now.
     pub fn new(env: &mut Env) -> TransferList {
-        let mut l = TransferList {
-            lines: Ok(Vec::new()),
-            selected: 0,
-            may_receive: Vec::new(),
-        };
-        l.reload(env);
-        l
-    }
-
-    fn reload(&mut self, env: &mut Env) {
-        let lang = env.lang;
-        self.lines = env
-            .ctx()
-            .and_then(|ctx| person::transfers(&ctx))
-            .map_err(|e| e.localize(lang));
-        let n = self.lines.as_ref().map_or(0, Vec::len);
-        self.selected = self.selected.min(n.saturating_sub(1));
-        self.may_receive = self.lines.as_ref().map_or(Vec::new(), |l| {
-            l.iter()
-                .map(|x| env.may(Permission::EditPerson, &x.transfer.to_community))
-                .collect()
-        });
-    }
-
-    fn current(&self) -> Option<&TransferLine> {
-        self.lines.as_ref().ok().and_then(|l| l.get(self.selected))
+        ListScreen::with(env, Transfers)
     }
 }
 
-impl Screen for TransferList {
-    fn title(&self, env: &Env) -> String {
-        t(env.lang, "transfers.list_title").to_string()
+impl ListSpec for Transfers {
+    type Item = Allowed<TransferLine>;
+
+    fn title(&self) -> &'static str {
+        "transfers.list_title"
     }
 
-    fn commands(&self) -> Vec<Command> {
-        let mut c = vec![Command::bar(
-            &[Key::plain(KeyCode::Enter)],
-            Action::Open,
-            "cmd.open",
-        )];
-        if self
-            .may_receive
-            .get(self.selected)
-            .copied()
-            .unwrap_or(false)
-        {
-            c.push(Command::bar(
-                &[Key::ch('r')],
-                Action::Step(0),
-                "cmd.receive",
-            ));
+    fn headers(&self) -> &'static [&'static str] {
+        &[
+            "transfers.col_state",
+            "transfers.col_name",
+            "transfers.col_from",
+            "transfers.col_to",
+            "transfers.col_sent",
+            "transfers.col_reason",
+        ]
+    }
+
+    fn flex(&self) -> usize {
+        5
+    }
+
+    fn empty(&self) -> &'static str {
+        "transfers.none"
+    }
+
+    fn load(&mut self, env: &mut Env, _tab: usize) -> Result<Vec<Self::Item>, AppError> {
+        let lines = env.ctx().and_then(|ctx| person::transfers(&ctx))?;
+        Ok(lines
+            .into_iter()
+            .map(|line| Allowed {
+                may: env.may(Permission::EditPerson, &line.transfer.to_community),
+                line,
+            })
+            .collect())
+    }
+
+    fn cells(&self, x: &Self::Item, env: &Env) -> Vec<Line<'static>> {
+        let (l, lang) = (&x.line, env.lang);
+        let tr = &l.transfer;
+        vec![
+            Line::from(t(lang, tr.state.label_key()).to_string()),
+            Line::from(safe(&l.person_name)),
+            Line::from(safe(env.org_name(&tr.from_community))),
+            Line::from(safe(env.org_name(&tr.to_community))),
+            Line::from(show_instant(&tr.sent_at)),
+            Line::from(safe(&tr.reason)),
+        ]
+    }
+
+    fn count(&self, shown: &[&Self::Item], lang: Lang) -> Option<String> {
+        let pending = shown
+            .iter()
+            .filter(|x| x.line.transfer.state == TransferState::Pending)
+            .count();
+        Some(tf(
+            lang,
+            "transfers.count",
+            &[
+                ("pending", &pending.to_string()),
+                ("n", &shown.len().to_string()),
+            ],
+        ))
+    }
+
+    fn open(&self, x: &Self::Item, env: &mut Env) -> Outcome {
+        match PersonDetail::load(env, &x.line.transfer.person_id) {
+            Ok(d) => Outcome::Push(Box::new(d)),
+            Err(msg) => Outcome::Status(msg),
         }
-        c.push(Command::bar(
-            &[Key::plain(KeyCode::Esc)],
-            Action::Back,
-            "cmd.back",
-        ));
-        c.extend(list_moves());
-        c
     }
 
-    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+    fn extra_commands(&self, current: Option<&Self::Item>) -> Vec<Command> {
+        Allowed::offer(
+            current,
+            Command::bar(&[Key::ch('r')], Action::Step(0), "cmd.receive"),
+        )
+    }
+
+    fn extra(&self, action: Action, current: Option<&Self::Item>, env: &mut Env) -> Outcome {
         let lang = env.lang;
-        let last = self.lines.as_ref().map_or(0, Vec::len).saturating_sub(1);
-        match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(PAGE),
-            Action::PageDown => self.selected = (self.selected + PAGE).min(last),
-            Action::Open => {
-                let Some(id) = self.current().map(|l| l.transfer.person_id.clone()) else {
-                    return Outcome::None;
-                };
-                return match PersonDetail::load(env, &id) {
-                    Ok(d) => Outcome::Push(Box::new(d)),
-                    Err(msg) => Outcome::Status(msg),
-                };
-            }
-            Action::Step(0) => {
-                if let Some(l) = self.current() {
-                    return Outcome::Dialog(Dialog::confirm(
-                        t(lang, "transfers.receive_title").to_string(),
-                        tf(
-                            lang,
-                            "transfers.ask_receive",
-                            &[
-                                ("name", &safe(&l.person_name)),
-                                ("to", &safe(env.org_name(&l.transfer.to_community))),
-                            ],
-                        ),
-                        Purpose::Screen(ASK_RECEIVE),
-                    ));
-                }
-            }
-            _ => {}
-        }
-        Outcome::None
-    }
-
-    fn on_answer(&mut self, answer: Answer, env: &mut Env) -> Outcome {
-        if answer.purpose != Purpose::Screen(ASK_RECEIVE) || !answer.yes {
-            return Outcome::None;
-        }
-        let lang = env.lang;
-        let Some((id, name)) = self
-            .current()
-            .map(|l| (l.transfer.meta.id.clone(), l.person_name.clone()))
-        else {
+        let (Action::Step(0), Some(x)) = (action, current) else {
             return Outcome::None;
         };
+        let l = &x.line;
+        Outcome::Dialog(Dialog::confirm(
+            t(lang, "transfers.receive_title").to_string(),
+            tf(
+                lang,
+                "transfers.ask_receive",
+                &[
+                    ("name", &safe(&l.person_name)),
+                    ("to", &safe(env.org_name(&l.transfer.to_community))),
+                ],
+            ),
+            Purpose::Screen(ASK_RECEIVE),
+        ))
+    }
+
+    fn on_answer(
+        &self,
+        answer: Answer,
+        current: Option<&Self::Item>,
+        env: &mut Env,
+    ) -> Option<Outcome> {
+        if answer.purpose != Purpose::Screen(ASK_RECEIVE) || !answer.yes {
+            return None;
+        }
+        let lang = env.lang;
+        let (id, name) =
+            current.map(|x| (x.line.transfer.meta.id.clone(), x.line.person_name.clone()))?;
         let result = env
             .ctx()
             .and_then(|mut ctx| person::receive_transfer(&mut ctx, &id));
-        match result {
+        Some(match result {
             Ok(t_) => {
-                self.reload(env);
                 env.reload_index();
                 let text = match &t_.new_service_no {
                     Some(no) => tf(
@@ -315,89 +312,6 @@ impl Screen for TransferList {
                 t(lang, "dialog.error_title").to_string(),
                 e.localize(lang),
             )),
-        }
-    }
-
-    fn on_resume(&mut self, env: &mut Env) {
-        self.reload(env);
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        let lang = env.lang;
-        let items = match &self.lines {
-            Err(why) => {
-                frame.render_widget(
-                    Paragraph::new(Line::styled(format!("  {why}"), env.theme.error)),
-                    area,
-                );
-                return;
-            }
-            Ok(items) => items,
-        };
-        let headers: Vec<String> = [
-            "transfers.col_state",
-            "transfers.col_name",
-            "transfers.col_from",
-            "transfers.col_to",
-            "transfers.col_sent",
-            "transfers.col_reason",
-        ]
-        .iter()
-        .map(|k| t(lang, k).to_string())
-        .collect();
-        let rows = (area.height as usize).saturating_sub(3).max(1);
-        let top = (self.selected / rows) * rows;
-        let cells: Vec<Vec<Line<'static>>> = items
-            .iter()
-            .skip(top)
-            .take(rows)
-            .map(|l| {
-                let tr = &l.transfer;
-                vec![
-                    Line::from(t(lang, tr.state.label_key()).to_string()),
-                    Line::from(safe(&l.person_name)),
-                    Line::from(safe(env.org_name(&tr.from_community))),
-                    Line::from(safe(env.org_name(&tr.to_community))),
-                    Line::from(show_instant(&tr.sent_at)),
-                    Line::from(safe(&tr.reason)),
-                ]
-            })
-            .collect();
-        let widths = column_widths(&headers, &cells, area.width.saturating_sub(3) as usize, 5);
-        let header_cells: Vec<Line<'_>> = headers.iter().map(|h| Line::from(h.as_str())).collect();
-        let mut header = row_line(&header_cells, &widths, env.theme.label);
-        header.spans.insert(0, Span::raw("  "));
-        let pending = items
-            .iter()
-            .filter(|l| l.transfer.state == TransferState::Pending)
-            .count();
-        let count = tf(
-            lang,
-            "transfers.count",
-            &[
-                ("pending", &pending.to_string()),
-                ("n", &items.len().to_string()),
-            ],
-        );
-        let mut lines = vec![Line::styled(format!("  {count}"), env.theme.hint), header];
-        for (n, row) in cells.iter().enumerate() {
-            let selected = top + n == self.selected;
-            let style = if selected {
-                env.theme.selected
-            } else {
-                Style::default()
-            };
-            let mut l = row_line(row, &widths, style);
-            let marker = if selected { env.symbols.marker } else { " " };
-            l.spans.insert(0, Span::raw(format!("{marker} ")));
-            lines.push(l);
-        }
-        if items.is_empty() {
-            lines.push(Line::styled(
-                format!("  {}", t(lang, "transfers.none")),
-                env.theme.hint,
-            ));
-        }
-        frame.render_widget(Paragraph::new(lines), area);
+        })
     }
 }

@@ -3,9 +3,7 @@
 use chrono::NaiveDate;
 use crossterm::event::KeyCode;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::text::Line;
 use ratatui::Frame;
 
 use crate::app::{provider, AppError};
@@ -14,87 +12,165 @@ use crate::domain::permission::Action as Permission;
 use crate::domain::provider::{Provider, ProviderDraft};
 use crate::domain::text::required_line;
 use crate::domain::validation::{Field, ValidationError};
-use crate::i18n::{t, tf, Localize};
+use crate::i18n::{t, tf, Lang, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
+use crate::tui::screens::list::{Allowed, ListScreen, ListSpec};
 use crate::tui::screens::{Outcome, Screen};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::Dialog;
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
-use crate::tui::widgets::table::{column_widths, row_line};
 
 /// The provider list.
-pub struct ProviderList {
-    items: Result<Vec<Provider>, String>,
-    selected: usize,
-    /// Whether the session may register providers at all, and change each one listed (its
-    /// area must be within the session's reach): only those commands are offered.
+pub type ProviderList = ListScreen<Providers>;
+
+/// The provider list's data: whether the session may register providers at all; each row
+/// carries whether it may change that one (its area must be within the session's reach). Only
+/// those commands are offered.
+pub struct Providers {
     may_add: bool,
-    may_edit: Vec<bool>,
     /// The session may read persons, and so print a provider's name list.
     may_list: bool,
 }
 
+/// 名单: print the selected provider's name list.
+const STEP_NAME_LIST: u8 = 1;
+
 impl ProviderList {
     /// Every provider.
     pub fn new(env: &mut Env) -> ProviderList {
-        let mut l = ProviderList {
-            items: Ok(Vec::new()),
-            selected: 0,
+        let spec = Providers {
             may_add: env.may_somewhere(Permission::ManageProviders),
-            may_edit: Vec::new(),
             may_list: env.may_somewhere(Permission::ViewPerson),
         };
-        l.reload(env);
-        l
-    }
-
-    fn reload(&mut self, env: &mut Env) {
-        let lang = env.lang;
-        self.items = env
-            .ctx()
-            .and_then(|ctx| provider::list(&ctx))
-            .map_err(|e| e.localize(lang));
-        let n = self.items.as_ref().map_or(0, Vec::len);
-        self.selected = self.selected.min(n.saturating_sub(1));
-        self.may_edit = self.items.as_ref().map_or(Vec::new(), |l| {
-            l.iter()
-                .map(|p| env.may(Permission::ManageProviders, &p.area))
-                .collect()
-        });
+        ListScreen::with(env, spec)
     }
 }
 
-impl Screen for ProviderList {
-    fn title(&self, env: &Env) -> String {
-        t(env.lang, "providers.title").to_string()
+impl ListSpec for Providers {
+    type Item = Allowed<Provider>;
+
+    fn title(&self) -> &'static str {
+        "providers.title"
     }
 
-    fn commands(&self) -> Vec<Command> {
-        let mut c = Vec::new();
-        if self.may_edit.get(self.selected).copied().unwrap_or(false) {
-            c.push(Command::bar(
+    fn headers(&self) -> &'static [&'static str] {
+        &[
+            "field.provider_name",
+            "field.provider_kind",
+            "providers.col_area",
+            "providers.col_items",
+            "providers.col_active",
+        ]
+    }
+
+    fn flex(&self) -> usize {
+        1
+    }
+
+    fn empty(&self) -> &'static str {
+        "providers.none"
+    }
+
+    fn load(&mut self, env: &mut Env, _tab: usize) -> Result<Vec<Self::Item>, AppError> {
+        let items = env.ctx().and_then(|ctx| provider::list(&ctx))?;
+        Ok(items
+            .into_iter()
+            .map(|line| Allowed {
+                may: env.may(Permission::ManageProviders, &line.area),
+                line,
+            })
+            .collect())
+    }
+
+    fn cells(&self, x: &Self::Item, env: &Env) -> Vec<Line<'static>> {
+        let (p, lang) = (&x.line, env.lang);
+        vec![
+            Line::from(safe(&p.name)),
+            Line::from(
+                Catalogue::builtin()
+                    .label(ListKind::ProviderKind, &p.kind, lang)
+                    .to_string(),
+            ),
+            Line::from(safe(env.org_name(&p.area))),
+            Line::from(tf(
+                lang,
+                "providers.items_n",
+                &[("n", &p.items.len().to_string())],
+            )),
+            Line::from(t(lang, if p.active { "form.yes" } else { "form.no" }).to_string()),
+        ]
+    }
+
+    fn count(&self, _shown: &[&Self::Item], _lang: Lang) -> Option<String> {
+        None
+    }
+
+    /// Enter (or E) edits a provider the session may change.
+    fn open_command(&self, current: Option<&Self::Item>) -> Option<Command> {
+        current.is_some_and(|x| x.may).then(|| {
+            Command::bar(
                 &[Key::plain(KeyCode::Enter), Key::ch('e')],
-                Action::Edit,
+                Action::Open,
                 "cmd.edit",
-            ));
+            )
+        })
+    }
+
+    fn open(&self, x: &Self::Item, env: &mut Env) -> Outcome {
+        Outcome::Push(Box::new(ProviderForm::new(env, Some(x.line.clone()))))
+    }
+
+    fn new_label(&self) -> Option<&'static str> {
+        self.may_add.then_some("cmd.new_provider")
+    }
+
+    fn new_item(&self, env: &mut Env) -> Outcome {
+        Outcome::Push(Box::new(ProviderForm::new(env, None)))
+    }
+
+    fn extra_commands(&self, _current: Option<&Self::Item>) -> Vec<Command> {
+        if !self.may_list {
+            return Vec::new();
         }
-        if self.may_add {
-            c.push(Command::bar(
-                &[Key::ctrl('n'), Key::ch('n')],
-                Action::New,
-                "cmd.new_provider",
-            ));
+        vec![Command::bar(
+            &[Key::ch('l')],
+            Action::Step(STEP_NAME_LIST),
+            "providers.name_list",
+        )]
+    }
+
+    fn extra(&self, action: Action, current: Option<&Self::Item>, env: &mut Env) -> Outcome {
+        let lang = env.lang;
+        let (Action::Step(STEP_NAME_LIST), Some(x)) = (action, current) else {
+            return Outcome::None;
+        };
+        let id = x.line.meta.id.clone();
+        match env
+            .ctx()
+            .and_then(|mut ctx| crate::app::print::name_list(&mut ctx, &id, lang))
+        {
+            Ok((path, n)) => Outcome::Dialog(Dialog::message(
+                t(lang, "dialog.done_title").into(),
+                tf(
+                    lang,
+                    "providers.name_list_written",
+                    &[
+                        ("n", &n.to_string()),
+                        ("path", &safe(&path.display().to_string())),
+                    ],
+                ),
+            )),
+            Err(e) => Outcome::Dialog(Dialog::error(
+                t(lang, "dialog.error_title").into(),
+                e.localize(lang),
+            )),
         }
-        if self.may_list {
-            c.push(Command::bar(
-                &[Key::ch('l')],
-                Action::Step(1),
-                "providers.name_list",
-            ));
-        }
-        c.extend([
-            Command::bar(&[Key::plain(KeyCode::Esc)], Action::Back, "cmd.back"),
+    }
+
+    /// Up and Down only: the list is short.
+    fn moves(&self) -> Vec<Command> {
+        vec![
             Command::help_only(
                 &[Key::plain(KeyCode::Up), Key::ch('k')],
                 Action::Up,
@@ -105,144 +181,7 @@ impl Screen for ProviderList {
                 Action::Down,
                 "cmd.down",
             ),
-        ]);
-        c
-    }
-
-    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
-        let n = self.items.as_ref().map_or(0, Vec::len);
-        match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
-            Action::New => return Outcome::Push(Box::new(ProviderForm::new(env, None))),
-            Action::Step(1) => {
-                let lang = env.lang;
-                let Some(id) = self
-                    .items
-                    .as_ref()
-                    .ok()
-                    .and_then(|l| l.get(self.selected))
-                    .map(|p| p.meta.id.clone())
-                else {
-                    return Outcome::None;
-                };
-                return match env
-                    .ctx()
-                    .and_then(|mut ctx| crate::app::print::name_list(&mut ctx, &id, lang))
-                {
-                    Ok((path, n)) => Outcome::Dialog(Dialog::message(
-                        t(lang, "dialog.done_title").into(),
-                        tf(
-                            lang,
-                            "providers.name_list_written",
-                            &[
-                                ("n", &n.to_string()),
-                                ("path", &safe(&path.display().to_string())),
-                            ],
-                        ),
-                    )),
-                    Err(e) => Outcome::Dialog(Dialog::error(
-                        t(lang, "dialog.error_title").into(),
-                        e.localize(lang),
-                    )),
-                };
-            }
-            Action::Edit => {
-                if let Some(p) = self
-                    .items
-                    .as_ref()
-                    .ok()
-                    .and_then(|l| l.get(self.selected))
-                    .cloned()
-                {
-                    return Outcome::Push(Box::new(ProviderForm::new(env, Some(p))));
-                }
-            }
-            _ => {}
-        }
-        Outcome::None
-    }
-
-    fn on_resume(&mut self, env: &mut Env) {
-        self.reload(env);
-    }
-
-    fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
-        let lang = env.lang;
-        let cat = Catalogue::builtin();
-        let items = match &self.items {
-            Err(why) => {
-                frame.render_widget(
-                    Paragraph::new(Line::styled(format!("  {why}"), env.theme.error)),
-                    area,
-                );
-                return;
-            }
-            Ok(items) => items,
-        };
-        let headers: Vec<String> = [
-            "field.provider_name",
-            "field.provider_kind",
-            "providers.col_area",
-            "providers.col_items",
-            "providers.col_active",
         ]
-        .iter()
-        .map(|k| t(lang, k).to_string())
-        .collect();
-        let rows = (area.height as usize).saturating_sub(3).max(1);
-        let top = (self.selected / rows) * rows;
-        let cells: Vec<Vec<Line<'static>>> = items
-            .iter()
-            .skip(top)
-            .take(rows)
-            .map(|p| {
-                vec![
-                    Line::from(safe(&p.name)),
-                    Line::from(cat.label(ListKind::ProviderKind, &p.kind, lang).to_string()),
-                    Line::from(safe(env.org_name(&p.area))),
-                    Line::from(tf(
-                        lang,
-                        "providers.items_n",
-                        &[("n", &p.items.len().to_string())],
-                    )),
-                    Line::from(t(lang, if p.active { "form.yes" } else { "form.no" }).to_string()),
-                ]
-            })
-            .collect();
-        let widths = column_widths(&headers, &cells, area.width.saturating_sub(3) as usize, 1);
-        let header_cells: Vec<Line<'_>> = headers.iter().map(|h| Line::from(h.as_str())).collect();
-        let mut header = row_line(&header_cells, &widths, env.theme.label);
-        header.spans.insert(0, Span::raw("  "));
-        let mut lines = vec![Line::from(""), header];
-        for (n, row) in cells.iter().enumerate() {
-            let selected = top + n == self.selected;
-            let mut l = row_line(
-                row,
-                &widths,
-                if selected {
-                    env.theme.selected
-                } else {
-                    Style::default()
-                },
-            );
-            l.spans.insert(
-                0,
-                Span::raw(if selected {
-                    format!("{} ", env.symbols.marker)
-                } else {
-                    "  ".into()
-                }),
-            );
-            lines.push(l);
-        }
-        if items.is_empty() {
-            lines.push(Line::styled(
-                format!("  {}", t(lang, "providers.none")),
-                env.theme.hint,
-            ));
-        }
-        frame.render_widget(Paragraph::new(lines), area);
     }
 }
 
