@@ -6,6 +6,7 @@ pub mod app;
 pub mod env;
 pub mod job;
 pub mod keys;
+pub mod navigate;
 pub mod path_completion;
 pub mod screens;
 pub mod terminal;

@@ -17,10 +17,7 @@ use crate::domain::timeliness::{Limit, Thresholds};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::assessment::case_detail::CaseDetail;
-use crate::tui::screens::dynamic::roster::RosterImport;
-use crate::tui::screens::dynamic::tasks::TaskList;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::{safe, width};
 use crate::tui::widgets::filtered_table::{days_cell, FilteredTable, Row};
 use crate::tui::widgets::text_field::TextField;
@@ -230,10 +227,10 @@ impl Screen for CaseList {
         }
         match action {
             Action::Step(STEP_IMPORT) if self.dynamic && self.may_roster => {
-                return Outcome::Push(Box::new(RosterImport::new()))
+                return Outcome::Open(Destination::RosterImport)
             }
             Action::Step(STEP_TASKS) if self.dynamic && self.may_roster => {
-                return Outcome::Push(Box::new(TaskList::new(env)))
+                return Outcome::Open(Destination::Tasks { at: None })
             }
             Action::Open => {}
             _ => return Outcome::None,
@@ -241,9 +238,8 @@ impl Screen for CaseList {
         let id = self
             .line(self.table.selected)
             .map(|l| l.case.meta.id.clone());
-        match id.map(|id| CaseDetail::load(env, &id)) {
-            Some(Ok(d)) => Outcome::Push(Box::new(d)),
-            Some(Err(msg)) => Outcome::Status(msg),
+        match id {
+            Some(id) => Outcome::Open(Destination::CaseDetail { id }),
             None => Outcome::None,
         }
     }

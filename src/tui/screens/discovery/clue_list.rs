@@ -11,9 +11,7 @@ use crate::domain::permission::Action as Permission;
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::archive::person_list::PersonList;
-use crate::tui::screens::discovery::clue_detail::ClueDetail;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::safe;
 use crate::tui::widgets::filtered_table::{days_cell, FilteredTable, Row};
 
@@ -95,7 +93,7 @@ impl Screen for ClueList {
             None => {}
         }
         match action {
-            Action::New => Outcome::Push(Box::new(PersonList::picker(env))),
+            Action::New => Outcome::Open(Destination::ClueTargetPicker),
             Action::Open => {
                 let id = self
                     .lines
@@ -103,9 +101,8 @@ impl Screen for ClueList {
                     .ok()
                     .and_then(|l| l.get(self.table.selected))
                     .map(|l| l.clue.meta.id.clone());
-                match id.map(|id| ClueDetail::load(env, &id)) {
-                    Some(Ok(d)) => Outcome::Push(Box::new(d)),
-                    Some(Err(msg)) => Outcome::Status(msg),
+                match id {
+                    Some(id) => Outcome::Open(Destination::ClueDetail { id }),
                     None => Outcome::None,
                 }
             }

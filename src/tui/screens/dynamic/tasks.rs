@@ -18,8 +18,7 @@ use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{list_moves, Action, Command, Key};
-use crate::tui::screens::archive::person_detail::PersonDetail;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::Dialog;
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
@@ -140,7 +139,7 @@ impl Screen for TaskList {
         c
     }
 
-    fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
+    fn on_action(&mut self, action: Action, _env: &mut Env) -> Outcome {
         let last = self.lines.as_ref().map_or(0, Vec::len).saturating_sub(1);
         match action {
             Action::Up => self.selected = self.selected.saturating_sub(1),
@@ -151,10 +150,7 @@ impl Screen for TaskList {
                 let Some(id) = self.current().map(|l| l.task.person_id.clone()) else {
                     return Outcome::None;
                 };
-                return match PersonDetail::load(env, &id) {
-                    Ok(d) => Outcome::Push(Box::new(d)),
-                    Err(msg) => Outcome::Status(msg),
-                };
+                return Outcome::Open(Destination::PersonFile { id });
             }
             Action::Step(0) => {
                 if let Some(l) = self.current() {

@@ -22,8 +22,7 @@ use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{list_moves, Action, Command, Key};
-use crate::tui::screens::archive::person_detail::PersonDetail;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
@@ -250,10 +249,7 @@ impl Screen for TransferList {
                 let Some(id) = self.current().map(|l| l.transfer.person_id.clone()) else {
                     return Outcome::None;
                 };
-                return match PersonDetail::load(env, &id) {
-                    Ok(d) => Outcome::Push(Box::new(d)),
-                    Err(msg) => Outcome::Status(msg),
-                };
+                return Outcome::Open(Destination::PersonFile { id });
             }
             Action::Step(0) => {
                 if let Some(l) = self.current() {
