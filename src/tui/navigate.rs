@@ -335,10 +335,10 @@ mod tests {
         let files = [
             file(
                 "mod.rs",
-                "pub mod archive;\npub mod form_page;\npub mod home;",
+                "pub mod archive;\npub mod entry;\npub mod form_page;",
             ),
             file("form_page.rs", ""),
-            file("home.rs", "use super::{archive::list::List, Outcome};"),
+            file("entry.rs", "use super::{archive::list::List, Outcome};"),
             file(
                 "archive/list.rs",
                 "use crate::tui::screens::{form_page::FormPage, Outcome};\n\
@@ -358,7 +358,7 @@ mod tests {
                 "archive::detail → archive::list".to_string(),
                 "archive::detail → tui::navigate".to_string(),
                 "archive::list → archive::detail".to_string(),
-                "home → archive::list".to_string(),
+                "entry → archive::list".to_string(),
             ]
         );
     }
