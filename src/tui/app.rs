@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::env::Env;
 use super::keys::{self, Action, Command, Key};
-use super::screens::{archive::person_list::PersonList, home::Home, login::Login, Outcome, Screen};
+use super::screens::{home::Home, login::Login, Destination, Outcome, Screen};
 use super::text::{fit, truncate, width};
 use super::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::app::clock::china;
@@ -272,7 +272,9 @@ impl App {
             }
             Some(Action::Back) if self.stack.len() > 1 => self.pop(),
             Some(Action::Persons) if self.env.session.is_some() => {
-                self.go_to(Box::new(PersonList::new(&self.env)))
+                if let Ok(s) = super::navigate::screen(Destination::Persons, &mut self.env) {
+                    self.go_to(s);
+                }
             }
             Some(Action::Home) if self.env.session.is_some() => self.go_home(),
             Some(a) => {
@@ -371,6 +373,18 @@ impl App {
             Outcome::Status(s) => self.status = Some(s),
             Outcome::Quit => self.quit = true,
             Outcome::Job(j) => self.job = Some(j),
+            Outcome::Open(d) => {
+                let o = super::navigate::open(d, &mut self.env);
+                self.apply(o);
+            }
+            Outcome::OpenInstead(d) => {
+                let o = super::navigate::open_instead(d, &mut self.env);
+                self.apply(o);
+            }
+            Outcome::OpenOr(d, dialog) => {
+                let o = super::navigate::open_or(d, dialog, &mut self.env);
+                self.apply(o);
+            }
         }
     }
 

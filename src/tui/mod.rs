@@ -1,11 +1,13 @@
 //! The terminal UI: one loop — terminal events → key map → actions → state → view.
-//! Screens live in `screens`, widgets in `widgets`; nothing here writes SQL or decides a
+//! Screens live in `screens` and open one another through `navigate` (a screen names a
+//! `Destination`, never another screen), widgets in `widgets`; nothing here writes SQL or decides a
 //! business rule: every change goes through `app`.
 
 pub mod app;
 pub mod env;
 pub mod job;
 pub mod keys;
+pub mod navigate;
 pub mod path_completion;
 pub mod screens;
 pub mod terminal;

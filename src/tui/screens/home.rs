@@ -10,13 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::archive::person_list::PersonList;
-use super::assessment::case_detail::CaseDetail;
-use super::discovery::clue_detail::ClueDetail;
-use super::dynamic::tasks::TaskList;
-use super::placeholder::Placeholder;
-use super::supervision::oversight::SupervisionScreen;
-use super::{Outcome, Screen};
+use super::{Destination, Outcome, Screen};
 use crate::app::inbox::{self, Inbox, InboxItem, InboxKind, Target, INBOX_MAX};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
@@ -184,36 +178,21 @@ impl Home {
         if MENU.get(i).is_some_and(|k| !menu_allowed(k, env)) {
             return Outcome::Status(t(env.lang, "home.menu_not_allowed").to_string());
         }
-        match MENU.get(i) {
-            Some(&"menu.archive") => Outcome::Push(Box::new(PersonList::new(env))),
-            Some(&"menu.service") => Outcome::Push(Box::new(
-                super::service::service_form::ServiceDesk::new(env),
-            )),
-            Some(&"menu.resources") => {
-                Outcome::Push(Box::new(super::providers::registry::ProviderList::new(env)))
-            }
-            Some(&"menu.supervision") => Outcome::Push(Box::new(SupervisionScreen::new(env))),
-            Some(&"menu.dynamic") => Outcome::Push(Box::new(
-                super::assessment::case_list::CaseList::in_service(env),
-            )),
-            Some(&"menu.determination") => {
-                Outcome::Push(Box::new(super::assessment::case_list::CaseList::new(env)))
-            }
-            Some(&"menu.discovery") => {
-                Outcome::Push(Box::new(super::discovery::clue_list::ClueList::new(env)))
-            }
-            Some(&"menu.reports") => Outcome::Push(Box::new(
-                super::supervision::statistics::StatisticsScreen::new(env),
-            )),
-            Some(&"menu.settings") => {
-                Outcome::Push(Box::new(super::admin::settings::Settings::new(env)))
-            }
-            Some(&"menu.exchange") => Outcome::Push(Box::new(
-                super::exchange::overview::ExchangeScreen::new(env),
-            )),
-            Some(key) => Outcome::Push(Box::new(Placeholder::new(key))),
-            None => Outcome::None,
-        }
+        let to = match MENU.get(i) {
+            Some(&"menu.archive") => Destination::Persons,
+            Some(&"menu.service") => Destination::ServiceDesk,
+            Some(&"menu.resources") => Destination::Providers,
+            Some(&"menu.supervision") => Destination::Supervision,
+            Some(&"menu.dynamic") => Destination::Cases { in_service: true },
+            Some(&"menu.determination") => Destination::Cases { in_service: false },
+            Some(&"menu.discovery") => Destination::Clues,
+            Some(&"menu.reports") => Destination::Statistics,
+            Some(&"menu.settings") => Destination::Settings,
+            Some(&"menu.exchange") => Destination::Exchange { queue: false },
+            Some(key) => Destination::Placeholder(key),
+            None => return Outcome::None,
+        };
+        Outcome::Open(to)
     }
 
     /// Backs up into the user's outbox on its own connection and thread, with the screen's
@@ -261,27 +240,18 @@ impl Home {
         if let Target::Backup { .. } = item.target {
             return self.back_up(env);
         }
-        let screen: Result<Box<dyn Screen>, String> = match item.target.clone() {
-            Target::Clue(id) => ClueDetail::load(env, &id).map(|s| Box::new(s) as _),
-            Target::Case(id) => CaseDetail::load(env, &id).map(|s| Box::new(s) as _),
-            Target::Task { id, .. } => Ok(Box::new(TaskList::at(env, &id))),
-            Target::Complaint(id) => Ok(Box::new(SupervisionScreen::complaint(env, &id))),
-            Target::Posting(community) => {
-                Ok(Box::new(SupervisionScreen::posting_of(env, &community)))
-            }
-            Target::Transfer(_) => Ok(Box::new(super::dynamic::transfer::TransferList::new(env))),
-            Target::ExchangeQueue { .. } => Ok(Box::new(
-                super::exchange::overview::ExchangeScreen::queue(env),
-            )),
-            Target::KeyAlarms { .. } => Ok(Box::new(
-                super::exchange::overview::ExchangeScreen::new(env),
-            )),
+        let to = match item.target.clone() {
+            Target::Clue(id) => Destination::ClueDetail { id },
+            Target::Case(id) => Destination::CaseDetail { id },
+            Target::Task { id, .. } => Destination::Tasks { at: Some(id) },
+            Target::Complaint(id) => Destination::Complaint { id },
+            Target::Posting(community) => Destination::Posting { community },
+            Target::Transfer(_) => Destination::Transfers,
+            Target::ExchangeQueue { .. } => Destination::Exchange { queue: true },
+            Target::KeyAlarms { .. } => Destination::Exchange { queue: false },
             Target::Backup { .. } => return Outcome::None,
         };
-        match screen {
-            Ok(s) => Outcome::Push(s),
-            Err(msg) => Outcome::Status(msg),
-        }
+        Outcome::Open(to)
     }
 
     fn render_menu(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {
@@ -606,15 +576,13 @@ impl Screen for Home {
                         &*env.clock,
                     );
                 }
-                return Outcome::Replace(Box::new(super::login::Login::new()));
+                return Outcome::OpenInstead(Destination::Login);
             }
             (Action::Step(STEP_NEXT_KIND), _) if n > 0 || self.kind.is_some() => {
                 self.next_kind();
                 self.focus = Focus::Inbox;
             }
-            (Action::Step(STEP_TRANSFERS), _) => {
-                return Outcome::Push(Box::new(super::dynamic::transfer::TransferList::new(env)))
-            }
+            (Action::Step(STEP_TRANSFERS), _) => return Outcome::Open(Destination::Transfers),
             _ => {}
         }
         Outcome::None

@@ -7,8 +7,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 use zeroize::Zeroizing;
 
-use super::home::Home;
-use super::{Outcome, Screen};
+use super::{Destination, Outcome, Screen};
 use crate::app::auth;
 use crate::i18n::{t, Localize};
 use crate::tui::env::Env;
@@ -62,7 +61,7 @@ impl Login {
             Ok(session) => {
                 env.session = Some(session);
                 env.reload_index();
-                Outcome::Replace(Box::new(Home::new().with_inbox(env)))
+                Outcome::OpenInstead(Destination::Home)
             }
             Err(e) => {
                 self.error = Some(e.localize(env.lang));

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod archive;
 pub mod assessment;
+pub mod destination;
 pub mod discovery;
 pub mod dynamic;
 pub mod exchange;
@@ -23,6 +24,7 @@ use ratatui::Frame;
 use super::env::Env;
 use super::keys::{Action, Command, Key};
 use super::widgets::dialog::{Answer, Dialog};
+pub use destination::Destination;
 
 /// What a key led to.
 pub enum Outcome {
@@ -36,6 +38,14 @@ pub enum Outcome {
     PopWith(String),
     /// Swap this screen for another.
     Replace(Box<dyn Screen>),
+    /// Open the screen a destination names on top (`tui::navigate` builds it; a load error
+    /// is a status line).
+    Open(Destination),
+    /// Swap this screen for the one a destination names (a load error is a status line and
+    /// this screen stays).
+    OpenInstead(Destination),
+    /// Open a destination on top; if it does not load, show this dialog instead.
+    OpenOr(Destination, Dialog),
     /// Ask or tell something; the answer comes back to this screen.
     Dialog(Dialog),
     /// A line in the status area.

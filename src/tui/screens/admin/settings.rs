@@ -19,7 +19,7 @@ use crate::tui::env::Env;
 use crate::tui::job::Job;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::screens::form_page::FormPage;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::{fit, width};
 use crate::tui::widgets::dialog::Dialog;
 use crate::tui::widgets::form::{Form, FormField};
@@ -194,12 +194,8 @@ impl Screen for Settings {
 
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
         match action {
-            Action::Step(0) if self.may_manage_users => Outcome::Push(Box::new(
-                crate::tui::screens::admin::users::UsersScreen::new(env),
-            )),
-            Action::Open if self.may_audit => Outcome::Push(Box::new(
-                crate::tui::screens::admin::audit::AuditScreen::new(env),
-            )),
+            Action::Step(0) if self.may_manage_users => Outcome::Open(Destination::Users),
+            Action::Open if self.may_audit => Outcome::Open(Destination::Audit),
             Action::New if self.demo => Self::start_demo(env),
             Action::Edit if self.may_edit => match &self.thresholds {
                 Ok(t_) => Outcome::Push(Box::new(LimitsForm::new(*t_, self.assessor_may_decide))),

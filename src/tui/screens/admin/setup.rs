@@ -14,8 +14,7 @@ use crate::i18n::{t, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::screens::form_page::FormPage;
-use crate::tui::screens::login::Login;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
 
 /// Step: make a demo workstation instead.
@@ -73,7 +72,7 @@ impl SetupWizard {
         env.workstation = store.workstation().ok();
         env.tree = crate::store::orgs::tree(store.conn()).unwrap_or_default();
         env.store = store;
-        Outcome::Replace(Box::new(Login::new()))
+        Outcome::OpenInstead(Destination::Login)
     }
 
     fn demo(&mut self, env: &mut Env) -> Outcome {

@@ -17,9 +17,7 @@ use crate::domain::validation::Field;
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::archive::person_detail::PersonDetail;
-use crate::tui::screens::archive::person_list::PersonList;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::{fit, safe, truncate};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
@@ -129,15 +127,12 @@ impl Screen for HouseholdScreen {
             Action::Open => {
                 if let Some(p) = self.current() {
                     let id = p.meta.id.clone();
-                    return match PersonDetail::load(env, &id) {
-                        Ok(d) => Outcome::Push(Box::new(d)),
-                        Err(msg) => Outcome::Status(msg),
-                    };
+                    return Outcome::Open(Destination::PersonFile { id });
                 }
             }
             Action::Step(_) if !self.shown.is_whole() => {}
             Action::Step(ADD) => {
-                return Outcome::Push(Box::new(PersonList::member_picker(env, &hid)));
+                return Outcome::Open(Destination::MemberPicker { household: hid });
             }
             Action::Step(RELATION) => {
                 let Some(p) = self.current() else {

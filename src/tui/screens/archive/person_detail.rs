@@ -22,8 +22,7 @@ use crate::store::changelog::TimelineEntry;
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::screens::archive::person_documents::DocumentsTab;
-use crate::tui::screens::archive::person_form::PersonForm;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::{fit, safe, truncate, width as width_of, wrap};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::tabs::tab_line;
@@ -520,23 +519,15 @@ impl Screen for PersonDetail {
             Action::Edit | Action::Step(MERGE | TRANSFER) if !self.may_edit => Outcome::None,
             Action::Step(HOUSEHOLD) if !self.may_edit && !self.in_household() => Outcome::None,
             Action::New if !self.may_record_clue => Outcome::None,
-            Action::Edit => Outcome::Push(Box::new(PersonForm::edit(env, &self.person))),
-            Action::New => Outcome::Push(Box::new(
-                crate::tui::screens::discovery::clue_form::ClueForm::new(
-                    env,
-                    &self.person.meta.id,
-                    &self.person.facts.name,
-                ),
-            )),
+            Action::Edit => Outcome::Open(Destination::EditPerson(Box::new(self.person.clone()))),
+            Action::New => Outcome::Open(Destination::NewClue {
+                person_id: self.person.meta.id.clone(),
+                person_name: self.person.facts.name.clone(),
+            }),
             Action::Step(HOUSEHOLD) => match &self.household {
-                Some((h, _)) if !h.is_closed() => {
-                    match crate::tui::screens::archive::household::HouseholdScreen::load(
-                        env, &h.meta.id,
-                    ) {
-                        Ok(s) => Outcome::Push(Box::new(s)),
-                        Err(msg) => Outcome::Status(msg),
-                    }
-                }
+                Some((h, _)) if !h.is_closed() => Outcome::Open(Destination::Household {
+                    id: h.meta.id.clone(),
+                }),
                 _ => Outcome::Dialog(Dialog::confirm(
                     t(env.lang, "households.new_title").to_string(),
                     tf(
@@ -547,15 +538,12 @@ impl Screen for PersonDetail {
                     Purpose::Screen(ASK_NEW_HOUSEHOLD),
                 )),
             },
-            Action::Step(MERGE) => Outcome::Push(Box::new(
-                crate::tui::screens::archive::person_list::PersonList::merge_picker(
-                    env,
-                    &self.person.meta.id,
-                ),
-            )),
-            Action::Step(TRANSFER) => Outcome::Push(Box::new(
-                crate::tui::screens::dynamic::transfer::TransferForm::new(env, &self.person),
-            )),
+            Action::Step(MERGE) => Outcome::Open(Destination::MergePicker {
+                keep: self.person.meta.id.clone(),
+            }),
+            Action::Step(TRANSFER) => {
+                Outcome::Open(Destination::TransferForm(Box::new(self.person.clone())))
+            }
             Action::NextField => {
                 self.tab = (self.tab + 1) % 3;
                 Outcome::None
@@ -611,10 +599,7 @@ impl Screen for PersonDetail {
         match made {
             Ok(id) => {
                 self.on_resume(env);
-                match crate::tui::screens::archive::household::HouseholdScreen::load(env, &id) {
-                    Ok(s) => Outcome::Push(Box::new(s)),
-                    Err(msg) => Outcome::Status(msg),
-                }
+                Outcome::Open(Destination::Household { id })
             }
             Err(e) => Outcome::Dialog(Dialog::error(
                 t(lang, "dialog.error_title").to_string(),

@@ -22,8 +22,7 @@ use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::archive::person_detail::PersonDetail;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
@@ -333,14 +332,12 @@ impl PersonForm {
                 }
                 if self.for_clue {
                     let name = draft.name.trim().to_string();
-                    return Outcome::Replace(Box::new(
-                        crate::tui::screens::discovery::clue_form::ClueForm::new(env, &id, &name),
-                    ));
+                    return Outcome::OpenInstead(Destination::NewClue {
+                        person_id: id,
+                        person_name: name,
+                    });
                 }
-                match PersonDetail::load(env, &id) {
-                    Ok(d) => Outcome::Replace(Box::new(d)),
-                    Err(msg) => Outcome::Status(msg),
-                }
+                Outcome::OpenInstead(Destination::PersonFile { id })
             }
             Err(AppError::DuplicateIdNumber { existing_id }) if self.editing.is_none() => {
                 self.offer_existing(env, existing_id)
@@ -567,10 +564,7 @@ impl Screen for PersonForm {
                     else {
                         return Outcome::None;
                     };
-                    return match PersonDetail::load(env, &id) {
-                        Ok(d) => Outcome::Push(Box::new(d)),
-                        Err(msg) => Outcome::Status(msg),
-                    };
+                    return Outcome::Open(Destination::PersonFile { id });
                 }
                 Action::Step(0) => return self.save(env, true),
                 Action::Step(1) => self.dups = None,
@@ -615,17 +609,14 @@ impl Screen for PersonForm {
                         .map(|p| p.facts.name)
                         .unwrap_or_default();
                     self.form.mark_saved();
-                    return Outcome::Replace(Box::new(
-                        crate::tui::screens::discovery::clue_form::ClueForm::new(env, &id, &name),
-                    ));
+                    return Outcome::OpenInstead(Destination::NewClue {
+                        person_id: id,
+                        person_name: name,
+                    });
                 }
-                match PersonDetail::load(env, &id) {
-                    Ok(d) => {
-                        self.form.mark_saved();
-                        Outcome::Replace(Box::new(d))
-                    }
-                    Err(msg) => Outcome::Status(msg),
-                }
+                // The file replaces the form, which goes with it; should the file not load
+                // (outside the user's area), the form stays, unsaved, under the status line.
+                Outcome::OpenInstead(Destination::PersonFile { id })
             }
             _ => Outcome::None,
         }

@@ -14,9 +14,7 @@ use crate::domain::search::{classify, QueryKind, SearchEntry};
 use crate::i18n::{t, tf};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::archive::person_detail::PersonDetail;
-use crate::tui::screens::archive::person_form::PersonForm;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::{safe, width};
 use crate::tui::widgets::table::{column_widths, row_line};
 use crate::tui::widgets::text_field::TextField;
@@ -263,31 +261,20 @@ impl Screen for PersonList {
                     let id = e.id.to_string();
                     let name = e.name.to_string();
                     return match self.pick.clone() {
-                        Some(Pick::Clue) => Outcome::Replace(Box::new(
-                            crate::tui::screens::discovery::clue_form::ClueForm::new(
-                                env, &id, &name,
-                            ),
-                        )),
+                        Some(Pick::Clue) => Outcome::OpenInstead(Destination::NewClue {
+                            person_id: id,
+                            person_name: name,
+                        }),
                         Some(Pick::Merge { keep }) => {
-                            match crate::tui::screens::archive::merge::MergeScreen::load(
-                                env, &keep, &id,
-                            ) {
-                                Ok(m) => Outcome::Replace(Box::new(m)),
-                                Err(msg) => Outcome::Status(msg),
-                            }
+                            Outcome::OpenInstead(Destination::Merge { keep, other: id })
                         }
                         Some(Pick::Member { household }) => {
-                            match crate::tui::screens::archive::household::RelationForm::add(
-                                env, &household, &id,
-                            ) {
-                                Ok(f) => Outcome::Replace(Box::new(f)),
-                                Err(msg) => Outcome::Status(msg),
-                            }
+                            Outcome::OpenInstead(Destination::AddMember {
+                                household,
+                                person: id,
+                            })
                         }
-                        None => match PersonDetail::load(env, &id) {
-                            Ok(d) => Outcome::Push(Box::new(d)),
-                            Err(msg) => Outcome::Status(msg),
-                        },
+                        None => Outcome::Open(Destination::PersonFile { id }),
                     };
                 }
             }
@@ -295,19 +282,19 @@ impl Screen for PersonList {
             Action::New if matches!(self.pick, Some(Pick::Clue)) => {
                 // The picker gives way to the form, which goes on to the clue once saved.
                 let name = self.typed_name();
-                return Outcome::Replace(Box::new(
-                    PersonForm::create_for_clue(env).with_name(env, &name),
-                ));
+                return Outcome::OpenInstead(Destination::NewPerson {
+                    name,
+                    for_clue: true,
+                });
             }
             Action::New => {
                 let name = self.typed_name();
-                return Outcome::Push(Box::new(PersonForm::create(env).with_name(env, &name)));
+                return Outcome::Open(Destination::NewPerson {
+                    name,
+                    for_clue: false,
+                });
             }
-            Action::Step(0) => {
-                return Outcome::Push(Box::new(
-                    crate::tui::screens::dynamic::transfer::TransferList::new(env),
-                ))
-            }
+            Action::Step(0) => return Outcome::Open(Destination::Transfers),
             _ => {}
         }
         Outcome::None

@@ -22,10 +22,8 @@ use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::archive::print_menu::PrintMenu;
-use crate::tui::screens::assessment::plan_form::PlanLineForm;
 use crate::tui::screens::form_page::FormPage;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::{fit, safe, truncate, wrap};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{Form, FormField};
@@ -299,26 +297,20 @@ impl Screen for CaseDetail {
                 Outcome::None
             }
             Action::Step(step::PLAN) => match self.case.plan_lines().get(self.selected) {
-                Some(line) => Outcome::Push(Box::new(PlanLineForm::new(
-                    env,
-                    &self.case,
-                    line,
-                    &self.providers,
-                ))),
+                Some(line) => Outcome::Open(Destination::PlanLine {
+                    case: Box::new(self.case.clone()),
+                    line: Box::new(line.clone()),
+                    providers: self.providers.clone(),
+                }),
                 None => Outcome::None,
             },
-            Action::Step(step::PERSON) => {
-                match crate::tui::screens::archive::person_detail::PersonDetail::load(
-                    env,
-                    &self.case.person_id,
-                ) {
-                    Ok(d) => Outcome::Push(Box::new(d)),
-                    Err(msg) => Outcome::Status(msg),
-                }
-            }
-            Action::Step(step::PRINT) => {
-                Outcome::Push(Box::new(PrintMenu::new(&self.case, &self.person_name)))
-            }
+            Action::Step(step::PERSON) => Outcome::Open(Destination::PersonFile {
+                id: self.case.person_id.clone(),
+            }),
+            Action::Step(step::PRINT) => Outcome::Open(Destination::PrintMenu {
+                case: Box::new(self.case.clone()),
+                person_name: self.person_name.clone(),
+            }),
             Action::Step(step::SURVEY) => {
                 Outcome::Push(Box::new(CaseForm::new(env, &id, Kind::Survey)))
             }

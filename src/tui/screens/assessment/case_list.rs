@@ -11,11 +11,8 @@ use crate::domain::timeliness::{Limit, Thresholds};
 use crate::i18n::{t, tf, Lang};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::assessment::case_detail::CaseDetail;
-use crate::tui::screens::dynamic::roster::RosterImport;
-use crate::tui::screens::dynamic::tasks::TaskList;
 use crate::tui::screens::list::{ListScreen, ListSpec, SearchName};
-use crate::tui::screens::Outcome;
+use crate::tui::screens::{Destination, Outcome};
 use crate::tui::text::safe;
 use crate::tui::widgets::filtered_table::days_cell;
 
@@ -177,11 +174,10 @@ impl ListSpec for Cases {
         ))
     }
 
-    fn open(&self, l: &CaseLine, env: &mut Env) -> Outcome {
-        match CaseDetail::load(env, &l.case.meta.id) {
-            Ok(d) => Outcome::Push(Box::new(d)),
-            Err(msg) => Outcome::Status(msg),
-        }
+    fn open(&self, l: &CaseLine, _env: &mut Env) -> Outcome {
+        Outcome::Open(Destination::CaseDetail {
+            id: l.case.meta.id.clone(),
+        })
     }
 
     fn extra_commands(&self, _current: Option<&CaseLine>) -> Vec<Command> {
@@ -199,13 +195,11 @@ impl ListSpec for Cases {
         ]
     }
 
-    fn extra(&self, action: Action, _current: Option<&CaseLine>, env: &mut Env) -> Outcome {
+    fn extra(&self, action: Action, _current: Option<&CaseLine>, _env: &mut Env) -> Outcome {
         match action {
-            Action::Step(STEP_IMPORT) if self.roster() => {
-                Outcome::Push(Box::new(RosterImport::new()))
-            }
+            Action::Step(STEP_IMPORT) if self.roster() => Outcome::Open(Destination::RosterImport),
             Action::Step(STEP_TASKS) if self.roster() => {
-                Outcome::Push(Box::new(TaskList::new(env)))
+                Outcome::Open(Destination::Tasks { at: None })
             }
             _ => Outcome::None,
         }

@@ -13,8 +13,8 @@ use crate::domain::clue::{Clue, ClueEvent};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::discovery::clue_form::{Step, StepForm};
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::destination::ClueStep as Step;
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::{fit, safe, truncate, width, wrap};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 
@@ -126,23 +126,23 @@ impl Screen for ClueDetail {
                     .and_then(|ctx| crate::app::case::of_clue(&ctx, &id))
                     .map_err(|e| e.localize(lang));
                 match found {
-                    Ok(Some(c)) => {
-                        match crate::tui::screens::assessment::case_detail::CaseDetail::load(
-                            env, &c.meta.id,
-                        ) {
-                            Ok(d) => Outcome::Push(Box::new(d)),
-                            Err(msg) => Outcome::Status(msg),
-                        }
-                    }
+                    Ok(Some(c)) => Outcome::Open(Destination::CaseDetail { id: c.meta.id }),
                     Ok(None) => Outcome::None,
                     Err(msg) => Outcome::Status(msg),
                 }
             }
-            Action::Step(REAL) => Outcome::Push(Box::new(StepForm::new(&id, Step::VerifyReal))),
-            Action::Step(UNFOUNDED) => {
-                Outcome::Push(Box::new(StepForm::new(&id, Step::VerifyUnfounded)))
-            }
-            Action::Step(WITHDRAW) => Outcome::Push(Box::new(StepForm::new(&id, Step::Withdraw))),
+            Action::Step(REAL) => Outcome::Open(Destination::ClueStep {
+                id,
+                step: Step::VerifyReal,
+            }),
+            Action::Step(UNFOUNDED) => Outcome::Open(Destination::ClueStep {
+                id,
+                step: Step::VerifyUnfounded,
+            }),
+            Action::Step(WITHDRAW) => Outcome::Open(Destination::ClueStep {
+                id,
+                step: Step::Withdraw,
+            }),
             Action::Step(REPORT) => Outcome::Dialog(Dialog::confirm(
                 t(lang, "clues.step_report").into(),
                 tf(
@@ -187,15 +187,13 @@ impl Screen for ClueDetail {
                     Outcome::Status(t(lang, "clues.reported").to_string())
                 } else {
                     // The case is what the subdistrict works on next: open it at once.
-                    match crate::tui::screens::assessment::case_detail::CaseDetail::load(
-                        env, &case_id,
-                    ) {
-                        Ok(d) => Outcome::Push(Box::new(d)),
-                        Err(_) => Outcome::Dialog(Dialog::message(
+                    Outcome::OpenOr(
+                        Destination::CaseDetail { id: case_id },
+                        Dialog::message(
                             t(lang, "dialog.done_title").into(),
                             t(lang, "clues.accepted").into(),
-                        )),
-                    }
+                        ),
+                    )
                 }
             }
             Err(e) => Outcome::Dialog(Dialog::error(

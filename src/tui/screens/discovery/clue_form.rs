@@ -14,9 +14,9 @@ use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::discovery::clue_detail::ClueDetail;
+use crate::tui::screens::destination::ClueStep as Step;
 use crate::tui::screens::form_page::FormPage;
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::Dialog;
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
@@ -110,10 +110,7 @@ impl ClueForm {
         match result {
             Ok(id) => {
                 self.form.mark_saved();
-                match ClueDetail::load(env, &id) {
-                    Ok(d) => Outcome::Replace(Box::new(d)),
-                    Err(msg) => Outcome::Status(msg),
-                }
+                Outcome::OpenInstead(Destination::ClueDetail { id })
             }
             Err(e) => error_outcome(&mut self.form, e, env),
         }
@@ -140,17 +137,6 @@ impl FormPage for ClueForm {
     fn save(&mut self, env: &mut Env) -> Outcome {
         ClueForm::save(self, env)
     }
-}
-
-/// A step of a clue that takes a note or a reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
-    /// 核实属实 (note optional).
-    VerifyReal,
-    /// 核实不属实 (note required).
-    VerifyUnfounded,
-    /// 撤销 (reason required).
-    Withdraw,
 }
 
 /// The one-field form of a clue step.

@@ -9,10 +9,8 @@ use crate::domain::clue::ClueState;
 use crate::domain::permission::Action as Permission;
 use crate::i18n::{t, tf, Lang};
 use crate::tui::env::Env;
-use crate::tui::screens::archive::person_list::PersonList;
-use crate::tui::screens::discovery::clue_detail::ClueDetail;
 use crate::tui::screens::list::{ListScreen, ListSpec};
-use crate::tui::screens::Outcome;
+use crate::tui::screens::{Destination, Outcome};
 use crate::tui::text::safe;
 use crate::tui::widgets::filtered_table::days_cell;
 
@@ -134,18 +132,17 @@ impl ListSpec for Clues {
         ))
     }
 
-    fn open(&self, l: &ClueLine, env: &mut Env) -> Outcome {
-        match ClueDetail::load(env, &l.clue.meta.id) {
-            Ok(d) => Outcome::Push(Box::new(d)),
-            Err(msg) => Outcome::Status(msg),
-        }
+    fn open(&self, l: &ClueLine, _env: &mut Env) -> Outcome {
+        Outcome::Open(Destination::ClueDetail {
+            id: l.clue.meta.id.clone(),
+        })
     }
 
     fn new_label(&self) -> Option<&'static str> {
         self.may_record.then_some("cmd.new_clue")
     }
 
-    fn new_item(&self, env: &mut Env) -> Outcome {
-        Outcome::Push(Box::new(PersonList::picker(env)))
+    fn new_item(&self, _env: &mut Env) -> Outcome {
+        Outcome::Open(Destination::ClueTargetPicker)
     }
 }

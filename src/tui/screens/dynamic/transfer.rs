@@ -19,9 +19,8 @@ use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, tf, Lang, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::archive::person_detail::PersonDetail;
 use crate::tui::screens::list::{Allowed, ListScreen, ListSpec};
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::form::{screen as form_screen, Form, FormField};
@@ -239,11 +238,10 @@ impl ListSpec for Transfers {
         ))
     }
 
-    fn open(&self, x: &Self::Item, env: &mut Env) -> Outcome {
-        match PersonDetail::load(env, &x.line.transfer.person_id) {
-            Ok(d) => Outcome::Push(Box::new(d)),
-            Err(msg) => Outcome::Status(msg),
-        }
+    fn open(&self, x: &Self::Item, _env: &mut Env) -> Outcome {
+        Outcome::Open(Destination::PersonFile {
+            id: x.line.transfer.person_id.clone(),
+        })
     }
 
     fn extra_commands(&self, current: Option<&Self::Item>) -> Vec<Command> {

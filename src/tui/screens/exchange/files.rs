@@ -21,7 +21,7 @@ use crate::sync::keys::{show_fingerprint, Card};
 use crate::tui::env::Env;
 use crate::tui::job::Job;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::exchange::overview::{current, relation, tier_long};
+use crate::tui::screens::exchange::{current, relation, tier_long};
 use crate::tui::screens::{Outcome, Screen};
 use crate::tui::text::{safe, width, wrap};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};

@@ -16,7 +16,7 @@ use ratatui::Frame;
 use serde_json::{Map, Value};
 
 use crate::app::clock::show_instant;
-use crate::app::exchange::{self, Direction, Overview, PeerStatus, Receipt, Resolution};
+use crate::app::exchange::{self, Overview, PeerStatus, Receipt, Resolution};
 use crate::app::{person, provider, AppError};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::org::Tier;
@@ -27,8 +27,8 @@ use crate::store::exchange::{BundleIn, KeyAlarm, QueueItem};
 use crate::sync::keys::show_fingerprint;
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::exchange::files::{CardScreen, ExportScreen, ImportScreen, TrustScreen};
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::exchange::{current, relation, tier_long};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::{fit, safe, width, wrap};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
 use crate::tui::widgets::filtered_table::{FilteredTable, Row};
@@ -89,27 +89,6 @@ pub(super) fn tier_short(lang: Lang, tier: &str) -> String {
         Ok(Tier::District) => t(lang, "exchange_screen.tier_district").to_string(),
         Err(_) => safe(tier),
     }
-}
-
-/// The full tier name (社区（村）).
-pub(super) fn tier_long(lang: Lang, tier: &str) -> String {
-    Tier::parse(tier)
-        .map(|x| t(lang, x.label_key()).to_string())
-        .unwrap_or_else(|_| safe(tier))
-}
-
-/// 上级 / 下级 / 不相关.
-pub(super) fn relation(lang: Lang, d: Option<Direction>) -> &'static str {
-    match d {
-        Some(Direction::Up) => t(lang, "exchange_screen.up"),
-        Some(Direction::Down) => t(lang, "exchange_screen.down"),
-        None => t(lang, "exchange_screen.unrelated"),
-    }
-}
-
-/// True for a peer key that still counts: neither revoked nor replaced.
-pub(super) fn current(p: &PeerStatus) -> bool {
-    p.peer.revoked_at.is_none() && p.peer.replaced_by.is_none()
 }
 
 /// A stored instant in China time, `-` when there is none.
@@ -528,10 +507,10 @@ impl Screen for ExchangeScreen {
             None => {}
         }
         match action {
-            Action::Step(STEP_EXPORT) => Outcome::Push(Box::new(ExportScreen::new(env, None))),
-            Action::Step(STEP_IMPORT) => Outcome::Push(Box::new(ImportScreen::new(env))),
-            Action::Step(STEP_TRUST) => Outcome::Push(Box::new(TrustScreen::new(env))),
-            Action::Step(STEP_CARD) => Outcome::Push(Box::new(CardScreen::new(env))),
+            Action::Step(STEP_EXPORT) => Outcome::Open(Destination::Export { org: None }),
+            Action::Step(STEP_IMPORT) => Outcome::Open(Destination::Import),
+            Action::Step(STEP_TRUST) => Outcome::Open(Destination::Trust),
+            Action::Step(STEP_CARD) => Outcome::Open(Destination::Card),
             Action::Step(STEP_ALARM_SEEN) => {
                 let alarm = match (&self.data, self.selected_peer()) {
                     (Ok(d), Some(p)) => d
@@ -585,7 +564,7 @@ impl Screen for ExchangeScreen {
                     TAB_PEERS => match d.overview.peers.get(i) {
                         Some(p) if current(p) && p.direction.is_some() => {
                             let org = p.peer.org_code.clone();
-                            Outcome::Push(Box::new(ExportScreen::new(env, Some(&org))))
+                            Outcome::Open(Destination::Export { org: Some(org) })
                         }
                         Some(_) => {
                             Outcome::Status(t(lang, "exchange_screen.not_exportable").into())

@@ -16,7 +16,7 @@ use crate::domain::statistics::{CommunityFigures, Line as Figures, Summary, Tall
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::{Outcome, Screen};
+use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::{safe, truncate};
 use crate::tui::widgets::filtered_table::{FilteredTable, Row};
 
@@ -258,9 +258,7 @@ impl Screen for StatisticsScreen {
             }
             EXPORT_MONTH => self.export(Which::Monthly(self.month), env),
             EXPORT_YEAR => self.export(Which::Evaluation(self.month.year()), env),
-            TIMELINESS => Outcome::Push(Box::new(
-                crate::tui::screens::supervision::timeliness::TimelinessScreen::new(env),
-            )),
+            TIMELINESS => Outcome::Open(Destination::Timeliness),
             _ => Outcome::None,
         }
     }
