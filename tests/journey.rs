@@ -388,6 +388,7 @@ fn report(steps: &[(&'static str, usize)], sign_in: usize) {
         "goal (≤{STEP_GOAL} a step, ≤{TOTAL_GOAL} in all): {}",
         if goal_met { "met" } else { "not yet" }
     );
+    assert!(goal_met, "the office's goal is no longer met");
     assert!(
         sign_in <= SIGN_IN_CEILING,
         "signing in took {sign_in} keys, more than {SIGN_IN_CEILING}"

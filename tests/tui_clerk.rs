@@ -429,3 +429,28 @@ fn tab_completes_the_path_of_a_scan() {
         .unwrap();
     assert_eq!(filed, 1, "{}", screen(&mut app));
 }
+
+#[test]
+fn a_long_user_name_leaves_out_the_role_before_the_top_bar_cuts_anything() {
+    let (dir, _) = workstation();
+    let mut long = app(&dir, &common::demo_session("subdistrict_caseworker"));
+    let s = screen(&mut long);
+    let top = s.lines().next().unwrap_or_default().to_string();
+    assert!(top.contains("subdistrict_caseworker"), "{top}");
+    assert!(top.contains("交换待处理 0"), "nothing cut: {top}");
+    assert!(!top.contains(".."), "{top}");
+    assert!(
+        top.trim_end().ends_with("10:00"),
+        "the date stands at the end: {top}"
+    );
+    // A short name keeps its role.
+    let mut short = app(&dir, &common::demo_session("demo"));
+    let s = screen(&mut short);
+    assert!(
+        s.lines()
+            .next()
+            .unwrap_or_default()
+            .contains("demo 系统管理员"),
+        "{s}"
+    );
+}

@@ -457,29 +457,6 @@ impl App {
         let env = &self.env;
         let lang = env.lang;
         let sep = env.symbols.separator;
-        let mut parts = vec![t(lang, "tui.app_name").to_string()];
-        if let Some(ws) = &env.workstation {
-            parts.push(env.org_name(&ws.org_code).to_string());
-        }
-        if let Some(s) = &env.session {
-            let role = s
-                .grants
-                .first()
-                .map(|g| t(lang, g.role.label_key()).to_string())
-                .unwrap_or_default();
-            let more = if s.grants.len() > 1 {
-                t(lang, "tui.more_roles")
-            } else {
-                ""
-            };
-            parts.push(format!("{} {role}{more}", s.username));
-            parts.push(tf(
-                lang,
-                "tui.pending_bundles",
-                &[("n", &self.pending.to_string())],
-            ));
-        }
-        let left = format!(" {}", parts.join(sep));
         let now = env
             .clock
             .now()
@@ -488,6 +465,39 @@ impl App {
             .to_string();
         // A cell always stays between what is cut and the date, so the two never run together.
         let room = (area.width as usize).saturating_sub(width(&now) + 1);
+        let bar = |with_role: bool| {
+            let mut parts = vec![t(lang, "tui.app_name").to_string()];
+            if let Some(ws) = &env.workstation {
+                parts.push(env.org_name(&ws.org_code).to_string());
+            }
+            if let Some(s) = &env.session {
+                let role = s
+                    .grants
+                    .first()
+                    .filter(|_| with_role)
+                    .map(|g| format!(" {}", t(lang, g.role.label_key())))
+                    .unwrap_or_default();
+                let more = if with_role && s.grants.len() > 1 {
+                    t(lang, "tui.more_roles")
+                } else {
+                    ""
+                };
+                parts.push(format!("{}{role}{more}", s.username));
+                parts.push(tf(
+                    lang,
+                    "tui.pending_bundles",
+                    &[("n", &self.pending.to_string())],
+                ));
+            }
+            format!(" {}", parts.join(sep))
+        };
+        // A long user name leaves out the role before the bar cuts anything.
+        let full = bar(true);
+        let left = if width(&full) > room {
+            bar(false)
+        } else {
+            full
+        };
         let line = format!("{} {now}", fit(&left, room));
         frame.render_widget(Paragraph::new(line).style(env.theme.bar), area);
     }
