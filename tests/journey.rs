@@ -8,8 +8,8 @@
 //!
 //! The keys of the work are counted apart from the keys of changing who sits at the
 //! keyboard: in the office each of these users works at their own desk, signed in once a
-//! day, while here four of them take turns at one terminal. Both are printed; the office's
-//! goal is on the work, and neither may grow.
+//! day, while here four of them take turns at one terminal. Both are printed; a step's goal
+//! is on its work, the whole journey's on everything, and neither count may grow.
 
 mod common;
 
@@ -25,15 +25,15 @@ const TOTAL_GOAL: usize = 90;
 const CEILING: [(&str, usize); 6] = [
     ("主动发现", 14),
     ("需求认定", 15),
-    ("建立档案", 10),
-    ("温情服务", 10),
+    ("建立档案", 9),
+    ("温情服务", 5),
     ("动态管理", 15),
     ("监督管理", 15),
 ];
 
 /// The keys of signing in and changing users, which no change may exceed: the first
-/// sign-in (two Enters) and four changes of user (F10, L and two Enters each).
-const SIGN_IN_CEILING: usize = 18;
+/// sign-in (two Enters) and four changes of user (F12 and two Enters each).
+const SIGN_IN_CEILING: usize = 14;
 
 /// Keys as the terminal sends them.
 mod key {
@@ -45,7 +45,7 @@ mod key {
     pub const CTRL_S: &str = "\x13";
     pub const CTRL_N: &str = "\x0e";
     pub const CTRL_R: &str = "\x12";
-    pub const F10: &str = "\x1b[21~";
+    pub const F12: &str = "\x1b[24~";
 }
 
 /// The program and the count of keys per step.
@@ -118,12 +118,10 @@ impl Journey {
         self.signing_in = false;
     }
 
-    /// Signs out to sign in as `user`: F10 goes home from anywhere, L signs out there.
+    /// Signs out to sign in as `user`: F12 does it from anywhere.
     fn switch_to(&mut self, user: &str) {
         self.signing_in = true;
-        self.press(&[key::F10]);
-        self.expect("主菜单");
-        self.press(&["l"]);
+        self.press(&[key::F12]);
         self.sign_in(user);
     }
 }
@@ -230,7 +228,7 @@ fn one_new_person_through_the_six_steps_by_keys() {
     j.expect("一人一档");
     let scan = dir.path().join("wang-id.pdf");
     std::fs::write(&scan, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").unwrap();
-    j.press(&["a", TAB]);
+    j.press(&["a"]);
     j.text(scan.to_str().unwrap());
     j.press(&[CTRL_S]);
     j.expect("3/7");
@@ -239,11 +237,12 @@ fn one_new_person_through_the_six_steps_by_keys() {
     j.step("温情服务");
     let card = one(&db(&dir), "SELECT c.card_no FROM cases c JOIN persons p ON p.id = c.person_id WHERE p.name = '王新民'");
     j.switch_to("provider_staff");
-    j.press(&["4", TAB]);
+    // The account serves one provider: the desk starts on the card number, and goes on to
+    // who served once the card is registered.
+    j.press(&["4"]);
     j.text(&card);
     j.press(&[CTRL_R]);
     j.expect("已登记");
-    j.press(&[TAB, TAB, TAB, TAB]);
     j.text("李师傅");
     j.press(&[TAB]);
     j.text("送午餐一份");
@@ -383,9 +382,10 @@ fn report(steps: &[(&'static str, usize)], sign_in: usize) {
     println!("total\t{total} keys of the work");
     println!("signing in and changing users\t{sign_in} keys");
     println!("total with them\t{} keys", total + sign_in);
-    let goal_met = steps.iter().all(|s| s.1 <= STEP_GOAL) && total <= TOTAL_GOAL;
+    // The whole journey is held to the goal with its sign-ins counted too.
+    let goal_met = steps.iter().all(|s| s.1 <= STEP_GOAL) && total + sign_in <= TOTAL_GOAL;
     println!(
-        "goal (≤{STEP_GOAL} a step, ≤{TOTAL_GOAL} in all): {}",
+        "goal (≤{STEP_GOAL} keys of work a step, ≤{TOTAL_GOAL} in all with signing in): {}",
         if goal_met { "met" } else { "not yet" }
     );
     assert!(goal_met, "the office's goal is no longer met");

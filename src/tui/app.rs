@@ -144,7 +144,14 @@ impl App {
     pub fn commands(&self) -> Vec<Command> {
         let mut c = self.top().commands();
         if self.env.session.is_some() && self.locked_at.is_none() {
-            c.extend(keys::global());
+            for g in keys::global() {
+                // A key the screen binds to the same action already (L on home signs out,
+                // as F12 does anywhere) shares its line of the help.
+                match c.iter_mut().find(|s| s.action == g.action && !g.in_bar) {
+                    Some(same) => same.keys.extend(g.keys),
+                    None => c.push(g),
+                }
+            }
         } else {
             c.extend(
                 keys::global()
@@ -277,6 +284,7 @@ impl App {
                 }
             }
             Some(Action::Home) if self.env.session.is_some() => self.go_home(),
+            Some(Action::SwitchUser) if self.env.session.is_some() => self.switch_user(),
             Some(a) => {
                 let outcome = {
                     let App { env, stack, .. } = self;
@@ -319,6 +327,28 @@ impl App {
         }
         self.stack = vec![Box::new(Home::new().with_inbox(&mut self.env))];
         self.refresh_pending();
+    }
+
+    /// Signs the user out for the next one (F12 anywhere, L on home): what the last user
+    /// saw stays behind, and the next one starts from sign-in.
+    fn switch_user(&mut self) {
+        if self.any_unsaved() {
+            self.status = Some(t(self.env.lang, "status.save_first").into());
+            return;
+        }
+        let Ok(login) = super::navigate::screen(Destination::Login, &mut self.env) else {
+            return;
+        };
+        self.env.index = None;
+        if let Some(session) = self.env.session.take() {
+            let _ = crate::app::auth::signed_out(
+                &mut self.env.store,
+                &session.username,
+                &*self.env.clock,
+            );
+        }
+        self.stack = vec![login];
+        self.status = None;
     }
 
     fn go_to(&mut self, screen: Box<dyn Screen>) {

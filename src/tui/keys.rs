@@ -156,6 +156,8 @@ pub enum Action {
     Persons,
     /// Show the home screen (待办) from anywhere.
     Home,
+    /// Sign out for another user to sign in, from anywhere.
+    SwitchUser,
     /// Toggle or cycle the focused choice.
     Toggle,
     /// A workflow step of the screen's record; each screen names its own steps.
@@ -315,6 +317,11 @@ pub fn global() -> Vec<Command> {
         Command::help_only(&[Key::ctrl('c')], Action::Quit, "cmd.quit"),
         Command::help_only(&[Key::plain(KeyCode::F(2))], Action::Persons, "cmd.persons"),
         Command::help_only(&[Key::plain(KeyCode::F(10))], Action::Home, "cmd.home"),
+        Command::help_only(
+            &[Key::plain(KeyCode::F(12))],
+            Action::SwitchUser,
+            "cmd.switch_user",
+        ),
     ]
 }
 

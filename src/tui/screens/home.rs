@@ -66,7 +66,6 @@ const STEP_INBOX: u8 = 1;
 /// Opens the list of transfers waiting to be received.
 const STEP_TRANSFERS: u8 = 2;
 /// Sign out and back to the sign-in screen, for another account.
-const STEP_SWITCH_USER: u8 = 3;
 /// Shows only the next kind of task present in the inbox (after the last: all again).
 const STEP_NEXT_KIND: u8 = 4;
 
@@ -535,7 +534,7 @@ impl Screen for Home {
         ));
         c.push(Command::help_only(
             &[Key::ch('l')],
-            Action::Step(STEP_SWITCH_USER),
+            Action::SwitchUser,
             "cmd.switch_user",
         ));
         // The home screen has no text field: q quits here as the README promises.
@@ -566,18 +565,6 @@ impl Screen for Home {
             (Action::Open, Focus::Menu) => return self.open(self.selected, env),
             (Action::Open, Focus::Inbox) => return self.open_task(env),
             (Action::Menu(i), _) => return self.open(i as usize, env),
-            (Action::Step(STEP_SWITCH_USER), _) => {
-                // What the last user saw stays behind: the next one starts from sign-in.
-                env.index = None;
-                if let Some(session) = env.session.take() {
-                    let _ = crate::app::auth::signed_out(
-                        &mut env.store,
-                        &session.username,
-                        &*env.clock,
-                    );
-                }
-                return Outcome::OpenInstead(Destination::Login);
-            }
             (Action::Step(STEP_NEXT_KIND), _) if n > 0 || self.kind.is_some() => {
                 self.next_kind();
                 self.focus = Focus::Inbox;

@@ -187,7 +187,8 @@ impl FormField {
         }
     }
 
-    fn options(&self) -> &[(String, String)] {
+    /// The options of a Choice or Multi field (none for others).
+    pub fn options(&self) -> &[(String, String)] {
         match &self.kind {
             FieldKind::Multi { options } | FieldKind::Choice { options, .. } => options,
             _ => &[],
@@ -318,7 +319,8 @@ impl Form {
             .is_some_and(|f| f.is_text() || f.filterable())
     }
 
-    fn get(&self, id: &str) -> Option<&FormField> {
+    /// The field `id`, if the form has one.
+    pub fn get(&self, id: &str) -> Option<&FormField> {
         self.fields.iter().find(|f| f.id == id)
     }
 
@@ -338,6 +340,16 @@ impl Form {
     pub fn set_value(&mut self, id: &str, value: &str) {
         if let Some(f) = self.field_mut(id) {
             f.text.set_value(value);
+        }
+    }
+
+    /// Puts the focus on field `id` (when it takes focus); the filter of the one left goes.
+    pub fn focus_on(&mut self, id: &str) {
+        if let Some(i) = self.fields.iter().position(|f| f.id == id && f.focusable()) {
+            if let Some(f) = self.fields.get_mut(self.focus) {
+                f.filter.clear();
+            }
+            self.focus = i;
         }
     }
 

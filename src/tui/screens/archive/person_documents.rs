@@ -361,10 +361,11 @@ impl DocumentForm {
             .iter()
             .map(|e| (e.code.clone(), e.label(env.lang).to_string()))
             .collect();
+        // The kind comes chosen from the checklist's line: the path is what is typed.
         let mut form = Form::new(vec![
+            FormField::text("path", "documents.path", 500).for_field(Field::File),
             FormField::choice("kind", "field.document_kind", options, false)
                 .for_field(Field::DocumentKind),
-            FormField::text("path", "documents.path", 500).for_field(Field::File),
         ]);
         if !kind.is_empty() {
             form.set_choice("kind", kind);

@@ -78,11 +78,13 @@ impl ServiceDesk {
                 .for_field(Field::CardNo)
                 .checked(check_card),
             FormField::info("holder", "services.holder"),
+            // Who served and what was done are typed for every service; the item (the card's
+            // first), the day and the time are chosen for the user and come after.
+            FormField::text("served_by", "services.served_by", 50).for_field(Field::Reporter),
+            FormField::text("content", "services.content", 1000).for_field(Field::Note),
             FormField::choice("item", "services.item", items, false).for_field(Field::Needs),
             FormField::date("served_on", "services.served_on").for_field(Field::Date),
             FormField::number("minutes", "field.minutes", 1, 1440).for_field(Field::Minutes),
-            FormField::text("served_by", "services.served_by", 50).for_field(Field::Reporter),
-            FormField::text("content", "services.content", 1000).for_field(Field::Note),
             FormField::yes_no("confirmed", "services.confirmed"),
             FormField::choice("satisfaction", "services.satisfaction", satisfaction, true),
         ]);
@@ -93,6 +95,10 @@ impl ServiceDesk {
         );
         form.set_value("minutes", "30");
         form.set_yes("confirmed", true);
+        // An account tied to one provider has nothing to choose: the card number comes first.
+        if form.get("provider").is_some_and(|f| f.options().len() <= 1) {
+            form.focus_on("card_no");
+        }
         form.mark_saved();
         ServiceDesk {
             form,
@@ -160,6 +166,10 @@ impl ServiceDesk {
             .map(|_| ());
         let ok = r.is_ok();
         let out = self.outcome(r, "services.registered", env);
+        if ok {
+            // Registered: the first service is recorded next.
+            self.form.focus_on("served_by");
+        }
         match (&self.holder, ok) {
             (Some(h), true) => Outcome::Status(tf(
                 env.lang,
