@@ -161,7 +161,12 @@ fn the_card_names_items_and_providers_and_masks_the_id_number() {
         "待安排",
         "3601**********0027",
         "2027年11月28日",
+        "发卡日期",
+        "2026年11月28日",
         "size:A4 portrait",
+        // The holder's name and 服务号 and the page number on every page.
+        "@top-right{content:\"王秀英\u{3000}服务号：360104001001-0001\"",
+        "content:\"第 \" counter(page) \" 页 共 \" counter(pages) \" 页\"",
     ] {
         assert!(html.contains(want), "card lacks {want}");
     }
@@ -174,6 +179,11 @@ fn the_card_names_items_and_providers_and_masks_the_id_number() {
     });
     let html = read(&compact);
     assert!(html.contains("85.6mm") && html.contains("王秀英") && html.contains("洪都助餐中心"));
+    assert!(html.contains("发卡日期：2026年11月28日"));
+    assert!(
+        !html.contains("overflow:hidden"),
+        "no item is hidden by overflow"
+    );
     assert_ne!(compact, a4);
 }
 
@@ -269,9 +279,20 @@ fn the_two_archive_forms_come_from_the_records() {
         "一般",
         "街道意见（签字、盖章）",
         "认定通过",
+        "调查人签字",
+        "编号：",
+        "@top-right{content:\"王秀英\u{3000}服务号：360104001001-0001\"",
     ] {
         assert!(html.contains(want), "needs form lacks {want}");
     }
+    // The decision and the three signature blocks are one block kept on one page.
+    let keep = html.find("<div class=\"keep\">").expect("a kept block");
+    let decision = html.find("五、认定意见").unwrap();
+    assert!(keep < decision && decision < html.find("街道意见（签字、盖章）").unwrap());
+    assert!(
+        !html.contains("年0") && !html.contains("月0"),
+        "no leading zeros in dates"
+    );
     let services = with_ctx(&mut ws, CW, |ctx| {
         print::service_form(ctx, &s.case_id, Lang::ZhCn).unwrap()
     });
@@ -281,7 +302,7 @@ fn the_two_archive_forms_come_from_the_records() {
         "送午餐一份",
         "李师傅",
         "满意",
-        "合计：服务 1 次，共 30 分钟",
+        "合计：服务 1 次，共 0.5 小时（30 分钟）",
     ] {
         assert!(html.contains(want), "service form lacks {want}");
     }

@@ -123,6 +123,8 @@ struct Loaded {
     issuer_name: String,
     /// The real name of the one who prints (never the login name).
     printed_by: String,
+    /// The day the card was issued (the case's 发放服务卡 step), if it was.
+    card_issued_on: Option<chrono::NaiveDate>,
 }
 
 /// Case `case_id` and its person, with their facts as the session may see them: a print is
@@ -148,6 +150,13 @@ fn load(ctx: &Ctx<'_>, case_id: &str, card: bool) -> Result<Loaded> {
         .map(|p| ctx.tree.name_of(p).to_string())
         .unwrap_or_else(|| community_name.clone());
     let printed_by = super::users::real_name(ctx, &ctx.session.username)?;
+    let card_issued_on = crate::store::changelog::latest_of_kind(
+        ctx.store.conn(),
+        crate::domain::record::Entity::Case,
+        &case.meta.id,
+        &["case.issue_card"],
+    )?
+    .and_then(|(_, at, _)| super::clock::stored_day(&at));
     Ok(Loaded {
         person,
         case,
@@ -156,6 +165,7 @@ fn load(ctx: &Ctx<'_>, case_id: &str, card: bool) -> Result<Loaded> {
         community_name,
         issuer_name,
         printed_by,
+        card_issued_on,
     })
 }
 
@@ -171,6 +181,7 @@ fn sheet<'a>(
         community_name: &l.community_name,
         issuer_name: &l.issuer_name,
         providers,
+        card_issued_on: l.card_issued_on,
         printed_on: ctx.clock.today(),
         printed_by: &l.printed_by,
     }

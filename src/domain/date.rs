@@ -4,6 +4,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 
 use super::text::half_width;
 use super::validation::{Field, Reason, ValidationError};
+use crate::i18n::Lang;
 
 /// Parses a typed date; empty input is `Ok(None)`.
 pub fn parse_date(field: Field, input: &str) -> Result<Option<NaiveDate>, ValidationError> {
@@ -90,9 +91,28 @@ pub fn show_instant(stored: &str) -> String {
         .unwrap_or_else(|_| stored.to_string())
 }
 
+/// A date as printed on paper: `2026年11月1日` in Chinese (official style, no leading zeros),
+/// `2026-11-01` in English. Data files (csv, xlsx) keep ISO dates and do not use this.
+pub fn official(d: NaiveDate, lang: Lang) -> String {
+    use chrono::Datelike;
+    match lang {
+        Lang::ZhCn => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::En => d.format("%Y-%m-%d").to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printed_dates_are_official_without_leading_zeros() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        assert_eq!(official(d, Lang::ZhCn), "2026年11月1日");
+        assert_eq!(official(d, Lang::En), "2026-11-01");
+        let d = NaiveDate::from_ymd_opt(2027, 1, 9).unwrap();
+        assert_eq!(official(d, Lang::ZhCn), "2027年1月9日");
+    }
 
     #[test]
     fn a_stored_instant_is_shown_on_its_china_day() {

@@ -6,10 +6,11 @@
 
 use chrono::NaiveDate;
 
-use super::html::{escape, Cell, Doc, Sheet};
+use super::layout::{escape, Cell, Doc, Sheet};
 use crate::domain::case::{Case, CaseState, Decision};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::clue::Clue;
+use crate::domain::date::official;
 use crate::domain::person::{Disclosure, Person};
 use crate::domain::provider::Provider;
 use crate::domain::service::ServiceRecord;
@@ -29,6 +30,8 @@ pub struct PersonSheet<'a> {
     pub issuer_name: &'a str,
     /// Every provider, to name those of the plan and of the services.
     pub providers: &'a [Provider],
+    /// The day its service card was issued (发卡日期), if it has been.
+    pub card_issued_on: Option<NaiveDate>,
     /// The day it is printed.
     pub printed_on: NaiveDate,
     /// Who prints it: the account's real name (实名), never its login name.
@@ -45,11 +48,29 @@ fn opt_label(kind: ListKind, code: Option<&str>, lang: Lang) -> String {
 }
 
 fn date_text(d: Option<NaiveDate>, lang: Lang) -> String {
-    match (d, lang) {
-        (Some(d), Lang::ZhCn) => d.format("%Y年%m月%d日").to_string(),
-        (Some(d), Lang::En) => d.format("%Y-%m-%d").to_string(),
-        (None, _) => String::new(),
-    }
+    d.map(|d| official(d, lang)).unwrap_or_default()
+}
+
+/// The person's name and 服务号, at the top right of every page of their forms.
+fn running_head(s: &PersonSheet<'_>, lang: Lang) -> String {
+    tf(
+        lang,
+        "print.running_head",
+        &[
+            ("name", &s.person.facts.name),
+            ("no", s.person.service_no.as_deref().unwrap_or("—")),
+        ],
+    )
+}
+
+/// The number of a needs form: the last twelve characters of its case's record id, in
+/// capitals (the random part of the id; its first characters are only the creation time).
+pub fn form_no(case: &Case) -> String {
+    let id: Vec<char> = case.meta.id.chars().filter(|c| *c != '-').collect();
+    id[id.len().saturating_sub(12)..]
+        .iter()
+        .collect::<String>()
+        .to_uppercase()
 }
 
 fn provider_of<'a>(s: &PersonSheet<'a>, id: Option<&str>) -> Option<&'a Provider> {
@@ -96,7 +117,8 @@ fn plan_rows(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> Vec<Vec<String>> {
 /// The service card on A4: the holder, the card, and every item with who serves it.
 pub fn card_a4(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
     let p = s.person;
-    let mut d = Doc::new(Sheet::A4Portrait, t(lang, "print.card_title"));
+    let mut d = Doc::new(Sheet::A4Portrait, t(lang, "print.card_title"), lang)
+        .running_head(&running_head(s, lang));
     d.heading(t(lang, "print.card_title")).meta(
         &tf(lang, "print.issuer", &[("org", s.issuer_name)]),
         &tf(
@@ -139,8 +161,10 @@ pub fn card_a4(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
             )),
         ],
         vec![
+            Cell::label(t(lang, "print.issued_on")),
+            Cell::data(date_text(s.card_issued_on, lang)).span(3),
             Cell::label(t(lang, "print.valid_until")),
-            Cell::data(date_text(case.card_valid_until, lang)).span(5),
+            Cell::data(date_text(case.card_valid_until, lang)),
         ],
     ]);
     d.section(t(lang, "print.items"));
@@ -155,15 +179,17 @@ pub fn card_a4(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
         &plan_rows(s, case, lang),
         &[0],
     );
-    d.note(t(lang, "print.card_rules"));
-    d.signatures(&[t(lang, "print.seal_issuer")], t(lang, "print.date_line"));
+    d.keep_start()
+        .note(t(lang, "print.card_rules"))
+        .signatures(&[t(lang, "print.seal_issuer")], t(lang, "print.date_line"))
+        .keep_end();
     d.footer(&footer(s, lang));
     d.finish()
 }
 
 const CARD_CSS: &str = r#"
 .cards{display:flex;flex-wrap:wrap;gap:6mm}
-.card{width:85.6mm;height:54mm;border:0.8pt dashed #000;border-radius:3mm;padding:3mm 4mm;overflow:hidden;font-size:8.5pt;line-height:1.35;page-break-inside:avoid}
+.card{width:85.6mm;height:54mm;border:0.8pt dashed #000;border-radius:3mm;padding:3mm 4mm;font-size:8.5pt;line-height:1.35;break-inside:avoid;page-break-inside:avoid}
 .card h3{margin:0 0 1.5mm;font-size:11pt;text-align:center;font-family:"SimHei","黑体","Heiti SC","Noto Sans CJK SC",sans-serif}
 .card .big{font-size:12pt;font-weight:bold}
 .card table{margin:0}
@@ -171,11 +197,16 @@ const CARD_CSS: &str = r#"
 .cut{font-size:8pt;color:#555;margin-top:3mm}
 "#;
 
+/// How many items one back of the compact card holds (two lines each at most).
+const ITEMS_PER_BACK: usize = 5;
+
 /// The compact card: front and back of a wallet-size (85.6 × 54 mm) card, to cut out along
 /// the dashed lines and fold or laminate.
 pub fn card_compact(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
     let p = s.person;
-    let mut d = Doc::new(Sheet::A4Portrait, t(lang, "print.card_title")).with_css(CARD_CSS);
+    let mut d = Doc::new(Sheet::A4Portrait, t(lang, "print.card_title"), lang)
+        .with_css(CARD_CSS)
+        .running_head(&running_head(s, lang));
     let mut front = String::new();
     front.push_str("<div class=\"cards\"><div class=\"card\">");
     front.push_str(&format!("<h3>{}</h3>", escape(t(lang, "print.card_title"))));
@@ -202,31 +233,44 @@ pub fn card_compact(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
         ))
     ));
     front.push_str(&format!(
-        "<div>{}：{}</div><div>{}：{}</div><div>{}</div></div>",
+        "<div>{}：{}</div><div>{}：{}</div><div>{}：{}</div><div>{}</div></div>",
         escape(t(lang, "field.community")),
         escape(s.community_name),
+        escape(t(lang, "print.issued_on")),
+        escape(&date_text(s.card_issued_on, lang)),
         escape(t(lang, "print.valid_until")),
         escape(&date_text(case.card_valid_until, lang)),
         escape(&tf(lang, "print.issuer", &[("org", s.issuer_name)])),
     ));
-    front.push_str("<div class=\"card\"><table><tr>");
-    for h in [
-        t(lang, "print.item"),
-        t(lang, "field.provider"),
-        t(lang, "field.phone"),
-    ] {
-        front.push_str(&format!("<th>{}</th>", escape(h)));
+    // The back lists the items; more than fit on one back go on to another back, so none is
+    // hidden.
+    let rows = plan_rows(s, case, lang);
+    let backs: Vec<&[Vec<String>]> = if rows.is_empty() {
+        vec![&rows[..]]
+    } else {
+        rows.chunks(ITEMS_PER_BACK).collect()
+    };
+    for chunk in backs {
+        front.push_str("<div class=\"card\"><table><tr>");
+        for h in [
+            t(lang, "print.item"),
+            t(lang, "field.provider"),
+            t(lang, "field.phone"),
+        ] {
+            front.push_str(&format!("<th>{}</th>", escape(h)));
+        }
+        front.push_str("</tr>");
+        for row in chunk {
+            front.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(&row[1]),
+                escape(&row[3]),
+                escape(&row[4])
+            ));
+        }
+        front.push_str("</table></div>");
     }
-    front.push_str("</tr>");
-    for row in plan_rows(s, case, lang) {
-        front.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            escape(&row[1]),
-            escape(&row[3]),
-            escape(&row[4])
-        ));
-    }
-    front.push_str("</table></div></div>");
+    front.push_str("</div>");
     front.push_str(&format!(
         "<p class=\"cut\">{}</p>",
         escape(t(lang, "print.cut_here"))
@@ -249,17 +293,22 @@ pub fn needs_form(
     let f = &p.facts;
     let yes_no = |b: bool| t(lang, if b { "print.yes" } else { "print.no_word" }).to_string();
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let mut d = Doc::new(Sheet::A4Portrait, t(lang, "print.needs_form_title"));
+    let mut d = Doc::new(Sheet::A4Portrait, t(lang, "print.needs_form_title"), lang)
+        .running_head(&running_head(s, lang));
     d.heading(t(lang, "print.needs_form_title")).meta(
         &tf(
             lang,
             "print.community_line",
             &[("community", s.community_name)],
         ),
-        &tf(
-            lang,
-            "print.service_no_line",
-            &[("no", p.service_no.as_deref().unwrap_or("—"))],
+        &format!(
+            "{}\u{3000}{}",
+            tf(lang, "print.form_no", &[("no", &form_no(case))]),
+            tf(
+                lang,
+                "print.service_no_line",
+                &[("no", p.service_no.as_deref().unwrap_or("—"))],
+            )
         ),
     );
     d.section(t(lang, "print.section_person"));
@@ -356,7 +405,7 @@ pub fn needs_form(
             ],
             vec![
                 Cell::label(t(lang, "print.verify_note")),
-                Cell::data(opt(&c.verify_note)).span(5),
+                Cell::data(opt(&c.verify_note)).span(5).writing_space(),
             ],
         ]);
     }
@@ -393,7 +442,19 @@ pub fn needs_form(
         ],
         vec![
             Cell::label(t(lang, "cases.findings")),
-            Cell::data(opt(&case.survey_findings)).span(5),
+            Cell::data(opt(&case.survey_findings))
+                .span(5)
+                .writing_space(),
+        ],
+        vec![
+            Cell::label(t(lang, "print.sign_investigators")),
+            Cell::data(case.survey_staff.clone().unwrap_or_default())
+                .span(2)
+                .signing(),
+            Cell::label(t(lang, "print.sign_investigators")),
+            Cell::data(h.second_investigator.clone().unwrap_or_default())
+                .span(2)
+                .signing(),
         ],
     ]);
     d.section(t(lang, "print.section_assessment"));
@@ -439,7 +500,8 @@ pub fn needs_form(
         &rows,
         &[0],
     );
-    d.section(t(lang, "print.section_decision"));
+    // 认定意见, 认定日期 and the three signature blocks stay together on one page.
+    d.keep_start().section(t(lang, "print.section_decision"));
     // The decision's own note, never a later step's (a suspension's reason is not a reason
     // of the decision).
     let decided = decision.cloned().unwrap_or_default();
@@ -454,7 +516,7 @@ pub fn needs_form(
         ],
         vec![
             Cell::label(t(lang, "print.decision_note")),
-            Cell::data(opt(&decided.note)).span(5),
+            Cell::data(opt(&decided.note)).span(5).writing_space(),
         ],
     ]);
     d.signatures(
@@ -464,7 +526,8 @@ pub fn needs_form(
             t(lang, "print.sign_subdistrict"),
         ],
         t(lang, "print.date_line"),
-    );
+    )
+    .keep_end();
     d.footer(&footer(s, lang));
     d.finish()
 }
@@ -490,7 +553,12 @@ pub fn service_form(
     lang: Lang,
 ) -> String {
     let p = s.person;
-    let mut d = Doc::new(Sheet::A4Landscape, t(lang, "print.service_form_title"));
+    let mut d = Doc::new(
+        Sheet::A4Landscape,
+        t(lang, "print.service_form_title"),
+        lang,
+    )
+    .running_head(&running_head(s, lang));
     d.heading(t(lang, "print.service_form_title")).meta(
         &tf(
             lang,
@@ -560,21 +628,26 @@ pub fn service_form(
         &rows,
         &[0, 3],
     );
-    d.para(&tf(
-        lang,
-        "print.service_totals",
-        &[
-            ("count", &services.len().to_string()),
-            ("minutes", &minutes.to_string()),
-        ],
-    ));
-    d.signatures(
-        &[
-            t(lang, "print.sign_recipient"),
-            t(lang, "print.sign_community"),
-        ],
-        t(lang, "print.date_line"),
-    );
+    // Hours as the statistics count them: minutes / 60, one decimal rounded half up.
+    let hours = super::statistics::one_decimal(Some(minutes as f64 / 60.0));
+    d.keep_start()
+        .para(&tf(
+            lang,
+            "print.service_totals",
+            &[
+                ("count", &services.len().to_string()),
+                ("hours", &hours),
+                ("minutes", &minutes.to_string()),
+            ],
+        ))
+        .signatures(
+            &[
+                t(lang, "print.sign_recipient"),
+                t(lang, "print.sign_community"),
+            ],
+            t(lang, "print.date_line"),
+        )
+        .keep_end();
     d.footer(&footer(s, lang));
     d.finish()
 }

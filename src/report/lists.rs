@@ -4,10 +4,11 @@
 
 use chrono::NaiveDate;
 
-use super::html::{Doc, Sheet};
+use super::layout::{Doc, Sheet};
 use super::xlsx::{self, SheetData, XlsxError};
 use crate::domain::case::Case;
 use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::date::official;
 use crate::domain::person::{Disclosure, Person};
 use crate::i18n::{t, tf, Lang};
 
@@ -133,16 +134,21 @@ fn posting_title(f: &PostingFrame<'_>, lang: Lang) -> String {
 }
 
 fn posting_period(f: &PostingFrame<'_>, lang: Lang) -> String {
-    let from = f.from.format("%Y-%m-%d").to_string();
+    posting_period_dated(f, lang, |d| d.format("%Y-%m-%d").to_string())
+}
+
+/// The posting's period with its dates as `date` writes them (official on paper).
+fn posting_period_dated(
+    f: &PostingFrame<'_>,
+    lang: Lang,
+    date: impl Fn(NaiveDate) -> String,
+) -> String {
+    let from = date(f.from);
     match f.to {
         Some(to) => tf(
             lang,
             "posting.period",
-            &[
-                ("from", &from),
-                ("to", &to.format("%Y-%m-%d").to_string()),
-                ("place", f.place),
-            ],
+            &[("from", &from), ("to", &date(to)), ("place", f.place)],
         ),
         None => tf(
             lang,
@@ -155,18 +161,20 @@ fn posting_period(f: &PostingFrame<'_>, lang: Lang) -> String {
 /// The posting list as a page to print and hang.
 pub fn posting_html(f: &PostingFrame<'_>, served: &[Served<'_>], lang: Lang) -> String {
     let title = posting_title(f, lang);
-    let mut d = Doc::new(Sheet::A4Landscape, &title);
+    let mut d = Doc::new(Sheet::A4Landscape, &title, lang);
     d.heading(&title)
         .meta(
-            &posting_period(f, lang),
+            &posting_period_dated(f, lang, |d| official(d, lang)),
             &tf(lang, "posting.count", &[("n", &served.len().to_string())]),
         )
         .list(&posting_headers(lang), &posting_rows(served, lang), &[0])
+        .keep_start()
         .para(&tf(lang, "posting.objection", &[("contact", f.contact)]))
         .signatures(
             &[t(lang, "print.sign_community")],
             t(lang, "print.date_line"),
-        );
+        )
+        .keep_end();
     d.finish()
 }
 

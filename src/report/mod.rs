@@ -3,7 +3,7 @@
 //! writes the files.
 
 pub mod forms;
-pub mod html;
+pub mod layout;
 pub mod lists;
 pub mod statistics;
 pub mod xlsx;

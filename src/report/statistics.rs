@@ -4,8 +4,9 @@
 
 use chrono::NaiveDate;
 
-use super::html::{Doc, Sheet};
+use super::layout::{Doc, Sheet};
 use super::xlsx::{self, SheetData, XlsxError};
+use crate::domain::date::official;
 use crate::domain::month::Month;
 use crate::domain::statistics::{CommunityFigures, Evaluation, Line, StepMedians, Summary, Tally};
 use crate::i18n::{t, tf, Lang};
@@ -297,13 +298,13 @@ pub fn csv(r: &Tables) -> Vec<u8> {
 
 /// The report as a page to print.
 pub fn html(r: &Tables, made: NaiveDate, lang: Lang) -> String {
-    let mut d = Doc::new(Sheet::A4Landscape, &r.title);
+    let mut d = Doc::new(Sheet::A4Landscape, &r.title, lang);
     d.heading(&r.title).meta(
         &r.period,
         &tf(
             lang,
             "statistics.made_on",
-            &[("date", &made.format("%Y-%m-%d").to_string())],
+            &[("date", &official(made, lang))],
         ),
     );
     for tb in &r.tables {
