@@ -130,20 +130,31 @@ pub fn card_a4(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
             ],
         ),
     );
+    // Long numbers (服务号, ID number) take the wide cells, so none breaks inside.
     d.grid(&[
         vec![
             Cell::label(t(lang, "field.name")),
             Cell::data(&p.facts.name),
             Cell::label(t(lang, "field.sex")),
             Cell::data(sex_text(p, lang)),
+            Cell::label(t(lang, "field.community")),
+            Cell::data(s.community_name),
+        ],
+        vec![
             Cell::label(t(lang, "detail.service_no")),
-            Cell::data(p.service_no.clone().unwrap_or_default()),
+            Cell::data(p.service_no.clone().unwrap_or_default()).span(3),
+            Cell::label(t(lang, "field.self_care")),
+            Cell::data(opt_label(
+                ListKind::SelfCare,
+                case.self_care.as_deref(),
+                lang,
+            )),
         ],
         vec![
             Cell::label(t(lang, "field.id_number")),
             Cell::data(&s.id_number).span(3),
-            Cell::label(t(lang, "field.community")),
-            Cell::data(s.community_name),
+            Cell::label(t(lang, "print.issued_on")),
+            Cell::data(date_text(s.card_issued_on, lang)),
         ],
         vec![
             Cell::label(t(lang, "field.category")),
@@ -153,16 +164,6 @@ pub fn card_a4(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
                 lang,
             ))
             .span(3),
-            Cell::label(t(lang, "field.self_care")),
-            Cell::data(opt_label(
-                ListKind::SelfCare,
-                case.self_care.as_deref(),
-                lang,
-            )),
-        ],
-        vec![
-            Cell::label(t(lang, "print.issued_on")),
-            Cell::data(date_text(s.card_issued_on, lang)).span(3),
             Cell::label(t(lang, "print.valid_until")),
             Cell::data(date_text(case.card_valid_until, lang)),
         ],

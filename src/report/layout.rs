@@ -268,7 +268,7 @@ impl Doc {
         self.body.push_str("<table class=\"grid\">\n");
         if columns >= 2 && columns % 2 == 0 {
             let pair = 100.0 / (columns / 2) as f64;
-            let label = pair * 0.38;
+            let label = pair * 0.42;
             self.body.push_str("<colgroup>");
             for i in 0..columns {
                 let w = if i % 2 == 0 { label } else { pair - label };
@@ -462,7 +462,7 @@ mod tests {
         ]]);
         let html = d.finish();
         assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
-        assert!(html.contains("<col style=\"width:19.00%\"><col style=\"width:31.00%\">"));
+        assert!(html.contains("<col style=\"width:21.00%\"><col style=\"width:29.00%\">"));
         assert!(html.contains("<td class=\"space\">d</td>"));
     }
 }

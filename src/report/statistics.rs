@@ -31,8 +31,10 @@ pub struct Table {
 pub struct Tables {
     /// The heading.
     pub title: String,
-    /// The period line.
+    /// The period line (ISO dates, for the data files).
     pub period: String,
+    /// The period line as printed (official dates).
+    pub printed_period: String,
     /// What the figures mean.
     pub note: String,
     /// The tables, the per-community one first.
@@ -60,13 +62,14 @@ fn headers(lang: Lang, keys: &[&str]) -> Vec<String> {
 }
 
 fn period_line(s: &Summary, lang: Lang) -> String {
+    period_line_dated(s, lang, |d| d.format("%Y-%m-%d").to_string())
+}
+
+fn period_line_dated(s: &Summary, lang: Lang, date: impl Fn(NaiveDate) -> String) -> String {
     tf(
         lang,
         "statistics.period",
-        &[
-            ("from", &s.from.format("%Y-%m-%d").to_string()),
-            ("to", &s.to.format("%Y-%m-%d").to_string()),
-        ],
+        &[("from", &date(s.from)), ("to", &date(s.to))],
     )
 }
 
@@ -229,6 +232,7 @@ pub fn monthly(s: &Summary, month: Month, lang: Lang) -> Tables {
             ],
         ),
         period: period_line(s, lang),
+        printed_period: period_line_dated(s, lang, |d| official(d, lang)),
         note: t(lang, "statistics.note_monthly").to_string(),
         tables: tables_of(s, None, lang),
         communities: s.communities.len(),
@@ -245,6 +249,7 @@ pub fn evaluation(e: &Evaluation, lang: Lang) -> Tables {
             &[("unit", &s.unit_name), ("year", &e.year.to_string())],
         ),
         period: period_line(s, lang),
+        printed_period: period_line_dated(s, lang, |d| official(d, lang)),
         note: t(lang, "statistics.note_evaluation").to_string(),
         tables: tables_of(s, Some(&e.medians), lang),
         communities: s.communities.len(),
@@ -298,20 +303,26 @@ pub fn csv(r: &Tables) -> Vec<u8> {
 
 /// The report as a page to print.
 pub fn html(r: &Tables, made: NaiveDate, lang: Lang) -> String {
-    let mut d = Doc::new(Sheet::A4Landscape, &r.title, lang);
+    // The first column names a community or an item: on one line (洪都新村社区).
+    let mut d = Doc::new(Sheet::A4Landscape, &r.title, lang)
+        .with_css("tbody td:first-child{white-space:nowrap}");
     d.heading(&r.title).meta(
-        &r.period,
+        &r.printed_period,
         &tf(
             lang,
             "statistics.made_on",
             &[("date", &official(made, lang))],
         ),
     );
-    for tb in &r.tables {
+    for (i, tb) in r.tables.iter().enumerate() {
+        // The last table and the note that explains the figures stay on one page.
+        if i + 1 == r.tables.len() {
+            d.keep_start();
+        }
         let headers: Vec<&str> = tb.headers.iter().map(String::as_str).collect();
         d.section(&tb.name).list(&headers, &tb.rows, &tb.numeric);
     }
-    d.note(&r.note);
+    d.note(&r.note).keep_end();
     d.finish()
 }
 
