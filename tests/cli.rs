@@ -568,7 +568,10 @@ fn report_posting_records_the_version_it_writes_long_term_unless_until_is_given(
     );
     assert_eq!(v[0].5.as_deref(), Some(v[1].0.as_str()));
     assert_eq!((v[1].2.as_str(), v[1].3), ("2026-01-26", 0));
-    assert!(fs::read_to_string(&second).unwrap().contains("2026-01-26"));
+    // The printed posting dates its period officially (no leading zeros).
+    assert!(fs::read_to_string(&second)
+        .unwrap()
+        .contains("2026年1月26日"));
     // A bad date is refused naming the field, before anything is written.
     let (code, _, err) = as_demo(&[
         "report",
