@@ -386,6 +386,44 @@ mod tests {
     }
 
     #[test]
+    fn the_workbook_ends_item_and_provider_tables_with_totals_in_numbers() {
+        use calamine::{Data, Reader, Xlsx};
+        let mut s = summary();
+        s.items = vec![Line {
+            code: "meal_delivery".into(),
+            name: "供餐送餐".into(),
+            group: "生活照料".into(),
+            tally: s.total.services,
+        }];
+        s.providers = s.items.clone();
+        let r = monthly(&s, Month::new(2026, 11).unwrap(), Lang::ZhCn);
+        let made = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let bytes = xlsx(&r, made, Lang::ZhCn).unwrap();
+        let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        for sheet in ["按服务项目", "按服务主体"] {
+            let cells = wb.worksheet_range(sheet).unwrap();
+            let rows: Vec<&[Data]> = cells.rows().collect();
+            let total = rows
+                .iter()
+                .find(|r| r[0] == Data::String("合计".into()))
+                .unwrap_or_else(|| panic!("{sheet}: {rows:?}"));
+            // 4 persons, 10 services, 1.5 hours, 2.5 a person, 50.0% confirmed, none rated.
+            assert_eq!(total[2], Data::Float(4.0), "{sheet}");
+            assert_eq!(total[3], Data::Float(10.0));
+            assert_eq!(total[4], Data::Float(1.5));
+            assert_eq!(total[5], Data::Float(2.5));
+            assert_eq!(total[6], Data::Float(50.0));
+            assert_eq!(total[7], Data::Empty, "nothing rated: an empty cell, not -");
+            let text: Vec<String> = cells.used_cells().map(|(_, _, c)| c.to_string()).collect();
+            assert!(text.iter().any(|c| c == "制表日期：2026-12-01"), "{text:?}");
+            assert!(text.iter().all(|c| c != "-"), "{text:?}");
+        }
+        // The CSV carries the totals too.
+        let csv = String::from_utf8(csv(&r)).unwrap();
+        assert_eq!(csv.matches("\"合计\"").count(), 3, "{csv}");
+    }
+
+    #[test]
     fn decimals_round_half_up() {
         assert_eq!(one_decimal(Some(2.25)), "2.3");
         assert_eq!(one_decimal(Some(0.05)), "0.1");
