@@ -350,6 +350,7 @@ fn a_narrow_sheet_prints_portrait_and_a_wide_one_landscape() {
                 rows,
                 numeric: &[0],
                 closing: &[],
+                sign: &[],
             }],
             day,
             Lang::ZhCn,

@@ -189,8 +189,7 @@ pub fn posting_html(f: &PostingFrame<'_>, served: &[Served<'_>], lang: Lang) -> 
     d.finish()
 }
 
-/// The lines under the posting list's table: the objection notice, the phones set, the
-/// issuing unit and the first day posted.
+/// The lines under the posting list's table: the objection notice and the phones set.
 fn posting_closing(f: &PostingFrame<'_>, lang: Lang) -> Vec<String> {
     let mut out = vec![tf(lang, "posting.objection", &[("contact", f.contact)])];
     for (key, phone) in [
@@ -201,17 +200,23 @@ fn posting_closing(f: &PostingFrame<'_>, lang: Lang) -> Vec<String> {
             out.push(tf(lang, key, &[("phone", phone)]));
         }
     }
-    out.push(f.issuer.to_string());
-    out.push(tf(
-        lang,
-        "posting.issued_on",
-        &[
-            ("year", &f.from.year().to_string()),
-            ("month", &f.from.month().to_string()),
-            ("day", &f.from.day().to_string()),
-        ],
-    ));
     out
+}
+
+/// The posting list's signature: the issuing unit as its seal reads and the first day posted.
+fn posting_sign(f: &PostingFrame<'_>, lang: Lang) -> Vec<String> {
+    vec![
+        f.issuer.to_string(),
+        tf(
+            lang,
+            "posting.issued_on",
+            &[
+                ("year", &f.from.year().to_string()),
+                ("month", &f.from.month().to_string()),
+                ("day", &f.from.day().to_string()),
+            ],
+        ),
+    ]
 }
 
 /// The posting list as a spreadsheet: the table, then the notice and the closing.
@@ -237,6 +242,7 @@ pub fn posting_xlsx(
             rows: &rows,
             numeric: &[0],
             closing: &posting_closing(f, lang),
+            sign: &posting_sign(f, lang),
         }],
         created,
         lang,
@@ -355,6 +361,7 @@ pub fn name_list_xlsx(
             rows: &rows,
             numeric: &[0, 4],
             closing: &[],
+            sign: &[],
         }],
         today,
         lang,

@@ -290,6 +290,7 @@ pub fn xlsx(r: &Tables, created: NaiveDate, lang: Lang) -> Result<Vec<u8>, XlsxE
             rows,
             numeric: &tb.numeric,
             closing: &closing,
+            sign: &[],
         })
         .collect();
     xlsx::workbook(&sheets, created, lang)

@@ -34,8 +34,10 @@ pub struct SheetData<'a> {
     /// column whose figures carry a decimal point. An empty cell or `-` there is an empty
     /// cell; other text stays text.
     pub numeric: &'a [usize],
-    /// Lines under the table (a notice, the issuing unit, a phone), each merged across.
+    /// Lines under the table (a notice, a phone), each merged across.
     pub closing: &'a [String],
+    /// The lines signing it (the issuing unit, the day), to the right under the closing.
+    pub sign: &'a [String],
 }
 
 /// Characters Excel refuses in a sheet name.
@@ -73,7 +75,7 @@ pub fn text_width(s: &str) -> usize {
 
 /// How many lines `s` takes wrapped in a column `width` wide.
 fn lines_in(s: &str, width: f64) -> usize {
-    let room = (width - 1.0).max(1.0);
+    let room = width.max(1.0);
     s.lines()
         .map(|l| {
             let w = unicode_width::UnicodeWidthStr::width(l) as f64;
@@ -128,6 +130,7 @@ pub fn workbook(
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
     let sub_fmt = Format::new().set_align(FormatAlign::Left).set_text_wrap();
+    let sign_fmt = Format::new().set_align(FormatAlign::Right);
     let head_fmt = Format::new()
         .set_bold()
         .set_border(FormatBorder::Thin)
@@ -246,9 +249,14 @@ pub fn workbook(
             }
         }
         let first = s.rows.len() as u32 + 4;
-        let lines = s.closing.iter().map(String::as_str).chain([made.as_str()]);
-        for (row, text) in (first..).zip(lines) {
-            line(ws, row, text, &sub_fmt)?;
+        let lines = s
+            .closing
+            .iter()
+            .map(|l| (l.as_str(), &sub_fmt))
+            .chain(s.sign.iter().map(|l| (l.as_str(), &sign_fmt)))
+            .chain([(made.as_str(), &sub_fmt)]);
+        for (row, (text, fmt)) in (first..).zip(lines) {
+            line(ws, row, text, fmt)?;
         }
     }
     Ok(wb.save_to_buffer()?)
@@ -307,6 +315,7 @@ mod tests {
             rows: &rows,
             numeric: &[],
             closing: &[],
+            sign: &[],
         };
         let d = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let a = workbook(&[sheet], d, Lang::ZhCn).unwrap();
@@ -319,6 +328,7 @@ mod tests {
             rows: &rows,
             numeric: &[],
             closing: &[],
+            sign: &[],
         };
         assert_eq!(a, workbook(&[sheet], d, Lang::ZhCn).unwrap());
     }
