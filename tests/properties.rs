@@ -115,6 +115,7 @@ mod chain {
                 parent: None,
                 admin: "admin".into(),
                 admin_name: String::new(),
+                org_full_name: String::new(),
                 demo: true,
             };
             let mut store = create_workstation(dir.path(), &db, &params, Vec::new(), &clock).unwrap();

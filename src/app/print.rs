@@ -425,12 +425,18 @@ pub fn posting_bytes(
         "posting.contact_default",
         &[("community", &community_name)],
     );
+    // The community issues its posting: its seal name closes the list.
+    let issuer = super::settings::seal_name(ctx, &r.community);
+    let phones = super::settings::public_phones(ctx)?;
     let frame = PostingFrame {
         community_name: &community_name,
         from: r.from,
         to: r.to,
         place: &r.place,
         contact: &contact,
+        issuer: &issuer,
+        service_phone: &phones.service,
+        supervision_phone: &phones.supervision,
     };
     let bytes = match format {
         ListFormat::Html => lists::posting_html(&frame, &served, lang).into_bytes(),

@@ -22,6 +22,8 @@ pub struct InitParams {
     pub admin: String,
     /// The first administrator's real name, printed where they sign (empty: the username).
     pub admin_name: String,
+    /// The unit's full official name, as its seal reads (empty: the short name is used).
+    pub org_full_name: String,
     pub demo: bool,
 }
 
@@ -32,6 +34,15 @@ impl InitParams {
         name: &str,
     ) -> std::result::Result<InitParams, ValidationError> {
         self.admin_name = clean_line(Field::Name, name, super::users::REAL_NAME_CHARS)?;
+        Ok(self)
+    }
+
+    /// The same parameters with the unit's full official name, checked (`--org-full-name`).
+    pub fn with_org_full_name(
+        mut self,
+        name: &str,
+    ) -> std::result::Result<InitParams, ValidationError> {
+        self.org_full_name = super::settings::parse_full_name(name)?;
         Ok(self)
     }
 }
@@ -140,6 +151,7 @@ pub fn validate_params(
         parent,
         admin,
         admin_name: String::new(),
+        org_full_name: String::new(),
         demo,
     })
 }
@@ -223,6 +235,9 @@ pub fn create_workstation(
         workstation::insert(tx, &ws)?;
         for (unit, hosted) in &units {
             orgs::upsert(tx, unit, *hosted)?;
+        }
+        if !params.org_full_name.is_empty() {
+            orgs::set_full_name(tx, &params.org_code, &params.org_full_name)?;
         }
         for u in &hashed {
             users::insert(tx, u, &at)?;

@@ -545,7 +545,7 @@ pub fn write(
     let n = tables.communities;
     let bytes = match format {
         ListFormat::Xlsx => {
-            sheets::xlsx(&tables, today).map_err(|e| AppError::Export(e.to_string()))?
+            sheets::xlsx(&tables, today, lang).map_err(|e| AppError::Export(e.to_string()))?
         }
         ListFormat::Csv => sheets::csv(&tables),
         ListFormat::Html => sheets::html(&tables, today, lang).into_bytes(),

@@ -96,6 +96,9 @@ pub struct InitArgs {
     /// 本单位名称 / org name
     #[arg(long = "org-name", value_name = "N")]
     pub org_name: String,
+    /// 单位全称（用印名称，打印在公示等文书落款处；不填则用单位名称）/ full official name, as on the seal
+    #[arg(long = "org-full-name", value_name = "N", default_value = "")]
+    pub org_full_name: String,
     /// 上级单位代码 / parent org code
     #[arg(long, value_name = "C")]
     pub parent: Option<String>,

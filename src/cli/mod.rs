@@ -143,7 +143,8 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
                 &a.admin,
                 a.demo,
             )?
-            .with_admin_name(&a.admin_name)?;
+            .with_admin_name(&a.admin_name)?
+            .with_org_full_name(&a.org_full_name)?;
             if paths.db.exists() {
                 let store = open_existing(&paths)?;
                 if store.workstation().is_ok() {

@@ -320,6 +320,23 @@ impl Catalogue {
             .and_then(|e| e.frequency.as_deref())
     }
 
+    /// True when naming service item `item` tells of a person's health: an item of the
+    /// 健康护理 category ([`HEALTH_CATEGORY`]: 家庭病床, 康复, 送药 …), or one of the other
+    /// measures' items about health or a disability (居民健康档案, 家庭医生签约, 双向转诊,
+    /// 健康管理, the assistive devices).
+    pub fn reveals_health(&self, item: &str) -> bool {
+        const OTHERS: [&str; 4] = [
+            "health_record",
+            "family_doctor",
+            "two_way_referral",
+            "health_management",
+        ];
+        self.get(ListKind::ServiceItem, item)
+            .is_some_and(|e| e.category.as_deref() == Some(HEALTH_CATEGORY))
+            || OTHERS.contains(&item)
+            || item.starts_with("aid_")
+    }
+
     /// The service items of one of the three categories.
     pub fn items_of_category<'a>(
         &'a self,
@@ -330,6 +347,9 @@ impl Catalogue {
             .filter(move |e| e.category.as_deref() == Some(category))
     }
 }
+
+/// The service category whose items tell of health: a public list names only the category.
+pub const HEALTH_CATEGORY: &str = "health_care";
 
 #[cfg(test)]
 mod tests {

@@ -120,6 +120,12 @@ pub enum Field {
     PersonConcerned,
     /// 涉及服务: the service record a complaint concerns (its day).
     ServiceConcerned,
+    /// 单位全称: the full official name a seal reads.
+    OrgFullName,
+    /// 社会救助服务电话, printed on public lists.
+    ServicePhone,
+    /// 监督电话, printed on public lists.
+    SupervisionPhone,
 }
 
 impl Field {
@@ -209,6 +215,9 @@ impl Field {
             Field::DueDate => "field.due_date",
             Field::PersonConcerned => "field.person_concerned",
             Field::ServiceConcerned => "field.service_concerned",
+            Field::OrgFullName => "field.org_full_name",
+            Field::ServicePhone => "field.service_phone",
+            Field::SupervisionPhone => "field.supervision_phone",
         }
     }
 }

@@ -2,12 +2,12 @@
 //! provider's name list (服务对象名单). Both are built from a whitelist of columns — a field
 //! not named here never leaves the workstation through them.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::layout::{Doc, Sheet};
 use super::xlsx::{self, SheetData, XlsxError};
 use crate::domain::case::Case;
-use crate::domain::catalogue::{Catalogue, ListKind};
+use crate::domain::catalogue::{Catalogue, ListKind, HEALTH_CATEGORY};
 use crate::domain::date::official;
 use crate::domain::person::{Disclosure, Person};
 use crate::i18n::{t, tf, Lang};
@@ -34,19 +34,38 @@ pub struct PostingFrame<'a> {
     pub place: &'a str,
     /// Who to tell of an objection (the community's office, a phone).
     pub contact: &'a str,
+    /// The issuing unit as its seal reads (the closing).
+    pub issuer: &'a str,
+    /// 社会救助服务电话; empty: not printed.
+    pub service_phone: &'a str,
+    /// 监督电话; empty: not printed.
+    pub supervision_phone: &'a str,
 }
 
-fn items_text(case: &Case, lang: Lang) -> String {
+/// The service items as a public list names them: an item that tells of health (see
+/// [`Catalogue::reveals_health`]) only as its category, 健康护理, once.
+fn public_items_text(case: &Case, lang: Lang) -> String {
     let cat = Catalogue::builtin();
-    case.needs
-        .iter()
-        .map(|i| cat.label(ListKind::ServiceItem, i, lang))
-        .collect::<Vec<_>>()
-        .join(if lang == Lang::ZhCn { "、" } else { ", " })
+    let mut shown: Vec<&str> = Vec::new();
+    for item in &case.needs {
+        let label = if cat.reveals_health(item) {
+            cat.label(ListKind::ServiceCategory, HEALTH_CATEGORY, lang)
+        } else {
+            cat.label(ListKind::ServiceItem, item, lang)
+        };
+        if !shown.contains(&label) {
+            shown.push(label);
+        }
+    }
+    shown.join(if lang == Lang::ZhCn { "、" } else { ", " })
 }
 
-/// The posting list's columns: 序号, name, masked ID number, address down to the community,
-/// category, service items. Never health details, phone or street address.
+/// What a list shows for a person without an ID number.
+pub const NO_ID: &str = "—";
+
+/// The posting list's columns: 序号, name, masked ID number (— for none), address down to the
+/// community, category, service items (health ones only as 健康护理). Never health details,
+/// phone or street address.
 pub fn posting_rows(served: &[Served<'_>], lang: Lang) -> Vec<Vec<String>> {
     let cat = Catalogue::builtin();
     served
@@ -61,14 +80,14 @@ pub fn posting_rows(served: &[Served<'_>], lang: Lang) -> Vec<Vec<String>> {
                     .id_number
                     .as_ref()
                     .map(|n| n.masked())
-                    .unwrap_or_default(),
+                    .unwrap_or_else(|| NO_ID.to_string()),
                 s.community_name.to_string(),
                 s.case
                     .category
                     .as_deref()
                     .map(|c| cat.label(ListKind::RecipientCategory, c, lang).to_string())
                     .unwrap_or_default(),
-                items_text(s.case, lang),
+                public_items_text(s.case, lang),
             ]
         })
         .collect()
@@ -178,7 +197,37 @@ pub fn posting_html(f: &PostingFrame<'_>, served: &[Served<'_>], lang: Lang) -> 
     d.finish()
 }
 
-/// The posting list as a spreadsheet.
+/// The lines under the posting list's table: the objection notice and the phones set.
+fn posting_closing(f: &PostingFrame<'_>, lang: Lang) -> Vec<String> {
+    let mut out = vec![tf(lang, "posting.objection", &[("contact", f.contact)])];
+    for (key, phone) in [
+        ("posting.service_phone", f.service_phone),
+        ("posting.supervision_phone", f.supervision_phone),
+    ] {
+        if !phone.is_empty() {
+            out.push(tf(lang, key, &[("phone", phone)]));
+        }
+    }
+    out
+}
+
+/// The posting list's signature: the issuing unit as its seal reads and the first day posted.
+fn posting_sign(f: &PostingFrame<'_>, lang: Lang) -> Vec<String> {
+    vec![
+        f.issuer.to_string(),
+        tf(
+            lang,
+            "posting.issued_on",
+            &[
+                ("year", &f.from.year().to_string()),
+                ("month", &f.from.month().to_string()),
+                ("day", &f.from.day().to_string()),
+            ],
+        ),
+    ]
+}
+
+/// The posting list as a spreadsheet: the table, then the notice and the closing.
 pub fn posting_xlsx(
     f: &PostingFrame<'_>,
     served: &[Served<'_>],
@@ -187,7 +236,11 @@ pub fn posting_xlsx(
 ) -> Result<Vec<u8>, XlsxError> {
     let rows = posting_rows(served, lang);
     let title = posting_title(f, lang);
-    let subtitle = posting_period(f, lang);
+    let subtitle = format!(
+        "{}　{}",
+        posting_period(f, lang),
+        tf(lang, "posting.count", &[("n", &served.len().to_string())])
+    );
     xlsx::workbook(
         &[SheetData {
             name: f.community_name,
@@ -195,16 +248,18 @@ pub fn posting_xlsx(
             subtitle: &subtitle,
             headers: &posting_headers(lang),
             rows: &rows,
-            widths: &[6.0, 10.0, 22.0, 16.0, 30.0, 40.0],
-            numeric: &[],
+            numeric: &[0],
+            closing: &posting_closing(f, lang),
+            sign: &posting_sign(f, lang),
         }],
         created,
+        lang,
     )
 }
 
 /// The posting list as CSV.
 pub fn posting_csv(served: &[Served<'_>], lang: Lang) -> Vec<u8> {
-    xlsx::csv(&posting_headers(lang), &posting_rows(served, lang), &[])
+    xlsx::csv(&posting_headers(lang), &posting_rows(served, lang), &[0])
 }
 
 /// One recipient on a provider's name list.
@@ -312,11 +367,11 @@ pub fn name_list_xlsx(
             subtitle: &subtitle,
             headers: &headers,
             rows: &rows,
-            widths: &[
-                6.0, 16.0, 10.0, 6.0, 6.0, 14.0, 30.0, 14.0, 36.0, 18.0, 12.0, 20.0,
-            ],
-            numeric: &[],
+            numeric: &[0, 4],
+            closing: &[],
+            sign: &[],
         }],
         today,
+        lang,
     )
 }

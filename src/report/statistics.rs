@@ -22,8 +22,18 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Columns holding numbers.
     pub numeric: Vec<usize>,
-    /// Column widths for the spreadsheet.
-    pub widths: Vec<f64>,
+    /// The 合计 row the spreadsheet and CSV end the table with, if it has one apart from
+    /// its rows (the per-community table carries its total as its last row).
+    pub total: Option<Vec<String>>,
+}
+
+impl Table {
+    /// The rows, and the total row after them when there is one.
+    pub fn rows_with_total(&self) -> Vec<Vec<String>> {
+        let mut rows = self.rows.clone();
+        rows.extend(self.total.clone());
+        rows
+    }
 }
 
 /// A whole report: its title, period line, explanation and tables.
@@ -170,18 +180,18 @@ fn community_table(s: &Summary, medians: Option<&[StepMedians]>, lang: Lang) -> 
         })
         .collect();
     let columns = keys.len();
-    let mut widths = vec![18.0];
-    widths.resize(columns, 10.0);
     Table {
         name: t(lang, "statistics.sheet_communities").to_string(),
         headers: headers(lang, &keys),
         rows,
         numeric: (1..columns).collect(),
-        widths,
+        total: None,
     }
 }
 
-fn line_table(lines: &[Line], sheet: &str, first: [&str; 2], lang: Lang) -> Table {
+/// A table of lines (items or providers), ended by the period's total: persons counted once
+/// however many lines name them.
+fn line_table(lines: &[Line], total: &Tally, sheet: &str, first: [&str; 2], lang: Lang) -> Table {
     let mut keys = first.to_vec();
     keys.extend(TALLY_COLUMNS);
     let rows = lines
@@ -197,7 +207,12 @@ fn line_table(lines: &[Line], sheet: &str, first: [&str; 2], lang: Lang) -> Tabl
         headers: headers(lang, &keys),
         rows,
         numeric: (2..keys.len()).collect(),
-        widths: vec![24.0, 20.0, 10.0, 10.0, 12.0, 12.0, 10.0, 10.0],
+        total: Some(
+            [t(lang, "statistics.total").to_string(), String::new()]
+                .into_iter()
+                .chain(tally_cells(total))
+                .collect(),
+        ),
     }
 }
 
@@ -206,12 +221,14 @@ fn tables_of(s: &Summary, medians: Option<&[StepMedians]>, lang: Lang) -> Vec<Ta
         community_table(s, medians, lang),
         line_table(
             &s.items,
+            &s.total.services,
             "statistics.sheet_items",
             ["statistics.col_item", "statistics.col_category"],
             lang,
         ),
         line_table(
             &s.providers,
+            &s.total.services,
             "statistics.sheet_providers",
             ["statistics.col_provider", "statistics.col_kind"],
             lang,
@@ -256,38 +273,44 @@ pub fn evaluation(e: &Evaluation, lang: Lang) -> Tables {
     }
 }
 
-/// The report as a workbook: one sheet per table.
-pub fn xlsx(r: &Tables, created: NaiveDate) -> Result<Vec<u8>, XlsxError> {
+/// The report as a workbook: one sheet per table, each ending with its total, the note and
+/// the 制表日期.
+pub fn xlsx(r: &Tables, created: NaiveDate, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let headers: Vec<Vec<&str>> = r
         .tables
         .iter()
         .map(|tb| tb.headers.iter().map(String::as_str).collect())
         .collect();
+    let rows: Vec<Vec<Vec<String>>> = r.tables.iter().map(Table::rows_with_total).collect();
+    let closing = [r.note.clone()];
     let sheets: Vec<SheetData<'_>> = r
         .tables
         .iter()
         .zip(&headers)
-        .map(|(tb, h)| SheetData {
+        .zip(&rows)
+        .map(|((tb, h), rows)| SheetData {
             name: &tb.name,
             title: &r.title,
             subtitle: &r.period,
             headers: h,
-            rows: &tb.rows,
-            widths: &tb.widths,
+            rows,
             numeric: &tb.numeric,
+            closing: &closing,
+            sign: &[],
         })
         .collect();
-    xlsx::workbook(&sheets, created)
+    xlsx::workbook(&sheets, created, lang)
 }
 
-/// The report as one CSV: the title, then each table under its name, a blank line between.
+/// The report as one CSV: the title, then each table under its name (with its total), a
+/// blank line between.
 pub fn csv(r: &Tables) -> Vec<u8> {
     let mut out = Vec::new();
     // The title names the unit, which its administrator typed: a cell like any other.
     let quoted = |s: &str| format!("{}\r\n", xlsx::csv_field(s, false));
     for (i, tb) in r.tables.iter().enumerate() {
         let headers: Vec<&str> = tb.headers.iter().map(String::as_str).collect();
-        let part = xlsx::csv(&headers, &tb.rows, &tb.numeric);
+        let part = xlsx::csv(&headers, &tb.rows_with_total(), &tb.numeric);
         if i == 0 {
             // The byte-order mark goes first, before the title.
             out.extend_from_slice("\u{feff}".as_bytes());
@@ -373,6 +396,44 @@ mod tests {
         assert_eq!(tb.rows[0][9], "50.0");
         assert_eq!(tb.headers.len(), tb.rows[0].len());
         assert!(r.title.contains("洪都街道"), "{}", r.title);
+    }
+
+    #[test]
+    fn the_workbook_ends_item_and_provider_tables_with_totals_in_numbers() {
+        use calamine::{Data, Reader, Xlsx};
+        let mut s = summary();
+        s.items = vec![Line {
+            code: "meal_delivery".into(),
+            name: "供餐送餐".into(),
+            group: "生活照料".into(),
+            tally: s.total.services,
+        }];
+        s.providers = s.items.clone();
+        let r = monthly(&s, Month::new(2026, 11).unwrap(), Lang::ZhCn);
+        let made = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let bytes = xlsx(&r, made, Lang::ZhCn).unwrap();
+        let mut wb = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        for sheet in ["按服务项目", "按服务主体"] {
+            let cells = wb.worksheet_range(sheet).unwrap();
+            let rows: Vec<&[Data]> = cells.rows().collect();
+            let total = rows
+                .iter()
+                .find(|r| r[0] == Data::String("合计".into()))
+                .unwrap_or_else(|| panic!("{sheet}: {rows:?}"));
+            // 4 persons, 10 services, 1.5 hours, 2.5 a person, 50.0% confirmed, none rated.
+            assert_eq!(total[2], Data::Float(4.0), "{sheet}");
+            assert_eq!(total[3], Data::Float(10.0));
+            assert_eq!(total[4], Data::Float(1.5));
+            assert_eq!(total[5], Data::Float(2.5));
+            assert_eq!(total[6], Data::Float(50.0));
+            assert_eq!(total[7], Data::Empty, "nothing rated: an empty cell, not -");
+            let text: Vec<String> = cells.used_cells().map(|(_, _, c)| c.to_string()).collect();
+            assert!(text.iter().any(|c| c == "制表日期：2026-12-01"), "{text:?}");
+            assert!(text.iter().all(|c| c != "-"), "{text:?}");
+        }
+        // The CSV carries the totals too.
+        let csv = String::from_utf8(csv(&r)).unwrap();
+        assert_eq!(csv.matches("\"合计\"").count(), 3, "{csv}");
     }
 
     #[test]

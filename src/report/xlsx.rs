@@ -4,6 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
 
+use crate::i18n::{tf, Lang};
+
 /// The spreadsheet could not be built (a limit of the format, such as a sheet name).
 #[derive(Debug, thiserror::Error)]
 #[error("spreadsheet: {0}")]
@@ -15,7 +17,8 @@ impl From<rust_xlsxwriter::XlsxError> for XlsxError {
     }
 }
 
-/// One sheet: a title line, a subtitle line, the header row and the rows.
+/// One sheet: a title line, a subtitle line, the header row, the rows, then any closing lines
+/// and the 制表日期 line.
 pub struct SheetData<'a> {
     /// Worksheet tab name (at most 31 characters; cut if longer).
     pub name: &'a str,
@@ -27,10 +30,14 @@ pub struct SheetData<'a> {
     pub headers: &'a [&'a str],
     /// Rows of text.
     pub rows: &'a [Vec<String>],
-    /// Column widths in characters (a Chinese character counts two).
-    pub widths: &'a [f64],
-    /// Columns written as numbers (right-aligned, summable); the others stay text.
+    /// Columns written as numbers (right-aligned, summable): format `0`, or `0.0` for a
+    /// column whose figures carry a decimal point. An empty cell or `-` there is an empty
+    /// cell; other text stays text.
     pub numeric: &'a [usize],
+    /// Lines under the table (a notice, a phone), each merged across.
+    pub closing: &'a [String],
+    /// The lines signing it (the issuing unit, the day), to the right under the closing.
+    pub sign: &'a [String],
 }
 
 /// Characters Excel refuses in a sheet name.
@@ -49,8 +56,67 @@ fn sheet_name(name: &str) -> String {
     }
 }
 
-/// A workbook of `sheets`, dated `created` so the same data gives the same file.
-pub fn workbook(sheets: &[SheetData<'_>], created: NaiveDate) -> Result<Vec<u8>, XlsxError> {
+/// Narrowest and widest column, in character widths.
+const MIN_WIDTH: f64 = 4.0;
+const MAX_WIDTH: f64 = 40.0;
+/// Sheets wider than this (the sum of their column widths) print landscape.
+const PORTRAIT_MAX: f64 = 90.0;
+/// Height of one line of 11-point text, in points, and of the title row.
+const LINE_HEIGHT: f64 = 15.0;
+const TITLE_HEIGHT: f64 = 24.0;
+
+/// How wide `s` shows, a Chinese character counting two; the widest line of a multi-line cell.
+pub fn text_width(s: &str) -> usize {
+    s.lines()
+        .map(unicode_width::UnicodeWidthStr::width)
+        .max()
+        .unwrap_or(0)
+}
+
+/// How many lines `s` takes wrapped in a column `width` wide.
+fn lines_in(s: &str, width: f64) -> usize {
+    let room = width.max(1.0);
+    s.lines()
+        .map(|l| {
+            let w = unicode_width::UnicodeWidthStr::width(l) as f64;
+            ((w / room).ceil() as usize).max(1)
+        })
+        .sum::<usize>()
+        .max(1)
+}
+
+/// The width of each column from its header and cells: the widest plus a margin, kept
+/// between [`MIN_WIDTH`] and [`MAX_WIDTH`] (longer cells wrap).
+pub fn column_widths(headers: &[&str], rows: &[Vec<String>]) -> Vec<f64> {
+    (0..headers.len())
+        .map(|c| {
+            let widest = rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .map(|v| text_width(v))
+                .chain(std::iter::once(text_width(headers[c])))
+                .max()
+                .unwrap_or(0);
+            (widest as f64 + 2.0).clamp(MIN_WIDTH, MAX_WIDTH)
+        })
+        .collect()
+}
+
+/// True for a cell a numeric column leaves empty: nothing, or `-` (nothing to divide).
+fn is_missing(v: &str) -> bool {
+    let v = v.trim();
+    v.is_empty() || v == "-" || v == "—"
+}
+
+/// A workbook of `sheets`, dated `created` (its properties and each sheet's 制表日期 line) so
+/// the same data gives the same file. Every sheet has its columns as wide as their content,
+/// rows as tall as their wrapped cells, the header row frozen and repeated on every printed
+/// page, fitted to the width of A4 (landscape when wide).
+pub fn workbook(
+    sheets: &[SheetData<'_>],
+    created: NaiveDate,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let when = ExcelDateTime::from_ymd(
         u16::try_from(created.year()).unwrap_or(2000),
@@ -61,20 +127,33 @@ pub fn workbook(sheets: &[SheetData<'_>], created: NaiveDate) -> Result<Vec<u8>,
     let title_fmt = Format::new()
         .set_bold()
         .set_font_size(16)
-        .set_align(FormatAlign::Center);
-    let sub_fmt = Format::new().set_align(FormatAlign::Left);
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let sub_fmt = Format::new().set_align(FormatAlign::Left).set_text_wrap();
+    let sign_fmt = Format::new().set_align(FormatAlign::Right);
     let head_fmt = Format::new()
         .set_bold()
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap()
         .set_background_color(0xF2F2F2);
     let cell_fmt = Format::new()
         .set_border(FormatBorder::Thin)
         .set_text_wrap()
+        .set_align(FormatAlign::Top)
         .set_num_format("@");
-    let num_fmt = Format::new()
+    let int_fmt = Format::new()
         .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::Right);
+        .set_align(FormatAlign::Right)
+        .set_align(FormatAlign::Top)
+        .set_num_format("0");
+    let dec_fmt = int_fmt.clone().set_num_format("0.0");
+    let made = tf(
+        lang,
+        "xlsx.made",
+        &[("date", &created.format("%Y-%m-%d").to_string())],
+    );
     let mut used = Vec::new();
     for s in sheets {
         let ws = wb.add_worksheet();
@@ -84,38 +163,100 @@ pub fn workbook(sheets: &[SheetData<'_>], created: NaiveDate) -> Result<Vec<u8>,
         }
         used.push(name.clone());
         ws.set_name(&name)?;
-        ws.set_landscape()
-            .set_paper_size(9)
-            .set_print_fit_to_pages(1, 0);
-        let last_col = s.headers.len().saturating_sub(1) as u16;
-        if last_col > 0 {
-            ws.merge_range(0, 0, 0, last_col, s.title, &title_fmt)?;
-            ws.merge_range(1, 0, 1, last_col, s.subtitle, &sub_fmt)?;
+        let widths = column_widths(s.headers, s.rows);
+        let total: f64 = widths.iter().sum();
+        if total > PORTRAIT_MAX {
+            ws.set_landscape();
         } else {
-            ws.write_string_with_format(0, 0, s.title, &title_fmt)?;
-            ws.write_string_with_format(1, 0, s.subtitle, &sub_fmt)?;
+            ws.set_portrait();
         }
+        ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
+        let last_col = s.headers.len().saturating_sub(1) as u16;
+        // One line merged across the columns, as tall as its wrapped text.
+        let line = |ws: &mut rust_xlsxwriter::Worksheet,
+                    row: u32,
+                    text: &str,
+                    fmt: &Format|
+         -> Result<(), XlsxError> {
+            if last_col > 0 {
+                ws.merge_range(row, 0, row, last_col, text, fmt)?;
+            } else {
+                ws.write_string_with_format(row, 0, text, fmt)?;
+            }
+            let n = lines_in(text, total.max(MIN_WIDTH));
+            if n > 1 {
+                ws.set_row_height(row, LINE_HEIGHT * n as f64)?;
+            }
+            Ok(())
+        };
+        line(ws, 0, s.title, &title_fmt)?;
+        ws.set_row_height(0, TITLE_HEIGHT)?;
+        line(ws, 1, s.subtitle, &sub_fmt)?;
+        let mut head_lines = 1;
         for (c, h) in s.headers.iter().enumerate() {
             ws.write_string_with_format(2, c as u16, *h, &head_fmt)?;
-            if let Some(w) = s.widths.get(c) {
-                ws.set_column_width(c as u16, *w)?;
-            }
+            let w = widths.get(c).copied().unwrap_or(MIN_WIDTH);
+            ws.set_column_width(c as u16, w)?;
+            head_lines = head_lines.max(lines_in(h, w));
+        }
+        if head_lines > 1 {
+            ws.set_row_height(2, LINE_HEIGHT * head_lines as f64)?;
         }
         ws.set_repeat_rows(2, 2)?;
         ws.set_freeze_panes(3, 0)?;
+        // A numeric column with a decimal point in any figure shows one decimal throughout.
+        let decimal: Vec<usize> = s
+            .numeric
+            .iter()
+            .copied()
+            .filter(|&c| {
+                s.rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .any(|v| v.contains('.') && v.trim().parse::<f64>().is_ok())
+            })
+            .collect();
         for (r, row) in s.rows.iter().enumerate() {
+            let r = r as u32 + 3;
+            let mut tallest = 1;
             for (c, v) in row.iter().enumerate() {
-                let (r, col) = (r as u32 + 3, c as u16);
-                match v.parse::<f64>() {
-                    Ok(n) if s.numeric.contains(&c) && n.is_finite() => {
-                        ws.write_number_with_format(r, col, n, &num_fmt)?;
-                    }
-                    // Text cells, so ID and card numbers never turn into 3.60104E+17.
-                    _ => {
-                        ws.write_string_with_format(r, col, v, &cell_fmt)?;
+                let col = c as u16;
+                let w = widths.get(c).copied().unwrap_or(MIN_WIDTH);
+                if s.numeric.contains(&c) {
+                    let fmt = if decimal.contains(&c) {
+                        &dec_fmt
+                    } else {
+                        &int_fmt
+                    };
+                    match v.trim().parse::<f64>() {
+                        Ok(n) if n.is_finite() => {
+                            ws.write_number_with_format(r, col, n, fmt)?;
+                            continue;
+                        }
+                        _ if is_missing(v) => {
+                            ws.write_blank(r, col, fmt)?;
+                            continue;
+                        }
+                        _ => {}
                     }
                 }
+                // Text cells, so ID and card numbers never turn into 3.60104E+17.
+                ws.write_string_with_format(r, col, v, &cell_fmt)?;
+                tallest = tallest.max(lines_in(v, w));
             }
+            if tallest > 1 {
+                ws.set_row_height(r, LINE_HEIGHT * tallest as f64)?;
+            }
+        }
+        let first = s.rows.len() as u32 + 4;
+        let lines = s
+            .closing
+            .iter()
+            .map(|l| (l.as_str(), &sub_fmt))
+            .chain(s.sign.iter().map(|l| (l.as_str(), &sign_fmt)))
+            .chain([(made.as_str(), &sub_fmt)]);
+        for (row, (text, fmt)) in (first..).zip(lines) {
+            line(ws, row, text, fmt)?;
         }
     }
     Ok(wb.save_to_buffer()?)
@@ -172,11 +313,12 @@ mod tests {
             subtitle: "2026年",
             headers: &["姓名", "身份证号"],
             rows: &rows,
-            widths: &[10.0, 22.0],
             numeric: &[],
+            closing: &[],
+            sign: &[],
         };
         let d = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
-        let a = workbook(&[sheet], d).unwrap();
+        let a = workbook(&[sheet], d, Lang::ZhCn).unwrap();
         assert_eq!(&a[..2], b"PK");
         let sheet = SheetData {
             name: "名单[1]",
@@ -184,10 +326,11 @@ mod tests {
             subtitle: "2026年",
             headers: &["姓名", "身份证号"],
             rows: &rows,
-            widths: &[10.0, 22.0],
             numeric: &[],
+            closing: &[],
+            sign: &[],
         };
-        assert_eq!(a, workbook(&[sheet], d).unwrap());
+        assert_eq!(a, workbook(&[sheet], d, Lang::ZhCn).unwrap());
     }
 
     #[test]

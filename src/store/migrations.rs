@@ -102,6 +102,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0016_posting_complaint_waiver.sql"),
         after: None,
     },
+    Migration {
+        name: "each unit's full official name, as its seal reads",
+        sql: include_str!("sql/0017_seal_names.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -57,3 +57,21 @@ pub fn hosted(conn: &Connection) -> Result<Vec<String>> {
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
+
+/// The full official name of unit `code` (empty when never set; `None`: no such unit).
+pub fn full_name(conn: &Connection, code: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT full_name FROM org_units WHERE code = ?1")?
+        .query_row([code], |r| r.get(0))
+        .optional()?)
+}
+
+/// Sets the full official name of unit `code` (empty: the short name is used); true when
+/// the unit exists.
+pub fn set_full_name(conn: &Connection, code: &str, full_name: &str) -> Result<bool> {
+    let n = conn
+        .prepare_cached("UPDATE org_units SET full_name = ?2 WHERE code = ?1")?
+        .execute(params![code, full_name])?;
+    Ok(n > 0)
+}

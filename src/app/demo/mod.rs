@@ -103,6 +103,7 @@ pub fn setup(data_dir: &Path, db_path: &Path, clock: &dyn Clock) -> Result<(Stor
         parent: Some("360104".into()),
         admin: "demo".into(),
         admin_name: String::new(),
+        org_full_name: String::new(),
         demo: true,
     };
     let users = demo_users();
@@ -115,8 +116,61 @@ pub fn setup(data_dir: &Path, db_path: &Path, clock: &dyn Clock) -> Result<(Stor
             grants: u.grants.clone(),
         })
         .collect();
-    let store = create_workstation(data_dir, db_path, &params, new_users, clock)?;
+    let mut store = create_workstation(data_dir, db_path, &params, new_users, clock)?;
+    set_demo_names_and_phones(&mut store, &tree, clock)?;
     Ok((store, users))
+}
+
+/// The demo's 社会救助服务电话 and 监督电话 (made up, in Nanchang's 0791 form).
+pub const DEMO_PHONES: (&str, &str) = ("0791-88123456", "0791-88654321");
+
+/// The full official name the demo gives a unit of its tree, as a seal in 青云谱区 reads.
+pub fn demo_full_name(tree: &OrgTree, code: &str) -> String {
+    use crate::domain::org::OrgKind;
+    const CITY: &str = "南昌市";
+    let Some(u) = tree.get(code) else {
+        return String::new();
+    };
+    let district = tree
+        .get("360104")
+        .map(|d| d.name.clone())
+        .unwrap_or_default();
+    let parent = u
+        .parent
+        .as_deref()
+        .and_then(|p| tree.get(p))
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
+    match u.kind {
+        OrgKind::District => format!("{CITY}{}民政局", u.name),
+        OrgKind::Subdistrict => format!("{CITY}{district}{}办事处", u.name),
+        OrgKind::Town => format!("{CITY}{district}{}人民政府", u.name),
+        OrgKind::ClusterZone => format!("{CITY}{district}{}管理委员会", u.name),
+        OrgKind::Community => format!("{CITY}{district}{parent}{}居民委员会", u.name),
+        OrgKind::Village if u.name.ends_with('村') => {
+            format!("{CITY}{district}{parent}{}民委员会", u.name)
+        }
+        OrgKind::Village => format!("{CITY}{district}{parent}{}村民委员会", u.name),
+    }
+}
+
+/// Gives every unit the demo workstation knows its full official name and sets the public
+/// phones, as an office would on its first day.
+fn set_demo_names_and_phones(store: &mut Store, tree: &OrgTree, clock: &dyn Clock) -> Result<()> {
+    let at = clock::rfc3339(clock.now());
+    let known = crate::store::orgs::tree(store.conn())?;
+    store.write_local(|tx| {
+        for u in known.units() {
+            let full = demo_full_name(tree, &u.code);
+            if !full.is_empty() {
+                crate::store::orgs::set_full_name(tx, &u.code, &full)?;
+            }
+        }
+        crate::store::settings::put(tx, "service_phone", DEMO_PHONES.0, &at, "demo")?;
+        crate::store::settings::put(tx, "supervision_phone", DEMO_PHONES.1, &at, "demo")?;
+        Ok::<_, crate::store::StoreError>(())
+    })?;
+    Ok(())
 }
 
 /// Ties the demo `provider_staff` account, when it exists and is not tied yet, to the demo

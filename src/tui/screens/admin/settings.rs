@@ -40,6 +40,10 @@ pub struct Settings {
     thresholds: Result<Thresholds, String>,
     /// The maker-checker exception: the assessor may also decide.
     assessor_may_decide: bool,
+    /// The public phones printed on posting lists.
+    phones: settings::PublicPhones,
+    /// This workstation's unit as its seal reads.
+    seal: String,
 }
 
 impl Settings {
@@ -65,6 +69,8 @@ impl Settings {
                 .is_some_and(|s| allows_anywhere(&s.grants, Permission::ManageUsers)),
             thresholds: Ok(Thresholds::default()),
             assessor_may_decide: false,
+            phones: settings::PublicPhones::default(),
+            seal: String::new(),
         };
         s.reload(env);
         s
@@ -80,6 +86,44 @@ impl Settings {
             .ctx()
             .and_then(|ctx| settings::assessor_may_decide(&ctx))
             .unwrap_or(false);
+        self.phones = env
+            .ctx()
+            .and_then(|ctx| settings::public_phones(&ctx))
+            .unwrap_or_default();
+        let own = env.workstation.as_ref().map(|w| w.org_code.clone());
+        self.seal = match (env.ctx(), own) {
+            (Ok(ctx), Some(code)) => settings::seal_name(&ctx, &code),
+            _ => String::new(),
+        };
+    }
+
+    /// The seal name, and the public phones on one line.
+    fn public_lines(&self, env: &Env) -> Vec<Line<'static>> {
+        let lang = env.lang;
+        let shown = |v: &str| {
+            if v.is_empty() {
+                t(lang, "settings.not_set").to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        vec![
+            Line::from(format!(
+                "  {}",
+                tf(lang, "settings.seal_line", &[("name", &shown(&self.seal))])
+            )),
+            Line::from(format!(
+                "  {}",
+                tf(
+                    lang,
+                    "settings.phones_line",
+                    &[
+                        ("service", &shown(&self.phones.service)),
+                        ("supervision", &shown(&self.phones.supervision)),
+                    ]
+                )
+            )),
+        ]
     }
 
     /// The time limits, two to a line.
@@ -180,6 +224,13 @@ impl Screen for Settings {
                 "cmd.edit_limits",
             ));
         }
+        if self.may_edit {
+            c.push(Command::bar(
+                &[Key::ch('n')],
+                Action::Step(1),
+                "cmd.seal_and_phones",
+            ));
+        }
         if self.demo {
             c.push(Command::bar(&[Key::ch('g')], Action::New, "cmd.demo_data"));
         }
@@ -195,6 +246,13 @@ impl Screen for Settings {
     fn on_action(&mut self, action: Action, env: &mut Env) -> Outcome {
         match action {
             Action::Step(0) if self.may_manage_users => Outcome::Open(Destination::Users),
+            Action::Step(1) if self.may_edit => match SealForm::new(env) {
+                Ok(f) => Outcome::Push(Box::new(f)),
+                Err(e) => Outcome::Dialog(Dialog::error(
+                    t(env.lang, "dialog.error_title").into(),
+                    e.localize(env.lang),
+                )),
+            },
             Action::Open if self.may_audit => Outcome::Open(Destination::Audit),
             Action::New if self.demo => Self::start_demo(env),
             Action::Edit if self.may_edit => match &self.thresholds {
@@ -252,6 +310,7 @@ impl Screen for Settings {
                 }
             )
         )));
+        lines.extend(self.public_lines(env));
         if !self.may_edit {
             lines.push(Line::styled(
                 format!("  {}", t(lang, "settings.limits_admin_only")),
@@ -370,5 +429,144 @@ impl FormPage for LimitsForm {
 
     fn hint_key(&self) -> &'static str {
         "settings.limits_hint"
+    }
+}
+
+/// Editing the names the prints are sealed with and the public phones: a unit (this one or
+/// one below) and its full official name, the 社会救助服务电话 and the 监督电话.
+pub struct SealForm {
+    form: Form,
+    /// Each unit's code and stored full name.
+    names: Vec<settings::UnitNames>,
+    /// The unit whose stored name the full-name field was filled with.
+    loaded_for: String,
+}
+
+impl SealForm {
+    /// The form filled with what is stored, on this workstation's own unit.
+    pub fn new(env: &mut Env) -> Result<SealForm, AppError> {
+        let ctx = env.ctx()?;
+        let names = settings::unit_names(&ctx)?;
+        let phones = settings::public_phones(&ctx)?;
+        drop(ctx);
+        let options = names
+            .iter()
+            .map(|u| (u.code.clone(), u.name.clone()))
+            .collect();
+        let mut form = Form::new(vec![
+            FormField::choice("unit", "settings.seal_unit", options, false),
+            FormField::text(
+                "full_name",
+                "settings.seal_full_name",
+                settings::FULL_NAME_MAX,
+            )
+            .for_field(Field::OrgFullName),
+            FormField::text(
+                "service_phone",
+                "settings.seal_service_phone",
+                settings::PUBLIC_PHONE_MAX,
+            )
+            .for_field(Field::ServicePhone),
+            FormField::text(
+                "supervision_phone",
+                "field.supervision_phone",
+                settings::PUBLIC_PHONE_MAX,
+            )
+            .for_field(Field::SupervisionPhone),
+        ]);
+        let loaded_for = names.first().map(|u| u.code.clone()).unwrap_or_default();
+        if let Some(u) = names.first() {
+            form.set_value("full_name", &u.full_name);
+        }
+        form.set_value("service_phone", &phones.service);
+        form.set_value("supervision_phone", &phones.supervision);
+        form.mark_saved();
+        Ok(SealForm {
+            form,
+            names,
+            loaded_for,
+        })
+    }
+
+    /// Fills the full-name field with the chosen unit's stored name; false when it already was.
+    fn load_chosen(&mut self) -> bool {
+        let chosen = self.form.choice("unit");
+        if chosen == self.loaded_for {
+            return false;
+        }
+        let full = self
+            .names
+            .iter()
+            .find(|u| u.code == chosen)
+            .map(|u| u.full_name.clone())
+            .unwrap_or_default();
+        self.form.set_value("full_name", &full);
+        self.loaded_for = chosen;
+        true
+    }
+
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        let lang = env.lang;
+        // Another unit chosen since the name was filled: show its name before saving over it.
+        if self.load_chosen() {
+            self.form.focus_on("full_name");
+            return Outcome::Status(t(lang, "settings.check_full_name").to_string());
+        }
+        if !self.form.check_all(lang) {
+            return Outcome::Status(t(lang, "form.fix_errors").to_string());
+        }
+        let unit = self.loaded_for.clone();
+        let full = self.form.value("full_name");
+        let phones = settings::PublicPhones {
+            service: self.form.value("service_phone"),
+            supervision: self.form.value("supervision_phone"),
+        };
+        match env.ctx().and_then(|mut ctx| {
+            settings::set_public_phones(&mut ctx, &phones)?;
+            settings::set_full_name(&mut ctx, &unit, &full)
+        }) {
+            Ok(_) => {
+                self.form.mark_saved();
+                Outcome::Pop
+            }
+            Err(AppError::Validation(v)) => {
+                self.form.show_error(&v, lang);
+                Outcome::Status(v.localize(lang))
+            }
+            Err(e) => Outcome::Dialog(Dialog::error(
+                t(lang, "dialog.error_title").into(),
+                e.localize(lang),
+            )),
+        }
+    }
+}
+
+impl FormPage for SealForm {
+    fn page_title(&self, env: &Env) -> String {
+        t(env.lang, "settings.seal_title").to_string()
+    }
+
+    fn form(&self) -> &Form {
+        &self.form
+    }
+
+    fn form_mut(&mut self) -> &mut Form {
+        &mut self.form
+    }
+
+    fn save(&mut self, env: &mut Env) -> Outcome {
+        SealForm::save(self, env)
+    }
+
+    fn next_field(&mut self, _env: &mut Env) -> bool {
+        // Leaving the unit: its stored full name comes up for editing.
+        if self.form.focused_id() == Some("unit") {
+            self.load_chosen();
+        }
+        false
+    }
+
+    fn hint_key(&self) -> &'static str {
+        "settings.seal_hint"
     }
 }
