@@ -10,127 +10,15 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::history::served;
 use common::{with_ctx, DemoWs};
 use jiuzhu::app::print::{self, CardLayout, ListFormat, PostingRequest};
 use jiuzhu::app::statistics::{self, Which};
-use jiuzhu::app::{case, clue, person, provider, service};
 use jiuzhu::domain::month::Month;
-use jiuzhu::domain::person::PersonDraft;
-use jiuzhu::domain::provider::ProviderDraft;
-use jiuzhu::domain::service::Satisfaction;
 use jiuzhu::i18n::{t, Lang};
 
 const C1: &str = "360104001001";
-const ID: &str = "360104195003070027";
 const CW: &str = "subdistrict_caseworker";
-
-struct Served {
-    case_id: String,
-}
-
-/// 王秀英, assessed for meals and cleaning with a provider found for meals, carded, served once.
-fn served(ws: &mut DemoWs) -> Served {
-    let provider_id = with_ctx(ws, "admin", |ctx| {
-        provider::create(
-            ctx,
-            &ProviderDraft {
-                name: "洪都助餐中心".into(),
-                kind: "enterprise_institution".into(),
-                items: vec!["meal_delivery".into()],
-                phone: "0791-88123456".into(),
-                area: "360104001".into(),
-                active: true,
-                ..Default::default()
-            },
-        )
-        .unwrap()
-    });
-    let pid = with_ctx(ws, "info_officer", |ctx| {
-        person::create(
-            ctx,
-            &PersonDraft {
-                name: "王秀英".into(),
-                id_number: ID.into(),
-                community: C1.into(),
-                address: "洪都中大道8栋3单元201".into(),
-                phone: "13807911234".into(),
-                diseases: "高血压、糖尿病".into(),
-                assistance_status: "urban_minimum_living".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap()
-    });
-    let cid = with_ctx(ws, "info_officer", |ctx| {
-        let cid = clue::record(
-            ctx,
-            &clue::ClueDraft {
-                person_id: pid.clone(),
-                difficulty: "独居，做饭困难".into(),
-                key_groups: vec!["seriously_ill".into()],
-                source: "visit".into(),
-                reporter: "楼栋长".into(),
-                found_on: None,
-            },
-        )
-        .unwrap();
-        clue::verify(ctx, &cid, true, "属实").unwrap();
-        clue::report(ctx, &cid).unwrap();
-        cid
-    });
-    let case_id = with_ctx(ws, CW, |ctx| {
-        let case_id = clue::accept(ctx, &cid).unwrap();
-        case::survey(
-            ctx,
-            &case_id,
-            &common::survey("王干事", "独居，行走困难", None),
-        )
-        .unwrap();
-        let c = case::assess(
-            ctx,
-            &case_id,
-            &case::Assessment {
-                category: "minimum_living".into(),
-                self_care: "partly_disabled".into(),
-                needs: vec!["meal_delivery".into(), "cleaning".into()],
-            },
-        )
-        .unwrap();
-        assert_eq!(
-            c.plan[0].provider_id.as_deref(),
-            Some(provider_id.as_str()),
-            "the assessment proposes the provider offering the item"
-        );
-        assert_eq!(c.plan[1].provider_id, None, "no one offers cleaning");
-        case_id
-    });
-    with_ctx(ws, "demo", |ctx| {
-        case::approve(ctx, &case_id, "").unwrap();
-        case::issue_card(ctx, &case_id).unwrap();
-    });
-    let card = with_ctx(ws, CW, |ctx| case::get(ctx, &case_id).unwrap())
-        .card_no
-        .unwrap();
-    with_ctx(ws, "provider_staff", |ctx| {
-        service::register(ctx, &provider_id, &card).unwrap();
-        service::record(
-            ctx,
-            &service::ServiceDraft {
-                provider_id: provider_id.clone(),
-                card_no: card.clone(),
-                item: "meal_delivery".into(),
-                served_on: None,
-                minutes: 30,
-                served_by: "李师傅".into(),
-                content: "送午餐一份".into(),
-                confirmed: true,
-                satisfaction: Some(Satisfaction::Satisfied),
-            },
-        )
-        .unwrap();
-    });
-    Served { case_id }
-}
 
 /// Measures the page in the browser: every table's width against the page's text width, and
 /// every card box's content against its box; writes the findings into the DOM.

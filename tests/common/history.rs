@@ -2,10 +2,12 @@
 //! so ages and durations are exact against the common clock's 2026-11-28.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use jiuzhu::app::{case, clue, person, Ctx, FixedClock};
+use jiuzhu::app::{case, clue, person, provider, service, Ctx, FixedClock};
 use jiuzhu::domain::person::PersonDraft;
+use jiuzhu::domain::provider::ProviderDraft;
+use jiuzhu::domain::service::Satisfaction;
 
-use super::DemoWs;
+use super::{with_ctx, DemoWs};
 
 /// 洪都新村社区.
 pub const C1: &str = "360104001001";
@@ -147,4 +149,124 @@ pub fn meal_provider_named(ws: &mut DemoWs, name: &str) -> String {
         )
         .unwrap()
     })
+}
+
+/// A case carried to its card and served once.
+pub struct Served {
+    /// The case.
+    pub case_id: String,
+    /// The provider that served.
+    pub provider_id: String,
+}
+
+/// Her ID number.
+pub const SERVED_ID: &str = "360104195003070027";
+
+/// 王秀英, assessed for meals and cleaning with a provider found for meals, carded, served once.
+pub fn served(ws: &mut DemoWs) -> Served {
+    let provider_id = with_ctx(ws, "admin", |ctx| {
+        provider::create(
+            ctx,
+            &ProviderDraft {
+                name: "洪都助餐中心".into(),
+                kind: "enterprise_institution".into(),
+                items: vec!["meal_delivery".into()],
+                phone: "0791-88123456".into(),
+                area: "360104001".into(),
+                active: true,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    let pid = with_ctx(ws, "info_officer", |ctx| {
+        person::create(
+            ctx,
+            &PersonDraft {
+                name: "王秀英".into(),
+                id_number: SERVED_ID.into(),
+                community: C1.into(),
+                address: "洪都中大道8栋3单元201".into(),
+                phone: "13807911234".into(),
+                diseases: "高血压、糖尿病".into(),
+                assistance_status: "urban_minimum_living".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    let cid = with_ctx(ws, "info_officer", |ctx| {
+        let cid = clue::record(
+            ctx,
+            &clue::ClueDraft {
+                person_id: pid.clone(),
+                difficulty: "独居，做饭困难".into(),
+                key_groups: vec!["seriously_ill".into()],
+                source: "visit".into(),
+                reporter: "楼栋长".into(),
+                found_on: None,
+            },
+        )
+        .unwrap();
+        clue::verify(ctx, &cid, true, "属实").unwrap();
+        clue::report(ctx, &cid).unwrap();
+        cid
+    });
+    let case_id = with_ctx(ws, "subdistrict_caseworker", |ctx| {
+        let case_id = clue::accept(ctx, &cid).unwrap();
+        case::survey(
+            ctx,
+            &case_id,
+            &super::survey("王干事", "独居，行走困难", None),
+        )
+        .unwrap();
+        let c = case::assess(
+            ctx,
+            &case_id,
+            &case::Assessment {
+                category: "minimum_living".into(),
+                self_care: "partly_disabled".into(),
+                needs: vec!["meal_delivery".into(), "cleaning".into()],
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            c.plan[0].provider_id.as_deref(),
+            Some(provider_id.as_str()),
+            "the assessment proposes the provider offering the item"
+        );
+        assert_eq!(c.plan[1].provider_id, None, "no one offers cleaning");
+        case_id
+    });
+    with_ctx(ws, "demo", |ctx| {
+        case::approve(ctx, &case_id, "").unwrap();
+        case::issue_card(ctx, &case_id).unwrap();
+    });
+    let card = with_ctx(ws, "subdistrict_caseworker", |ctx| {
+        case::get(ctx, &case_id).unwrap()
+    })
+    .card_no
+    .unwrap();
+    with_ctx(ws, "provider_staff", |ctx| {
+        service::register(ctx, &provider_id, &card).unwrap();
+        service::record(
+            ctx,
+            &service::ServiceDraft {
+                provider_id: provider_id.clone(),
+                card_no: card.clone(),
+                item: "meal_delivery".into(),
+                served_on: None,
+                minutes: 30,
+                served_by: "李师傅".into(),
+                content: "送午餐一份".into(),
+                confirmed: true,
+                satisfaction: Some(Satisfaction::Satisfied),
+            },
+        )
+        .unwrap();
+    });
+    Served {
+        case_id,
+        provider_id,
+    }
 }
