@@ -5,10 +5,32 @@ use ratatui::layout::{Position, Rect};
 use ratatui::Frame;
 
 use super::{Outcome, Screen};
+use crate::app::AppError;
+use crate::i18n::{t, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::widgets::dialog::Answer;
+use crate::tui::widgets::dialog::{Answer, Dialog};
 use crate::tui::widgets::form::{screen as form_screen, Form};
+
+/// What a form's save led to: saved, the form closes; a refusal of a field stands beside
+/// that field and in the status line; any other error in a dialog.
+pub fn saved_or_refused<T>(form: &mut Form, result: Result<T, AppError>, env: &Env) -> Outcome {
+    let lang = env.lang;
+    match result {
+        Ok(_) => {
+            form.mark_saved();
+            Outcome::Pop
+        }
+        Err(AppError::Validation(v)) => {
+            form.show_error(&v, lang);
+            Outcome::Status(v.localize(lang))
+        }
+        Err(e) => Outcome::Dialog(Dialog::error(
+            t(lang, "dialog.error_title").into(),
+            e.localize(lang),
+        )),
+    }
+}
 
 /// What a one-form screen supplies; [`Screen`] follows from it.
 pub trait FormPage {

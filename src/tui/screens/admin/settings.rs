@@ -18,7 +18,7 @@ use crate::store::{OpenOptions, Store};
 use crate::tui::env::Env;
 use crate::tui::job::Job;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::form_page::FormPage;
+use crate::tui::screens::form_page::{saved_or_refused, FormPage};
 use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::{fit, width};
 use crate::tui::widgets::dialog::Dialog;
@@ -390,23 +390,11 @@ impl LimitsForm {
             next.set(l, days);
         }
         let may_decide = self.form.yes("assessor_may_decide");
-        match env.ctx().and_then(|mut ctx| {
+        let result = env.ctx().and_then(|mut ctx| {
             settings::set_thresholds(&mut ctx, &next)?;
             settings::set_assessor_may_decide(&mut ctx, may_decide)
-        }) {
-            Ok(_) => {
-                self.form.mark_saved();
-                Outcome::Pop
-            }
-            Err(AppError::Validation(v)) => {
-                self.form.show_error(&v, lang);
-                Outcome::Status(v.localize(lang))
-            }
-            Err(e) => Outcome::Dialog(Dialog::error(
-                t(lang, "dialog.error_title").into(),
-                e.localize(lang),
-            )),
-        }
+        });
+        saved_or_refused(&mut self.form, result, env)
     }
 }
 
@@ -521,23 +509,11 @@ impl SealForm {
             service: self.form.value("service_phone"),
             supervision: self.form.value("supervision_phone"),
         };
-        match env.ctx().and_then(|mut ctx| {
+        let result = env.ctx().and_then(|mut ctx| {
             settings::set_public_phones(&mut ctx, &phones)?;
             settings::set_full_name(&mut ctx, &unit, &full)
-        }) {
-            Ok(_) => {
-                self.form.mark_saved();
-                Outcome::Pop
-            }
-            Err(AppError::Validation(v)) => {
-                self.form.show_error(&v, lang);
-                Outcome::Status(v.localize(lang))
-            }
-            Err(e) => Outcome::Dialog(Dialog::error(
-                t(lang, "dialog.error_title").into(),
-                e.localize(lang),
-            )),
-        }
+        });
+        saved_or_refused(&mut self.form, result, env)
     }
 }
 

@@ -11,7 +11,6 @@ use ratatui::Frame;
 
 use crate::app::person::{self, REASON_MAX};
 use crate::app::refusal::PeopleRefusal;
-use crate::app::AppError;
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::person::{Disclosure, Person};
 use crate::domain::text::required_line;
@@ -244,27 +243,16 @@ impl Screen for MergeScreen {
         if answer.purpose != Purpose::Screen(ASK_MERGE) || !answer.yes {
             return Outcome::None;
         }
-        let lang = env.lang;
         let reason = self.form.value("reason");
         let (keep, other) = (self.keep.meta.id.clone(), self.other.meta.id.clone());
         let result = env
             .ctx()
             .and_then(|mut ctx| person::merge(&mut ctx, &keep, &other, &reason));
-        match result {
-            Ok(_) => {
-                self.form.mark_saved();
-                env.reload_index();
-                Outcome::Pop
-            }
-            Err(AppError::Validation(v)) => {
-                self.form.show_error(&v, lang);
-                Outcome::Status(v.localize(lang))
-            }
-            Err(e) => Outcome::Dialog(Dialog::error(
-                t(lang, "dialog.error_title").to_string(),
-                e.localize(lang),
-            )),
+        let result = result;
+        if result.is_ok() {
+            env.reload_index();
         }
+        crate::tui::screens::form_page::saved_or_refused(&mut self.form, result, env)
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {

@@ -22,7 +22,7 @@ use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
-use crate::tui::screens::form_page::FormPage;
+use crate::tui::screens::form_page::{saved_or_refused, FormPage};
 use crate::tui::screens::{Destination, Outcome, Screen};
 use crate::tui::text::{fit, safe, truncate, wrap};
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
@@ -1034,21 +1034,7 @@ impl CaseForm {
 
     /// Pops the form when the step was saved; shows the refusal beside its field otherwise.
     fn finish(&mut self, result: Result<Case, AppError>, env: &mut Env) -> Outcome {
-        let lang = env.lang;
-        match result {
-            Ok(_) => {
-                self.form.mark_saved();
-                Outcome::Pop
-            }
-            Err(AppError::Validation(v)) => {
-                self.form.show_error(&v, lang);
-                Outcome::Status(v.localize(lang))
-            }
-            Err(e) => Outcome::Dialog(Dialog::error(
-                t(lang, "dialog.error_title").into(),
-                e.localize(lang),
-            )),
-        }
+        saved_or_refused(&mut self.form, result, env)
     }
 }
 

@@ -1,15 +1,14 @@
 //! Adjusting one line of a case's service plan: how often, how urgently, and which provider.
 
-use crate::app::{case, AppError};
+use crate::app::case;
 use crate::domain::case::{Case, PlannedItem};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::provider::Provider;
 use crate::domain::validation::Field;
-use crate::i18n::{t, tf, Localize};
+use crate::i18n::tf;
 use crate::tui::env::Env;
-use crate::tui::screens::form_page::FormPage;
+use crate::tui::screens::form_page::{saved_or_refused, FormPage};
 use crate::tui::screens::Outcome;
-use crate::tui::widgets::dialog::Dialog;
 use crate::tui::widgets::form::{Form, FormField};
 
 /// The form of one plan line.
@@ -73,7 +72,6 @@ impl PlanLineForm {
     }
 
     fn save(&mut self, env: &mut Env) -> Outcome {
-        let lang = env.lang;
         let provider = self.form.choice("provider");
         let line = PlannedItem {
             item: self.item.clone(),
@@ -82,23 +80,10 @@ impl PlanLineForm {
             provider_id: Some(provider).filter(|p| !p.is_empty()),
         };
         let id = self.case_id.clone();
-        match env
+        let result = env
             .ctx()
-            .and_then(|mut ctx| case::set_plan_line(&mut ctx, &id, &line))
-        {
-            Ok(_) => {
-                self.form.mark_saved();
-                Outcome::Pop
-            }
-            Err(AppError::Validation(v)) => {
-                self.form.show_error(&v, lang);
-                Outcome::Status(v.localize(lang))
-            }
-            Err(e) => Outcome::Dialog(Dialog::error(
-                t(lang, "dialog.error_title").into(),
-                e.localize(lang),
-            )),
-        }
+            .and_then(|mut ctx| case::set_plan_line(&mut ctx, &id, &line));
+        saved_or_refused(&mut self.form, result, env)
     }
 }
 

@@ -127,27 +127,16 @@ impl Screen for TransferForm {
         if answer.purpose != Purpose::Screen(ASK_SEND) || !answer.yes {
             return Outcome::None;
         }
-        let lang = env.lang;
         let (to, reason) = (self.form.choice("to"), self.form.value("reason"));
         let id = self.person.meta.id.clone();
         let result = env
             .ctx()
             .and_then(|mut ctx| person::transfer(&mut ctx, &id, &to, &reason));
-        match result {
-            Ok(_) => {
-                self.form.mark_saved();
-                env.reload_index();
-                Outcome::Pop
-            }
-            Err(AppError::Validation(v)) => {
-                self.form.show_error(&v, lang);
-                Outcome::Status(v.localize(lang))
-            }
-            Err(e) => Outcome::Dialog(Dialog::error(
-                t(lang, "dialog.error_title").to_string(),
-                e.localize(lang),
-            )),
+        let result = result;
+        if result.is_ok() {
+            env.reload_index();
         }
+        crate::tui::screens::form_page::saved_or_refused(&mut self.form, result, env)
     }
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, env: &Env) {

@@ -277,20 +277,7 @@ impl ProviderForm {
             None => provider::create(&mut ctx, &draft).map(|_| ()),
             Some(p) => provider::update(&mut ctx, &p.meta.id, p.meta.version, &draft).map(|_| ()),
         });
-        match result {
-            Ok(()) => {
-                self.form.mark_saved();
-                Outcome::Pop
-            }
-            Err(AppError::Validation(v)) => {
-                self.form.show_error(&v, lang);
-                Outcome::Status(v.localize(lang))
-            }
-            Err(e) => Outcome::Dialog(Dialog::error(
-                t(lang, "dialog.error_title").into(),
-                e.localize(lang),
-            )),
-        }
+        crate::tui::screens::form_page::saved_or_refused(&mut self.form, result, env)
     }
 }
 
