@@ -318,7 +318,7 @@ fn every_print_of_a_masked_reader_is_masked_like_the_screen_even_after_a_reveal(
         with_ctx(ws, user, |ctx| {
             [
                 print::needs_form(ctx, &s.case_id, lang).unwrap(),
-                print::service_form(ctx, &s.case_id, lang).unwrap(),
+                print::service_form(ctx, &s.case_id, print::ServicePeriod::All, lang).unwrap(),
                 print::card(ctx, &s.case_id, CardLayout::A4, lang).unwrap(),
                 print::card(ctx, &s.case_id, CardLayout::Compact, lang).unwrap(),
             ]

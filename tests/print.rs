@@ -179,7 +179,7 @@ fn the_two_archive_forms_come_from_the_records() {
         "no leading zeros in dates"
     );
     let services = with_ctx(&mut ws, CW, |ctx| {
-        print::service_form(ctx, &s.case_id, Lang::ZhCn).unwrap()
+        print::service_form(ctx, &s.case_id, print::ServicePeriod::All, Lang::ZhCn).unwrap()
     });
     let html = read(&services);
     for want in [
@@ -321,4 +321,42 @@ fn formula_like_names_reach_the_posting_list_as_text() {
         formulas.used_cells().all(|(_, _, f)| f.is_empty()),
         "no formula cells"
     );
+}
+
+/// The 接受救助服务情况表 covers the period chosen: a month, a year or every service; a period
+/// not over yet says it runs to the day printed, and each period is its own file.
+#[test]
+fn the_service_form_covers_the_period_chosen() {
+    use jiuzhu::app::print::ServicePeriod;
+    use jiuzhu::domain::month::Month;
+    let mut ws = DemoWs::new();
+    let s = served(&mut ws);
+    let form = |ws: &mut DemoWs, p: ServicePeriod| {
+        with_ctx(ws, CW, |ctx| {
+            print::service_form(ctx, &s.case_id, p, Lang::ZhCn).unwrap()
+        })
+    };
+    let november = form(&mut ws, ServicePeriod::Month(Month::new(2026, 11).unwrap()));
+    let html = read(&november);
+    assert!(html.contains("服务期间：2026年11月1日至2026年11月28日（本期未满，截至打印之日）"));
+    assert!(html.contains("合计：服务 1 次，共 0.5 小时（30 分钟）"));
+    let october = form(&mut ws, ServicePeriod::Month(Month::new(2026, 10).unwrap()));
+    let html = read(&october);
+    assert!(html.contains("服务期间：2026年10月1日至2026年10月31日<"));
+    assert!(html.contains("合计：服务 0 次，共 0.0 小时（0 分钟）"));
+    assert!(
+        !html.contains("送午餐一份"),
+        "November's service is not October's"
+    );
+    let year = read(&form(&mut ws, ServicePeriod::Year(2026)));
+    assert!(year.contains("至2026年11月28日（本期未满") && year.contains("送午餐一份"));
+    let all = read(&form(&mut ws, ServicePeriod::All));
+    assert!(all.contains("服务期间：全部服务记录（截至2026年11月28日）"));
+    let name = |p: &std::path::Path| p.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name(&november).ends_with("_202611.html"),
+        "{}",
+        name(&november)
+    );
+    assert_ne!(name(&november), name(&october));
 }

@@ -379,3 +379,107 @@ fn a_narrow_sheet_prints_portrait_and_a_wide_one_landscape() {
     assert!(ht >= 45.0, "{ht}");
     assert!(col_width(&xml, 2) <= 41.0);
 }
+
+/// Every personal form seals with the full names of the units that sign it; the card prints
+/// the public phones.
+#[test]
+fn personal_forms_seal_with_full_names_and_the_card_prints_the_phones() {
+    let mut ws = DemoWs::new();
+    let s = common::history::served(&mut ws);
+    const SEAL_SUBDISTRICT: &str = "南昌市青云谱区洪都街道办事处";
+    let read = |p: std::path::PathBuf| std::fs::read_to_string(p).unwrap();
+    let (a4, compact, needs, services) = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
+        (
+            read(print::card(ctx, &s.case_id, print::CardLayout::A4, Lang::ZhCn).unwrap()),
+            read(print::card(ctx, &s.case_id, print::CardLayout::Compact, Lang::ZhCn).unwrap()),
+            read(print::needs_form(ctx, &s.case_id, Lang::ZhCn).unwrap()),
+            read(
+                print::service_form(ctx, &s.case_id, print::ServicePeriod::All, Lang::ZhCn)
+                    .unwrap(),
+            ),
+        )
+    });
+    let unit = |name: &str| format!("<div class=\"unit\">{name}</div>");
+    assert!(a4.contains(&unit(SEAL_SUBDISTRICT)), "the card's seal box");
+    assert!(needs.contains(&unit(SEAL_C1)) && needs.contains(&unit(SEAL_SUBDISTRICT)));
+    assert!(services.contains(&unit(SEAL_C1)));
+    for card in [&a4, &compact] {
+        assert!(card.contains("社会救助服务电话：0791-88123456"));
+        assert!(card.contains("监督电话：0791-88654321"));
+    }
+    assert!(compact.contains(&format!("发卡单位：{SEAL_SUBDISTRICT}")));
+    // Without phones set, no empty phone line is printed.
+    with_ctx(&mut ws, "admin", |ctx| {
+        settings::set_public_phones(ctx, &PublicPhones::default()).unwrap();
+    });
+    let a4 = with_ctx(&mut ws, "subdistrict_caseworker", |ctx| {
+        read(print::card(ctx, &s.case_id, print::CardLayout::A4, Lang::ZhCn).unwrap())
+    });
+    assert!(!a4.contains("监督电话") && !a4.contains("服务电话："));
+}
+
+/// The posting closes with the issuing unit, its date and the phones, not a signature box;
+/// the complaint receipt names the receiving unit, who received it and the phones.
+#[test]
+fn the_posting_and_the_complaint_receipt_close_with_the_issuer_and_the_phones() {
+    let mut ws = posting_ws();
+    let html = String::from_utf8(posting(&mut ws, ListFormat::Html)).unwrap();
+    assert!(html.contains(&format!(
+        "<div class=\"issued\"><div>{SEAL_C1}</div><div>2026年11月28日</div></div>"
+    )));
+    assert!(html.contains("监督电话：0791-88654321"));
+    assert!(html.contains("社会救助服务电话：0791-88123456"));
+    assert!(
+        !html.contains("社区意见") && !html.contains("class=\"sign\""),
+        "no opinion box on a notice"
+    );
+    let receiver = "subdistrict_caseworker";
+    let id = with_ctx(&mut ws, receiver, |ctx| {
+        jiuzhu::app::supervision::receive(
+            ctx,
+            &jiuzhu::app::supervision::ComplaintDraft {
+                community: C1.into(),
+                channel: "hotline".into(),
+                complainant: "李四".into(),
+                content: "公示名单有误".into(),
+                assigned_to: receiver.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    });
+    let (receipt, real, due) = with_ctx(&mut ws, "demo", |ctx| {
+        let path = print::complaint_receipt(ctx, &id, Lang::ZhCn).unwrap();
+        let due = jiuzhu::app::supervision::default_due(ctx, common::history::day("2026-11-28"));
+        (
+            std::fs::read_to_string(path).unwrap(),
+            jiuzhu::app::users::real_name(ctx, receiver).unwrap(),
+            jiuzhu::domain::date::official(due.unwrap(), Lang::ZhCn),
+        )
+    });
+    assert_ne!(real, receiver, "the demo gives accounts real names");
+    for want in [
+        "投诉（异议）受理回执",
+        "李四",
+        "热线电话",
+        "公示名单有误",
+        // Handled by the assignee's office, named as its seal reads.
+        "<td>南昌市青云谱区洪都街道办事处</td>",
+        &real,
+        &format!("{due}前答复"),
+        "监督电话：0791-88654321",
+        "<div class=\"issued\"><div>南昌市青云谱区洪都街道办事处</div><div>2026年11月28日</div></div>",
+    ] {
+        assert!(receipt.contains(want), "the receipt lacks {want}");
+    }
+    // A reprint by a colleague still names the one who received it, and is logged.
+    let log = access_log::recent(&rusqlite::Connection::open(ws.db()).unwrap(), 3).unwrap();
+    assert!(log
+        .iter()
+        .any(|e| e.event == "print" && e.subject == id && e.actor == "demo"));
+    // Who may not see the community may not print its receipts.
+    with_ctx(&mut ws, "provider_staff", |ctx| {
+        let e = print::complaint_receipt(ctx, &id, Lang::ZhCn).unwrap_err();
+        assert!(matches!(e, AppError::Denied { .. }), "{e:?}");
+    });
+}

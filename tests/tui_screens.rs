@@ -775,6 +775,23 @@ fn supervision_screens() {
     snap(&mut app, "complaint_form_zh-CN_80x24");
     press(&mut app, &[Key::ctrl('s')]);
     snap(&mut app, "supervision_complaints_zh-CN_80x24");
+    // P prints the receipt to hand to the complainant, into the outbox.
+    press(&mut app, &[Key::ch('p')]);
+    let t = draw_at(&mut app, 80, 24);
+    let shown: String = (0..24).map(|y| row(&t, y)).collect();
+    assert!(shown.contains("已生成"), "{shown}");
+    let receipts = std::fs::read_dir(dir.path().join("outbox").join("demo"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("complaint-receipt_")
+        })
+        .count();
+    assert_eq!(receipts, 1);
+    press(&mut app, &[k(KeyCode::Esc)]);
     press(&mut app, &[k(KeyCode::Enter)]);
     typed(&mut app, "已入户核实，车辆为亲属所有");
     // 办结 asks for the 回访: the satisfaction is the complainant's to say (none is chosen for

@@ -294,6 +294,7 @@ pub fn generate(
     };
     match line.kind.as_str() {
         "needs_form" => print::needs_form(ctx, case_id, lang),
-        _ => print::service_form(ctx, case_id, lang),
+        // The file keeps the whole record of services.
+        _ => print::service_form(ctx, case_id, print::ServicePeriod::All, lang),
     }
 }

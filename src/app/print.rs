@@ -120,7 +120,9 @@ struct Loaded {
     disclosure: Disclosure,
     id_number: String,
     community_name: String,
-    issuer_name: String,
+    community_seal: String,
+    issuer_seal: String,
+    phones: super::settings::PublicPhones,
     /// The real name of the one who prints (never the login name).
     printed_by: String,
     /// The day the card was issued (the case's 发放服务卡 step), if it was.
@@ -143,12 +145,16 @@ fn load(ctx: &Ctx<'_>, case_id: &str, card: bool) -> Result<Loaded> {
         .map(|n| id_disclosure.id_number(n))
         .unwrap_or_default();
     let community_name = ctx.tree.name_of(&case.community).to_string();
-    let issuer_name = ctx
+    // The subdistrict issues and files a person's forms; a community without one (a
+    // workstation that knows no parent) issues them itself.
+    let issuer_code = ctx
         .tree
         .get(&case.community)
-        .and_then(|u| u.parent.as_deref())
-        .map(|p| ctx.tree.name_of(p).to_string())
-        .unwrap_or_else(|| community_name.clone());
+        .and_then(|u| u.parent.clone())
+        .unwrap_or_else(|| case.community.clone());
+    let community_seal = super::settings::seal_name(ctx, &case.community);
+    let issuer_seal = super::settings::seal_name(ctx, &issuer_code);
+    let phones = super::settings::public_phones(ctx)?;
     let printed_by = super::users::real_name(ctx, &ctx.session.username)?;
     let card_issued_on = crate::store::changelog::latest_of_kind(
         ctx.store.conn(),
@@ -163,7 +169,9 @@ fn load(ctx: &Ctx<'_>, case_id: &str, card: bool) -> Result<Loaded> {
         disclosure,
         id_number,
         community_name,
-        issuer_name,
+        community_seal,
+        issuer_seal,
+        phones,
         printed_by,
         card_issued_on,
     })
@@ -179,7 +187,10 @@ fn sheet<'a>(
         disclosure: l.disclosure,
         id_number: l.id_number.clone(),
         community_name: &l.community_name,
-        issuer_name: &l.issuer_name,
+        community_seal: &l.community_seal,
+        issuer_seal: &l.issuer_seal,
+        service_phone: &l.phones.service,
+        supervision_phone: &l.phones.supervision,
         providers,
         card_issued_on: l.card_issued_on,
         printed_on: ctx.clock.today(),
@@ -232,18 +243,90 @@ pub fn needs_form(ctx: &mut Ctx<'_>, case_id: &str, lang: Lang) -> Result<PathBu
     deliver(ctx, path, html.as_bytes(), "needs-form", &l.person.meta.id)
 }
 
-/// Prints the 接受救助服务情况表 of case `case_id`.
-pub fn service_form(ctx: &mut Ctx<'_>, case_id: &str, lang: Lang) -> Result<PathBuf> {
+/// The services a 接受救助服务情况表 covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServicePeriod {
+    /// One calendar month.
+    Month(crate::domain::month::Month),
+    /// One calendar year.
+    Year(i32),
+    /// Every service recorded on the case.
+    All,
+}
+
+impl ServicePeriod {
+    /// Its first and last day; `None` for every service.
+    fn days(self) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+        match self {
+            ServicePeriod::Month(m) => Some((m.first_day(), m.last_day())),
+            ServicePeriod::Year(y) => Some((
+                chrono::NaiveDate::from_ymd_opt(y, 1, 1)?,
+                chrono::NaiveDate::from_ymd_opt(y, 12, 31)?,
+            )),
+            ServicePeriod::All => None,
+        }
+    }
+
+    /// Its part of the file name: `202611`, `2026` or `all`.
+    fn file_part(self) -> String {
+        match self {
+            ServicePeriod::Month(m) => format!("{}{:02}", m.year(), m.month()),
+            ServicePeriod::Year(y) => y.to_string(),
+            ServicePeriod::All => "all".to_string(),
+        }
+    }
+}
+
+/// The period line of a 接受救助服务情况表, its dates official; a period not over yet runs
+/// to the day printed and says so (截至).
+fn service_period_line(period: ServicePeriod, today: chrono::NaiveDate, lang: Lang) -> String {
+    use crate::domain::date::official;
+    use crate::i18n::tf;
+    let Some((from, to)) = period.days() else {
+        return tf(
+            lang,
+            "print.service_period_all",
+            &[("to", &official(today, lang))],
+        );
+    };
+    let (key, to) = if today < to {
+        ("print.service_period_until", today)
+    } else {
+        ("print.service_period", to)
+    };
+    tf(
+        lang,
+        key,
+        &[("from", &official(from, lang)), ("to", &official(to, lang))],
+    )
+}
+
+/// Prints the 接受救助服务情况表 of case `case_id` for `period`: the services in it, their
+/// totals, and the recipient's and the community's signatures.
+pub fn service_form(
+    ctx: &mut Ctx<'_>,
+    case_id: &str,
+    period: ServicePeriod,
+    lang: Lang,
+) -> Result<PathBuf> {
     let l = load(ctx, case_id, false)?;
-    let recs = services::of_case(ctx.store.conn(), case_id)?;
+    let today = ctx.clock.today();
+    let mut recs = services::of_case(ctx.store.conn(), case_id)?;
+    if let Some((from, to)) = period.days() {
+        recs.retain(|r| from <= r.served_on && r.served_on <= to);
+    }
     let all = providers::list(ctx.store.conn())?;
-    let html = forms::service_form(&sheet(ctx, &l, &all), &l.case, &recs, lang);
+    let line = service_period_line(period, today, lang);
+    let html = forms::service_form(&sheet(ctx, &l, &all), &l.case, &recs, &line, lang);
     let key = l
         .person
         .service_no
         .clone()
         .unwrap_or_else(|| l.case.meta.id.clone());
-    let path = outbox(ctx)?.join(format!("{}.html", file_stem(&["service-form", &key])));
+    let path = outbox(ctx)?.join(format!(
+        "{}.html",
+        file_stem(&["service-form", &key, &period.file_part()])
+    ));
     deliver(
         ctx,
         path,
@@ -494,4 +577,81 @@ pub fn posting(
     let community = r.community.clone();
     let path = deliver(ctx, path, &list.bytes, "posting", &community)?;
     Ok((path, list.persons))
+}
+
+/// Prints the 受理回执 of complaint `complaint_id`, to hand to whoever made it: the receiving
+/// unit's seal name, the time limit and the public phones. Anyone who may see the complaint
+/// may print it; the print is access-logged like every other.
+pub fn complaint_receipt(ctx: &mut Ctx<'_>, complaint_id: &str, lang: Lang) -> Result<PathBuf> {
+    use crate::domain::catalogue::{Catalogue, ListKind};
+    use crate::report::receipt::{self, ComplaintReceipt};
+    let c = crate::store::supervision::complaint(ctx.store.conn(), complaint_id)?.ok_or(
+        AppError::NotFound {
+            what: "record.complaint",
+        },
+    )?;
+    ctx.require(Action::ViewPerson, &c.community)?;
+    let ws = ctx.store.workstation()?;
+    let issuer = super::settings::seal_name(ctx, &ws.org_code);
+    let phones = super::settings::public_phones(ctx)?;
+    // Who took it in, from its first entry in the change log (a reprint by a colleague still
+    // names the one who received it); the one printing when the log has no such entry.
+    let receiver = crate::store::changelog::latest_of_kind(
+        ctx.store.conn(),
+        crate::domain::record::Entity::Complaint,
+        &c.meta.id,
+        &["complaint.create"],
+    )?
+    .map(|(actor, _, _)| actor)
+    .unwrap_or_else(|| ctx.session.username.clone());
+    let received_by = super::users::real_name(ctx, &receiver)?;
+    // The unit that handles it: the one it was assigned to, else the assignee's unit over the
+    // complaint's community (a receipt names offices, not login names).
+    let assignee_unit = match &c.assigned_to {
+        Some(name) => crate::store::users::by_username(ctx.store.conn(), name)?.and_then(|u| {
+            let covers = |g: &&crate::domain::permission::Grant| {
+                g.org == c.community
+                    || ctx
+                        .tree
+                        .ancestors(&c.community)
+                        .iter()
+                        .any(|a| a.code == g.org)
+            };
+            u.grants
+                .iter()
+                .find(covers)
+                .or(u.grants.first())
+                .map(|g| g.org.clone())
+        }),
+        None => None,
+    };
+    let handled_by = c
+        .assigned_unit
+        .clone()
+        .or(assignee_unit)
+        .map(|u| super::settings::seal_name(ctx, &u))
+        .unwrap_or_default();
+    let number = crate::report::layout::paper_no(&c.meta.id);
+    let html = receipt::complaint_receipt(
+        &ComplaintReceipt {
+            number: &number,
+            received_on: c.received_on,
+            complainant: c.complainant.as_deref().unwrap_or(""),
+            channel: Catalogue::builtin().label(ListKind::ComplaintChannel, &c.channel, lang),
+            community: ctx.tree.name_of(&c.community),
+            content: &c.content,
+            handled_by: &handled_by,
+            due_on: c.due_on,
+            received_by: &received_by,
+            issuer: &issuer,
+            service_phone: &phones.service,
+            supervision_phone: &phones.supervision,
+        },
+        lang,
+    );
+    let path = outbox(ctx)?.join(format!(
+        "{}.html",
+        file_stem(&["complaint-receipt", &number])
+    ));
+    deliver(ctx, path, html.as_bytes(), "complaint-receipt", &c.meta.id)
 }

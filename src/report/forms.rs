@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 
-use super::layout::{escape, Cell, Doc, Sheet};
+use super::layout::{escape, phone_lines, Cell, Doc, Sheet, Signer};
 use crate::domain::case::{Case, CaseState, Decision};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::clue::Clue;
@@ -26,8 +26,15 @@ pub struct PersonSheet<'a> {
     pub id_number: String,
     /// Name of the person's community.
     pub community_name: &'a str,
-    /// Name of the unit that issues and files the form (the subdistrict).
-    pub issuer_name: &'a str,
+    /// The community's full official name, as its seal reads.
+    pub community_seal: &'a str,
+    /// The full official name of the unit that issues and files the forms (the subdistrict),
+    /// as its seal reads.
+    pub issuer_seal: &'a str,
+    /// 社会救助服务电话; empty: not printed.
+    pub service_phone: &'a str,
+    /// 监督电话; empty: not printed.
+    pub supervision_phone: &'a str,
     /// Every provider, to name those of the plan and of the services.
     pub providers: &'a [Provider],
     /// The day its service card was issued (发卡日期), if it has been.
@@ -61,16 +68,6 @@ fn running_head(s: &PersonSheet<'_>, lang: Lang) -> String {
             ("no", s.person.service_no.as_deref().unwrap_or("—")),
         ],
     )
-}
-
-/// The number of a needs form: the last twelve characters of its case's record id, in
-/// capitals (the random part of the id; its first characters are only the creation time).
-pub fn form_no(case: &Case) -> String {
-    let id: Vec<char> = case.meta.id.chars().filter(|c| *c != '-').collect();
-    id[id.len().saturating_sub(12)..]
-        .iter()
-        .collect::<String>()
-        .to_uppercase()
 }
 
 fn provider_of<'a>(s: &PersonSheet<'a>, id: Option<&str>) -> Option<&'a Provider> {
@@ -120,7 +117,7 @@ pub fn card_a4(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
     let mut d = Doc::new(Sheet::A4Portrait, t(lang, "print.card_title"), lang)
         .running_head(&running_head(s, lang));
     d.heading(t(lang, "print.card_title")).meta(
-        &tf(lang, "print.issuer", &[("org", s.issuer_name)]),
+        &tf(lang, "print.issuer", &[("org", s.issuer_seal)]),
         &tf(
             lang,
             "print.card_no_version",
@@ -180,37 +177,73 @@ pub fn card_a4(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
         &plan_rows(s, case, lang),
         &[0],
     );
-    d.keep_start()
-        .note(t(lang, "print.card_rules"))
-        .signatures(&[t(lang, "print.seal_issuer")], t(lang, "print.date_line"))
-        .keep_end();
+    d.keep_start().note(t(lang, "print.card_rules"));
+    for line in phone_lines(s.service_phone, s.supervision_phone, lang) {
+        d.para(&line);
+    }
+    d.signatures(
+        &[Signer::unit(t(lang, "print.seal_issuer"), s.issuer_seal)],
+        t(lang, "print.date_line"),
+    )
+    .keep_end();
     d.footer(&footer(s, lang));
     d.finish()
 }
 
 const CARD_CSS: &str = r#"
-.cards{display:flex;flex-wrap:wrap;gap:6mm}
-.card{width:85.6mm;height:54mm;border:0.8pt dashed #000;border-radius:3mm;padding:3mm 4mm;font-size:8.5pt;line-height:1.35;break-inside:avoid;page-break-inside:avoid}
-.card h3{margin:0 0 1.5mm;font-size:11pt;text-align:center;font-family:"SimHei","黑体","Heiti SC","Noto Sans CJK SC",sans-serif}
-.card .big{font-size:12pt;font-weight:bold}
-.card table{margin:0}
-.card td,.card th{border:0.5pt solid #000;padding:0.4mm 1mm;font-size:7.5pt}
-.cut{font-size:8pt;color:#555;margin-top:3mm}
+.piece{display:flex;width:171.2mm;height:54mm;outline:0.8pt solid #000;margin:9mm 0 2mm;break-inside:avoid;page-break-inside:avoid}
+.side{position:relative;width:85.6mm;height:54mm;padding:3mm 4mm;font-size:8.5pt;line-height:1.35}
+.side.back{border-left:0.8pt dashed #000}
+.side h3{margin:0 0 1.5mm;font-size:11pt;text-align:center;font-family:"SimHei","黑体","Heiti SC","Noto Sans CJK SC",sans-serif}
+.side h4{margin:0 0 1mm;font-size:8.5pt;font-weight:bold}
+.side .big{font-size:12pt;font-weight:bold}
+.side .seal{position:absolute;right:4mm;bottom:3mm;width:20mm;height:20mm;border:0.5pt dotted #666;border-radius:50%;font-size:7pt;color:#666;display:flex;align-items:center;justify-content:center}
+.side table{margin:0 0 1mm}
+.side td,.side th{border:0.5pt solid #000;padding:0.4mm 1mm;font-size:7.5pt}
+.side .small{font-size:7pt;line-height:1.3}
+.cut{font-size:8pt;color:#555;margin:0}
 "#;
 
-/// How many items one back of the compact card holds (two lines each at most).
-const ITEMS_PER_BACK: usize = 5;
+/// How many items the back of the first card holds beside the phones and notes.
+const ITEMS_ON_FIRST_BACK: usize = 3;
 
-/// The compact card: front and back of a wallet-size (85.6 × 54 mm) card, to cut out along
-/// the dashed lines and fold or laminate.
+/// How many items one side of a continuation card holds.
+const ITEMS_PER_SIDE: usize = 5;
+
+/// One side's table of items: item, provider, its phone.
+fn items_table(rows: &[Vec<String>], lang: Lang) -> String {
+    let mut out = String::from("<table><tr>");
+    for h in [
+        t(lang, "print.item"),
+        t(lang, "field.provider"),
+        t(lang, "field.phone"),
+    ] {
+        out.push_str(&format!("<th>{}</th>", escape(h)));
+    }
+    out.push_str("</tr>");
+    for row in rows {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&row[1]),
+            escape(&row[3]),
+            escape(&row[4])
+        ));
+    }
+    out.push_str("</table>");
+    out
+}
+
+/// The compact card: a wallet-size (85.6 × 54 mm) card printed as one piece, front and back
+/// side by side, to cut out along the solid line, fold on the dashed one and laminate. The
+/// front names the holder and the issuing unit with room for its seal; the back lists the
+/// items, the public phones and how to use the card. Items beyond what one back holds go on
+/// to continuation cards (续卡) printed below, so none is hidden.
 pub fn card_compact(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
     let p = s.person;
-    let mut d = Doc::new(Sheet::A4Portrait, t(lang, "print.card_title"), lang)
+    let no = p.service_no.as_deref().unwrap_or("");
+    let mut d = Doc::new(Sheet::A4Landscape, t(lang, "print.card_title"), lang)
         .with_css(CARD_CSS)
         .running_head(&running_head(s, lang));
-    let mut front = String::new();
-    front.push_str("<div class=\"cards\"><div class=\"card\">");
-    front.push_str(&format!("<h3>{}</h3>", escape(t(lang, "print.card_title"))));
     let line = |k: &str, v: &str| {
         format!(
             "<div>{}：<span class=\"big\">{}</span></div>",
@@ -218,12 +251,17 @@ pub fn card_compact(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
             escape(v)
         )
     };
-    front.push_str(&line(t(lang, "field.name"), &p.facts.name));
-    front.push_str(&line(
-        t(lang, "detail.service_no"),
-        p.service_no.as_deref().unwrap_or(""),
-    ));
-    front.push_str(&format!(
+    let plain = |k: &str, v: &str| format!("<div>{}：{}</div>", escape(k), escape(v));
+    let rows = plan_rows(s, case, lang);
+    let (first, rest) = rows.split_at(rows.len().min(ITEMS_ON_FIRST_BACK));
+    let more: Vec<&[Vec<String>]> = rest.chunks(ITEMS_PER_SIDE).collect();
+    let pieces = 1 + more.len().div_ceil(2);
+    let mut html = format!("<p class=\"cut\">{}</p>", escape(t(lang, "print.cut_here")));
+    html.push_str("<div class=\"piece\"><div class=\"side front\">");
+    html.push_str(&format!("<h3>{}</h3>", escape(t(lang, "print.card_title"))));
+    html.push_str(&line(t(lang, "field.name"), &p.facts.name));
+    html.push_str(&line(t(lang, "detail.service_no"), no));
+    html.push_str(&format!(
         "<div>{}：{}（{}）</div>",
         escape(t(lang, "field.card_no")),
         escape(case.card_no.as_deref().unwrap_or("")),
@@ -233,50 +271,65 @@ pub fn card_compact(s: &PersonSheet<'_>, case: &Case, lang: Lang) -> String {
             &[("version", &case.card_version.to_string())]
         ))
     ));
-    front.push_str(&format!(
-        "<div>{}：{}</div><div>{}：{}</div><div>{}：{}</div><div>{}</div></div>",
-        escape(t(lang, "field.community")),
-        escape(s.community_name),
-        escape(t(lang, "print.issued_on")),
-        escape(&date_text(s.card_issued_on, lang)),
-        escape(t(lang, "print.valid_until")),
-        escape(&date_text(case.card_valid_until, lang)),
-        escape(&tf(lang, "print.issuer", &[("org", s.issuer_name)])),
+    html.push_str(&plain(t(lang, "field.community"), s.community_name));
+    html.push_str(&plain(
+        t(lang, "print.issued_on"),
+        &date_text(s.card_issued_on, lang),
     ));
-    // The back lists the items; more than fit on one back go on to another back, so none is
-    // hidden.
-    let rows = plan_rows(s, case, lang);
-    let backs: Vec<&[Vec<String>]> = if rows.is_empty() {
-        vec![&rows[..]]
-    } else {
-        rows.chunks(ITEMS_PER_BACK).collect()
-    };
-    for chunk in backs {
-        front.push_str("<div class=\"card\"><table><tr>");
-        for h in [
-            t(lang, "print.item"),
-            t(lang, "field.provider"),
-            t(lang, "field.phone"),
-        ] {
-            front.push_str(&format!("<th>{}</th>", escape(h)));
-        }
-        front.push_str("</tr>");
-        for row in chunk {
-            front.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&row[1]),
-                escape(&row[3]),
-                escape(&row[4])
-            ));
-        }
-        front.push_str("</table></div>");
+    html.push_str(&plain(
+        t(lang, "print.valid_until"),
+        &date_text(case.card_valid_until, lang),
+    ));
+    html.push_str(&format!(
+        "<div class=\"small\">{}</div><div class=\"seal\">{}</div></div>",
+        escape(&tf(lang, "print.issuer", &[("org", s.issuer_seal)])),
+        escape(t(lang, "print.seal_here")),
+    ));
+    html.push_str("<div class=\"side back\">");
+    if pieces > 1 {
+        html.push_str(&format!(
+            "<h4>{}</h4>",
+            escape(&tf(
+                lang,
+                "print.card_items_of",
+                &[("n", &pieces.to_string())]
+            ))
+        ));
     }
-    front.push_str("</div>");
-    front.push_str(&format!(
-        "<p class=\"cut\">{}</p>",
-        escape(t(lang, "print.cut_here"))
+    html.push_str(&items_table(first, lang));
+    html.push_str("<div class=\"small\">");
+    for l in phone_lines(s.service_phone, s.supervision_phone, lang) {
+        html.push_str(&format!("<div>{}</div>", escape(&l)));
+    }
+    html.push_str(&format!(
+        "<div>{}</div></div></div></div>",
+        escape(t(lang, "print.card_notes"))
     ));
-    d.markup(&front);
+    // Continuation cards: two sides of items each, headed with whose card it continues.
+    for (k, sides) in more.chunks(2).enumerate() {
+        let head = tf(
+            lang,
+            "print.card_continued",
+            &[
+                ("name", &p.facts.name),
+                ("k", &(k + 2).to_string()),
+                ("n", &pieces.to_string()),
+            ],
+        );
+        html.push_str("<div class=\"piece\">");
+        for (i, side) in sides.iter().enumerate() {
+            html.push_str(if i == 0 {
+                "<div class=\"side front\">"
+            } else {
+                "<div class=\"side back\">"
+            });
+            html.push_str(&format!("<h4>{}</h4>", escape(&head)));
+            html.push_str(&items_table(side, lang));
+            html.push_str("</div>");
+        }
+        html.push_str("</div>");
+    }
+    d.markup(&html);
     d.footer(&footer(s, lang));
     d.finish()
 }
@@ -304,7 +357,11 @@ pub fn needs_form(
         ),
         &format!(
             "{}\u{3000}{}",
-            tf(lang, "print.form_no", &[("no", &form_no(case))]),
+            tf(
+                lang,
+                "print.form_no",
+                &[("no", &super::layout::paper_no(&case.meta.id))]
+            ),
             tf(
                 lang,
                 "print.service_no_line",
@@ -522,9 +579,9 @@ pub fn needs_form(
     ]);
     d.signatures(
         &[
-            t(lang, "print.sign_applicant"),
-            t(lang, "print.sign_community"),
-            t(lang, "print.sign_subdistrict"),
+            Signer::person(t(lang, "print.sign_applicant")),
+            Signer::unit(t(lang, "print.sign_community"), s.community_seal),
+            Signer::unit(t(lang, "print.sign_subdistrict"), s.issuer_seal),
         ],
         t(lang, "print.date_line"),
     )
@@ -545,12 +602,13 @@ fn decision_key(state: CaseState) -> &'static str {
     }
 }
 
-/// 接受救助服务情况表: every service recorded on the case, with the recipient's confirmation
-/// and satisfaction, and the totals.
+/// 接受救助服务情况表: the services of one period (`period` says which, as printed), with the
+/// recipient's confirmation and satisfaction, and the totals.
 pub fn service_form(
     s: &PersonSheet<'_>,
     case: &Case,
     services: &[ServiceRecord],
+    period: &str,
     lang: Lang,
 ) -> String {
     let p = s.person;
@@ -575,6 +633,7 @@ pub fn service_form(
             ],
         ),
     );
+    d.meta(period, "");
     d.grid(&[vec![
         Cell::label(t(lang, "field.name")),
         Cell::data(&p.facts.name),
@@ -643,8 +702,8 @@ pub fn service_form(
         ))
         .signatures(
             &[
-                t(lang, "print.sign_recipient"),
-                t(lang, "print.sign_community"),
+                Signer::person(t(lang, "print.sign_recipient")),
+                Signer::unit(t(lang, "print.sign_community"), s.community_seal),
             ],
             t(lang, "print.date_line"),
         )

@@ -90,6 +90,30 @@ fn page_counter_content(template: &str) -> String {
     parts.join(" ")
 }
 
+/// The number a paper carries for its record (a needs form's 表号, a receipt's 回执编号): the
+/// last twelve characters of the record id, in capitals — the random part of the id, whose
+/// first characters are only its creation time.
+pub fn paper_no(record_id: &str) -> String {
+    let id: Vec<char> = record_id.chars().filter(|c| *c != '-').collect();
+    id[id.len().saturating_sub(12)..]
+        .iter()
+        .collect::<String>()
+        .to_uppercase()
+}
+
+/// The public phones (社会救助服务电话, 监督电话) as printed lines, those set only: the card,
+/// the posting and the complaint receipt print the same lines.
+pub fn phone_lines(service: &str, supervision: &str, lang: Lang) -> Vec<String> {
+    [
+        ("posting.service_phone", service),
+        ("posting.supervision_phone", supervision),
+    ]
+    .into_iter()
+    .filter(|(_, phone)| !phone.trim().is_empty())
+    .map(|(key, phone)| crate::i18n::tf(lang, key, &[("phone", phone)]))
+    .collect()
+}
+
 /// One table cell: text, and how many columns it spans.
 #[derive(Debug, Clone)]
 pub struct Cell {
@@ -139,6 +163,31 @@ impl Cell {
     }
 }
 
+/// Who signs or seals one box of [`Doc::signatures`].
+#[derive(Debug, Clone, Copy)]
+pub struct Signer<'a> {
+    caption: &'a str,
+    unit: Option<&'a str>,
+}
+
+impl<'a> Signer<'a> {
+    /// A person signs (申请人签字).
+    pub fn person(caption: &'a str) -> Signer<'a> {
+        Signer {
+            caption,
+            unit: None,
+        }
+    }
+
+    /// A unit signs and seals: its full name stands above the date, where the seal goes.
+    pub fn unit(caption: &'a str, seal_name: &'a str) -> Signer<'a> {
+        Signer {
+            caption,
+            unit: Some(seal_name),
+        }
+    }
+}
+
 /// A printable document under construction.
 pub struct Doc {
     sheet: Sheet,
@@ -169,8 +218,11 @@ td.space{height:28mm;white-space:pre-wrap}
 td.signing{height:14mm;font-size:9pt;color:#444}
 .keep{break-inside:avoid;page-break-inside:avoid}
 .sign{display:flex;gap:6mm;margin-top:6mm;break-inside:avoid;page-break-inside:avoid}
-.sign>div{flex:1;border:0.8pt solid #000;min-height:30mm;padding:2mm}
-.sign .date{margin-top:16mm;text-align:right}
+.sign>div{flex:1;display:flex;flex-direction:column;border:0.8pt solid #000;min-height:30mm;padding:2mm}
+.sign .unit{margin-top:auto;padding-top:8mm;text-align:right}
+.sign .date{margin-top:auto;padding-top:4mm;text-align:right}
+.sign .unit+.date{margin-top:1mm;padding-top:0}
+.issued{margin:6mm 0 0 auto;width:max-content;max-width:100%;padding:12mm 4mm 0 12mm;text-align:center;break-inside:avoid;page-break-inside:avoid;break-before:avoid;page-break-before:avoid}
 .note{font-size:9.5pt;color:#222}
 .foot{margin-top:4mm;font-size:9pt;color:#444;text-align:right}
 .hint{display:none}
@@ -310,19 +362,36 @@ impl Doc {
         self
     }
 
-    /// Boxes for signatures and seals, each with its caption and a date line; never split
-    /// across pages.
-    pub fn signatures(&mut self, captions: &[&str], date_line: &str) -> &mut Doc {
+    /// Boxes for signatures and seals, each with its caption, the unit whose seal goes there
+    /// (its full name, so the stamp lands on it) and a date line; never split across pages.
+    pub fn signatures(&mut self, signers: &[Signer<'_>], date_line: &str) -> &mut Doc {
         self.body.push_str("<div class=\"sign\">");
-        for c in captions {
+        for s in signers {
+            let unit = s
+                .unit
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| format!("<div class=\"unit\">{}</div>", escape(u)))
+                .unwrap_or_default();
             let _ = write!(
                 self.body,
-                "<div>{}<div class=\"date\">{}</div></div>",
-                escape(c),
+                "<div>{}{unit}<div class=\"date\">{}</div></div>",
+                escape(s.caption),
                 escape(date_line)
             );
         }
         self.body.push_str("</div>\n");
+        self
+    }
+
+    /// The closing of a notice or receipt a unit issues: its full name and the date at the
+    /// right, with room above for the seal that covers them, kept with what precedes it.
+    pub fn issued_by(&mut self, unit: &str, date: &str) -> &mut Doc {
+        let _ = writeln!(
+            self.body,
+            "<div class=\"issued\"><div>{}</div><div>{}</div></div>",
+            escape(unit),
+            escape(date)
+        );
         self
     }
 

@@ -2,9 +2,9 @@
 //! provider's name list (服务对象名单). Both are built from a whitelist of columns — a field
 //! not named here never leaves the workstation through them.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
-use super::layout::{Doc, Sheet};
+use super::layout::{phone_lines, Doc, Sheet};
 use super::xlsx::{self, SheetData, XlsxError};
 use crate::domain::case::Case;
 use crate::domain::catalogue::{Catalogue, ListKind, HEALTH_CATEGORY};
@@ -187,44 +187,25 @@ pub fn posting_html(f: &PostingFrame<'_>, served: &[Served<'_>], lang: Lang) -> 
             &tf(lang, "posting.count", &[("n", &served.len().to_string())]),
         )
         .list(&posting_headers(lang), &posting_rows(served, lang), &[0])
-        .keep_start()
-        .para(&tf(lang, "posting.objection", &[("contact", f.contact)]))
-        .signatures(
-            &[t(lang, "print.sign_community")],
-            t(lang, "print.date_line"),
-        )
-        .keep_end();
+        .keep_start();
+    for line in posting_closing(f, lang) {
+        d.para(&line);
+    }
+    let [unit, date] = posting_sign(f, lang);
+    d.issued_by(&unit, &date).keep_end();
     d.finish()
 }
 
 /// The lines under the posting list's table: the objection notice and the phones set.
 fn posting_closing(f: &PostingFrame<'_>, lang: Lang) -> Vec<String> {
     let mut out = vec![tf(lang, "posting.objection", &[("contact", f.contact)])];
-    for (key, phone) in [
-        ("posting.service_phone", f.service_phone),
-        ("posting.supervision_phone", f.supervision_phone),
-    ] {
-        if !phone.is_empty() {
-            out.push(tf(lang, key, &[("phone", phone)]));
-        }
-    }
+    out.extend(phone_lines(f.service_phone, f.supervision_phone, lang));
     out
 }
 
 /// The posting list's signature: the issuing unit as its seal reads and the first day posted.
-fn posting_sign(f: &PostingFrame<'_>, lang: Lang) -> Vec<String> {
-    vec![
-        f.issuer.to_string(),
-        tf(
-            lang,
-            "posting.issued_on",
-            &[
-                ("year", &f.from.year().to_string()),
-                ("month", &f.from.month().to_string()),
-                ("day", &f.from.day().to_string()),
-            ],
-        ),
-    ]
+fn posting_sign(f: &PostingFrame<'_>, lang: Lang) -> [String; 2] {
+    [f.issuer.to_string(), official(f.from, lang)]
 }
 
 /// The posting list as a spreadsheet: the table, then the notice and the closing.

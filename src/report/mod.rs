@@ -5,5 +5,6 @@
 pub mod forms;
 pub mod layout;
 pub mod lists;
+pub mod receipt;
 pub mod statistics;
 pub mod xlsx;

@@ -8,8 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::app::print::{self, CardLayout};
+use crate::app::print::{self, CardLayout, ServicePeriod};
 use crate::domain::case::Case;
+use crate::domain::month::Month;
 use crate::i18n::{t, tf, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
@@ -23,7 +24,29 @@ enum Printout {
     CardA4,
     CardCompact,
     NeedsForm,
-    ServiceForm,
+    ServiceForm(ServiceSpan),
+}
+
+/// The periods the menu offers a 接受救助服务情况表 for, counted from today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ServiceSpan {
+    ThisMonth,
+    LastMonth,
+    ThisYear,
+    All,
+}
+
+impl ServiceSpan {
+    fn period(self, today: chrono::NaiveDate) -> ServicePeriod {
+        let this = Month::of(today);
+        match self {
+            ServiceSpan::ThisMonth => ServicePeriod::Month(this),
+            // The first month there is has no month before it: print that month.
+            ServiceSpan::LastMonth => ServicePeriod::Month(this.prev().unwrap_or(this)),
+            ServiceSpan::ThisYear => ServicePeriod::Year(this.year()),
+            ServiceSpan::All => ServicePeriod::All,
+        }
+    }
 }
 
 impl Printout {
@@ -32,7 +55,10 @@ impl Printout {
             Printout::CardA4 => "print_menu.card_a4",
             Printout::CardCompact => "print_menu.card_compact",
             Printout::NeedsForm => "print_menu.needs_form",
-            Printout::ServiceForm => "print_menu.service_form",
+            Printout::ServiceForm(ServiceSpan::ThisMonth) => "print_menu.service_form_month",
+            Printout::ServiceForm(ServiceSpan::LastMonth) => "print_menu.service_form_last_month",
+            Printout::ServiceForm(ServiceSpan::ThisYear) => "print_menu.service_form_year",
+            Printout::ServiceForm(ServiceSpan::All) => "print_menu.service_form_all",
         }
     }
 }
@@ -52,7 +78,16 @@ impl PrintMenu {
         if case.card_no.is_some() {
             choices.extend([Printout::CardA4, Printout::CardCompact]);
         }
-        choices.extend([Printout::NeedsForm, Printout::ServiceForm]);
+        choices.push(Printout::NeedsForm);
+        choices.extend(
+            [
+                ServiceSpan::ThisMonth,
+                ServiceSpan::LastMonth,
+                ServiceSpan::ThisYear,
+                ServiceSpan::All,
+            ]
+            .map(Printout::ServiceForm),
+        );
         PrintMenu {
             case_id: case.meta.id.clone(),
             person_name: person_name.to_string(),
@@ -64,11 +99,14 @@ impl PrintMenu {
     fn print(&mut self, which: Printout, env: &mut Env) -> Outcome {
         let lang = env.lang;
         let id = self.case_id.clone();
+        let today = env.clock.today();
         let result = env.ctx().and_then(|mut ctx| match which {
             Printout::CardA4 => print::card(&mut ctx, &id, CardLayout::A4, lang),
             Printout::CardCompact => print::card(&mut ctx, &id, CardLayout::Compact, lang),
             Printout::NeedsForm => print::needs_form(&mut ctx, &id, lang),
-            Printout::ServiceForm => print::service_form(&mut ctx, &id, lang),
+            Printout::ServiceForm(span) => {
+                print::service_form(&mut ctx, &id, span.period(today), lang)
+            }
         });
         match result {
             Ok(path) => Outcome::Dialog(Dialog::message(

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::Frame;
 
-use crate::app::print::{ListFormat, PostingRequest};
+use crate::app::print::{self, ListFormat, PostingRequest};
 use crate::app::supervision::{
     self, Assignment, ComplaintDraft, Drawn, FollowUp, InspectionDraft, InspectionLine,
 };
@@ -167,6 +167,14 @@ impl Screen for SupervisionScreen {
             ));
         }
         c.extend(FilteredTable::commands());
+        // After the table's keys: on a narrow bar, Esc stays in sight and the receipt is in F1.
+        if self.table.filter == TAB_COMPLAINTS && self.may_supervise {
+            c.push(Command::bar(
+                &[Key::ch('p')],
+                Action::Step(3),
+                "supervision.print_receipt",
+            ));
+        }
         c
     }
 
@@ -218,6 +226,26 @@ impl Screen for SupervisionScreen {
                     Outcome::Push(Box::new(SupervisionForm::assign(c, env)))
                 }
                 Some(_) => Outcome::Status(t(lang, "supervision.assign_open_only").to_string()),
+                None => Outcome::None,
+            },
+            (Action::Step(3), TAB_COMPLAINTS) => match self.selected_complaint() {
+                Some(c) => {
+                    let id = c.meta.id.clone();
+                    match env
+                        .ctx()
+                        .and_then(|mut ctx| print::complaint_receipt(&mut ctx, &id, lang))
+                    {
+                        Ok(path) => Outcome::Dialog(Dialog::message(
+                            t(lang, "dialog.done_title").into(),
+                            tf(
+                                lang,
+                                "print_menu.written",
+                                &[("path", &safe(&path.display().to_string()))],
+                            ),
+                        )),
+                        Err(e) => error_dialog(lang, &e),
+                    }
+                }
                 None => Outcome::None,
             },
             _ => Outcome::None,
