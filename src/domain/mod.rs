@@ -5,6 +5,7 @@ pub mod approval;
 pub mod case;
 pub mod catalogue;
 pub mod clue;
+pub mod credit_code;
 pub mod date;
 pub mod document;
 pub mod eligibility;

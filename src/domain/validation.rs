@@ -126,6 +126,8 @@ pub enum Field {
     ServicePhone,
     /// 监督电话, printed on public lists.
     SupervisionPhone,
+    /// 统一社会信用代码 of a provider.
+    CreditCode,
 }
 
 impl Field {
@@ -218,6 +220,7 @@ impl Field {
             Field::OrgFullName => "field.org_full_name",
             Field::ServicePhone => "field.service_phone",
             Field::SupervisionPhone => "field.supervision_phone",
+            Field::CreditCode => "field.credit_code",
         }
     }
 }
@@ -235,6 +238,9 @@ pub enum Reason {
     WrongLength { len: usize },
     /// A character that may not stand at `position` (1-based).
     BadCharacter { position: usize },
+    /// A character of a 统一社会信用代码 outside its alphabet (or a letter in its region
+    /// part) at `position` (1-based).
+    BadCodeCharacter { position: usize },
     /// The first six digits are not a region code.
     BadRegion,
     /// Not a real calendar date.
@@ -327,6 +333,11 @@ impl Localize for Reason {
             Reason::BadCharacter { position } => tf(
                 lang,
                 "reason.bad_character",
+                &[("position", &position.to_string())],
+            ),
+            Reason::BadCodeCharacter { position } => tf(
+                lang,
+                "reason.bad_code_character",
                 &[("position", &position.to_string())],
             ),
             Reason::BadRegion => t(lang, "reason.bad_region").to_string(),
