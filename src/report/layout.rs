@@ -172,6 +172,11 @@ td.signing{height:14mm;font-size:9pt;color:#444}
 .sign>div{flex:1;border:0.8pt solid #000;min-height:30mm;padding:2mm}
 .sign .date{margin-top:16mm;text-align:right}
 .note{font-size:9.5pt;color:#222}
+tr.total td{font-weight:bold}
+.signoff{margin-top:5mm;break-inside:avoid;page-break-inside:avoid;font-size:10.5pt}
+.signoff .line{display:flex;justify-content:space-between;gap:6mm;margin:0 0 5mm}
+.signoff .fill{display:inline-block;min-width:28mm;border-bottom:0.6pt solid #000;padding:0 1mm}
+.signoff .blank{width:28mm}
 .foot{margin-top:4mm;font-size:9pt;color:#444;text-align:right}
 .hint{display:none}
 @media screen{body{background:#ddd}.page{background:#fff;margin:8mm auto;box-shadow:0 0 3mm #888}.hint{display:block;margin:4mm auto 0;padding:2mm 3mm;background:#ffd;border:0.8pt solid #cc9;font-size:10pt;font-family:sans-serif}}
@@ -290,6 +295,17 @@ impl Doc {
     /// A list with a header row (repeated on every page); columns in `numeric` are
     /// right-aligned.
     pub fn list(&mut self, headers: &[&str], rows: &[Vec<String>], numeric: &[usize]) -> &mut Doc {
+        self.list_with_total(headers, rows, None, numeric)
+    }
+
+    /// A list as [`Doc::list`], ended by its 合计 row in bold when there is one.
+    pub fn list_with_total(
+        &mut self,
+        headers: &[&str],
+        rows: &[Vec<String>],
+        total: Option<&[String]>,
+        numeric: &[usize],
+    ) -> &mut Doc {
         self.body.push_str("<table>\n<thead><tr>");
         for h in headers {
             let _ = write!(self.body, "<th>{}</th>", escape(h));
@@ -297,16 +313,44 @@ impl Doc {
         self.body.push_str("</tr></thead>\n<tbody>\n");
         for row in rows {
             self.body.push_str("<tr>");
-            for (i, v) in row.iter().enumerate() {
-                if numeric.contains(&i) {
-                    let _ = write!(self.body, "<td class=\"num\">{}</td>", escape(v));
-                } else {
-                    let _ = write!(self.body, "<td>{}</td>", escape(v));
-                }
-            }
+            push_row_cells(&mut self.body, row, numeric);
+            self.body.push_str("</tr>\n");
+        }
+        if let Some(total) = total {
+            self.body.push_str("<tr class=\"total\">");
+            push_row_cells(&mut self.body, total, numeric);
             self.body.push_str("</tr>\n");
         }
         self.body.push_str("</tbody>\n</table>\n");
+        self
+    }
+
+    /// The lines a report is signed off with under its tables (填报单位（盖章）, 负责人,
+    /// 填报日期 …): each line a row of `(label, value)` pairs spread across the page; an
+    /// empty value leaves a line to write on by hand. Never split across pages.
+    pub fn sign_off(&mut self, lines: &[Vec<(&str, &str)>]) -> &mut Doc {
+        self.body.push_str("<div class=\"signoff\">\n");
+        for line in lines {
+            self.body.push_str("<div class=\"line\">");
+            for (label, value) in line {
+                if value.trim().is_empty() {
+                    let _ = write!(
+                        self.body,
+                        "<span>{}<span class=\"fill blank\"></span></span>",
+                        escape(label)
+                    );
+                } else {
+                    let _ = write!(
+                        self.body,
+                        "<span>{}<span class=\"fill\">{}</span></span>",
+                        escape(label),
+                        escape(value)
+                    );
+                }
+            }
+            self.body.push_str("</div>\n");
+        }
+        self.body.push_str("</div>\n");
         self
     }
 
@@ -370,6 +414,17 @@ impl Doc {
             hint = escape(t(self.lang, "layout.print_hint")),
             extra = self.extra_css,
         )
+    }
+}
+
+/// The cells of one list row; columns in `numeric` right-aligned.
+fn push_row_cells(out: &mut String, row: &[String], numeric: &[usize]) {
+    for (i, v) in row.iter().enumerate() {
+        if numeric.contains(&i) {
+            let _ = write!(out, "<td class=\"num\">{}</td>", escape(v));
+        } else {
+            let _ = write!(out, "<td>{}</td>", escape(v));
+        }
     }
 }
 
