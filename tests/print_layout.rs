@@ -97,6 +97,10 @@ fn is_furniture(line: &str, lang: Lang) -> bool {
                 .collect::<String>()
         })
         || l.starts_with("打印人")
+        // The statistics' sign-off: the unit's seal and the day, the ones who answer for it.
+        || ["statistics.signoff_unit", "statistics.signoff_head"]
+            .iter()
+            .any(|k| l.starts_with(t(lang, k).trim()))
         || (l.starts_with('第') && l.ends_with('页'))
         || l.contains("服务号：")
 }
@@ -225,6 +229,8 @@ fn every_html_print_fits_its_pages() {
         }),
         1,
     );
+    // The last table, its note and the sign-off are kept together; with the sign-off they
+    // no longer fit under the first two tables, so the month takes a second page.
     add(
         "monthly",
         with_ctx(&mut ws, CW, |ctx| {
@@ -233,7 +239,7 @@ fn every_html_print_fits_its_pages() {
                 .unwrap()
                 .0
         }),
-        1,
+        2,
     );
     add(
         "evaluation",
