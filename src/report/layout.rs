@@ -520,4 +520,25 @@ mod tests {
         assert!(html.contains("<col style=\"width:21.00%\"><col style=\"width:29.00%\">"));
         assert!(html.contains("<td class=\"space\">d</td>"));
     }
+
+    #[test]
+    fn a_total_row_is_marked_and_the_sign_off_escapes_its_names() {
+        let rows = vec![vec!["洪都".to_string(), "3".to_string()]];
+        let mut plain = Doc::new(Sheet::A4Landscape, "x", Lang::ZhCn);
+        plain.list(&["社区", "人数"], &rows, &[1]);
+        let mut none = Doc::new(Sheet::A4Landscape, "x", Lang::ZhCn);
+        none.list_with_total(&["社区", "人数"], &rows, None, &[1]);
+        assert_eq!(plain.finish(), none.finish(), "no total: the plain list");
+        let total = vec!["合计".to_string(), "3".to_string()];
+        let mut d = Doc::new(Sheet::A4Landscape, "x", Lang::ZhCn);
+        d.list_with_total(&["社区", "人数"], &rows, Some(&total), &[1])
+            .sign_off(&[vec![("单位：", "<b>某单位</b>"), ("电话：", " ")]]);
+        let html = d.finish();
+        assert!(html.contains(
+            "<td class=\"num\">3</td></tr>\n<tr class=\"total\"><td>合计</td><td class=\"num\">3</td></tr>\n</tbody>"
+        ));
+        assert!(html.contains("单位：<span class=\"fill\">&lt;b&gt;某单位&lt;/b&gt;</span>"));
+        assert!(html.contains("电话：<span class=\"fill blank\"></span>"));
+        assert!(!html.contains("<b>"));
+    }
 }
