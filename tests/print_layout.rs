@@ -103,6 +103,10 @@ fn is_furniture(line: &str, lang: Lang) -> bool {
         // A seal block's unit line (its full name).
         || l.ends_with("居民委员会")
         || l.ends_with("办事处")
+        // The statistics' sign-off: the unit's seal and the day, the ones who answer for it.
+        || ["statistics.signoff_unit", "statistics.signoff_head"]
+            .iter()
+            .any(|k| l.starts_with(t(lang, k).trim()))
         || (l.starts_with('第') && l.ends_with('页'))
         || l.contains("服务号：")
 }
@@ -231,6 +235,8 @@ fn every_html_print_fits_its_pages() {
         }),
         1,
     );
+    // The last table, its note and the sign-off are kept together; with the sign-off they
+    // no longer fit under the first two tables, so the month takes a second page.
     add(
         "monthly",
         with_ctx(&mut ws, CW, |ctx| {
@@ -239,7 +245,7 @@ fn every_html_print_fits_its_pages() {
                 .unwrap()
                 .0
         }),
-        1,
+        2,
     );
     add(
         "evaluation",

@@ -483,3 +483,56 @@ fn the_posting_and_the_complaint_receipt_close_with_the_issuer_and_the_phones() 
         assert!(matches!(e, AppError::Denied { .. }), "{e:?}");
     });
 }
+
+/// The footer of every sheet in `bytes`.
+fn footers(bytes: &[u8]) -> Vec<String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheets: Vec<String> = (1..)
+        .map(|i| format!("xl/worksheets/sheet{i}.xml"))
+        .take_while(|n| zip.by_name(n).is_ok())
+        .collect();
+    assert!(!sheets.is_empty());
+    sheets
+        .iter()
+        .map(|name| {
+            let xml = part(bytes, name);
+            xml.split("<oddFooter>")
+                .nth(1)
+                .and_then(|f| f.split("</oddFooter>").next())
+                .unwrap_or_else(|| panic!("{name} has no footer: {xml}"))
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn every_printed_workbook_numbers_its_pages() {
+    use jiuzhu::app::statistics::{self, Which};
+    use jiuzhu::domain::month::Month;
+    let mut ws = posting_ws();
+    let posting = posting(&mut ws, ListFormat::Xlsx);
+    assert_eq!(footers(&posting), ["&amp;C第 &amp;P 页 共 &amp;N 页"]);
+    let dir = tempfile::tempdir().unwrap();
+    for (which, lang, footer) in [
+        (
+            Which::Monthly(Month::new(2026, 11).unwrap()),
+            Lang::ZhCn,
+            "&amp;C第 &amp;P 页 共 &amp;N 页",
+        ),
+        (
+            Which::Evaluation(2026),
+            Lang::En,
+            "&amp;CPage &amp;P of &amp;N",
+        ),
+    ] {
+        let target = dir.path().join("report.xlsx");
+        let path = with_ctx(&mut ws, "demo", |ctx| {
+            statistics::write(ctx, which, ListFormat::Xlsx, Some(target.clone()), lang)
+                .unwrap()
+                .0
+        });
+        let bytes = std::fs::read(path).unwrap();
+        // Three sheets, each numbered.
+        assert_eq!(footers(&bytes), [footer; 3], "{which:?}");
+    }
+}

@@ -471,3 +471,71 @@ fn formula_like_provider_names_stay_text_in_every_statistics_file() {
     let formulas = wb.worksheet_formula("按服务主体").unwrap();
     assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
 }
+
+/// The month made on its 2nd: sealed by the workstation's own unit, signed by the one who
+/// made it, and counted only to that day — 丁's card of 11-03 (already on record) is not in it.
+#[test]
+fn a_month_written_before_it_ends_is_sealed_and_counted_to_the_day() {
+    use calamine::{Data, Reader, Xlsx};
+    let mut ws = history();
+    let november = october().next().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |ws: &mut DemoWs, format: ListFormat, on_day: &str| {
+        let target = dir.path().join(format!("{on_day}.{}", format.extension()));
+        common::history::on(ws, on_day, "subdistrict_caseworker", |ctx| {
+            statistics::write(
+                ctx,
+                Which::Monthly(november),
+                format,
+                Some(target.clone()),
+                Lang::ZhCn,
+            )
+            .unwrap()
+            .0
+        })
+    };
+    let html = std::fs::read_to_string(write(&mut ws, ListFormat::Html, "2026-11-02")).unwrap();
+    for text in [
+        "统计期：2026年11月1日 至 2026年11月30日（截至2026年11月2日）",
+        "填报单位（盖章）：<span class=\"fill\">南昌市青云谱区洪都街道办事处</span>",
+        "填表人：<span class=\"fill\">张伟</span>",
+        "联系电话：<span class=\"fill\">0791-88123456</span>",
+        "填报日期：<span class=\"fill\">2026年11月2日</span>",
+        "<tr class=\"total\"><td>合计</td>",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    let path = write(&mut ws, ListFormat::Xlsx, "2026-11-02");
+    let mut wb: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let sheet = wb.worksheet_range("按社区").unwrap();
+    let text: Vec<String> = sheet.used_cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(
+        text.iter()
+            .any(|c| c == "统计期：2026-11-01 至 2026-11-30（截至2026-11-02）"),
+        "{text:?}"
+    );
+    assert!(
+        text.iter()
+            .any(|c| c.starts_with("填报单位（盖章）：南昌市青云谱区洪都街道办事处")),
+        "{text:?}"
+    );
+    assert!(text.iter().any(|c| c.contains("填表人：张伟")), "{text:?}");
+    let enrolled = |sheet: &calamine::Range<Data>, name: &str| {
+        sheet.rows().find(|r| r[0] == name).unwrap()[2].clone()
+    };
+    // Counted to 11-02: nobody enrolled in 顺化门 yet, 甲's meal of 11-02 served.
+    assert_eq!(enrolled(&sheet, "顺化门社区"), Data::Float(0.0));
+    let c1 = sheet.rows().find(|r| r[0] == "洪都新村社区").unwrap();
+    assert_eq!(c1[6], Data::Float(1.0));
+    // Counted on 12-01, the month is over: 丁 enrolled, the present line, no 截至.
+    let path = write(&mut ws, ListFormat::Xlsx, "2026-12-01");
+    let mut wb: Xlsx<_> = calamine::open_workbook(&path).unwrap();
+    let sheet = wb.worksheet_range("按社区").unwrap();
+    assert_eq!(enrolled(&sheet, "顺化门社区"), Data::Float(1.0));
+    let text: Vec<String> = sheet.used_cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(
+        text.iter().any(|c| c == "统计期：2026-11-01 至 2026-11-30"),
+        "{text:?}"
+    );
+    assert!(text.iter().all(|c| !c.contains("截至")), "{text:?}");
+}

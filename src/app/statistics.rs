@@ -461,8 +461,8 @@ pub fn monthly(ctx: &Ctx<'_>, month: Month, lang: Lang) -> Result<Summary> {
     summary(ctx, month_period(month), lang)
 }
 
-/// 绩效评估 of `year`: the year's figures and how long the workflow's steps took.
-pub fn evaluation(ctx: &Ctx<'_>, year: i32, lang: Lang) -> Result<Evaluation> {
+/// The period of `year`, or a validation error naming the year when there is no such year.
+fn year_period(year: i32) -> Result<Period> {
     let (Some(from), Some(to)) = (
         NaiveDate::from_ymd_opt(year, 1, 1),
         NaiveDate::from_ymd_opt(year, 12, 31),
@@ -474,7 +474,29 @@ pub fn evaluation(ctx: &Ctx<'_>, year: i32, lang: Lang) -> Result<Evaluation> {
             ),
         ));
     };
-    let period = Period { from, to };
+    Ok(Period { from, to })
+}
+
+/// `period` cut at `today` when it has begun and is not yet over: nothing after today has
+/// happened, and a figure "on the last day" (期末在册) can only be today's.
+fn so_far(period: Period, today: NaiveDate) -> Period {
+    if period.from <= today && today < period.to {
+        Period {
+            from: period.from,
+            to: today,
+        }
+    } else {
+        period
+    }
+}
+
+/// 绩效评估 of `year`: the year's figures and how long the workflow's steps took.
+pub fn evaluation(ctx: &Ctx<'_>, year: i32, lang: Lang) -> Result<Evaluation> {
+    evaluation_over(ctx, year, year_period(year)?, lang)
+}
+
+/// 绩效评估 of `year` counted over `period` (the whole year, or the year so far).
+fn evaluation_over(ctx: &Ctx<'_>, year: i32, period: Period, lang: Lang) -> Result<Evaluation> {
     let (summary, timing) = ctx.store.snapshot(|_| {
         Ok::<_, AppError>((
             summary_in(ctx, period, lang)?,
@@ -528,6 +550,18 @@ impl Which {
     }
 }
 
+/// Who signs off a report this workstation sends up: its own unit as the seal reads, the
+/// signed-in user's real name as 填表人, the 社会救助服务电话, and `today`.
+fn sign_off(ctx: &Ctx<'_>, today: NaiveDate) -> Result<sheets::SignOff> {
+    let ws = ctx.store.workstation()?;
+    Ok(sheets::SignOff {
+        unit: super::settings::seal_name(ctx, &ws.org_code),
+        filled_by: super::users::real_name(ctx, &ctx.session.username)?,
+        phone: super::settings::public_phones(ctx)?.service,
+        date: today,
+    })
+}
+
 /// Counts `which` and writes it to `path` (or the outbox when `None`) in `format`; returns
 /// the file and how many communities it covers.
 pub fn write(
@@ -538,17 +572,23 @@ pub fn write(
     lang: Lang,
 ) -> Result<(PathBuf, usize)> {
     let today = ctx.clock.today();
+    // A period not yet over is counted to today, and its period line says 截至 today.
     let tables = match which {
-        Which::Monthly(m) => sheets::monthly(&monthly(ctx, m, lang)?, m, lang),
-        Which::Evaluation(y) => sheets::evaluation(&evaluation(ctx, y, lang)?, lang),
+        Which::Monthly(m) => {
+            let s = summary(ctx, so_far(month_period(m), today), lang)?;
+            sheets::monthly(&s, m, today, lang)
+        }
+        Which::Evaluation(y) => {
+            let e = evaluation_over(ctx, y, so_far(year_period(y)?, today), lang)?;
+            sheets::evaluation(&e, today, lang)
+        }
     };
     let n = tables.communities;
     let bytes = match format {
-        ListFormat::Xlsx => {
-            sheets::xlsx(&tables, today, lang).map_err(|e| AppError::Export(e.to_string()))?
-        }
+        ListFormat::Xlsx => sheets::xlsx(&tables, today, &sign_off(ctx, today)?, lang)
+            .map_err(|e| AppError::Export(e.to_string()))?,
         ListFormat::Csv => sheets::csv(&tables),
-        ListFormat::Html => sheets::html(&tables, today, lang).into_bytes(),
+        ListFormat::Html => sheets::html(&tables, today, &sign_off(ctx, today)?, lang).into_bytes(),
     };
     let path = match path {
         Some(p) => p,

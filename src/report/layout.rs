@@ -224,6 +224,11 @@ td.signing{height:14mm;font-size:9pt;color:#444}
 .sign .unit+.date{margin-top:1mm;padding-top:0}
 .issued{margin:6mm 0 0 auto;width:max-content;max-width:100%;padding:12mm 4mm 0 12mm;text-align:center;break-inside:avoid;page-break-inside:avoid;break-before:avoid;page-break-before:avoid}
 .note{font-size:9.5pt;color:#222}
+tr.total td{font-weight:bold}
+.signoff{margin-top:5mm;break-inside:avoid;page-break-inside:avoid;font-size:10.5pt}
+.signoff .line{display:flex;justify-content:space-between;gap:6mm;margin:0 0 5mm}
+.signoff .fill{display:inline-block;min-width:28mm;border-bottom:0.6pt solid #000;padding:0 1mm}
+.signoff .blank{width:28mm}
 .foot{margin-top:4mm;font-size:9pt;color:#444;text-align:right}
 .hint{display:none}
 @media screen{body{background:#ddd}.page{background:#fff;margin:8mm auto;box-shadow:0 0 3mm #888}.hint{display:block;margin:4mm auto 0;padding:2mm 3mm;background:#ffd;border:0.8pt solid #cc9;font-size:10pt;font-family:sans-serif}}
@@ -342,6 +347,17 @@ impl Doc {
     /// A list with a header row (repeated on every page); columns in `numeric` are
     /// right-aligned.
     pub fn list(&mut self, headers: &[&str], rows: &[Vec<String>], numeric: &[usize]) -> &mut Doc {
+        self.list_with_total(headers, rows, None, numeric)
+    }
+
+    /// A list as [`Doc::list`], ended by its 合计 row in bold when there is one.
+    pub fn list_with_total(
+        &mut self,
+        headers: &[&str],
+        rows: &[Vec<String>],
+        total: Option<&[String]>,
+        numeric: &[usize],
+    ) -> &mut Doc {
         self.body.push_str("<table>\n<thead><tr>");
         for h in headers {
             let _ = write!(self.body, "<th>{}</th>", escape(h));
@@ -349,16 +365,44 @@ impl Doc {
         self.body.push_str("</tr></thead>\n<tbody>\n");
         for row in rows {
             self.body.push_str("<tr>");
-            for (i, v) in row.iter().enumerate() {
-                if numeric.contains(&i) {
-                    let _ = write!(self.body, "<td class=\"num\">{}</td>", escape(v));
-                } else {
-                    let _ = write!(self.body, "<td>{}</td>", escape(v));
-                }
-            }
+            push_row_cells(&mut self.body, row, numeric);
+            self.body.push_str("</tr>\n");
+        }
+        if let Some(total) = total {
+            self.body.push_str("<tr class=\"total\">");
+            push_row_cells(&mut self.body, total, numeric);
             self.body.push_str("</tr>\n");
         }
         self.body.push_str("</tbody>\n</table>\n");
+        self
+    }
+
+    /// The lines a report is signed off with under its tables (填报单位（盖章）, 负责人,
+    /// 填报日期 …): each line a row of `(label, value)` pairs spread across the page; an
+    /// empty value leaves a line to write on by hand. Never split across pages.
+    pub fn sign_off(&mut self, lines: &[Vec<(&str, &str)>]) -> &mut Doc {
+        self.body.push_str("<div class=\"signoff\">\n");
+        for line in lines {
+            self.body.push_str("<div class=\"line\">");
+            for (label, value) in line {
+                if value.trim().is_empty() {
+                    let _ = write!(
+                        self.body,
+                        "<span>{}<span class=\"fill blank\"></span></span>",
+                        escape(label)
+                    );
+                } else {
+                    let _ = write!(
+                        self.body,
+                        "<span>{}<span class=\"fill\">{}</span></span>",
+                        escape(label),
+                        escape(value)
+                    );
+                }
+            }
+            self.body.push_str("</div>\n");
+        }
+        self.body.push_str("</div>\n");
         self
     }
 
@@ -439,6 +483,17 @@ impl Doc {
             hint = escape(t(self.lang, "layout.print_hint")),
             extra = self.extra_css,
         )
+    }
+}
+
+/// The cells of one list row; columns in `numeric` right-aligned.
+fn push_row_cells(out: &mut String, row: &[String], numeric: &[usize]) {
+    for (i, v) in row.iter().enumerate() {
+        if numeric.contains(&i) {
+            let _ = write!(out, "<td class=\"num\">{}</td>", escape(v));
+        } else {
+            let _ = write!(out, "<td>{}</td>", escape(v));
+        }
     }
 }
 
@@ -533,5 +588,26 @@ mod tests {
         assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
         assert!(html.contains("<col style=\"width:21.00%\"><col style=\"width:29.00%\">"));
         assert!(html.contains("<td class=\"space\">d</td>"));
+    }
+
+    #[test]
+    fn a_total_row_is_marked_and_the_sign_off_escapes_its_names() {
+        let rows = vec![vec!["洪都".to_string(), "3".to_string()]];
+        let mut plain = Doc::new(Sheet::A4Landscape, "x", Lang::ZhCn);
+        plain.list(&["社区", "人数"], &rows, &[1]);
+        let mut none = Doc::new(Sheet::A4Landscape, "x", Lang::ZhCn);
+        none.list_with_total(&["社区", "人数"], &rows, None, &[1]);
+        assert_eq!(plain.finish(), none.finish(), "no total: the plain list");
+        let total = vec!["合计".to_string(), "3".to_string()];
+        let mut d = Doc::new(Sheet::A4Landscape, "x", Lang::ZhCn);
+        d.list_with_total(&["社区", "人数"], &rows, Some(&total), &[1])
+            .sign_off(&[vec![("单位：", "<b>某单位</b>"), ("电话：", " ")]]);
+        let html = d.finish();
+        assert!(html.contains(
+            "<td class=\"num\">3</td></tr>\n<tr class=\"total\"><td>合计</td><td class=\"num\">3</td></tr>\n</tbody>"
+        ));
+        assert!(html.contains("单位：<span class=\"fill\">&lt;b&gt;某单位&lt;/b&gt;</span>"));
+        assert!(html.contains("电话：<span class=\"fill blank\"></span>"));
+        assert!(!html.contains("<b>"));
     }
 }

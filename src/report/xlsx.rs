@@ -4,7 +4,7 @@
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
 
-use crate::i18n::{tf, Lang};
+use crate::i18n::{t, tf, Lang};
 
 /// The spreadsheet could not be built (a limit of the format, such as a sheet name).
 #[derive(Debug, thiserror::Error)]
@@ -111,7 +111,8 @@ fn is_missing(v: &str) -> bool {
 /// A workbook of `sheets`, dated `created` (its properties and each sheet's 制表日期 line) so
 /// the same data gives the same file. Every sheet has its columns as wide as their content,
 /// rows as tall as their wrapped cells, the header row frozen and repeated on every printed
-/// page, fitted to the width of A4 (landscape when wide).
+/// page, fitted to the width of A4 (landscape when wide), and every printed page numbered
+/// 第 x 页 共 y 页 at the foot.
 pub fn workbook(
     sheets: &[SheetData<'_>],
     created: NaiveDate,
@@ -154,6 +155,8 @@ pub fn workbook(
         "xlsx.made",
         &[("date", &created.format("%Y-%m-%d").to_string())],
     );
+    // Centred (&C); &P and &N are the page and the page count, filled in when printed.
+    let footer = format!("&C{}", t(lang, "xlsx.page_footer"));
     let mut used = Vec::new();
     for s in sheets {
         let ws = wb.add_worksheet();
@@ -171,6 +174,8 @@ pub fn workbook(
             ws.set_portrait();
         }
         ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
+        // Pages of a filed workbook come apart; a number on each says what is missing.
+        ws.set_footer(&footer);
         let last_col = s.headers.len().saturating_sub(1) as u16;
         // One line merged across the columns, as tall as its wrapped text.
         let line = |ws: &mut rust_xlsxwriter::Worksheet,
