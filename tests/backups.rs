@@ -458,6 +458,7 @@ fn changes_sent_down_by_hash_only_count_as_not_exported() {
                 phone: String::new(),
                 area: "360104001002".into(),
                 active: true,
+                ..Default::default()
             },
         )
         .unwrap()

@@ -631,6 +631,7 @@ fn workstations_set_up_outside_the_built_in_tree_learn_their_units_from_their_pe
                 phone: String::new(),
                 area: "361000".into(),
                 active: true,
+                ..Default::default()
             },
         )
         .unwrap()

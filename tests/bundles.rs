@@ -67,6 +67,7 @@ fn assert_holds_all_of(from: &Station, to: &Station) {
         "households",
         "transfers",
         "document_waivers",
+        "agreements",
     ] {
         let mut stmt = a
             .prepare(&format!("SELECT id FROM {table} ORDER BY id"))

@@ -57,6 +57,7 @@ fn every_role_is_refused_what_the_table_does_not_give_it() {
         )
         .unwrap()
     });
+    let seller = meal_provider_named(&mut ws, "洪都助餐中心");
     let backups = tempfile::tempdir().unwrap();
     let mut checked = 0;
     for role in Role::ALL {
@@ -87,8 +88,27 @@ fn every_role_is_refused_what_the_table_does_not_give_it() {
                 phone: "079188123456".into(),
                 area: "360104001".into(),
                 active: true,
+                ..Default::default()
             };
             attempts.push((Action::ManageProviders, denied(&provider::create(ctx, &p))));
+            let a = jiuzhu::domain::agreement::AgreementDraft {
+                provider_id: seller.clone(),
+                number: format!("{user}-001"),
+                buyer: "360104001".into(),
+                period_from: "2026-01-01".into(),
+                period_to: "2026-12-31".into(),
+                communities: vec![COMMUNITY.into()],
+                lines: vec![jiuzhu::domain::agreement::PriceLineDraft {
+                    item: "meal_delivery".into(),
+                    unit: "per_portion".into(),
+                    price: "12".into(),
+                }],
+                ..Default::default()
+            };
+            attempts.push((
+                Action::ManageAgreements,
+                denied(&jiuzhu::app::agreement::create(ctx, &a)),
+            ));
             let pw = zeroize::Zeroizing::new("Qingyunpu-2026!".to_string());
             let new_user = format!("{}.x", user.replace('_', ""));
             attempts.push((

@@ -35,6 +35,7 @@ fn workstation() -> (tempfile::TempDir, Session) {
         phone: "0791-88210001".into(),
         area: "360104001".into(),
         active: true,
+        ..Default::default()
     };
     jiuzhu::app::provider::create(&mut ctx, &provider).unwrap();
     for (name, community) in [
@@ -384,6 +385,7 @@ fn name_lists_sort_by_pinyin() {
                 phone: "0791-88210001".into(),
                 area: "360104001".into(),
                 active: true,
+                ..Default::default()
             },
         )
         .unwrap();

@@ -34,6 +34,7 @@ fn workstation() -> (tempfile::TempDir, Session) {
         phone: "0791-88210001".into(),
         area: "360104001".into(),
         active: true,
+        ..Default::default()
     };
     jiuzhu::app::provider::create(&mut ctx, &provider).unwrap();
     let people = [
@@ -1403,4 +1404,65 @@ fn the_clue_list_opens_on_the_clues_waiting_for_the_role() {
         screen.contains("李秀兰") && screen.contains("张桂英"),
         "{screen}"
     );
+}
+
+/// 服务资源 → G opens the provider's agreements; Ctrl+N records one by keys (a unit and a
+/// price for the first item, the second left unbought), E ends it with a reason.
+#[test]
+fn agreements_by_keys() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    let snap = |app: &mut App, name: &str| {
+        let t = draw_at(app, 80, 24);
+        insta::assert_snapshot!(name.to_string(), t.backend());
+    };
+    typed(&mut app, "7");
+    press(&mut app, &[Key::ch('g')]);
+    snap(&mut app, "agreements_empty_zh-CN_80x24");
+    press(&mut app, &[Key::ctrl('n')]);
+    snap(&mut app, "agreement_form_zh-CN_80x24");
+    typed(&mut app, "HD-GM-2026-09");
+    // 购买单位 (the one offered), 签订日期 empty, then the period.
+    press(
+        &mut app,
+        &[k(KeyCode::Tab), k(KeyCode::Tab), k(KeyCode::Tab)],
+    );
+    typed(&mut app, "2026-01-01");
+    press(&mut app, &[k(KeyCode::Tab)]);
+    typed(&mut app, "2026-12-31");
+    // Every community is ticked already; item one: its unit (the first, 次) and price.
+    press(
+        &mut app,
+        &[
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Tab),
+            k(KeyCode::Right),
+            k(KeyCode::Tab),
+        ],
+    );
+    typed(&mut app, "12.5");
+    press(&mut app, &[Key::ctrl('s')]);
+    let t = draw_at(&mut app, 80, 24);
+    let shown: String = (0..24).map(|y| row(&t, y)).collect();
+    assert!(
+        shown.contains("HD-GM-2026-09") && shown.contains("执行中"),
+        "{shown}"
+    );
+    assert!(shown.contains("供餐送餐 12.50/次"), "{shown}");
+    assert!(
+        !shown.contains("居家照料"),
+        "the item without a unit is not bought"
+    );
+    snap(&mut app, "agreements_zh-CN_80x24");
+    press(&mut app, &[Key::ch('e')]);
+    press(
+        &mut app,
+        &[k(KeyCode::Right), k(KeyCode::Tab), k(KeyCode::Tab)],
+    );
+    typed(&mut app, "服务机构停业");
+    press(&mut app, &[Key::ctrl('s')]);
+    let t = draw_at(&mut app, 80, 24);
+    let shown: String = (0..24).map(|y| row(&t, y)).collect();
+    assert!(shown.contains("提前解除"), "{shown}");
 }

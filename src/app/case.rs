@@ -207,30 +207,49 @@ fn propose_plan(
 ) -> Result<Vec<PlannedItem>> {
     let providers = provider::list(ctx)?;
     let cat = Catalogue::builtin();
-    Ok(needs
+    let today = ctx.clock.today();
+    let mut plan = Vec::with_capacity(needs.len());
+    for item in needs {
+        if let Some(kept) = old.iter().find(|p| &p.item == item) {
+            plan.push(kept.clone());
+            continue;
+        }
+        let bought =
+            super::agreement::providers_under_agreement(ctx.store.conn(), item, community, today)?;
+        plan.push(PlannedItem {
+            item: item.clone(),
+            frequency: cat
+                .proposed_frequency(item)
+                .unwrap_or(DEFAULT_FREQUENCY)
+                .into(),
+            priority: DEFAULT_PRIORITY.into(),
+            provider_id: nearest_provider(ctx, &providers, &bought, item, community),
+        });
+    }
+    Ok(plan)
+}
+
+/// The provider a plan proposes for `item` (就近原则): among the active ones offering it
+/// whose area reaches `community`, one with an agreement in force for it there (`bought`)
+/// first, then the nearest (the community's own, its subdistrict's, the district's); the
+/// name only breaks a tie.
+fn nearest_provider(
+    ctx: &Ctx<'_>,
+    providers: &[crate::domain::provider::Provider],
+    bought: &[String],
+    item: &str,
+    community: &str,
+) -> Option<String> {
+    providers
         .iter()
-        .map(|item| {
-            old.iter()
-                .find(|p| &p.item == item)
-                .cloned()
-                .unwrap_or_else(|| PlannedItem {
-                    item: item.clone(),
-                    frequency: cat
-                        .proposed_frequency(item)
-                        .unwrap_or(DEFAULT_FREQUENCY)
-                        .into(),
-                    priority: DEFAULT_PRIORITY.into(),
-                    provider_id: providers
-                        .iter()
-                        .find(|p| {
-                            p.active
-                                && p.items.iter().any(|i| i == item)
-                                && ctx.tree.is_within(community, &p.area)
-                        })
-                        .map(|p| p.meta.id.clone()),
-                })
+        .filter(|p| p.active && p.items.iter().any(|i| i == item))
+        .filter_map(|p| {
+            let near = crate::domain::agreement::nearness(&ctx.tree, &p.area, community)?;
+            let unbought = !bought.contains(&p.meta.id);
+            Some(((unbought, near), p))
         })
-        .collect())
+        .min_by_key(|(rank, p)| (*rank, crate::domain::pinyin_keys::sort_key(&p.name)))
+        .map(|(_, p)| p.meta.id.clone())
 }
 
 /// Changes one line of a case's service plan (frequency, priority, provider). After the card

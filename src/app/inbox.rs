@@ -160,11 +160,14 @@ pub enum InboxKind {
     /// A likely stolen key: a bundle signed by a key that an already-replaced key endorsed
     /// was refused; the administrator checks with the other office and revokes one.
     KeyAlarm,
+    /// A running agreement about to reach its last day, or past it and not yet ended or
+    /// renewed (协议到期待续签).
+    AgreementExpiring,
 }
 
 impl InboxKind {
     /// Every kind.
-    pub const ALL: [InboxKind; 19] = [
+    pub const ALL: [InboxKind; 20] = [
         InboxKind::VerifyClue,
         InboxKind::ReportClue,
         InboxKind::AcceptReport,
@@ -184,6 +187,7 @@ impl InboxKind {
         InboxKind::Exchange,
         InboxKind::Backup,
         InboxKind::KeyAlarm,
+        InboxKind::AgreementExpiring,
     ];
 
     /// String-table key of the label.
@@ -208,6 +212,7 @@ impl InboxKind {
             InboxKind::Exchange => "inbox.kind_exchange",
             InboxKind::Backup => "inbox.kind_backup",
             InboxKind::KeyAlarm => "inbox.kind_key_alarm",
+            InboxKind::AgreementExpiring => "inbox.kind_agreement_expiring",
         }
     }
 
@@ -232,6 +237,7 @@ impl InboxKind {
             InboxKind::Exchange => Action::ExchangeBundles,
             InboxKind::Backup => Action::BackupRestore,
             InboxKind::KeyAlarm => Action::ManageKeys,
+            InboxKind::AgreementExpiring => Action::ManageAgreements,
         }
     }
 }
@@ -257,6 +263,8 @@ pub enum Target {
     Backup { last: Option<String> },
     /// The key alarms not yet acknowledged: `open` of them, the newest about unit `org`.
     KeyAlarms { open: usize, org: String },
+    /// The agreements of a provider (its record id).
+    Agreements(String),
 }
 
 impl Target {
@@ -267,7 +275,8 @@ impl Target {
             | Target::Case(id)
             | Target::Complaint(id)
             | Target::Transfer(id)
-            | Target::Posting(id) => id,
+            | Target::Posting(id)
+            | Target::Agreements(id) => id,
             Target::Task { id, .. } => id,
             Target::ExchangeQueue { .. } | Target::Backup { .. } | Target::KeyAlarms { .. } => "",
         }
@@ -607,6 +616,26 @@ pub(crate) fn waiting(
             wait,
             &mut out,
         );
+    }
+    // An agreement nearing its last day, as a card does: within the card warning's days,
+    // overdue once past it while still running.
+    for a in crate::store::agreements::list(conn)? {
+        if a.state != crate::domain::agreement::AgreementState::Running {
+            continue;
+        }
+        if let Some(wait) = card_expiring(a.last_day(), t, today) {
+            let name = crate::store::providers::get(conn, &a.provider_id)?
+                .map(|p| p.name)
+                .unwrap_or_default();
+            push(
+                InboxKind::AgreementExpiring,
+                &name,
+                &a.buyer,
+                Target::Agreements(a.provider_id.clone()),
+                wait,
+                &mut out,
+            );
+        }
     }
     for (complaint, person) in supervision::open_complaints(conn)? {
         let name = person

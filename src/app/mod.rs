@@ -1,6 +1,7 @@
 //! Use cases: one function per user action, one transaction each, permission check first.
 //! The only way anything changes. The TUI and the command line are two faces on these calls.
 
+pub mod agreement;
 pub mod auth;
 pub mod backup;
 pub mod case;

@@ -28,6 +28,7 @@ pub fn create(ctx: &mut Ctx<'_>, draft: &ProviderDraft) -> Result<String> {
             phone: f.phone,
             area: f.area,
             active: f.active,
+            qualification: f.qualification,
         };
         providers::insert(w, &p)?;
         Ok::<_, AppError>(())
@@ -60,6 +61,7 @@ pub fn update(
         next.phone = f.phone;
         next.area = f.area;
         next.active = f.active;
+        next.qualification = f.qualification;
         Ok(providers::update(w, &next)?)
     })
 }

@@ -210,6 +210,26 @@ pub fn record(ctx: &mut Ctx<'_>, d: &ServiceDraft) -> Result<String> {
     Ok(id)
 }
 
+/// The agreement in force under which provider `provider_id` serves `item` to the holder
+/// of card `card_no` on `served_on`, if any: a service under none is recorded all the same
+/// (some serve free) and is shown as such.
+pub fn agreement_of(
+    ctx: &Ctx<'_>,
+    card_no: &str,
+    provider_id: &str,
+    item: &str,
+    served_on: chrono::NaiveDate,
+) -> Result<Option<crate::domain::agreement::Agreement>> {
+    let holder = card_holder(ctx, card_no)?;
+    super::agreement::covering(
+        ctx.store.conn(),
+        provider_id,
+        item,
+        &holder.community,
+        served_on,
+    )
+}
+
 /// The services a case received, oldest first.
 pub fn of_case(ctx: &Ctx<'_>, case_id: &str) -> Result<Vec<ServiceRecord>> {
     super::case::get(ctx, case_id)?;

@@ -59,6 +59,9 @@ pub enum Command {
     /// 统计报表 / reports
     #[command(subcommand)]
     Report(ReportCommand),
+    /// 服务协议 / provider agreements
+    #[command(subcommand)]
+    Agreement(AgreementCommand),
     /// 审计 / audit
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -251,6 +254,21 @@ pub enum ReportCommand {
         format: String,
         #[arg(long, value_name = "F")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgreementCommand {
+    /// 列出服务协议 / list agreements
+    List {
+        /// 只列该服务机构的（名称或记录编号）/ only this provider's (name or record id)
+        #[arg(long, value_name = "P")]
+        provider: Option<String>,
+    },
+    /// 查看一份协议 / show one agreement
+    Show {
+        /// 协议编号或记录编号 / agreement number or record id
+        agreement: String,
     },
 }
 

@@ -2,6 +2,7 @@
 //! chosen language. Output for people goes to stdout; a refusal is one line on stderr and
 //! exit code 1.
 
+mod agreement;
 pub mod args;
 mod exchange;
 mod output;
@@ -261,6 +262,7 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
             Ok(0)
         }
         Some(Command::Report(r)) => report::run(r, cli, &paths, lang, clock, &mut out),
+        Some(Command::Agreement(a)) => agreement::run(a, cli, &paths, lang, clock, &mut out),
         Some(Command::Backup { out: target }) => {
             let mut store = open_existing(&paths)?;
             let session = sign_in(&mut store, cli, lang, clock)?;

@@ -157,6 +157,7 @@ fn entity_key(e: Entity) -> &'static str {
         Entity::Household => "record.household",
         Entity::Transfer => "record.transfer",
         Entity::DocumentWaiver => "record.document_waiver",
+        Entity::Agreement => "record.agreement",
     }
 }
 

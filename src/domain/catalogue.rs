@@ -55,6 +55,10 @@ pub enum ListKind {
     GuardianStatus,
     /// 复核结论.
     ReviewOutcome,
+    /// 计价单位 of an agreement's item (次、小时、天、份、月).
+    PricingUnit,
+    /// 资质类别 of a provider.
+    QualificationKind,
 }
 
 /// One coded entry with its labels.
@@ -132,6 +136,8 @@ struct CatalogueFile {
     housing: Vec<Entry>,
     guardian_status: Vec<Entry>,
     review_outcome: Vec<Entry>,
+    pricing_unit: Vec<Entry>,
+    qualification_kind: Vec<Entry>,
 }
 
 /// A catalogue that failed to load: what is wrong, in English for the maintainer who edits it.
@@ -226,6 +232,8 @@ impl Catalogue {
         lists.insert(ListKind::Housing, file.housing);
         lists.insert(ListKind::GuardianStatus, file.guardian_status);
         lists.insert(ListKind::ReviewOutcome, file.review_outcome);
+        lists.insert(ListKind::PricingUnit, file.pricing_unit);
+        lists.insert(ListKind::QualificationKind, file.qualification_kind);
         let cat = Catalogue {
             version: file.version,
             lists,

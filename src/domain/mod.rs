@@ -1,6 +1,7 @@
 //! Pure types and rules: ids, validation, catalogue, org tree, permissions, state machines and
 //! search. Nothing here touches a file, a database or a terminal.
 
+pub mod agreement;
 pub mod approval;
 pub mod case;
 pub mod catalogue;

@@ -120,6 +120,8 @@ pub enum Action {
     ManageCatalogue,
     /// 服务机构登记
     ManageProviders,
+    /// 服务协议: record and end the agreements a unit buys services under
+    ManageAgreements,
     /// 用户管理
     ManageUsers,
     /// 备份与恢复: the whole workstation, every unit's records and the keys
@@ -154,6 +156,7 @@ impl Action {
             Action::RecordService => "action.record_service",
             Action::ManageCatalogue => "action.manage_catalogue",
             Action::ManageProviders => "action.manage_providers",
+            Action::ManageAgreements => "action.manage_agreements",
             Action::ManageUsers => "action.manage_users",
             Action::BackupRestore => "action.backup_restore",
             Action::Inspect => "action.inspect",
@@ -214,6 +217,7 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::DecideCase
             | A::Enrol
             | A::Supervise
+            | A::ManageAgreements
             | A::ExchangeBundles,
         ) => Some(Subtree),
 
@@ -222,6 +226,7 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             A::ViewPerson
             | A::ManageCatalogue
             | A::ManageProviders
+            | A::ManageAgreements
             | A::Inspect
             | A::Supervise
             | A::ExchangeBundles,

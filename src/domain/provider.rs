@@ -1,6 +1,10 @@
 //! 服务供给主体: the providers that deliver services, of the five kinds.
 
+use chrono::NaiveDate;
+
 use super::catalogue::{Catalogue, ListKind};
+use super::credit_code::CreditCode;
+use super::date::parse_date;
 use super::org::parse_org_code;
 use super::person::parse_phone;
 use super::record::RecordMeta;
@@ -26,6 +30,22 @@ pub struct Provider {
     pub area: String,
     /// Still taking recipients.
     pub active: bool,
+    /// Its registration and certificate, where it has them.
+    pub qualification: Qualification,
+}
+
+/// A provider's qualification facts (资质): none is required, since volunteer teams and
+/// party members' groups hold no certificate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Qualification {
+    /// 统一社会信用代码, checked (GB 32100).
+    pub credit_code: Option<String>,
+    /// 资质类别 (catalogue `qualification_kind`).
+    pub kind: Option<String>,
+    /// 资质证书编号.
+    pub number: Option<String>,
+    /// The last day the certificate is valid.
+    pub valid_until: Option<NaiveDate>,
 }
 
 /// What the registry form holds.
@@ -38,6 +58,10 @@ pub struct ProviderDraft {
     pub phone: String,
     pub area: String,
     pub active: bool,
+    pub credit_code: String,
+    pub qualification_kind: String,
+    pub qualification_no: String,
+    pub qualification_valid_until: String,
 }
 
 /// The validated facts of a provider (everything but identity).
@@ -50,6 +74,7 @@ pub struct ProviderFacts {
     pub phone: Option<String>,
     pub area: String,
     pub active: bool,
+    pub qualification: Qualification,
 }
 
 impl ProviderDraft {
@@ -77,6 +102,29 @@ impl ProviderDraft {
                 Reason::NotInCatalogue { code: bad.clone() },
             ));
         }
+        let credit_code = match self.credit_code.trim() {
+            "" => None,
+            code => Some(CreditCode::parse(code)?.as_str().to_string()),
+        };
+        let kind = match self.qualification_kind.trim() {
+            "" => None,
+            k if cat.contains(ListKind::QualificationKind, k) => Some(k.to_string()),
+            k => {
+                return Err(ValidationError::new(
+                    Field::QualificationKind,
+                    Reason::NotInCatalogue { code: k.into() },
+                ))
+            }
+        };
+        let qualification = Qualification {
+            credit_code,
+            kind,
+            number: super::agreement::parse_qualification_no(&self.qualification_no)?,
+            valid_until: parse_date(
+                Field::QualificationValidUntil,
+                &self.qualification_valid_until,
+            )?,
+        };
         Ok(ProviderFacts {
             name,
             kind: self.kind.clone(),
@@ -85,6 +133,7 @@ impl ProviderDraft {
             phone: parse_phone(Field::Phone, &self.phone)?,
             area: parse_org_code(Field::Community, &self.area)?,
             active: self.active,
+            qualification,
         })
     }
 }
@@ -117,5 +166,24 @@ mod tests {
         let mut d = draft();
         d.name = " ".into();
         assert_eq!(d.validate(cat).unwrap_err().field, Field::ProviderName);
+        let mut d = draft();
+        d.credit_code = "914403001922038217".into();
+        assert_eq!(d.validate(cat).unwrap_err().field, Field::CreditCode);
+        let mut d = draft();
+        d.qualification_kind = "bank_licence".into();
+        assert_eq!(d.validate(cat).unwrap_err().field, Field::QualificationKind);
+        let mut d = draft();
+        d.qualification_valid_until = "2026-02-30".into();
+        assert_eq!(
+            d.validate(cat).unwrap_err().field,
+            Field::QualificationValidUntil
+        );
+        let mut d = draft();
+        d.credit_code = "914403001922038216".into();
+        d.qualification_kind = "business_licence".into();
+        d.qualification_valid_until = "2028-06-30".into();
+        let q = d.validate(cat).unwrap().qualification;
+        assert_eq!(q.credit_code.as_deref(), Some("914403001922038216"));
+        assert_eq!(q.valid_until, NaiveDate::from_ymd_opt(2028, 6, 30));
     }
 }

@@ -81,6 +81,12 @@ enum Rule {
     OptSha256,
     /// A service plan: a JSON array of {item, frequency, priority, provider_id}.
     Plan,
+    /// A 统一社会信用代码 with its check character, or nothing.
+    OptCreditCode,
+    /// A JSON array of community codes of the org tree, at least one.
+    Communities(Field),
+    /// An agreement's items: a JSON array of {item, unit, price_fen}, at least one.
+    PriceLines,
 }
 
 use Rule::*;
@@ -96,6 +102,9 @@ fn clue_state(s: &str) -> bool {
 }
 fn case_state(s: &str) -> bool {
     super::case::CaseState::from_code(s).is_some()
+}
+fn agreement_state(s: &str) -> bool {
+    super::agreement::AgreementState::from_code(s).is_some()
 }
 fn satisfaction(s: &str) -> bool {
     super::service::Satisfaction::from_code(s).is_some()
@@ -256,6 +265,40 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("phone", OptPhone(Field::Phone)),
             ("area", Unit(Field::Community)),
             ("active", Flag),
+            ("credit_code", OptCreditCode),
+            (
+                "qualification_kind",
+                OptCode(Field::QualificationKind, ListKind::QualificationKind),
+            ),
+            (
+                "qualification_no",
+                OptLine(Field::QualificationNo, CODE_MAX),
+            ),
+            (
+                "qualification_valid_until",
+                OptDay(Field::QualificationValidUntil),
+            ),
+        ],
+        Entity::Agreement => &[
+            ("provider_id", Id),
+            (
+                "number",
+                Line(Field::AgreementNo, super::agreement::NUMBER_MAX),
+            ),
+            ("buyer", Unit(Field::Buyer)),
+            ("signed_on", OptDay(Field::SignedOn)),
+            ("period_from", Day(Field::AgreementFrom)),
+            ("period_to", Day(Field::AgreementTo)),
+            ("communities", Communities(Field::Community)),
+            ("lines", PriceLines),
+            ("ceiling_fen", OptInt(Field::Ceiling, 0, MONEY_MAX_FEN)),
+            ("state", Known(Field::RecordState, agreement_state)),
+            ("ended_on", OptDay(Field::Date)),
+            (
+                "end_reason",
+                OptLine(Field::Reason, super::agreement::REASON_MAX),
+            ),
+            ("recorded_by", Line(Field::Actor, CODE_MAX)),
         ],
         Entity::Registration => &[
             ("provider_id", Id),
@@ -575,6 +618,44 @@ fn plan(s: &str, cat: &Catalogue) -> Result<(), ValidationError> {
     Ok(())
 }
 
+fn price_lines(s: &str, cat: &Catalogue) -> Result<(), ValidationError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Line {
+        item: String,
+        unit: String,
+        price_fen: i64,
+    }
+    let lines: Vec<Line> = serde_json::from_str(s).map_err(|_| {
+        refuse(
+            Field::Needs,
+            Reason::BadFormat {
+                example: "example.received_codes",
+            },
+        )
+    })?;
+    if lines.is_empty() {
+        return Err(refuse(Field::Needs, Reason::Required));
+    }
+    for (i, l) in lines.iter().enumerate() {
+        code(Field::Needs, ListKind::ServiceItem, &l.item, cat)?;
+        code(Field::PricingUnit, ListKind::PricingUnit, &l.unit, cat)?;
+        if !(0..=MONEY_MAX_FEN).contains(&l.price_fen) {
+            return Err(refuse(
+                Field::UnitPrice,
+                Reason::OutOfRange {
+                    min: 0,
+                    max: MONEY_MAX_FEN,
+                },
+            ));
+        }
+        if lines[..i].iter().any(|x| x.item == l.item) {
+            return Err(refuse(Field::Needs, Reason::Duplicate));
+        }
+    }
+    Ok(())
+}
+
 fn check_value(rule: Rule, v: &serde_json::Value, cx: &Context<'_>) -> Result<(), ValidationError> {
     let cat = cx.catalogue;
     match rule {
@@ -663,6 +744,37 @@ fn check_value(rule: Rule, v: &serde_json::Value, cx: &Context<'_>) -> Result<()
         Sha256 => sha256(required(Field::File, text_of(Field::File, v)?)?),
         OptSha256 => text_of(Field::File, v)?.map_or(Ok(()), sha256),
         Plan => plan(required(Field::Needs, text_of(Field::Needs, v)?)?, cat),
+        OptCreditCode => match text_of(Field::CreditCode, v)? {
+            Some(s) => {
+                let parsed = super::credit_code::CreditCode::parse(s)?;
+                if parsed.as_str() != s {
+                    return Err(refuse(
+                        Field::CreditCode,
+                        Reason::BadFormat {
+                            example: "example.credit_code",
+                        },
+                    ));
+                }
+                Ok(())
+            }
+            None => Ok(()),
+        },
+        Communities(f) => {
+            let list: Vec<String> =
+                serde_json::from_str(required(f, text_of(f, v)?)?).map_err(|_| {
+                    refuse(
+                        f,
+                        Reason::BadFormat {
+                            example: "example.received_codes",
+                        },
+                    )
+                })?;
+            if list.is_empty() {
+                return Err(refuse(f, Reason::Required));
+            }
+            list.iter().try_for_each(|c| org(f, c, cx.tree, true))
+        }
+        PriceLines => price_lines(required(Field::Needs, text_of(Field::Needs, v)?)?, cat),
     }
 }
 

@@ -59,11 +59,13 @@ pub enum Entity {
     Transfer,
     /// `document_waivers`
     DocumentWaiver,
+    /// `agreements`
+    Agreement,
 }
 
 impl Entity {
     /// Every replicated kind.
-    pub const ALL: [Entity; 14] = [
+    pub const ALL: [Entity; 15] = [
         Entity::Person,
         Entity::Clue,
         Entity::Case,
@@ -78,6 +80,7 @@ impl Entity {
         Entity::Household,
         Entity::Transfer,
         Entity::DocumentWaiver,
+        Entity::Agreement,
     ];
 
     /// Code stored in the change log.
@@ -97,6 +100,7 @@ impl Entity {
             Entity::Household => "household",
             Entity::Transfer => "transfer",
             Entity::DocumentWaiver => "document_waiver",
+            Entity::Agreement => "agreement",
         }
     }
 

@@ -53,6 +53,8 @@ pub fn owner(kind: Entity) -> Owner {
         | Entity::Task
         | Entity::Household => Owner::Fields(&["community"]),
         Entity::Provider => Owner::Fields(&["area"]),
+        // The buying unit writes its agreements; they reach the communities below it.
+        Entity::Agreement => Owner::Fields(&["buyer"]),
         Entity::Transfer => Owner::Fields(&["from_community", "to_community"]),
         Entity::Registration | Entity::Service => Owner::Via {
             field: "case_id",
@@ -84,6 +86,7 @@ pub fn references(kind: Entity) -> &'static [(&'static str, Entity)] {
         Entity::Service => &[("registration_id", Entity::Registration)],
         Entity::Inspection => &[("service_id", Entity::Service)],
         Entity::Provider
+        | Entity::Agreement
         | Entity::Registration
         | Entity::Document
         | Entity::DocumentWaiver

@@ -128,6 +128,28 @@ pub enum Field {
     SupervisionPhone,
     /// 统一社会信用代码 of a provider.
     CreditCode,
+    /// 资质类别 of a provider.
+    QualificationKind,
+    /// 资质证书编号.
+    QualificationNo,
+    /// 资质有效期至.
+    QualificationValidUntil,
+    /// 协议编号.
+    AgreementNo,
+    /// 购买单位 of an agreement.
+    Buyer,
+    /// 签订日期.
+    SignedOn,
+    /// 协议起始日期.
+    AgreementFrom,
+    /// 协议终止日期.
+    AgreementTo,
+    /// 计价单位.
+    PricingUnit,
+    /// 单价（元）.
+    UnitPrice,
+    /// 金额上限（元）.
+    Ceiling,
 }
 
 impl Field {
@@ -221,6 +243,17 @@ impl Field {
             Field::ServicePhone => "field.service_phone",
             Field::SupervisionPhone => "field.supervision_phone",
             Field::CreditCode => "field.credit_code",
+            Field::QualificationKind => "field.qualification_kind",
+            Field::QualificationNo => "field.qualification_no",
+            Field::QualificationValidUntil => "field.qualification_valid_until",
+            Field::AgreementNo => "field.agreement_no",
+            Field::Buyer => "field.buyer",
+            Field::SignedOn => "field.signed_on",
+            Field::AgreementFrom => "field.agreement_from",
+            Field::AgreementTo => "field.agreement_to",
+            Field::PricingUnit => "field.pricing_unit",
+            Field::UnitPrice => "field.unit_price",
+            Field::Ceiling => "field.ceiling",
         }
     }
 }

@@ -107,6 +107,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0017_seal_names.sql"),
         after: None,
     },
+    Migration {
+        name: "providers' qualifications and the agreements they serve under",
+        sql: include_str!("sql/0018_agreements.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

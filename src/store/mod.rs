@@ -6,6 +6,7 @@
 //! instead of failing with "database is locked".
 
 pub mod access_log;
+pub mod agreements;
 pub mod backup;
 pub mod busy;
 pub mod cases;
@@ -334,6 +335,29 @@ fn with_path(e: StoreError, path: &Path) -> StoreError {
         StoreError::NotADatabase(_) => StoreError::NotADatabase(path.to_path_buf()),
         other => other,
     }
+}
+
+/// A stored calendar day (`YYYY-MM-DD`) of `table`.`column`.
+pub(crate) fn day(
+    s: String,
+    table: &'static str,
+    column: &'static str,
+) -> rusqlite::Result<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| corrupt(table, column))
+}
+
+/// A stored calendar day or nothing.
+pub(crate) fn opt_day(
+    s: Option<String>,
+    table: &'static str,
+    column: &'static str,
+) -> rusqlite::Result<Option<chrono::NaiveDate>> {
+    s.map(|s| day(s, table, column)).transpose()
+}
+
+/// A calendar day as stored.
+pub(crate) fn day_text(d: chrono::NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }
 
 /// A read error for a stored value that does not parse, carried through rusqlite's row

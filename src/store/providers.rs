@@ -4,7 +4,7 @@ use rusqlite::{Connection, Row, ToSql};
 
 use super::records::{self, meta_from_row, meta_values, Entity, RecordTable};
 use super::{Result, WriteTx};
-use crate::domain::provider::Provider;
+use crate::domain::provider::{Provider, Qualification};
 use crate::domain::record::RecordMeta;
 
 impl RecordTable for Provider {
@@ -22,6 +22,10 @@ impl RecordTable for Provider {
         "phone",
         "area",
         "active",
+        "credit_code",
+        "qualification_kind",
+        "qualification_no",
+        "qualification_valid_until",
     ];
 
     fn meta(&self) -> &RecordMeta {
@@ -34,7 +38,8 @@ impl RecordTable for Provider {
 
     fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
         let mut v = meta_values(&self.meta);
-        v.extend::<[Box<dyn ToSql + '_>; 7]>([
+        let q = &self.qualification;
+        v.extend::<[Box<dyn ToSql + '_>; 11]>([
             Box::new(&self.name),
             Box::new(&self.kind),
             Box::new(serde_json::to_string(&self.items).unwrap_or_else(|_| "[]".into())),
@@ -42,6 +47,10 @@ impl RecordTable for Provider {
             Box::new(&self.phone),
             Box::new(&self.area),
             Box::new(self.active),
+            Box::new(&q.credit_code),
+            Box::new(&q.kind),
+            Box::new(&q.number),
+            Box::new(q.valid_until.map(super::day_text)),
         ]);
         v
     }
@@ -58,6 +67,12 @@ impl RecordTable for Provider {
             phone: r.get(9)?,
             area: r.get(10)?,
             active: r.get(11)?,
+            qualification: Qualification {
+                credit_code: r.get(12)?,
+                kind: r.get(13)?,
+                number: r.get(14)?,
+                valid_until: super::opt_day(r.get(15)?, "providers", "qualification_valid_until")?,
+            },
         })
     }
 }

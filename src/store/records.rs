@@ -31,6 +31,7 @@ impl Entity {
             Entity::Household => "households",
             Entity::Transfer => "transfers",
             Entity::DocumentWaiver => "document_waivers",
+            Entity::Agreement => "agreements",
         }
     }
 }

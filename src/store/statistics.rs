@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, Row};
 
-use super::Result;
+use super::{day_text, Result};
 
 /// One recorded service as the statistics count it, borrowed from the row being read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,10 +36,6 @@ fn text<'r>(
         ValueRef::Text(t) => std::str::from_utf8(t).map_err(|_| super::corrupt(table, column)),
         _ => Err(super::corrupt(table, column)),
     }
-}
-
-fn day_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
 }
 
 /// A period's services: the covering index `services_month` answers it alone.

@@ -4,25 +4,10 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Row, ToSql};
 
 use super::records::{self, meta_from_row, meta_values, Entity, RecordTable};
+use super::{day, day_text, opt_day};
 use super::{Result, WriteTx};
 use crate::domain::record::RecordMeta;
 use crate::domain::supervision::{Complaint, ComplaintState, Inspection, Posting};
-
-fn day(s: String, table: &'static str, column: &'static str) -> rusqlite::Result<NaiveDate> {
-    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| super::corrupt(table, column))
-}
-
-fn opt_day(
-    s: Option<String>,
-    table: &'static str,
-    column: &'static str,
-) -> rusqlite::Result<Option<NaiveDate>> {
-    s.map(|s| day(s, table, column)).transpose()
-}
-
-fn day_text(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
 
 impl RecordTable for Posting {
     const ENTITY: Entity = Entity::Posting;

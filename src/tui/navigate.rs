@@ -24,6 +24,7 @@ use super::screens::exchange::overview::ExchangeScreen;
 use super::screens::home::Home;
 use super::screens::login::Login;
 use super::screens::placeholder::Placeholder;
+use super::screens::providers::agreements::AgreementList;
 use super::screens::providers::registry::ProviderList;
 use super::screens::service::service_form::ServiceDesk;
 use super::screens::supervision::oversight::SupervisionScreen;
@@ -85,6 +86,7 @@ pub fn screen(dest: Destination, env: &mut Env) -> Result<Box<dyn Screen>, Strin
         Destination::Tasks { at: Some(id) } => boxed(TaskList::at(env, &id)),
         Destination::ServiceDesk => boxed(ServiceDesk::new(env)),
         Destination::Providers => boxed(ProviderList::new(env)),
+        Destination::Agreements(p) => boxed(AgreementList::of(env, *p)),
         Destination::Supervision => boxed(SupervisionScreen::new(env)),
         Destination::Complaint { id } => boxed(SupervisionScreen::complaint(env, &id)),
         Destination::Posting { community } => boxed(SupervisionScreen::posting_of(env, &community)),

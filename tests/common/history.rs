@@ -145,6 +145,7 @@ pub fn meal_provider_named(ws: &mut DemoWs, name: &str) -> String {
                 phone: "0791-88210001".into(),
                 area: "360104001".into(),
                 active: true,
+                ..Default::default()
             },
         )
         .unwrap()

@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 use self::people::{weighted_code, Material, PeopleMaker};
 use super::setup::{create_workstation, InitParams, NewUser};
 use super::{clock, AppError, Clock, Ctx, Result};
+use crate::domain::agreement::{Agreement, AgreementState, PriceLine};
 use crate::domain::case::{Case, CaseEvent, CaseState, PlannedItem};
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::clue::{Clue, ClueEvent, ClueState};
@@ -25,7 +26,9 @@ use crate::domain::provider::Provider;
 use crate::domain::record::RecordMeta;
 use crate::domain::service::{Registration, Satisfaction, ServiceRecord};
 use crate::i18n::Lang;
-use crate::store::{cases, clues, persons, providers, services, workstation, Store, WriteTx};
+use crate::store::{
+    agreements, cases, clues, persons, providers, services, workstation, Store, WriteTx,
+};
 
 /// The demo subdistrict (洪都街道).
 pub const DEMO_ORG: &str = "360104001";
@@ -238,6 +241,17 @@ pub fn generate(
             .unwrap_or(ws.org_code.clone()),
         _ => ws.org_code.clone(),
     };
+    // The subdistrict buys for every community under it (a community workstation's demo
+    // buys for its own).
+    let buyer_communities: Vec<String> = ctx
+        .tree
+        .subtree(&ws.org_code)
+        .into_iter()
+        .filter(|u| u.tier() == Tier::Community)
+        .map(|u| u.code.clone())
+        .collect();
+    let year_start = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let year_end = chrono::NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today);
     ctx.store
         .write(&actor, &at, |w| {
             // Read inside the write lock, so a person saved meanwhile by another user is seen.
@@ -258,8 +272,46 @@ pub fn generate(
                         phone: Some(p.phone.clone()),
                         area: ws.org_code.clone(),
                         active: true,
+                        qualification: crate::domain::provider::Qualification {
+                            credit_code: p.credit_code.clone(),
+                            kind: p.qualification_kind.clone(),
+                            number: p.qualification_no.clone(),
+                            valid_until: p.credit_code.as_ref().and(Some(year_end)),
+                        },
                     };
                     providers::insert(w, &provider)?;
+                    if !p.prices.is_empty() && ws.tier != Tier::Community {
+                        let n = agreements::list(w.conn())?.len() + 1;
+                        let a = Agreement {
+                            meta: RecordMeta::new(
+                                clock::new_id(now, &mut rand::rngs::OsRng),
+                                w.origin(),
+                                &at,
+                            ),
+                            provider_id: provider.meta.id.clone(),
+                            number: format!("GM-{}-{n:03}", today.year()),
+                            buyer: ws.org_code.clone(),
+                            signed_on: Some(year_start),
+                            period_from: year_start,
+                            period_to: year_end,
+                            communities: buyer_communities.clone(),
+                            lines: p
+                                .prices
+                                .iter()
+                                .map(|x| PriceLine {
+                                    item: x.item.clone(),
+                                    unit: x.unit.clone(),
+                                    price_fen: x.fen,
+                                })
+                                .collect(),
+                            ceiling: None,
+                            state: AgreementState::Running,
+                            ended_on: None,
+                            end_reason: None,
+                            recorded_by: actor.clone(),
+                        };
+                        agreements::insert(w, &a)?;
+                    }
                 }
             }
             let provider_list = providers::list(w.conn())?;

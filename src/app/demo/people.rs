@@ -39,6 +39,25 @@ pub struct DemoProvider {
     pub items: Vec<String>,
     pub contact: String,
     pub phone: String,
+    /// 统一社会信用代码 (volunteer teams have none).
+    #[serde(default)]
+    pub credit_code: Option<String>,
+    #[serde(default)]
+    pub qualification_kind: Option<String>,
+    #[serde(default)]
+    pub qualification_no: Option<String>,
+    /// The items the subdistrict buys from it this year, with unit and price; none: it
+    /// serves without an agreement.
+    #[serde(default)]
+    pub prices: Vec<DemoPrice>,
+}
+
+/// One item a demo agreement buys.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct DemoPrice {
+    pub item: String,
+    pub unit: String,
+    pub fen: i64,
 }
 
 impl Material {

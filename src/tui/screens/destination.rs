@@ -135,6 +135,8 @@ pub enum Destination {
     ServiceDesk,
     /// 服务资源: the provider registry.
     Providers,
+    /// The agreements of one provider.
+    Agreements(Box<Provider>),
     /// 六、监督管理.
     Supervision,
     /// The supervision screen on a complaint.

@@ -248,6 +248,15 @@ impl Home {
             Target::Transfer(_) => Destination::Transfers,
             Target::ExchangeQueue { .. } => Destination::Exchange { queue: true },
             Target::KeyAlarms { .. } => Destination::Exchange { queue: false },
+            Target::Agreements(provider) => {
+                match env.ctx().and_then(|ctx| {
+                    crate::app::provider::list(&ctx)
+                        .map(|all| all.into_iter().find(|p| p.meta.id == provider))
+                }) {
+                    Ok(Some(p)) => Destination::Agreements(Box::new(p)),
+                    _ => return Outcome::None,
+                }
+            }
             Target::Backup { .. } => return Outcome::None,
         };
         Outcome::Open(to)

@@ -15,6 +15,7 @@ use crate::domain::validation::{Field, ValidationError};
 use crate::i18n::{t, tf, Lang, Localize};
 use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
+use crate::tui::screens::destination::Destination;
 use crate::tui::screens::list::{Allowed, ListScreen, ListSpec};
 use crate::tui::screens::{Outcome, Screen};
 use crate::tui::text::safe;
@@ -35,6 +36,9 @@ pub struct Providers {
 
 /// 名单: print the selected provider's name list.
 const STEP_NAME_LIST: u8 = 1;
+
+/// 协议: the selected provider's agreements.
+const STEP_AGREEMENTS: u8 = 2;
 
 impl ProviderList {
     /// Every provider.
@@ -133,15 +137,25 @@ impl ListSpec for Providers {
         if !self.may_list {
             return Vec::new();
         }
-        vec![Command::bar(
-            &[Key::ch('l')],
-            Action::Step(STEP_NAME_LIST),
-            "providers.name_list",
-        )]
+        vec![
+            Command::bar(
+                &[Key::ch('g')],
+                Action::Step(STEP_AGREEMENTS),
+                "providers.agreements",
+            ),
+            Command::bar(
+                &[Key::ch('l')],
+                Action::Step(STEP_NAME_LIST),
+                "providers.name_list",
+            ),
+        ]
     }
 
     fn extra(&self, action: Action, current: Option<&Self::Item>, env: &mut Env) -> Outcome {
         let lang = env.lang;
+        if let (Action::Step(STEP_AGREEMENTS), Some(x)) = (action, current) {
+            return Outcome::Open(Destination::Agreements(Box::new(x.line.clone())));
+        }
         let (Action::Step(STEP_NAME_LIST), Some(x)) = (action, current) else {
             return Outcome::None;
         };
@@ -187,6 +201,13 @@ impl ListSpec for Providers {
 
 fn check_name(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
     required_line(Field::ProviderName, v, 60).map(|_| ())
+}
+
+fn check_credit_code(v: &str, _: NaiveDate) -> Result<(), ValidationError> {
+    if v.trim().is_empty() {
+        return Ok(());
+    }
+    crate::domain::credit_code::CreditCode::parse(v).map(|_| ())
 }
 
 fn options(kind: ListKind, env: &Env) -> Vec<(String, String)> {
@@ -238,6 +259,23 @@ impl ProviderForm {
             FormField::choice("area", "providers.col_area", areas, false)
                 .for_field(Field::Community),
             FormField::yes_no("active", "providers.col_active"),
+            FormField::text("credit_code", "field.credit_code", 18)
+                .for_field(Field::CreditCode)
+                .checked(check_credit_code),
+            FormField::choice(
+                "qualification_kind",
+                "field.qualification_kind",
+                options(ListKind::QualificationKind, env),
+                true,
+            )
+            .for_field(Field::QualificationKind),
+            FormField::text("qualification_no", "field.qualification_no", 40)
+                .for_field(Field::QualificationNo),
+            FormField::date(
+                "qualification_valid_until",
+                "field.qualification_valid_until",
+            )
+            .for_field(Field::QualificationValidUntil),
         ]);
         form.today = env.clock.today();
         form.set_yes("active", true);
@@ -248,6 +286,18 @@ impl ProviderForm {
             form.set_value("phone", p.phone.as_deref().unwrap_or(""));
             form.set_choice_labelled("area", &p.area, env.org_name(&p.area));
             form.set_yes("active", p.active);
+            let q = &p.qualification;
+            form.set_value("credit_code", q.credit_code.as_deref().unwrap_or(""));
+            if let Some(k) = &q.kind {
+                form.set_choice("qualification_kind", k);
+            }
+            form.set_value("qualification_no", q.number.as_deref().unwrap_or(""));
+            form.set_value(
+                "qualification_valid_until",
+                &q.valid_until
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default(),
+            );
             if let Some(f) = form.field_mut("items") {
                 if let crate::tui::widgets::form::FieldKind::Multi { options } = &f.kind {
                     f.chosen = options.iter().map(|o| p.items.contains(&o.0)).collect();
@@ -272,6 +322,10 @@ impl ProviderForm {
             phone: f.value("phone"),
             area: f.choice("area"),
             active: f.yes("active"),
+            credit_code: f.value("credit_code"),
+            qualification_kind: f.choice("qualification_kind"),
+            qualification_no: f.value("qualification_no"),
+            qualification_valid_until: f.value("qualification_valid_until"),
         };
         let result = env.ctx().and_then(|mut ctx| match &self.editing {
             None => provider::create(&mut ctx, &draft).map(|_| ()),

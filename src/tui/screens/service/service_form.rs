@@ -205,12 +205,25 @@ impl ServiceDesk {
             confirmed: f.yes("confirmed"),
             satisfaction: Satisfaction::from_code(&f.choice("satisfaction")),
         };
-        let r = env
-            .ctx()
-            .and_then(|mut ctx| service::record(&mut ctx, &d))
-            .map(|_| ());
+        let today = env.clock.today();
+        let r = env.ctx().and_then(|mut ctx| {
+            let id = service::record(&mut ctx, &d)?;
+            let covered = service::agreement_of(
+                &ctx,
+                &d.card_no,
+                &d.provider_id,
+                &d.item,
+                d.served_on.unwrap_or(today),
+            )?;
+            Ok((id, covered.is_some()))
+        });
+        let key = match &r {
+            Ok((_, false)) => "services.recorded_no_agreement",
+            _ => "services.recorded",
+        };
+        let r = r.map(|_| ());
         let ok = r.is_ok();
-        let out = self.outcome(r, "services.recorded", env);
+        let out = self.outcome(r, key, env);
         if ok {
             // Ready for the next service of the same card.
             self.form.set_value("content", "");
