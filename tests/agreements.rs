@@ -371,3 +371,33 @@ fn a_service_is_told_whether_an_agreement_covers_it() {
     });
     assert_eq!(covered(&mut ws).as_deref(), Some("HD-GM-2026-12"));
 }
+
+/// 待办 lists an active provider whose qualification lapses within the warning days, to whoever
+/// registers providers there.
+#[test]
+fn a_lapsing_qualification_waits_in_the_inbox() {
+    use jiuzhu::app::inbox::{self, InboxKind};
+    let mut ws = DemoWs::new();
+    let mut lapsing = provider_draft("洪都助餐中心", SUB);
+    lapsing.qualification_kind = "business_licence".into();
+    lapsing.qualification_valid_until = "2026-12-10".into();
+    let mut valid = provider_draft("八方助餐中心", SUB);
+    valid.qualification_valid_until = "2028-12-31".into();
+    with_ctx(&mut ws, "admin", |ctx| {
+        provider::create(ctx, &lapsing).unwrap();
+        provider::create(ctx, &valid).unwrap();
+    });
+    let names = |ws: &mut DemoWs, user: &str| -> Vec<String> {
+        with_ctx(ws, user, |ctx| inbox::tasks(ctx).unwrap())
+            .items
+            .into_iter()
+            .filter(|i| i.kind == InboxKind::QualificationExpiring)
+            .map(|i| i.name)
+            .collect()
+    };
+    assert_eq!(names(&mut ws, "admin"), ["洪都助餐中心"]);
+    assert!(
+        names(&mut ws, CW).is_empty(),
+        "the caseworker registers no providers"
+    );
+}

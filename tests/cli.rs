@@ -18,8 +18,20 @@ fn help_lists_the_contract() {
     let (code, out, _) = run(jiuzhu(std::path::Path::new("/nonexistent")).arg("--help"));
     assert_eq!(code, 0);
     for cmd in [
-        "init", "demo", "user", "keys", "bundle", "roster", "find", "report", "audit", "backup",
-        "restore", "check",
+        "init",
+        "demo",
+        "user",
+        "keys",
+        "bundle",
+        "roster",
+        "find",
+        "report",
+        "audit",
+        "backup",
+        "restore",
+        "check",
+        "agreement",
+        "settlement",
     ] {
         assert!(out.contains(cmd), "--help lacks {cmd}: {out}");
     }
@@ -584,4 +596,61 @@ fn report_posting_records_the_version_it_writes_long_term_unless_until_is_given(
     assert_eq!(code, 1);
     assert!(err.contains("公示截止日期"), "{err}");
     assert_eq!(rows(dir.path()).len(), 2);
+}
+
+/// The demo's agreements are listed and shown, and a provider's month is settled as a draft
+/// from the command line; a bad month is refused before the password is asked for.
+#[test]
+fn agreements_and_a_settlement_from_the_command_line() {
+    let dir = demo_dir("40", "3");
+    let as_cw = |args: &[&str]| {
+        run(jiuzhu(dir.path())
+            .args(["--user", "subdistrict_caseworker"])
+            .env("JIUZHU_PASSWORD", "subdistrict_caseworker")
+            .args(args))
+    };
+    let (code, out, err) = as_cw(&["agreement", "list"]);
+    assert_eq!(code, 0, "{err}");
+    let first: Vec<&str> = out.lines().next().unwrap().split('\t').collect();
+    // The demo buys for its year (the day it is made): the number carries it.
+    assert!(
+        first[0].starts_with("GM-") && first[0].ends_with("-001"),
+        "{out}"
+    );
+    assert_eq!(first[1], "执行中");
+    assert!(first[5].contains("供餐送餐 12.00/份"), "{out}");
+    let (code, out, _) = as_cw(&["agreement", "show", first[0]]);
+    assert_eq!(code, 0);
+    let period = out.lines().find(|l| l.starts_with("协议期限\t")).unwrap();
+    assert!(
+        period.contains("年1月1日至") && period.ends_with("年12月31日"),
+        "{out}"
+    );
+    let (code, _, err) = as_cw(&["agreement", "show", "GM-1999-999"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("协议编号"), "{err}");
+    let (code, out, err) = as_cw(&[
+        "settlement",
+        "make",
+        "--provider",
+        "洪都街道居家养老服务中心",
+        "--month",
+        "2020-01",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // A month before any agreement: nothing counts, and the draft says so.
+    assert_eq!(
+        out.trim(),
+        "洪都街道居家养老服务中心 2020-01 结算单（草稿）：计入 0 次服务，合计 0.00 元"
+    );
+    let (code, _, err) = run(jiuzhu(dir.path()).args([
+        "settlement",
+        "make",
+        "--provider",
+        "x",
+        "--month",
+        "2026-13",
+    ]));
+    assert_eq!(code, 1);
+    assert!(err.contains("月份"), "{err}");
 }

@@ -90,6 +90,8 @@ fn is_furniture(line: &str, lang: Lang) -> bool {
         "print.sign_recipient",
         "print.seal_issuer",
         "print.date_line",
+        "settlement_sheet.seal_provider",
+        "settlement_sheet.seal_buyer",
     ];
     let l: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     l.is_empty()
@@ -292,6 +294,31 @@ fn every_html_print_fits_its_pages() {
         }),
         1,
     );
+    let sheet = with_ctx(&mut ws, CW, |ctx| {
+        jiuzhu::app::agreement::create(
+            ctx,
+            &jiuzhu::domain::agreement::AgreementDraft {
+                provider_id: s.provider_id.clone(),
+                number: "HD-GM-2026-01".into(),
+                buyer: "360104001".into(),
+                period_from: "2026-01-01".into(),
+                period_to: "2026-12-31".into(),
+                communities: vec![C1.into()],
+                lines: vec![jiuzhu::domain::agreement::PriceLineDraft {
+                    item: "meal_delivery".into(),
+                    unit: "per_portion".into(),
+                    price: "12.50".into(),
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let made =
+            jiuzhu::app::settlement::make(ctx, &s.provider_id, Month::new(2026, 11).unwrap())
+                .unwrap();
+        jiuzhu::app::settlement::print(ctx, &made.meta.id, ListFormat::Html, Lang::ZhCn).unwrap()
+    });
+    add("settlement", sheet, 1);
     let keep = std::env::var_os("PRINT_LAYOUT_KEEP").map(PathBuf::from);
     let tmp = tempfile::tempdir().unwrap();
     let out = keep.clone().unwrap_or_else(|| tmp.path().to_path_buf());

@@ -109,6 +109,14 @@ fn every_role_is_refused_what_the_table_does_not_give_it() {
                 Action::ManageAgreements,
                 denied(&jiuzhu::app::agreement::create(ctx, &a)),
             ));
+            attempts.push((
+                Action::MakeSettlement,
+                denied(&jiuzhu::app::settlement::make(
+                    ctx,
+                    &seller,
+                    jiuzhu::domain::month::Month::new(2026, 11).unwrap(),
+                )),
+            ));
             let pw = zeroize::Zeroizing::new("Qingyunpu-2026!".to_string());
             let new_user = format!("{}.x", user.replace('_', ""));
             attempts.push((

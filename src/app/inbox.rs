@@ -163,11 +163,13 @@ pub enum InboxKind {
     /// A running agreement about to reach its last day, or past it and not yet ended or
     /// renewed (协议到期待续签).
     AgreementExpiring,
+    /// An active provider whose qualification (资质) is about to lapse, or has.
+    QualificationExpiring,
 }
 
 impl InboxKind {
     /// Every kind.
-    pub const ALL: [InboxKind; 20] = [
+    pub const ALL: [InboxKind; 21] = [
         InboxKind::VerifyClue,
         InboxKind::ReportClue,
         InboxKind::AcceptReport,
@@ -188,6 +190,7 @@ impl InboxKind {
         InboxKind::Backup,
         InboxKind::KeyAlarm,
         InboxKind::AgreementExpiring,
+        InboxKind::QualificationExpiring,
     ];
 
     /// String-table key of the label.
@@ -213,6 +216,7 @@ impl InboxKind {
             InboxKind::Backup => "inbox.kind_backup",
             InboxKind::KeyAlarm => "inbox.kind_key_alarm",
             InboxKind::AgreementExpiring => "inbox.kind_agreement_expiring",
+            InboxKind::QualificationExpiring => "inbox.kind_qualification_expiring",
         }
     }
 
@@ -238,6 +242,7 @@ impl InboxKind {
             InboxKind::Backup => Action::BackupRestore,
             InboxKind::KeyAlarm => Action::ManageKeys,
             InboxKind::AgreementExpiring => Action::ManageAgreements,
+            InboxKind::QualificationExpiring => Action::ManageProviders,
         }
     }
 }
@@ -265,6 +270,8 @@ pub enum Target {
     KeyAlarms { open: usize, org: String },
     /// The agreements of a provider (its record id).
     Agreements(String),
+    /// The provider registry, on provider (its record id).
+    Provider(String),
 }
 
 impl Target {
@@ -276,7 +283,8 @@ impl Target {
             | Target::Complaint(id)
             | Target::Transfer(id)
             | Target::Posting(id)
-            | Target::Agreements(id) => id,
+            | Target::Agreements(id)
+            | Target::Provider(id) => id,
             Target::Task { id, .. } => id,
             Target::ExchangeQueue { .. } | Target::Backup { .. } | Target::KeyAlarms { .. } => "",
         }
@@ -632,6 +640,21 @@ pub(crate) fn waiting(
                 &name,
                 &a.buyer,
                 Target::Agreements(a.provider_id.clone()),
+                wait,
+                &mut out,
+            );
+        }
+    }
+    for p in crate::store::providers::list(conn)? {
+        let Some(until) = p.qualification.valid_until.filter(|_| p.active) else {
+            continue;
+        };
+        if let Some(wait) = card_expiring(until, t, today) {
+            push(
+                InboxKind::QualificationExpiring,
+                &p.name,
+                &p.area,
+                Target::Provider(p.meta.id.clone()),
                 wait,
                 &mut out,
             );

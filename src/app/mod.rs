@@ -23,6 +23,7 @@ pub mod roster;
 pub mod search;
 pub mod service;
 pub mod settings;
+pub mod settlement;
 pub mod setup;
 pub mod statistics;
 pub mod supervision;

@@ -113,7 +113,10 @@ pub fn run(
 }
 
 /// The provider a user names: by record id or by its exact name.
-fn provider_named<'a>(providers: &'a [Provider], key: &str) -> Result<&'a Provider, AppError> {
+pub(super) fn provider_named<'a>(
+    providers: &'a [Provider],
+    key: &str,
+) -> Result<&'a Provider, AppError> {
     let key = key.trim();
     let hits: Vec<&Provider> = providers
         .iter()

@@ -62,6 +62,9 @@ pub enum Command {
     /// 服务协议 / provider agreements
     #[command(subcommand)]
     Agreement(AgreementCommand),
+    /// 结算 / settlements of providers' months
+    #[command(subcommand)]
+    Settlement(SettlementCommand),
     /// 审计 / audit
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -269,6 +272,18 @@ pub enum AgreementCommand {
     Show {
         /// 协议编号或记录编号 / agreement number or record id
         agreement: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettlementCommand {
+    /// 编制（或重新编制）某机构某月的结算单草稿 / make (or remake) a provider's month as a draft
+    Make {
+        /// 服务机构名称或记录编号 / provider name or record id
+        #[arg(long, value_name = "P")]
+        provider: String,
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
     },
 }
 

@@ -158,6 +158,7 @@ fn entity_key(e: Entity) -> &'static str {
         Entity::Transfer => "record.transfer",
         Entity::DocumentWaiver => "record.document_waiver",
         Entity::Agreement => "record.agreement",
+        Entity::Settlement => "record.settlement",
     }
 }
 

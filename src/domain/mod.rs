@@ -25,6 +25,7 @@ pub mod roster;
 pub mod scope;
 pub mod search;
 pub mod service;
+pub mod settlement;
 pub mod statistics;
 pub mod supervision;
 pub mod task;

@@ -5,7 +5,20 @@
 use super::validation::{Field, Reason, ValidationError};
 
 /// An amount of money in 分.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct Fen(pub i64);
 
 /// Largest amount accepted from a form: one hundred million 元, far above any household's

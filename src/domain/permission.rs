@@ -122,6 +122,12 @@ pub enum Action {
     ManageProviders,
     /// 服务协议: record and end the agreements a unit buys services under
     ManageAgreements,
+    /// 结算: make a provider's month and submit it
+    MakeSettlement,
+    /// 结算审核: approve a settlement another account submitted
+    ApproveSettlement,
+    /// 结算支付: record that an approved settlement was paid
+    PaySettlement,
     /// 用户管理
     ManageUsers,
     /// 备份与恢复: the whole workstation, every unit's records and the keys
@@ -157,6 +163,9 @@ impl Action {
             Action::ManageCatalogue => "action.manage_catalogue",
             Action::ManageProviders => "action.manage_providers",
             Action::ManageAgreements => "action.manage_agreements",
+            Action::MakeSettlement => "action.make_settlement",
+            Action::ApproveSettlement => "action.approve_settlement",
+            Action::PaySettlement => "action.pay_settlement",
             Action::ManageUsers => "action.manage_users",
             Action::BackupRestore => "action.backup_restore",
             Action::Inspect => "action.inspect",
@@ -218,6 +227,9 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::Enrol
             | A::Supervise
             | A::ManageAgreements
+            | A::MakeSettlement
+            | A::ApproveSettlement
+            | A::PaySettlement
             | A::ExchangeBundles,
         ) => Some(Subtree),
 
@@ -227,6 +239,7 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::ManageCatalogue
             | A::ManageProviders
             | A::ManageAgreements
+            | A::ApproveSettlement
             | A::Inspect
             | A::Supervise
             | A::ExchangeBundles,

@@ -87,6 +87,10 @@ enum Rule {
     Communities(Field),
     /// An agreement's items: a JSON array of {item, unit, price_fen}, at least one.
     PriceLines,
+    /// A settlement's lines: a JSON array of the services that count.
+    SettlementLines,
+    /// A settlement's exclusions: a JSON array of {service_id, reason}.
+    SettlementExcluded,
 }
 
 use Rule::*;
@@ -102,6 +106,12 @@ fn clue_state(s: &str) -> bool {
 }
 fn case_state(s: &str) -> bool {
     super::case::CaseState::from_code(s).is_some()
+}
+fn settlement_state(s: &str) -> bool {
+    super::settlement::SettlementState::from_code(s).is_some()
+}
+fn month_code(s: &str) -> bool {
+    super::month::Month::parse(s).is_ok_and(|m| m.to_string() == s)
 }
 fn agreement_state(s: &str) -> bool {
     super::agreement::AgreementState::from_code(s).is_some()
@@ -299,6 +309,22 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
                 OptLine(Field::Reason, super::agreement::REASON_MAX),
             ),
             ("recorded_by", Line(Field::Actor, CODE_MAX)),
+        ],
+        Entity::Settlement => &[
+            ("provider_id", Id),
+            ("buyer", Unit(Field::Buyer)),
+            ("month", Known(Field::Month, month_code)),
+            ("state", Known(Field::RecordState, settlement_state)),
+            ("lines", SettlementLines),
+            ("excluded", SettlementExcluded),
+            ("total_fen", Int(Field::Amount, 0, MONEY_MAX_FEN)),
+            ("made_by", Line(Field::Actor, CODE_MAX)),
+            ("submitted_by", OptLine(Field::Actor, CODE_MAX)),
+            ("submitted_at", OptTime),
+            ("approved_by", OptLine(Field::Actor, CODE_MAX)),
+            ("approved_at", OptTime),
+            ("paid_on", OptDay(Field::PaidOn)),
+            ("voucher_no", OptLine(Field::VoucherNo, CODE_MAX)),
         ],
         Entity::Registration => &[
             ("provider_id", Id),
@@ -618,6 +644,15 @@ fn plan(s: &str, cat: &Catalogue) -> Result<(), ValidationError> {
     Ok(())
 }
 
+fn received_json(field: Field) -> ValidationError {
+    refuse(
+        field,
+        Reason::BadFormat {
+            example: "example.received_codes",
+        },
+    )
+}
+
 fn price_lines(s: &str, cat: &Catalogue) -> Result<(), ValidationError> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -775,6 +810,36 @@ fn check_value(rule: Rule, v: &serde_json::Value, cx: &Context<'_>) -> Result<()
             list.iter().try_for_each(|c| org(f, c, cx.tree, true))
         }
         PriceLines => price_lines(required(Field::Needs, text_of(Field::Needs, v)?)?, cat),
+        SettlementLines => {
+            let s = required(Field::Amount, text_of(Field::Amount, v)?)?;
+            let lines: Vec<super::settlement::Line> =
+                serde_json::from_str(s).map_err(|_| received_json(Field::Amount))?;
+            for l in &lines {
+                id(Field::RecordId, &l.service_id)?;
+                id(Field::RecordId, &l.agreement_id)?;
+                code(Field::Needs, ListKind::ServiceItem, &l.item, cat)?;
+                code(Field::PricingUnit, ListKind::PricingUnit, &l.unit, cat)?;
+                for fen in [l.unit_price.0, l.amount.0] {
+                    if !(0..=MONEY_MAX_FEN).contains(&fen) {
+                        return Err(refuse(
+                            Field::Amount,
+                            Reason::OutOfRange {
+                                min: 0,
+                                max: MONEY_MAX_FEN,
+                            },
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        }
+        SettlementExcluded => {
+            let s = required(Field::Amount, text_of(Field::Amount, v)?)?;
+            let out: Vec<super::settlement::Excluded> =
+                serde_json::from_str(s).map_err(|_| received_json(Field::Amount))?;
+            out.iter()
+                .try_for_each(|e| id(Field::RecordId, &e.service_id))
+        }
     }
 }
 

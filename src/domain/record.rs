@@ -61,11 +61,13 @@ pub enum Entity {
     DocumentWaiver,
     /// `agreements`
     Agreement,
+    /// `settlements`
+    Settlement,
 }
 
 impl Entity {
     /// Every replicated kind.
-    pub const ALL: [Entity; 15] = [
+    pub const ALL: [Entity; 16] = [
         Entity::Person,
         Entity::Clue,
         Entity::Case,
@@ -81,6 +83,7 @@ impl Entity {
         Entity::Transfer,
         Entity::DocumentWaiver,
         Entity::Agreement,
+        Entity::Settlement,
     ];
 
     /// Code stored in the change log.
@@ -101,6 +104,7 @@ impl Entity {
             Entity::Transfer => "transfer",
             Entity::DocumentWaiver => "document_waiver",
             Entity::Agreement => "agreement",
+            Entity::Settlement => "settlement",
         }
     }
 

@@ -54,7 +54,7 @@ pub fn owner(kind: Entity) -> Owner {
         | Entity::Household => Owner::Fields(&["community"]),
         Entity::Provider => Owner::Fields(&["area"]),
         // The buying unit writes its agreements; they reach the communities below it.
-        Entity::Agreement => Owner::Fields(&["buyer"]),
+        Entity::Agreement | Entity::Settlement => Owner::Fields(&["buyer"]),
         Entity::Transfer => Owner::Fields(&["from_community", "to_community"]),
         Entity::Registration | Entity::Service => Owner::Via {
             field: "case_id",
@@ -87,6 +87,7 @@ pub fn references(kind: Entity) -> &'static [(&'static str, Entity)] {
         Entity::Inspection => &[("service_id", Entity::Service)],
         Entity::Provider
         | Entity::Agreement
+        | Entity::Settlement
         | Entity::Registration
         | Entity::Document
         | Entity::DocumentWaiver

@@ -150,6 +150,12 @@ pub enum Field {
     UnitPrice,
     /// 金额上限（元）.
     Ceiling,
+    /// 金额 of a settlement.
+    Amount,
+    /// 支付日期.
+    PaidOn,
+    /// 凭证号.
+    VoucherNo,
 }
 
 impl Field {
@@ -254,6 +260,9 @@ impl Field {
             Field::PricingUnit => "field.pricing_unit",
             Field::UnitPrice => "field.unit_price",
             Field::Ceiling => "field.ceiling",
+            Field::Amount => "field.amount",
+            Field::PaidOn => "field.paid_on",
+            Field::VoucherNo => "field.voucher_no",
         }
     }
 }

@@ -6,5 +6,6 @@ pub mod forms;
 pub mod layout;
 pub mod lists;
 pub mod receipt;
+pub mod settlement;
 pub mod statistics;
 pub mod xlsx;

@@ -30,9 +30,9 @@ pub struct SheetData<'a> {
     pub headers: &'a [&'a str],
     /// Rows of text.
     pub rows: &'a [Vec<String>],
-    /// Columns written as numbers (right-aligned, summable): format `0`, or `0.0` for a
-    /// column whose figures carry a decimal point. An empty cell or `-` there is an empty
-    /// cell; other text stays text.
+    /// Columns written as numbers (right-aligned, summable): format `0`, `0.0` or `0.00` as
+    /// the column's figures carry no, one or two decimals (money). An empty cell or `-` there
+    /// is an empty cell; other text stays text.
     pub numeric: &'a [usize],
     /// Lines under the table (a notice, a phone), each merged across.
     pub closing: &'a [String],
@@ -150,6 +150,8 @@ pub fn workbook(
         .set_align(FormatAlign::Top)
         .set_num_format("0");
     let dec_fmt = int_fmt.clone().set_num_format("0.0");
+    // Money (元 to the 分) shows two decimals.
+    let cent_fmt = int_fmt.clone().set_num_format("0.00");
     let made = tf(
         lang,
         "xlsx.made",
@@ -209,18 +211,19 @@ pub fn workbook(
         }
         ws.set_repeat_rows(2, 2)?;
         ws.set_freeze_panes(3, 0)?;
-        // A numeric column with a decimal point in any figure shows one decimal throughout.
-        let decimal: Vec<usize> = s
-            .numeric
-            .iter()
-            .copied()
-            .filter(|&c| {
-                s.rows
-                    .iter()
-                    .filter_map(|r| r.get(c))
-                    .any(|v| v.contains('.') && v.trim().parse::<f64>().is_ok())
-            })
-            .collect();
+        // A numeric column shows as many decimals throughout as its figures carry (at most
+        // two: money to the 分).
+        let decimals = |c: usize| -> usize {
+            s.rows
+                .iter()
+                .filter_map(|r| r.get(c))
+                .filter(|v| v.trim().parse::<f64>().is_ok())
+                .filter_map(|v| v.trim().split_once('.').map(|(_, f)| f.len()))
+                .max()
+                .unwrap_or(0)
+                .min(2)
+        };
+        let places: Vec<usize> = (0..s.headers.len()).map(decimals).collect();
         for (r, row) in s.rows.iter().enumerate() {
             let r = r as u32 + 3;
             let mut tallest = 1;
@@ -228,10 +231,10 @@ pub fn workbook(
                 let col = c as u16;
                 let w = widths.get(c).copied().unwrap_or(MIN_WIDTH);
                 if s.numeric.contains(&c) {
-                    let fmt = if decimal.contains(&c) {
-                        &dec_fmt
-                    } else {
-                        &int_fmt
+                    let fmt = match places.get(c) {
+                        Some(2) => &cent_fmt,
+                        Some(1) => &dec_fmt,
+                        _ => &int_fmt,
                     };
                     match v.trim().parse::<f64>() {
                         Ok(n) if n.is_finite() => {

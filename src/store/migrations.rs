@@ -112,6 +112,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0018_agreements.sql"),
         after: None,
     },
+    Migration {
+        name: "settlements of providers' months, approved by another account",
+        sql: include_str!("sql/0019_settlements.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

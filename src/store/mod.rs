@@ -25,6 +25,7 @@ pub mod providers;
 pub mod records;
 pub mod services;
 pub mod settings;
+pub mod settlements;
 pub mod statistics;
 pub mod supervision;
 pub mod tasks;

@@ -32,6 +32,7 @@ impl Entity {
             Entity::Transfer => "transfers",
             Entity::DocumentWaiver => "document_waivers",
             Entity::Agreement => "agreements",
+            Entity::Settlement => "settlements",
         }
     }
 }

@@ -157,6 +157,34 @@ pub fn of_case(conn: &Connection, case_id: &str) -> Result<Vec<ServiceRecord>> {
         .map_err(super::row_error)
 }
 
+/// The service records of provider `provider_id` served `from` to `to` (both included), each
+/// with its case's community, by day then as recorded.
+pub fn of_provider_between(
+    conn: &Connection,
+    provider_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(ServiceRecord, String)>> {
+    let cols: Vec<String> = ServiceRecord::COLUMNS
+        .iter()
+        .map(|c| format!("s.{c}"))
+        .collect();
+    let sql = format!(
+        "SELECT {}, c.community FROM services s JOIN cases c ON c.id = s.case_id
+         WHERE s.provider_id = ?1 AND s.served_on BETWEEN ?2 AND ?3
+         ORDER BY s.served_on, s.created_at, s.id",
+        cols.join(", ")
+    );
+    let n = ServiceRecord::COLUMNS.len();
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        rusqlite::params![provider_id, super::day_text(from), super::day_text(to)],
+        |r| Ok((ServiceRecord::from_row(r)?, r.get::<_, String>(n)?)),
+    )?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
 /// Number of service records of people in `community` (every community when `None`).
 pub fn count_in(
     conn: &Connection,

@@ -355,3 +355,12 @@ pub fn open_complaints(conn: &Connection) -> Result<Vec<(Complaint, Option<Strin
     rows.collect::<std::result::Result<_, _>>()
         .map_err(super::row_error)
 }
+
+/// The services an inspection found failed (督查不合格).
+pub fn failed_services(conn: &Connection) -> Result<std::collections::HashSet<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT service_id FROM inspections WHERE result = 'failed'")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}

@@ -276,7 +276,11 @@ pub fn generate(
                             credit_code: p.credit_code.clone(),
                             kind: p.qualification_kind.clone(),
                             number: p.qualification_no.clone(),
-                            valid_until: p.credit_code.as_ref().and(Some(year_end)),
+                            // Certificates run a few years; these lapse after the demo's.
+                            valid_until: p
+                                .credit_code
+                                .as_ref()
+                                .and_then(|_| year_end.with_year(today.year() + 2)),
                         },
                     };
                     providers::insert(w, &provider)?;

@@ -257,6 +257,7 @@ impl Home {
                     _ => return Outcome::None,
                 }
             }
+            Target::Provider(_) => Destination::Providers,
             Target::Backup { .. } => return Outcome::None,
         };
         Outcome::Open(to)

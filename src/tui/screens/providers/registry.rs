@@ -259,7 +259,7 @@ impl ProviderForm {
             FormField::choice("area", "providers.col_area", areas, false)
                 .for_field(Field::Community),
             FormField::yes_no("active", "providers.col_active"),
-            FormField::text("credit_code", "field.credit_code", 18)
+            FormField::text("credit_code", "providers.credit_code", 18)
                 .for_field(Field::CreditCode)
                 .checked(check_credit_code),
             FormField::choice(
