@@ -643,6 +643,39 @@ fn agreements_and_a_settlement_from_the_command_line() {
         out.trim(),
         "洪都街道居家养老服务中心 2020-01 结算单（草稿）：计入 0 次服务，合计 0.00 元"
     );
+    // The fund: income booked, the balance by source; a bad source or kind names the field.
+    let (code, out, err) = as_cw(&[
+        "fund",
+        "income",
+        "--source",
+        "district_finance",
+        "--amount",
+        "1,000.50",
+        "--note",
+        "青民字〔2026〕12号",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "已入账：区财政资金 1000.50 元，结余 1000.50 元");
+    let (code, out, _) = as_cw(&["fund", "balance"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "洪都街道\t区财政资金\t1000.50\t0.00\t1000.50"
+    );
+    let (code, _, err) = as_cw(&["fund", "income", "--source", "bank", "--amount", "1"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("资金来源"), "{err}");
+    let (code, _, err) = as_cw(&[
+        "fund",
+        "income",
+        "--source",
+        "district_finance",
+        "--amount",
+        "1",
+        "--kind",
+        "expenditure",
+    ]);
+    assert_eq!(code, 1, "an expenditure is never booked on its own: {err}");
     let (code, _, err) = run(jiuzhu(dir.path()).args([
         "settlement",
         "make",

@@ -101,7 +101,14 @@ fn a_month_is_settled_submitted_approved_by_another_and_paid() {
     assert_eq!(rows(&ws), before);
     // Paying before approval, or making a submitted month again, is refused too.
     let e = with_ctx(&mut ws, CW, |ctx| {
-        settlement::pay(ctx, &draft.meta.id, None, "记-2026-1101").unwrap_err()
+        settlement::pay(
+            ctx,
+            &draft.meta.id,
+            None,
+            "记-2026-1101",
+            "district_finance",
+        )
+        .unwrap_err()
     });
     assert_eq!(reason_of(&e).0, Field::RecordState);
     let e = with_ctx(&mut ws, CW, |ctx| {
@@ -127,12 +134,68 @@ fn a_month_is_settled_submitted_approved_by_another_and_paid() {
     assert_eq!(reason_of(&e).0, Field::RecordState, "a second approval");
 
     let e = with_ctx(&mut ws, CW, |ctx| {
-        settlement::pay(ctx, &draft.meta.id, None, " ").unwrap_err()
+        settlement::pay(ctx, &draft.meta.id, None, " ", "district_finance").unwrap_err()
     });
     assert_eq!(reason_of(&e), (Field::VoucherNo, Reason::Required));
-    let paid = with_ctx(&mut ws, CW, |ctx| {
-        settlement::pay(ctx, &draft.meta.id, None, "记-2026-1101").unwrap()
+    // 专款专用: the fund must hold it; an empty source refuses the payment, nothing changes.
+    let before = rows(&ws);
+    let e = with_ctx(&mut ws, CW, |ctx| {
+        settlement::pay(
+            ctx,
+            &draft.meta.id,
+            None,
+            "记-2026-1101",
+            "district_finance",
+        )
+        .unwrap_err()
     });
+    assert_eq!(
+        reason_of(&e),
+        (
+            Field::FundSource,
+            Reason::Overspent {
+                balance: "0.00".into(),
+                amount: "12.30".into()
+            }
+        )
+    );
+    assert_eq!(rows(&ws), before);
+    with_ctx(&mut ws, CW, |ctx| {
+        jiuzhu::app::ledger::book_income(
+            ctx,
+            &jiuzhu::app::ledger::IncomeDraft {
+                source: "district_finance".into(),
+                kind: jiuzhu::domain::ledger::EntryKind::Appropriation,
+                amount: "100.10".into(),
+                booked_on: None,
+                note: "青民字〔2026〕12号".into(),
+            },
+        )
+        .unwrap()
+    });
+    let paid = with_ctx(&mut ws, CW, |ctx| {
+        settlement::pay(
+            ctx,
+            &draft.meta.id,
+            None,
+            "记-2026-1101",
+            "district_finance",
+        )
+        .unwrap()
+    });
+    let (balances, by_measure) = with_ctx(&mut ws, "supervisor", |ctx| {
+        (
+            jiuzhu::app::ledger::balances(ctx, None).unwrap(),
+            jiuzhu::app::ledger::spent_by_measure(ctx).unwrap(),
+        )
+    });
+    assert_eq!(balances.len(), 1);
+    let b = balances[0].2;
+    assert_eq!(
+        (b.income, b.spent, b.balance),
+        (Fen(10010), Fen(1230), Fen(8780))
+    );
+    assert_eq!(by_measure, [("government_purchase".to_string(), Fen(1230))]);
     assert_eq!(paid.state, SettlementState::Paid);
     assert_eq!(paid.voucher_no.as_deref(), Some("记-2026-1101"));
     assert_eq!(

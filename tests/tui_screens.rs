@@ -1466,3 +1466,45 @@ fn agreements_by_keys() {
     let shown: String = (0..24).map(|y| row(&t, y)).collect();
     assert!(shown.contains("提前解除"), "{shown}");
 }
+
+/// 服务资源 → G → J: a provider's settlements. Ctrl+N makes last month's, T submits it (asked
+/// first), A by the same account is refused in a dialog, and the list shows where it stands.
+#[test]
+fn settlements_by_keys() {
+    let (dir, session) = workstation();
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    let snap = |app: &mut App, name: &str| {
+        let t = draw_at(app, 80, 24);
+        insta::assert_snapshot!(name.to_string(), t.backend());
+    };
+    let screen = |app: &mut App| -> String {
+        let t = draw_at(app, 80, 24);
+        (0..24).map(|y| row(&t, y)).collect()
+    };
+    typed(&mut app, "7");
+    press(&mut app, &[Key::ch('g'), Key::ch('j')]);
+    assert!(screen(&mut app).contains("还没有结算单"));
+    // The month offered is last month (the test clock's day is 2026-11-28).
+    press(&mut app, &[Key::ctrl('n')]);
+    assert!(screen(&mut app).contains("2026-10"), "{}", screen(&mut app));
+    press(&mut app, &[Key::ctrl('s')]);
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("2026-10") && shown.contains("草稿"),
+        "{shown}"
+    );
+    snap(&mut app, "settlements_zh-CN_80x24");
+    press(&mut app, &[Key::ch('t')]);
+    assert!(screen(&mut app).contains("提交 2026-10 结算单（合计 0.00 元）？"));
+    press(&mut app, &[k(KeyCode::Enter)]);
+    let shown = screen(&mut app);
+    assert!(shown.contains("已提交"), "{shown}");
+    press(&mut app, &[Key::ch('a'), k(KeyCode::Enter)]);
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("出错了"),
+        "the submitter may not approve: {shown}"
+    );
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(screen(&mut app).contains("已提交"));
+}

@@ -54,6 +54,9 @@ pub enum Finding {
     SeveralKeys(String, i64),
     /// A community has more than one current 长期公示 (one is the rule): (community, postings).
     SeveralPostings(String, i64),
+    /// A fund ledger entry out of turn, or whose balance is not the one before plus its
+    /// amount (edited behind the program's back): its record id.
+    LedgerBroken(String),
 }
 
 /// Who knows how far a log reached.
@@ -276,6 +279,12 @@ fn run_in(store: &Store) -> Result<Report> {
         checks::communities_with_several_postings(conn)?
             .into_iter()
             .map(|(c, n)| Finding::SeveralPostings(c, n)),
+    );
+    let ledger = crate::store::ledger::list(conn)?;
+    report.findings.extend(
+        crate::domain::ledger::broken(&ledger)
+            .into_iter()
+            .map(Finding::LedgerBroken),
     );
     let stale = checks::stale_search_rows(conn)?;
     if stale > 0 {

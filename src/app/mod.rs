@@ -15,6 +15,7 @@ pub mod exchange;
 pub mod fault;
 pub mod household;
 pub mod inbox;
+pub mod ledger;
 pub mod person;
 pub mod print;
 pub mod provider;

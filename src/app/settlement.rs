@@ -196,12 +196,15 @@ pub fn approve(ctx: &mut Ctx<'_>, id: &str) -> Result<Settlement> {
 }
 
 /// 支付: records that approved settlement `id` was paid on `paid_on` (today when `None`)
-/// under voucher `voucher_no`.
+/// under voucher `voucher_no` from fund source `source`, booking one expenditure per measure
+/// of its lines in the buying unit's ledger of that source in the same write — refused as a
+/// whole when the source holds less (专款专用).
 pub fn pay(
     ctx: &mut Ctx<'_>,
     id: &str,
     paid_on: Option<NaiveDate>,
     voucher_no: &str,
+    source: &str,
 ) -> Result<Settlement> {
     let s = load(ctx, id)?;
     ctx.require(Action::PaySettlement, &s.buyer)?;
@@ -214,14 +217,53 @@ pub fn pay(
     if on > today {
         return Err(ValidationError::new(Field::PaidOn, Reason::FutureDate).into());
     }
+    if !crate::domain::catalogue::Catalogue::builtin()
+        .contains(crate::domain::catalogue::ListKind::FundSource, source)
+    {
+        return Err(ValidationError::new(
+            Field::FundSource,
+            Reason::NotInCatalogue {
+                code: source.to_string(),
+            },
+        )
+        .into());
+    }
+    // One expenditure per measure the lines' items belong to.
+    let cat = crate::domain::catalogue::Catalogue::builtin();
+    let mut parts: Vec<(String, Fen)> = Vec::new();
+    for l in &s.lines {
+        let measure = cat
+            .measure_of(&l.item)
+            .unwrap_or("government_purchase")
+            .to_string();
+        match parts.iter_mut().find(|(m, _)| *m == measure) {
+            Some((_, f)) => *f = Fen(f.0 + l.amount.0),
+            None => parts.push((measure, l.amount)),
+        }
+    }
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();
+    let mut ids: Vec<String> = (0..parts.len()).map(|_| ctx.new_id()).collect();
     ctx.store.write(&actor, &at, |w| {
         let mut next = s.clone();
         next.state = SettlementState::Paid;
         next.paid_on = Some(on);
         next.voucher_no = Some(voucher.clone());
-        Ok(settlements::update(w, &next, "settlement.pay")?)
+        let next = settlements::update(w, &next, "settlement.pay")?;
+        super::ledger::book_spending(
+            w,
+            &super::ledger::Spending {
+                unit: &s.buyer,
+                source,
+                parts: &parts,
+                on,
+                reference_kind: "settlement",
+                reference_id: &s.meta.id,
+                actor: &actor,
+            },
+            &mut || ids.pop().unwrap_or_default(),
+        )?;
+        Ok(next)
     })
 }
 

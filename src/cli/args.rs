@@ -65,6 +65,9 @@ pub enum Command {
     /// 结算 / settlements of providers' months
     #[command(subcommand)]
     Settlement(SettlementCommand),
+    /// 资金专户 / the pilot fund's ledgers
+    #[command(subcommand)]
+    Fund(FundCommand),
     /// 审计 / audit
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -284,6 +287,30 @@ pub enum SettlementCommand {
         provider: String,
         #[arg(long, value_name = "YYYY-MM")]
         month: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FundCommand {
+    /// 各资金来源的收入、支出和结余 / income, expenditure and balance per fund source
+    Balance {
+        /// 只看该资金来源（如 district_finance）/ only this source
+        #[arg(long, value_name = "S")]
+        source: Option<String>,
+    },
+    /// 登记收入（拨款或捐赠）/ book income (an appropriation or a donation)
+    Income {
+        #[arg(long, value_name = "S")]
+        source: String,
+        /// 金额（元）/ amount in yuan
+        #[arg(long, value_name = "YUAN")]
+        amount: String,
+        /// appropriation | donation
+        #[arg(long, default_value = "appropriation")]
+        kind: String,
+        /// 拨款文号、捐赠人等 / document number, donor
+        #[arg(long, default_value = "")]
+        note: String,
     },
 }
 

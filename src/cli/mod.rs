@@ -5,6 +5,7 @@
 mod agreement;
 pub mod args;
 mod exchange;
+mod fund;
 mod output;
 mod report;
 mod settlement;
@@ -265,6 +266,7 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
         Some(Command::Report(r)) => report::run(r, cli, &paths, lang, clock, &mut out),
         Some(Command::Agreement(a)) => agreement::run(a, cli, &paths, lang, clock, &mut out),
         Some(Command::Settlement(s)) => settlement::run(s, cli, &paths, lang, clock, &mut out),
+        Some(Command::Fund(f)) => fund::run(f, cli, &paths, lang, clock, &mut out),
         Some(Command::Backup { out: target }) => {
             let mut store = open_existing(&paths)?;
             let session = sign_in(&mut store, cli, lang, clock)?;

@@ -159,6 +159,7 @@ fn entity_key(e: Entity) -> &'static str {
         Entity::DocumentWaiver => "record.document_waiver",
         Entity::Agreement => "record.agreement",
         Entity::Settlement => "record.settlement",
+        Entity::LedgerEntry => "record.ledger_entry",
     }
 }
 
@@ -319,6 +320,7 @@ pub fn check_report(
                 "check.several_postings",
                 &[("community", community), ("n", &n.to_string())],
             ),
+            Finding::LedgerBroken(id) => tf(lang, "check.ledger_broken", &[("id", id)]),
             Finding::RecordMismatch(m) => tf(
                 lang,
                 if m.unlogged {

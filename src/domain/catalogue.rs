@@ -59,6 +59,8 @@ pub enum ListKind {
     PricingUnit,
     /// 资质类别 of a provider.
     QualificationKind,
+    /// 资金来源 of the pilot fund.
+    FundSource,
 }
 
 /// One coded entry with its labels.
@@ -138,6 +140,7 @@ struct CatalogueFile {
     review_outcome: Vec<Entry>,
     pricing_unit: Vec<Entry>,
     qualification_kind: Vec<Entry>,
+    fund_source: Vec<Entry>,
 }
 
 /// A catalogue that failed to load: what is wrong, in English for the maintainer who edits it.
@@ -234,6 +237,7 @@ impl Catalogue {
         lists.insert(ListKind::ReviewOutcome, file.review_outcome);
         lists.insert(ListKind::PricingUnit, file.pricing_unit);
         lists.insert(ListKind::QualificationKind, file.qualification_kind);
+        lists.insert(ListKind::FundSource, file.fund_source);
         let cat = Catalogue {
             version: file.version,
             lists,
@@ -305,6 +309,15 @@ impl Catalogue {
     /// Every entry of one list, in catalogue order.
     pub fn entries(&self, kind: ListKind) -> &[Entry] {
         self.lists.get(&kind).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The measure (七项措施) a service item is booked to: the first, in the plan's order,
+    /// that delivers it.
+    pub fn measure_of(&self, item: &str) -> Option<&str> {
+        self.entries(ListKind::Measure)
+            .iter()
+            .find(|m| m.items.iter().any(|i| i == item))
+            .map(|m| m.code.as_str())
     }
 
     /// The entry with `code`, if the list holds it.

@@ -12,6 +12,7 @@ pub mod document;
 pub mod eligibility;
 pub mod household;
 pub mod id_number;
+pub mod ledger;
 pub mod money;
 pub mod month;
 pub mod org;

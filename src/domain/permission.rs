@@ -128,6 +128,8 @@ pub enum Action {
     ApproveSettlement,
     /// 结算支付: record that an approved settlement was paid
     PaySettlement,
+    /// 资金专户: book income into the unit's fund ledgers
+    ManageFunds,
     /// 用户管理
     ManageUsers,
     /// 备份与恢复: the whole workstation, every unit's records and the keys
@@ -166,6 +168,7 @@ impl Action {
             Action::MakeSettlement => "action.make_settlement",
             Action::ApproveSettlement => "action.approve_settlement",
             Action::PaySettlement => "action.pay_settlement",
+            Action::ManageFunds => "action.manage_funds",
             Action::ManageUsers => "action.manage_users",
             Action::BackupRestore => "action.backup_restore",
             Action::Inspect => "action.inspect",
@@ -230,6 +233,7 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::MakeSettlement
             | A::ApproveSettlement
             | A::PaySettlement
+            | A::ManageFunds
             | A::ExchangeBundles,
         ) => Some(Subtree),
 
@@ -240,6 +244,7 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::ManageProviders
             | A::ManageAgreements
             | A::ApproveSettlement
+            | A::ManageFunds
             | A::Inspect
             | A::Supervise
             | A::ExchangeBundles,

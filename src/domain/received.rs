@@ -107,6 +107,12 @@ fn clue_state(s: &str) -> bool {
 fn case_state(s: &str) -> bool {
     super::case::CaseState::from_code(s).is_some()
 }
+fn ledger_kind(s: &str) -> bool {
+    super::ledger::EntryKind::from_code(s).is_some()
+}
+fn ledger_reference(s: &str) -> bool {
+    matches!(s, "settlement" | "subsidy")
+}
 fn settlement_state(s: &str) -> bool {
     super::settlement::SettlementState::from_code(s).is_some()
 }
@@ -325,6 +331,23 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("approved_at", OptTime),
             ("paid_on", OptDay(Field::PaidOn)),
             ("voucher_no", OptLine(Field::VoucherNo, CODE_MAX)),
+        ],
+        Entity::LedgerEntry => &[
+            ("unit", Unit(Field::Buyer)),
+            ("source", Code(Field::FundSource, ListKind::FundSource)),
+            ("kind", Known(Field::RecordState, ledger_kind)),
+            ("measure", OptCode(Field::Measure, ListKind::Measure)),
+            ("amount_fen", Int(Field::Amount, 1, MONEY_MAX_FEN)),
+            ("booked_on", Day(Field::Date)),
+            (
+                "reference_kind",
+                OptKnown(Field::RecordState, ledger_reference),
+            ),
+            ("reference_id", OptId),
+            ("note", OptLine(Field::Note, LINE_MAX)),
+            ("recorded_by", Line(Field::Actor, CODE_MAX)),
+            ("seq", Int(Field::RecordVersion, 1, i64::MAX)),
+            ("balance_after_fen", Int(Field::Amount, 0, i64::MAX)),
         ],
         Entity::Registration => &[
             ("provider_id", Id),

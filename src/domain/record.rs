@@ -63,11 +63,13 @@ pub enum Entity {
     Agreement,
     /// `settlements`
     Settlement,
+    /// `ledger_entries`
+    LedgerEntry,
 }
 
 impl Entity {
     /// Every replicated kind.
-    pub const ALL: [Entity; 16] = [
+    pub const ALL: [Entity; 17] = [
         Entity::Person,
         Entity::Clue,
         Entity::Case,
@@ -84,6 +86,7 @@ impl Entity {
         Entity::DocumentWaiver,
         Entity::Agreement,
         Entity::Settlement,
+        Entity::LedgerEntry,
     ];
 
     /// Code stored in the change log.
@@ -105,6 +108,7 @@ impl Entity {
             Entity::DocumentWaiver => "document_waiver",
             Entity::Agreement => "agreement",
             Entity::Settlement => "settlement",
+            Entity::LedgerEntry => "ledger_entry",
         }
     }
 

@@ -55,6 +55,8 @@ pub fn owner(kind: Entity) -> Owner {
         Entity::Provider => Owner::Fields(&["area"]),
         // The buying unit writes its agreements; they reach the communities below it.
         Entity::Agreement | Entity::Settlement => Owner::Fields(&["buyer"]),
+        // A unit keeps its own ledgers; the district sees them once bundles arrive.
+        Entity::LedgerEntry => Owner::Fields(&["unit"]),
         Entity::Transfer => Owner::Fields(&["from_community", "to_community"]),
         Entity::Registration | Entity::Service => Owner::Via {
             field: "case_id",
@@ -88,6 +90,7 @@ pub fn references(kind: Entity) -> &'static [(&'static str, Entity)] {
         Entity::Provider
         | Entity::Agreement
         | Entity::Settlement
+        | Entity::LedgerEntry
         | Entity::Registration
         | Entity::Document
         | Entity::DocumentWaiver

@@ -156,6 +156,10 @@ pub enum Field {
     PaidOn,
     /// 凭证号.
     VoucherNo,
+    /// 资金来源.
+    FundSource,
+    /// 措施 (one of the seven measures).
+    Measure,
 }
 
 impl Field {
@@ -263,6 +267,8 @@ impl Field {
             Field::Amount => "field.amount",
             Field::PaidOn => "field.paid_on",
             Field::VoucherNo => "field.voucher_no",
+            Field::FundSource => "field.fund_source",
+            Field::Measure => "field.measure",
         }
     }
 }
@@ -361,6 +367,8 @@ pub enum Reason {
     NotThePersons,
     /// `n` service records of the day match; the provider tells which.
     SeveralServices { n: usize },
+    /// More than the fund source holds: its balance and what was to be spent, in 元.
+    Overspent { balance: String, amount: String },
 }
 
 impl Localize for Reason {
@@ -468,6 +476,11 @@ impl Localize for Reason {
             }
             Reason::Inconsistent { what } => t(lang, what).to_string(),
             Reason::NotBefore { day } => tf(lang, "reason.not_before", &[("day", day)]),
+            Reason::Overspent { balance, amount } => tf(
+                lang,
+                "reason.overspent",
+                &[("balance", balance), ("amount", amount)],
+            ),
             Reason::AlreadyFiled => t(lang, "reason.already_filed").to_string(),
             Reason::NoMatch => t(lang, "reason.no_match").to_string(),
             Reason::SeveralMatch { n } => {

@@ -1207,6 +1207,7 @@ pub fn exists(conn: &Connection, entity: Entity, id: &str) -> Result<bool> {
         Entity::DocumentWaiver => "SELECT 1 FROM document_waivers WHERE id = ?1",
         Entity::Agreement => "SELECT 1 FROM agreements WHERE id = ?1",
         Entity::Settlement => "SELECT 1 FROM settlements WHERE id = ?1",
+        Entity::LedgerEntry => "SELECT 1 FROM ledger_entries WHERE id = ?1",
     };
     Ok(conn
         .prepare_cached(sql)?

@@ -117,6 +117,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0019_settlements.sql"),
         after: None,
     },
+    Migration {
+        name: "the pilot fund's ledgers, each entry with its number and the balance after it",
+        sql: include_str!("sql/0020_fund_ledger.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

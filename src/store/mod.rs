@@ -18,6 +18,7 @@ pub mod data_dir;
 pub mod documents;
 pub mod exchange;
 pub mod households;
+pub mod ledger;
 pub mod migrations;
 pub mod orgs;
 pub mod persons;

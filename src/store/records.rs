@@ -33,6 +33,7 @@ impl Entity {
             Entity::DocumentWaiver => "document_waivers",
             Entity::Agreement => "agreements",
             Entity::Settlement => "settlements",
+            Entity::LedgerEntry => "ledger_entries",
         }
     }
 }

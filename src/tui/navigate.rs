@@ -26,6 +26,7 @@ use super::screens::login::Login;
 use super::screens::placeholder::Placeholder;
 use super::screens::providers::agreements::AgreementList;
 use super::screens::providers::registry::ProviderList;
+use super::screens::providers::settlements::SettlementList;
 use super::screens::service::service_form::ServiceDesk;
 use super::screens::supervision::oversight::SupervisionScreen;
 use super::screens::supervision::statistics::StatisticsScreen;
@@ -87,6 +88,7 @@ pub fn screen(dest: Destination, env: &mut Env) -> Result<Box<dyn Screen>, Strin
         Destination::ServiceDesk => boxed(ServiceDesk::new(env)),
         Destination::Providers => boxed(ProviderList::new(env)),
         Destination::Agreements(p) => boxed(AgreementList::of(env, *p)),
+        Destination::Settlements(p) => boxed(SettlementList::of(env, *p)),
         Destination::Supervision => boxed(SupervisionScreen::new(env)),
         Destination::Complaint { id } => boxed(SupervisionScreen::complaint(env, &id)),
         Destination::Posting { community } => boxed(SupervisionScreen::posting_of(env, &community)),

@@ -137,6 +137,8 @@ pub enum Destination {
     Providers,
     /// The agreements of one provider.
     Agreements(Box<Provider>),
+    /// The settlements of one provider.
+    Settlements(Box<Provider>),
     /// 六、监督管理.
     Supervision,
     /// The supervision screen on a complaint.

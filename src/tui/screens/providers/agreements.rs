@@ -34,6 +34,9 @@ pub struct Agreements {
 /// E: end the selected agreement.
 const STEP_END: u8 = 1;
 
+/// J: the provider's settlements.
+const STEP_SETTLEMENTS: u8 = 2;
+
 impl AgreementList {
     /// The agreements of `provider`.
     pub fn of(env: &mut Env, provider: Provider) -> AgreementList {
@@ -191,19 +194,30 @@ impl ListSpec for Agreements {
     }
 
     fn extra_commands(&self, current: Option<&Agreement>) -> Vec<Command> {
-        match current {
-            Some(a) if self.may_manage && a.state == AgreementState::Running => {
-                vec![Command::bar(
+        let mut c = Vec::new();
+        if let Some(a) = current {
+            if self.may_manage && a.state == AgreementState::Running {
+                c.push(Command::bar(
                     &[Key::ch('e')],
                     Action::Step(STEP_END),
                     "agreements.end",
-                )]
+                ));
             }
-            _ => Vec::new(),
         }
+        c.push(Command::bar(
+            &[Key::ch('j')],
+            Action::Step(STEP_SETTLEMENTS),
+            "agreements.settlements",
+        ));
+        c
     }
 
     fn extra(&self, action: Action, current: Option<&Agreement>, env: &mut Env) -> Outcome {
+        if action == Action::Step(STEP_SETTLEMENTS) {
+            return Outcome::Open(crate::tui::screens::destination::Destination::Settlements(
+                Box::new(self.provider.clone()),
+            ));
+        }
         match (action, current) {
             (Action::Step(STEP_END), Some(a)) if a.state == AgreementState::Running => {
                 Outcome::Push(Box::new(EndForm::new(env, a)))

@@ -2,3 +2,4 @@
 
 pub mod agreements;
 pub mod registry;
+pub mod settlements;
