@@ -6,7 +6,6 @@ use std::io::Write;
 use super::args::AgreementCommand;
 use super::{io_err, open_existing, sign_in, Paths};
 use crate::app::{agreement, provider, AppError, Clock, Ctx};
-use crate::domain::agreement::Agreement;
 use crate::domain::catalogue::{Catalogue, ListKind};
 use crate::domain::date::official;
 use crate::domain::provider::Provider;
@@ -50,12 +49,12 @@ pub fn run(
                     out,
                     "{}\t{}\t{}\t{}\t{} ~ {}\t{}",
                     a.number,
-                    state_text(a, today, lang),
+                    t(lang, a.state_on(today).label_key()),
                     name_of(&a.provider_id),
                     ctx.tree.name_of(&a.buyer),
                     a.period_from.format("%Y-%m-%d"),
                     a.last_day().format("%Y-%m-%d"),
-                    items_text(a, lang),
+                    a.items_text(lang),
                 )
                 .map_err(io_err)?;
             }
@@ -90,7 +89,10 @@ pub fn run(
                     "field.ceiling",
                     a.ceiling.map(|c| c.yuan_text()).unwrap_or_default(),
                 ),
-                ("agreement_cli.state", state_text(&a, today, lang)),
+                (
+                    "agreement_cli.state",
+                    t(lang, a.state_on(today).label_key()).to_string(),
+                ),
                 ("field.reason", a.end_reason.clone().unwrap_or_default()),
             ];
             for (key, value) in lines {
@@ -129,32 +131,4 @@ pub(super) fn provider_named<'a>(
             ValidationError::new(Field::Provider, Reason::SeveralMatch { n: many.len() }).into(),
         ),
     }
-}
-
-/// Its state as read today: a running agreement past its last day reads as expired.
-fn state_text(a: &Agreement, today: chrono::NaiveDate, lang: Lang) -> String {
-    use crate::domain::agreement::AgreementState;
-    let state = if a.state == AgreementState::Running && today > a.last_day() {
-        AgreementState::Expired
-    } else {
-        a.state
-    };
-    t(lang, state.label_key()).to_string()
-}
-
-/// Its items as `供餐送餐 12.50/份`, separated.
-fn items_text(a: &Agreement, lang: Lang) -> String {
-    let cat = Catalogue::builtin();
-    a.lines
-        .iter()
-        .map(|l| {
-            format!(
-                "{} {}/{}",
-                cat.label(ListKind::ServiceItem, &l.item, lang),
-                l.price().yuan_text(),
-                cat.label(ListKind::PricingUnit, &l.unit, lang)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(t(lang, "form.list_separator"))
 }

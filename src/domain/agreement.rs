@@ -137,6 +137,33 @@ impl Agreement {
         self.lines.iter().find(|l| l.item == item)
     }
 
+    /// Its state as read on `today`: a running agreement past its last day reads as expired
+    /// (until someone ends it, as 待办 asks).
+    pub fn state_on(&self, today: NaiveDate) -> AgreementState {
+        if self.state == AgreementState::Running && today > self.last_day() {
+            AgreementState::Expired
+        } else {
+            self.state
+        }
+    }
+
+    /// Its items as people read them: `供餐送餐 12.50/份`, separated.
+    pub fn items_text(&self, lang: crate::i18n::Lang) -> String {
+        let cat = Catalogue::builtin();
+        self.lines
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} {}/{}",
+                    cat.label(ListKind::ServiceItem, &l.item, lang),
+                    l.price().yuan_text(),
+                    cat.label(ListKind::PricingUnit, &l.unit, lang)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(crate::i18n::t(lang, "form.list_separator"))
+    }
+
     /// True when it buys `item` for `community` on `day`.
     pub fn covers(&self, item: &str, community: &str, day: NaiveDate) -> bool {
         self.is_running_on(day)

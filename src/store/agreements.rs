@@ -101,14 +101,7 @@ pub fn update(w: &mut WriteTx<'_>, a: &Agreement, kind: &str) -> Result<Agreemen
 }
 
 fn select(conn: &Connection, filter: &str, args: &[&dyn ToSql]) -> Result<Vec<Agreement>> {
-    let sql = format!(
-        "SELECT {} FROM agreements {filter} ORDER BY period_from DESC, number",
-        Agreement::COLUMNS.join(", ")
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(args, Agreement::from_row)?;
-    rows.collect::<std::result::Result<_, _>>()
-        .map_err(super::row_error)
+    records::select(conn, filter, "period_from DESC, number", args)
 }
 
 /// Every agreement, newest period first.

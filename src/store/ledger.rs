@@ -98,14 +98,7 @@ pub fn head(conn: &Connection, unit: &str, source: &str) -> Result<(i64, Fen)> {
 
 /// Every entry, by unit, source and number.
 pub fn list(conn: &Connection) -> Result<Vec<LedgerEntry>> {
-    let sql = format!(
-        "SELECT {} FROM ledger_entries ORDER BY unit, source, seq",
-        LedgerEntry::COLUMNS.join(", ")
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([], LedgerEntry::from_row)?;
-    rows.collect::<std::result::Result<_, _>>()
-        .map_err(super::row_error)
+    records::select(conn, "", "unit, source, seq", &[])
 }
 
 /// The entries paying record `reference_id`.

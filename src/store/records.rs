@@ -258,6 +258,25 @@ pub(crate) fn restate(
     Ok(Ok(()))
 }
 
+/// The records of kind `T` that `filter` (a `WHERE …` clause of fixed text, or empty) keeps,
+/// in `order` (fixed column names), with `args` bound to the filter's places.
+pub(crate) fn select<T: RecordTable>(
+    conn: &Connection,
+    filter: &str,
+    order: &str,
+    args: &[&dyn ToSql],
+) -> Result<Vec<T>> {
+    let sql = format!(
+        "SELECT {} FROM {} {filter} ORDER BY {order}",
+        T::COLUMNS.join(", "),
+        T::ENTITY.table()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(args, T::from_row)?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
 /// The ids of the records of `entity` whose column `column` holds `value`, in id order.
 pub(crate) fn ids_where(
     conn: &Connection,

@@ -105,14 +105,7 @@ pub fn update(w: &mut WriteTx<'_>, s: &Settlement, kind: &str) -> Result<Settlem
 }
 
 fn select(conn: &Connection, filter: &str, args: &[&dyn ToSql]) -> Result<Vec<Settlement>> {
-    let sql = format!(
-        "SELECT {} FROM settlements {filter} ORDER BY month DESC, provider_id",
-        Settlement::COLUMNS.join(", ")
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(args, Settlement::from_row)?;
-    rows.collect::<std::result::Result<_, _>>()
-        .map_err(super::row_error)
+    records::select(conn, filter, "month DESC, provider_id", args)
 }
 
 /// Every settlement, newest month first.

@@ -48,32 +48,6 @@ impl AgreementList {
     }
 }
 
-/// Its state as read on `today`: a running agreement past its last day reads as expired.
-fn state_key(a: &Agreement, today: chrono::NaiveDate) -> &'static str {
-    if a.state == AgreementState::Running && today > a.last_day() {
-        AgreementState::Expired.label_key()
-    } else {
-        a.state.label_key()
-    }
-}
-
-/// Its items as `供餐送餐 12.50/份`, separated.
-fn items_text(a: &Agreement, lang: Lang) -> String {
-    let cat = Catalogue::builtin();
-    a.lines
-        .iter()
-        .map(|l| {
-            format!(
-                "{} {}/{}",
-                cat.label(ListKind::ServiceItem, &l.item, lang),
-                l.price().yuan_text(),
-                cat.label(ListKind::PricingUnit, &l.unit, lang)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(t(lang, "form.list_separator"))
-}
-
 impl ListSpec for Agreements {
     type Item = Agreement;
 
@@ -108,14 +82,14 @@ impl ListSpec for Agreements {
         let lang = env.lang;
         vec![
             Line::from(safe(&a.number)),
-            Line::from(t(lang, state_key(a, env.clock.today())).to_string()),
+            Line::from(t(lang, a.state_on(env.clock.today()).label_key()).to_string()),
             Line::from(format!(
                 "{}~{}",
                 a.period_from.format("%Y-%m-%d"),
                 a.last_day().format("%m-%d")
             )),
             Line::from(a.communities.len().to_string()),
-            Line::from(safe(&items_text(a, lang))),
+            Line::from(safe(&a.items_text(lang))),
         ]
     }
 
@@ -160,7 +134,7 @@ impl ListSpec for Agreements {
             format!(
                 "{}：{}",
                 t(lang, "agreements.col_items"),
-                items_text(a, lang)
+                a.items_text(lang)
             ),
         ];
         if let Some(c) = a.ceiling {
@@ -169,7 +143,7 @@ impl ListSpec for Agreements {
         lines.push(format!(
             "{}：{}",
             t(lang, "agreements.col_state"),
-            t(lang, state_key(a, env.clock.today()))
+            t(lang, a.state_on(env.clock.today()).label_key())
         ));
         if let (Some(on), Some(why)) = (a.ended_on, &a.end_reason) {
             lines.push(tf(
