@@ -31,6 +31,8 @@ pub struct Settlements {
     may_make: bool,
     may_approve: bool,
     may_pay: bool,
+    /// Real names of the accounts the rows name, read with the rows.
+    names: std::collections::HashMap<String, String>,
 }
 
 const STEP_SUBMIT: u8 = 1;
@@ -51,6 +53,7 @@ impl SettlementList {
             may_make: env.may_somewhere(Permission::MakeSettlement),
             may_approve: env.may_somewhere(Permission::ApproveSettlement),
             may_pay: env.may_somewhere(Permission::PaySettlement),
+            names: Default::default(),
         };
         ListScreen::with(env, spec)
     }
@@ -128,9 +131,23 @@ impl ListSpec for Settlements {
 
     fn load(&mut self, env: &mut Env, _tab: usize) -> Result<Vec<Settlement>, AppError> {
         let id = self.provider.meta.id.clone();
+        let names = &mut self.names;
         env.ctx().and_then(|ctx| {
-            settlement::list(&ctx)
-                .map(|all| all.into_iter().filter(|s| s.provider_id == id).collect())
+            let rows: Vec<Settlement> = settlement::list(&ctx)?
+                .into_iter()
+                .filter(|s| s.provider_id == id)
+                .collect();
+            // A paper names people, not accounts: so does its list.
+            for who in rows
+                .iter()
+                .flat_map(|s| [Some(&s.made_by), s.approved_by.as_ref()])
+                .flatten()
+            {
+                if !names.contains_key(who) {
+                    names.insert(who.clone(), crate::app::users::real_name(&ctx, who)?);
+                }
+            }
+            Ok(rows)
         })
     }
 
@@ -139,7 +156,7 @@ impl ListSpec for Settlements {
         let people = [Some(&s.made_by), s.approved_by.as_ref()]
             .into_iter()
             .flatten()
-            .map(|u| safe(u))
+            .map(|u| safe(self.names.get(u).unwrap_or(u)))
             .collect::<Vec<_>>()
             .join(" / ");
         vec![
