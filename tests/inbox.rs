@@ -110,8 +110,9 @@ fn each_role_sees_only_the_tasks_it_may_act_on() {
         assert_eq!((i.items.len(), i.total), (0, 0), "{nobody}");
     }
     let all = with_ctx(&mut ws, "demo", |ctx| inbox::tasks(ctx).unwrap());
-    // 6 clues, 1 survey, 1 review, 1 complaint.
-    assert_eq!(all.total, 9, "{:?}", all.items);
+    // 6 clues, 1 survey, 1 review, 1 complaint, and the one in service all October with no
+    // service recorded: off the plan.
+    assert_eq!(all.total, 10, "{:?}", all.items);
 }
 
 #[test]
@@ -597,4 +598,55 @@ fn overdue_means_one_thing_on_the_home_screen_and_in_the_timeliness_table() {
     );
     let (own, in_view, table) = of(&mut ws, "subdistrict_caseworker");
     assert_eq!((own, in_view, table), (1, 1, 1));
+}
+
+/// 经常性、连续性: last month's services of a planned item far under the plan (a daily meal
+/// ten times in October) wait in 待办 for the community staff; a case that began mid-month is
+/// not judged on it.
+#[test]
+fn services_far_under_the_plan_wait_in_the_inbox() {
+    let mut ws = DemoWs::new();
+    let provider = meal_provider(&mut ws);
+    let whole = in_service(&mut ws, "甲", C1, "2026-09-20");
+    let late = in_service(&mut ws, "乙", C1, "2026-10-15");
+    let planned = with_ctx(&mut ws, "demo", |ctx| case::get(ctx, &whole).unwrap());
+    assert_eq!(planned.plan[0].frequency, "daily");
+    let card = planned.card_no.unwrap();
+    for d in 1..=10 {
+        let served = format!("2026-10-{d:02}");
+        on(&mut ws, &served, "demo", |ctx| {
+            if d == 1 {
+                service::register(ctx, &provider, &card).unwrap();
+            }
+            service::record(
+                ctx,
+                &service::ServiceDraft {
+                    provider_id: provider.clone(),
+                    card_no: card.clone(),
+                    item: "meal_delivery".into(),
+                    served_on: Some(day(&served)),
+                    minutes: 30,
+                    served_by: "刘敏".into(),
+                    content: "送午餐".into(),
+                    confirmed: true,
+                    satisfaction: None,
+                },
+            )
+            .unwrap()
+        });
+    }
+    let gaps = |ws: &mut DemoWs, user: &str| -> Vec<String> {
+        with_ctx(ws, user, |ctx| inbox::tasks(ctx).unwrap())
+            .items
+            .into_iter()
+            .filter(|i| i.kind == InboxKind::PlanGap)
+            .map(|i| i.target.id().to_string())
+            .collect()
+    };
+    assert_eq!(
+        gaps(&mut ws, "community_staff"),
+        std::slice::from_ref(&whole)
+    );
+    assert!(!gaps(&mut ws, "community_staff").contains(&late));
+    assert!(gaps(&mut ws, "info_officer").is_empty());
 }

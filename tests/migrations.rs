@@ -201,6 +201,8 @@ fn schema_6_database_gains_review_dates_and_settings_and_schedules_old_cards() {
         [
             (inbox::InboxKind::ReviewDue, "2026-05-30".to_string()),
             (inbox::InboxKind::CardExpiring, "2026-11-01".to_string()),
+            // In service all October with no service recorded: off the plan.
+            (inbox::InboxKind::PlanGap, "2026-11-01".to_string()),
         ]
     );
 }

@@ -165,11 +165,14 @@ pub enum InboxKind {
     AgreementExpiring,
     /// An active provider whose qualification (资质) is about to lapse, or has.
     QualificationExpiring,
+    /// Last month's services of a planned item under or over the plan's frequency, for a
+    /// case in service the whole month (服务未按计划).
+    PlanGap,
 }
 
 impl InboxKind {
     /// Every kind.
-    pub const ALL: [InboxKind; 21] = [
+    pub const ALL: [InboxKind; 22] = [
         InboxKind::VerifyClue,
         InboxKind::ReportClue,
         InboxKind::AcceptReport,
@@ -191,6 +194,7 @@ impl InboxKind {
         InboxKind::KeyAlarm,
         InboxKind::AgreementExpiring,
         InboxKind::QualificationExpiring,
+        InboxKind::PlanGap,
     ];
 
     /// String-table key of the label.
@@ -217,6 +221,7 @@ impl InboxKind {
             InboxKind::KeyAlarm => "inbox.kind_key_alarm",
             InboxKind::AgreementExpiring => "inbox.kind_agreement_expiring",
             InboxKind::QualificationExpiring => "inbox.kind_qualification_expiring",
+            InboxKind::PlanGap => "inbox.kind_plan_gap",
         }
     }
 
@@ -243,6 +248,8 @@ impl InboxKind {
             InboxKind::KeyAlarm => Action::ManageKeys,
             InboxKind::AgreementExpiring => Action::ManageAgreements,
             InboxKind::QualificationExpiring => Action::ManageProviders,
+            // The community staff follow a recipient's services up.
+            InboxKind::PlanGap => Action::Enrol,
         }
     }
 }
@@ -643,6 +650,42 @@ pub(crate) fn waiting(
                 wait,
                 &mut out,
             );
+        }
+    }
+    // Last month, against each plan: a case in service since before the month began.
+    if let Some(month) = crate::domain::month::Month::of(today).prev() {
+        let counts =
+            crate::store::services::counts_by_case_item(conn, month.first_day(), month.last_day())?;
+        for case in cases::in_service(conn, None)? {
+            let since = super::clock::stored_day(&case.state_changed_at).unwrap_or(today);
+            if since > month.first_day() {
+                continue;
+            }
+            for line in case.plan_lines() {
+                let delivered = counts
+                    .get(&(case.meta.id.clone(), line.item.clone()))
+                    .copied()
+                    .unwrap_or(0);
+                if crate::domain::delivery::gap(&line.frequency, month, delivered).is_some() {
+                    let name = persons::get(conn, &case.person_id)?
+                        .map(|p| p.facts.name)
+                        .unwrap_or_default();
+                    let wait = Wait {
+                        since: month.last_day() + chrono::Duration::days(1),
+                        limit: t.get(Limit::FollowUp),
+                    };
+                    push(
+                        InboxKind::PlanGap,
+                        &name,
+                        &case.community,
+                        Target::Case(case.meta.id.clone()),
+                        wait,
+                        &mut out,
+                    );
+                    // One item per case: the case page shows which items.
+                    break;
+                }
+            }
         }
     }
     for p in crate::store::providers::list(conn)? {

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod clue;
 pub mod credit_code;
 pub mod date;
+pub mod delivery;
 pub mod document;
 pub mod eligibility;
 pub mod household;

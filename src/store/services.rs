@@ -185,6 +185,30 @@ pub fn of_provider_between(
         .map_err(super::row_error)
 }
 
+/// How many services each case received of each item between `from` and `to` (both
+/// included): ((case id, item), count).
+pub fn counts_by_case_item(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<std::collections::HashMap<(String, String), i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT case_id, item, count(*) FROM services WHERE served_on BETWEEN ?1 AND ?2
+         GROUP BY case_id, item",
+    )?;
+    let rows = stmt.query_map(
+        rusqlite::params![super::day_text(from), super::day_text(to)],
+        |r| {
+            Ok((
+                (r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+                r.get::<_, i64>(2)?,
+            ))
+        },
+    )?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(super::row_error)
+}
+
 /// Number of service records of people in `community` (every community when `None`).
 pub fn count_in(
     conn: &Connection,
