@@ -100,11 +100,3 @@ pub fn head(conn: &Connection, unit: &str, source: &str) -> Result<(i64, Fen)> {
 pub fn list(conn: &Connection) -> Result<Vec<LedgerEntry>> {
     records::select(conn, "", "unit, source, seq", &[])
 }
-
-/// The entries paying record `reference_id`.
-pub fn paying(conn: &Connection, reference_id: &str) -> Result<Vec<LedgerEntry>> {
-    Ok(list(conn)?
-        .into_iter()
-        .filter(|e| e.reference_id.as_deref() == Some(reference_id))
-        .collect())
-}
