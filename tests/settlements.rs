@@ -259,6 +259,31 @@ fn a_month_is_settled_submitted_approved_by_another_and_paid() {
             .unwrap())
         .ok()
     );
+    // A ledger row edited behind the program's back is found.
+    let c = rusqlite::Connection::open(ws.db()).unwrap();
+    let spent: String = c
+        .query_row(
+            "SELECT id FROM ledger_entries WHERE kind = 'expenditure'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    c.execute(
+        "UPDATE ledger_entries SET amount_fen = 30 WHERE id = ?1",
+        [&spent],
+    )
+    .unwrap();
+    drop(c);
+    let report = with_ctx(&mut ws, "supervisor", |ctx| {
+        jiuzhu::app::check::run(ctx).unwrap()
+    });
+    assert!(
+        report
+            .findings
+            .contains(&jiuzhu::app::check::Finding::LedgerBroken(spent)),
+        "{:?}",
+        report.findings
+    );
 }
 
 #[test]
@@ -316,4 +341,172 @@ fn a_settlement_approved_at_the_subdistrict_shows_approved_at_the_community() {
     assert_eq!(held.state, SettlementState::Approved);
     assert_eq!(held.approved_by.as_deref(), Some("wang.shenhe"));
     com.assert_check();
+}
+
+/// The settlement of an earlier month with no services, submitted and approved: frozen.
+fn frozen_october(ws: &mut DemoWs, provider_id: &str) -> String {
+    let id = with_ctx(ws, CW, |ctx| {
+        let s = settlement::make(ctx, provider_id, Month::new(2026, 10).unwrap()).unwrap();
+        settlement::submit(ctx, &s.meta.id).unwrap();
+        s.meta.id
+    });
+    with_ctx(ws, "district_admin", |ctx| {
+        settlement::approve(ctx, &id).unwrap()
+    });
+    id
+}
+
+#[test]
+fn a_correction_is_an_adjusting_line_on_a_later_month() {
+    let mut ws = DemoWs::new();
+    let s = common::history::served(&mut ws);
+    with_ctx(&mut ws, CW, |ctx| {
+        agreement::create(ctx, &agreement_draft(&s.provider_id, "12.30")).unwrap()
+    });
+    let october = frozen_october(&mut ws, &s.provider_id);
+    let nov = with_ctx(&mut ws, CW, |ctx| {
+        settlement::make(ctx, &s.provider_id, november()).unwrap()
+    });
+    let before = rows(&ws);
+    // The month corrected must be an earlier, frozen one of the same provider and buyer.
+    let e = with_ctx(&mut ws, CW, |ctx| {
+        settlement::adjust(ctx, &nov.meta.id, &nov.meta.id, "1", "多算").unwrap_err()
+    });
+    assert_eq!(
+        reason_of(&e),
+        (
+            Field::Settlement,
+            Reason::Inconsistent {
+                what: "settlement_rule.corrects_earlier_frozen"
+            }
+        )
+    );
+    // Taking back more than the month comes to would make it negative.
+    let e = with_ctx(&mut ws, CW, |ctx| {
+        settlement::adjust(ctx, &nov.meta.id, &october, "-20.00", "10月多结一次").unwrap_err()
+    });
+    assert_eq!(
+        reason_of(&e),
+        (
+            Field::Amount,
+            Reason::Inconsistent {
+                what: "settlement_rule.negative_total"
+            }
+        )
+    );
+    let e = with_ctx(&mut ws, CW, |ctx| {
+        settlement::adjust(ctx, &nov.meta.id, &october, "-2.30", " ").unwrap_err()
+    });
+    assert_eq!(reason_of(&e), (Field::Reason, Reason::Required));
+    assert_eq!(rows(&ws), before, "nothing changed by a refusal");
+
+    let adjusted = with_ctx(&mut ws, CW, |ctx| {
+        settlement::adjust(ctx, &nov.meta.id, &october, "-2.30", "10月多结一次").unwrap()
+    });
+    assert_eq!(adjusted.total, Fen(1000));
+    assert_eq!(
+        adjusted.total,
+        adjusted.sum(),
+        "the total is its lines and adjustments"
+    );
+    // Made again from the records, the draft keeps its correction.
+    let remade = with_ctx(&mut ws, CW, |ctx| {
+        settlement::make(ctx, &s.provider_id, november()).unwrap()
+    });
+    assert_eq!((remade.adjustments.len(), remade.total), (1, Fen(1000)));
+    let held = with_ctx(&mut ws, CW, |ctx| settlement::get(ctx, &october).unwrap());
+    assert_eq!(
+        (held.meta.version, held.total),
+        (3, Fen(0)),
+        "the corrected month is not rewritten"
+    );
+    let html = with_ctx(&mut ws, CW, |ctx| {
+        settlement::print(ctx, &nov.meta.id, ListFormat::Html, Lang::ZhCn).unwrap()
+    });
+    let html = std::fs::read_to_string(html).unwrap();
+    for want in ["调整2026年10月结算", "10月多结一次", "-2.30", "10.00"] {
+        assert!(html.contains(want), "the sheet lacks {want}");
+    }
+}
+
+#[test]
+fn a_service_in_an_approved_settlement_is_not_changed_by_a_bundle() {
+    use jiuzhu::domain::permission::{Grant, Role};
+    let mut ws = DemoWs::new();
+    let s = common::history::served(&mut ws);
+    with_ctx(&mut ws, CW, |ctx| {
+        agreement::create(ctx, &agreement_draft(&s.provider_id, "12.30")).unwrap()
+    });
+    let id = with_ctx(&mut ws, CW, |ctx| {
+        let d = settlement::make(ctx, &s.provider_id, november()).unwrap();
+        settlement::submit(ctx, &d.meta.id).unwrap();
+        d.meta.id
+    });
+    with_ctx(&mut ws, "district_admin", |ctx| {
+        settlement::approve(ctx, &id).unwrap()
+    });
+    let service_id = with_ctx(&mut ws, CW, |ctx| settlement::get(ctx, &id).unwrap()).lines[0]
+        .service_id
+        .clone();
+    // The database itself refuses to rewrite it.
+    let c = rusqlite::Connection::open(ws.db()).unwrap();
+    assert!(c
+        .execute(
+            "UPDATE services SET minutes = 300 WHERE id = ?1",
+            [&service_id]
+        )
+        .is_err());
+    drop(c);
+
+    let mut sub = Station {
+        dir: ws.dir,
+        store: ws.store,
+        session: jiuzhu::app::Session {
+            username: "admin".into(),
+            grants: vec![Grant {
+                role: Role::Admin,
+                org: SUB.into(),
+            }],
+        },
+        org: SUB.into(),
+    };
+    let mut com = Station::community(true);
+    pair(&mut com, &mut sub);
+    let down = sub.export_to(COM);
+    com.import_ok(&down.path);
+    // The community holds the freeze too; someone with its database and a SQLite shell
+    // drops it and changes the service afterwards.
+    com.sql("DROP TRIGGER services_settled_frozen");
+    let mut changed = com
+        .record(jiuzhu::store::records::Entity::Service, &service_id)
+        .unwrap();
+    changed["minutes"] = serde_json::json!(300);
+    changed["version"] = serde_json::json!(changed["version"].as_i64().unwrap() + 1);
+    com.forge(
+        jiuzhu::store::records::Entity::Service,
+        "service.correct",
+        changed,
+    );
+    let up = com.export_to(SUB);
+    let r = sub.import_ok(&up.path);
+    assert_eq!((r.reviews, r.applied), (1, 0), "{r:?}");
+    let items = sub.ctx(|ctx| jiuzhu::app::exchange::open_items(ctx).unwrap());
+    assert_eq!(
+        (items[0].kind.as_str(), items[0].reason.as_str()),
+        ("review", "settled")
+    );
+    assert_eq!(
+        jiuzhu::i18n::t(Lang::ZhCn, "exchange_reason.settled"),
+        "这条服务记录已计入已审核的结算单，不能再修改；如有差错，请在以后月份的结算单中做调整"
+    );
+    let minutes: i64 = rusqlite::Connection::open(sub.db())
+        .unwrap()
+        .query_row(
+            "SELECT minutes FROM services WHERE id = ?1",
+            [&service_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(minutes, 30, "the settled service stays as approved");
+    sub.assert_check();
 }

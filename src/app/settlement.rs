@@ -12,7 +12,7 @@ use crate::domain::month::Month;
 use crate::domain::org::Tier;
 use crate::domain::permission::Action;
 use crate::domain::record::RecordMeta;
-use crate::domain::settlement::{reckon, Delivered, Settlement, SettlementState};
+use crate::domain::settlement::{reckon, Adjustment, Delivered, Settlement, SettlementState};
 use crate::domain::text::required_line;
 use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::store::{agreements, cases, providers, services, settlements, supervision};
@@ -120,7 +120,10 @@ pub fn make(ctx: &mut Ctx<'_>, provider_id: &str, month: Month) -> Result<Settle
             Some(mut s) => {
                 s.lines = r.lines;
                 s.excluded = r.excluded;
-                s.total = r.total;
+                s.total = s.sum();
+                if s.total.0 < 0 {
+                    return Err(negative_total());
+                }
                 s.made_by = actor.clone();
                 Ok(settlements::update(w, &s, "settlement.remake")?)
             }
@@ -133,6 +136,7 @@ pub fn make(ctx: &mut Ctx<'_>, provider_id: &str, month: Month) -> Result<Settle
                     state: SettlementState::Draft,
                     lines: r.lines,
                     excluded: r.excluded,
+                    adjustments: Vec::new(),
                     total: r.total,
                     made_by: actor.clone(),
                     submitted_by: None,
@@ -146,6 +150,74 @@ pub fn make(ctx: &mut Ctx<'_>, provider_id: &str, month: Month) -> Result<Settle
                 Ok(s)
             }
         }
+    })
+}
+
+fn negative_total() -> AppError {
+    ValidationError::new(
+        Field::Amount,
+        Reason::Inconsistent {
+            what: "settlement_rule.negative_total",
+        },
+    )
+    .into()
+}
+
+/// 调整: puts a correction of frozen settlement `corrects` (an earlier month's of the same
+/// provider and buyer) on draft `id` — `amount` in 元, negative to take back — with the
+/// reason. The frozen one stays as it was approved.
+pub fn adjust(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    corrects: &str,
+    amount: &str,
+    reason: &str,
+) -> Result<Settlement> {
+    let s = load(ctx, id)?;
+    ctx.require(Action::MakeSettlement, &s.buyer)?;
+    if s.state != SettlementState::Draft {
+        return Err(wrong_state("settlement_rule.not_a_draft"));
+    }
+    let earlier = load(ctx, corrects)?;
+    if !earlier.frozen()
+        || earlier.provider_id != s.provider_id
+        || earlier.buyer != s.buyer
+        || earlier.month >= s.month
+    {
+        return Err(ValidationError::new(
+            Field::Settlement,
+            Reason::Inconsistent {
+                what: "settlement_rule.corrects_earlier_frozen",
+            },
+        )
+        .into());
+    }
+    let text = amount.trim();
+    let (sign, digits) = match text.strip_prefix(['-', '－']) {
+        Some(rest) => (-1, rest),
+        None => (1, text),
+    };
+    let fen = Fen(sign * Fen::parse_yuan(Field::Amount, digits)?.0);
+    if fen.0 == 0 {
+        return Err(ValidationError::new(Field::Amount, Reason::Required).into());
+    }
+    let reason = required_line(Field::Reason, reason, 200)?;
+    let mut next = s.clone();
+    next.adjustments.push(Adjustment {
+        corrects: earlier.meta.id.clone(),
+        month: earlier.month.to_string(),
+        amount: fen,
+        reason,
+        by: ctx.session.username.clone(),
+    });
+    next.total = next.sum();
+    if next.total.0 < 0 {
+        return Err(negative_total());
+    }
+    let at = ctx.now_text();
+    let actor = ctx.session.username.clone();
+    ctx.store.write(&actor, &at, |w| {
+        Ok(settlements::update(w, &next, "settlement.adjust")?)
     })
 }
 
@@ -236,10 +308,26 @@ pub fn pay(
             .measure_of(&l.item)
             .unwrap_or("government_purchase")
             .to_string();
-        match parts.iter_mut().find(|(m, _)| *m == measure) {
-            Some((_, f)) => *f = Fen(f.0 + l.amount.0),
-            None => parts.push((measure, l.amount)),
-        }
+        add_part(&mut parts, measure, l.amount);
+    }
+    // A correction is spent on (or given back to) the measure the corrected month paid for.
+    for a in &s.adjustments {
+        let measure = settlements::get(ctx.store.conn(), &a.corrects)?
+            .and_then(|c| {
+                c.lines
+                    .first()
+                    .and_then(|l| cat.measure_of(&l.item))
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| "government_purchase".to_string());
+        add_part(&mut parts, measure, a.amount);
+    }
+    // A measure given back more than the month spends on it nets against the first one, so
+    // the entries booked always sum to the settlement's total.
+    if parts.iter().any(|(_, f)| f.0 < 0) {
+        let total = Fen(parts.iter().map(|(_, f)| f.0).sum());
+        parts.truncate(1);
+        parts[0].1 = total;
     }
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();
@@ -265,6 +353,13 @@ pub fn pay(
         )?;
         Ok(next)
     })
+}
+
+fn add_part(parts: &mut Vec<(String, Fen)>, measure: String, amount: Fen) {
+    match parts.iter_mut().find(|(m, _)| *m == measure) {
+        Some((_, f)) => *f = Fen(f.0 + amount.0),
+        None => parts.push((measure, amount)),
+    }
 }
 
 /// Every settlement the session may see, newest month first.

@@ -91,6 +91,8 @@ enum Rule {
     SettlementLines,
     /// A settlement's exclusions: a JSON array of {service_id, reason}.
     SettlementExcluded,
+    /// A settlement's corrections of earlier ones: a JSON array of adjustments.
+    SettlementAdjustments,
 }
 
 use Rule::*;
@@ -331,6 +333,7 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("approved_at", OptTime),
             ("paid_on", OptDay(Field::PaidOn)),
             ("voucher_no", OptLine(Field::VoucherNo, CODE_MAX)),
+            ("adjustments", SettlementAdjustments),
         ],
         Entity::LedgerEntry => &[
             ("unit", Unit(Field::Buyer)),
@@ -862,6 +865,29 @@ fn check_value(rule: Rule, v: &serde_json::Value, cx: &Context<'_>) -> Result<()
                 serde_json::from_str(s).map_err(|_| received_json(Field::Amount))?;
             out.iter()
                 .try_for_each(|e| id(Field::RecordId, &e.service_id))
+        }
+        SettlementAdjustments => {
+            let s = required(Field::Amount, text_of(Field::Amount, v)?)?;
+            let all: Vec<super::settlement::Adjustment> =
+                serde_json::from_str(s).map_err(|_| received_json(Field::Amount))?;
+            for a in &all {
+                id(Field::Settlement, &a.corrects)?;
+                if !month_code(&a.month) {
+                    return Err(refuse(Field::Month, Reason::Required));
+                }
+                line(Field::Reason, &a.reason, LINE_MAX)?;
+                line(Field::Actor, &a.by, CODE_MAX)?;
+                if !(-MONEY_MAX_FEN..=MONEY_MAX_FEN).contains(&a.amount.0) {
+                    return Err(refuse(
+                        Field::Amount,
+                        Reason::OutOfRange {
+                            min: -MONEY_MAX_FEN,
+                            max: MONEY_MAX_FEN,
+                        },
+                    ));
+                }
+            }
+            Ok(())
         }
     }
 }

@@ -108,6 +108,23 @@ pub struct Excluded {
     pub reason: Exclusion,
 }
 
+/// A correction of an earlier settlement, carried by a later month's: a frozen settlement is
+/// never rewritten, so what it paid too much or too little is set right here, in the open.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adjustment {
+    /// The settlement corrected (approved or paid, of an earlier month).
+    pub corrects: String,
+    /// Its month, `YYYY-MM`.
+    pub month: String,
+    /// What it adds (negative: takes back), in 分.
+    pub amount: Fen,
+    /// Why.
+    pub reason: String,
+    /// Who entered it.
+    pub by: String,
+}
+
 /// A provider's month, reckoned.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reckoning {
@@ -307,7 +324,9 @@ pub struct Settlement {
     pub lines: Vec<Line>,
     /// The services that do not, with the reason.
     pub excluded: Vec<Excluded>,
-    /// The sum of the lines.
+    /// Corrections of earlier months' settlements.
+    pub adjustments: Vec<Adjustment>,
+    /// The sum of the lines and the adjustments.
     pub total: Fen,
     /// Who made it (and remade it while a draft).
     pub made_by: String,
@@ -326,6 +345,12 @@ pub struct Settlement {
 }
 
 impl Settlement {
+    /// The lines and the adjustments summed: what the settlement comes to.
+    pub fn sum(&self) -> Fen {
+        Fen(self.lines.iter().map(|l| l.amount.0).sum::<i64>()
+            + self.adjustments.iter().map(|a| a.amount.0).sum::<i64>())
+    }
+
     /// Approved or paid: its lines no longer change.
     pub fn frozen(&self) -> bool {
         matches!(

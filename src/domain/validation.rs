@@ -160,6 +160,30 @@ pub enum Field {
     FundSource,
     /// 措施 (one of the seven measures).
     Measure,
+    /// 结算单 (the one corrected).
+    Settlement,
+    /// 互助员.
+    Helper,
+    /// 培训课程.
+    Course,
+    /// 培训组织单位.
+    Organiser,
+    /// 培训学时.
+    TrainingHours,
+    /// 开户银行.
+    BankName,
+    /// 银行账号.
+    BankAccount,
+    /// 结对.
+    Pairing,
+    /// 补贴标准.
+    SubsidyRate,
+    /// 每月补贴上限.
+    SubsidyCap,
+    /// 补贴计算方式.
+    SubsidyBasis,
+    /// 补贴发放表.
+    SubsidyList,
 }
 
 impl Field {
@@ -269,6 +293,18 @@ impl Field {
             Field::VoucherNo => "field.voucher_no",
             Field::FundSource => "field.fund_source",
             Field::Measure => "field.measure",
+            Field::Settlement => "field.settlement",
+            Field::Helper => "field.helper",
+            Field::Course => "field.course",
+            Field::Organiser => "field.organiser",
+            Field::TrainingHours => "field.training_hours",
+            Field::BankName => "field.bank_name",
+            Field::BankAccount => "field.bank_account",
+            Field::Pairing => "field.pairing",
+            Field::SubsidyRate => "field.subsidy_rate",
+            Field::SubsidyCap => "field.subsidy_cap",
+            Field::SubsidyBasis => "field.subsidy_basis",
+            Field::SubsidyList => "field.subsidy_list",
         }
     }
 }

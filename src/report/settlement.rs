@@ -80,6 +80,31 @@ fn line_rows(
                 (s.agreement_no)(&l.agreement_id),
             ]
         })
+        .chain(s.settlement.adjustments.iter().map(|a| {
+            let month = crate::domain::month::Month::parse(&a.month)
+                .map(|m| {
+                    tf(
+                        lang,
+                        "settlement_sheet.adjusts",
+                        &[
+                            ("year", &m.year().to_string()),
+                            ("month", &m.month().to_string()),
+                        ],
+                    )
+                })
+                .unwrap_or_else(|_| a.month.clone());
+            vec![
+                String::new(),
+                String::new(),
+                month,
+                a.reason.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                a.amount.yuan_text(),
+                String::new(),
+            ]
+        }))
         .collect()
 }
 

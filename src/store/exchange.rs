@@ -1154,19 +1154,27 @@ pub fn open_counts(conn: &Connection) -> Result<(i64, i64)> {
     )?)
 }
 
-/// True when record `record_id` of `entity` is closed here for good (a stopped case, a
-/// closed complaint): a change arriving for it waits for a person instead.
-pub fn closed_here(conn: &Connection, entity: Entity, record_id: &str) -> Result<bool> {
+/// Why record `record_id` of `entity` is closed here for good, if it is — `closed_here` (a
+/// stopped case, a closed complaint) or `settled` (a service an approved settlement reckoned):
+/// a change arriving for it waits for a person instead.
+pub fn closed_here(
+    conn: &Connection,
+    entity: Entity,
+    record_id: &str,
+) -> Result<Option<&'static str>> {
+    if entity == Entity::Service {
+        return Ok(super::settlements::settling(conn, record_id)?.map(|_| "settled"));
+    }
     let (sql, closed) = match entity {
         Entity::Case => ("SELECT state FROM cases WHERE id = ?1", "stopped"),
         Entity::Complaint => ("SELECT state FROM complaints WHERE id = ?1", "closed"),
-        _ => return Ok(false),
+        _ => return Ok(None),
     };
     let state: Option<String> = conn
         .prepare_cached(sql)?
         .query_row([record_id], |r| r.get(0))
         .optional()?;
-    Ok(state.as_deref() == Some(closed))
+    Ok((state.as_deref() == Some(closed)).then_some("closed_here"))
 }
 
 /// Makes record `id` this workstation's change again (see [`super::records`]): how a queue

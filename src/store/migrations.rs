@@ -122,6 +122,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0020_fund_ledger.sql"),
         after: None,
     },
+    Migration {
+        name: "an approved settlement freezes its services; corrections are adjusting lines",
+        sql: include_str!("sql/0021_settled_services.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

@@ -31,6 +31,7 @@ impl RecordTable for Settlement {
         "approved_at",
         "paid_on",
         "voucher_no",
+        "adjustments",
     ];
 
     fn meta(&self) -> &RecordMeta {
@@ -43,7 +44,7 @@ impl RecordTable for Settlement {
 
     fn values(&self) -> Vec<Box<dyn ToSql + '_>> {
         let mut v = meta_values(&self.meta);
-        v.extend::<[Box<dyn ToSql + '_>; 14]>([
+        v.extend::<[Box<dyn ToSql + '_>; 15]>([
             Box::new(&self.provider_id),
             Box::new(&self.buyer),
             Box::new(self.month.to_string()),
@@ -58,6 +59,7 @@ impl RecordTable for Settlement {
             Box::new(&self.approved_at),
             Box::new(self.paid_on.map(day_text)),
             Box::new(&self.voucher_no),
+            Box::new(serde_json::to_string(&self.adjustments).unwrap_or_else(|_| "[]".into())),
         ]);
         v
     }
@@ -67,6 +69,7 @@ impl RecordTable for Settlement {
         let state: String = r.get(8)?;
         let lines: String = r.get(9)?;
         let excluded: String = r.get(10)?;
+        let adjustments: String = r.get(19)?;
         Ok(Settlement {
             meta: meta_from_row(r)?,
             provider_id: r.get(5)?,
@@ -77,6 +80,8 @@ impl RecordTable for Settlement {
             lines: serde_json::from_str(&lines).map_err(|_| corrupt("settlements", "lines"))?,
             excluded: serde_json::from_str(&excluded)
                 .map_err(|_| corrupt("settlements", "excluded"))?,
+            adjustments: serde_json::from_str(&adjustments)
+                .map_err(|_| corrupt("settlements", "adjustments"))?,
             total: Fen(r.get(11)?),
             made_by: r.get(12)?,
             submitted_by: r.get(13)?,
@@ -106,6 +111,16 @@ pub fn update(w: &mut WriteTx<'_>, s: &Settlement, kind: &str) -> Result<Settlem
 
 fn select(conn: &Connection, filter: &str, args: &[&dyn ToSql]) -> Result<Vec<Settlement>> {
     records::select(conn, filter, "month DESC, provider_id", args)
+}
+
+/// The approved or paid settlement that reckoned service `service_id`, if any: such a
+/// service is frozen.
+pub fn settling(conn: &Connection, service_id: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached("SELECT settlement_id FROM settled_services WHERE service_id = ?1")?
+        .query_row([service_id], |r| r.get(0))
+        .optional()?)
 }
 
 /// Every settlement, newest month first.

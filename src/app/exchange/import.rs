@@ -1206,7 +1206,7 @@ fn readmit(
         || !store_exchange::open_items_of(tx, &entry.record_id)?
             .iter()
             .all(|id| *id == item)
-        || store_exchange::closed_here(tx, entity, &entry.record_id)?
+        || store_exchange::closed_here(tx, entity, &entry.record_id)?.is_some()
     {
         return Ok(false);
     }
@@ -1284,30 +1284,29 @@ fn apply_entry(
         && referred_ids(entity, &map)
             .into_iter()
             .any(|id| waiting.contains_key(id));
-    let hold: Option<(&'static str, &'static str)> =
-        if let Some(kind) = waiting.get(&entry.record_id) {
-            Some((kind, "after_earlier"))
-        } else if unit_waits {
-            Some(("review", "after_earlier"))
-        } else if let Some(reason) = judge.refuses(tx, entry, entity, &map, &incoming)? {
-            Some(("review", reason))
+    let hold: Option<(&'static str, &'static str)> = if let Some(kind) =
+        waiting.get(&entry.record_id)
+    {
+        Some((kind, "after_earlier"))
+    } else if unit_waits {
+        Some(("review", "after_earlier"))
+    } else if let Some(reason) = judge.refuses(tx, entry, entity, &map, &incoming)? {
+        Some(("review", reason))
+    } else {
+        // A record new here, or already changed by an earlier entry of this bundle, is one
+        // the sender holds as it now stands here: the change-log lookup is spared for them.
+        let seen = applied_here.contains(&entry.record_id)
+            || !store_exchange::exists(tx, entity, &entry.record_id)?
+            || match store_exchange::latest_applied(tx, &entry.record_id)? {
+                None => true,
+                Some((o, e, s)) => sender_holds.get(&(o, e)).is_some_and(|h| s <= *h),
+            };
+        if !seen {
+            Some(("conflict", "changed_here"))
         } else {
-            // A record new here, or already changed by an earlier entry of this bundle, is one
-            // the sender holds as it now stands here: the change-log lookup is spared for them.
-            let seen = applied_here.contains(&entry.record_id)
-                || !store_exchange::exists(tx, entity, &entry.record_id)?
-                || match store_exchange::latest_applied(tx, &entry.record_id)? {
-                    None => true,
-                    Some((o, e, s)) => sender_holds.get(&(o, e)).is_some_and(|h| s <= *h),
-                };
-            if !seen {
-                Some(("conflict", "changed_here"))
-            } else if store_exchange::closed_here(tx, entity, &entry.record_id)? {
-                Some(("review", "closed_here"))
-            } else {
-                None
-            }
-        };
+            store_exchange::closed_here(tx, entity, &entry.record_id)?.map(|why| ("review", why))
+        }
+    };
     // A refused upsert leaves the row as it was, so the local version is read only when needed.
     let hold = match hold {
         Some(h) => Some(h),
