@@ -160,6 +160,10 @@ fn entity_key(e: Entity) -> &'static str {
         Entity::Agreement => "record.agreement",
         Entity::Settlement => "record.settlement",
         Entity::LedgerEntry => "record.ledger_entry",
+        Entity::Helper => "record.helper",
+        Entity::Pairing => "record.pairing",
+        Entity::HelpVisit => "record.help_visit",
+        Entity::SubsidyList => "record.subsidy_list",
     }
 }
 

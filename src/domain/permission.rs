@@ -128,8 +128,16 @@ pub enum Action {
     ApproveSettlement,
     /// 结算支付: record that an approved settlement was paid
     PaySettlement,
-    /// 资金专户: book income into the unit's fund ledgers
+    /// 资金专户: book income into the unit's fund ledgers, set the neighbour-help subsidy rule
     ManageFunds,
+    /// 邻里互助: register helpers and their trainings, pair them, record their visits
+    ManageHelpers,
+    /// 互助补贴: make a community's monthly subsidy list and submit it
+    MakeSubsidy,
+    /// 互助补贴审核: approve a list another account submitted
+    ApproveSubsidy,
+    /// 互助补贴发放: record that an approved list was paid
+    PaySubsidy,
     /// 用户管理
     ManageUsers,
     /// 备份与恢复: the whole workstation, every unit's records and the keys
@@ -169,6 +177,10 @@ impl Action {
             Action::ApproveSettlement => "action.approve_settlement",
             Action::PaySettlement => "action.pay_settlement",
             Action::ManageFunds => "action.manage_funds",
+            Action::ManageHelpers => "action.manage_helpers",
+            Action::MakeSubsidy => "action.make_subsidy",
+            Action::ApproveSubsidy => "action.approve_subsidy",
+            Action::PaySubsidy => "action.pay_subsidy",
             Action::ManageUsers => "action.manage_users",
             Action::BackupRestore => "action.backup_restore",
             Action::Inspect => "action.inspect",
@@ -204,7 +216,12 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
 
         (
             R::InfoOfficer,
-            A::ViewPerson | A::EditPerson | A::RecordClue | A::VerifyClue | A::ReportClue,
+            A::ViewPerson
+            | A::EditPerson
+            | A::RecordClue
+            | A::VerifyClue
+            | A::ReportClue
+            | A::ManageHelpers,
         ) => Some(Subtree),
 
         (
@@ -216,6 +233,8 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::Enrol
             | A::RecordService
             | A::Supervise
+            | A::ManageHelpers
+            | A::MakeSubsidy
             | A::ExchangeBundles,
         ) => Some(Subtree),
 
@@ -234,6 +253,9 @@ pub fn scope_of(role: Role, action: Action) -> Option<Scope> {
             | A::ApproveSettlement
             | A::PaySettlement
             | A::ManageFunds
+            | A::ManageHelpers
+            | A::ApproveSubsidy
+            | A::PaySubsidy
             | A::ExchangeBundles,
         ) => Some(Subtree),
 

@@ -93,6 +93,14 @@ enum Rule {
     SettlementExcluded,
     /// A settlement's corrections of earlier ones: a JSON array of adjustments.
     SettlementAdjustments,
+    /// A helper's trainings: a JSON array of {course, organiser, on, hours, passed}.
+    Trainings,
+    /// A subsidy list's rule: {basis, rate, cap}.
+    SubsidyRule,
+    /// A subsidy list's lines: a JSON array, one per helper.
+    SubsidyLines,
+    /// A subsidy list's exclusions: a JSON array of {visit_id, reason}.
+    SubsidyExcluded,
 }
 
 use Rule::*;
@@ -141,6 +149,9 @@ fn roster_status(s: &str) -> bool {
 }
 fn transfer_state(s: &str) -> bool {
     super::transfer::TransferState::from_code(s).is_some()
+}
+fn bank_account(s: &str) -> bool {
+    (8..=30).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
 }
 fn relation(s: &str) -> bool {
     s == super::household::HEAD || Catalogue::builtin().contains(ListKind::HouseholdRelation, s)
@@ -351,6 +362,60 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("recorded_by", Line(Field::Actor, CODE_MAX)),
             ("seq", Int(Field::RecordVersion, 1, i64::MAX)),
             ("balance_after_fen", Int(Field::Amount, 0, i64::MAX)),
+        ],
+        Entity::Helper => &[
+            ("person_id", Id),
+            ("community", Community(Field::Community)),
+            (
+                "bank_name",
+                OptLine(Field::BankName, super::helper::LINE_MAX),
+            ),
+            ("bank_account", OptKnown(Field::BankAccount, bank_account)),
+            ("trainings", Trainings),
+            ("active", Flag),
+            ("recorded_by", Line(Field::Actor, CODE_MAX)),
+        ],
+        Entity::Pairing => &[
+            ("helper_id", Id),
+            ("person_id", Id),
+            ("community", Community(Field::Community)),
+            ("period_from", Day(Field::Date)),
+            ("period_to", OptDay(Field::Date)),
+            ("items", Codes(Field::Needs, ListKind::ServiceItem)),
+            ("frequency", Code(Field::Frequency, ListKind::Frequency)),
+            ("end_reason", OptLine(Field::Reason, LINE_MAX)),
+            ("recorded_by", Line(Field::Actor, CODE_MAX)),
+        ],
+        Entity::HelpVisit => &[
+            ("pairing_id", Id),
+            ("helper_id", Id),
+            ("person_id", Id),
+            ("community", Community(Field::Community)),
+            ("visited_on", Day(Field::Date)),
+            ("item", Code(Field::Needs, ListKind::ServiceItem)),
+            ("minutes", Int(Field::Minutes, 1, 1440)),
+            (
+                "content",
+                Text(Field::Content, super::help_visit::CONTENT_MAX),
+            ),
+            ("confirmed", Flag),
+            ("recorded_by", Line(Field::Actor, CODE_MAX)),
+        ],
+        Entity::SubsidyList => &[
+            ("community", Community(Field::Community)),
+            ("month", Known(Field::Month, month_code)),
+            ("state", Known(Field::RecordState, settlement_state)),
+            ("rule", SubsidyRule),
+            ("lines", SubsidyLines),
+            ("excluded", SubsidyExcluded),
+            ("total_fen", Int(Field::Amount, 0, MONEY_MAX_FEN)),
+            ("made_by", Line(Field::Actor, CODE_MAX)),
+            ("submitted_by", OptLine(Field::Actor, CODE_MAX)),
+            ("submitted_at", OptTime),
+            ("approved_by", OptLine(Field::Actor, CODE_MAX)),
+            ("approved_at", OptTime),
+            ("paid_on", OptDay(Field::PaidOn)),
+            ("voucher_no", OptLine(Field::VoucherNo, CODE_MAX)),
         ],
         Entity::Registration => &[
             ("provider_id", Id),
@@ -865,6 +930,71 @@ fn check_value(rule: Rule, v: &serde_json::Value, cx: &Context<'_>) -> Result<()
                 serde_json::from_str(s).map_err(|_| received_json(Field::Amount))?;
             out.iter()
                 .try_for_each(|e| id(Field::RecordId, &e.service_id))
+        }
+        Trainings => {
+            let s = required(Field::Course, text_of(Field::Course, v)?)?;
+            let all: Vec<super::helper::Training> =
+                serde_json::from_str(s).map_err(|_| received_json(Field::Course))?;
+            for t in &all {
+                line(Field::Course, &t.course, super::helper::LINE_MAX)?;
+                line(Field::Organiser, &t.organiser, super::helper::LINE_MAX)?;
+                if !(1..=super::helper::HOURS_MAX).contains(&t.hours) {
+                    return Err(refuse(
+                        Field::TrainingHours,
+                        Reason::OutOfRange {
+                            min: 1,
+                            max: super::helper::HOURS_MAX,
+                        },
+                    ));
+                }
+            }
+            Ok(())
+        }
+        SubsidyRule => {
+            let s = required(Field::SubsidyRate, text_of(Field::SubsidyRate, v)?)?;
+            let r: super::subsidy::Rule =
+                serde_json::from_str(s).map_err(|_| received_json(Field::SubsidyRate))?;
+            for (f, fen) in [(Field::SubsidyRate, r.rate), (Field::SubsidyCap, r.cap)] {
+                if !(1..=super::subsidy::RULE_MAX_FEN).contains(&fen.0) {
+                    return Err(refuse(
+                        f,
+                        Reason::OutOfRange {
+                            min: 0,
+                            max: super::subsidy::RULE_MAX_FEN / 100,
+                        },
+                    ));
+                }
+            }
+            Ok(())
+        }
+        SubsidyLines => {
+            let s = required(Field::Amount, text_of(Field::Amount, v)?)?;
+            let lines: Vec<super::subsidy::Line> =
+                serde_json::from_str(s).map_err(|_| received_json(Field::Amount))?;
+            for l in &lines {
+                id(Field::Helper, &l.helper_id)?;
+                let sane = (0..=MONEY_MAX_FEN).contains(&l.amount.0)
+                    && (0..=MONEY_MAX_FEN).contains(&l.reckoned.0)
+                    && l.visits >= 0
+                    && l.minutes >= 0;
+                if !sane {
+                    return Err(refuse(
+                        Field::Amount,
+                        Reason::OutOfRange {
+                            min: 0,
+                            max: MONEY_MAX_FEN,
+                        },
+                    ));
+                }
+            }
+            Ok(())
+        }
+        SubsidyExcluded => {
+            let s = required(Field::Amount, text_of(Field::Amount, v)?)?;
+            let out: Vec<super::subsidy::Excluded> =
+                serde_json::from_str(s).map_err(|_| received_json(Field::Amount))?;
+            out.iter()
+                .try_for_each(|e| id(Field::RecordId, &e.visit_id))
         }
         SettlementAdjustments => {
             let s = required(Field::Amount, text_of(Field::Amount, v)?)?;

@@ -65,11 +65,19 @@ pub enum Entity {
     Settlement,
     /// `ledger_entries`
     LedgerEntry,
+    /// `helpers`
+    Helper,
+    /// `pairings`
+    Pairing,
+    /// `help_visits`
+    HelpVisit,
+    /// `subsidy_lists`
+    SubsidyList,
 }
 
 impl Entity {
     /// Every replicated kind.
-    pub const ALL: [Entity; 17] = [
+    pub const ALL: [Entity; 21] = [
         Entity::Person,
         Entity::Clue,
         Entity::Case,
@@ -87,6 +95,10 @@ impl Entity {
         Entity::Agreement,
         Entity::Settlement,
         Entity::LedgerEntry,
+        Entity::Helper,
+        Entity::Pairing,
+        Entity::HelpVisit,
+        Entity::SubsidyList,
     ];
 
     /// Code stored in the change log.
@@ -109,6 +121,10 @@ impl Entity {
             Entity::Agreement => "agreement",
             Entity::Settlement => "settlement",
             Entity::LedgerEntry => "ledger_entry",
+            Entity::Helper => "helper",
+            Entity::Pairing => "pairing",
+            Entity::HelpVisit => "help_visit",
+            Entity::SubsidyList => "subsidy_list",
         }
     }
 

@@ -51,7 +51,11 @@ pub fn owner(kind: Entity) -> Owner {
         | Entity::Complaint
         | Entity::Inspection
         | Entity::Task
-        | Entity::Household => Owner::Fields(&["community"]),
+        | Entity::Household
+        | Entity::Helper
+        | Entity::Pairing
+        | Entity::HelpVisit
+        | Entity::SubsidyList => Owner::Fields(&["community"]),
         Entity::Provider => Owner::Fields(&["area"]),
         // The buying unit writes its agreements; they reach the communities below it.
         Entity::Agreement | Entity::Settlement => Owner::Fields(&["buyer"]),
@@ -87,10 +91,18 @@ pub fn references(kind: Entity) -> &'static [(&'static str, Entity)] {
         Entity::Household => &[("head_person_id", Entity::Person)],
         Entity::Service => &[("registration_id", Entity::Registration)],
         Entity::Inspection => &[("service_id", Entity::Service)],
+        Entity::Helper => &[("person_id", Entity::Person)],
+        Entity::Pairing => &[("helper_id", Entity::Helper), ("person_id", Entity::Person)],
+        Entity::HelpVisit => &[
+            ("pairing_id", Entity::Pairing),
+            ("helper_id", Entity::Helper),
+            ("person_id", Entity::Person),
+        ],
         Entity::Provider
         | Entity::Agreement
         | Entity::Settlement
         | Entity::LedgerEntry
+        | Entity::SubsidyList
         | Entity::Registration
         | Entity::Document
         | Entity::DocumentWaiver

@@ -8,4 +8,5 @@ pub mod lists;
 pub mod receipt;
 pub mod settlement;
 pub mod statistics;
+pub mod subsidy;
 pub mod xlsx;

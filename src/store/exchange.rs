@@ -1216,6 +1216,10 @@ pub fn exists(conn: &Connection, entity: Entity, id: &str) -> Result<bool> {
         Entity::Agreement => "SELECT 1 FROM agreements WHERE id = ?1",
         Entity::Settlement => "SELECT 1 FROM settlements WHERE id = ?1",
         Entity::LedgerEntry => "SELECT 1 FROM ledger_entries WHERE id = ?1",
+        Entity::Helper => "SELECT 1 FROM helpers WHERE id = ?1",
+        Entity::Pairing => "SELECT 1 FROM pairings WHERE id = ?1",
+        Entity::HelpVisit => "SELECT 1 FROM help_visits WHERE id = ?1",
+        Entity::SubsidyList => "SELECT 1 FROM subsidy_lists WHERE id = ?1",
     };
     Ok(conn
         .prepare_cached(sql)?

@@ -127,6 +127,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("sql/0021_settled_services.sql"),
         after: None,
     },
+    Migration {
+        name: "neighbour helpers, their trainings, pairings and visits, and the monthly subsidy lists",
+        sql: include_str!("sql/0022_neighbour_help.sql"),
+        after: None,
+    },
 ];
 
 /// The schema version this release writes.

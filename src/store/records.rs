@@ -34,6 +34,10 @@ impl Entity {
             Entity::Agreement => "agreements",
             Entity::Settlement => "settlements",
             Entity::LedgerEntry => "ledger_entries",
+            Entity::Helper => "helpers",
+            Entity::Pairing => "pairings",
+            Entity::HelpVisit => "help_visits",
+            Entity::SubsidyList => "subsidy_lists",
         }
     }
 }
