@@ -644,6 +644,23 @@ fn agreements_and_a_settlement_from_the_command_line() {
         "洪都街道居家养老服务中心 2020-01 结算单（草稿）：计入 0 次服务，合计 0.00 元"
     );
     // The fund: income booked, the balance by source; a bad source or kind names the field.
+    // The demo's year already holds what it paid (as of the day the test runs), so the
+    // income is checked against the balance before it.
+    let fen = |yuan: &str| -> i64 {
+        jiuzhu::domain::money::Fen::parse_yuan(jiuzhu::domain::validation::Field::Amount, yuan)
+            .unwrap()
+            .0
+    };
+    let district = |out: &str| -> Vec<i64> {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with("洪都街道\t区财政资金\t"))
+            .unwrap_or("洪都街道\t区财政资金\t0\t0\t0");
+        line.split('\t').skip(2).map(fen).collect()
+    };
+    let (code, out, _) = as_cw(&["fund", "balance"]);
+    assert_eq!(code, 0);
+    let before = district(&out);
     let (code, out, err) = as_cw(&[
         "fund",
         "income",
@@ -655,12 +672,23 @@ fn agreements_and_a_settlement_from_the_command_line() {
         "青民字〔2026〕12号",
     ]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out.trim(), "已入账：区财政资金 1000.50 元，结余 1000.50 元");
+    let balance = jiuzhu::domain::money::Fen(before[2] + 100_050).yuan_text();
+    assert_eq!(
+        out.trim(),
+        format!("已入账：区财政资金 1000.50 元，结余 {balance} 元")
+    );
     let (code, out, _) = as_cw(&["fund", "balance"]);
     assert_eq!(code, 0);
+    let after = district(&out);
     assert_eq!(
-        out.lines().next().unwrap(),
-        "洪都街道\t区财政资金\t1000.50\t0.00\t1000.50"
+        after,
+        [before[0] + 100_050, before[1], before[2] + 100_050],
+        "{out}"
+    );
+    assert_eq!(
+        after[0] - after[1],
+        after[2],
+        "the balance is income less spending"
     );
     let (code, _, err) = as_cw(&["fund", "income", "--source", "bank", "--amount", "1"]);
     assert_eq!(code, 1);
@@ -686,4 +714,67 @@ fn agreements_and_a_settlement_from_the_command_line() {
     ]));
     assert_eq!(code, 1);
     assert!(err.contains("月份"), "{err}");
+    // 邻里互助补贴: the community staff make their community's month; the subdistrict sets
+    // the rule; a bad format or rule names its field before any password is asked.
+    let as_staff = |args: &[&str]| {
+        run(jiuzhu(dir.path())
+            .args(["--user", "community_staff"])
+            .env("JIUZHU_PASSWORD", "community_staff")
+            .args(args))
+    };
+    let (code, out, err) = as_staff(&["subsidy", "make", "--month", "2020-01", "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("洪都新村社区 2020-01 互助补贴发放表（草稿）：0 名互助员，合计 0.00 元")
+    );
+    let written = lines.next().unwrap().strip_prefix("已生成：").unwrap();
+    let html = std::fs::read_to_string(written).unwrap();
+    assert!(
+        html.contains("邻里互助服务补贴发放表（2020年1月）"),
+        "{html}"
+    );
+    let (code, _, err) = as_staff(&["subsidy", "make", "--month", "2020-01", "--format", "pdf"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("格式"), "{err}");
+    let (code, _, err) = as_staff(&[
+        "subsidy",
+        "rule",
+        "--basis",
+        "per_visit",
+        "--rate",
+        "25",
+        "--cap",
+        "200",
+    ]);
+    assert_eq!(code, 1, "the community does not set the rule");
+    assert!(!err.is_empty());
+    let (code, out, err) = as_cw(&[
+        "subsidy",
+        "rule",
+        "--basis",
+        "per_visit",
+        "--rate",
+        "25",
+        "--cap",
+        "200",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out.trim(),
+        "补贴标准已设置：按次 25.00 元，每人每月最高 200.00 元"
+    );
+    let (code, _, err) = as_cw(&[
+        "subsidy",
+        "rule",
+        "--basis",
+        "per_visit",
+        "--rate",
+        "25",
+        "--cap",
+        "20",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("每月补贴上限"), "{err}");
 }

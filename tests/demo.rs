@@ -195,3 +195,53 @@ fn demo_providers_cover_the_catalogue_they_name() {
         list.len()
     );
 }
+
+#[test]
+fn the_demo_year_of_money_is_consistent_and_shows_the_refusals() {
+    let mut ws = DemoWs::new();
+    let summary = with_ctx(&mut ws, "demo", |ctx| {
+        demo::generate(ctx, 400, 5, &mut |_, _| true).unwrap()
+    });
+    let m = summary.money;
+    assert!(
+        m.helpers >= 3 && m.visits > 0 && m.subsidy_lists > 0 && m.settlements > 0,
+        "{m:?}"
+    );
+    let c = Connection::open(ws.db()).unwrap();
+    let n = |sql: &str| c.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    // Every month before last is paid; last month waits for approval.
+    assert_eq!(
+        n("SELECT count(*) FROM settlements WHERE state NOT IN ('paid', 'submitted')"),
+        0
+    );
+    assert!(n("SELECT count(*) FROM settlements WHERE state = 'submitted'") > 0);
+    assert_eq!(
+        n("SELECT count(*) FROM settlements WHERE approved_by IS NOT NULL AND approved_by = submitted_by"),
+        0
+    );
+    // Incomes cover the expenditures, source by source; each paid record is booked once.
+    assert_eq!(
+        n(
+            "SELECT count(*) FROM (SELECT source FROM ledger_entries GROUP BY source
+             HAVING sum(CASE kind WHEN 'expenditure' THEN -amount_fen ELSE amount_fen END) < 0)"
+        ),
+        0
+    );
+    assert_eq!(
+        n("SELECT coalesce(sum(total_fen), 0) FROM settlements WHERE state = 'paid'")
+            + n("SELECT coalesce(sum(total_fen), 0) FROM subsidy_lists WHERE state = 'paid'"),
+        n("SELECT sum(amount_fen) FROM ledger_entries WHERE kind = 'expenditure'")
+    );
+    // One helper of each community never passed a training, and some month reached the cap.
+    assert!(n("SELECT count(*) FROM helpers WHERE trainings LIKE '%\"passed\":false%'") > 0);
+    assert!(
+        n(
+            "SELECT count(*) FROM subsidy_lists, json_each(subsidy_lists.lines) j
+           WHERE json_extract(j.value, '$.amount') < json_extract(j.value, '$.reckoned')"
+        ) > 0,
+        "a helper over the cap"
+    );
+    drop(c);
+    let r = with_ctx(&mut ws, "supervisor", |ctx| check::run(ctx).unwrap());
+    assert!(r.ok(), "{:?}", r.findings);
+}

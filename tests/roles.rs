@@ -117,6 +117,24 @@ fn every_role_is_refused_what_the_table_does_not_give_it() {
                     jiuzhu::domain::month::Month::new(2026, 11).unwrap(),
                 )),
             ));
+            attempts.push((
+                Action::ManageHelpers,
+                denied(&jiuzhu::app::helper::register(
+                    ctx,
+                    &jiuzhu::domain::helper::HelperDraft {
+                        person_id: pid.clone(),
+                        ..Default::default()
+                    },
+                )),
+            ));
+            attempts.push((
+                Action::MakeSubsidy,
+                denied(&jiuzhu::app::subsidy::make(
+                    ctx,
+                    COMMUNITY,
+                    jiuzhu::domain::month::Month::new(2026, 11).unwrap(),
+                )),
+            ));
             let pw = zeroize::Zeroizing::new("Qingyunpu-2026!".to_string());
             let new_user = format!("{}.x", user.replace('_', ""));
             attempts.push((

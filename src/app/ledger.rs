@@ -79,26 +79,59 @@ pub fn book_income(ctx: &mut Ctx<'_>, d: &IncomeDraft) -> Result<LedgerEntry> {
     let actor = ctx.session.username.clone();
     let unit = ws.org_code;
     ctx.store.write(&actor, &at, |w| {
-        let (seq, balance) = entries::head(w.conn(), &unit, &source)?;
-        let after = next_balance(balance, d.kind, amount).unwrap_or(balance);
-        let e = LedgerEntry {
-            meta: RecordMeta::new(id.clone(), w.origin(), &at),
-            unit: unit.clone(),
-            source: source.clone(),
-            kind: d.kind,
-            measure: None,
-            amount,
-            booked_on: on,
-            reference_kind: None,
-            reference_id: None,
-            note,
-            recorded_by: actor.clone(),
-            seq: seq + 1,
-            balance_after: after,
-        };
-        entries::insert(w, &e)?;
-        Ok::<_, AppError>(e)
+        book_income_in(
+            w,
+            &Income {
+                unit: &unit,
+                source: &source,
+                kind: d.kind,
+                amount,
+                on,
+                note: note.clone(),
+                actor: &actor,
+            },
+            id.clone(),
+        )
     })
+}
+
+/// Checked income, ready to book.
+pub(crate) struct Income<'a> {
+    pub unit: &'a str,
+    pub source: &'a str,
+    pub kind: EntryKind,
+    pub amount: Fen,
+    pub on: NaiveDate,
+    pub note: Option<String>,
+    pub actor: &'a str,
+}
+
+/// Books checked income `i` as entry `id` inside the caller's write, next in its ledger.
+pub(crate) fn book_income_in(
+    w: &mut WriteTx<'_>,
+    i: &Income<'_>,
+    id: String,
+) -> Result<LedgerEntry> {
+    let (seq, balance) = entries::head(w.conn(), i.unit, i.source)?;
+    let after = next_balance(balance, i.kind, i.amount).unwrap_or(balance);
+    let at = w.at().to_string();
+    let e = LedgerEntry {
+        meta: RecordMeta::new(id, w.origin(), &at),
+        unit: i.unit.to_string(),
+        source: i.source.to_string(),
+        kind: i.kind,
+        measure: None,
+        amount: i.amount,
+        booked_on: i.on,
+        reference_kind: None,
+        reference_id: None,
+        note: i.note.clone(),
+        recorded_by: i.actor.to_string(),
+        seq: seq + 1,
+        balance_after: after,
+    };
+    entries::insert(w, &e)?;
+    Ok(e)
 }
 
 /// What a paid record spends, per measure, from one source of `unit`.

@@ -30,13 +30,13 @@ fn wrong_state(what: &'static str) -> AppError {
 /// What the records say provider `provider_id`'s `month` comes to under `buyer`'s agreements:
 /// every service it recorded that month for people of `buyer`'s communities, reckoned, the
 /// agreements' ceilings less what other settlements charged under them.
-fn reckoning(
-    ctx: &Ctx<'_>,
+pub(crate) fn reckoning(
+    conn: &rusqlite::Connection,
+    tree: &crate::domain::org::OrgTree,
     provider_id: &str,
     buyer: &str,
     month: Month,
 ) -> Result<crate::domain::settlement::Reckoning> {
-    let conn = ctx.store.conn();
     let deals: Vec<_> = agreements::of_provider(conn, provider_id)?
         .into_iter()
         .filter(|a| a.buyer == buyer)
@@ -47,7 +47,7 @@ fn reckoning(
     for (s, community) in
         services::of_provider_between(conn, provider_id, month.first_day(), month.last_day())?
     {
-        if !ctx.tree.is_within(&community, buyer) {
+        if !tree.is_within(&community, buyer) {
             continue;
         }
         if !plans.contains_key(&s.case_id) {
@@ -108,7 +108,7 @@ pub fn make(ctx: &mut Ctx<'_>, provider_id: &str, month: Month) -> Result<Settle
     if month.first_day() > ctx.clock.today() {
         return Err(ValidationError::new(Field::Month, Reason::FutureDate).into());
     }
-    let r = reckoning(ctx, provider_id, &buyer, month)?;
+    let r = reckoning(ctx.store.conn(), &ctx.tree, provider_id, &buyer, month)?;
     let id = ctx.new_id();
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();

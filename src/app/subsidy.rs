@@ -17,7 +17,7 @@ use crate::domain::validation::{Field, Reason, ValidationError};
 use crate::store::{access_log, help_visits, helpers, settings, subsidies, StoreError};
 
 /// The settings key of the rule (JSON of [`Rule`]).
-const RULE_KEY: &str = "subsidy.rule";
+pub(crate) const RULE_KEY: &str = "subsidy.rule";
 
 fn refused(field: Field, what: &'static str) -> AppError {
     ValidationError::new(field, Reason::Inconsistent { what }).into()
@@ -74,6 +74,30 @@ pub fn set_rule(ctx: &mut Ctx<'_>, basis: &str, rate: &str, cap: &str) -> Result
     Ok(next)
 }
 
+/// What community `community`'s visits of `month` come to under `rule`.
+pub(crate) fn reckoning(
+    conn: &rusqlite::Connection,
+    community: &str,
+    month: Month,
+    rule: Rule,
+) -> Result<crate::domain::subsidy::Reckoning> {
+    let visits =
+        help_visits::of_community_between(conn, community, month.first_day(), month.last_day())?;
+    let mut known = std::collections::HashMap::new();
+    for v in &visits {
+        if !known.contains_key(&v.helper_id) {
+            known.insert(v.helper_id.clone(), helpers::get(conn, &v.helper_id)?);
+        }
+    }
+    let trained = |helper: &str, day: NaiveDate| {
+        known
+            .get(helper)
+            .and_then(Option::as_ref)
+            .is_some_and(|h: &crate::domain::helper::Helper| h.trained_by(day))
+    };
+    Ok(reckon(month, &visits, rule, &trained))
+}
+
 fn load(ctx: &Ctx<'_>, id: &str) -> Result<SubsidyList> {
     subsidies::get(ctx.store.conn(), id)?.ok_or_else(missing)
 }
@@ -95,22 +119,7 @@ pub fn make(ctx: &mut Ctx<'_>, community: &str, month: Month) -> Result<SubsidyL
         return Err(ValidationError::new(Field::Month, Reason::FutureDate).into());
     }
     let rule = rule(ctx)?.ok_or_else(|| refused(Field::SubsidyRate, "subsidy_rule.no_rule"))?;
-    let conn = ctx.store.conn();
-    let visits =
-        help_visits::of_community_between(conn, community, month.first_day(), month.last_day())?;
-    let mut known = std::collections::HashMap::new();
-    for v in &visits {
-        if !known.contains_key(&v.helper_id) {
-            known.insert(v.helper_id.clone(), helpers::get(conn, &v.helper_id)?);
-        }
-    }
-    let trained = |helper: &str, day: NaiveDate| {
-        known
-            .get(helper)
-            .and_then(Option::as_ref)
-            .is_some_and(|h| h.trained_by(day))
-    };
-    let r = reckon(month, &visits, rule, &trained);
+    let r = reckoning(ctx.store.conn(), community, month, rule)?;
     let id = ctx.new_id();
     let at = ctx.now_text();
     let actor = ctx.session.username.clone();

@@ -68,6 +68,9 @@ pub enum Command {
     /// 资金专户 / the pilot fund's ledgers
     #[command(subcommand)]
     Fund(FundCommand),
+    /// 邻里互助补贴 / neighbour-help subsidies
+    #[command(subcommand)]
+    Subsidy(SubsidyCommand),
     /// 审计 / audit
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -287,6 +290,33 @@ pub enum SettlementCommand {
         provider: String,
         #[arg(long, value_name = "YYYY-MM")]
         month: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubsidyCommand {
+    /// 编制（或重新编制）社区某月的互助补贴发放表草稿 / make (or remake) a community's month as a draft
+    Make {
+        #[arg(long, value_name = "YYYY-MM")]
+        month: String,
+        /// 社区代码（只管一个社区时可省略）/ community code (may be left out by who serves one)
+        #[arg(long, value_name = "C")]
+        community: Option<String>,
+        /// 同时生成发放表：html（打印盖章）或 xlsx / also write the list: html (to print) or xlsx
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<String>,
+    },
+    /// 设置本街道的补贴标准 / set the subdistrict's subsidy rule
+    Rule {
+        /// per_visit | per_hour
+        #[arg(long)]
+        basis: String,
+        /// 标准（元）/ rate in yuan
+        #[arg(long, value_name = "YUAN")]
+        rate: String,
+        /// 每人每月上限（元）/ monthly cap per helper in yuan
+        #[arg(long, value_name = "YUAN")]
+        cap: String,
     },
 }
 

@@ -9,6 +9,7 @@ mod fund;
 mod output;
 mod report;
 mod settlement;
+mod subsidy;
 
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -267,6 +268,7 @@ fn dispatch(cli: &Cli, lang: Lang, clock: &dyn Clock) -> Result<i32, AppError> {
         Some(Command::Agreement(a)) => agreement::run(a, cli, &paths, lang, clock, &mut out),
         Some(Command::Settlement(s)) => settlement::run(s, cli, &paths, lang, clock, &mut out),
         Some(Command::Fund(f)) => fund::run(f, cli, &paths, lang, clock, &mut out),
+        Some(Command::Subsidy(s)) => subsidy::run(s, cli, &paths, lang, clock, &mut out),
         Some(Command::Backup { out: target }) => {
             let mut store = open_existing(&paths)?;
             let session = sign_in(&mut store, cli, lang, clock)?;

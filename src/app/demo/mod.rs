@@ -2,6 +2,7 @@
 //! communities, its users, and synthetic people with clues and cases in every state.
 //! Synthetic people never mix with real ones: only a demo workstation accepts them.
 
+pub mod money;
 pub mod people;
 
 use std::collections::HashSet;
@@ -27,7 +28,8 @@ use crate::domain::record::RecordMeta;
 use crate::domain::service::{Registration, Satisfaction, ServiceRecord};
 use crate::i18n::Lang;
 use crate::store::{
-    agreements, cases, clues, persons, providers, services, workstation, Store, WriteTx,
+    agreements, cases, clues, helpers, persons, providers, services, settlements, workstation,
+    Store, WriteTx,
 };
 
 /// The demo subdistrict (洪都街道).
@@ -203,6 +205,8 @@ pub struct Summary {
     pub enrolled: usize,
     pub services: usize,
     pub change_entries: usize,
+    /// Helpers, visits, subsidy lists and settlements of the year.
+    pub money: money::MoneySummary,
 }
 
 /// Generates `n` synthetic persons with clues and cases on a demo workstation; the same
@@ -250,6 +254,7 @@ pub fn generate(
         .filter(|u| u.tier() == Tier::Community)
         .map(|u| u.code.clone())
         .collect();
+    let tree = ctx.tree.clone();
     let year_start = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     let year_end = chrono::NaiveDate::from_ymd_opt(today.year(), 12, 31).unwrap_or(today);
     ctx.store
@@ -323,6 +328,7 @@ pub fn generate(
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             let mut maker = PeopleMaker::new(&material, today, existing);
             let mut summary = Summary::default();
+            let mut neighbours = money::Neighbours::default();
             for i in 0..n {
                 if i % 500 == 0 && !progress(i, n) {
                     return Err(AppError::Cancelled);
@@ -343,6 +349,13 @@ pub fn generate(
                 };
                 persons::insert(w, &person)?;
                 summary.persons += 1;
+                if status == PersonStatus::Active && !s.recipient && (35..=65).contains(&s.age) {
+                    neighbours
+                        .helpers
+                        .entry(community.clone())
+                        .or_default()
+                        .push(id.clone());
+                }
                 super::fault::pause_at("demo", summary.persons as u64);
                 let has_clue = status == PersonStatus::Active
                     && rng.gen_bool(if s.recipient { 0.95 } else { 0.05 });
@@ -354,7 +367,25 @@ pub fn generate(
                         today,
                     };
                     history(w, &mut rng, &world, &person, &mut summary)?;
+                    neighbours
+                        .helped
+                        .entry(community.clone())
+                        .or_default()
+                        .push(id.clone());
                 }
+            }
+            // The year of money is made once, on the first run: a second run adds people only.
+            let first_run =
+                settlements::list(w.conn())?.is_empty() && helpers::list(w.conn())?.is_empty();
+            if ws.tier == Tier::Subdistrict && first_run {
+                // Its own stream, so the people above stay what they were for the seed.
+                let mut money_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6d6f_6e65_79);
+                let year = money::Year {
+                    unit: &ws.org_code,
+                    tree: &tree,
+                    today,
+                };
+                summary.money = money::generate(w, &mut money_rng, &year, &neighbours)?;
             }
             let _ = progress(n, n);
             summary.change_entries = w.appended();
