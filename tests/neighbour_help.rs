@@ -179,9 +179,19 @@ fn a_helpers_month_is_listed_approved_by_the_subdistrict_paid_and_booked() {
     assert!(matches!(e, AppError::Denied { .. }), "{e:?}");
     assert_eq!(rows(&ws), before);
 
+    // Waiting for the subdistrict: in its caseworker's 待办, not in the community staff's.
+    let waiting = |ws: &mut DemoWs, user: &str| {
+        with_ctx(ws, user, |ctx| jiuzhu::app::inbox::tasks(ctx).unwrap())
+            .items
+            .iter()
+            .filter(|i| i.kind == jiuzhu::app::inbox::InboxKind::SubsidyToApprove)
+            .count()
+    };
+    assert_eq!((waiting(&mut ws, CW), waiting(&mut ws, STAFF)), (1, 0));
     let approved = with_ctx(&mut ws, CW, |ctx| {
         subsidy::approve(ctx, &list.meta.id).unwrap()
     });
+    assert_eq!(waiting(&mut ws, CW), 0, "approved: no longer waiting");
     assert_eq!(approved.state, SettlementState::Approved);
     assert_eq!(approved.approved_by.as_deref(), Some(CW));
     let before = rows(&ws);
@@ -301,6 +311,40 @@ fn a_helpers_month_is_listed_approved_by_the_subdistrict_paid_and_booked() {
         "the database holds maker-checker too"
     );
     assert!(c.execute("DELETE FROM help_visits", []).is_err());
+    // A total edited behind the program's back is found.
+    c.execute(
+        "UPDATE subsidy_lists SET total_fen = 4000 WHERE id = ?1",
+        [&list.meta.id],
+    )
+    .unwrap();
+    drop(c);
+    let report = with_ctx(&mut ws, "supervisor", |ctx| {
+        jiuzhu::app::check::run(ctx).unwrap()
+    });
+    assert!(
+        report
+            .findings
+            .contains(&jiuzhu::app::check::Finding::TotalNotSum(
+                list.meta.id.clone()
+            )),
+        "{:?}",
+        report.findings
+    );
+    // The person helped has the pairing and the visits in their file's timeline.
+    let helped = with_ctx(&mut ws, STAFF, |ctx| {
+        let p = helper::pairings_of(ctx, &pair.helper)
+            .unwrap()
+            .into_iter()
+            .find(|p| p.meta.id == pair.pairing)
+            .unwrap();
+        jiuzhu::app::person::timeline(ctx, &p.person_id).unwrap()
+    });
+    let kinds: Vec<&str> = helped.iter().map(|e| e.kind.as_str()).collect();
+    assert!(kinds.contains(&"pairing.create"), "{kinds:?}");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "help_visit.create").count(),
+        4
+    );
 }
 
 #[test]

@@ -1508,3 +1508,150 @@ fn settlements_by_keys() {
     press(&mut app, &[k(KeyCode::Enter)]);
     assert!(screen(&mut app).contains("已提交"));
 }
+
+/// The money screens at 80×24: 统计报表 → F, the fund ledgers with income booked by Ctrl+N;
+/// B, the neighbour-help subsidy lists, a month made, submitted, and refused to its
+/// submitter's approval; 服务资源 → H, the helpers, and the visit form.
+#[test]
+fn money_screens_by_keys() {
+    let (dir, session) = workstation();
+    {
+        let db = dir.path().join("jiuzhu.db");
+        let mut store = jiuzhu::store::Store::open(&db, &Default::default()).unwrap();
+        let c = clock();
+        let mut ctx = Ctx::new(&mut store, session.clone(), &c).unwrap();
+        let id_of = |name: &str| -> String {
+            rusqlite::Connection::open(&db)
+                .unwrap()
+                .query_row("SELECT id FROM persons WHERE name = ?1", [name], |r| {
+                    r.get(0)
+                })
+                .unwrap()
+        };
+        let h = jiuzhu::app::helper::register(
+            &mut ctx,
+            &jiuzhu::domain::helper::HelperDraft {
+                person_id: id_of("张珊珊"),
+                bank_name: "中国建设银行".into(),
+                bank_account: "6217002430012345678".into(),
+            },
+        )
+        .unwrap();
+        jiuzhu::app::helper::add_training(
+            &mut ctx,
+            &h.meta.id,
+            &jiuzhu::domain::helper::TrainingDraft {
+                course: "居家照料基本技能".into(),
+                organiser: "区红十字会".into(),
+                on: "2026-09-20".into(),
+                hours: "16".into(),
+                passed: true,
+            },
+        )
+        .unwrap();
+        let p = jiuzhu::app::helper::pair(
+            &mut ctx,
+            &jiuzhu::app::helper::PairingDraft {
+                helper_id: h.meta.id.clone(),
+                person_id: id_of("张三"),
+                from: "2026-10-01".into(),
+                items: vec!["neighbour_home_care".into()],
+                frequency: "weekly".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        for day in ["2026-10-08", "2026-10-15"] {
+            jiuzhu::app::helper::record_visit(
+                &mut ctx,
+                &jiuzhu::app::helper::VisitDraft {
+                    pairing_id: p.meta.id.clone(),
+                    visited_on: day.into(),
+                    item: "neighbour_home_care".into(),
+                    minutes: 60,
+                    content: "打扫卫生".into(),
+                    confirmed: true,
+                },
+            )
+            .unwrap();
+        }
+        jiuzhu::app::subsidy::set_rule(&mut ctx, "per_visit", "20", "200").unwrap();
+    }
+    let mut app = App::signed_in(env(&dir, Lang::ZhCn), session);
+    let snap = |app: &mut App, name: &str| {
+        let t = draw_at(app, 80, 24);
+        insta::assert_snapshot!(name.to_string(), t.backend());
+    };
+    let screen = |app: &mut App| -> String {
+        let t = draw_at(app, 80, 24);
+        (0..24).map(|y| row(&t, y)).collect()
+    };
+    typed(&mut app, "9");
+    press(&mut app, &[Key::ch('f')]);
+    assert!(
+        screen(&mut app).contains("还没有资金账目"),
+        "{}",
+        screen(&mut app)
+    );
+    press(
+        &mut app,
+        &[Key::ctrl('n'), k(KeyCode::Tab), k(KeyCode::Tab)],
+    );
+    typed(&mut app, "20000");
+    press(&mut app, &[k(KeyCode::Tab), k(KeyCode::Tab)]);
+    typed(&mut app, "青财社〔2026〕3号");
+    press(&mut app, &[Key::ctrl('s')]);
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("区财政资金") && shown.contains("20000.00"),
+        "{shown}"
+    );
+    snap(&mut app, "funds_zh-CN_80x24");
+
+    press(&mut app, &[Key::ch('b')]);
+    assert!(screen(&mut app).contains("还没有补贴发放表"));
+    press(&mut app, &[Key::ctrl('n')]);
+    assert!(screen(&mut app).contains("2026-10"), "{}", screen(&mut app));
+    press(&mut app, &[Key::ctrl('s')]);
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("2026-10") && shown.contains("草稿") && shown.contains("40.00"),
+        "two visits at 20 元: {shown}"
+    );
+    snap(&mut app, "subsidies_zh-CN_80x24");
+    press(&mut app, &[Key::ch('t')]);
+    assert!(screen(&mut app).contains("提交 洪都新村社区 2026-10 补贴发放表（合计 40.00 元）？"));
+    press(&mut app, &[k(KeyCode::Enter)]);
+    assert!(screen(&mut app).contains("已提交"));
+    press(&mut app, &[Key::ch('a'), k(KeyCode::Enter)]);
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("出错了"),
+        "the submitter may not approve: {shown}"
+    );
+    press(
+        &mut app,
+        &[
+            k(KeyCode::Enter),
+            k(KeyCode::Esc),
+            k(KeyCode::Esc),
+            k(KeyCode::Esc),
+        ],
+    );
+
+    typed(&mut app, "7");
+    press(&mut app, &[Key::ch('h')]);
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("张珊珊") && shown.contains("已通过"),
+        "{shown}"
+    );
+    snap(&mut app, "helpers_zh-CN_80x24");
+    press(&mut app, &[Key::ch('v')]);
+    let shown = screen(&mut app);
+    assert!(
+        shown.contains("互助服务登记：张珊珊") && shown.contains("张三"),
+        "{shown}"
+    );
+    snap(&mut app, "help_visit_zh-CN_80x24");
+}

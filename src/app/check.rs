@@ -57,6 +57,9 @@ pub enum Finding {
     /// A fund ledger entry out of turn, or whose balance is not the one before plus its
     /// amount (edited behind the program's back): its record id.
     LedgerBroken(String),
+    /// A settlement or subsidy list whose total is not the sum of its lines (and
+    /// adjustments): its record id.
+    TotalNotSum(String),
 }
 
 /// Who knows how far a log reached.
@@ -286,6 +289,16 @@ fn run_in(store: &Store) -> Result<Report> {
             .into_iter()
             .map(Finding::LedgerBroken),
     );
+    for st in crate::store::settlements::list(conn)? {
+        if st.total != st.sum() {
+            report.findings.push(Finding::TotalNotSum(st.meta.id));
+        }
+    }
+    for l in crate::store::subsidies::list(conn)? {
+        if l.total.0 != l.lines.iter().map(|x| x.amount.0).sum::<i64>() {
+            report.findings.push(Finding::TotalNotSum(l.meta.id));
+        }
+    }
     let stale = checks::stale_search_rows(conn)?;
     if stale > 0 {
         report.findings.push(Finding::SearchStale(stale));

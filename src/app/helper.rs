@@ -300,3 +300,15 @@ pub fn visits_to(ctx: &Ctx<'_>, person_id: &str) -> Result<Vec<HelpVisit>> {
     ctx.require(Action::ViewPerson, &p.facts.community)?;
     Ok(help_visits::of_person(ctx.store.conn(), person_id)?)
 }
+
+/// The person holding ID number `id_number` (as typed), for the forms that name a helper or
+/// the person helped by it; the field is named in the refusal.
+pub fn person_by_id_number(ctx: &Ctx<'_>, id_number: &str) -> Result<Person> {
+    let n = crate::domain::id_number::IdNumber::parse(id_number, ctx.clock.today())?;
+    let id = persons::id_by_id_number(ctx.store.conn(), n.as_str())?.ok_or(AppError::NotFound {
+        what: "record.person",
+    })?;
+    let p = person(ctx, &id)?;
+    ctx.require(Action::ViewPerson, &p.facts.community)?;
+    Ok(p)
+}

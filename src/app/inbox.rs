@@ -168,11 +168,16 @@ pub enum InboxKind {
     /// Last month's services of a planned item under or over the plan's frequency, for a
     /// case in service the whole month (服务未按计划).
     PlanGap,
+    /// A provider's month submitted and waiting for another account's approval (结算待审核).
+    SettlementToApprove,
+    /// A community's subsidy list submitted and waiting for the subdistrict's approval
+    /// (补贴待审核).
+    SubsidyToApprove,
 }
 
 impl InboxKind {
     /// Every kind.
-    pub const ALL: [InboxKind; 22] = [
+    pub const ALL: [InboxKind; 24] = [
         InboxKind::VerifyClue,
         InboxKind::ReportClue,
         InboxKind::AcceptReport,
@@ -195,6 +200,8 @@ impl InboxKind {
         InboxKind::AgreementExpiring,
         InboxKind::QualificationExpiring,
         InboxKind::PlanGap,
+        InboxKind::SettlementToApprove,
+        InboxKind::SubsidyToApprove,
     ];
 
     /// String-table key of the label.
@@ -222,6 +229,8 @@ impl InboxKind {
             InboxKind::AgreementExpiring => "inbox.kind_agreement_expiring",
             InboxKind::QualificationExpiring => "inbox.kind_qualification_expiring",
             InboxKind::PlanGap => "inbox.kind_plan_gap",
+            InboxKind::SettlementToApprove => "inbox.kind_settlement_to_approve",
+            InboxKind::SubsidyToApprove => "inbox.kind_subsidy_to_approve",
         }
     }
 
@@ -250,6 +259,8 @@ impl InboxKind {
             InboxKind::QualificationExpiring => Action::ManageProviders,
             // The community staff follow a recipient's services up.
             InboxKind::PlanGap => Action::Enrol,
+            InboxKind::SettlementToApprove => Action::ApproveSettlement,
+            InboxKind::SubsidyToApprove => Action::ApproveSubsidy,
         }
     }
 }
@@ -279,6 +290,10 @@ pub enum Target {
     Agreements(String),
     /// The provider registry, on provider (its record id).
     Provider(String),
+    /// The settlements of a provider (its record id).
+    Settlements(String),
+    /// The neighbour-help subsidy lists, on list (its record id).
+    Subsidy(String),
 }
 
 impl Target {
@@ -291,7 +306,9 @@ impl Target {
             | Target::Transfer(id)
             | Target::Posting(id)
             | Target::Agreements(id)
-            | Target::Provider(id) => id,
+            | Target::Provider(id)
+            | Target::Settlements(id)
+            | Target::Subsidy(id) => id,
             Target::Task { id, .. } => id,
             Target::ExchangeQueue { .. } | Target::Backup { .. } | Target::KeyAlarms { .. } => "",
         }
@@ -687,6 +704,50 @@ pub(crate) fn waiting(
                 }
             }
         }
+    }
+    // Money waiting for its checker: a submitted settlement or subsidy list, from the day
+    // it was submitted, within the follow-up limit.
+    let submitted_day = |at: &Option<String>| {
+        at.as_deref()
+            .and_then(super::clock::stored_day)
+            .unwrap_or(today)
+    };
+    for s in crate::store::settlements::list(conn)? {
+        if s.state != crate::domain::settlement::SettlementState::Submitted {
+            continue;
+        }
+        let name = crate::store::providers::get(conn, &s.provider_id)?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        let wait = Wait {
+            since: submitted_day(&s.submitted_at),
+            limit: t.get(Limit::FollowUp),
+        };
+        push(
+            InboxKind::SettlementToApprove,
+            &name,
+            &s.buyer,
+            Target::Settlements(s.provider_id.clone()),
+            wait,
+            &mut out,
+        );
+    }
+    for l in crate::store::subsidies::list(conn)? {
+        if l.state != crate::domain::settlement::SettlementState::Submitted {
+            continue;
+        }
+        let wait = Wait {
+            since: submitted_day(&l.submitted_at),
+            limit: t.get(Limit::FollowUp),
+        };
+        push(
+            InboxKind::SubsidyToApprove,
+            &l.month.to_string(),
+            &l.community,
+            Target::Subsidy(l.meta.id.clone()),
+            wait,
+            &mut out,
+        );
     }
     for p in crate::store::providers::list(conn)? {
         let Some(until) = p.qualification.valid_until.filter(|_| p.active) else {

@@ -325,6 +325,7 @@ pub fn check_report(
                 &[("community", community), ("n", &n.to_string())],
             ),
             Finding::LedgerBroken(id) => tf(lang, "check.ledger_broken", &[("id", id)]),
+            Finding::TotalNotSum(id) => tf(lang, "check.total_not_sum", &[("id", id)]),
             Finding::RecordMismatch(m) => tf(
                 lang,
                 if m.unlogged {

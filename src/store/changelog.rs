@@ -461,7 +461,9 @@ pub struct TimelineEntry {
 }
 
 /// Every change entry about a person, their clues, cases, registrations, services,
-/// documents, complaints, follow-up tasks, transfers and households, oldest first; with the
+/// documents, complaints, follow-up tasks, transfers, households, and neighbour help (as
+/// helper: the registration, trainings and pairings; as the person helped: the pairings and
+/// visits), oldest first; with the
 /// entries of every record merged into them (and merged into those), so that a merge keeps
 /// both histories in one timeline.
 pub fn timeline(conn: &Connection, person_id: &str) -> Result<Vec<TimelineEntry>> {
@@ -485,6 +487,10 @@ pub fn timeline(conn: &Connection, person_id: &str) -> Result<Vec<TimelineEntry>
             OR record_id IN (SELECT id FROM tasks WHERE person_id IN (SELECT id FROM ids))
             OR record_id IN (SELECT id FROM transfers WHERE person_id IN (SELECT id FROM ids))
             OR record_id IN (SELECT id FROM households WHERE head_person_id IN (SELECT id FROM ids))
+            OR record_id IN (SELECT id FROM helpers WHERE person_id IN (SELECT id FROM ids))
+            OR record_id IN (SELECT id FROM pairings WHERE person_id IN (SELECT id FROM ids)
+                OR helper_id IN (SELECT id FROM helpers WHERE person_id IN (SELECT id FROM ids)))
+            OR record_id IN (SELECT id FROM help_visits WHERE person_id IN (SELECT id FROM ids))
          ORDER BY local_order",
     )?;
     let rows = stmt.query_map([person_id], |r| {

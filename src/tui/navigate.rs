@@ -89,6 +89,11 @@ pub fn screen(dest: Destination, env: &mut Env) -> Result<Box<dyn Screen>, Strin
         Destination::Providers => boxed(ProviderList::new(env)),
         Destination::Agreements(p) => boxed(AgreementList::of(env, *p)),
         Destination::Settlements(p) => boxed(SettlementList::of(env, *p)),
+        Destination::Funds => boxed(crate::tui::screens::money::funds::FundList::new(env)),
+        Destination::Subsidies => boxed(crate::tui::screens::money::subsidies::SubsidyLists::new(
+            env,
+        )),
+        Destination::Helpers => boxed(crate::tui::screens::money::helpers::HelperList::new(env)),
         Destination::Supervision => boxed(SupervisionScreen::new(env)),
         Destination::Complaint { id } => boxed(SupervisionScreen::complaint(env, &id)),
         Destination::Posting { community } => boxed(SupervisionScreen::posting_of(env, &community)),

@@ -139,6 +139,12 @@ pub enum Destination {
     Agreements(Box<Provider>),
     /// The settlements of one provider.
     Settlements(Box<Provider>),
+    /// 资金专户: the fund ledgers.
+    Funds,
+    /// 互助补贴发放: the neighbour-help subsidy lists.
+    Subsidies,
+    /// 邻里互助员: the neighbour helpers.
+    Helpers,
     /// 六、监督管理.
     Supervision,
     /// The supervision screen on a complaint.

@@ -248,15 +248,19 @@ impl Home {
             Target::Transfer(_) => Destination::Transfers,
             Target::ExchangeQueue { .. } => Destination::Exchange { queue: true },
             Target::KeyAlarms { .. } => Destination::Exchange { queue: false },
-            Target::Agreements(provider) => {
+            Target::Agreements(provider) | Target::Settlements(provider) => {
                 match env.ctx().and_then(|ctx| {
                     crate::app::provider::list(&ctx)
                         .map(|all| all.into_iter().find(|p| p.meta.id == provider))
                 }) {
+                    Ok(Some(p)) if matches!(item.target, Target::Settlements(_)) => {
+                        Destination::Settlements(Box::new(p))
+                    }
                     Ok(Some(p)) => Destination::Agreements(Box::new(p)),
                     _ => return Outcome::None,
                 }
             }
+            Target::Subsidy(_) => Destination::Subsidies,
             Target::Provider(_) => Destination::Providers,
             Target::Backup { .. } => return Outcome::None,
         };

@@ -13,6 +13,8 @@ pub mod home;
 pub mod list;
 pub mod lock;
 pub mod login;
+pub mod money;
+pub mod pay_form;
 pub mod placeholder;
 pub mod providers;
 pub mod service;

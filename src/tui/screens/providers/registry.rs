@@ -39,6 +39,8 @@ const STEP_NAME_LIST: u8 = 1;
 
 /// 协议: the selected provider's agreements.
 const STEP_AGREEMENTS: u8 = 2;
+/// Opens the neighbour helpers (邻里互助员), the plan's other service resource.
+const STEP_HELPERS: u8 = 3;
 
 impl ProviderList {
     /// Every provider.
@@ -148,11 +150,19 @@ impl ListSpec for Providers {
                 Action::Step(STEP_NAME_LIST),
                 "providers.name_list",
             ),
+            Command::bar(
+                &[Key::ch('h')],
+                Action::Step(STEP_HELPERS),
+                "providers.helpers",
+            ),
         ]
     }
 
     fn extra(&self, action: Action, current: Option<&Self::Item>, env: &mut Env) -> Outcome {
         let lang = env.lang;
+        if action == Action::Step(STEP_HELPERS) {
+            return Outcome::Open(Destination::Helpers);
+        }
         if let (Action::Step(STEP_AGREEMENTS), Some(x)) = (action, current) {
             return Outcome::Open(Destination::Agreements(Box::new(x.line.clone())));
         }

@@ -17,6 +17,7 @@ use crate::tui::env::Env;
 use crate::tui::keys::{Action, Command, Key};
 use crate::tui::screens::form_page::{saved_or_refused, FormPage};
 use crate::tui::screens::list::{ListScreen, ListSpec};
+use crate::tui::screens::pay_form::PayForm;
 use crate::tui::screens::Outcome;
 use crate::tui::text::safe;
 use crate::tui::widgets::dialog::{Answer, Dialog, Purpose};
@@ -295,7 +296,18 @@ impl ListSpec for Settlements {
         match action {
             Action::Step(STEP_SUBMIT) => ask(env, s, "settlements.ask_submit", ASK_SUBMIT),
             Action::Step(STEP_APPROVE) => ask(env, s, "settlements.ask_approve", ASK_APPROVE),
-            Action::Step(STEP_PAY) => Outcome::Push(Box::new(PayForm::new(env, s))),
+            Action::Step(STEP_PAY) => Outcome::Push(Box::new(PayForm::new(
+                env,
+                &s.meta.id,
+                tf(
+                    env.lang,
+                    "settlements.pay_title",
+                    &[("month", &s.month.to_string())],
+                ),
+                |ctx, id, on, voucher, source| {
+                    settlement::pay(ctx, id, on, voucher, source).map(|_| ())
+                },
+            ))),
             Action::Step(STEP_PRINT) => self.print(env, s, ListFormat::Html),
             Action::Step(STEP_WORKBOOK) => self.print(env, s, ListFormat::Xlsx),
             _ => Outcome::None,
@@ -366,69 +378,6 @@ impl FormPage for MakeForm {
         let result = env
             .ctx()
             .and_then(|mut ctx| settlement::make(&mut ctx, &id, month));
-        saved_or_refused(&mut self.form, result, env)
-    }
-}
-
-/// 登记支付: the day paid and the voucher number.
-pub struct PayForm {
-    id: String,
-    month: Month,
-    form: Form,
-}
-
-impl PayForm {
-    fn new(env: &Env, s: &Settlement) -> PayForm {
-        let sources: Vec<(String, String)> = crate::domain::catalogue::Catalogue::builtin()
-            .entries(crate::domain::catalogue::ListKind::FundSource)
-            .iter()
-            .map(|e| (e.code.clone(), e.label(env.lang).to_string()))
-            .collect();
-        let mut form = Form::new(vec![
-            FormField::date("paid_on", "field.paid_on").for_field(Field::PaidOn),
-            FormField::text("voucher", "field.voucher_no", 30).for_field(Field::VoucherNo),
-            FormField::choice("source", "field.fund_source", sources, false)
-                .for_field(Field::FundSource),
-        ]);
-        form.today = env.clock.today();
-        form.set_value("paid_on", &env.clock.today().format("%Y-%m-%d").to_string());
-        form.mark_saved();
-        PayForm {
-            id: s.meta.id.clone(),
-            month: s.month,
-            form,
-        }
-    }
-}
-
-impl FormPage for PayForm {
-    fn page_title(&self, env: &Env) -> String {
-        tf(
-            env.lang,
-            "settlements.pay_title",
-            &[("month", &self.month.to_string())],
-        )
-    }
-
-    fn form(&self) -> &Form {
-        &self.form
-    }
-
-    fn form_mut(&mut self) -> &mut Form {
-        &mut self.form
-    }
-
-    fn save(&mut self, env: &mut Env) -> Outcome {
-        let on = match crate::domain::date::parse_date(Field::PaidOn, &self.form.value("paid_on")) {
-            Ok(on) => on,
-            Err(e) => return saved_or_refused::<()>(&mut self.form, Err(e.into()), env),
-        };
-        let voucher = self.form.value("voucher");
-        let source = self.form.choice("source");
-        let id = self.id.clone();
-        let result = env
-            .ctx()
-            .and_then(|mut ctx| settlement::pay(&mut ctx, &id, on, &voucher, &source));
         saved_or_refused(&mut self.form, result, env)
     }
 }

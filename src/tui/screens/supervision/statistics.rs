@@ -36,6 +36,8 @@ const NEXT_MONTH: Action = Action::Step(1);
 const EXPORT_MONTH: Action = Action::Step(2);
 const EXPORT_YEAR: Action = Action::Step(3);
 const TIMELINESS: Action = Action::Step(4);
+/// Opens the fund ledgers (资金专户).
+const FUNDS: Action = Action::Step(5);
 
 /// The 月度统计 screen.
 pub struct StatisticsScreen {
@@ -223,6 +225,7 @@ impl Screen for StatisticsScreen {
                 Command::bar(&[Key::ch('e')], EXPORT_MONTH, "cmd.export_month"),
                 Command::bar(&[Key::ch('y')], EXPORT_YEAR, "cmd.export_evaluation"),
                 Command::bar(&[Key::ch('t')], TIMELINESS, "cmd.timeliness"),
+                Command::bar(&[Key::ch('f')], FUNDS, "cmd.funds"),
             ]);
         }
         c.extend(FilteredTable::commands());
@@ -259,6 +262,7 @@ impl Screen for StatisticsScreen {
             EXPORT_MONTH => self.export(Which::Monthly(self.month), env),
             EXPORT_YEAR => self.export(Which::Evaluation(self.month.year()), env),
             TIMELINESS => Outcome::Open(Destination::Timeliness),
+            FUNDS => Outcome::Open(Destination::Funds),
             _ => Outcome::None,
         }
     }
