@@ -149,8 +149,9 @@ mod tests {
     use std::path::Path;
 
     /// Modules under `screens` every screen may use: no screen, or a shared component (the
-    /// one list screen is a component the five lists fill with data).
-    const SHARED: &[&str] = &["destination", "form_page", "list"];
+    /// one list screen is a component the lists fill with data; the payment form is one form
+    /// each approved money record pays through).
+    const SHARED: &[&str] = &["destination", "form_page", "list", "pay_form"];
 
     /// A screen and the part of it that lives in a file of its own.
     const PARTS: &[(&str, &str)] = &[("archive::person_detail", "archive::person_documents")];
