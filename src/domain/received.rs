@@ -96,7 +96,7 @@ enum Rule {
     /// A helper's trainings: a JSON array of {course, organiser, on, hours, passed}.
     Trainings,
     /// A subsidy list's rule: {basis, rate, cap}.
-    SubsidyRule,
+    SubsidyTerms,
     /// A subsidy list's lines: a JSON array, one per helper.
     SubsidyLines,
     /// A subsidy list's exclusions: a JSON array of {visit_id, reason}.
@@ -405,7 +405,7 @@ fn rules(kind: Entity) -> &'static [(&'static str, Rule)] {
             ("community", Community(Field::Community)),
             ("month", Known(Field::Month, month_code)),
             ("state", Known(Field::RecordState, settlement_state)),
-            ("rule", SubsidyRule),
+            ("rule", SubsidyTerms),
             ("lines", SubsidyLines),
             ("excluded", SubsidyExcluded),
             ("total_fen", Int(Field::Amount, 0, MONEY_MAX_FEN)),
@@ -950,7 +950,7 @@ fn check_value(rule: Rule, v: &serde_json::Value, cx: &Context<'_>) -> Result<()
             }
             Ok(())
         }
-        SubsidyRule => {
+        SubsidyTerms => {
             let s = required(Field::SubsidyRate, text_of(Field::SubsidyRate, v)?)?;
             let r: super::subsidy::Rule =
                 serde_json::from_str(s).map_err(|_| received_json(Field::SubsidyRate))?;

@@ -379,7 +379,7 @@ pub fn generate(
                 settlements::list(w.conn())?.is_empty() && helpers::list(w.conn())?.is_empty();
             if ws.tier == Tier::Subdistrict && first_run {
                 // Its own stream, so the people above stay what they were for the seed.
-                let mut money_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x6d6f_6e65_79);
+                let mut money_rng = ChaCha8Rng::seed_from_u64(seed ^ 0x006d_6f6e_6579);
                 let year = money::Year {
                     unit: &ws.org_code,
                     tree: &tree,

@@ -60,6 +60,16 @@ fn meta(w: &WriteTx<'_>) -> RecordMeta {
     RecordMeta::new(new_id(w), w.origin(), w.at())
 }
 
+/// One payment the demo books: the day, the kind of record it pays (`settlement` or
+/// `subsidy`), that record's id, its amount per measure, and the fund source.
+type Spending = (
+    NaiveDate,
+    &'static str,
+    String,
+    Vec<(String, Fen)>,
+    &'static str,
+);
+
 /// The 10th of the month after `m`: the day the demo pays `m`.
 fn pay_day(m: Month) -> NaiveDate {
     let next = m.last_day() + Duration::days(1);
@@ -184,13 +194,7 @@ pub fn generate(
     }
 
     // Each community's lists and each provider's settlements, month by month.
-    let mut spend: Vec<(
-        NaiveDate,
-        &'static str,
-        String,
-        Vec<(String, Fen)>,
-        &'static str,
-    )> = Vec::new();
+    let mut spend: Vec<Spending> = Vec::new();
     for &m in &months {
         for community in people.helpers.keys() {
             let r = subsidy::reckoning(w.conn(), community, m, rule)?;
